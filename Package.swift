@@ -1,0 +1,62 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// ASEED: one binary (`aseed`) with a Kafka-compatible broker, an order simulator,
+/// a streaming analyzer and a live dashboard. See DESIGN.md for the module map.
+let package = Package(
+    name: "aseed",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "aseed", targets: ["Appliance"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // C shims over system libraries (Debian -dev packages).
+        .target(name: "CCRC32C", cSettings: [.unsafeFlags(["-O3"])]),
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CSnappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        .target(
+            name: "KafkaWire",
+            dependencies: [
+                "CCRC32C", "CLZ4", "CZlib", "CZstd", "CSnappy",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "MiniBroker",
+            dependencies: [
+                "KafkaWire", "CSQLite",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(name: "Simulator", dependencies: ["KafkaWire"]),
+        .target(name: "Analyzer", dependencies: ["KafkaWire"]),
+        .target(name: "Dashboard", dependencies: ["Analyzer"]),
+        .executableTarget(
+            name: "Appliance",
+            dependencies: [
+                "MiniBroker", "Simulator", "Analyzer", "Dashboard",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+
+        .testTarget(name: "KafkaWireTests", dependencies: ["KafkaWire"]),
+        .testTarget(name: "MiniBrokerTests", dependencies: ["MiniBroker", "KafkaWire"]),
+    ]
+)

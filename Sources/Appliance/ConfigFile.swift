@@ -1,0 +1,42 @@
+/// The `--config` file: one `key = value` per line, `#` comments, keys as the long flag names
+/// (`data-dir = /var/lib/aseed`). Values may be quoted with double quotes.
+struct ConfigFile: Sendable {
+    /// Values by key, as written.
+    var values: [String: String]
+
+    init(values: [String: String] = [:]) {
+        self.values = values
+    }
+
+    /// Parses the text of a config file; `path` is only used in error messages.
+    init(parsing text: String, path: String) throws(ConfigurationError) {
+        var values: [String: String] = [:]
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first
+                .map { $0.trimmingWhitespace() } ?? ""
+            if line.isEmpty { continue }
+            guard let equals = line.firstIndex(of: "=") else {
+                throw ConfigurationError("\(path):\(index + 1): expected 'key = value', got '\(line)'")
+            }
+            let key = line[..<equals].trimmingWhitespace()
+            var value = line[line.index(after: equals)...].trimmingWhitespace()
+            if value.count >= 2, value.first == "\"", value.last == "\"" {
+                value = String(value.dropFirst().dropLast())
+            }
+            guard !key.isEmpty else {
+                throw ConfigurationError("\(path):\(index + 1): missing key before '='")
+            }
+            values[key] = value
+        }
+        self.values = values
+    }
+}
+
+extension StringProtocol {
+    func trimmingWhitespace() -> String {
+        var slice = Substring(self)
+        while let first = slice.first, first.isWhitespace { slice.removeFirst() }
+        while let last = slice.last, last.isWhitespace { slice.removeLast() }
+        return String(slice)
+    }
+}

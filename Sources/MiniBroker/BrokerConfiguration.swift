@@ -1,0 +1,56 @@
+/// How the broker listens, stores and limits. The appliance fills it from flags, `ASEED_*`
+/// environment variables and the config file; every field has the documented default.
+public struct BrokerConfiguration: Sendable {
+    /// When appended data reaches the disk.
+    public enum FlushPolicy: Sendable, Equatable {
+        /// fsync before each produce is acknowledged: an acknowledged record survives a power cut.
+        case everyBatch
+        /// fsync at most every N milliseconds: a power cut loses at most the last N ms;
+        /// a crash of the process alone (kill -9) loses nothing, the kernel still has the pages.
+        case interval(milliseconds: Int)
+    }
+
+    /// Address to bind the Kafka listener to.
+    public var listenHost: String = "0.0.0.0"
+    public var listenPort: Int = 9092
+    /// Address clients are told to connect to (Metadata, FindCoordinator).
+    public var advertisedHost: String = "localhost"
+    public var advertisedPort: Int = 9092
+    /// Node id of this broker in metadata responses.
+    public var nodeId: Int32 = 1
+    public var clusterId: String = "aseed-cluster"
+
+    /// Root of all broker data: `topics/`, `metadata.sqlite`.
+    public var dataDirectory: String = "data"
+
+    /// Create a topic when a client asks for one that does not exist.
+    public var autoCreateTopics: Bool = true
+    /// Partition count of auto-created topics.
+    public var defaultPartitions: Int32 = 3
+    /// Topics created at start when missing, with their partition counts.
+    public var initialTopics: [(name: String, partitions: Int32)] = [("orders", 3)]
+
+    /// Largest record batch accepted (`message.max.bytes`).
+    public var messageMaxBytes: Int = 1_048_576
+    /// Largest request frame accepted (`socket.request.max.bytes`); larger frames are refused
+    /// before any buffer is allocated for them.
+    public var socketRequestMaxBytes: Int = 104_857_600
+
+    public var flushPolicy: FlushPolicy = .interval(milliseconds: 1000)
+    /// Roll to a new segment at this size (`segment.bytes`).
+    public var segmentBytes: Int = 64 * 1_048_576
+    /// Roll to a new segment after this age (`segment.ms`).
+    public var segmentMilliseconds: Int64 = 7 * 24 * 3_600_000
+    /// Delete closed segments older than this (`retention.ms`); -1 keeps them forever.
+    public var retentionMilliseconds: Int64 = 7 * 24 * 3_600_000
+    /// Delete the oldest closed segments while a partition is larger (`retention.bytes`); -1 = no limit.
+    public var retentionBytes: Int64 = -1
+
+    /// Session timeout bounds for consumer group members.
+    public var groupMinSessionTimeoutMs: Int32 = 6_000
+    public var groupMaxSessionTimeoutMs: Int32 = 1_800_000
+    /// How long a new group waits for more members before its first rebalance completes.
+    public var groupInitialRebalanceDelayMs: Int32 = 3_000
+
+    public init() {}
+}
