@@ -40,7 +40,7 @@ extension PartitionLog {
     }
 
     /// Wall-clock milliseconds since the epoch, as Kafka timestamps are.
-    static func currentTimeMilliseconds() -> Int64 {
+    public static func currentTimeMilliseconds() -> Int64 {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
