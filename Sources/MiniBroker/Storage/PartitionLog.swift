@@ -85,6 +85,7 @@ public final class PartitionLog: Sendable {
 
     /// Appends one whole RecordBatch v2 (the caller validated its size and CRC), assigning
     /// its offsets by rewriting the base offset, which the CRC does not cover.
+    @discardableResult
     public func append(_ batch: ByteBuffer) throws -> AppendResult {
         guard let incoming = RecordBatchHeader.peek(batch), incoming.magic == 2,
               incoming.totalSize == batch.readableBytes, incoming.lastOffsetDelta >= 0
