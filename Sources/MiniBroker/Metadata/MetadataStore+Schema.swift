@@ -1,0 +1,62 @@
+extension MetadataStore {
+    /// Schema steps; step N brings `user_version` from N to N + 1. Only ever append: a
+    /// database created by an older version is upgraded in place.
+    static let migrations: [String] = [
+        """
+        CREATE TABLE topics (
+            name TEXT PRIMARY KEY,
+            topic_id BLOB NOT NULL,
+            partition_count INTEGER NOT NULL
+        );
+        CREATE TABLE topic_configs (
+            topic TEXT NOT NULL REFERENCES topics(name) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (topic, key)
+        );
+        CREATE TABLE committed_offsets (
+            group_id TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            partition INTEGER NOT NULL,
+            committed_offset INTEGER NOT NULL,
+            leader_epoch INTEGER NOT NULL,
+            metadata TEXT,
+            commit_time INTEGER NOT NULL,
+            PRIMARY KEY (group_id, topic, partition)
+        );
+        CREATE INDEX committed_offsets_by_topic ON committed_offsets(topic);
+        CREATE TABLE counters (
+            name TEXT PRIMARY KEY,
+            value INTEGER NOT NULL
+        );
+        CREATE TABLE partition_checkpoints (
+            topic TEXT NOT NULL,
+            partition INTEGER NOT NULL,
+            recovery_point INTEGER NOT NULL,
+            producer_snapshot_offset INTEGER NOT NULL,
+            producer_snapshot BLOB NOT NULL,
+            PRIMARY KEY (topic, partition)
+        );
+        """
+    ]
+
+    /// The schema version this build writes.
+    static var schemaVersion: Int { migrations.count }
+
+    /// Applies the missing schema steps, each in its own transaction with its version bump.
+    static func migrate(_ database: SQLiteDatabase) throws {
+        let current = try database.userVersion()
+        guard current <= schemaVersion else {
+            throw SQLiteError(code: 0, message: """
+                \(database.path) has schema version \(current), newer than this aseed knows \
+                (\(schemaVersion)); run a newer aseed or move the data directory away
+                """)
+        }
+        for version in current..<schemaVersion {
+            try database.transaction {
+                try database.execute(migrations[version])
+                try database.setUserVersion(version + 1)
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import Logging
+import Synchronization
+
+/// All partition logs of the broker, under `<data>/topics/`, named after Kafka's class of the
+/// same role. The topic list comes from the metadata store; checkpoints go back to it.
+///
+/// Clean and unclean stops: `close()` flushes every log, saves the checkpoints and then
+/// writes `<data>/.clean-shutdown`. `open()` reads and removes that marker, so a later
+/// kill -9 or power cut leaves no marker and the next open re-validates the logs' tails.
+public final class LogManager: Sendable {
+    /// Name of the marker file a clean stop leaves in the data directory.
+    public static let cleanShutdownMarker = ".clean-shutdown"
+
+    public let dataDirectory: String
+    /// `<data>/topics`, parent of all partition directories.
+    public var topicsDirectory: String { dataDirectory + "/topics" }
+    let configuration: BrokerConfiguration
+    let metadata: MetadataStore
+    let logger: Logger
+    private let state = Mutex(State())
+
+    private struct State {
+        var logs: [TopicPartition: PartitionLog] = [:]
+        var lastShutdownWasClean = false
+    }
+
+    public init(dataDirectory: String, configuration: BrokerConfiguration, metadata: MetadataStore, logger: Logger) {
+        self.dataDirectory = dataDirectory
+        self.configuration = configuration
+        self.metadata = metadata
+        self.logger = logger
+    }
+
+    private var markerPath: String { dataDirectory + "/" + Self.cleanShutdownMarker }
+
+    /// Opens the logs of every partition of every topic in the metadata store, recovering
+    /// their tails when the last stop was not clean, then clears the clean-stop marker.
+    public func open() throws {
+        try FileSystem.createDirectory(topicsDirectory)
+        let clean = FileSystem.fileExists(markerPath)
+        let topics = try metadata.topics()
+        for topic in topics {
+            try createPartitions(topic: topic.name, count: topic.partitionCount, cleanShutdown: clean)
+        }
+        reportUnknownDirectories(known: Set(topics.map(\.name)))
+        // From here on, a crash must be detected as unclean.
+        if clean {
+            try FileSystem.removeFile(markerPath)
+            try FileSystem.syncDirectory(dataDirectory)
+        }
+        state.withLock { $0.lastShutdownWasClean = clean }
+        logger.info("opened \(topics.count) topics from \(topicsDirectory) after a\(clean ? " clean" : "n unclean") stop")
+    }
+
+    /// Whether the stop before the last `open()` was clean.
+    public var lastShutdownWasClean: Bool { state.withLock { $0.lastShutdownWasClean } }
+
+    /// The log of a partition, nil when the broker has none.
+    public func log(topic: String, partition: Int32) -> PartitionLog? {
+        state.withLock { $0.logs[TopicPartition(topic: topic, partition: partition)] }
+    }
+
+    /// The logs of a topic, by partition.
+    public func logs(topic: String) -> [PartitionLog] {
+        state.withLock { state in
+            state.logs.values.filter { $0.topicPartition.topic == topic }
+                .sorted { $0.topicPartition.partition < $1.topicPartition.partition }
+        }
+    }
+
+    /// Every partition with a log.
+    public var partitions: [TopicPartition] { state.withLock { Array($0.logs.keys) } }
+
+    /// Opens or creates the logs of partitions 0..<count of `topic`; existing ones are kept,
+    /// so this also serves to add partitions. The metadata store's topic row is the caller's.
+    @discardableResult
+    public func createPartitions(topic: String, count: Int32) throws -> [PartitionLog] {
+        try createPartitions(topic: topic, count: count, cleanShutdown: false)
+    }
+
+    @discardableResult
+    private func createPartitions(topic: String, count: Int32, cleanShutdown: Bool) throws -> [PartitionLog] {
+        try state.withLock { state in
+            try (0..<count).map { partition in
+                let key = TopicPartition(topic: topic, partition: partition)
+                if let existing = state.logs[key] { return existing }
+                let log = try PartitionLog(
+                    directory: topicsDirectory, topic: topic, partition: partition, configuration: configuration,
+                    logger: logger, checkpoint: try metadata.checkpoint(for: key), cleanShutdown: cleanShutdown)
+                state.logs[key] = log
+                return log
+            }
+        }
+    }
+
+    /// Removes a topic's logs and files, and its checkpoints from the metadata store.
+    public func deleteTopic(_ topic: String) throws {
+        let removed = state.withLock { state in
+            let logs = state.logs.filter { $0.key.topic == topic }
+            logs.keys.forEach { state.logs[$0] = nil }
+            return Array(logs.values)
+        }
+        for log in removed { try log.delete() }
+        try metadata.deleteCheckpoints(topic: topic)
+        logger.info("deleted the logs of topic \(topic) (\(removed.count) partitions)")
+    }
+
+    /// fsyncs every log and saves their checkpoints (recovery points, producer state).
+    /// The caller runs it every flush interval (see `run()`).
+    public func flushAll() throws {
+        try saveCheckpoints { try $0.flush() }
+    }
+
+    /// Applies retention to every log; returns how many segments were deleted.
+    @discardableResult
+    public func applyRetention(now: Int64 = PartitionLog.currentTimeMilliseconds()) throws -> Int {
+        let logs = state.withLock { Array($0.logs.values) }
+        return try logs.reduce(0) { $0 + (try $1.applyRetention(now: now)) }
+    }
+
+    /// Clean stop: flushes and closes every log, saves the checkpoints, then leaves the
+    /// clean-stop marker so the next open trusts the logs.
+    public func close() throws {
+        try saveCheckpoints { try $0.close() }
+        let marker = try SegmentFile(path: markerPath)
+        try marker.sync()
+        marker.close()
+        try FileSystem.syncDirectory(dataDirectory)
+        logger.info("closed all partition logs cleanly")
+    }
+
+    /// Runs `action` on every log, then saves what they return in one transaction. A failing
+    /// log does not keep the others from being flushed; the first error is rethrown.
+    private func saveCheckpoints(_ action: (PartitionLog) throws -> PartitionCheckpoint) throws {
+        let logs = state.withLock { $0.logs }
+        var checkpoints: [TopicPartition: PartitionCheckpoint] = [:]
+        var firstError: (any Error)?
+        for (partition, log) in logs {
+            do {
+                checkpoints[partition] = try action(log)
+            } catch {
+                logger.error("\(partition): \(error)")
+                firstError = firstError ?? error
+            }
+        }
+        try metadata.saveCheckpoints(checkpoints)
+        if let firstError { throw firstError }
+    }
+
+    /// Partition directories whose topic the metadata store does not know are left alone
+    /// (they may be all that is left of data whose metadata was lost) but reported.
+    private func reportUnknownDirectories(known: Set<String>) {
+        let names = (try? FileSystem.contents(of: topicsDirectory)) ?? []
+        for name in names {
+            guard let dash = name.lastIndex(of: "-"), !known.contains(String(name[..<dash])) else { continue }
+            logger.warning("\(topicsDirectory)/\(name) belongs to no known topic; leaving it untouched")
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Logging
+
+extension PartitionLog {
+    /// Loads the segments, recovers the tail after an unclean stop, and rebuilds the
+    /// producer state.
+    static func openState(
+        directory: String, topicPartition: TopicPartition, checkpoint: PartitionCheckpoint?,
+        cleanShutdown: Bool, logger: Logger
+    ) throws -> State {
+        var segments = try segmentBaseOffsets(in: directory).map {
+            try LogSegment(directory: directory, baseOffset: $0)
+        }
+        if segments.isEmpty {
+            segments = [try LogSegment(directory: directory, baseOffset: 0)]
+            try FileSystem.syncDirectory(directory)
+        }
+        // After a clean stop everything was flushed: nothing needs re-validating.
+        let recoveryPoint = cleanShutdown ? Int64.max : (checkpoint?.recoveryPoint ?? 0)
+        segments = try recover(segments, after: recoveryPoint, topicPartition: topicPartition, logger: logger)
+        let producers = try replayProducers(segments, from: checkpoint)
+        let logEnd = segments[segments.count - 1].nextOffset
+        return State(segments: segments, producers: producers, recoveryPoint: logEnd)
+    }
+
+    /// Base offsets of the `.log` files in `directory`, ascending.
+    static func segmentBaseOffsets(in directory: String) throws -> [Int64] {
+        try FileSystem.contents(of: directory).compactMap { name -> Int64? in
+            guard name.hasSuffix(".log") else { return nil }
+            return Int64(name.dropLast(4))
+        }.sorted()
+    }
+
+    /// Trusts the segments wholly below the recovery point (loading their indexes), and
+    /// re-validates the one containing it and all later ones, as Kafka does. At the first
+    /// bad byte the segment is cut and later segments are removed; one warning says so.
+    private static func recover(
+        _ segments: [LogSegment], after recoveryPoint: Int64, topicPartition: TopicPartition, logger: Logger
+    ) throws -> [LogSegment] {
+        let firstUntrusted = recoveryPoint == .max
+            ? segments.count
+            : (segments.lastIndex { $0.baseOffset <= recoveryPoint } ?? 0)
+        for (index, segment) in segments.enumerated() {
+            if index < firstUntrusted {
+                if try segment.load() { continue }
+                logger.notice("\(topicPartition): index of segment \(segment.baseOffset) is torn; rebuilding it from the log")
+            }
+            guard let truncation = try segment.recover() else {
+                try segment.sync()
+                continue
+            }
+            try segment.sync()
+            let dropped = segments[(index + 1)...]
+            let droppedBytes = dropped.reduce(0) { $0 + $1.size }
+            try dropped.forEach { try $0.delete() }
+            logger.warning("""
+                recovered \(topicPartition): truncated \(truncation.truncatedBytes + droppedBytes) bytes of \
+                \(truncation.reason) at offset \(segment.nextOffset) (file position \(truncation.position) \
+                of segment \(segment.baseOffset)\(dropped.isEmpty ? "" : ", \(dropped.count) later segments removed"))
+                """)
+            return Array(segments[...index])
+        }
+        return segments
+    }
+
+    /// The producer state: the checkpoint's snapshot when it is usable, plus the batch
+    /// headers appended after it; else a replay of the whole log.
+    private static func replayProducers(_ segments: [LogSegment], from checkpoint: PartitionCheckpoint?) throws
+        -> ProducerStateTable
+    {
+        let logEnd = segments[segments.count - 1].nextOffset
+        var table = ProducerStateTable()
+        var from = segments[0].baseOffset
+        // A snapshot beyond the log end describes batches recovery cut off: not usable.
+        if let checkpoint, checkpoint.producerSnapshotOffset <= logEnd,
+           let snapshot = ProducerStateTable(decoding: checkpoint.producerSnapshot) {
+            table = snapshot
+            from = max(from, checkpoint.producerSnapshotOffset)
+        }
+        for segment in segments where segment.nextOffset > from {
+            try segment.forEachHeader(from: from) { table.record($0) }
+        }
+        return table
+    }
+}

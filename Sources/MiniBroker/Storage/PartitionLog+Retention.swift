@@ -1,0 +1,38 @@
+extension PartitionLog {
+    /// Deletes whole closed segments, oldest first, while they are older than
+    /// `retentionMilliseconds` or the partition is larger than `retentionBytes`, moving the
+    /// log start offset up. The active segment is never deleted. Returns how many went.
+    ///
+    /// A segment's age is its largest batch timestamp (the file's modification time when
+    /// batches carry none), as in Kafka.
+    @discardableResult
+    public func applyRetention(now: Int64) throws -> Int {
+        try state.withLock { state in
+            try state.checkOpen(topicPartition)
+            var deleted = 0
+            let maxAge = configuration.retentionMilliseconds
+            while maxAge >= 0, state.segments.count > 1, now - Self.age(of: state.segments[0]) > maxAge {
+                try deleteOldestSegment(&state)
+                deleted += 1
+            }
+            let maxBytes = configuration.retentionBytes
+            var total = state.segments.reduce(0) { $0 + Int64($1.size) }
+            while maxBytes >= 0, state.segments.count > 1, total - Int64(state.segments[0].size) >= maxBytes {
+                total -= Int64(state.segments[0].size)
+                try deleteOldestSegment(&state)
+                deleted += 1
+            }
+            return deleted
+        }
+    }
+
+    private static func age(of segment: LogSegment) -> Int64 {
+        segment.maxTimestamp >= 0 ? segment.maxTimestamp : segment.lastModified
+    }
+
+    private func deleteOldestSegment(_ state: inout State) throws {
+        let oldest = state.segments.removeFirst()
+        try oldest.delete()
+        logger.info("\(topicPartition): retention deleted segment \(oldest.baseOffset); log starts at \(state.logStartOffset)")
+    }
+}

@@ -1,0 +1,48 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension PartitionLog {
+    /// Everything mutable about a partition log, guarded by its lock.
+    struct State {
+        /// Ordered by base offset; never empty. The last one is the active segment.
+        var segments: [LogSegment]
+        var producers: ProducerStateTable
+        var recoveryPoint: Int64
+        var isOpen = true
+
+        var active: LogSegment { segments[segments.count - 1] }
+        var logStartOffset: Int64 { segments[0].baseOffset }
+        var logEndOffset: Int64 { active.nextOffset }
+
+        func checkOpen(_ topicPartition: TopicPartition) throws {
+            guard isOpen else { throw StorageError(.fileSystem, "\(topicPartition): the log is closed") }
+        }
+
+        /// Index of the last segment whose base offset is <= `offset` (binary search).
+        func segmentIndex(containing offset: Int64) -> Int {
+            var low = 0
+            var high = segments.count
+            while low < high {
+                let middle = (low + high) / 2
+                if segments[middle].baseOffset > offset { high = middle } else { low = middle + 1 }
+            }
+            return max(0, low - 1)
+        }
+
+        func checkpoint() -> PartitionCheckpoint {
+            PartitionCheckpoint(
+                recoveryPoint: recoveryPoint, producerSnapshotOffset: logEndOffset,
+                producerSnapshot: producers.encoded())
+        }
+    }
+
+    /// Wall-clock milliseconds since the epoch, as Kafka timestamps are.
+    public static func currentTimeMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+}

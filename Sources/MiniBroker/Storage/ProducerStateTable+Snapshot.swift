@@ -1,0 +1,53 @@
+import NIOCore
+
+/// The table encoded for the metadata store: a format version byte, then per producer its
+/// id, epoch and recent batches, big-endian.
+extension ProducerStateTable {
+    static let snapshotVersion: UInt8 = 1
+
+    func encoded() -> [UInt8] {
+        var buffer = ByteBufferAllocator().buffer(capacity: 16 + producers.count * 64)
+        buffer.writeInteger(Self.snapshotVersion)
+        buffer.writeInteger(UInt32(producers.count), endianness: .big)
+        for (id, producer) in producers.sorted(by: { $0.key < $1.key }) {
+            buffer.writeInteger(id, endianness: .big)
+            buffer.writeInteger(producer.epoch, endianness: .big)
+            buffer.writeInteger(UInt8(producer.recentBatches.count))
+            for batch in producer.recentBatches {
+                buffer.writeInteger(batch.firstSequence, endianness: .big)
+                buffer.writeInteger(batch.lastSequence, endianness: .big)
+                buffer.writeInteger(batch.baseOffset, endianness: .big)
+                buffer.writeInteger(batch.lastOffset, endianness: .big)
+            }
+        }
+        return Array(buffer.readableBytesView)
+    }
+
+    /// Decodes a snapshot; nil when it is from another format version or cut short, in
+    /// which case the state is rebuilt from the log instead.
+    init?(decoding bytes: [UInt8]) {
+        var buffer = ByteBufferAllocator().buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        guard buffer.readInteger(as: UInt8.self) == Self.snapshotVersion,
+              let count = buffer.readInteger(endianness: .big, as: UInt32.self)
+        else { return nil }
+        var producers: [Int64: Producer] = [:]
+        for _ in 0..<count {
+            guard let id = buffer.readInteger(endianness: .big, as: Int64.self),
+                  let epoch = buffer.readInteger(endianness: .big, as: Int16.self),
+                  let batchCount = buffer.readInteger(as: UInt8.self)
+            else { return nil }
+            var batches: [BatchRecord] = []
+            for _ in 0..<batchCount {
+                guard let first = buffer.readInteger(endianness: .big, as: Int32.self),
+                      let last = buffer.readInteger(endianness: .big, as: Int32.self),
+                      let base = buffer.readInteger(endianness: .big, as: Int64.self),
+                      let lastOffset = buffer.readInteger(endianness: .big, as: Int64.self)
+                else { return nil }
+                batches.append(BatchRecord(firstSequence: first, lastSequence: last, baseOffset: base, lastOffset: lastOffset))
+            }
+            producers[id] = Producer(epoch: epoch, recentBatches: batches)
+        }
+        self.init(producers: producers)
+    }
+}

@@ -1,0 +1,105 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NIOCore
+
+/// A file used with positional I/O (pread/pwrite), so appends and reads never share a file
+/// position. Not thread-safe: a `PartitionLog` uses it under its lock.
+final class SegmentFile {
+    let path: String
+    private var descriptor: Int32
+
+    /// Opens `path` for reading and writing, creating it when missing.
+    init(path: String) throws {
+        self.path = path
+        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw Self.failure("open", path) }
+    }
+
+    deinit { close() }
+
+    /// Current length of the file in bytes.
+    func size() throws -> Int {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw Self.failure("stat", path) }
+        return Int(info.st_size)
+    }
+
+    /// Last modification time in milliseconds since the epoch.
+    func lastModifiedMilliseconds() throws -> Int64 {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw Self.failure("stat", path) }
+        return Int64(info.st_mtim.tv_sec) * 1000 + Int64(info.st_mtim.tv_nsec) / 1_000_000
+    }
+
+    /// Writes all readable bytes of `buffer` at `offset`.
+    func write(_ buffer: ByteBuffer, at offset: Int) throws {
+        try buffer.withUnsafeReadableBytes { try write($0, at: offset) }
+    }
+
+    /// Writes all of `bytes` at `offset`, retrying short writes.
+    func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
+        var done = 0
+        while done < bytes.count {
+            let written = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw Self.failure("write", path)
+            }
+            done += written
+        }
+    }
+
+    /// Reads up to `count` bytes at `offset`; fewer only at the end of the file.
+    func read(at offset: Int, count: Int) throws -> ByteBuffer {
+        var buffer = ByteBufferAllocator().buffer(capacity: count)
+        guard count > 0 else { return buffer }
+        try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { target in
+            var done = 0
+            while done < count {
+                let got = pread(descriptor, target.baseAddress! + done, count - done, off_t(offset + done))
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    throw Self.failure("read", path)
+                }
+                if got == 0 { break }
+                done += got
+            }
+            return done
+        }
+        return buffer
+    }
+
+    /// Forces written data to the device. fdatasync also writes the file length, which is
+    /// all the metadata a later read needs.
+    func sync() throws {
+        #if canImport(Glibc)
+        guard fdatasync(descriptor) == 0 else { throw Self.failure("fdatasync", path) }
+        #else
+        guard fsync(descriptor) == 0 else { throw Self.failure("fsync", path) }
+        #endif
+    }
+
+    /// Cuts the file to `length` bytes.
+    func truncate(to length: Int) throws {
+        guard ftruncate(descriptor, off_t(length)) == 0 else { throw Self.failure("truncate", path) }
+    }
+
+    func close() {
+        if descriptor >= 0 {
+            closeDescriptor(descriptor)
+            descriptor = -1
+        }
+    }
+
+    static func failure(_ operation: String, _ path: String) -> StorageError {
+        StorageError(.fileSystem, "\(operation) \(path) failed: \(String(cString: strerror(errno)))")
+    }
+}
+
+/// The C `close`, out of reach inside `SegmentFile` whose own `close()` shadows it.
+private func closeDescriptor(_ descriptor: Int32) {
+    _ = close(descriptor)
+}

@@ -1,0 +1,86 @@
+import NIOCore
+
+/// One fixed-size entry of a sparse index file, ordered by `key`.
+protocol SparseIndexEntry: Equatable {
+    /// Bytes per entry in the file.
+    static var size: Int { get }
+    /// The value entries are sorted and searched by (relative offset, timestamp).
+    var key: Int64 { get }
+    init(reading buffer: inout ByteBuffer)
+    func write(to buffer: inout ByteBuffer)
+    /// Whether this entry may follow `previous` in a segment of `logSize` bytes; a torn or
+    /// stale index file fails this and is rebuilt from the log.
+    func canFollow(_ previous: Self?, logSize: Int) -> Bool
+}
+
+/// A sparse index of one segment: an append-only file of fixed-size entries, mirrored in
+/// memory so lookups are a binary search (O(log n)) without touching the disk.
+struct SparseIndex<Entry: SparseIndexEntry> {
+    private(set) var entries: [Entry] = []
+    private let file: SegmentFile
+
+    init(path: String) throws {
+        file = try SegmentFile(path: path)
+    }
+
+    var path: String { file.path }
+    var last: Entry? { entries.last }
+
+    /// Reads the file into memory. Returns false, leaving the index empty, when the file is
+    /// torn (a partial entry) or its entries are out of order or point past the log.
+    mutating func load(logSize: Int) throws -> Bool {
+        entries = []
+        let size = try file.size()
+        guard size % Entry.size == 0 else { return false }
+        var buffer = try file.read(at: 0, count: size)
+        var loaded: [Entry] = []
+        loaded.reserveCapacity(size / Entry.size)
+        while buffer.readableBytes >= Entry.size {
+            let entry = Entry(reading: &buffer)
+            guard entry.canFollow(loaded.last, logSize: logSize) else { return false }
+            loaded.append(entry)
+        }
+        entries = loaded
+        return true
+    }
+
+    /// Appends an entry to the file and to memory.
+    mutating func append(_ entry: Entry) throws {
+        var buffer = ByteBufferAllocator().buffer(capacity: Entry.size)
+        entry.write(to: &buffer)
+        try file.write(buffer, at: entries.count * Entry.size)
+        entries.append(entry)
+    }
+
+    /// The last entry whose key is <= `key`.
+    func lastEntry(atOrBelow key: Int64) -> Entry? {
+        let index = partitionPoint { $0.key > key }
+        return index > 0 ? entries[index - 1] : nil
+    }
+
+    /// The last entry whose key is < `key`.
+    func lastEntry(below key: Int64) -> Entry? {
+        let index = partitionPoint { $0.key >= key }
+        return index > 0 ? entries[index - 1] : nil
+    }
+
+    /// Empties the index, on disk too.
+    mutating func reset() throws {
+        try file.truncate(to: 0)
+        entries = []
+    }
+
+    func sync() throws { try file.sync() }
+    func close() { file.close() }
+
+    /// First index whose entry satisfies `isAfter` (entries are sorted, so it is monotonic).
+    private func partitionPoint(_ isAfter: (Entry) -> Bool) -> Int {
+        var low = 0
+        var high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if isAfter(entries[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+}

@@ -1,0 +1,39 @@
+/// A failure of the partition logs, with the Kafka error code a response should carry.
+///
+/// A struct with a code rather than an enum, so new cases can be added without breaking
+/// callers that switch over them.
+public struct StorageError: Error, Sendable, CustomStringConvertible {
+    /// What kind of failure this is, and the Kafka error code it maps to.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        public let name: String
+        /// The error code to put in a Kafka response for this failure.
+        public let kafkaErrorCode: Int16
+
+        /// The offset is below the log start offset or beyond the log end offset (OFFSET_OUT_OF_RANGE).
+        public static let offsetOutOfRange = Code(name: "offset out of range", kafkaErrorCode: 1)
+        /// The bytes given to append are not one whole RecordBatch v2 (CORRUPT_MESSAGE).
+        public static let corruptBatch = Code(name: "corrupt batch", kafkaErrorCode: 2)
+        /// An idempotent producer skipped or repeated sequence numbers (OUT_OF_ORDER_SEQUENCE_NUMBER).
+        public static let outOfOrderSequenceNumber = Code(name: "out of order sequence number", kafkaErrorCode: 45)
+        /// An idempotent producer wrote with an epoch older than the one already seen (INVALID_PRODUCER_EPOCH).
+        public static let invalidProducerEpoch = Code(name: "invalid producer epoch", kafkaErrorCode: 47)
+        /// A file operation failed, or the log is closed (KAFKA_STORAGE_ERROR).
+        public static let fileSystem = Code(name: "file system", kafkaErrorCode: 56)
+
+        public var description: String { name }
+    }
+
+    public let code: Code
+    /// What went wrong, with the file or offset concerned.
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// The error code to put in a Kafka response.
+    public var kafkaErrorCode: Int16 { code.kafkaErrorCode }
+
+    public var description: String { "\(code): \(message)" }
+}
