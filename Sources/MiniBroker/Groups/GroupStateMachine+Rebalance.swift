@@ -15,7 +15,7 @@ extension GroupStateMachine {
             actions += abortPendingSyncs()
         }
         let rebalanceTimeout = members.values.map(\.rebalanceTimeout).max() ?? .zero
-        if state == .empty {
+        if state == .empty && initialRebalanceDelay > .zero {
             let delay = min(initialRebalanceDelay, rebalanceTimeout)
             joinPhase = .initialDelay(
                 deadline: now + delay, remaining: max(rebalanceTimeout - delay, .zero), newMemberAdded: false
