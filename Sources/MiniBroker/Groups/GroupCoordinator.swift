@@ -12,6 +12,17 @@ import Synchronization
 ///
 /// Every parked call is eventually resumed: by the event that completes it, by the
 /// rebalance timeout, or by `shutdown()`.
+///
+/// Mapping requests of every version (what the handlers do):
+/// - JoinGroup v0 has no rebalance timeout: pass the session timeout. Set
+///   `requireKnownMemberId` for v4+ only (KIP-394). `groupInstanceId` is accepted but static
+///   membership (KIP-345) is not implemented: every member is dynamic.
+/// - Nil `protocolType`/`protocolName` in outcomes are encoded as null where the version
+///   allows it (JoinGroup v7+, SyncGroup v5+) and as "" before.
+/// - LeaveGroup v0-2 carry one member: report that member's error as the top-level error.
+/// - OffsetCommit: call `validateOffsetCommit` per request and store offsets only on 0;
+///   OffsetCommit v0 has no generation: pass -1.
+/// - DescribeGroups: an unknown group comes back as state "Dead" with error 0.
 public final class GroupCoordinator: Sendable {
     let configuration: Configuration
     let logger: Logger
@@ -31,7 +42,7 @@ public final class GroupCoordinator: Sendable {
         if let error = joinRequestError(request) {
             return .failure(error, memberId: request.memberId)
         }
-        let newMemberId = GroupMemberId.generate(clientId: request.clientId)
+        let newMemberId = request.memberId.isEmpty ? GroupMemberId.generate(clientId: request.clientId) : request.memberId
         return await withCheckedContinuation { continuation in
             update(groupId: request.groupId) { registry, now in
                 let waiter = registry.park(join: continuation)

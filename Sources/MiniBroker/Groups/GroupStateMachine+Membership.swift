@@ -59,6 +59,23 @@ extension GroupStateMachine {
         if let phase = joinPhase, phase.deadline <= now, state == .preparingRebalance {
             actions += joinDeadlinePassed(now: now)
         }
+        if let deadline = syncDeadline, deadline <= now {
+            actions += dropMembersThatDidNotSync(now: now)
+        }
+        return actions
+    }
+
+    /// Kafka's pending-sync expiry: members of the generation that never sent SyncGroup
+    /// within the rebalance timeout are removed, which starts a new rebalance.
+    private mutating func dropMembersThatDidNotSync(now: ContinuousClock.Instant) -> [GroupAction] {
+        let laggards = memberOrder.filter { pendingSyncMembers.contains($0) }
+        pendingSyncMembers = []
+        syncDeadline = nil
+        guard state == .completingRebalance || state == .stable else { return [] }
+        var actions: [GroupAction] = []
+        for memberId in laggards {
+            actions += removeMemberAndUpdateGroup(memberId, now: now)
+        }
         return actions
     }
 
@@ -95,6 +112,8 @@ extension GroupStateMachine {
         }
         joinPhase = nil
         pendingMembers = [:]
+        pendingSyncMembers = []
+        syncDeadline = nil
         transition(to: .dead)
         return actions
     }

@@ -12,8 +12,10 @@ extension GroupStateMachine {
     mutating func prepareRebalance(now: ContinuousClock.Instant) -> [GroupAction] {
         var actions: [GroupAction] = []
         if state == .completingRebalance {
-            actions += abortPendingSyncs()
+            actions += abortPendingSyncs(now: now)
         }
+        pendingSyncMembers = []
+        syncDeadline = nil
         let rebalanceTimeout = members.values.map(\.rebalanceTimeout).max() ?? .zero
         if state == .empty && initialRebalanceDelay > .zero {
             let delay = min(initialRebalanceDelay, rebalanceTimeout)
@@ -27,12 +29,15 @@ extension GroupStateMachine {
         return actions + tryCompleteJoin(now: now)
     }
 
-    private mutating func abortPendingSyncs() -> [GroupAction] {
+    /// As Kafka, answering a parked call restarts the member's session: it was kept alive
+    /// while parked and needs a full session to rejoin.
+    private mutating func abortPendingSyncs(now: ContinuousClock.Instant) -> [GroupAction] {
         var actions: [GroupAction] = []
         for id in memberOrder {
             members[id]?.assignment.clear()
             if let waiter = members[id]?.syncWaiter {
                 members[id]?.syncWaiter = nil
+                members[id]?.extendSession(now: now)
                 actions.append(.answerSync(waiter, .failure(GroupErrorCode.rebalanceInProgress)))
             }
         }
@@ -87,6 +92,8 @@ extension GroupStateMachine {
         }
         protocolName = selectProtocol()
         transition(to: .completingRebalance)
+        pendingSyncMembers = Set(memberOrder)
+        syncDeadline = now + (members.values.map(\.rebalanceTimeout).max() ?? .zero)
         for id in memberOrder {
             guard let waiter = members[id]?.joinWaiter else { continue }
             members[id]?.joinWaiter = nil

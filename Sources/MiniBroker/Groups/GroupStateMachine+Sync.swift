@@ -17,6 +17,7 @@ extension GroupStateMachine {
             }
             members[memberId]?.syncWaiter = waiter
             members[memberId]?.extendSession(now: now)
+            markSynced(memberId)
             if isLeader(memberId) {
                 actions += propagateAssignments(request.assignments, now: now)
             }
@@ -24,6 +25,7 @@ extension GroupStateMachine {
         case .stable:
             // The assignments are already set: a late or repeated SyncGroup returns at once.
             members[memberId]?.extendSession(now: now)
+            markSynced(memberId)
             return [.answerSync(waiter, currentSyncOutcome(for: memberId))]
         case .preparingRebalance:
             return [.answerSync(waiter, .failure(GroupErrorCode.rebalanceInProgress))]

@@ -38,6 +38,11 @@ struct GroupStateMachine {
     /// KIP-394: ids handed out with MEMBER_ID_REQUIRED, and when they lapse unless used.
     var pendingMembers: [String: ContinuousClock.Instant] = [:]
     var joinPhase: JoinPhase?
+    /// Members of the new generation that have not sent SyncGroup yet, and when they are
+    /// dropped for it: Kafka's pending-sync timeout (the rebalance timeout), which keeps a
+    /// leader that never sends the assignments from holding its followers' SyncGroup forever.
+    var pendingSyncMembers: Set<String> = []
+    var syncDeadline: ContinuousClock.Instant?
     /// Set by a simple (generation -1) offset commit; such a group is kept while Empty.
     var hasCommittedOffsets = false
 
@@ -49,7 +54,7 @@ struct GroupStateMachine {
     /// The earliest instant at which `expireDeadlines(now:)` has work to do.
     var nextDeadline: ContinuousClock.Instant? {
         let sessionDeadlines = members.values.lazy.filter { !$0.isAwaitingResponse }.map(\.sessionDeadline)
-        let candidates = [joinPhase?.deadline, sessionDeadlines.min(), pendingMembers.values.min()]
+        let candidates = [joinPhase?.deadline, syncDeadline, sessionDeadlines.min(), pendingMembers.values.min()]
         return candidates.compactMap { $0 }.min()
     }
 
@@ -89,6 +94,7 @@ extension GroupStateMachine {
     mutating func removeMember(_ memberId: String) -> [GroupAction] {
         guard let member = members.removeValue(forKey: memberId) else { return [] }
         memberOrder.removeAll { $0 == memberId }
+        markSynced(memberId)
         if leaderId == memberId {
             leaderId = memberOrder.first
         }
@@ -115,6 +121,14 @@ extension GroupStateMachine {
             break
         }
         return actions
+    }
+
+    /// Records that the member sent its SyncGroup for this generation.
+    mutating func markSynced(_ memberId: String) {
+        pendingSyncMembers.remove(memberId)
+        if pendingSyncMembers.isEmpty {
+            syncDeadline = nil
+        }
     }
 
     /// The JoinGroup answer for the current generation; the leader also gets every member's

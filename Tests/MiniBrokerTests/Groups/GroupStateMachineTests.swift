@@ -152,6 +152,27 @@ struct GroupStateMachineTests {
         #expect(!harness.machine.hasMember(follower))
     }
 
+    @Test("a leader that never sends SyncGroup is dropped at the rebalance timeout, releasing its followers")
+    func leaderThatNeverSyncs() {
+        var harness = Harness()
+        let (leader, _) = harness.joinNewMember(clientId: "c1")
+        let (follower, _) = harness.joinNewMember(clientId: "c2")
+        harness.advance(to: 100)
+        harness.advance(to: 200)
+        let parked = harness.sync(memberId: follower, generationId: 1, at: 210)
+        #expect(harness.heartbeat(memberId: leader, generationId: 1, at: 900) == GroupErrorCode.none)
+        #expect(harness.heartbeat(memberId: leader, generationId: 1, at: 1_800) == GroupErrorCode.none)
+        harness.advance(to: 2_199)
+        #expect(harness.syncAnswers[parked] == nil)
+        harness.advance(to: 2_200)  // rebalance timeout (2 s) after the join phase ended
+        #expect(harness.syncAnswers[parked]?.errorCode == GroupErrorCode.rebalanceInProgress)
+        #expect(!harness.machine.hasMember(leader))
+        #expect(harness.machine.leaderId == follower)
+        #expect(harness.machine.state == .preparingRebalance)
+        harness.advance(to: 2_300)
+        #expect(harness.machine.hasMember(follower), "the follower's session restarted when it was answered")
+    }
+
     @Test("a rejoin during the join phase answers the superseded JoinGroup instead of dropping it")
     func supersededJoinIsAnswered() {
         var harness = Harness()
