@@ -76,6 +76,12 @@ struct GroupStateMachineHarness {
         return (memberId, second)
     }
 
+    /// Joins and syncs that have not been answered yet.
+    var unansweredWaiters: [GroupWaiterID] {
+        (1...max(lastWaiter, 1)).map { GroupWaiterID(rawValue: $0) }
+            .filter { joinAnswers[$0] == nil && syncAnswers[$0] == nil && $0.rawValue <= lastWaiter }
+    }
+
     private mutating func nextWaiter() -> GroupWaiterID {
         lastWaiter += 1
         return GroupWaiterID(rawValue: lastWaiter)
