@@ -32,7 +32,8 @@ public final class GroupCoordinator: Sendable {
     public init(configuration: Configuration = Configuration(), logger: Logger) {
         self.configuration = configuration
         self.logger = logger
-        self.registry = Mutex(GroupRegistry(initialRebalanceDelay: .milliseconds(configuration.initialRebalanceDelayMs)))
+        self.registry = Mutex(
+            GroupRegistry(initialRebalanceDelay: .milliseconds(configuration.initialRebalanceDelayMs)))
     }
 
     /// JoinGroup. Returns at once for errors, MEMBER_ID_REQUIRED (KIP-394) and a follower
@@ -42,7 +43,8 @@ public final class GroupCoordinator: Sendable {
         if let error = joinRequestError(request) {
             return .failure(error, memberId: request.memberId)
         }
-        let newMemberId = request.memberId.isEmpty ? GroupMemberId.generate(clientId: request.clientId) : request.memberId
+        let newMemberId =
+            request.memberId.isEmpty ? GroupMemberId.generate(clientId: request.clientId) : request.memberId
         return await withCheckedContinuation { continuation in
             update(groupId: request.groupId) { registry, now in
                 let waiter = registry.park(join: continuation)
@@ -82,7 +84,9 @@ public final class GroupCoordinator: Sendable {
 
     /// LeaveGroup for one (v0-2) or several (v3+) members. Returns the top-level error and
     /// one error per member; for v0-2 the handler reports the member's error at top level.
-    public func leave(groupId: String, memberIds: [String]) async -> (errorCode: Int16, members: [(memberId: String, errorCode: Int16)]) {
+    public func leave(groupId: String, memberIds: [String]) async -> (
+        errorCode: Int16, members: [(memberId: String, errorCode: Int16)]
+    ) {
         guard !groupId.isEmpty else { return (GroupErrorCode.invalidGroupId, []) }
         return updateReturning(groupId: groupId) { registry, now in
             if registry.isShutDown { return ((GroupErrorCode.coordinatorNotAvailable, []), []) }
@@ -111,7 +115,8 @@ public final class GroupCoordinator: Sendable {
                 if registry.isShutDown {
                     return GroupDescription.dead(groupId: groupId, errorCode: GroupErrorCode.coordinatorNotAvailable)
                 }
-                return registry.groups[groupId]?.description ?? GroupDescription.dead(groupId: groupId, errorCode: GroupErrorCode.none)
+                return registry.groups[groupId]?.description
+                    ?? GroupDescription.dead(groupId: groupId, errorCode: GroupErrorCode.none)
             }
         }
     }
@@ -143,7 +148,9 @@ public final class GroupCoordinator: Sendable {
 
     private func joinRequestError(_ request: JoinGroupInput) -> Int16? {
         if request.groupId.isEmpty { return GroupErrorCode.invalidGroupId }
-        if !configuration.acceptsSessionTimeout(request.sessionTimeoutMs) { return GroupErrorCode.invalidSessionTimeout }
+        if !configuration.acceptsSessionTimeout(request.sessionTimeoutMs) {
+            return GroupErrorCode.invalidSessionTimeout
+        }
         return nil
     }
 }

@@ -4,7 +4,9 @@ import NIOCore
 extension GroupStateMachine {
     /// Handles a SyncGroup. Followers park until the leader's SyncGroup brings the
     /// assignments; then everyone is answered and the group is Stable.
-    mutating func sync(_ request: SyncGroupInput, waiter: GroupWaiterID, now: ContinuousClock.Instant) -> [GroupAction] {
+    mutating func sync(
+        _ request: SyncGroupInput, waiter: GroupWaiterID, now: ContinuousClock.Instant
+    ) -> [GroupAction] {
         if let error = syncError(for: request) {
             return [.answerSync(waiter, .failure(error))]
         }
@@ -51,7 +53,8 @@ extension GroupStateMachine {
     private mutating func propagateAssignments(
         _ assignments: [(memberId: String, assignment: ByteBuffer)], now: ContinuousClock.Instant
     ) -> [GroupAction] {
-        let byMember = Dictionary(assignments.map { ($0.memberId, $0.assignment) }, uniquingKeysWith: { _, last in last })
+        let byMember = Dictionary(
+            assignments.map { ($0.memberId, $0.assignment) }, uniquingKeysWith: { _, last in last })
         for id in memberOrder {
             members[id]?.assignment = byMember[id] ?? ByteBuffer()
         }

@@ -85,13 +85,16 @@ struct GroupConvergenceTests {
     /// The group is Stable with exactly the running consumers, all in one generation, each
     /// holding the assignment the leader made for it.
     static func converged(_ coordinator: GroupCoordinator, _ board: ConsumerBoard, clients: Set<String>) async -> Bool {
-        guard let group = await coordinator.describe(groupIds: ["orders-analyzer"]).first, group.state == "Stable" else {
+        guard let group = await coordinator.describe(groupIds: ["orders-analyzer"]).first, group.state == "Stable"
+        else {
             return false
         }
         let entries = board.entries
         guard Set(entries.keys) == clients, Set(entries.values.map(\.generationId)).count == 1 else { return false }
         let memberIds = Set(entries.values.map(\.memberId))
-        guard Set(group.members.map(\.memberId)) == memberIds, group.members.count == clients.count else { return false }
+        guard Set(group.members.map(\.memberId)) == memberIds, group.members.count == clients.count else {
+            return false
+        }
         return group.members.allSatisfy { $0.assignment == ByteBuffer(string: "for-\($0.memberId)") }
             && entries.values.allSatisfy { $0.assignment == ByteBuffer(string: "for-\($0.memberId)") }
     }

@@ -159,13 +159,20 @@ struct GroupCoordinatorTests {
 
         var otherAssignor = GroupTestConsumer(coordinator, clientId: "c4")
         otherAssignor.protocols = ["sticky"]
-        #expect(await coordinator.join(otherAssignor.joinRequest()).errorCode == GroupErrorCode.inconsistentGroupProtocol)
+        #expect(
+            await coordinator.join(otherAssignor.joinRequest()).errorCode == GroupErrorCode.inconsistentGroupProtocol)
 
         let group = consumer.groupId
         let member = consumer.memberId
-        #expect(await coordinator.heartbeat(groupId: group, memberId: member, generationId: 9) == GroupErrorCode.illegalGeneration)
-        #expect(await coordinator.heartbeat(groupId: group, memberId: "ghost", generationId: 1) == GroupErrorCode.unknownMemberId)
-        #expect(await coordinator.heartbeat(groupId: "nope", memberId: member, generationId: 1) == GroupErrorCode.unknownMemberId)
+        #expect(
+            await coordinator.heartbeat(groupId: group, memberId: member, generationId: 9)
+                == GroupErrorCode.illegalGeneration)
+        #expect(
+            await coordinator.heartbeat(groupId: group, memberId: "ghost", generationId: 1)
+                == GroupErrorCode.unknownMemberId)
+        #expect(
+            await coordinator.heartbeat(groupId: "nope", memberId: member, generationId: 1)
+                == GroupErrorCode.unknownMemberId)
         let staleSync = await coordinator.sync(SyncGroupInput(groupId: group, memberId: member, generationId: 0))
         #expect(staleSync.errorCode == GroupErrorCode.illegalGeneration)
         let wrongProtocol = await coordinator.sync(
@@ -181,19 +188,31 @@ struct GroupCoordinatorTests {
     @Test("offset commits: simple commits create an Empty group; members commit only in their generation")
     func offsetCommitValidation() async {
         let coordinator = Support.coordinator()
-        #expect(await coordinator.validateOffsetCommit(groupId: "tool", memberId: "", generationId: -1) == GroupErrorCode.none)
+        #expect(
+            await coordinator.validateOffsetCommit(groupId: "tool", memberId: "", generationId: -1)
+                == GroupErrorCode.none)
         #expect(await coordinator.listGroups() == [ListedGroup(groupId: "tool", protocolType: "", state: "Empty")])
-        #expect(await coordinator.validateOffsetCommit(groupId: "other", memberId: "m", generationId: 3) == GroupErrorCode.illegalGeneration)
+        #expect(
+            await coordinator.validateOffsetCommit(groupId: "other", memberId: "m", generationId: 3)
+                == GroupErrorCode.illegalGeneration)
 
         var consumer = GroupTestConsumer(coordinator, clientId: "c1")
         let joined = await consumer.join()
         let group = consumer.groupId
         let member = consumer.memberId
-        #expect(await coordinator.validateOffsetCommit(groupId: group, memberId: member, generationId: 1) == GroupErrorCode.rebalanceInProgress)
+        #expect(
+            await coordinator.validateOffsetCommit(groupId: group, memberId: member, generationId: 1)
+                == GroupErrorCode.rebalanceInProgress)
         _ = await consumer.sync(after: joined)
-        #expect(await coordinator.validateOffsetCommit(groupId: group, memberId: member, generationId: 1) == GroupErrorCode.none)
-        #expect(await coordinator.validateOffsetCommit(groupId: group, memberId: member, generationId: 0) == GroupErrorCode.illegalGeneration)
-        #expect(await coordinator.validateOffsetCommit(groupId: group, memberId: "", generationId: -1) == GroupErrorCode.unknownMemberId)
+        #expect(
+            await coordinator.validateOffsetCommit(groupId: group, memberId: member, generationId: 1)
+                == GroupErrorCode.none)
+        #expect(
+            await coordinator.validateOffsetCommit(groupId: group, memberId: member, generationId: 0)
+                == GroupErrorCode.illegalGeneration)
+        #expect(
+            await coordinator.validateOffsetCommit(groupId: group, memberId: "", generationId: -1)
+                == GroupErrorCode.unknownMemberId)
         coordinator.shutdown()
     }
 
@@ -209,7 +228,10 @@ struct GroupCoordinatorTests {
         let joined = await joining
         consumer.memberId = joined.memberId
         consumer.generationId = joined.generationId
-        #expect(await coordinator.listGroups() == [ListedGroup(groupId: "orders-analyzer", protocolType: "consumer", state: "CompletingRebalance")])
+        #expect(
+            await coordinator.listGroups() == [
+                ListedGroup(groupId: "orders-analyzer", protocolType: "consumer", state: "CompletingRebalance")
+            ])
         _ = await consumer.sync(after: joined)
 
         let described = await coordinator.describe(groupIds: ["orders-analyzer", "unknown"])
@@ -222,7 +244,10 @@ struct GroupCoordinatorTests {
 
         _ = await coordinator.validateOffsetCommit(groupId: "simple", memberId: "", generationId: -1)
         let deleted = await coordinator.deleteGroups(groupIds: ["orders-analyzer", "simple", "unknown"])
-        #expect(deleted.map(\.errorCode) == [GroupErrorCode.nonEmptyGroup, GroupErrorCode.none, GroupErrorCode.groupIdNotFound])
+        #expect(
+            deleted.map(\.errorCode) == [
+                GroupErrorCode.nonEmptyGroup, GroupErrorCode.none, GroupErrorCode.groupIdNotFound,
+            ])
         #expect(await coordinator.listGroups().map(\.groupId) == ["orders-analyzer"])
         coordinator.shutdown()
     }

@@ -12,7 +12,8 @@ struct GroupStateMachineHarness {
     private(set) var syncAnswers: [GroupWaiterID: SyncGroupOutcome] = [:]
 
     init(initialRebalanceDelayMs: Int = 100) {
-        machine = GroupStateMachine(groupId: "orders-analyzer", initialRebalanceDelay: .milliseconds(initialRebalanceDelayMs))
+        machine = GroupStateMachine(
+            groupId: "orders-analyzer", initialRebalanceDelay: .milliseconds(initialRebalanceDelayMs))
     }
 
     func instant(_ milliseconds: Int) -> ContinuousClock.Instant {
@@ -35,7 +36,8 @@ struct GroupStateMachineHarness {
     @discardableResult
     mutating func join(_ request: JoinGroupInput, at milliseconds: Int = 0) -> GroupWaiterID {
         let waiter = nextWaiter()
-        record(machine.join(request, waiter: waiter, newMemberId: "\(request.clientId)-new", now: instant(milliseconds)))
+        record(
+            machine.join(request, waiter: waiter, newMemberId: "\(request.clientId)-new", now: instant(milliseconds)))
         return waiter
     }
 

@@ -49,7 +49,10 @@ struct GroupStateMachineRandomTests {
         #expect(harness.unansweredWaiters.isEmpty)
         #expect(harness.machine.state == .empty)
         #expect(harness.machine.generationId >= 3, "the run went through several generations")
-        #expect(harness.syncAnswers.values.contains { $0.errorCode == GroupErrorCode.none && $0.assignment.readableBytes > 0 })
+        #expect(
+            harness.syncAnswers.values.contains {
+                $0.errorCode == GroupErrorCode.none && $0.assignment.readableBytes > 0
+            })
     }
 
     private static func step(
@@ -58,12 +61,14 @@ struct GroupStateMachineRandomTests {
         learn(&client, from: harness)
         switch Int.random(in: 0..<20, using: &random) {
         case 0..<5:
-            client.lastJoin = harness.join(Harness.request(memberId: client.memberId, clientId: client.clientId), at: clock)
+            client.lastJoin = harness.join(
+                Harness.request(memberId: client.memberId, clientId: client.clientId), at: clock)
             learn(&client, from: harness)
         case 5..<12:
             let assignments = (harness.machine.isLeader(client.memberId) ? Array(harness.machine.members.keys) : [])
                 .map { (memberId: $0, assignment: ByteBuffer(string: "for-\($0)")) }
-            _ = harness.sync(memberId: client.memberId, generationId: client.generationId, assignments: assignments, at: clock)
+            _ = harness.sync(
+                memberId: client.memberId, generationId: client.generationId, assignments: assignments, at: clock)
         case 12..<19:
             _ = harness.heartbeat(memberId: client.memberId, generationId: client.generationId, at: clock)
         default:

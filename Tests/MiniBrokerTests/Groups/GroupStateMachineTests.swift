@@ -230,11 +230,15 @@ struct GroupStateMachineTests {
         let (leader, _) = harness.joinNewMember(clientId: "c1")
         harness.advance(to: 100)
         #expect(harness.machine.validateOffsetCommit(memberId: "", generationId: -1) == GroupErrorCode.unknownMemberId)
-        #expect(harness.machine.validateOffsetCommit(memberId: leader, generationId: 1) == GroupErrorCode.rebalanceInProgress)
+        #expect(
+            harness.machine.validateOffsetCommit(memberId: leader, generationId: 1)
+                == GroupErrorCode.rebalanceInProgress)
         _ = harness.sync(memberId: leader, generationId: 1)
         #expect(harness.machine.validateOffsetCommit(memberId: leader, generationId: 1) == GroupErrorCode.none)
-        #expect(harness.machine.validateOffsetCommit(memberId: leader, generationId: 0) == GroupErrorCode.illegalGeneration)
-        #expect(harness.machine.validateOffsetCommit(memberId: "ghost", generationId: 1) == GroupErrorCode.unknownMemberId)
+        #expect(
+            harness.machine.validateOffsetCommit(memberId: leader, generationId: 0) == GroupErrorCode.illegalGeneration)
+        #expect(
+            harness.machine.validateOffsetCommit(memberId: "ghost", generationId: 1) == GroupErrorCode.unknownMemberId)
     }
 
     @Test("describe reports metadata and assignments only while Stable")

@@ -50,7 +50,9 @@ struct GroupTestConsumer {
 
     /// SyncGroup for the generation just joined; the leader sends every member's assignment.
     func sync(after joined: JoinGroupOutcome) async -> SyncGroupOutcome {
-        let assignments = joined.members.map { (memberId: $0.memberId, assignment: ByteBuffer(string: "for-\($0.memberId)")) }
+        let assignments = joined.members.map {
+            (memberId: $0.memberId, assignment: ByteBuffer(string: "for-\($0.memberId)"))
+        }
         return await coordinator.sync(
             SyncGroupInput(
                 groupId: groupId, memberId: memberId, generationId: generationId,
@@ -85,7 +87,8 @@ struct GroupTestConsumer {
 enum GroupTestSupport {
     static func coordinator(initialRebalanceDelayMs: Int32 = 30) -> GroupCoordinator {
         GroupCoordinator(
-            configuration: .init(minSessionTimeoutMs: 10, maxSessionTimeoutMs: 60_000, initialRebalanceDelayMs: initialRebalanceDelayMs),
+            configuration: .init(
+                minSessionTimeoutMs: 10, maxSessionTimeoutMs: 60_000, initialRebalanceDelayMs: initialRebalanceDelayMs),
             logger: Logger(label: "test.groups")
         )
     }
