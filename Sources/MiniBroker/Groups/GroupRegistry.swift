@@ -1,0 +1,73 @@
+/// Everything the coordinator guards with its lock: the state machine of each group, the
+/// continuations of parked JoinGroup and SyncGroup calls, and one timer per group.
+struct GroupRegistry {
+    /// A sleeping task that delivers a group's next deadline.
+    struct Timer {
+        let deadline: ContinuousClock.Instant
+        let task: Task<Void, Never>
+    }
+
+    /// A parked call ready to be resumed, once the lock is released.
+    enum Resumption {
+        case join(CheckedContinuation<JoinGroupOutcome, Never>, JoinGroupOutcome)
+        case sync(CheckedContinuation<SyncGroupOutcome, Never>, SyncGroupOutcome)
+
+        func resume() {
+            switch self {
+            case .join(let continuation, let outcome): continuation.resume(returning: outcome)
+            case .sync(let continuation, let outcome): continuation.resume(returning: outcome)
+            }
+        }
+    }
+
+    /// Given to each new group: Kafka's `group.initial.rebalance.delay.ms`.
+    let initialRebalanceDelay: Duration
+    var groups: [String: GroupStateMachine] = [:]
+    var timers: [String: Timer] = [:]
+    var isShutDown = false
+    private var joinContinuations: [GroupWaiterID: CheckedContinuation<JoinGroupOutcome, Never>] = [:]
+    private var syncContinuations: [GroupWaiterID: CheckedContinuation<SyncGroupOutcome, Never>] = [:]
+    private var lastWaiterId: UInt64 = 0
+
+    init(initialRebalanceDelay: Duration) {
+        self.initialRebalanceDelay = initialRebalanceDelay
+    }
+
+    mutating func park(join continuation: CheckedContinuation<JoinGroupOutcome, Never>) -> GroupWaiterID {
+        let waiter = nextWaiterId()
+        joinContinuations[waiter] = continuation
+        return waiter
+    }
+
+    mutating func park(sync continuation: CheckedContinuation<SyncGroupOutcome, Never>) -> GroupWaiterID {
+        let waiter = nextWaiterId()
+        syncContinuations[waiter] = continuation
+        return waiter
+    }
+
+    /// Takes the continuations the actions name; each is resumed exactly once.
+    mutating func resumptions(for actions: [GroupAction]) -> [Resumption] {
+        actions.compactMap { action in
+            switch action {
+            case .answerJoin(let waiter, let outcome):
+                joinContinuations.removeValue(forKey: waiter).map { .join($0, outcome) }
+            case .answerSync(let waiter, let outcome):
+                syncContinuations.removeValue(forKey: waiter).map { .sync($0, outcome) }
+            }
+        }
+    }
+
+    /// Every continuation still parked, answered with `errorCode`: the last resort of shutdown.
+    mutating func drainParkedCalls(errorCode: Int16) -> [Resumption] {
+        let joins = joinContinuations.values.map { Resumption.join($0, .failure(errorCode, memberId: "")) }
+        let syncs = syncContinuations.values.map { Resumption.sync($0, .failure(errorCode)) }
+        joinContinuations = [:]
+        syncContinuations = [:]
+        return joins + syncs
+    }
+
+    private mutating func nextWaiterId() -> GroupWaiterID {
+        lastWaiterId += 1
+        return GroupWaiterID(rawValue: lastWaiterId)
+    }
+}

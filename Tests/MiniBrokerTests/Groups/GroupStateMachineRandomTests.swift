@@ -1,0 +1,96 @@
+import NIOCore
+import Testing
+
+@testable import MiniBroker
+
+/// Random interleavings of joins, syncs, heartbeats, leaves and time passing: no call is
+/// answered twice (the harness checks), and once time moves on every call is answered.
+@Suite("Group state machine under random events")
+struct GroupStateMachineRandomTests {
+    typealias Harness = GroupStateMachineHarness
+
+    /// A small deterministic generator (SplitMix64), so a failing seed can be replayed.
+    struct SeededGenerator: RandomNumberGenerator {
+        var state: UInt64
+
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// What a simulated client remembers between its requests.
+    struct Client {
+        let clientId: String
+        var memberId = ""
+        var generationId: Int32 = -1
+        var lastJoin: GroupWaiterID?
+    }
+
+    @Test("every parked call is answered exactly once", arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])
+    func everyCallAnswered(seed: UInt64) {
+        var random = SeededGenerator(state: seed)
+        var harness = Harness(initialRebalanceDelayMs: 50)
+        var clients = (1...6).map { Client(clientId: "c\($0)") }
+        var clock = 0
+        for _ in 0..<300 {
+            clock += Int.random(in: 0...40, using: &random)
+            let index = Int.random(in: 0..<clients.count, using: &random)
+            Self.step(&clients[index], harness: &harness, at: clock, using: &random)
+            harness.advance(to: clock)
+        }
+        for _ in 0..<5 {
+            clock += 5_000
+            harness.advance(to: clock)
+        }
+        #expect(harness.unansweredWaiters.isEmpty)
+        #expect(harness.machine.state == .empty)
+        #expect(harness.machine.generationId >= 3, "the run went through several generations")
+        #expect(
+            harness.syncAnswers.values.contains {
+                $0.errorCode == GroupErrorCode.none && $0.assignment.readableBytes > 0
+            })
+    }
+
+    private static func step(
+        _ client: inout Client, harness: inout Harness, at clock: Int, using random: inout SeededGenerator
+    ) {
+        learn(&client, from: harness)
+        switch Int.random(in: 0..<20, using: &random) {
+        case 0..<5:
+            client.lastJoin = harness.join(
+                Harness.request(memberId: client.memberId, clientId: client.clientId), at: clock)
+            learn(&client, from: harness)
+        case 5..<12:
+            let assignments = (harness.machine.isLeader(client.memberId) ? Array(harness.machine.members.keys) : [])
+                .map { (memberId: $0, assignment: ByteBuffer(string: "for-\($0)")) }
+            _ = harness.sync(
+                memberId: client.memberId, generationId: client.generationId, assignments: assignments, at: clock)
+        case 12..<19:
+            _ = harness.heartbeat(memberId: client.memberId, generationId: client.generationId, at: clock)
+        default:
+            _ = harness.leave([client.memberId], at: clock)
+            client.memberId = ""
+        }
+    }
+
+    /// Takes the member id and generation from the client's last answered JoinGroup.
+    private static func learn(_ client: inout Client, from harness: Harness) {
+        guard let waiter = client.lastJoin, let answer = harness.joinAnswers[waiter] else { return }
+        client.lastJoin = nil
+        switch answer.errorCode {
+        case GroupErrorCode.none:
+            client.memberId = answer.memberId
+            client.generationId = answer.generationId
+        case GroupErrorCode.memberIdRequired:
+            client.memberId = answer.memberId
+        case GroupErrorCode.unknownMemberId:
+            client.memberId = ""
+        default:
+            break
+        }
+    }
+}
