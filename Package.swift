@@ -56,7 +56,7 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "KafkaWireTests", dependencies: ["KafkaWire"]),
+        .testTarget(name: "KafkaWireTests", dependencies: ["KafkaWire"], exclude: ["Fixtures"]),
         .testTarget(name: "MiniBrokerTests", dependencies: ["MiniBroker", "KafkaWire"]),
     ]
 )

@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// Flags shared by the commands that run components (DESIGN.md "Contracts").
+struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Configuration file of 'key = value' lines; keys are the long flag names. Env: ASEED_CONFIG.", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Directory for all data: topics, metadata, checkpoints. Env: ASEED_DATA_DIR. Default: ./data", valueName: "dir"))
+    var dataDir: String?
+
+    @Option(name: .long, help: ArgumentHelp("Directory for the component log files (broker.log, ...). Env: ASEED_LOG_DIR. Default: ./logs", valueName: "dir"))
+    var logDir: String?
+
+    @Option(name: .long, help: ArgumentHelp("Address the Kafka listener binds to. Env: ASEED_KAFKA_LISTEN. Default: 0.0.0.0:9092", valueName: "host:port"))
+    var kafkaListen: String?
+
+    @Option(name: .long, help: ArgumentHelp("Address clients are told to connect to (Metadata, FindCoordinator). Env: ASEED_KAFKA_ADVERTISE. Default: localhost and the listen port", valueName: "host:port"))
+    var kafkaAdvertise: String?
+}

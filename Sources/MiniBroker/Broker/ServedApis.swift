@@ -1,0 +1,41 @@
+import KafkaWire
+
+/// The API versions this broker advertises in ApiVersions, and which of them it serves.
+///
+/// Advertised ranges start at 0 for the APIs librdkafka probes for exact versions (Produce 0,
+/// FindCoordinator 0, the group APIs 0...): it disables features when they are missing, so
+/// we advertise them and answer unserved old versions with a proper error response.
+enum ServedApis {
+    /// Advertised version range per API.
+    static let advertised: [ApiKey: ClosedRange<Int16>] = [
+        .produce: 0...9,
+        .fetch: 4...12,
+        .listOffsets: 1...7,
+        .metadata: 0...12,
+        .offsetCommit: 0...9,
+        .offsetFetch: 0...7,
+        .findCoordinator: 0...3,
+        .joinGroup: 0...9,
+        .heartbeat: 0...4,
+        .leaveGroup: 0...5,
+        .syncGroup: 0...5,
+        .describeGroups: 0...5,
+        .listGroups: 0...4,
+        .apiVersions: 0...4,
+        .createTopics: 0...7,
+        .deleteTopics: 0...4,
+        .initProducerId: 0...4,
+        .describeConfigs: 0...4,
+    ]
+
+    /// Produce versions below 3 carry message sets v0/v1, which we do not store: they are
+    /// decoded and answered with UNSUPPORTED_VERSION per partition.
+    static let firstServedProduceVersion: Int16 = 3
+
+    /// ApiVersions response entries, sorted by key.
+    static var apiVersionEntries: [ApiVersionsResponse.ApiVersion] {
+        advertised.sorted { $0.key.rawValue < $1.key.rawValue }.map { key, range in
+            ApiVersionsResponse.ApiVersion(apiKey: key.rawValue, minVersion: range.lowerBound, maxVersion: range.upperBound)
+        }
+    }
+}

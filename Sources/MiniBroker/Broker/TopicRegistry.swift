@@ -1,0 +1,139 @@
+import KafkaWire
+import Logging
+import Synchronization
+
+/// The broker's topics: names, ids, partition counts and configs (persisted in the
+/// `MetadataStore`) together with their partition logs (owned by the `LogManager`).
+final class TopicRegistry: Sendable {
+    /// One topic as clients see it.
+    struct Topic: Sendable {
+        var name: String
+        var id: KafkaUUID
+        var partitionCount: Int32
+        var configs: TopicConfigs
+    }
+
+    /// Why a topic could not be created or deleted, as a Kafka error.
+    struct TopicError: Error {
+        var code: KafkaErrorCode
+        var message: String
+    }
+
+    private let topics: Mutex<[String: Topic]>
+    private let store: MetadataStore
+    private let logs: LogManager
+    private let broker: BrokerConfiguration
+    private let logger: Logger
+
+    init(store: MetadataStore, logs: LogManager, broker: BrokerConfiguration, logger: Logger) throws {
+        self.store = store
+        self.logs = logs
+        self.broker = broker
+        self.logger = logger
+        var known: [String: Topic] = [:]
+        for record in try store.topics() {
+            known[record.name] = Topic(
+                name: record.name, id: record.id, partitionCount: record.partitionCount,
+                configs: TopicConfigs(overrides: record.configs)
+            )
+        }
+        self.topics = Mutex(known)
+    }
+
+    func topic(named name: String) -> Topic? {
+        topics.withLock { $0[name] }
+    }
+
+    func topic(withId id: KafkaUUID) -> Topic? {
+        topics.withLock { topics in topics.values.first { $0.id == id } }
+    }
+
+    /// All topics, sorted by name.
+    func allTopics() -> [Topic] {
+        topics.withLock { Array($0.values) }.sorted { $0.name < $1.name }
+    }
+
+    /// The log of one partition, or nil when the topic or partition does not exist.
+    func log(topic: String, partition: Int32) -> PartitionLog? {
+        guard let known = self.topic(named: topic), partition >= 0, partition < known.partitionCount else { return nil }
+        return logs.log(topic: topic, partition: partition)
+    }
+
+    /// Creates a topic; `validateOnly` checks without creating (CreateTopics v1+).
+    @discardableResult
+    func create(
+        name: String, partitions: Int32, configs: [String: String] = [:], validateOnly: Bool = false
+    ) throws(TopicError) -> Topic {
+        if let problem = TopicRegistry.nameProblem(name) {
+            throw TopicError(code: .invalidTopicException, message: problem)
+        }
+        guard partitions > 0, partitions <= 10_000 else {
+            throw TopicError(code: .invalidPartitions, message: "partition count must be between 1 and 10000, got \(partitions)")
+        }
+        for (key, value) in configs {
+            if let problem = TopicConfigs.problem(key: key, value: value) {
+                throw TopicError(code: .invalidConfig, message: problem)
+            }
+        }
+        return try topics.withLock { topics throws(TopicError) -> Topic in
+            if topics[name] != nil {
+                throw TopicError(code: .topicAlreadyExists, message: "topic '\(name)' already exists")
+            }
+            let topic = Topic(name: name, id: KafkaUUID.random(), partitionCount: partitions, configs: TopicConfigs(overrides: configs))
+            if validateOnly { return topic }
+            do {
+                try store.createTopic(TopicRecord(name: name, id: topic.id, partitionCount: partitions, configs: configs))
+                try logs.createPartitions(topic: name, count: partitions)
+            } catch {
+                logger.error("creating topic \(name) failed: \(error)")
+                throw TopicError(code: .kafkaStorageError, message: "could not create topic '\(name)': \(error)")
+            }
+            topics[name] = topic
+            logger.info("created topic \(name) with \(partitions) partitions")
+            return topic
+        }
+    }
+
+    /// Returns the topic, creating it with the default partition count when auto-creation is on.
+    func existingOrAutoCreated(_ name: String, allowed: Bool) -> Result<Topic, TopicError> {
+        if let topic = topic(named: name) { return .success(topic) }
+        guard allowed, broker.autoCreateTopics else {
+            return .failure(TopicError(code: .unknownTopicOrPartition, message: "unknown topic '\(name)'"))
+        }
+        do {
+            return .success(try create(name: name, partitions: broker.defaultPartitions))
+        } catch where error.code == .topicAlreadyExists {
+            // Another connection created it between our look-up and the create.
+            return topic(named: name).map { .success($0) } ?? .failure(error)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    func delete(name: String) throws(TopicError) {
+        let removed = topics.withLock { $0.removeValue(forKey: name) }
+        guard removed != nil else {
+            throw TopicError(code: .unknownTopicOrPartition, message: "unknown topic '\(name)'")
+        }
+        do {
+            try store.deleteTopic(name)
+            try logs.deleteTopic(name)
+        } catch {
+            logger.error("deleting topic \(name) failed: \(error)")
+            throw TopicError(code: .kafkaStorageError, message: "could not delete topic '\(name)': \(error)")
+        }
+        logger.info("deleted topic \(name)")
+    }
+
+    /// Kafka's topic name rule: 1-249 characters of [a-zA-Z0-9._-], not "." or "..".
+    static func nameProblem(_ name: String) -> String? {
+        if name.isEmpty { return "topic name is empty" }
+        if name == "." || name == ".." { return "topic name cannot be '.' or '..'" }
+        if name.utf8.count > 249 { return "topic name is longer than 249 characters" }
+        let allowed = name.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x2E || byte == 0x5F || byte == 0x2D
+        }
+        return allowed ? nil : "topic name '\(name)' may contain only letters, digits, '.', '_' and '-'"
+    }
+}

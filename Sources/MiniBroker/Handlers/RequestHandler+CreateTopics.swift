@@ -1,0 +1,43 @@
+import KafkaWire
+
+extension RequestHandler {
+    /// CreateTopics: one partition replica each (this is a single broker), configs validated
+    /// against what the broker honours, `validateOnly` (v1+) checks without creating.
+    func createTopics(_ request: CreateTopicsRequest, _ context: RequestContext) -> CreateTopicsResponse {
+        let results = request.topics.map { createTopic($0, validateOnly: request.validateOnly) }
+        return CreateTopicsResponse(throttleTimeMs: 0, topics: results)
+    }
+
+    private func createTopic(_ creatable: CreateTopicsRequest.CreatableTopic, validateOnly: Bool) -> CreateTopicsResponse.CreatableTopicResult {
+        func failure(_ code: KafkaErrorCode, _ message: String) -> CreateTopicsResponse.CreatableTopicResult {
+            logger.info("create topic \(creatable.name) refused: \(message)")
+            return CreateTopicsResponse.CreatableTopicResult(name: creatable.name, errorCode: code.rawValue, errorMessage: message)
+        }
+        guard creatable.replicationFactor == -1 || creatable.replicationFactor == 1 else {
+            return failure(.invalidReplicationFactor, "replication factor \(creatable.replicationFactor) exceeds the 1 available broker")
+        }
+        guard creatable.assignments.isEmpty else {
+            return failure(.invalidRequest, "manual replica assignments are not supported; give a partition count")
+        }
+        let partitions = creatable.numPartitions == -1 ? configuration.defaultPartitions : creatable.numPartitions
+        var configs: [String: String] = [:]
+        for config in creatable.configs {
+            configs[config.name] = config.value
+            if config.value == nil { return failure(.invalidConfig, "config '\(config.name)' needs a value") }
+        }
+        do {
+            let topic = try topics.create(name: creatable.name, partitions: partitions, configs: configs, validateOnly: validateOnly)
+            return CreateTopicsResponse.CreatableTopicResult(
+                name: topic.name, topicId: topic.id, errorCode: 0, errorMessage: nil,
+                numPartitions: topic.partitionCount, replicationFactor: 1,
+                configs: describedConfigs(topic.configs).map {
+                    CreateTopicsResponse.CreatableTopicConfigs(
+                        name: $0.name, value: $0.value, readOnly: false, configSource: $0.source, isSensitive: false
+                    )
+                }
+            )
+        } catch {
+            return failure(error.code, error.message)
+        }
+    }
+}

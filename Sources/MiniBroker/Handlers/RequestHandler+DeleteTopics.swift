@@ -1,0 +1,19 @@
+import KafkaWire
+
+extension RequestHandler {
+    /// DeleteTopics v0-4: removes the topic, its logs and its committed offsets.
+    func deleteTopics(_ request: DeleteTopicsRequest, _ context: RequestContext) async -> DeleteTopicsResponse {
+        var results: [DeleteTopicsResponse.DeletableTopicResult] = []
+        for name in request.topicNames {
+            do {
+                try topics.delete(name: name)
+                try? offsets.deleteOffsets(topic: name)
+                results.append(DeleteTopicsResponse.DeletableTopicResult(name: name, errorCode: 0))
+            } catch {
+                logger.info("delete topic \(name) refused: \(error.message)")
+                results.append(DeleteTopicsResponse.DeletableTopicResult(name: name, errorCode: error.code.rawValue, errorMessage: error.message))
+            }
+        }
+        return DeleteTopicsResponse(throttleTimeMs: 0, responses: results)
+    }
+}

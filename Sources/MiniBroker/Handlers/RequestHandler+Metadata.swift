@@ -1,0 +1,65 @@
+import KafkaWire
+
+extension RequestHandler {
+    /// Metadata: this single broker leads every partition.
+    ///
+    /// A null topic list (v1+; an empty one in v0) asks for all topics. Unknown topics are
+    /// created when auto-creation is on and the request allows it (v4+ flag).
+    func metadata(_ request: MetadataRequest, _ context: RequestContext) -> MetadataResponse {
+        let wantsAll = request.topics == nil || (context.apiVersion == 0 && request.topics?.isEmpty == true)
+        let allowAutoCreate = context.apiVersion < 4 || request.allowAutoTopicCreation
+        var results: [MetadataResponse.MetadataResponseTopic] = []
+        if wantsAll {
+            results = topics.allTopics().map { describe($0) }
+        } else {
+            for requested in request.topics ?? [] {
+                results.append(metadataTopic(requested, allowAutoCreate: allowAutoCreate))
+            }
+        }
+        return MetadataResponse(
+            throttleTimeMs: 0,
+            brokers: [
+                MetadataResponse.MetadataResponseBroker(
+                    nodeId: configuration.nodeId, host: configuration.advertisedHost,
+                    port: Int32(configuration.advertisedPort), rack: nil
+                )
+            ],
+            clusterId: configuration.clusterId,
+            controllerId: configuration.nodeId,
+            topics: results
+        )
+    }
+
+    private func metadataTopic(_ requested: MetadataRequest.MetadataRequestTopic, allowAutoCreate: Bool) -> MetadataResponse.MetadataResponseTopic {
+        guard let name = requested.name else {
+            // v10+: look-up by topic id alone.
+            if let topic = topics.topic(withId: requested.topicId) { return describe(topic) }
+            return MetadataResponse.MetadataResponseTopic(
+                errorCode: KafkaErrorCode.unknownTopicId.rawValue, name: nil, topicId: requested.topicId
+            )
+        }
+        if let problem = TopicRegistry.nameProblem(name) {
+            logger.info("metadata for invalid topic name: \(problem)")
+            return MetadataResponse.MetadataResponseTopic(errorCode: KafkaErrorCode.invalidTopicException.rawValue, name: name)
+        }
+        switch topics.existingOrAutoCreated(name, allowed: allowAutoCreate) {
+        case .success(let topic):
+            return describe(topic)
+        case .failure(let error):
+            return MetadataResponse.MetadataResponseTopic(errorCode: error.code.rawValue, name: name)
+        }
+    }
+
+    private func describe(_ topic: TopicRegistry.Topic) -> MetadataResponse.MetadataResponseTopic {
+        let node = configuration.nodeId
+        let partitions = (0..<topic.partitionCount).map { index in
+            MetadataResponse.MetadataResponsePartition(
+                errorCode: 0, partitionIndex: index, leaderId: node, leaderEpoch: 0,
+                replicaNodes: [node], isrNodes: [node], offlineReplicas: []
+            )
+        }
+        return MetadataResponse.MetadataResponseTopic(
+            errorCode: 0, name: topic.name, topicId: topic.id, isInternal: false, partitions: partitions
+        )
+    }
+}

@@ -1,0 +1,75 @@
+import KafkaWire
+
+// Committed consumer offsets, kept in the metadata store so they survive restarts.
+extension RequestHandler {
+    func offsetCommit(_ request: OffsetCommitRequest, _ context: RequestContext) async -> OffsetCommitResponse {
+        // v0 commits carry no generation: they are simple (standalone) commits.
+        let generation = context.apiVersion == 0 ? -1 : request.generationIdOrMemberEpoch
+        let memberId = context.apiVersion == 0 ? "" : request.memberId
+        let groupCode = await groups.validateOffsetCommit(groupId: request.groupId, memberId: memberId, generationId: generation)
+        if groupCode != 0 {
+            logger.info("offset commit to \(request.groupId) by '\(memberId)' generation \(generation): \(KafkaErrorCode(rawValue: groupCode))")
+        }
+        var commits: [CommittedOffset] = []
+        let topicsResult = request.topics.map { topic in
+            OffsetCommitResponse.OffsetCommitResponseTopic(
+                name: topic.name,
+                partitions: topic.partitions.map { partition in
+                    var code = groupCode
+                    if code == 0 && topics.log(topic: topic.name, partition: partition.partitionIndex) == nil {
+                        code = KafkaErrorCode.unknownTopicOrPartition.rawValue
+                    }
+                    if code == 0 {
+                        commits.append(CommittedOffset(
+                            group: request.groupId, topic: topic.name, partition: partition.partitionIndex, offset: partition.committedOffset,
+                            leaderEpoch: partition.committedLeaderEpoch, metadata: partition.committedMetadata,
+                            commitTime: PartitionLog.currentTimeMilliseconds()
+                        ))
+                    }
+                    return OffsetCommitResponse.OffsetCommitResponsePartition(partitionIndex: partition.partitionIndex, errorCode: code)
+                }
+            )
+        }
+        if !commits.isEmpty {
+            do {
+                try offsets.commitOffsets(commits)
+            } catch {
+                logger.error("storing offsets of \(request.groupId) failed: \(error)")
+                return OffsetCommitResponse(throttleTimeMs: 0, topics: request.topics.map { topic in
+                    OffsetCommitResponse.OffsetCommitResponseTopic(name: topic.name, partitions: topic.partitions.map {
+                        OffsetCommitResponse.OffsetCommitResponsePartition(
+                            partitionIndex: $0.partitionIndex, errorCode: KafkaErrorCode.kafkaStorageError.rawValue
+                        )
+                    })
+                })
+            }
+        }
+        return OffsetCommitResponse(throttleTimeMs: 0, topics: topicsResult)
+    }
+
+    /// OffsetFetch v0-7 (one group per request). A null topic list (v2+) asks for every
+    /// partition the group has committed; partitions without a commit answer offset -1.
+    func offsetFetch(_ request: OffsetFetchRequest, _ context: RequestContext) -> OffsetFetchResponse {
+        let committed: [CommittedOffset]
+        do {
+            committed = try offsets.committedOffsets(group: request.groupId)
+        } catch {
+            logger.error("reading offsets of \(request.groupId) failed: \(error)")
+            return OffsetFetchResponse(throttleTimeMs: 0, topics: [], errorCode: KafkaErrorCode.kafkaStorageError.rawValue)
+        }
+        var byTopic: [String: [Int32: CommittedOffset]] = [:]
+        for entry in committed { byTopic[entry.topic, default: [:]][entry.partition] = entry }
+        let wanted: [(String, [Int32])] = request.topics.map { topics in topics.map { ($0.name, $0.partitionIndexes) } }
+            ?? byTopic.keys.sorted().map { name in (name, byTopic[name]!.keys.sorted()) }
+        let topicsResult = wanted.map { name, partitions in
+            OffsetFetchResponse.OffsetFetchResponseTopic(name: name, partitions: partitions.map { index in
+                let entry = byTopic[name]?[index]
+                return OffsetFetchResponse.OffsetFetchResponsePartition(
+                    partitionIndex: index, committedOffset: entry?.offset ?? -1,
+                    committedLeaderEpoch: entry?.leaderEpoch ?? -1, metadata: entry?.metadata ?? "", errorCode: 0
+                )
+            })
+        }
+        return OffsetFetchResponse(throttleTimeMs: 0, topics: topicsResult, errorCode: 0)
+    }
+}

@@ -1,0 +1,135 @@
+import KafkaWire
+import NIOCore
+
+extension RequestHandler {
+    /// Produce v3+: one RecordBatch v2 per partition, validated, offsets assigned, appended.
+    ///
+    /// Older versions (message sets v0/v1) are decoded and answered UNSUPPORTED_VERSION per
+    /// partition: librdkafka needs Produce 0 advertised, and a closed socket would look like
+    /// a network fault to the client.
+    func produce(_ request: ProduceRequest, _ context: RequestContext) async -> ProduceResponse {
+        let version = context.apiVersion
+        var firstError: KafkaErrorCode?
+        if version < ServedApis.firstServedProduceVersion {
+            firstError = .unsupportedVersion
+        } else if ![-1, 0, 1].contains(request.acks) {
+            firstError = .invalidRequiredAcks
+        } else if request.transactionalId != nil {
+            firstError = .transactionalIdAuthorizationFailed
+        }
+        let responses = request.topicData.map { topicData in
+            ProduceResponse.TopicProduceResponse(
+                name: topicData.name,
+                partitionResponses: topicData.partitionData.map { partitionData in
+                    if let firstError {
+                        return partitionError(partitionData.index, firstError)
+                    }
+                    return producePartition(topic: topicData.name, partitionData, version: version, client: context.clientHost)
+                }
+            )
+        }
+        if firstError != nil {
+            logger.info("produce v\(version) from \(context.clientHost) refused: \(firstError!)")
+        }
+        return ProduceResponse(responses: responses, throttleTimeMs: 0)
+    }
+
+    private func partitionError(_ index: Int32, _ code: KafkaErrorCode, message: String? = nil) -> ProduceResponse.PartitionProduceResponse {
+        ProduceResponse.PartitionProduceResponse(
+            index: index, errorCode: code.rawValue, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, errorMessage: message
+        )
+    }
+
+    private func producePartition(
+        topic name: String, _ data: ProduceRequest.PartitionProduceData, version: Int16, client: String
+    ) -> ProduceResponse.PartitionProduceResponse {
+        // Like Kafka, Produce never creates topics; clients ask Metadata first.
+        guard let topic = topics.topic(named: name), let log = topics.log(topic: name, partition: data.index) else {
+            return partitionError(data.index, .unknownTopicOrPartition, message: "topic '\(name)' has no partition \(data.index)")
+        }
+        let batch: ByteBuffer
+        switch validatedBatch(data.records, topic: topic, version: version) {
+        case .success(let valid): batch = valid
+        case .failure(let problem):
+            logger.warning("produce to \(name)-\(data.index) from \(client) refused: \(problem.message)")
+            return partitionError(data.index, problem.code, message: problem.message)
+        }
+        do {
+            let result = try log.append(batch)
+            if result.outcome == .appended { appends.notifyAppend() }
+            return ProduceResponse.PartitionProduceResponse(
+                index: data.index, errorCode: 0, baseOffset: result.baseOffset, logAppendTimeMs: -1,
+                logStartOffset: log.logStartOffset
+            )
+        } catch let error as StorageError where error.code != .fileSystem {
+            // Sequence and epoch errors of idempotent producers.
+            logger.info("produce to \(name)-\(data.index) from \(client): \(error.message)")
+            return partitionError(data.index, KafkaErrorCode(rawValue: error.kafkaErrorCode), message: error.message)
+        } catch {
+            logger.error("append to \(name)-\(data.index) failed: \(error)")
+            return partitionError(data.index, .kafkaStorageError, message: "the broker could not write the batch")
+        }
+    }
+
+    /// What was wrong with a produced batch, as a Kafka error.
+    struct BatchProblem: Error {
+        var code: KafkaErrorCode
+        var message: String
+    }
+
+    /// Checks one partition's records and returns the batch to store: exactly one RecordBatch
+    /// v2 with a valid CRC, within `max.message.bytes`; uncompressed batches are compressed
+    /// with LZ4 when the topic asks for it (the default).
+    func validatedBatch(_ records: ByteBuffer?, topic: TopicRegistry.Topic, version: Int16) -> Result<ByteBuffer, BatchProblem> {
+        guard let records, records.readableBytes > 0 else {
+            return .failure(BatchProblem(code: .invalidRecord, message: "no record batch"))
+        }
+        let limit = topic.configs.maxMessageBytes(broker: configuration)
+        guard records.readableBytes <= limit else {
+            return .failure(BatchProblem(code: .messageTooLarge, message: "batch of \(records.readableBytes) bytes exceeds max.message.bytes (\(limit))"))
+        }
+        guard let header = RecordBatchHeader.peek(records) else {
+            return .failure(BatchProblem(code: .corruptMessage, message: "batch shorter than a record batch header"))
+        }
+        guard header.magic == 2 else {
+            return .failure(BatchProblem(code: .unsupportedForMessageFormat, message: "record batch magic \(header.magic); only v2 is stored"))
+        }
+        guard header.totalSize == records.readableBytes else {
+            return .failure(BatchProblem(
+                code: header.totalSize < records.readableBytes ? .invalidRecord : .corruptMessage,
+                message: "batch length \(header.totalSize) does not match the \(records.readableBytes) bytes sent (exactly one batch per partition)"
+            ))
+        }
+        if header.compressionCodec == Int(CompressionCodec.zstd.rawValue) && version < 7 {
+            return .failure(BatchProblem(code: .unsupportedCompressionType, message: "zstd needs Produce v7 or later"))
+        }
+        if header.isTransactional || header.isControl {
+            return .failure(BatchProblem(code: .invalidRecord, message: "transactional batches are not supported"))
+        }
+        // Check the CRC and walk the records (decompressing if needed) as Kafka's broker does,
+        // so a batch whose records are broken never reaches the log.
+        do {
+            try RecordBatch.validate(records, decompressionLimit: max(limit, RecordBatch.defaultDecompressionLimit))
+        } catch let error as RecordBatchError {
+            let code: KafkaErrorCode = switch error.code {
+            case .crcMismatch, .truncated, .invalidBatchLength: .corruptMessage
+            case .unsupportedCompression: .unsupportedCompressionType
+            default: .invalidRecord
+            }
+            return .failure(BatchProblem(code: code, message: error.message))
+        } catch let error as CompressionError {
+            return .failure(BatchProblem(code: .corruptMessage, message: "\(error)"))
+        } catch {
+            return .failure(BatchProblem(code: .invalidRecord, message: "\(error)"))
+        }
+        let codec = CompressionCodec(attributes: header.attributes) ?? .none
+        if codec == .none && topic.configs.compressesUncompressedBatches(broker: configuration) {
+            do {
+                return .success(try RecordBatch.recompress(records, to: .lz4))
+            } catch {
+                return .failure(BatchProblem(code: .invalidRecord, message: "records could not be read: \(error)"))
+            }
+        }
+        return .success(records)
+    }
+}

@@ -1,0 +1,71 @@
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// The MiniBroker's Kafka listener as a service.
+///
+/// `init` opens the data directory (recovering partitions after an unclean stop) and creates
+/// the initial topics; `run` serves the Kafka protocol until graceful shutdown. Run it in a
+/// `ServiceGroup` after `logs` (the `LogManager` service, which flushes in the background):
+/// groups stop in reverse order, so the listener stops before the logs are flushed and
+/// marked clean.
+public final class KafkaBroker: Service, Sendable {
+    /// The partition logs; a service of its own (periodic flush, retention, clean close).
+    public let logs: LogManager
+    private let configuration: BrokerConfiguration
+    private let handler: RequestHandler
+    private let groups: GroupCoordinator
+    private let appends: AppendNotifier
+    private let logger: Logger
+    private let onListening: @Sendable (Int) -> Void
+
+    /// - Parameter onListening: called with the bound Kafka port once clients can connect.
+    public init(
+        configuration: BrokerConfiguration, logger: Logger, onListening: @escaping @Sendable (Int) -> Void = { _ in }
+    ) throws {
+        let store = try MetadataStore(dataDirectory: configuration.dataDirectory)
+        let logs = LogManager(dataDirectory: configuration.dataDirectory, configuration: configuration, metadata: store, logger: logger)
+        try logs.open()
+        let topics = try TopicRegistry(store: store, logs: logs, broker: configuration, logger: logger)
+        for (name, partitions) in configuration.initialTopics where topics.topic(named: name) == nil {
+            try topics.create(name: name, partitions: partitions)
+        }
+        self.logs = logs
+        self.configuration = configuration
+        self.groups = GroupCoordinator(configuration: KafkaBroker.groupConfiguration(configuration), logger: logger)
+        self.appends = AppendNotifier()
+        self.handler = RequestHandler(
+            configuration: configuration, topics: topics, groups: groups, offsets: store, appends: appends, logger: logger
+        )
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    public func run() async throws {
+        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let server = KafkaServer(
+            host: configuration.listenHost, port: configuration.listenPort,
+            maximumFrameSize: configuration.socketRequestMaxBytes, handler: handler,
+            eventLoopGroup: eventLoops, logger: logger
+        )
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await server.run(onBound: self.onListening)
+            }
+        } catch is CancellationError {
+        }
+        logger.info("Kafka listener stopped")
+        await groups.shutdown()
+        appends.wakeAll()
+        try await eventLoops.shutdownGracefully()
+    }
+
+    private static func groupConfiguration(_ configuration: BrokerConfiguration) -> GroupCoordinator.Configuration {
+        var groups = GroupCoordinator.Configuration()
+        groups.minSessionTimeoutMs = configuration.groupMinSessionTimeoutMs
+        groups.maxSessionTimeoutMs = configuration.groupMaxSessionTimeoutMs
+        groups.initialRebalanceDelayMs = configuration.groupInitialRebalanceDelayMs
+        return groups
+    }
+}
