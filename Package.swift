@@ -22,6 +22,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CSnappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         .target(
@@ -39,7 +40,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            exclude: ["Storage/README.md"]
         ),
         .target(name: "Simulator", dependencies: ["KafkaWire"]),
         .target(name: "Analyzer", dependencies: ["KafkaWire"]),
@@ -47,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "Appliance",
             dependencies: [
-                "MiniBroker", "Simulator", "Analyzer", "Dashboard",
+                "MiniBroker", "Simulator", "Analyzer", "Dashboard", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -56,7 +56,7 @@ public final class KafkaBroker: Service, Sendable {
         } catch is CancellationError {
         }
         logger.info("Kafka listener stopped")
-        await groups.shutdown()
+        groups.shutdown()
         appends.wakeAll()
         try await eventLoops.shutdownGracefully()
     }

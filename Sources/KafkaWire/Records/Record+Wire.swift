@@ -31,26 +31,6 @@ extension Record {
             key: key, value: value, headers: headers)
     }
 
-    /// Checks one record's structure like `read` but keeps only its deltas: the broker's
-    /// validation walks every record of a batch and needs nothing else.
-    static func skip(from buffer: inout ByteBuffer) throws -> (timestampDelta: Int64, offsetDelta: Int32) {
-        var body = try readBody(from: &buffer)
-        _ = try body.readKafkaInteger(as: Int8.self)
-        let timestampDelta = try body.readVarlong()
-        let offsetDelta = try body.readVarint()
-        _ = try readNullableBytes(from: &body, "record key")
-        _ = try readNullableBytes(from: &body, "record value")
-        let headerCount = try readCount(from: &body, "record header count")
-        for _ in 0..<headerCount {
-            guard try readNullableBytes(from: &body, "record header key") != nil else {
-                throw KafkaDecodingError("null record header key")
-            }
-            _ = try readNullableBytes(from: &body, "record header value")
-        }
-        try expectFullyRead(body)
-        return (timestampDelta, offsetDelta)
-    }
-
     /// Appends the record with its length prefix.
     func write(to buffer: inout ByteBuffer) {
         let size = bodySize

@@ -25,14 +25,18 @@ extension RecordBatch {
             throw RecordBatchError(
                 .invalidRecords, "lastOffsetDelta \(header.lastOffsetDelta) does not match recordCount \(header.recordCount)")
         }
-        var section = try frame.decompressedRecords(limit: decompressionLimit)
-        var count = 0
-        while section.readableBytes > 0 {
-            let deltas = try Record.skip(from: &section)
-            guard Int(deltas.offsetDelta) == count else {
-                throw RecordBatchError(.invalidRecords, "record \(count) has offset delta \(deltas.offsetDelta)")
+        let section = try frame.decompressedRecords(limit: decompressionLimit)
+        let count = try section.withUnsafeReadableBytes { bytes in
+            var walker = RecordWalker(bytes)
+            var count = 0
+            while walker.hasMore {
+                let offsetDelta = try walker.nextRecord()
+                guard Int(offsetDelta) == count else {
+                    throw RecordBatchError(.invalidRecords, "record \(count) has offset delta \(offsetDelta)")
+                }
+                count += 1
             }
-            count += 1
+            return count
         }
         try frame.expectRecordCount(count)
         return header

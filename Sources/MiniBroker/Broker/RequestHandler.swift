@@ -63,8 +63,8 @@ final class RequestHandler: Sendable {
     }
 
     private func dispatch(_ body: inout ByteBuffer, context: RequestContext, allocator: ByteBufferAllocator) async throws -> ByteBuffer? {
-        func answer<Response: KafkaResponseMessage>(_ response: Response) -> ByteBuffer {
-            ResponseFrame.encode(response, for: context, allocator: allocator)
+        func answer<Response: KafkaResponseMessage>(_ response: Response, capacity: Int = 256) -> ByteBuffer {
+            ResponseFrame.encode(response, for: context, allocator: allocator, capacity: capacity)
         }
         let version = context.apiVersion
         switch context.apiKey {
@@ -77,7 +77,8 @@ final class RequestHandler: Sendable {
             let response = await produce(request, context)
             return request.acks == 0 ? nil : answer(response)
         case .fetch:
-            return answer(await fetch(try FetchRequest(from: &body, version: version), context))
+            let response = await fetch(try FetchRequest(from: &body, version: version), context)
+            return answer(response, capacity: response.encodedSizeEstimate)
         case .listOffsets:
             return answer(listOffsets(try ListOffsetsRequest(from: &body, version: version), context))
         case .findCoordinator:

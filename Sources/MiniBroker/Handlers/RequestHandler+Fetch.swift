@@ -79,3 +79,17 @@ extension RequestHandler {
         }
     }
 }
+
+extension FetchResponse {
+    /// A little more than the encoded size: the records plus room for the fixed fields.
+    var encodedSizeEstimate: Int {
+        var size = 64
+        for topic in responses {
+            size += 64 + topic.topic.utf8.count
+            for partition in topic.partitions {
+                size += 64 + (partition.records?.readableBytes ?? 0)
+            }
+        }
+        return size
+    }
+}

@@ -69,7 +69,7 @@ extension RequestHandler {
             if let group = descriptions.first(where: { $0.groupId == groupId }) {
                 described.append(DescribeGroupsResponse.DescribedGroup(
                     errorCode: 0, groupId: groupId, groupState: group.state, protocolType: group.protocolType,
-                    protocolData: group.protocolName ?? "",
+                    protocolData: group.protocolName,
                     members: group.members.map {
                         DescribeGroupsResponse.DescribedGroupMember(
                             memberId: $0.memberId, groupInstanceId: $0.groupInstanceId, clientId: $0.clientId,

@@ -4,10 +4,12 @@ import NIOCore
 /// Builds the bytes of a response: INT32 size, response header, body.
 enum ResponseFrame {
     /// Encodes `response` for the request described by `context`, header version included.
+    /// `capacity` sizes the buffer up front: a Fetch response carrying megabytes of records
+    /// would otherwise grow by doubling, copying its bytes several times.
     static func encode<Response: KafkaResponseMessage>(
-        _ response: Response, for context: RequestContext, allocator: ByteBufferAllocator
+        _ response: Response, for context: RequestContext, allocator: ByteBufferAllocator, capacity: Int = 256
     ) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: 256)
+        var buffer = allocator.buffer(capacity: capacity)
         let headerVersion = context.apiKey.responseHeaderVersion(for: context.apiVersion)
         buffer.writeInteger(Int32(0))
         buffer.writeInteger(context.correlationId)
