@@ -98,8 +98,11 @@ struct BrokerCommand: AsyncParsableCommand {
         guard broker.defaultPartitions > 0 else {
             throw ConfigurationError("default-partitions: expected a positive integer, got \(broker.defaultPartitions)")
         }
-        guard broker.messageMaxBytes > 0, broker.socketRequestMaxBytes > broker.messageMaxBytes else {
-            throw ConfigurationError("message-max-bytes must be positive and below socket-request-max-bytes")
+        guard broker.messageMaxBytes > 0 else {
+            throw ConfigurationError("message-max-bytes: expected a positive integer, got \(broker.messageMaxBytes)")
+        }
+        guard broker.socketRequestMaxBytes >= 64 else {
+            throw ConfigurationError("socket-request-max-bytes: expected at least 64, got \(broker.socketRequestMaxBytes)")
         }
         return broker
     }

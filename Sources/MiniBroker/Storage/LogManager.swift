@@ -49,7 +49,11 @@ public final class LogManager: Sendable {
             try FileSystem.syncDirectory(dataDirectory)
         }
         state.withLock { $0.lastShutdownWasClean = clean }
-        logger.info("opened \(topics.count) topics from \(topicsDirectory) after a\(clean ? " clean" : "n unclean") stop")
+        if topics.isEmpty {
+            logger.info("no topics yet in \(topicsDirectory)")
+        } else {
+            logger.info("opened \(topics.count) topics from \(topicsDirectory) after a\(clean ? " clean" : "n unclean") stop")
+        }
     }
 
     /// Whether the stop before the last `open()` was clean.
