@@ -28,9 +28,9 @@ final class RequestHandler: Sendable {
         self.logger = logger
     }
 
-    /// The response frame for `frame`, or nil when the request expects none (Produce acks=0).
-    /// Throws only when the frame cannot be answered at all and the connection must close.
-    func respond(to frame: ByteBuffer, clientHost: String, allocator: ByteBufferAllocator) async throws -> ByteBuffer? {
+    /// The response to `frame`, now or later. Throws only when the frame cannot be answered
+    /// at all (too short for a header) and the connection must close.
+    func handle(_ frame: ByteBuffer, clientHost: String, allocator: ByteBufferAllocator) throws -> RequestOutcome {
         var frame = frame
         guard let rawKey = frame.getInteger(at: frame.readerIndex, endianness: .big, as: Int16.self),
               let version = frame.getInteger(at: frame.readerIndex + 2, endianness: .big, as: Int16.self),
@@ -40,14 +40,14 @@ final class RequestHandler: Sendable {
         }
         guard let apiKey = ApiKey(rawValue: rawKey) else {
             logger.warning("unknown API key \(rawKey) from \(clientHost) (correlation id \(correlationId))")
-            return ResponseFrame.bareError(.unsupportedVersion, correlationId: correlationId, allocator: allocator)
+            return .respond(ResponseFrame.bareError(.unsupportedVersion, correlationId: correlationId, allocator: allocator))
         }
         guard let served = ServedApis.advertised[apiKey], served.contains(version) else {
             logger.warning("unsupported \(apiKey.name) version \(version) from \(clientHost)")
             if apiKey == .apiVersions {
-                return apiVersionsFallback(correlationId: correlationId, allocator: allocator)
+                return .respond(apiVersionsFallback(correlationId: correlationId, allocator: allocator))
             }
-            return ResponseFrame.bareError(.unsupportedVersion, correlationId: correlationId, allocator: allocator)
+            return .respond(ResponseFrame.bareError(.unsupportedVersion, correlationId: correlationId, allocator: allocator))
         }
         do {
             let header = try RequestHeader(from: &frame, version: apiKey.requestHeaderVersion(for: version))
@@ -55,58 +55,74 @@ final class RequestHandler: Sendable {
                 apiKey: apiKey, apiVersion: version, correlationId: correlationId,
                 clientId: header.clientId, clientHost: clientHost
             )
-            return try await dispatch(&frame, context: context, allocator: allocator)
+            return try dispatch(&frame, context: context, allocator: allocator)
         } catch let error as KafkaDecodingError {
             logger.warning("malformed \(apiKey.name) v\(version) request from \(clientHost): \(error.message)")
-            return ResponseFrame.bareError(.invalidRequest, correlationId: correlationId, allocator: allocator)
+            return .respond(ResponseFrame.bareError(.invalidRequest, correlationId: correlationId, allocator: allocator))
         }
     }
 
-    private func dispatch(_ body: inout ByteBuffer, context: RequestContext, allocator: ByteBufferAllocator) async throws -> ByteBuffer? {
-        func answer<Response: KafkaResponseMessage>(_ response: Response, capacity: Int = 256) -> ByteBuffer {
-            ResponseFrame.encode(response, for: context, allocator: allocator, capacity: capacity)
+    private func dispatch(_ body: inout ByteBuffer, context: RequestContext, allocator: ByteBufferAllocator) throws -> RequestOutcome {
+        func now<Response: KafkaResponseMessage>(_ response: Response, capacity: Int = 256) -> RequestOutcome {
+            .respond(ResponseFrame.encode(response, for: context, allocator: allocator, capacity: capacity))
+        }
+        func later<Response: KafkaResponseMessage>(_ work: @escaping @Sendable () async -> Response) -> RequestOutcome {
+            .respondLater { ResponseFrame.encode(await work(), for: context, allocator: allocator) }
         }
         let version = context.apiVersion
         switch context.apiKey {
         case .apiVersions:
-            return answer(apiVersions(try ApiVersionsRequest(from: &body, version: version), context))
+            return now(apiVersions(try ApiVersionsRequest(from: &body, version: version), context))
         case .metadata:
-            return answer(metadata(try MetadataRequest(from: &body, version: version), context))
+            return now(metadata(try MetadataRequest(from: &body, version: version), context))
         case .produce:
             let request = try ProduceRequest(from: &body, version: version)
-            let response = await produce(request, context)
-            return request.acks == 0 ? nil : answer(response)
+            let response = produce(request, context)
+            return request.acks == 0 ? .respond(nil) : now(response)
         case .fetch:
-            let response = await fetch(try FetchRequest(from: &body, version: version), context)
-            return answer(response, capacity: response.encodedSizeEstimate)
+            let request = try FetchRequest(from: &body, version: version)
+            if let response = fetchWithoutWaiting(request) {
+                return now(response, capacity: response.encodedSizeEstimate)
+            }
+            return .respondLater {
+                let response = await self.fetch(request, context)
+                return ResponseFrame.encode(response, for: context, allocator: allocator, capacity: response.encodedSizeEstimate)
+            }
         case .listOffsets:
-            return answer(listOffsets(try ListOffsetsRequest(from: &body, version: version), context))
+            return now(listOffsets(try ListOffsetsRequest(from: &body, version: version), context))
         case .findCoordinator:
-            return answer(findCoordinator(try FindCoordinatorRequest(from: &body, version: version), context))
+            return now(findCoordinator(try FindCoordinatorRequest(from: &body, version: version), context))
         case .joinGroup:
-            return answer(await joinGroup(try JoinGroupRequest(from: &body, version: version), context))
+            let request = try JoinGroupRequest(from: &body, version: version)
+            return later { await self.joinGroup(request, context) }
         case .syncGroup:
-            return answer(await syncGroup(try SyncGroupRequest(from: &body, version: version), context))
+            let request = try SyncGroupRequest(from: &body, version: version)
+            return later { await self.syncGroup(request, context) }
         case .heartbeat:
-            return answer(await heartbeat(try HeartbeatRequest(from: &body, version: version), context))
+            let request = try HeartbeatRequest(from: &body, version: version)
+            return later { await self.heartbeat(request, context) }
         case .leaveGroup:
-            return answer(await leaveGroup(try LeaveGroupRequest(from: &body, version: version), context))
+            let request = try LeaveGroupRequest(from: &body, version: version)
+            return later { await self.leaveGroup(request, context) }
         case .describeGroups:
-            return answer(await describeGroups(try DescribeGroupsRequest(from: &body, version: version), context))
+            let request = try DescribeGroupsRequest(from: &body, version: version)
+            return later { await self.describeGroups(request, context) }
         case .listGroups:
-            return answer(await listGroups(try ListGroupsRequest(from: &body, version: version), context))
+            let request = try ListGroupsRequest(from: &body, version: version)
+            return later { await self.listGroups(request, context) }
         case .offsetCommit:
-            return answer(await offsetCommit(try OffsetCommitRequest(from: &body, version: version), context))
+            let request = try OffsetCommitRequest(from: &body, version: version)
+            return later { await self.offsetCommit(request, context) }
         case .offsetFetch:
-            return answer(offsetFetch(try OffsetFetchRequest(from: &body, version: version), context))
+            return now(offsetFetch(try OffsetFetchRequest(from: &body, version: version), context))
         case .createTopics:
-            return answer(createTopics(try CreateTopicsRequest(from: &body, version: version), context))
+            return now(createTopics(try CreateTopicsRequest(from: &body, version: version), context))
         case .deleteTopics:
-            return answer(await deleteTopics(try DeleteTopicsRequest(from: &body, version: version), context))
+            return now(deleteTopics(try DeleteTopicsRequest(from: &body, version: version), context))
         case .initProducerId:
-            return answer(initProducerId(try InitProducerIdRequest(from: &body, version: version), context))
+            return now(initProducerId(try InitProducerIdRequest(from: &body, version: version), context))
         case .describeConfigs:
-            return answer(describeConfigs(try DescribeConfigsRequest(from: &body, version: version), context))
+            return now(describeConfigs(try DescribeConfigsRequest(from: &body, version: version), context))
         }
     }
 

@@ -2,7 +2,7 @@ import KafkaWire
 
 extension RequestHandler {
     /// DeleteTopics v0-4: removes the topic, its logs and its committed offsets.
-    func deleteTopics(_ request: DeleteTopicsRequest, _ context: RequestContext) async -> DeleteTopicsResponse {
+    func deleteTopics(_ request: DeleteTopicsRequest, _ context: RequestContext) -> DeleteTopicsResponse {
         var results: [DeleteTopicsResponse.DeletableTopicResult] = []
         for name in request.topicNames {
             do {

@@ -25,6 +25,13 @@ extension RequestHandler {
         }
     }
 
+    /// The response when it needs no waiting: enough bytes already, or no wait allowed.
+    /// Most fetches of a busy consumer end here, answered on the connection's event loop.
+    func fetchWithoutWaiting(_ request: FetchRequest) -> FetchResponse? {
+        let (response, bytes) = readFetch(request)
+        return bytes >= Int(request.minBytes) || request.maxWaitMs <= 0 ? response : nil
+    }
+
     private func readFetch(_ request: FetchRequest) -> (FetchResponse, Int) {
         var remaining = request.maxBytes > 0 ? Int(request.maxBytes) : Int(Int32.max)
         var total = 0
@@ -62,9 +69,11 @@ extension RequestHandler {
         let highWatermark = log.logEndOffset
         let logStart = log.logStartOffset
         do {
-            let maxBytes = mustReturnOneBatch ? max(limit, 1) : limit
-            let records = limit == 0 && !mustReturnOneBatch
-                ? ByteBuffer() : try log.read(from: request.fetchOffset, maxBytes: maxBytes)
+            var records = limit == 0 && !mustReturnOneBatch
+                ? ByteBuffer() : try log.read(from: request.fetchOffset, maxBytes: max(limit, 1))
+            // The log always returns its first batch whole; only the first partition with
+            // data may exceed the limits with it.
+            if !mustReturnOneBatch && records.readableBytes > limit { records = ByteBuffer() }
             return FetchResponse.PartitionData(
                 partitionIndex: request.partition, errorCode: 0, highWatermark: highWatermark,
                 lastStableOffset: highWatermark, logStartOffset: logStart, abortedTransactions: nil,

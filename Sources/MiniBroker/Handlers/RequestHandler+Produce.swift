@@ -7,7 +7,7 @@ extension RequestHandler {
     /// Older versions (message sets v0/v1) are decoded and answered UNSUPPORTED_VERSION per
     /// partition: librdkafka needs Produce 0 advertised, and a closed socket would look like
     /// a network fault to the client.
-    func produce(_ request: ProduceRequest, _ context: RequestContext) async -> ProduceResponse {
+    func produce(_ request: ProduceRequest, _ context: RequestContext) -> ProduceResponse {
         let version = context.apiVersion
         var firstError: KafkaErrorCode?
         if version < ServedApis.firstServedProduceVersion {

@@ -31,51 +31,33 @@ final class KafkaServer: Sendable {
     /// `onBound` receives the bound port (useful with port 0).
     func run(onBound: @Sendable (Int) -> Void = { _ in }) async throws {
         let maximumFrameSize = self.maximumFrameSize
+        let handler = self.handler
+        let logger = self.logger
         let listener = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.autoRead, value: true)
-            .bind(host: host, port: port) { channel in
+            .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(KafkaFrameDecoder(maximumFrameSize: maximumFrameSize))
+                    try channel.pipeline.syncOperations.addHandlers(
+                        ByteToMessageHandler(KafkaFrameDecoder(maximumFrameSize: maximumFrameSize)),
+                        KafkaConnectionHandler(handler: handler, logger: logger)
                     )
-                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
-        let boundPort = listener.channel.localAddress?.port ?? port
+            .bind(host: host, port: port)
+            .get()
+        let boundPort = listener.localAddress?.port ?? port
         logger.info("Kafka listener on \(host):\(boundPort)")
         onBound(boundPort)
-        try await withThrowingDiscardingTaskGroup { group in
-            try await listener.executeThenClose { connections in
-                for try await connection in connections {
-                    group.addTask { await self.serve(connection) }
-                }
-            }
-        }
-    }
-
-    private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
-        let peer = connection.channel.remoteAddress
-        let clientHost = peer?.ipAddress ?? "unknown"
-        let allocator = connection.channel.allocator
+        // Serve until cancelled (graceful shutdown), then close the listener and every connection.
         do {
-            try await connection.executeThenClose { inbound, outbound in
-                for try await frame in inbound {
-                    guard let response = try await handler.respond(to: frame, clientHost: clientHost, allocator: allocator)
-                    else { continue }
-                    try await outbound.write(response)
-                }
+            try await withTaskCancellationHandler {
+                try await listener.closeFuture.get()
+            } onCancel: {
+                listener.close(promise: nil)
             }
-        } catch is CancellationError {
-            return
-        } catch let error as ChannelError where error == .ioOnClosedChannel || error == .alreadyClosed {
-            return
-        } catch let error as NIOCore.IOError where error.errnoCode == ECONNRESET || error.errnoCode == EPIPE {
-            return
-        } catch {
-            logger.warning("closing connection from \(peer.map { "\($0)" } ?? "unknown"): \(error)")
-        }
+        } catch {}
+        if Task.isCancelled { throw CancellationError() }
     }
 }

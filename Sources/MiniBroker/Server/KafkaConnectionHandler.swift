@@ -1,0 +1,106 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import NIOCore
+
+/// Serves one connection: request frames in, response frames out, in request order.
+///
+/// Most requests (Produce, Metadata, offsets...) are answered right here on the connection's
+/// event loop, with no thread hop. Requests that must wait (a Fetch for data that has not
+/// arrived, a JoinGroup during a rebalance) run as a task; until they finish, later frames
+/// queue up, and once a few are queued the handler stops reading from the socket, so a
+/// client that pipelines without limit is slowed down instead of filling memory.
+final class KafkaConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// Queued frames beyond which reading from the socket pauses.
+    private static let queueLimit = 16
+
+    private let handler: RequestHandler
+    private let logger: Logger
+    private var queue = CircularBuffer<ByteBuffer>()
+    private var waiting = false
+    private var readHeld = false
+    private var clientHost = "unknown"
+
+    init(handler: RequestHandler, logger: Logger) {
+        self.handler = handler
+        self.logger = logger
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        clientHost = context.remoteAddress?.ipAddress ?? "unknown"
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        queue.append(unwrapInboundIn(data))
+        if !waiting { serveQueue(context: context) }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if queue.count >= Self.queueLimit {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if let ioError = error as? IOError, ioError.errnoCode == ECONNRESET || ioError.errnoCode == EPIPE {
+            context.close(promise: nil)
+            return
+        }
+        logger.warning("closing connection from \(clientHost): \(error)")
+        context.close(promise: nil)
+    }
+
+    /// Answers queued frames until one has to wait or the queue is empty.
+    private func serveQueue(context: ChannelHandlerContext) {
+        var wrote = false
+        while !waiting, let frame = queue.popFirst() {
+            let outcome: RequestOutcome
+            do {
+                outcome = try handler.handle(frame, clientHost: clientHost, allocator: context.channel.allocator)
+            } catch {
+                logger.warning("closing connection from \(clientHost): \(error)")
+                context.close(promise: nil)
+                return
+            }
+            switch outcome {
+            case .respond(let response):
+                if let response {
+                    context.write(wrapOutboundOut(response), promise: nil)
+                    wrote = true
+                }
+            case .respondLater(let work):
+                waiting = true
+                respondLater(work, context: context)
+            }
+        }
+        if wrote { context.flush() }
+        if readHeld && queue.count < Self.queueLimit {
+            readHeld = false
+            context.read()
+        }
+    }
+
+    private func respondLater(_ work: @escaping @Sendable () async -> ByteBuffer?, context: ChannelHandlerContext) {
+        let eventLoop = context.eventLoop
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: eventLoop)
+        Task {
+            let response = await work()
+            eventLoop.execute {
+                let (handler, context) = bound.value
+                if let response {
+                    context.writeAndFlush(handler.wrapOutboundOut(response), promise: nil)
+                }
+                handler.waiting = false
+                handler.serveQueue(context: context)
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+import NIOCore
+
+/// What the request handler made of one frame.
+enum RequestOutcome: Sendable {
+    /// The response, ready now (nil: the request expects none, as Produce with acks=0).
+    case respond(ByteBuffer?)
+    /// The response needs waiting (Fetch long polling, group rebalances): run `work` off the
+    /// event loop; the connection answers nothing else until it is done, keeping Kafka's
+    /// in-order responses.
+    case respondLater(@Sendable () async -> ByteBuffer?)
+}
