@@ -13,7 +13,6 @@ from conftest import REPO
 
 HERE = pathlib.Path(__file__).resolve().parent
 SOURCE = HERE / "java" / "ClientCheck.java"
-CLASSES = HERE / "java" / "classes"
 JARS = pathlib.Path(os.environ.get("ASEED_KAFKA_JARS", REPO / ".venv" / "jars"))
 VERSIONS = ["3.9.1", "4.3.0"]
 
@@ -30,15 +29,13 @@ def system_classpath():
 
 
 @pytest.fixture(scope="session", params=VERSIONS, ids=[f"kafka-clients-{v}" for v in VERSIONS])
-def java_client(request):
+def java_client(request, tmp_path_factory):
     version = request.param
     if shutil.which("javac") is None:
         pytest.fail("javac not found: run scripts/ensure-system-packages.sh test (openjdk-17-jdk-headless)")
     jar = JARS / f"kafka-clients-{version}.jar"
     assert jar.exists(), f"{jar} missing: run scripts/fetch-kafka-client-jars.sh"
-    out = CLASSES / version
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
+    out = tmp_path_factory.mktemp(f"classes-{version}")
     compiled = subprocess.run(["javac", "-nowarn", "-d", str(out), "-cp", str(jar), str(SOURCE)],
                               capture_output=True, text=True, timeout=120)
     assert compiled.returncode == 0, compiled.stderr
