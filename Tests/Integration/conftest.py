@@ -18,6 +18,8 @@ import uuid
 
 import pytest
 
+from kafkahelpers import create_topic
+
 REPO = pathlib.Path(__file__).resolve().parents[2]
 ASEED_BIN = os.environ.get("ASEED_BIN", str(REPO / ".build" / "debug" / "aseed"))
 EXTERNAL_BOOTSTRAP = os.environ.get("ASEED_TEST_BOOTSTRAP", "").strip()
@@ -196,7 +198,6 @@ def topic_factory(broker):
     """Creates a fresh topic with the given partition count and waits until it is usable."""
 
     def make(partitions: int = 1, prefix: str = "t") -> str:
-        from kafkahelpers import create_topic
         name = unique(prefix)
         create_topic(broker.bootstrap, name, partitions)
         return name

@@ -222,7 +222,8 @@ def parse_metadata_v1(payload):
         return index, error, leader
 
     def topic(r):
-        error, name, internal = r.i16(), r.string(), r.i8()
+        error, name = r.i16(), r.string()
+        r.i8()  # is_internal
         return name, error, r.array(partition)
 
     topics = r.array(topic)
@@ -315,7 +316,8 @@ def parse_join_group_v2(payload):
     r.i32()
     r.i32()  # throttle
     error, generation = r.i16(), r.i32()
-    protocol, leader, member = r.string(), r.string(), r.string()
+    r.string()  # protocol name
+    leader, member = r.string(), r.string()
     r.array(lambda r: (r.string(), r.nbytes()))
     return error, generation, leader, member
 

@@ -299,14 +299,16 @@ def test_bad_frame_length_closes_the_connection_without_reading_a_body(broker, l
 def test_frame_over_socket_request_max_bytes_is_refused(aseed_factory):
     limit = 4096
     instance = aseed_factory("--socket-request-max-bytes", str(limit)).start()
-    # Below the limit: a metadata request for many topic names is served.
-    names = [f"no-such-topic-{i}" for i in range(150)]
-    body = kp.metadata_v1_body(names)
-    assert len(body) < limit - 100
+    # Below the limit: a metadata request made big by a long client id is served.
+    request = kp.request_header(kp.METADATA, 1, 5, client_id="c" * 3000) + kp.metadata_v1_body([])
+    assert 3000 < len(request) < limit
     with connect(instance) as conn:
-        payload = conn.request(kp.METADATA, 1, 5, body)
+        conn.send(kp.frame(request))
+        payload = conn.read_frame()
         assert payload is not kp.CLOSED
-        assert kp.correlation_of(payload) == 5
+        correlation, _brokers, _controller, topics = kp.parse_metadata_v1(payload)
+        assert correlation == 5
+        assert topics["orders"][0] == 0 and len(topics["orders"][1]) == 3
     # Above it: only the length is sent, and the broker hangs up.
     with connect(instance) as conn:
         conn.send(kp.i32(limit * 2))
