@@ -27,13 +27,21 @@ EXTERNAL_BOOTSTRAP = os.environ.get("ASEED_TEST_BOOTSTRAP", "").strip()
 # Flags of the shared broker. Kafka's own defaults for the size limits, so client-side limits
 # and the broker's agree; a short initial rebalance delay keeps group tests fast.
 MESSAGE_MAX_BYTES = 1048588
-SHARED_BROKER_ARGS = [
-    "--auto-create-topics", "true",
-    "--message-max-bytes", str(MESSAGE_MAX_BYTES),
-    "--socket-request-max-bytes", str(100 * 1024 * 1024),
-    "--group-initial-rebalance-delay-ms", "100",
-    "--group-min-session-timeout-ms", "1000",
-]
+SHARED_BROKER_FLAGS = {
+    "--auto-create-topics": "true",
+    "--message-max-bytes": str(MESSAGE_MAX_BYTES),
+    "--socket-request-max-bytes": str(100 * 1024 * 1024),
+    "--group-initial-rebalance-delay-ms": "100",
+    "--group-min-session-timeout-ms": "1000",
+}
+
+
+def broker_args(**overrides: str) -> list[str]:
+    """The shared broker's flags with some replaced, each flag given once:
+    broker_args(flush="every-batch") -> [..., "--flush", "every-batch"]."""
+    flags = dict(SHARED_BROKER_FLAGS)
+    flags.update({"--" + name.replace("_", "-"): value for name, value in overrides.items()})
+    return [item for pair in flags.items() for item in pair]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -165,7 +173,7 @@ def broker(tmp_path_factory):
     if EXTERNAL_BOOTSTRAP:
         yield ExternalBroker(EXTERNAL_BOOTSTRAP)
         return
-    instance = AseedBroker(tmp_path_factory.mktemp("shared-broker"), SHARED_BROKER_ARGS).start()
+    instance = AseedBroker(tmp_path_factory.mktemp("shared-broker"), broker_args()).start()
     yield instance
     if instance.running():
         status = instance.stop()
@@ -179,8 +187,9 @@ def aseed_factory(tmp_path):
     """Makes private aseed brokers for one test (restart, kill, corrupt); kills leftovers."""
     made: list[AseedBroker] = []
 
-    def make(*extra_args: str) -> AseedBroker:
-        instance = AseedBroker(tmp_path / f"broker-{len(made)}", [*SHARED_BROKER_ARGS, *extra_args])
+    def make(**overrides: str) -> AseedBroker:
+        """aseed_factory(flush="every-batch", socket_request_max_bytes="4096")"""
+        instance = AseedBroker(tmp_path / f"broker-{len(made)}", broker_args(**overrides))
         made.append(instance)
         return instance
 

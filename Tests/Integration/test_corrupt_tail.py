@@ -46,7 +46,7 @@ def corruption(kind: str, data: bytes) -> bytes:
 
 @pytest.mark.parametrize("kind", ["garbage", "partial-batch", "bad-crc", "zero-fill"])
 def test_corrupt_tail_is_truncated_on_restart(aseed_factory, kind):
-    broker = aseed_factory("--flush", "every-batch").start()
+    broker = aseed_factory(flush="every-batch").start()
     topic = f"torn-{uuid.uuid4().hex[:8]}"
     create_topic(broker.bootstrap, topic, 1)
     values = [f"{kind}-{i}".encode() for i in range(RECORDS)]

@@ -74,7 +74,7 @@ def test_sigkill_loses_no_acknowledged_record(aseed_factory, flush):
     record the broker acknowledged with acks=all is there after the restart, offsets are dense,
     and committed offsets are kept. Whatever the flush policy, an ack means the bytes reached
     the operating system."""
-    broker = aseed_factory("--flush", flush).start()
+    broker = aseed_factory(flush=flush).start()
     topic = f"crash-{uuid.uuid4().hex[:8]}"
     create_topic(broker.bootstrap, topic, 1)
     group = f"crash-group-{topic}"

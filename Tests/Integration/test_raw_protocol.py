@@ -298,7 +298,7 @@ def test_bad_frame_length_closes_the_connection_without_reading_a_body(broker, l
 @pytest.mark.needs_aseed
 def test_frame_over_socket_request_max_bytes_is_refused(aseed_factory):
     limit = 4096
-    instance = aseed_factory("--socket-request-max-bytes", str(limit)).start()
+    instance = aseed_factory(socket_request_max_bytes=str(limit)).start()
     # Below the limit: a metadata request made big by a long client id is served.
     request = kp.request_header(kp.METADATA, 1, 5, client_id="c" * 3000) + kp.metadata_v1_body([])
     assert 3000 < len(request) < limit
