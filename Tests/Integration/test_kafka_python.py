@@ -135,7 +135,8 @@ def test_admin_lists_and_describes_groups(broker, admin, topic_factory):
         assert description["protocol_type"] == "consumer"
         [only] = description["members"]
         assignment = only["member_assignment"]
-        assigned = {(t.topic, p) for t in assignment.assigned_partitions for p in t.partitions}
+        # kafka-python returns the decoded assignment as plain dicts.
+        assigned = {(t["topic"], p) for t in assignment["assigned_partitions"] for p in t["partitions"]}
         assert assigned == {(topic, 0), (topic, 1)}
         offsets = admin.list_group_offsets({group: None})[group]
         assert offsets[TopicPartition(topic, 0)].offset == 2

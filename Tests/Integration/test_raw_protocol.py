@@ -300,7 +300,7 @@ def test_frame_over_socket_request_max_bytes_is_refused(aseed_factory):
     limit = 4096
     instance = aseed_factory(socket_request_max_bytes=str(limit)).start()
     # Below the limit: a metadata request made big by a long client id is served.
-    request = kp.request_header(kp.METADATA, 1, 5, client_id="c" * 3000) + kp.metadata_v1_body([])
+    request = kp.request_header(kp.METADATA, 1, 5, client_id="c" * 3000) + kp.metadata_v1_body(["orders"])
     assert 3000 < len(request) < limit
     with connect(instance) as conn:
         conn.send(kp.frame(request))

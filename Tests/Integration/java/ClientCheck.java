@@ -121,7 +121,8 @@ public final class ClientCheck {
             Set<TopicPartition> assigned = new HashSet<>(member.assignment().topicPartitions());
             check(assigned.equals(Set.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1))),
                     "member owns both partitions, got " + assigned);
-            check(description.state().toString().equals("STABLE"), "group state " + description.state());
+            // The enum prints as Kafka names the state ("Stable").
+            check(description.state().toString().equals("Stable"), "group state " + description.state());
             step("admin described group: state " + description.state() + ", member " + member.clientId());
 
             Map<TopicPartition, OffsetAndMetadata> listed = admin.listConsumerGroupOffsets(group)
