@@ -40,14 +40,14 @@ final class RequestHandler: Sendable {
         }
         guard let apiKey = ApiKey(rawValue: rawKey) else {
             logger.warning("unknown API key \(rawKey) from \(clientHost) (correlation id \(correlationId))")
-            return .respond(ResponseFrame.bareError(.unsupportedVersion, correlationId: correlationId, allocator: allocator))
+            return .respond(ResponseBytes(ResponseFrame.bareError(.unsupportedVersion, correlationId: correlationId, allocator: allocator)))
         }
         guard let served = ServedApis.advertised[apiKey], served.contains(version) else {
             logger.warning("unsupported \(apiKey.name) version \(version) from \(clientHost)")
             if apiKey == .apiVersions {
-                return .respond(apiVersionsFallback(correlationId: correlationId, allocator: allocator))
+                return .respond(ResponseBytes(apiVersionsFallback(correlationId: correlationId, allocator: allocator)))
             }
-            return .respond(ResponseFrame.bareError(.unsupportedVersion, correlationId: correlationId, allocator: allocator))
+            return .respond(ResponseBytes(ResponseFrame.bareError(.unsupportedVersion, correlationId: correlationId, allocator: allocator)))
         }
         do {
             let header = try RequestHeader(from: &frame, version: apiKey.requestHeaderVersion(for: version))
@@ -58,16 +58,16 @@ final class RequestHandler: Sendable {
             return try dispatch(&frame, context: context, allocator: allocator)
         } catch let error as KafkaDecodingError {
             logger.warning("malformed \(apiKey.name) v\(version) request from \(clientHost): \(error.message)")
-            return .respond(ResponseFrame.bareError(.invalidRequest, correlationId: correlationId, allocator: allocator))
+            return .respond(ResponseBytes(ResponseFrame.bareError(.invalidRequest, correlationId: correlationId, allocator: allocator)))
         }
     }
 
     private func dispatch(_ body: inout ByteBuffer, context: RequestContext, allocator: ByteBufferAllocator) throws -> RequestOutcome {
-        func now<Response: KafkaResponseMessage>(_ response: Response, capacity: Int = 256) -> RequestOutcome {
-            .respond(ResponseFrame.encode(response, for: context, allocator: allocator, capacity: capacity))
+        func now<Response: KafkaResponseMessage>(_ response: Response) -> RequestOutcome {
+            .respond(ResponseBytes(ResponseFrame.encode(response, for: context, allocator: allocator)))
         }
         func later<Response: KafkaResponseMessage>(_ work: @escaping @Sendable () async -> Response) -> RequestOutcome {
-            .respondLater { ResponseFrame.encode(await work(), for: context, allocator: allocator) }
+            .respondLater { ResponseBytes(ResponseFrame.encode(await work(), for: context, allocator: allocator)) }
         }
         let version = context.apiVersion
         switch context.apiKey {
@@ -81,13 +81,10 @@ final class RequestHandler: Sendable {
             return request.acks == 0 ? .respond(nil) : now(response)
         case .fetch:
             let request = try FetchRequest(from: &body, version: version)
-            if let response = fetchWithoutWaiting(request) {
-                return now(response, capacity: response.encodedSizeEstimate)
+            if let result = fetchWithoutWaiting(request) {
+                return .respond(result.encode(for: context, allocator: allocator))
             }
-            return .respondLater {
-                let response = await self.fetch(request, context)
-                return ResponseFrame.encode(response, for: context, allocator: allocator, capacity: response.encodedSizeEstimate)
-            }
+            return .respondLater { await self.fetch(request, context).encode(for: context, allocator: allocator) }
         case .listOffsets:
             return now(listOffsets(try ListOffsetsRequest(from: &body, version: version), context))
         case .findCoordinator:

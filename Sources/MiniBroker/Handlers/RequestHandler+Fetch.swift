@@ -9,96 +9,85 @@ extension RequestHandler {
     /// with the one that contains the fetch offset, within the partition and response limits;
     /// like Kafka (KIP-74) the first partition with data returns at least one batch even when
     /// it is larger than the limits, so a consumer can never be stuck behind a big batch.
-    /// Fetch sessions (KIP-227) are not kept: every response is full, with session id 0.
-    func fetch(_ request: FetchRequest, _ context: RequestContext) async -> FetchResponse {
-        let maxWait = UInt64(max(0, min(request.maxWaitMs, 60_000)))
-        let deadline = ContinuousClock.now + .milliseconds(Int64(maxWait))
+    /// Records are not read into memory: they are regions of the segment files, sent with
+    /// sendfile. Fetch sessions (KIP-227) are not kept: every response is full, session id 0.
+    func fetch(_ request: FetchRequest, _ context: RequestContext) async -> FetchResult {
+        let deadline = ContinuousClock.now + .milliseconds(Int64(max(0, min(request.maxWaitMs, 60_000))))
         while true {
             let version = appends.version
-            let (response, bytes) = readFetch(request)
-            if bytes >= Int(request.minBytes) || ContinuousClock.now >= deadline || Task.isCancelled {
-                return response
+            let result = readFetch(request)
+            if result.bytes >= Int(request.minBytes) || ContinuousClock.now >= deadline || Task.isCancelled {
+                return result
             }
-            let left = ContinuousClock.now.duration(to: deadline)
-            let nanoseconds = UInt64(max(0, left.components.seconds)) * 1_000_000_000 + UInt64(max(0, left.components.attoseconds / 1_000_000_000))
+            result.discard()
+            let left = ContinuousClock.now.duration(to: deadline).components
+            let nanoseconds = UInt64(max(0, left.seconds)) * 1_000_000_000 + UInt64(max(0, left.attoseconds / 1_000_000_000))
             await appends.wait(after: version, timeoutNanoseconds: nanoseconds)
         }
     }
 
-    /// The response when it needs no waiting: enough bytes already, or no wait allowed.
+    /// The result when it needs no waiting: enough bytes already, or no wait allowed.
     /// Most fetches of a busy consumer end here, answered on the connection's event loop.
-    func fetchWithoutWaiting(_ request: FetchRequest) -> FetchResponse? {
-        let (response, bytes) = readFetch(request)
-        return bytes >= Int(request.minBytes) || request.maxWaitMs <= 0 ? response : nil
+    func fetchWithoutWaiting(_ request: FetchRequest) -> FetchResult? {
+        let result = readFetch(request)
+        if result.bytes >= Int(request.minBytes) || request.maxWaitMs <= 0 { return result }
+        result.discard()
+        return nil
     }
 
-    private func readFetch(_ request: FetchRequest) -> (FetchResponse, Int) {
+    private func readFetch(_ request: FetchRequest) -> FetchResult {
         var remaining = request.maxBytes > 0 ? Int(request.maxBytes) : Int(Int32.max)
-        var total = 0
-        var topicResponses: [FetchResponse.FetchableTopicResponse] = []
+        var result = FetchResult(response: FetchResponse(throttleTimeMs: 0, errorCode: 0, sessionId: 0))
         for fetchTopic in request.topics {
             var partitions: [FetchResponse.PartitionData] = []
+            var slices: [FileSlice] = []
             for fetchPartition in fetchTopic.partitions {
-                let data = readPartition(
+                let (data, slice) = readPartition(
                     topic: fetchTopic.topic, fetchPartition, limit: min(Int(max(fetchPartition.partitionMaxBytes, 0)), remaining),
-                    mustReturnOneBatch: total == 0
+                    mustReturnOneBatch: result.bytes == 0
                 )
-                let size = data.records?.readableBytes ?? 0
-                total += size
-                remaining = max(0, remaining - size)
+                result.bytes += slice.length
+                remaining = max(0, remaining - slice.length)
                 partitions.append(data)
+                slices.append(slice)
             }
-            topicResponses.append(FetchResponse.FetchableTopicResponse(topic: fetchTopic.topic, partitions: partitions))
+            result.response.responses.append(FetchResponse.FetchableTopicResponse(topic: fetchTopic.topic, partitions: partitions))
+            result.slices.append(slices)
         }
-        return (FetchResponse(throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: topicResponses), total)
+        return result
     }
 
     private func readPartition(
         topic: String, _ request: FetchRequest.FetchPartition, limit: Int, mustReturnOneBatch: Bool
-    ) -> FetchResponse.PartitionData {
-        func failure(_ code: KafkaErrorCode, highWatermark: Int64 = -1, logStart: Int64 = -1) -> FetchResponse.PartitionData {
+    ) -> (FetchResponse.PartitionData, FileSlice) {
+        func partition(_ code: KafkaErrorCode, highWatermark: Int64 = -1, logStart: Int64 = -1) -> FetchResponse.PartitionData {
             FetchResponse.PartitionData(
                 partitionIndex: request.partition, errorCode: code.rawValue, highWatermark: highWatermark,
                 lastStableOffset: highWatermark, logStartOffset: logStart, abortedTransactions: nil,
-                preferredReadReplica: -1, records: ByteBuffer()
+                preferredReadReplica: -1, records: nil
             )
         }
         guard let log = topics.log(topic: topic, partition: request.partition) else {
-            return failure(.unknownTopicOrPartition)
+            return (partition(.unknownTopicOrPartition), .empty)
         }
         let highWatermark = log.logEndOffset
         let logStart = log.logStartOffset
         do {
-            var records = limit == 0 && !mustReturnOneBatch
-                ? ByteBuffer() : try log.read(from: request.fetchOffset, maxBytes: max(limit, 1))
+            guard limit > 0 || mustReturnOneBatch else { return (partition(.none, highWatermark: highWatermark, logStart: logStart), .empty) }
+            var slice = try log.slice(from: request.fetchOffset, maxBytes: max(limit, 1))
             // The log always returns its first batch whole; only the first partition with
             // data may exceed the limits with it.
-            if !mustReturnOneBatch && records.readableBytes > limit { records = ByteBuffer() }
-            return FetchResponse.PartitionData(
-                partitionIndex: request.partition, errorCode: 0, highWatermark: highWatermark,
-                lastStableOffset: highWatermark, logStartOffset: logStart, abortedTransactions: nil,
-                preferredReadReplica: -1, records: records
-            )
+            if !mustReturnOneBatch && slice.length > limit {
+                slice.discard()
+                slice = .empty
+            }
+            return (partition(.none, highWatermark: highWatermark, logStart: logStart), slice)
         } catch let error as StorageError where error.code == .offsetOutOfRange {
             logger.info("fetch \(topic)-\(request.partition) at \(request.fetchOffset): \(error.message)")
-            return failure(.offsetOutOfRange, highWatermark: highWatermark, logStart: logStart)
+            return (partition(.offsetOutOfRange, highWatermark: highWatermark, logStart: logStart), .empty)
         } catch {
             logger.error("reading \(topic)-\(request.partition) failed: \(error)")
-            return failure(.kafkaStorageError, highWatermark: highWatermark, logStart: logStart)
+            return (partition(.kafkaStorageError, highWatermark: highWatermark, logStart: logStart), .empty)
         }
-    }
-}
-
-extension FetchResponse {
-    /// A little more than the encoded size: the records plus room for the fixed fields.
-    var encodedSizeEstimate: Int {
-        var size = 64
-        for topic in responses {
-            size += 64 + topic.topic.utf8.count
-            for partition in topic.partitions {
-                size += 64 + (partition.records?.readableBytes ?? 0)
-            }
-        }
-        return size
     }
 }

@@ -13,8 +13,8 @@ import NIOCore
 /// client that pipelines without limit is slowed down instead of filling memory.
 final class KafkaConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
-    typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
 
     /// Queued frames beyond which reading from the socket pauses.
     private static let queueLimit = 16
@@ -73,7 +73,7 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
             switch outcome {
             case .respond(let response):
                 if let response {
-                    context.write(wrapOutboundOut(response), promise: nil)
+                    write(response, context: context)
                     wrote = true
                 }
             case .respondLater(let work):
@@ -88,7 +88,21 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    private func respondLater(_ work: @escaping @Sendable () async -> ByteBuffer?, context: ChannelHandlerContext) {
+    /// Writes a response's parts; file regions close their descriptors once written (or when
+    /// the write fails because the connection went away).
+    private func write(_ response: ResponseBytes, context: ChannelHandlerContext) {
+        for part in response.parts {
+            guard case .fileRegion(let region) = part else {
+                context.write(wrapOutboundOut(part), promise: nil)
+                continue
+            }
+            let written = context.eventLoop.makePromise(of: Void.self)
+            written.futureResult.whenComplete { _ in try? region.fileHandle.close() }
+            context.write(wrapOutboundOut(part), promise: written)
+        }
+    }
+
+    private func respondLater(_ work: @escaping @Sendable () async -> ResponseBytes?, context: ChannelHandlerContext) {
         let eventLoop = context.eventLoop
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: eventLoop)
         Task {
@@ -96,7 +110,8 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
             eventLoop.execute {
                 let (handler, context) = bound.value
                 if let response {
-                    context.writeAndFlush(handler.wrapOutboundOut(response), promise: nil)
+                    handler.write(response, context: context)
+                    context.flush()
                 }
                 handler.waiting = false
                 handler.serveQueue(context: context)

@@ -3,9 +3,23 @@ import NIOCore
 /// What the request handler made of one frame.
 enum RequestOutcome: Sendable {
     /// The response, ready now (nil: the request expects none, as Produce with acks=0).
-    case respond(ByteBuffer?)
+    case respond(ResponseBytes?)
     /// The response needs waiting (Fetch long polling, group rebalances): run `work` off the
     /// event loop; the connection answers nothing else until it is done, keeping Kafka's
     /// in-order responses.
-    case respondLater(@Sendable () async -> ByteBuffer?)
+    case respondLater(@Sendable () async -> ResponseBytes?)
+}
+
+/// The bytes of one response frame: usually one buffer; for Fetch, buffers with regions of
+/// segment files between them, which the socket sends with sendfile.
+struct ResponseBytes: Sendable {
+    var parts: [IOData]
+
+    init(_ buffer: ByteBuffer) {
+        parts = [.byteBuffer(buffer)]
+    }
+
+    init(parts: [IOData]) {
+        self.parts = parts
+    }
 }

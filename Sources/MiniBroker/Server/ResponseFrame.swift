@@ -4,18 +4,11 @@ import NIOCore
 /// Builds the bytes of a response: INT32 size, response header, body.
 enum ResponseFrame {
     /// Encodes `response` for the request described by `context`, header version included.
-    /// `capacity` sizes the buffer up front: a Fetch response carrying megabytes of records
-    /// would otherwise grow by doubling, copying its bytes several times.
     static func encode<Response: KafkaResponseMessage>(
-        _ response: Response, for context: RequestContext, allocator: ByteBufferAllocator, capacity: Int = 256
+        _ response: Response, for context: RequestContext, allocator: ByteBufferAllocator
     ) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: capacity)
-        let headerVersion = context.apiKey.responseHeaderVersion(for: context.apiVersion)
-        buffer.writeInteger(Int32(0))
-        buffer.writeInteger(context.correlationId)
-        if headerVersion >= 1 {
-            buffer.writeUnsignedVarint(0)  // no tagged fields in the header
-        }
+        var buffer = allocator.buffer(capacity: 256)
+        writeHeader(for: context, to: &buffer)
         response.write(to: &buffer, version: context.apiVersion)
         setSize(of: &buffer)
         return buffer
@@ -30,6 +23,16 @@ enum ResponseFrame {
         buffer.writeInteger(correlationId)
         buffer.writeInteger(code.rawValue)
         return buffer
+    }
+
+    /// Writes the size field and response header that open every frame; returns where the
+    /// size goes, for responses assembled in parts (Fetch).
+    static func writeHeader(for context: RequestContext, to buffer: inout ByteBuffer) {
+        buffer.writeInteger(Int32(0))
+        buffer.writeInteger(context.correlationId)
+        if context.apiKey.responseHeaderVersion(for: context.apiVersion) >= 1 {
+            buffer.writeUnsignedVarint(0)  // no tagged fields in the header
+        }
     }
 
     private static func setSize(of buffer: inout ByteBuffer) {

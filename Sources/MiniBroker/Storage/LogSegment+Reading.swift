@@ -16,17 +16,31 @@ extension LogSegment {
     /// Whole batches from `position`: at least the first one (`firstBatchSize` bytes) even
     /// when larger than `maxBytes`, then as many more as fit in `maxBytes` (KIP-74).
     func read(from position: Int, firstBatchSize: Int, maxBytes: Int) throws -> ByteBuffer {
-        let wanted = max(firstBatchSize, min(maxBytes, size - position))
-        var bytes = try log.read(at: position, count: wanted)
-        var wholeBatches = 0
-        while wholeBatches + RecordBatchHeader.lengthPrefixSize <= bytes.readableBytes {
-            let length = bytes.getInteger(at: bytes.readerIndex + wholeBatches + 8, endianness: .big, as: Int32.self)!
-            let total = Int(length) + RecordBatchHeader.lengthPrefixSize
-            guard wholeBatches + total <= bytes.readableBytes else { break }
-            wholeBatches += total
+        try log.read(at: position, count: wholeBatchLength(from: position, firstBatchSize: firstBatchSize, maxBytes: maxBytes))
+    }
+
+    /// The same bytes as `read`, as a region of the file for sendfile.
+    func slice(from position: Int, firstBatchSize: Int, maxBytes: Int) throws -> FileSlice {
+        let length = try wholeBatchLength(from: position, firstBatchSize: firstBatchSize, maxBytes: maxBytes)
+        return FileSlice(descriptor: try log.duplicateDescriptor(), position: position, length: length)
+    }
+
+    /// Length of the whole batches from `position` that `read` returns. The offset index
+    /// (an entry every few KiB, always at a batch start) jumps close to the limit; the
+    /// batch lengths after it are read one by one.
+    func wholeBatchLength(from position: Int, firstBatchSize: Int, maxBytes: Int) throws -> Int {
+        let limit = min(position + max(maxBytes, firstBatchSize), size)
+        var end = position + firstBatchSize
+        if let entry = offsetIndex.lastEntry(atOrBeforePosition: limit), Int(entry.position) > end {
+            end = Int(entry.position)
         }
-        bytes.moveWriterIndex(to: bytes.readerIndex + wholeBatches)
-        return bytes
+        while end + RecordBatchHeader.lengthPrefixSize <= limit {
+            guard let length = try log.readInt32(at: end + 8), length >= 0 else { break }
+            let next = end + Int(length) + RecordBatchHeader.lengthPrefixSize
+            guard next <= limit else { break }
+            end = next
+        }
+        return end - position
     }
 
     /// The first batch whose max timestamp is >= `timestamp`, or nil when none is.

@@ -22,6 +22,26 @@ extension PartitionLog {
         }
 
         /// Index of the last segment whose base offset is <= `offset` (binary search).
+        /// The segment, file position and size of the batch containing `offset`; nil at the
+        /// log end (or when the offset falls in a gap at the end).
+        func batch(
+            containing offset: Int64, in topicPartition: TopicPartition
+        ) throws -> (segment: LogSegment, position: Int, size: Int)? {
+            try checkOpen(topicPartition)
+            guard offset >= logStartOffset, offset <= logEndOffset else {
+                throw StorageError(.offsetOutOfRange,
+                    "\(topicPartition): offset \(offset) is outside [\(logStartOffset), \(logEndOffset)]")
+            }
+            var index = segmentIndex(containing: offset)
+            while offset < logEndOffset, index < segments.count {
+                if let (position, header) = try segments[index].locate(offset: offset) {
+                    return (segments[index], position, header.totalSize)
+                }
+                index += 1  // the offset falls in a gap after this segment's last batch
+            }
+            return nil
+        }
+
         func segmentIndex(containing offset: Int64) -> Int {
             var low = 0
             var high = segments.count

@@ -125,20 +125,19 @@ public final class PartitionLog: Sendable {
     /// - Throws: `StorageError` `.offsetOutOfRange` outside [logStartOffset, logEndOffset].
     public func read(from offset: Int64, maxBytes: Int) throws -> ByteBuffer {
         try state.withLock { state in
-            try state.checkOpen(topicPartition)
-            guard offset >= state.logStartOffset, offset <= state.logEndOffset else {
-                throw StorageError(.offsetOutOfRange,
-                    "\(topicPartition): offset \(offset) is outside [\(state.logStartOffset), \(state.logEndOffset)]")
-            }
-            var index = state.segmentIndex(containing: offset)
-            while offset < state.logEndOffset, index < state.segments.count {
-                let segment = state.segments[index]
-                if let (position, header) = try segment.locate(offset: offset) {
-                    return try segment.read(from: position, firstBatchSize: header.totalSize, maxBytes: maxBytes)
-                }
-                index += 1  // the offset falls in a gap after this segment's last batch
-            }
-            return ByteBuffer()
+            guard let found = try state.batch(containing: offset, in: topicPartition) else { return ByteBuffer() }
+            return try found.segment.read(from: found.position, firstBatchSize: found.size, maxBytes: maxBytes)
+        }
+    }
+
+    /// The batches `read` would return, as a region of a segment file to send with sendfile
+    /// (Fetch), without copying them through memory. The slice owns a descriptor of its own.
+    ///
+    /// - Throws: `StorageError` `.offsetOutOfRange` outside [logStartOffset, logEndOffset].
+    public func slice(from offset: Int64, maxBytes: Int) throws -> FileSlice {
+        try state.withLock { state in
+            guard let found = try state.batch(containing: offset, in: topicPartition) else { return FileSlice.empty }
+            return try found.segment.slice(from: found.position, firstBatchSize: found.size, maxBytes: maxBytes)
         }
     }
 

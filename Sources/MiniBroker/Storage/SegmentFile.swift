@@ -72,6 +72,29 @@ final class SegmentFile {
         return buffer
     }
 
+    /// A new descriptor for the same open file, owned by the caller. A Fetch response sent
+    /// with sendfile keeps it until the bytes are on the socket, so a segment deleted by
+    /// retention in the meantime still reads correctly.
+    func duplicateDescriptor() throws -> Int32 {
+        let copy = dup(descriptor)
+        guard copy >= 0 else { throw Self.failure("dup", path) }
+        return copy
+    }
+
+    /// Reads a big-endian Int32 at `offset`, nil past the end of the file.
+    func readInt32(at offset: Int) throws -> Int32? {
+        var value: Int32 = 0
+        let got = try withUnsafeMutableBytes(of: &value) { target -> Int in
+            while true {
+                let got = pread(descriptor, target.baseAddress!, 4, off_t(offset))
+                if got < 0 && errno == EINTR { continue }
+                if got < 0 { throw Self.failure("read", path) }
+                return got
+            }
+        }
+        return got == 4 ? Int32(bigEndian: value) : nil
+    }
+
     /// Forces written data to the device. fdatasync also writes the file length, which is
     /// all the metadata a later read needs.
     func sync() throws {

@@ -74,7 +74,7 @@ struct SparseIndex<Entry: SparseIndexEntry> {
     func close() { file.close() }
 
     /// First index whose entry satisfies `isAfter` (entries are sorted, so it is monotonic).
-    private func partitionPoint(_ isAfter: (Entry) -> Bool) -> Int {
+    func partitionPoint(_ isAfter: (Entry) -> Bool) -> Int {
         var low = 0
         var high = entries.count
         while low < high {
@@ -82,5 +82,13 @@ struct SparseIndex<Entry: SparseIndexEntry> {
             if isAfter(entries[middle]) { high = middle } else { low = middle + 1 }
         }
         return low
+    }
+}
+
+extension SparseIndex where Entry == OffsetIndexEntry {
+    /// The last entry at or before file position `position`: a batch boundary.
+    func lastEntry(atOrBeforePosition position: Int) -> Entry? {
+        let index = partitionPoint { Int($0.position) > position }
+        return index > 0 ? entries[index - 1] : nil
     }
 }
