@@ -21,3 +21,24 @@ import Testing
         #expect(whole == split)
     }
 }
+
+@Suite struct CRC32CLaneTests {
+    /// Inputs long enough for the three-lane path must agree with byte-wise updates, at
+    /// lengths around the lane boundaries.
+    @Test(arguments: [12_287, 12_288, 12_289, 24_576 + 5, 100_003])
+    func threeLanePathMatchesIncrementalUpdates(length: Int) {
+        let bytes = (0..<length).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 13) }
+        let whole = CRC32C.checksum(bytes)
+        let piecewise = bytes.withUnsafeBytes { raw in
+            var crc: UInt32 = 0
+            var start = 0
+            while start < raw.count {
+                let end = min(start + 1000, raw.count)  // below the lane threshold
+                crc = CRC32C.update(crc, UnsafeRawBufferPointer(rebasing: raw[start..<end]))
+                start = end
+            }
+            return crc
+        }
+        #expect(whole == piecewise)
+    }
+}

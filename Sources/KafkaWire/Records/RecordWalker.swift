@@ -46,16 +46,18 @@ struct RecordWalker {
         return offsetDelta
     }
 
-    private mutating func skipBytes(nullable: Bool, _ what: String) throws {
+    @inline(__always)
+    private mutating func skipBytes(nullable: Bool, _ what: @autoclosure () -> String) throws {
         let length = try readVarint()
         if length == -1 && nullable { return }
-        guard length >= 0 else { throw KafkaDecodingError("\(what) length \(length)") }
+        guard length >= 0 else { throw KafkaDecodingError("\(what()) length \(length)") }
         guard Int(length) <= limit - position else {
-            throw KafkaDecodingError.truncated(what, needed: Int(length), available: limit - position)
+            throw KafkaDecodingError.truncated(what(), needed: Int(length), available: limit - position)
         }
         position += Int(length)
     }
 
+    @inline(__always)
     private mutating func readVarint() throws -> Int32 {
         let value = try readVarlong()
         guard let narrow = Int32(exactly: value) else { throw KafkaDecodingError("varint \(value) exceeds 32 bits") }
@@ -63,7 +65,14 @@ struct RecordWalker {
     }
 
     /// Zig-zag varlong, at most 10 bytes, never past `limit`.
+    @inline(__always)
     private mutating func readVarlong() throws -> Int64 {
+        // Most record fields (lengths of small keys, deltas) fit one byte.
+        if position < limit, bytes[position] < 0x80 {
+            let raw = UInt64(bytes[position])
+            position += 1
+            return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
+        }
         var raw: UInt64 = 0
         var shift: UInt64 = 0
         while true {

@@ -55,11 +55,11 @@ final class LogSegment {
         offset - baseOffset <= Int64(UInt32.max)
     }
 
-    /// Writes `batch` (its base offset already assigned) at the end of the segment.
+    /// Writes `batch` at the end of the segment with `header.baseOffset` as its base offset.
     func append(_ batch: ByteBuffer, header: RecordBatchHeader, now: Int64) throws {
         let position = size
         do {
-            try log.write(batch, at: position)
+            try log.write(batch: batch, baseOffset: header.baseOffset, at: position)
         } catch {
             // Do not leave half a batch behind a failed write (disk full): cut back.
             try? log.truncate(to: position)

@@ -103,9 +103,7 @@ public final class PartitionLog: Sendable {
             try rollIfNeeded(&state, for: incoming)
             var header = incoming
             header.baseOffset = state.logEndOffset
-            var bytes = batch
-            bytes.setInteger(header.baseOffset, at: bytes.readerIndex + RecordBatchHeader.baseOffsetPosition, endianness: .big)
-            try state.active.append(bytes, header: header, now: now)
+            try state.active.append(batch, header: header, now: now)
             if configuration.flushPolicy == .everyBatch {
                 try state.active.sync()
                 state.recoveryPoint = state.logEndOffset

@@ -39,6 +39,33 @@ final class SegmentFile {
         try buffer.withUnsafeReadableBytes { try write($0, at: offset) }
     }
 
+    /// Writes a record batch at `offset` with its first 8 bytes (the base offset) replaced by
+    /// `baseOffset`, in one pwritev: the broker assigns offsets without copying the batch it
+    /// received (the CRC does not cover those bytes).
+    func write(batch: ByteBuffer, baseOffset: Int64, at offset: Int) throws {
+        var prefix = baseOffset.bigEndian
+        try withUnsafeBytes(of: &prefix) { prefixBytes in
+            try batch.withUnsafeReadableBytes { body in
+                let rest = UnsafeRawBufferPointer(rebasing: body[8...])
+                var vectors = [
+                    iovec(iov_base: UnsafeMutableRawPointer(mutating: prefixBytes.baseAddress), iov_len: 8),
+                    iovec(iov_base: UnsafeMutableRawPointer(mutating: rest.baseAddress), iov_len: rest.count),
+                ]
+                let written = pwritev(descriptor, &vectors, 2, off_t(offset))
+                if written == 8 + rest.count { return }
+                if written < 0 && errno != EINTR { throw Self.failure("write", path) }
+                // Interrupted or short: finish with positional writes of what is left.
+                let done = max(0, written)
+                if done < 8 {
+                    try write(UnsafeRawBufferPointer(rebasing: prefixBytes[done...]), at: offset + done)
+                    try write(rest, at: offset + 8)
+                } else {
+                    try write(UnsafeRawBufferPointer(rebasing: rest[(done - 8)...]), at: offset + done)
+                }
+            }
+        }
+    }
+
     /// Writes all of `bytes` at `offset`, retrying short writes.
     func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
         var done = 0
