@@ -35,6 +35,9 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("When appends reach the disk: 'every-batch' (fsync before acknowledging; survives power loss) or 'interval-ms=N' (fsync every N ms; a power cut loses at most N ms, a crash of the process nothing). Default: interval-ms=1000", valueName: "policy"))
     var flush: String?
 
+    @Option(help: ArgumentHelp("Decompress producer-compressed batches and check every record before storing them (true|false). Off: they are checked by header and CRC-32C only, at half the CPU. Default: false", valueName: "bool"))
+    var validateCompressedRecords: Bool?
+
     @Option(help: ArgumentHelp("Roll a partition's segment file at this size. Default: 67108864", valueName: "bytes"))
     var segmentBytes: Int?
 
@@ -85,6 +88,8 @@ struct BrokerCommand: AsyncParsableCommand {
         broker.defaultPartitions = try settings.integer("default-partitions", flag: defaultPartitions, default: broker.defaultPartitions)
         broker.messageMaxBytes = try settings.integer("message-max-bytes", flag: messageMaxBytes, default: broker.messageMaxBytes)
         broker.socketRequestMaxBytes = try settings.integer("socket-request-max-bytes", flag: socketRequestMaxBytes, default: broker.socketRequestMaxBytes)
+        broker.validateCompressedRecords = try settings.bool(
+            "validate-compressed-records", flag: validateCompressedRecords, default: broker.validateCompressedRecords)
         broker.segmentBytes = try settings.integer("segment-bytes", flag: segmentBytes, default: broker.segmentBytes)
         broker.retentionMilliseconds = try settings.integer("retention-ms", flag: retentionMs, default: broker.retentionMilliseconds)
         broker.retentionBytes = try settings.integer("retention-bytes", flag: retentionBytes, default: broker.retentionBytes)

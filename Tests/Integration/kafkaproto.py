@@ -255,13 +255,22 @@ def crc32c(data: bytes) -> int:
 def record_batch(values, base_offset=0, timestamp_ms=None, producer_id=-1, producer_epoch=-1,
                  base_sequence=-1):
     """An uncompressed RecordBatch v2 holding one record per value (no keys, no headers)."""
-    ts = int(time.time() * 1000) if timestamp_ms is None else timestamp_ms
     records = b""
     for delta, value in enumerate(values):
         body = i8(0) + varint(0) + varint(delta) + varint(-1) + varint(len(value)) + value + varint(0)
         records += varint(len(body)) + body
-    after_crc = (i16(0) + i32(len(values) - 1) + i64(ts) + i64(ts) + i64(producer_id)
-                 + i16(producer_epoch) + i32(base_sequence) + i32(len(values)) + records)
+    return batch_with_records_section(records, len(values), base_offset=base_offset, timestamp_ms=timestamp_ms,
+                                      producer_id=producer_id, producer_epoch=producer_epoch,
+                                      base_sequence=base_sequence)
+
+
+def batch_with_records_section(section, count, codec=0, base_offset=0, timestamp_ms=None, producer_id=-1,
+                               producer_epoch=-1, base_sequence=-1):
+    """A RecordBatch v2 around an arbitrary records section (well-formed or not) with a
+    correct CRC-32C, claiming `count` records compressed with `codec`."""
+    ts = int(time.time() * 1000) if timestamp_ms is None else timestamp_ms
+    after_crc = (i16(codec) + i32(count - 1) + i64(ts) + i64(ts) + i64(producer_id)
+                 + i16(producer_epoch) + i32(base_sequence) + i32(count) + section)
     after_length = i32(0) + i8(2) + u32(crc32c(after_crc)) + after_crc
     return i64(base_offset) + i32(len(after_length)) + after_length
 

@@ -134,6 +134,34 @@ def test_produce_then_fetch_round_trip(broker, topic_factory):
     assert (last_delta, r.i32()) == (1, 2)
 
 
+def test_uncompressed_batch_with_broken_records_is_refused(broker, topic_factory):
+    """A correct CRC over records that do not parse: INVALID_RECORD, nothing stored."""
+    topic = topic_factory(1)
+    broken = kp.varint(40) + b"\x00" * 10  # a record claiming 40 bytes, 10 present
+    with connect(broker) as conn:
+        payload = conn.request(kp.PRODUCE, 3, 3, kp.produce_v3_body(topic, 0, kp.batch_with_records_section(broken, 1)))
+        assert kp.parse_produce_v3(payload)[(topic, 0)][0] == 87  # INVALID_RECORD
+        payload = conn.request(kp.PRODUCE, 3, 4, kp.produce_v3_body(topic, 0, kp.record_batch([b"ok"])))
+        assert kp.parse_produce_v3(payload)[(topic, 0)] == (0, 0)  # the refused batch took no offset
+    assert_broker_serves(broker.bootstrap)
+
+
+@pytest.mark.needs_aseed
+@pytest.mark.parametrize("validate", ["true", "false"])
+def test_compressed_batch_with_garbage_payload(aseed_factory, validate):
+    """With --validate-compressed-records the broker decompresses and refuses a batch whose
+    lz4 payload is garbage (CORRUPT_MESSAGE); by default compressed batches are checked by
+    header and CRC only, so the same batch is stored as sent."""
+    instance = aseed_factory(validate_compressed_records=validate).start()
+    batch = kp.batch_with_records_section(b"not an lz4 frame at all", 1, codec=3)
+    with connect(instance) as conn:
+        payload = conn.request(kp.PRODUCE, 3, 5, kp.produce_v3_body("orders", 0, batch))
+    expected = 2 if validate == "true" else 0  # CORRUPT_MESSAGE or stored
+    assert kp.parse_produce_v3(payload)[("orders", 0)][0] == expected
+    assert_broker_serves(instance.bootstrap)
+    assert instance.stop() == 0
+
+
 def test_produce_to_a_partition_that_does_not_exist(broker, topic_factory):
     topic = topic_factory(2)
     with connect(broker) as conn:

@@ -16,15 +16,7 @@ extension RecordBatch {
     public static func validate(
         _ batch: ByteBuffer, decompressionLimit: Int = defaultDecompressionLimit
     ) throws -> RecordBatchHeader {
-        let frame = try Frame(batch)
-        let header = frame.header
-        guard header.recordCount > 0 else {
-            throw RecordBatchError(.invalidRecords, "recordCount \(header.recordCount): a batch needs at least one record")
-        }
-        guard Int64(header.lastOffsetDelta) == Int64(header.recordCount) - 1 else {
-            throw RecordBatchError(
-                .invalidRecords, "lastOffsetDelta \(header.lastOffsetDelta) does not match recordCount \(header.recordCount)")
-        }
+        let frame = try checkedFrame(batch)
         let section = try frame.decompressedRecords(limit: decompressionLimit)
         let count = try section.withUnsafeReadableBytes { bytes in
             var walker = RecordWalker(bytes)
@@ -39,6 +31,27 @@ extension RecordBatch {
             return count
         }
         try frame.expectRecordCount(count)
-        return header
+        return frame.header
+    }
+
+    /// The checks of `validate` that need no decompression: magic, length, CRC-32C, known
+    /// codec, at least one record, `lastOffsetDelta == recordCount - 1`. The records
+    /// themselves are not read.
+    @discardableResult
+    public static func validateFrame(_ batch: ByteBuffer) throws -> RecordBatchHeader {
+        try checkedFrame(batch).header
+    }
+
+    private static func checkedFrame(_ batch: ByteBuffer) throws -> Frame {
+        let frame = try Frame(batch)
+        let header = frame.header
+        guard header.recordCount > 0 else {
+            throw RecordBatchError(.invalidRecords, "recordCount \(header.recordCount): a batch needs at least one record")
+        }
+        guard Int64(header.lastOffsetDelta) == Int64(header.recordCount) - 1 else {
+            throw RecordBatchError(
+                .invalidRecords, "lastOffsetDelta \(header.lastOffsetDelta) does not match recordCount \(header.recordCount)")
+        }
+        return frame
     }
 }

@@ -106,10 +106,15 @@ extension RequestHandler {
         if header.isTransactional || header.isControl {
             return .failure(BatchProblem(code: .invalidRecord, message: "transactional batches are not supported"))
         }
-        // Check the CRC and walk the records (decompressing if needed) as Kafka's broker does,
-        // so a batch whose records are broken never reaches the log.
+        // Check the CRC and walk the records, as Kafka's broker does, so a batch whose
+        // records are broken never reaches the log. Compressed batches are decompressed for
+        // it only when configured (see `BrokerConfiguration.validateCompressedRecords`).
         do {
-            try RecordBatch.validate(records, decompressionLimit: max(limit, RecordBatch.defaultDecompressionLimit))
+            if header.compressionCodec == 0 || configuration.validateCompressedRecords {
+                try RecordBatch.validate(records, decompressionLimit: max(limit, RecordBatch.defaultDecompressionLimit))
+            } else {
+                try RecordBatch.validateFrame(records)
+            }
         } catch let error as RecordBatchError {
             let code: KafkaErrorCode = switch error.code {
             case .crcMismatch, .truncated, .invalidBatchLength: .corruptMessage
