@@ -61,3 +61,17 @@ struct TopicConfigs: Sendable, Equatable {
         overrides["max.message.bytes"].flatMap(Int.init) ?? broker.messageMaxBytes
     }
 }
+
+extension BrokerConfiguration {
+    /// One topic's storage settings: the broker's, with the topic's overrides applied
+    /// (values were checked by `TopicConfigs.problem` when the topic was created).
+    func applying(topicOverrides overrides: [String: String]) -> BrokerConfiguration {
+        var topic = self
+        if let value = overrides["retention.ms"].flatMap(Int64.init) { topic.retentionMilliseconds = value }
+        if let value = overrides["retention.bytes"].flatMap(Int64.init) { topic.retentionBytes = value }
+        if let value = overrides["segment.bytes"].flatMap(Int.init) { topic.segmentBytes = value }
+        if let value = overrides["segment.ms"].flatMap(Int64.init) { topic.segmentMilliseconds = value }
+        if let value = overrides["max.message.bytes"].flatMap(Int.init) { topic.messageMaxBytes = value }
+        return topic
+    }
+}

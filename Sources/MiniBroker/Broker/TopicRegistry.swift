@@ -83,7 +83,7 @@ final class TopicRegistry: Sendable {
             if validateOnly { return topic }
             do {
                 try store.createTopic(TopicRecord(name: name, id: topic.id, partitionCount: partitions, configs: configs))
-                try logs.createPartitions(topic: name, count: partitions)
+                try logs.createPartitions(topic: name, count: partitions, configs: configs)
             } catch {
                 logger.error("creating topic \(name) failed: \(error)")
                 throw TopicError(code: .kafkaStorageError, message: "could not create topic '\(name)': \(error)")

@@ -40,7 +40,7 @@ public final class LogManager: Sendable {
         let clean = FileSystem.fileExists(markerPath)
         let topics = try metadata.topics()
         for topic in topics {
-            try createPartitions(topic: topic.name, count: topic.partitionCount, cleanShutdown: clean)
+            try createPartitions(topic: topic.name, count: topic.partitionCount, configs: topic.configs, cleanShutdown: clean)
         }
         reportUnknownDirectories(known: Set(topics.map(\.name)))
         // From here on, a crash must be detected as unclean.
@@ -77,14 +77,18 @@ public final class LogManager: Sendable {
 
     /// Opens or creates the logs of partitions 0..<count of `topic`; existing ones are kept,
     /// so this also serves to add partitions. The metadata store's topic row is the caller's.
+    /// `configs` are the topic's overrides (`retention.ms`, `segment.bytes`, ...).
     @discardableResult
-    public func createPartitions(topic: String, count: Int32) throws -> [PartitionLog] {
-        try createPartitions(topic: topic, count: count, cleanShutdown: false)
+    public func createPartitions(topic: String, count: Int32, configs: [String: String] = [:]) throws -> [PartitionLog] {
+        try createPartitions(topic: topic, count: count, configs: configs, cleanShutdown: false)
     }
 
     @discardableResult
-    private func createPartitions(topic: String, count: Int32, cleanShutdown: Bool) throws -> [PartitionLog] {
-        try state.withLock { state in
+    private func createPartitions(
+        topic: String, count: Int32, configs: [String: String], cleanShutdown: Bool
+    ) throws -> [PartitionLog] {
+        let configuration = self.configuration.applying(topicOverrides: configs)
+        return try state.withLock { state in
             try (0..<count).map { partition in
                 let key = TopicPartition(topic: topic, partition: partition)
                 if let existing = state.logs[key] { return existing }

@@ -10,6 +10,28 @@ struct LogManagerTests {
             dataDirectory: directory.path, configuration: .storageTest(), metadata: metadata, logger: Logger(label: "test"))
     }
 
+    @Test func topicOverridesApplyToItsLogsAlsoAfterReopening() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let metadata = try MetadataStore(dataDirectory: directory.path)
+        let configs = ["segment.bytes": "300"]
+        try metadata.createTopic(TopicRecord(name: "small", id: .random(), partitionCount: 1, configs: configs))
+        let logs = manager(directory, metadata)
+        try logs.open()
+        for _ in 0..<4 { try logs.log(topic: "small", partition: 0)!.append(TestBatch(records: 3).bytes) }
+        // Every batch is larger than 300 bytes / 2, so the topic's segments roll where the
+        // broker default (64 KiB here) would keep one segment.
+        #expect(logs.log(topic: "small", partition: 0)!.segmentCount >= 2)
+        try logs.close()
+
+        let reopened = manager(directory, metadata)
+        try reopened.open()
+        let before = reopened.log(topic: "small", partition: 0)!.segmentCount
+        for _ in 0..<4 { try reopened.log(topic: "small", partition: 0)!.append(TestBatch(records: 3).bytes) }
+        #expect(reopened.log(topic: "small", partition: 0)!.segmentCount > before)
+        try reopened.close()
+    }
+
     @Test func opensTheTopicsOfTheMetadataStoreAndKnowsACleanStop() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
