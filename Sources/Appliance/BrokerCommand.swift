@@ -54,7 +54,6 @@ struct BrokerCommand: AsyncParsableCommand {
     var groupMinSessionTimeoutMs: Int32?
 
     func run() async throws {
-        MemoryAllocator.keepLargeBuffersInHeap()
         let settings = try Settings(configPath: common.config)
         let broker = try brokerConfiguration(settings)
         let logDirectory = settings.string("log-dir", flag: common.logDir, default: "logs")
