@@ -293,6 +293,21 @@ def parse_produce_v3(payload):
     return out
 
 
+INIT_PRODUCER_ID = 22
+
+
+def init_producer_id_v0_body():
+    return string(None) + i32(60000)
+
+
+def parse_init_producer_id_v0(payload):
+    """-> (error, producer_id, epoch)"""
+    r = Reader(payload)
+    r.i32()
+    r.i32()  # throttle
+    return r.i16(), r.i64(), r.i16()
+
+
 def fetch_v4_body(topic, partition, offset, max_wait_ms=100, max_bytes=1 << 20):
     return (i32(-1) + i32(max_wait_ms) + i32(1) + i32(max_bytes) + i8(0)
             + array([string(topic) + array([i32(partition) + i64(offset) + i32(max_bytes)])]))

@@ -3,6 +3,7 @@
 After every bad input a fresh client must still be able to produce and consume."""
 import random
 import struct
+import threading
 import time
 
 import pytest
@@ -160,6 +161,54 @@ def test_compressed_batch_with_garbage_payload(aseed_factory, validate):
     assert kp.parse_produce_v3(payload)[("orders", 0)][0] == expected
     assert_broker_serves(instance.bootstrap)
     assert instance.stop() == 0
+
+
+def test_idempotent_retry_is_answered_with_the_original_offset(broker, topic_factory):
+    """A retried batch (same producer, epoch and sequences) is not appended twice; a gap in
+    the sequence is OUT_OF_ORDER_SEQUENCE_NUMBER."""
+    topic = topic_factory(1)
+    with connect(broker) as conn:
+        error, producer_id, epoch = kp.parse_init_producer_id_v0(
+            conn.request(kp.INIT_PRODUCER_ID, 0, 1, kp.init_producer_id_v0_body()))
+        assert error == 0 and producer_id >= 0 and epoch == 0
+
+        def produce(correlation, values, sequence):
+            batch = kp.record_batch(values, producer_id=producer_id, producer_epoch=epoch, base_sequence=sequence)
+            return kp.parse_produce_v3(conn.request(kp.PRODUCE, 3, correlation, kp.produce_v3_body(topic, 0, batch)))[(topic, 0)]
+
+        assert produce(2, [b"a", b"b", b"c"], 0) == (0, 0)
+        assert produce(3, [b"a", b"b", b"c"], 0) == (0, 0)  # the retry: original offset, nothing appended
+        assert produce(4, [b"d"], 3) == (0, 3)
+        assert produce(5, [b"x"], 9)[0] == 45  # OUT_OF_ORDER_SEQUENCE_NUMBER
+        _error, high, _records = kp.parse_fetch_v4(conn.request(kp.FETCH, 4, 6, kp.fetch_v4_body(topic, 0, 0)))[(topic, 0)]
+    assert high == 4
+
+
+def test_fetch_waits_for_data_and_answers_when_it_arrives(broker, topic_factory):
+    """Long polling: a fetch with max_wait 10 s returns as soon as a record arrives, and one
+    on a partition that stays empty returns empty after its max_wait."""
+    topic = topic_factory(1)
+    with connect(broker) as conn:
+        start = time.monotonic()
+        payload = conn.request(kp.FETCH, 4, 1, kp.fetch_v4_body(topic, 0, 0, max_wait_ms=700))
+        waited = time.monotonic() - start
+        error, high, records = kp.parse_fetch_v4(payload)[(topic, 0)]
+        assert (error, high, records) == (0, 0, b"")
+        assert 0.6 <= waited < 5
+
+        def produce_later():
+            time.sleep(0.5)
+            produce_acked(broker.bootstrap, topic, [b"late"])
+
+        producer = threading.Thread(target=produce_later)
+        producer.start()
+        start = time.monotonic()
+        payload = conn.request(kp.FETCH, 4, 2, kp.fetch_v4_body(topic, 0, 0, max_wait_ms=10_000))
+        waited = time.monotonic() - start
+        producer.join()
+    error, high, records = kp.parse_fetch_v4(payload)[(topic, 0)]
+    assert (error, high) == (0, 1) and len(records) > 0
+    assert 0.3 <= waited < 5, f"fetch answered after {waited:.2f} s"
 
 
 def test_produce_to_a_partition_that_does_not_exist(broker, topic_factory):
