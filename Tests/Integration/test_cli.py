@@ -1,8 +1,12 @@
-"""The aseed executable's basic contract: version and help."""
+"""The aseed executable's basic contract: version, help, and settings from flags, ASEED_*
+environment variables and the config file."""
 import os
+import signal
 import subprocess
 
 import pytest
+
+from conftest import free_port, wait_for_port
 
 pytestmark = pytest.mark.needs_aseed
 
@@ -18,3 +22,66 @@ def test_unknown_command_fails_with_a_message():
     result = subprocess.run([ASEED, "no-such-command"], capture_output=True, text=True)
     assert result.returncode != 0
     assert "no-such-command" in result.stderr
+
+
+def test_broker_help_explains_every_common_flag():
+    out = subprocess.run([ASEED, "broker", "--help"], capture_output=True, text=True, check=True).stdout
+    for flag in ("--config", "--data-dir", "--log-dir", "--kafka-listen", "--kafka-advertise", "--flush"):
+        assert flag in out
+    assert "ASEED_" in out
+
+
+def kcat_brokers(bootstrap):
+    out = subprocess.run(["kcat", "-L", "-b", bootstrap, "-m", "10"], capture_output=True, text=True, check=True).stdout
+    return [line.strip() for line in out.splitlines() if line.strip().startswith("broker ")]
+
+
+def test_settings_come_from_flags_then_environment_then_config_file(tmp_path):
+    """Precedence flag > ASEED_* > --config file > default, shown by where the broker
+    listens, what it advertises and where it writes."""
+    port, other = free_port(), free_port()
+    config = tmp_path / "aseed.conf"
+    config.write_text(
+        "# a comment\n"
+        f"kafka-listen = 127.0.0.1:{port}\n"
+        f"kafka-advertise = \"127.0.0.1:{other}\"\n"
+        f"data-dir = {tmp_path / 'file-data'}\n"
+        f"log-dir = {tmp_path / 'logs'}\n"
+    )
+    env = dict(os.environ, ASEED_DATA_DIR=str(tmp_path / "env-data"), ASEED_KAFKA_ADVERTISE=f"127.0.0.1:{other}")
+    process = subprocess.Popen(
+        [ASEED, "broker", "--config", str(config), "--kafka-advertise", f"127.0.0.1:{port}"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port("127.0.0.1", port, 30, process)
+        # The flag wins over the environment and the file.
+        assert kcat_brokers(f"127.0.0.1:{port}") == [f"broker 1 at 127.0.0.1:{port} (controller)"]
+        # The environment wins over the file; the file still sets what nothing else does.
+        assert (tmp_path / "env-data" / "metadata.sqlite").exists()
+        assert not (tmp_path / "file-data").exists()
+        assert (tmp_path / "logs" / "broker.log").exists()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+
+
+@pytest.mark.parametrize("setting, value, words", [
+    ("ASEED_DEFAULT_PARTITIONS", "three", ["ASEED_DEFAULT_PARTITIONS", "integer", "three"]),
+    ("ASEED_FLUSH", "sometimes", ["ASEED_FLUSH", "every-batch", "interval-ms=N"]),
+    ("ASEED_KAFKA_LISTEN", "nowhere", ["ASEED_KAFKA_LISTEN", "HOST:PORT"]),
+])
+def test_a_bad_setting_names_the_key_and_what_was_expected(tmp_path, setting, value, words):
+    env = dict(os.environ, **{setting: value})
+    result = subprocess.run([ASEED, "broker", "--data-dir", str(tmp_path / "d"), "--log-dir", str(tmp_path / "l")],
+                            env=env, capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0
+    for word in words:
+        assert word in result.stderr
+
+
+def test_a_bad_config_file_line_names_the_file_and_line(tmp_path):
+    config = tmp_path / "bad.conf"
+    config.write_text("data-dir = /tmp/x\nthis line has no equals sign\n")
+    result = subprocess.run([ASEED, "broker", "--config", str(config)], capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0
+    assert f"{config}:2" in result.stderr
