@@ -25,7 +25,7 @@ extension RequestHandler {
         }
         return JoinGroupResponse(
             throttleTimeMs: 0, errorCode: outcome.errorCode, generationId: outcome.generationId,
-            protocolType: outcome.protocolType, protocolName: outcome.protocolName ?? (version >= 7 ? nil : ""),
+            protocolType: outcome.protocolType, protocolName: outcome.protocolName,
             leader: outcome.leaderId, memberId: outcome.memberId,
             members: outcome.members.map {
                 JoinGroupResponse.JoinGroupResponseMember(memberId: $0.memberId, groupInstanceId: $0.groupInstanceId, metadata: $0.metadata)
