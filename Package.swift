@@ -29,6 +29,8 @@ let package = Package(
             dependencies: [
                 "CCRC32C", "CLZ4", "CZlib", "CZstd", "CSnappy",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -42,7 +44,14 @@ let package = Package(
             ],
             exclude: ["Storage/README.md"]
         ),
-        .target(name: "Simulator", dependencies: ["KafkaWire"]),
+        .target(
+            name: "Simulator",
+            dependencies: [
+                "KafkaWire",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(name: "Analyzer", dependencies: ["KafkaWire"]),
         .target(name: "Dashboard", dependencies: ["Analyzer"]),
         .executableTarget(
