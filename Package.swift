@@ -68,5 +68,6 @@ let package = Package(
 
         .testTarget(name: "KafkaWireTests", dependencies: ["KafkaWire"], exclude: ["Fixtures"]),
         .testTarget(name: "MiniBrokerTests", dependencies: ["MiniBroker", "KafkaWire"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "KafkaWire"]),
     ]
 )

@@ -1,5 +1,5 @@
 /// Writes orders as the original's JSON,
-/// `{"order_id":"ORDER-T2ZK1C5F-000001","product_id":"PROD-001","product_name":"Wireless
+/// `{"order_id":"ORDER-T268A007-000001","product_id":"PROD-001","product_name":"Wireless
 /// Bluetooth Headphones","category":"Electronics","price":79.99,"quantity":2,
 /// "customer_id":"CUST-0842","timestamp":"2025-09-06T14:30:00.123456+00:00"}`,
 /// keyed by the order id.
@@ -78,7 +78,7 @@ public struct OrderEncoder: Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The order id, e.g. `ORDER-T2ZK1C5F-000001`.
+    /// The order id, e.g. `ORDER-T268A007-000001`.
     public func orderID(sequence: UInt64) -> String {
         var bytes = orderIDPrefix
         Self.appendDecimal(sequence, minimumDigits: Self.sequenceDigits, to: &bytes)

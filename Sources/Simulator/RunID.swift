@@ -4,7 +4,7 @@
 /// It is the start time in whole seconds since 1970 in base 36 (six characters until 2038,
 /// seven after) followed by two base-36 characters from a random nonce, so two runs started
 /// in the same second still differ with high probability. Order ids read
-/// `ORDER-<run id>-<sequence>`, e.g. `ORDER-T2ZK1C5F-000001`. The nonce is not derived from
+/// `ORDER-<run id>-<sequence>`, e.g. `ORDER-T268A007-000001`. The nonce is not derived from
 /// `--seed`: a replayed run gets the same products and customers but new order ids.
 public struct RunID: Sendable, Hashable, CustomStringConvertible {
     /// The run id as it appears in order ids (upper-case letters and digits).
