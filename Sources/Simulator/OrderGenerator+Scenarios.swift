@@ -51,7 +51,7 @@ extension OrderGenerator {
     /// Rebuilds the product table when the scenarios changed, or periodically while a
     /// weight ramps; building is O(n) so it never happens per order.
     private mutating func refresh(at now: Int64) {
-        let ramping = scenarios.isRamping && now - builtAtMicros >= Self.rampRefreshMicros
+        let ramping = scenarios.isRamping && now - (builtAtMicros ?? 0) >= Self.rampRefreshMicros
         guard scenarios.version != builtVersion || ramping else { return }
         let weights = scenarios.weights(base: baseWeights, at: now)
         let total = weights.reduce(0, +)

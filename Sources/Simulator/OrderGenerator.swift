@@ -53,7 +53,7 @@ public struct OrderGenerator: Sendable {
     var discounts: [Int]
     var scenarioWeightFactor = 1.0
     var builtVersion = 0
-    var builtAtMicros: Int64 = .min
+    var builtAtMicros: Int64? = nil
 
     /// How often, in event time, a ramping weight (viral product) is brought up to date.
     static let rampRefreshMicros: Int64 = 100_000
