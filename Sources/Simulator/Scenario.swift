@@ -21,29 +21,3 @@ public enum Scenario: Sendable, Hashable {
         }
     }
 }
-
-/// What a flash sale applies to.
-public enum ScenarioTarget: Sendable, Hashable {
-    /// One product, by id (`PROD-001`).
-    case product(String)
-    /// Every product of a category (`Home & Garden`).
-    case category(String)
-}
-
-/// Identifies a started scenario, to cancel it early.
-public struct ScenarioID: Sendable, Hashable, CustomStringConvertible {
-    /// Increasing number within one simulator.
-    public let value: Int
-    /// Wraps a number.
-    public init(_ value: Int) { self.value = value }
-    public var description: String { "#\(value)" }
-}
-
-/// A scenario that cannot start: unknown product or category, or a value out of range.
-public struct ScenarioError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// What is wrong and what would be accepted.
-    public var message: String
-    /// Creates an error.
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
