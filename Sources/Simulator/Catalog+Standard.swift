@@ -9,8 +9,8 @@ extension Catalog {
         }
     }()
 
-    /// The standard catalog as a CSV file, a starting point for a user's own catalog
-    /// (`aseed simulate --print-catalog > my-catalog.csv`).
+    /// The standard catalog as a CSV file: the source of `standard`, and a starting point
+    /// for a user's own catalog file.
     public static let standardCSV = """
         product_id,product_name,category,price,weight
         PROD-001,Wireless Bluetooth Headphones,Electronics,79.99,10
