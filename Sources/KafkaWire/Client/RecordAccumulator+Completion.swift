@@ -34,8 +34,8 @@ extension RecordAccumulator {
             report.error = error
             recordFailure(batch, error)
         }
+        // The queue stays even when empty: it holds the partition's next sequence number.
         statistics.bufferedBytes -= batch.byteCount
-        if queues[key]?.isEmpty == true { queues[key] = nil }
         return (report, takeResumableWaiters())
     }
 
@@ -82,7 +82,7 @@ extension RecordAccumulator {
                     topic: batch.topic, partition: batch.partition, baseOffset: nil, recordCount: Int(batch.recordCount), error: error))
             }
             queue.ready.removeAll()
-            queues[key] = queue.inFlight ? queue : nil
+            queues[key] = queue
         }
         return (reports, takeResumableWaiters())
     }
