@@ -53,7 +53,7 @@ public struct KafkaClientError: Error, Sendable, CustomStringConvertible {
     }
 
     /// A broker's error code for `context`, with Kafka's explanation of the code when it has one.
-    static func broker(_ code: KafkaErrorCode, _ context: String) -> KafkaClientError {
+    public static func broker(_ code: KafkaErrorCode, _ context: String) -> KafkaClientError {
         let explanation = code.defaultMessage.map { ": \($0)" } ?? ""
         return KafkaClientError(.brokerError, kafkaErrorCode: code, "\(context) failed with \(code.name)\(explanation)")
     }

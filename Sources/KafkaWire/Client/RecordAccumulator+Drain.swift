@@ -24,7 +24,8 @@ extension RecordAccumulator {
         }
         plan.staleTopics = Array(staleTopics)
         staleTopics.removeAll()
-        if configuration.idempotence, producerId < 0 || needsEpochBump {
+        let hasRecords = queues.values.contains { !$0.ready.isEmpty || $0.open != nil }
+        if configuration.idempotence, producerId < 0 || needsEpochBump, hasRecords, fatalError == nil {
             plan.needsProducerId = true
             return plan
         }
@@ -43,6 +44,7 @@ extension RecordAccumulator {
 
     private mutating func takeDueBatch(of key: TopicPartition, now: ContinuousClock.Instant, plan: inout SenderPlan) -> ProducerBatch? {
         guard var queue = queues[key], !queue.inFlight else { return nil }
+        guard !queue.ready.isEmpty || (queue.open?.recordCount ?? 0) > 0 else { return nil }
         if queue.ready.isEmpty, let open = queue.open, open.recordCount > 0 {
             let due = open.createdAt + configuration.linger
             guard due <= now || isUrgent else {
