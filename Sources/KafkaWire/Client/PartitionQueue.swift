@@ -1,12 +1,5 @@
 import NIOCore
 
-/// A topic partition, as the producer keys its queues.
-struct TopicPartition: Hashable, Sendable, CustomStringConvertible {
-    var topic: String
-    var partition: Int32
-    var description: String { "\(topic)-\(partition)" }
-}
-
 /// The batches of one partition waiting to be sent, and its idempotence sequence.
 ///
 /// At most one batch per partition is in flight: a retried batch then always goes out before
