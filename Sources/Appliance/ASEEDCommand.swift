@@ -12,6 +12,6 @@ struct ASEEDCommand: AsyncParsableCommand {
             Precedence: flag > environment > file > default.
             """,
         version: ASEEDVersion.current,
-        subcommands: [BrokerCommand.self, VersionCommand.self]
+        subcommands: [BrokerCommand.self, SimulateCommand.self, VersionCommand.self]
     )
 }

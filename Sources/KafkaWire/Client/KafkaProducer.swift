@@ -119,7 +119,7 @@ public final class KafkaProducer: Sendable {
 
     // MARK: Per-record path
 
-    private func append(
+    func append(
         topic: String, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [RecordHeader],
         timestamp: Int64?
     ) throws -> RecordAccumulator.AppendResult {
@@ -132,7 +132,7 @@ public final class KafkaProducer: Sendable {
 
     /// Completes a `send` after `append`: wakes the sender, waits for room, or loads metadata.
     /// Returns true when the record is stored.
-    private func handle(_ result: RecordAccumulator.AppendResult, topic: String) async throws -> Bool {
+    func handle(_ result: RecordAccumulator.AppendResult, topic: String) async throws -> Bool {
         switch result {
         case .appended(let wakeSender, let overLimit):
             if wakeSender || overLimit { signal.fire() }

@@ -1,0 +1,175 @@
+import ArgumentParser
+import KafkaWire
+import Logging
+import ServiceLifecycle
+import Simulator
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `aseed simulate`: the order simulator alone, producing into any Kafka-compatible cluster.
+struct SimulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Produce realistic orders into a Kafka topic (the order simulator alone).",
+        discussion: """
+            Orders are JSON in the original ASEED shape, keyed by order_id, partitioned like the \
+            Java client does. Without --rate or --flood the pace is the original's: one order every \
+            3 to 8 seconds. Every option is also an ASEED_* environment variable or a --config key. \
+            SIGTERM or SIGINT stops after delivering what was made.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Configuration file of 'key = value' lines. Env: ASEED_CONFIG.", valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("Directory for simulator.log. Env: ASEED_LOG_DIR. Default: ./logs", valueName: "dir"))
+    var logDir: String?
+
+    @Option(help: ArgumentHelp("Kafka brokers to bootstrap from, comma-separated. Env: ASEED_BOOTSTRAP_SERVERS. Default: localhost:9092", valueName: "list"))
+    var bootstrapServers: String?
+
+    @Option(help: ArgumentHelp("Topic to produce to. Default: orders", valueName: "name"))
+    var topic: String?
+
+    @Option(help: ArgumentHelp("Orders per second (fractions allowed, e.g. 0.5). Default: the original's one every 3-8 s", valueName: "n"))
+    var rate: Double?
+
+    @Flag(help: "Produce as fast as the broker takes them.")
+    var flood = false
+
+    @Option(help: ArgumentHelp("Stop after this many orders. Default: run until stopped", valueName: "n"))
+    var count: Int?
+
+    @Option(help: ArgumentHelp("Seed of the random choices, for reproducible runs (order ids stay unique). Default: random", valueName: "n"))
+    var seed: UInt64?
+
+    @Option(help: ArgumentHelp("CSV catalog (product_id,product_name,category,price[,weight]) replacing the built-in 60 products.", valueName: "file"))
+    var catalog: String?
+
+    @Option(help: ArgumentHelp("Compression of produced batches: lz4, gzip, zstd, snappy or none. Default: lz4", valueName: "codec"))
+    var compression: String?
+
+    @Option(help: ArgumentHelp("Acknowledgements to wait for: all, 1 or 0. Default: all", valueName: "acks"))
+    var acks: String?
+
+    func run() async throws {
+        let settings = try Settings(configPath: config)
+        let options = try simulationOptions(settings)
+        let logDirectory = settings.string("log-dir", flag: logDir, default: "logs")
+        let sink = try LogSink(directory: logDirectory, component: "simulator")
+        let logger = Logger(label: "simulator") { sink.handler(label: $0) }
+        let producer = try KafkaProducer(configuration: options.producer, logger: logger)
+        let simulator = OrderSimulator(
+            configuration: options.simulation, sink: KafkaOrderSink(producer: producer, topic: options.topic), logger: logger
+        )
+        let start = ContinuousClock.now
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: simulator, successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                cancellationSignals: [],
+                logger: logger
+            )
+        )
+        try await group.run()
+        try await producer.close()
+        let seconds = (ContinuousClock.now - start).seconds
+        let made = simulator.stats.ordersGenerated
+        let delivered = producer.statistics.recordsDelivered
+        print("""
+            made \(made) orders, \(delivered) delivered to \(options.topic) in \(seconds.formatted(decimals: 2)) s \
+            (\(Int(Double(delivered) / max(seconds, 1e-9))) orders/s)
+            """)
+    }
+
+    /// Everything the command line, environment and config file say, checked.
+    struct Options {
+        var topic: String
+        var simulation: OrderSimulator.Configuration
+        var producer: KafkaProducerConfiguration
+    }
+
+    func simulationOptions(_ settings: Settings) throws -> Options {
+        let servers = settings.string("bootstrap-servers", flag: bootstrapServers, default: "localhost:9092")
+        let addresses: [BrokerAddress]
+        do {
+            addresses = try BrokerAddress.parseList(servers)
+        } catch {
+            throw ConfigurationError("bootstrap-servers: expected HOST:PORT[,HOST:PORT...], got '\(servers)'")
+        }
+        var producer = KafkaProducerConfiguration(bootstrapServers: addresses, clientId: "aseed-simulator")
+        producer.compression = try codec(settings.string("compression", flag: compression, default: "lz4"))
+        producer.acks = try acknowledgements(settings.string("acks", flag: acks, default: "all"))
+        producer.idempotence = producer.acks == .all
+
+        let catalogFile = settings.optionalString("catalog", flag: catalog)
+        let products: Catalog
+        do {
+            products = try catalogFile.map { try Catalog(contentsOfFile: $0) } ?? .standard
+        } catch {
+            throw ConfigurationError("\(error)")
+        }
+        let now = SystemOrderClock().nowMicros()
+        let seedValue: UInt64 = try settings.integer("seed", flag: seed, default: UInt64.random(in: 0...UInt64.max))
+        let generator = OrderGenerator.Configuration(catalog: products, seed: seedValue, runID: .make(startMicros: now))
+        var pacing = PacingMode.standard
+        if try settings.bool("flood", flag: flood ? true : nil, default: false) {
+            pacing = .flood
+        } else if let (value, source) = settings.raw("rate", flag: rate.map { String($0) }) {
+            guard let perSecond = Double(value), perSecond > 0, perSecond.isFinite else {
+                throw ConfigurationError("\(source): expected a positive number of orders per second, got '\(value)'")
+            }
+            pacing = .fixed(perSecond: perSecond)
+        }
+        let limit: Int? = try settings.raw("count", flag: count.map { String($0) }).map { value, source in
+            guard let parsed = Int(value), parsed >= 0 else {
+                throw ConfigurationError("\(source): expected a count of 0 or more, got '\(value)'")
+            }
+            return parsed
+        }
+        let topicName = settings.string("topic", flag: topic, default: "orders")
+        return Options(
+            topic: topicName,
+            simulation: OrderSimulator.Configuration(generator: generator, pacing: pacing, count: limit),
+            producer: producer
+        )
+    }
+
+    private func codec(_ name: String) throws -> CompressionCodec {
+        switch name {
+        case "none": return .none
+        case "gzip": return .gzip
+        case "snappy": return .snappy
+        case "lz4": return .lz4
+        case "zstd": return .zstd
+        default: throw ConfigurationError("compression: expected lz4, gzip, zstd, snappy or none, got '\(name)'")
+        }
+    }
+
+    private func acknowledgements(_ text: String) throws -> ProducerAcks {
+        switch text {
+        case "all", "-1": return .all
+        case "1": return .leader
+        case "0": return .none
+        default: throw ConfigurationError("acks: expected all, 1 or 0, got '\(text)'")
+        }
+    }
+}
+
+extension Duration {
+    fileprivate var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) * 1e-18
+    }
+}
+
+extension Double {
+    fileprivate func formatted(decimals: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = Int((self * scale).rounded())
+        let whole = scaled / Int(scale)
+        let fraction = String(scaled % Int(scale))
+        return "\(whole)." + String(repeating: "0", count: decimals - fraction.count) + fraction
+    }
+}
