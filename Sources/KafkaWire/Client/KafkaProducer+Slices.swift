@@ -14,31 +14,18 @@ extension KafkaProducer {
     }
 
     /// Sends many records whose keys and values are ranges of one byte array, as a producer
-    /// of many small records (the order simulator) holds them: each is encoded into its
-    /// partition's batch straight from `bytes`, without a copy or an allocation per record.
-    /// Waits only when the producer's buffer is full (back-pressure) or a topic is unknown.
+    /// of many small records (the order simulator) holds them: all are encoded into their
+    /// partitions' batches straight from `bytes` under one lock, without a copy or an
+    /// allocation per record. Waits only when the producer's buffer is full (back-pressure,
+    /// after the whole call's records are in) or while the topic's metadata loads.
     public func send(topic: String, bytes: [UInt8], records: [Slice]) async throws {
-        var next = 0
-        while next < records.count {
-            // Append as many as fit without waiting, then let `handle` wait or load metadata.
-            let (appended, pending) = try bytes.withUnsafeBytes { raw -> (Int, RecordAccumulator.AppendResult?) in
-                var index = next
-                while index < records.count {
-                    let record = records[index]
-                    let key = record.key.map { UnsafeRawBufferPointer(rebasing: raw[$0]) }
-                    let value = UnsafeRawBufferPointer(rebasing: raw[record.value])
-                    let result = try append(topic: topic, key: key, value: value, headers: [], timestamp: record.timestamp)
-                    if case .appended(false, false) = result {
-                        index += 1
-                        continue
-                    }
-                    return (index - next, result)
-                }
-                return (index - next, nil)
+        guard !records.isEmpty else { return }
+        while true {
+            let now = ContinuousClock.now
+            let result = try bytes.withUnsafeBytes { raw in
+                try state.withLock { try $0.append(topic: topic, records: records, from: raw, now: now) }
             }
-            next += appended
-            guard let pending else { continue }
-            if try await handle(pending, topic: topic) { next += 1 }
+            if try await handle(result, topic: topic) { return }
         }
     }
 }

@@ -25,11 +25,14 @@ struct PartitionQueue: Sendable {
     ) -> (bytes: Int, batchOpened: Bool, batchClosed: Bool) {
         var closed = false
         let limit = batchSize - RecordBatchHeader.size
-        if let current = open, current.recordCount > 0 {
+        // Read the open batch's fields one by one: binding the whole batch to a constant
+        // would copy it (and retain its buffer) for every record.
+        if let recordCount = open?.recordCount, recordCount > 0, let baseTimestamp = open?.baseTimestamp,
+           let byteCount = open?.byteCount {
             let size = ProducerBatch.encodedSize(
-                timestampDelta: timestamp - current.baseTimestamp, offsetDelta: current.recordCount,
+                timestampDelta: timestamp - baseTimestamp, offsetDelta: recordCount,
                 keyCount: key?.count, valueCount: value?.count, headers: headers)
-            if current.byteCount + size > limit {
+            if byteCount + size > limit {
                 closeOpenBatch()
                 closed = true
             }
