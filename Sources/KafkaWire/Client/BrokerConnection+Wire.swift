@@ -16,7 +16,7 @@ extension BrokerConnection {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(KafkaResponseFrameDecoder(maximumFrameSize: maximumResponseSize)))
+                        ByteToMessageHandler(KafkaFrameDecoder(maximumFrameSize: maximumResponseSize)))
                     try channel.pipeline.syncOperations.addHandler(
                         BrokerConnectionHandler(pending: pending, address: address))
                 }

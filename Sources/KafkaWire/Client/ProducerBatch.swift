@@ -41,7 +41,9 @@ struct ProducerBatch: Sendable {
     static func encodedSize(
         timestampDelta: Int64, offsetDelta: Int32, keyCount: Int?, valueCount: Int?, headers: [RecordHeader]
     ) -> Int {
-        let body = bodySize(timestampDelta: timestampDelta, offsetDelta: offsetDelta, keyCount: keyCount, valueCount: valueCount, headers: headers)
+        let body = Record.bodySize(
+            timestampDelta: timestampDelta, offsetDelta: offsetDelta, keyCount: keyCount, valueCount: valueCount,
+            headers: headers)
         return Record.varintSize(Int64(body)) + body
     }
 
@@ -52,30 +54,12 @@ struct ProducerBatch: Sendable {
     ) -> Int {
         if recordCount == 0 { baseTimestamp = timestamp }
         let timestampDelta = timestamp - baseTimestamp
-        let body = Self.bodySize(
-            timestampDelta: timestampDelta, offsetDelta: recordCount, keyCount: key?.count, valueCount: value?.count,
-            headers: headers)
-        let before = records.writerIndex
-        records.writeVarint(Int32(body))
-        records.writeInteger(Int8(0))
-        records.writeVarlong(timestampDelta)
-        records.writeVarint(recordCount)
-        Self.writeNullable(key, to: &records)
-        Self.writeNullable(value, to: &records)
-        records.writeVarint(Int32(headers.count))
-        for header in headers {
-            records.writeVarint(Int32(header.key.utf8.count))
-            records.writeString(header.key)
-            if var headerValue = header.value {
-                records.writeVarint(Int32(headerValue.readableBytes))
-                records.writeBuffer(&headerValue)
-            } else {
-                records.writeVarint(-1)
-            }
-        }
+        let written = Record.write(
+            timestampDelta: timestampDelta, offsetDelta: recordCount, key: key, value: value, headers: headers,
+            to: &records)
         maxTimestampDelta = max(maxTimestampDelta, timestampDelta)
         recordCount += 1
-        return records.writerIndex - before
+        return written
     }
 
     /// Builds the batch bytes: header, records compressed with `codec`, length and CRC-32C
@@ -111,33 +95,5 @@ struct ProducerBatch: Sendable {
         bytes.setInteger(baseSequence, at: 53, endianness: .big)
         RecordBatchHeader.sealCRC(in: &bytes, batchStart: 0, totalSize: bytes.readableBytes)
         sealed = bytes
-    }
-
-    // MARK: Record encoding
-
-    private static func bodySize(
-        timestampDelta: Int64, offsetDelta: Int32, keyCount: Int?, valueCount: Int?, headers: [RecordHeader]
-    ) -> Int {
-        var size = 1 + Record.varintSize(timestampDelta) + Record.varintSize(Int64(offsetDelta))
-        size += nullableSize(keyCount) + nullableSize(valueCount) + Record.varintSize(Int64(headers.count))
-        for header in headers {
-            let keyLength = header.key.utf8.count
-            size += Record.varintSize(Int64(keyLength)) + keyLength + nullableSize(header.value?.readableBytes)
-        }
-        return size
-    }
-
-    private static func nullableSize(_ count: Int?) -> Int {
-        guard let count else { return 1 }
-        return Record.varintSize(Int64(count)) + count
-    }
-
-    private static func writeNullable(_ bytes: UnsafeRawBufferPointer?, to buffer: inout ByteBuffer) {
-        guard let bytes else {
-            buffer.writeVarint(-1)
-            return
-        }
-        buffer.writeVarint(Int32(bytes.count))
-        buffer.writeBytes(bytes)
     }
 }

@@ -33,30 +33,57 @@ extension Record {
 
     /// Appends the record with its length prefix.
     func write(to buffer: inout ByteBuffer) {
-        let size = bodySize
-        buffer.reserveCapacity(minimumWritableBytes: size + Self.varintSize(Int64(size)))
-        buffer.writeVarint(Int32(size))
-        buffer.writeInteger(attributes)
-        buffer.writeVarlong(timestampDelta)
-        buffer.writeVarint(offsetDelta)
-        Self.writeNullableBytes(key, to: &buffer)
-        Self.writeNullableBytes(value, to: &buffer)
-        buffer.writeVarint(Int32(headers.count))
-        for header in headers {
-            buffer.writeVarint(Int32(header.key.utf8.count))
-            buffer.writeString(header.key)
-            Self.writeNullableBytes(header.value, to: &buffer)
+        Self.withOptionalBytes(key) { key in
+            Self.withOptionalBytes(value) { value in
+                _ = Self.write(
+                    attributes: attributes, timestampDelta: timestampDelta, offsetDelta: offsetDelta,
+                    key: key, value: value, headers: headers, to: &buffer)
+            }
         }
     }
 
     /// Bytes after the length prefix.
     var bodySize: Int {
-        var size = 1 + Self.varintSize(timestampDelta) + Self.varintSize(Int64(offsetDelta))
-        size += Self.nullableBytesSize(key) + Self.nullableBytesSize(value)
-        size += Self.varintSize(Int64(headers.count))
+        Self.bodySize(
+            timestampDelta: timestampDelta, offsetDelta: offsetDelta, keyCount: key?.readableBytes,
+            valueCount: value?.readableBytes, headers: headers)
+    }
+
+    /// Appends one record, length prefix included, from raw key and value bytes; returns the
+    /// bytes written. The one record encoder: `write(to:)` and the producer's batches use it.
+    static func write(
+        attributes: Int8 = 0, timestampDelta: Int64, offsetDelta: Int32, key: UnsafeRawBufferPointer?,
+        value: UnsafeRawBufferPointer?, headers: [RecordHeader], to buffer: inout ByteBuffer
+    ) -> Int {
+        let size = bodySize(
+            timestampDelta: timestampDelta, offsetDelta: offsetDelta, keyCount: key?.count, valueCount: value?.count,
+            headers: headers)
+        let before = buffer.writerIndex
+        buffer.reserveCapacity(minimumWritableBytes: size + varintSize(Int64(size)))
+        buffer.writeVarint(Int32(size))
+        buffer.writeInteger(attributes)
+        buffer.writeVarlong(timestampDelta)
+        buffer.writeVarint(offsetDelta)
+        writeNullableBytes(key, to: &buffer)
+        writeNullableBytes(value, to: &buffer)
+        buffer.writeVarint(Int32(headers.count))
+        for header in headers {
+            buffer.writeVarint(Int32(header.key.utf8.count))
+            buffer.writeString(header.key)
+            withOptionalBytes(header.value) { writeNullableBytes($0, to: &buffer) }
+        }
+        return buffer.writerIndex - before
+    }
+
+    /// Bytes of a record body (after its length prefix) with these fields.
+    static func bodySize(
+        timestampDelta: Int64, offsetDelta: Int32, keyCount: Int?, valueCount: Int?, headers: [RecordHeader]
+    ) -> Int {
+        var size = 1 + varintSize(timestampDelta) + varintSize(Int64(offsetDelta))
+        size += nullableBytesSize(keyCount) + nullableBytesSize(valueCount) + varintSize(Int64(headers.count))
         for header in headers {
             let keyLength = header.key.utf8.count
-            size += Self.varintSize(Int64(keyLength)) + keyLength + Self.nullableBytesSize(header.value)
+            size += varintSize(Int64(keyLength)) + keyLength + nullableBytesSize(header.value?.readableBytes)
         }
         return size
     }
@@ -97,18 +124,23 @@ extension Record {
         }
     }
 
-    private static func writeNullableBytes(_ bytes: ByteBuffer?, to buffer: inout ByteBuffer) {
-        guard var bytes else {
+    private static func writeNullableBytes(_ bytes: UnsafeRawBufferPointer?, to buffer: inout ByteBuffer) {
+        guard let bytes else {
             buffer.writeVarint(-1)
             return
         }
-        buffer.writeVarint(Int32(bytes.readableBytes))
-        buffer.writeBuffer(&bytes)
+        buffer.writeVarint(Int32(bytes.count))
+        buffer.writeBytes(bytes)
     }
 
-    private static func nullableBytesSize(_ bytes: ByteBuffer?) -> Int {
-        guard let bytes else { return 1 }
-        return varintSize(Int64(bytes.readableBytes)) + bytes.readableBytes
+    private static func nullableBytesSize(_ count: Int?) -> Int {
+        guard let count else { return 1 }
+        return varintSize(Int64(count)) + count
+    }
+
+    private static func withOptionalBytes<Result>(_ bytes: ByteBuffer?, _ body: (UnsafeRawBufferPointer?) -> Result) -> Result {
+        guard let bytes else { return body(nil) }
+        return bytes.withUnsafeReadableBytes { body($0) }
     }
 
     /// Size of a zig-zag varint or varlong.
