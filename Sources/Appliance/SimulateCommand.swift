@@ -47,6 +47,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("CSV catalog (product_id,product_name,category,price[,weight]) replacing the built-in 60 products.", valueName: "file"))
     var catalog: String?
 
+    @Option(help: ArgumentHelp("Start a classroom scenario with the run (repeatable): flash-sale:PROD-001 or flash-sale:Electronics, spike, viral:PROD-042, malformed:50; add :30s or :5m to set its duration.", valueName: "scenario"))
+    var scenario: [String] = []
+
     @Option(help: ArgumentHelp("Compression of produced batches: lz4, gzip, zstd, snappy or none. Default: lz4", valueName: "codec"))
     var compression: String?
 
@@ -63,6 +66,9 @@ struct SimulateCommand: AsyncParsableCommand {
         let simulator = OrderSimulator(
             configuration: options.simulation, sink: KafkaOrderSink(producer: producer, topic: options.topic), logger: logger
         )
+        for option in options.scenarios {
+            _ = try simulator.trigger(option)
+        }
         let start = ContinuousClock.now
         let group = ServiceGroup(
             configuration: .init(
@@ -88,6 +94,7 @@ struct SimulateCommand: AsyncParsableCommand {
         var topic: String
         var simulation: OrderSimulator.Configuration
         var producer: KafkaProducerConfiguration
+        var scenarios: [Scenario]
     }
 
     func simulationOptions(_ settings: Settings) throws -> Options {
@@ -129,10 +136,12 @@ struct SimulateCommand: AsyncParsableCommand {
             return parsed
         }
         let topicName = settings.string("topic", flag: topic, default: "orders")
+        let scenarios = try scenario.map { try ScenarioOption(parsing: $0, catalog: products).scenario }
         return Options(
             topic: topicName,
             simulation: OrderSimulator.Configuration(generator: generator, pacing: pacing, count: limit),
-            producer: producer
+            producer: producer,
+            scenarios: scenarios
         )
     }
 

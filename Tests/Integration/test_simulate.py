@@ -3,6 +3,7 @@
 Every codec is written by our producer and read by kcat (librdkafka) and kafka-python; keys
 land in the partition the Java client's murmur2 partitioner picks. The same runs against
 Tansu show the producer does not depend on our own broker's leniency."""
+import datetime
 import json
 import os
 import pathlib
@@ -124,3 +125,59 @@ def test_a_broken_catalog_names_the_line_and_field(tmp_path):
                              "--bootstrap-servers", "127.0.0.1:1"], capture_output=True, text=True, timeout=30)
     assert result.returncode != 0
     assert f"{catalog}:3" in result.stderr and "price" in result.stderr
+
+
+def parsed_orders(records):
+    """(valid orders, broken records) of kcat output rows read as raw text."""
+    valid, broken = [], 0
+    for _partition, _key, value in records:
+        try:
+            order = json.loads(value)
+        except json.JSONDecodeError:
+            broken += 1
+            continue
+        ok = (isinstance(order, dict) and set(order) == ORDER_FIELDS and isinstance(order.get("price"), (int, float))
+              and isinstance(order.get("quantity"), int) and order["quantity"] > 0 and valid_utc(order["timestamp"]))
+        if ok:
+            valid.append(order)
+        else:
+            broken += 1
+    return valid, broken
+
+
+def valid_utc(text):
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return False
+    return moment.utcoffset() == datetime.timedelta(0)
+
+
+def read_raw_with_kcat(bootstrap, topic, count):
+    out = subprocess.run(
+        ["kcat", "-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-c", str(count), "-e", "-f", "%p\t%k\t%s\n", "-q"],
+        capture_output=True, text=True, timeout=60, check=True).stdout
+    return [line.split("\t", 2) for line in out.splitlines() if line]
+
+
+@pytest.mark.needs_aseed
+def test_scenarios_given_at_start_shape_the_orders(broker):
+    topic = unique("sim-scenarios")
+    create_topic(broker.bootstrap, topic, 3)
+    result = simulate(broker.bootstrap, topic, 3000, "--seed", "11",
+                      "--scenario", "malformed:25", "--scenario", "flash-sale:PROD-060")
+    assert result.returncode == 0, result.stderr
+    valid, broken = parsed_orders(read_raw_with_kcat(broker.bootstrap, topic, 3025))
+    assert (len(valid), broken) == (3000, 25)
+    # PROD-060 has weight 1 of 145 (0.7 %); the flash sale multiplies its orders by 5.
+    on_sale = [order for order in valid if order["product_id"] == "PROD-060"]
+    assert len(on_sale) / len(valid) > 0.02
+    assert all(order["price"] < 24.99 for order in on_sale)  # 30 % off its list price
+
+
+@pytest.mark.needs_aseed
+def test_an_unknown_scenario_is_explained():
+    result = subprocess.run([ASEED_BIN, "simulate", "--scenario", "flash-sale:Garden Gnomes", "--count", "1",
+                             "--bootstrap-servers", "127.0.0.1:1"], capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0
+    assert "Garden Gnomes" in result.stderr and "category" in result.stderr
