@@ -7,12 +7,12 @@ import NIOCore
 /// array of partitions), user data (int32-length bytes, -1 = null).
 public struct ConsumerProtocolAssignment: Sendable, Hashable {
     /// Assigned partitions.
-    public var partitions: [TopicPartition]
+    public var partitions: [KafkaTopicPartition]
     /// Assignor-specific bytes.
     public var userData: ByteBuffer?
 
     /// An assignment of `partitions`.
-    public init(partitions: [TopicPartition], userData: ByteBuffer? = nil) {
+    public init(partitions: [KafkaTopicPartition], userData: ByteBuffer? = nil) {
         self.partitions = partitions
         self.userData = userData
     }
@@ -48,7 +48,7 @@ public struct ConsumerProtocolAssignment: Sendable, Hashable {
             let topic = try buffer.readKafkaString(compact: false)
             let count = try buffer.readKafkaArrayCount(compact: false) ?? 0
             for _ in 0..<count {
-                partitions.append(TopicPartition(topic: topic, partition: try buffer.readKafkaInteger(as: Int32.self)))
+                partitions.append(KafkaTopicPartition(topic: topic, partition: try buffer.readKafkaInteger(as: Int32.self)))
             }
         }
         userData = try buffer.readKafkaNullableBytes(compact: false)

@@ -40,12 +40,12 @@ extension KafkaConsumer {
     /// The group's committed offsets of `partitions`; partitions without one are absent.
     ///
     /// - Throws: `.invalidConfiguration` without a group id, `.brokerError` for errors.
-    public func committed(_ partitions: [(topic: String, partition: Int32)]) async throws -> [TopicPartition: Int64] {
+    public func committed(_ partitions: [(topic: String, partition: Int32)]) async throws -> [KafkaTopicPartition: Int64] {
         try checkOpen()
-        return try await committedOffsets(partitions.map { TopicPartition(topic: $0.topic, partition: $0.partition) })
+        return try await committedOffsets(partitions.map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition) })
     }
 
-    func committedOffsets(_ partitions: [TopicPartition]) async throws -> [TopicPartition: Int64] {
+    func committedOffsets(_ partitions: [KafkaTopicPartition]) async throws -> [KafkaTopicPartition: Int64] {
         guard !partitions.isEmpty else { return [:] }
         let groupId = try requireGroupId()
         let byTopic = Dictionary(grouping: partitions, by: \.topic)
@@ -56,7 +56,7 @@ extension KafkaConsumer {
         let response: OffsetFetchResponse = try await sendToCoordinator(request, minimumVersion: 1, maximumVersion: 7)
         let code = KafkaErrorCode(rawValue: response.errorCode)
         guard code == .none else { throw KafkaClientError.broker(code, "OffsetFetch for group \(groupId)") }
-        var result: [TopicPartition: Int64] = [:]
+        var result: [KafkaTopicPartition: Int64] = [:]
         for topic in response.topics {
             for partition in topic.partitions {
                 let code = KafkaErrorCode(rawValue: partition.errorCode)
@@ -64,7 +64,7 @@ extension KafkaConsumer {
                     throw KafkaClientError.broker(code, "OffsetFetch of \(topic.name)-\(partition.partitionIndex) for group \(groupId)")
                 }
                 if partition.committedOffset >= 0 {
-                    result[TopicPartition(topic: topic.name, partition: partition.partitionIndex)] = partition.committedOffset
+                    result[KafkaTopicPartition(topic: topic.name, partition: partition.partitionIndex)] = partition.committedOffset
                 }
             }
         }

@@ -6,11 +6,11 @@ extension KafkaConsumer {
     private struct LeaderFetch: Sendable {
         let node: Int32
         let request: FetchRequest
-        let offsets: [TopicPartition: Int64]
+        let offsets: [KafkaTopicPartition: Int64]
     }
 
     func fetch() async throws -> [FetchedBatch] {
-        var byLeader: [Int32: [TopicPartition: Int64]] = [:]
+        var byLeader: [Int32: [KafkaTopicPartition: Int64]] = [:]
         for partition in assigned {
             guard let offset = positions[partition] else { continue }
             do {
@@ -65,7 +65,7 @@ extension KafkaConsumer {
         return batches
     }
 
-    private func makeRequest(_ offsets: [TopicPartition: Int64]) -> FetchRequest {
+    private func makeRequest(_ offsets: [KafkaTopicPartition: Int64]) -> FetchRequest {
         let byTopic = Dictionary(grouping: offsets.keys, by: \.topic)
         return FetchRequest(
             replicaId: -1,
@@ -81,12 +81,12 @@ extension KafkaConsumer {
             })
     }
 
-    private func handle(_ response: FetchResponse, of offsets: [TopicPartition: Int64], into batches: inout [FetchedBatch]) throws {
+    private func handle(_ response: FetchResponse, of offsets: [KafkaTopicPartition: Int64], into batches: inout [FetchedBatch]) throws {
         let topLevel = KafkaErrorCode(rawValue: response.errorCode)
         guard topLevel == .none else { throw KafkaClientError.broker(topLevel, "Fetch") }
         for topic in response.responses {
             for data in topic.partitions {
-                let partition = TopicPartition(topic: topic.topic, partition: data.partitionIndex)
+                let partition = KafkaTopicPartition(topic: topic.topic, partition: data.partitionIndex)
                 // Skip answers for partitions sought or unassigned while the fetch was out.
                 guard let requested = offsets[partition], positions[partition] == requested else { continue }
                 let code = KafkaErrorCode(rawValue: data.errorCode)
@@ -109,7 +109,7 @@ extension KafkaConsumer {
 
     /// Cuts a partition's records into batches and returns the position after the last whole one.
     private func appendBatches(
-        _ records: ByteBuffer?, of partition: TopicPartition, from offset: Int64, into batches: inout [FetchedBatch]
+        _ records: ByteBuffer?, of partition: KafkaTopicPartition, from offset: Int64, into batches: inout [FetchedBatch]
     ) throws -> Int64 {
         guard var bytes = records else { return offset }
         var position = offset

@@ -107,7 +107,7 @@ extension KafkaConsumer {
 
     /// Takes a new assignment: kept partitions keep their positions, new ones start from the
     /// committed offset, else from `autoOffsetReset`.
-    private func apply(_ partitions: [TopicPartition]) async throws {
+    private func apply(_ partitions: [KafkaTopicPartition]) async throws {
         let kept = Set(partitions).intersection(assigned)
         assigned = partitions.sorted()
         positions = positions.filter { kept.contains($0.key) }

@@ -4,7 +4,7 @@
 extension KafkaConsumer {
     func resolvePendingPositions() async throws {
         guard !pendingPositions.isEmpty else { return }
-        var byLeader: [Int32: [(TopicPartition, ConsumerPosition)]] = [:]
+        var byLeader: [Int32: [(KafkaTopicPartition, ConsumerPosition)]] = [:]
         for (partition, position) in pendingPositions {
             if case .offset(let offset) = position {
                 positions[partition] = offset
@@ -18,7 +18,7 @@ extension KafkaConsumer {
         }
     }
 
-    private func listOffsets(node: Int32, entries: [(TopicPartition, ConsumerPosition)]) async throws {
+    private func listOffsets(node: Int32, entries: [(KafkaTopicPartition, ConsumerPosition)]) async throws {
         let byTopic = Dictionary(grouping: entries, by: { $0.0.topic })
         let request = ListOffsetsRequest(
             replicaId: -1, isolationLevel: 0,
@@ -36,7 +36,7 @@ extension KafkaConsumer {
         var foundNoTimestamp = false
         for topic in response.topics {
             for answer in topic.partitions {
-                let partition = TopicPartition(topic: topic.name, partition: answer.partitionIndex)
+                let partition = KafkaTopicPartition(topic: topic.name, partition: answer.partitionIndex)
                 // The partition may have been reassigned or sought again meanwhile.
                 guard let requested = entries.first(where: { $0.0 == partition })?.1, pendingPositions[partition] == requested else {
                     continue

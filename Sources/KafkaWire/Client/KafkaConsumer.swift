@@ -20,11 +20,11 @@ public actor KafkaConsumer {
     nonisolated let logger: Logger
 
     /// Assigned partitions, in topic and partition order.
-    var assigned: [TopicPartition] = []
+    var assigned: [KafkaTopicPartition] = []
     /// Next offset to fetch per partition, once known.
-    var positions: [TopicPartition: Int64] = [:]
+    var positions: [KafkaTopicPartition: Int64] = [:]
     /// Partitions whose position still has to be looked up (ListOffsets).
-    var pendingPositions: [TopicPartition: ConsumerPosition] = [:]
+    var pendingPositions: [KafkaTopicPartition: ConsumerPosition] = [:]
     /// Topics whose leaders a broker said are out of date.
     var staleTopics: Set<String> = []
     var isClosed = false
@@ -52,7 +52,7 @@ public actor KafkaConsumer {
     }
 
     /// The partitions the consumer reads, in topic and partition order.
-    public var assignment: [TopicPartition] { assigned }
+    public var assignment: [KafkaTopicPartition] { assigned }
 
     /// Reads exactly `partitions`, each from its start position, replacing any previous
     /// assignment. Positions are looked up on the next `poll` or `position` call.
@@ -66,7 +66,7 @@ public actor KafkaConsumer {
         positions = [:]
         pendingPositions = [:]
         for entry in partitions {
-            pendingPositions[TopicPartition(topic: entry.topic, partition: entry.partition)] = entry.position
+            pendingPositions[KafkaTopicPartition(topic: entry.topic, partition: entry.partition)] = entry.position
         }
         assigned = pendingPositions.keys.sorted()
     }
@@ -75,7 +75,7 @@ public actor KafkaConsumer {
     ///
     /// - Throws: `.invalidConfiguration` when the partition is not assigned.
     public func seek(topic: String, partition: Int32, to position: ConsumerPosition) throws {
-        let key = TopicPartition(topic: topic, partition: partition)
+        let key = KafkaTopicPartition(topic: topic, partition: partition)
         guard assigned.contains(key) else {
             throw KafkaClientError(.invalidConfiguration, "cannot seek \(key): the partition is not assigned to this consumer")
         }
@@ -88,7 +88,7 @@ public actor KafkaConsumer {
     public func position(topic: String, partition: Int32) async throws -> Int64? {
         try checkOpen()
         try await resolvePendingPositions()
-        return positions[TopicPartition(topic: topic, partition: partition)]
+        return positions[KafkaTopicPartition(topic: topic, partition: partition)]
     }
 
     /// Fetches the next batches of the assigned partitions: one Fetch request per leader
@@ -133,7 +133,7 @@ public actor KafkaConsumer {
     }
 
     /// The leader node of a partition, asking for the topic's metadata when it is not cached.
-    func leader(of partition: TopicPartition) async throws -> Int32 {
+    func leader(of partition: KafkaTopicPartition) async throws -> Int32 {
         if let node = await cluster.cachedMetadata.leader(topic: partition.topic, partition: partition.partition) {
             return node
         }
