@@ -80,16 +80,16 @@ extension KafkaConsumer {
 
     /// Sends a group request to the coordinator, finding it first and again when it moved.
     func sendToCoordinator<Request: KafkaRequestMessage, Response: KafkaResponseMessage>(
-        _ request: Request, minimumVersion: Int16 = 0, maximumVersion: Int16 = .max
+        _ request: Request, minimumVersion: Int16 = 0, maximumVersion: Int16 = .max, timeout: Duration? = nil
     ) async throws -> Response {
         var attempt = 0
         while true {
             attempt += 1
             let connection = try await coordinatorConnection()
             do {
-                let response = try await connection.send(
-                    request, minimumVersion: minimumVersion, maximumVersion: maximumVersion, expecting: Response.self)
-                return response
+                return try await connection.send(
+                    request, minimumVersion: minimumVersion, maximumVersion: maximumVersion,
+                    timeout: timeout ?? configuration.cluster.requestTimeout, expecting: Response.self)
             } catch let error as KafkaClientError where error.code == .connectionClosed || error.code == .requestTimedOut {
                 coordinator = nil
                 await cluster.drop(connection)

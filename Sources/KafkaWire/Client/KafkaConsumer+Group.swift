@@ -44,7 +44,9 @@ extension KafkaConsumer {
                 rebalanceTimeoutMs: Int32(clamping: configuration.rebalanceTimeout.milliseconds), memberId: memberId,
                 protocolType: Self.protocolType,
                 protocols: configuration.assignors.map { .init(name: $0.protocolName, metadata: metadata) })
-            let joined: JoinGroupResponse = try await sendToCoordinator(join, minimumVersion: 1, maximumVersion: 9)
+            let joined: JoinGroupResponse = try await sendToCoordinator(
+                join, minimumVersion: 1, maximumVersion: 9,
+                timeout: configuration.rebalanceTimeout + configuration.cluster.requestTimeout)
             let joinCode = KafkaErrorCode(rawValue: joined.errorCode)
             if joinCode == .memberIdRequired {
                 // KIP-394: the coordinator names the member, then expects it to join with that id.
