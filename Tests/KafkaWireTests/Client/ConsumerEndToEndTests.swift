@@ -136,6 +136,10 @@ struct ConsumerEndToEndTests {
     func commitAndFetch() async throws {
         let broker = try await Self.aseed()
         defer { broker.stop() }
+        try await Self.commitAndFetch(broker)
+    }
+
+    static func commitAndFetch(_ broker: TestBroker) async throws {
         try await Self.createTopic("committed", partitions: 2, on: broker)
         let consumer = KafkaConsumer(configuration: Self.consumerConfiguration(broker, groupId: "committers"))
         try await consumer.commit([("committed", 0, 42), ("committed", 1, 7)])
@@ -152,6 +156,10 @@ struct ConsumerEndToEndTests {
     func groupMembership() async throws {
         let broker = try await Self.aseed()
         defer { broker.stop() }
+        try await Self.groupMembership(broker)
+    }
+
+    static func groupMembership(_ broker: TestBroker) async throws {
         let topic = "grouped"
         try await Self.createTopic(topic, partitions: 4, on: broker)
         // Records in every partition, so that a committed offset 1 is in range and differs
@@ -237,7 +245,7 @@ struct ConsumerEndToEndTests {
         }
     }
 
-    @Test("Tansu: every codec from earliest and from the middle",
+    @Test("Tansu: every codec from earliest and from the middle; commits; a group of two",
           .enabled(if: TestBroker.tansuPath != nil, "Tansu binary absent: run make test-deps"))
     func tansu() async throws {
         let broker = try #require(try await TestBroker.tansu())
@@ -251,5 +259,7 @@ struct ConsumerEndToEndTests {
             // rather than the first record at or after it.
             try await Self.checkPositions(topic: topic, count: 200, broker: broker, checkLatest: false, checkTimestamps: false)
         }
+        try await Self.commitAndFetch(broker)
+        try await Self.groupMembership(broker)
     }
 }
