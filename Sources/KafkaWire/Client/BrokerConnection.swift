@@ -14,10 +14,10 @@ public final class BrokerConnection: Sendable {
     /// The API versions negotiated with the broker.
     public let apiVersions: ApiVersionTable
 
-    private let channel: any Channel
-    private let pending: PendingRequests
-    private let clientId: String
-    private let requestTimeout: TimeAmount
+    let channel: any Channel
+    let pending: PendingRequests
+    let clientId: String
+    let requestTimeout: TimeAmount
 
     private init(
         address: BrokerAddress, channel: any Channel, pending: PendingRequests, clientId: String,

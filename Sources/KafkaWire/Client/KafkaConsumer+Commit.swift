@@ -1,0 +1,145 @@
+// Committed offsets live with the group coordinator, found with FindCoordinator (key type 0 =
+// group). Outside a group, commits carry generation -1 and an empty member id, which Kafka
+// accepts for groups without members ("simple" consumer groups).
+extension KafkaConsumer {
+    /// Stores `offsets` as the group's committed offsets: the offset of the next record to
+    /// read, as Kafka defines it.
+    ///
+    /// - Throws: `.invalidConfiguration` without a group id; `.brokerError` with the first
+    ///   partition error (ILLEGAL_GENERATION or REBALANCE_IN_PROGRESS mean the group moved on:
+    ///   the consumer rejoins on the next poll).
+    public func commit(_ offsets: [(topic: String, partition: Int32, offset: Int64)]) async throws {
+        try checkOpen()
+        guard !offsets.isEmpty else { return }
+        let groupId = try requireGroupId()
+        let byTopic = Dictionary(grouping: offsets, by: \.topic)
+        let request = OffsetCommitRequest(
+            groupId: groupId, generationIdOrMemberEpoch: generationId, memberId: memberId,
+            topics: byTopic.keys.sorted().map { topic in
+                .init(name: topic, partitions: byTopic[topic]!.map { .init(partitionIndex: $0.partition, committedOffset: $0.offset) })
+            })
+        let response: OffsetCommitResponse = try await sendToCoordinator(request, minimumVersion: 2, maximumVersion: 8)
+        for topic in response.topics {
+            for partition in topic.partitions {
+                let code = KafkaErrorCode(rawValue: partition.errorCode)
+                guard code == .none else {
+                    noteGroupError(code)
+                    throw KafkaClientError.broker(code, "OffsetCommit of \(topic.name)-\(partition.partitionIndex) for group \(groupId)")
+                }
+            }
+        }
+    }
+
+    /// Commits the current position of every assigned partition that has one.
+    public func commitPositions() async throws {
+        try await commit(assigned.compactMap { partition in
+            positions[partition].map { (partition.topic, partition.partition, $0) }
+        })
+    }
+
+    /// The group's committed offsets of `partitions`; partitions without one are absent.
+    ///
+    /// - Throws: `.invalidConfiguration` without a group id, `.brokerError` for errors.
+    public func committed(_ partitions: [(topic: String, partition: Int32)]) async throws -> [KafkaTopicPartition: Int64] {
+        try checkOpen()
+        return try await committedOffsets(partitions.map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition) })
+    }
+
+    func committedOffsets(_ partitions: [KafkaTopicPartition]) async throws -> [KafkaTopicPartition: Int64] {
+        guard !partitions.isEmpty else { return [:] }
+        let groupId = try requireGroupId()
+        let byTopic = Dictionary(grouping: partitions, by: \.topic)
+        let request = OffsetFetchRequest(
+            groupId: groupId,
+            topics: byTopic.keys.sorted().map { .init(name: $0, partitionIndexes: byTopic[$0]!.map(\.partition)) })
+        // v8 moves the request into per-group arrays; v7 is enough for one group.
+        let response: OffsetFetchResponse = try await sendToCoordinator(request, minimumVersion: 1, maximumVersion: 7)
+        let code = KafkaErrorCode(rawValue: response.errorCode)
+        guard code == .none else { throw KafkaClientError.broker(code, "OffsetFetch for group \(groupId)") }
+        var result: [KafkaTopicPartition: Int64] = [:]
+        for topic in response.topics {
+            for partition in topic.partitions {
+                let code = KafkaErrorCode(rawValue: partition.errorCode)
+                guard code == .none else {
+                    throw KafkaClientError.broker(code, "OffsetFetch of \(topic.name)-\(partition.partitionIndex) for group \(groupId)")
+                }
+                if partition.committedOffset >= 0 {
+                    result[KafkaTopicPartition(topic: topic.name, partition: partition.partitionIndex)] = partition.committedOffset
+                }
+            }
+        }
+        return result
+    }
+
+    func requireGroupId() throws -> String {
+        guard let groupId = configuration.groupId, !groupId.isEmpty else {
+            throw KafkaClientError(.invalidConfiguration, "committed offsets and subscriptions need a consumer group: set groupId")
+        }
+        return groupId
+    }
+
+    /// Sends a group request to the coordinator, finding it first and again when it moved.
+    func sendToCoordinator<Request: KafkaRequestMessage, Response: KafkaResponseMessage>(
+        _ request: Request, minimumVersion: Int16 = 0, maximumVersion: Int16 = .max, timeout: Duration? = nil
+    ) async throws -> Response {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let connection = try await coordinatorConnection()
+            do {
+                return try await connection.send(
+                    request, minimumVersion: minimumVersion, maximumVersion: maximumVersion,
+                    timeout: timeout ?? configuration.cluster.requestTimeout, expecting: Response.self)
+            } catch let error as KafkaClientError where error.code == .connectionClosed || error.code == .requestTimedOut {
+                coordinator = nil
+                await cluster.drop(connection)
+                guard attempt < configuration.cluster.connectAttempts else { throw error }
+            }
+        }
+    }
+
+    /// The connection to the group coordinator, looked up with FindCoordinator when unknown.
+    func coordinatorConnection() async throws -> BrokerConnection {
+        if let coordinator, coordinator.isActive { return coordinator }
+        let groupId = try requireGroupId()
+        var lastCode = KafkaErrorCode.coordinatorNotAvailable
+        for attempt in 1...max(1, configuration.cluster.metadataAttempts) {
+            let connection = try await cluster.anyConnection()
+            let version = try connection.negotiatedVersion(for: .findCoordinator, cap: 6)
+            // v4 replaced the single key with a batch of keys.
+            let request = version >= 4
+                ? FindCoordinatorRequest(keyType: 0, coordinatorKeys: [groupId])
+                : FindCoordinatorRequest(key: groupId, keyType: 0)
+            let response = try await connection.send(request, version: version, expecting: FindCoordinatorResponse.self)
+            let (code, host, port) = version >= 4
+                ? (KafkaErrorCode(rawValue: response.coordinators.first?.errorCode ?? KafkaErrorCode.coordinatorNotAvailable.rawValue),
+                   response.coordinators.first?.host ?? "", response.coordinators.first?.port ?? 0)
+                : (KafkaErrorCode(rawValue: response.errorCode), response.host, response.port)
+            if code == .none {
+                let found = try await cluster.connection(to: [BrokerAddress(host: host, port: Int(port))])
+                coordinator = found
+                return found
+            }
+            lastCode = code
+            guard code.isRetriable else { break }
+            try await Task.sleep(for: configuration.cluster.reconnectBackoff.delay(forAttempt: attempt))
+        }
+        throw KafkaClientError.broker(lastCode, "FindCoordinator for group \(groupId)")
+    }
+
+    /// Reacts to a group error from any group request: the coordinator moved, or the group
+    /// went on without this member and it must join again.
+    func noteGroupError(_ code: KafkaErrorCode) {
+        switch code {
+        case .notCoordinator, .coordinatorNotAvailable:
+            coordinator = nil
+        case .unknownMemberId:
+            memberId = ""
+            if subscription != nil { needsRejoin = true }
+        case .rebalanceInProgress, .illegalGeneration, .fencedInstanceId:
+            if subscription != nil { needsRejoin = true }
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,37 @@
+/// Settings of a `KafkaConsumer`, named after the Java consumer's where one exists.
+public struct KafkaConsumerConfiguration: Sendable {
+    /// Brokers and connection behaviour (`bootstrap.servers`, `client.id`, timeouts, backoff).
+    public var cluster: KafkaClusterConfiguration
+    /// Consumer group (`group.id`): needed for `subscribe` and for committed offsets.
+    public var groupId: String?
+    /// Where to start without a committed offset or after OFFSET_OUT_OF_RANGE
+    /// (`auto.offset.reset`, default latest).
+    public var autoOffsetReset: ConsumerOffsetReset = .latest
+    /// How long the broker may hold a Fetch waiting for `fetchMinBytes` (`fetch.max.wait.ms`).
+    public var fetchMaxWait: Duration = .milliseconds(500)
+    /// Bytes the broker waits for before answering a Fetch (`fetch.min.bytes`).
+    public var fetchMinBytes: Int32 = 1
+    /// Most bytes one Fetch response may carry (`fetch.max.bytes`, 50 MiB).
+    public var fetchMaxBytes: Int32 = 50 * 1024 * 1024
+    /// Most bytes per partition in one Fetch (`max.partition.fetch.bytes`, 1 MiB); a larger
+    /// first batch is still returned whole.
+    public var partitionMaxBytes: Int32 = 1024 * 1024
+    /// Most bytes one batch may decompress to; a larger batch fails the poll.
+    public var decompressionLimit: Int = RecordBatch.defaultDecompressionLimit
+    /// Time without heartbeat after which the coordinator drops a member (`session.timeout.ms`).
+    public var sessionTimeout: Duration = .seconds(45)
+    /// Time members get to rejoin during a rebalance (`max.poll.interval.ms`).
+    public var rebalanceTimeout: Duration = .seconds(300)
+    /// Time between heartbeats (`heartbeat.interval.ms`, 3 s).
+    public var heartbeatInterval: Duration = .seconds(3)
+    /// Assignors offered to the group, preferred first (`partition.assignment.strategy`).
+    public var assignors: [ConsumerPartitionAssignor] = [.range, .roundRobin]
+
+    /// A configuration with Kafka's defaults (as listed on each property).
+    public init(bootstrapServers: [BrokerAddress], clientId: String = "aseed-consumer", groupId: String? = nil) {
+        self.cluster = KafkaClusterConfiguration(bootstrapServers: bootstrapServers, clientId: clientId)
+        self.groupId = groupId
+        // A consumer must not create topics by asking about them.
+        self.cluster.allowAutoTopicCreation = false
+    }
+}
