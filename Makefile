@@ -8,7 +8,7 @@ RELEASE_BIN := .build/release/aseed
 .PHONY: run test bench build release unit-test integration-test system-deps test-deps python-deps java-deps clean
 
 run: release
-	$(RELEASE_BIN) broker
+	$(RELEASE_BIN) run
 
 test: test-deps build
 	$(SWIFT) test

@@ -11,7 +11,7 @@ final class LogSink: Sendable {
 
     /// Opens (appending) `<directory>/<component>.log`, creating the directory.
     init(directory: String, component: String) throws {
-        mkdir(directory, 0o755)
+        try createDirectories(directory, for: "log-dir")
         let path = directory + "/" + component + ".log"
         guard let handle = fopen(path, "a") else {
             throw ConfigurationError("log-dir: cannot open '\(path)' for writing (errno \(errno))")

@@ -1,0 +1,84 @@
+import ArgumentParser
+import MiniBroker
+
+/// The broker's own options, shared by `aseed broker` and `aseed run`.
+struct BrokerOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Create unknown topics when a client asks for them (true|false). Default: true", valueName: "bool"))
+    var autoCreateTopics: Bool?
+
+    @Option(help: ArgumentHelp("Partition count of auto-created topics. Default: 3", valueName: "n"))
+    var defaultPartitions: Int32?
+
+    @Option(help: ArgumentHelp("Largest record batch accepted, in bytes (message.max.bytes). Default: 1048576", valueName: "bytes"))
+    var messageMaxBytes: Int?
+
+    @Option(help: ArgumentHelp("Largest request frame accepted, in bytes (socket.request.max.bytes). Default: 104857600", valueName: "bytes"))
+    var socketRequestMaxBytes: Int?
+
+    @Option(help: ArgumentHelp("When appends reach the disk: 'every-batch' (fsync before acknowledging; survives power loss) or 'interval-ms=N' (fsync every N ms; a power cut loses at most N ms, a crash of the process nothing). Default: interval-ms=1000", valueName: "policy"))
+    var flush: String?
+
+    @Option(help: ArgumentHelp("Decompress producer-compressed batches and check every record before storing them (true|false). Off: they are checked by header and CRC-32C only, at half the CPU. Default: false", valueName: "bool"))
+    var validateCompressedRecords: Bool?
+
+    @Option(help: ArgumentHelp("Roll a partition's segment file at this size. Default: 67108864", valueName: "bytes"))
+    var segmentBytes: Int?
+
+    @Option(help: ArgumentHelp("Delete closed segments older than this; -1 keeps them. Default: 604800000 (7 days)", valueName: "ms"))
+    var retentionMs: Int64?
+
+    @Option(help: ArgumentHelp("Delete the oldest closed segments while a partition is larger than this; -1 = no limit. Default: -1", valueName: "bytes"))
+    var retentionBytes: Int64?
+
+    @Option(help: ArgumentHelp("How long a new consumer group waits for more members before its first rebalance. Default: 3000", valueName: "ms"))
+    var groupInitialRebalanceDelayMs: Int32?
+
+    @Option(help: ArgumentHelp("Smallest session timeout a consumer may ask for. Default: 6000", valueName: "ms"))
+    var groupMinSessionTimeoutMs: Int32?
+
+    /// The broker settings after flag > environment > file > default resolution.
+    func configuration(_ settings: Settings, common: CommonOptions) throws -> BrokerConfiguration {
+        var broker = BrokerConfiguration()
+        broker.dataDirectory = settings.string("data-dir", flag: common.dataDir, default: "data")
+        let listen = try settings.endpoint("kafka-listen", flag: common.kafkaListen, default: "0.0.0.0:9092")
+        broker.listenHost = listen.host
+        broker.listenPort = listen.port
+        let advertise = try settings.endpoint("kafka-advertise", flag: common.kafkaAdvertise, default: "localhost:\(listen.port)")
+        broker.advertisedHost = advertise.host
+        broker.advertisedPort = advertise.port
+        broker.autoCreateTopics = try settings.bool("auto-create-topics", flag: autoCreateTopics, default: broker.autoCreateTopics)
+        broker.defaultPartitions = try settings.integer("default-partitions", flag: defaultPartitions, default: broker.defaultPartitions)
+        broker.messageMaxBytes = try settings.integer("message-max-bytes", flag: messageMaxBytes, default: broker.messageMaxBytes)
+        broker.socketRequestMaxBytes = try settings.integer("socket-request-max-bytes", flag: socketRequestMaxBytes, default: broker.socketRequestMaxBytes)
+        broker.validateCompressedRecords = try settings.bool(
+            "validate-compressed-records", flag: validateCompressedRecords, default: broker.validateCompressedRecords)
+        broker.segmentBytes = try settings.integer("segment-bytes", flag: segmentBytes, default: broker.segmentBytes)
+        broker.retentionMilliseconds = try settings.integer("retention-ms", flag: retentionMs, default: broker.retentionMilliseconds)
+        broker.retentionBytes = try settings.integer("retention-bytes", flag: retentionBytes, default: broker.retentionBytes)
+        broker.groupInitialRebalanceDelayMs = try settings.integer(
+            "group-initial-rebalance-delay-ms", flag: groupInitialRebalanceDelayMs, default: broker.groupInitialRebalanceDelayMs)
+        broker.groupMinSessionTimeoutMs = try settings.integer(
+            "group-min-session-timeout-ms", flag: groupMinSessionTimeoutMs, default: broker.groupMinSessionTimeoutMs)
+        if let policy = settings.raw("flush", flag: flush) {
+            broker.flushPolicy = try BrokerOptions.flushPolicy(policy.value, source: policy.source)
+        }
+        guard broker.defaultPartitions > 0 else {
+            throw ConfigurationError("default-partitions: expected a positive integer, got \(broker.defaultPartitions)")
+        }
+        guard broker.messageMaxBytes > 0 else {
+            throw ConfigurationError("message-max-bytes: expected a positive integer, got \(broker.messageMaxBytes)")
+        }
+        guard broker.socketRequestMaxBytes >= 64 else {
+            throw ConfigurationError("socket-request-max-bytes: expected at least 64, got \(broker.socketRequestMaxBytes)")
+        }
+        return broker
+    }
+
+    static func flushPolicy(_ value: String, source: String) throws -> BrokerConfiguration.FlushPolicy {
+        if value == "every-batch" { return .everyBatch }
+        if value.hasPrefix("interval-ms="), let milliseconds = Int(value.dropFirst("interval-ms=".count)), milliseconds > 0 {
+            return .interval(milliseconds: milliseconds)
+        }
+        throw ConfigurationError("\(source): expected 'every-batch' or 'interval-ms=N' (N > 0), got '\(value)'")
+    }
+}

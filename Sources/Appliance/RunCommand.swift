@@ -1,0 +1,85 @@
+import ArgumentParser
+import KafkaWire
+import Logging
+import MiniBroker
+import ServiceLifecycle
+import Simulator
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `aseed run` (also plain `aseed`): the appliance's components as services in one process.
+///
+/// Today that is the broker and the order simulator producing into it; the analyzer and the
+/// dashboard join in later releases. Services start together (the simulator's producer waits
+/// for the broker with its connection retries) and stop in reverse order on SIGTERM/SIGINT:
+/// the simulator delivers what it made, the listener closes, the logs flush and are marked clean.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the appliance: the Kafka broker on :9092 and the order simulator (the default command).",
+        discussion: """
+            With --bootstrap-servers the simulator produces into that Kafka-compatible cluster and no \
+            broker is started here. Every option is also an ASEED_* environment variable or a --config key.
+            """
+    )
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(help: ArgumentHelp("Use this external Kafka cluster (comma-separated HOST:PORT) instead of the embedded broker. Env: ASEED_BOOTSTRAP_SERVERS.", valueName: "list"))
+    var bootstrapServers: String?
+
+    @Flag(help: "Do not start the order simulator. Env: ASEED_NO_SIMULATOR=true.")
+    var noSimulator = false
+
+    @OptionGroup var broker: BrokerOptions
+
+    @OptionGroup var simulator: SimulatorOptions
+
+    func run() async throws {
+        let settings = try Settings(configPath: common.config)
+        let logDirectory = settings.string("log-dir", flag: common.logDir, default: "logs")
+        let external = settings.optionalString("bootstrap-servers", flag: bootstrapServers)
+        let withSimulator = !(try settings.bool("no-simulator", flag: noSimulator ? true : nil, default: false))
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        var bootstrap = external ?? ""
+        let mainLogger = try logger(for: "appliance", in: logDirectory)
+
+        if external == nil {
+            let configuration = try broker.configuration(settings, common: common)
+            try createDirectories(configuration.dataDirectory, for: "data-dir")
+            let kafka = try KafkaBroker(configuration: configuration, logger: try logger(for: "broker", in: logDirectory))
+            services += [.init(service: kafka.logs), .init(service: kafka)]
+            bootstrap = "127.0.0.1:\(configuration.listenPort)"
+        }
+        var producer: KafkaProducer?
+        if withSimulator {
+            let options = try simulator.options(settings, bootstrapServers: bootstrap)
+            let simulatorLogger = try logger(for: "simulator", in: logDirectory)
+            let kafkaProducer = try KafkaProducer(configuration: options.producer, logger: simulatorLogger)
+            let orders = OrderSimulator(
+                configuration: options.simulation, sink: KafkaOrderSink(producer: kafkaProducer, topic: options.topic),
+                logger: simulatorLogger
+            )
+            for scenario in options.scenarios { _ = try orders.trigger(scenario) }
+            // A simulator that reached --count leaves the broker running.
+            services.append(.init(service: orders, successTerminationBehavior: .ignore))
+            producer = kafkaProducer
+        }
+        guard !services.isEmpty else {
+            throw ConfigurationError("nothing to run: --bootstrap-servers without the embedded broker and --no-simulator")
+        }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: mainLogger
+            )
+        )
+        try await group.run()
+        try await producer?.close()
+    }
+
+    private func logger(for component: String, in directory: String) throws -> Logger {
+        let sink = try LogSink(directory: directory, component: component)
+        return Logger(label: component) { sink.handler(label: $0) }
+    }
+}
