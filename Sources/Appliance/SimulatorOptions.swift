@@ -22,6 +22,9 @@ struct SimulatorOptions: ParsableArguments {
     @Option(help: ArgumentHelp("CSV catalog (product_id,product_name,category,price[,weight]) replacing the built-in 60 products.", valueName: "file"))
     var catalog: String?
 
+    @Option(help: ArgumentHelp("Follow a retail day: few orders at night, peaks at lunch and in the evening; the value is the shop's offset from UTC in minutes (0 for UTC, 60 for Central Europe in winter). Default: off", valueName: "minutes"))
+    var dailyPattern: Int?
+
     @Option(help: ArgumentHelp("Start a classroom scenario with the run (repeatable): flash-sale:PROD-001 or flash-sale:Electronics, spike, viral:PROD-042, malformed:50; add :30s or :5m to set its duration.", valueName: "scenario"))
     var scenario: [String] = []
 
@@ -60,7 +63,14 @@ struct SimulatorOptions: ParsableArguments {
         }
         let now = SystemOrderClock().nowMicros()
         let seedValue: UInt64 = try settings.integer("seed", flag: seed, default: UInt64.random(in: 0...UInt64.max))
-        let generator = OrderGenerator.Configuration(catalog: products, seed: seedValue, runID: .make(startMicros: now))
+        let pattern: DailyPattern? = try settings.raw("daily-pattern", flag: dailyPattern.map { String($0) }).map { value, source in
+            guard let offset = Int(value), (-14 * 60)...(14 * 60) ~= offset else {
+                throw ConfigurationError("\(source): expected an offset from UTC in minutes (-840 to 840), got '\(value)'")
+            }
+            return DailyPattern.retail(utcOffsetMinutes: offset)
+        }
+        let generator = OrderGenerator.Configuration(
+            catalog: products, seed: seedValue, runID: .make(startMicros: now), dailyPattern: pattern)
         var pacing = PacingMode.standard
         if try settings.bool("flood", flag: flood ? true : nil, default: false) {
             pacing = .flood
