@@ -20,7 +20,7 @@ struct PartitionQueue: Sendable {
     /// Appends a record, first closing the open batch if the record would overflow it.
     /// Returns the bytes taken and whether a batch was opened or closed (the sender should look).
     mutating func append(
-        to partition: TopicPartition, timestamp: Int64, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
+        to partition: KafkaTopicPartition, timestamp: Int64, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
         headers: [RecordHeader], batchSize: Int, allocator: ByteBufferAllocator, now: ContinuousClock.Instant
     ) -> (bytes: Int, batchOpened: Bool, batchClosed: Bool) {
         var closed = false

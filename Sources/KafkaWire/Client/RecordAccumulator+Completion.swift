@@ -15,7 +15,7 @@ extension RecordAccumulator {
     mutating func finish(
         _ batch: ProducerBatch, outcome: BatchOutcome, now: ContinuousClock.Instant
     ) -> (report: ProducerDeliveryReport?, resume: [CheckedContinuation<Void, Never>]) {
-        let key = TopicPartition(topic: batch.topic, partition: batch.partition)
+        let key = KafkaTopicPartition(topic: batch.topic, partition: batch.partition)
         queues[key]?.inFlight = false
         var report = ProducerDeliveryReport(
             topic: batch.topic, partition: batch.partition, baseOffset: nil, recordCount: Int(batch.recordCount))
@@ -54,7 +54,7 @@ extension RecordAccumulator {
         batch.retryAt = now + configuration.retryBackoff.delay(forAttempt: batch.attempts)
         if refreshMetadata { staleTopics.insert(batch.topic) }
         if bumpEpoch, batch.producerId == producerId, batch.producerEpoch == producerEpoch { needsEpochBump = true }
-        queues[TopicPartition(topic: batch.topic, partition: batch.partition), default: PartitionQueue()].ready.insert(batch, at: 0)
+        queues[KafkaTopicPartition(topic: batch.topic, partition: batch.partition), default: PartitionQueue()].ready.insert(batch, at: 0)
         return nil
     }
 

@@ -37,12 +37,12 @@ extension RecordAccumulator {
         return plan
     }
 
-    private func leaderNode(of key: TopicPartition) -> Int32? {
+    private func leaderNode(of key: KafkaTopicPartition) -> Int32? {
         guard let node = topics[key.topic]?.leaders[key.partition], node >= 0 else { return nil }
         return node
     }
 
-    private mutating func takeDueBatch(of key: TopicPartition, now: ContinuousClock.Instant, plan: inout SenderPlan) -> ProducerBatch? {
+    private mutating func takeDueBatch(of key: KafkaTopicPartition, now: ContinuousClock.Instant, plan: inout SenderPlan) -> ProducerBatch? {
         guard var queue = queues[key], !queue.inFlight else { return nil }
         guard !queue.ready.isEmpty || (queue.open?.recordCount ?? 0) > 0 else { return nil }
         if queue.ready.isEmpty, let open = queue.open, open.recordCount > 0 {

@@ -28,7 +28,7 @@ extension RecordAccumulator {
         let batchSize = configuration.batchSize
         let allocator = self.allocator
         for (partition, indices) in byPartition.enumerated() where !indices.isEmpty {
-            let target = TopicPartition(topic: topic, partition: Int32(partition))
+            let target = KafkaTopicPartition(topic: topic, partition: Int32(partition))
             withQueue(target) { queue in
                 for index in indices {
                     let record = records[index]
@@ -48,7 +48,7 @@ extension RecordAccumulator {
     }
 
     /// Runs `body` on the queue of `target` (created when missing) with one look-up.
-    private mutating func withQueue(_ target: TopicPartition, _ body: (inout PartitionQueue) -> Void) {
+    private mutating func withQueue(_ target: KafkaTopicPartition, _ body: (inout PartitionQueue) -> Void) {
         body(&queues[target, default: PartitionQueue()])
     }
 }

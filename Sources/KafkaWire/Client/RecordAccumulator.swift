@@ -10,7 +10,7 @@ struct RecordAccumulator: Sendable {
     let allocator = ByteBufferAllocator()
 
     var topics: [String: ClusterMetadata.Topic] = [:]
-    var queues: [TopicPartition: PartitionQueue] = [:]
+    var queues: [KafkaTopicPartition: PartitionQueue] = [:]
     /// Partition for records without key, per topic; moves on when its batch closes.
     var stickyPartitions: [String: Int32] = [:]
     var producerId: Int64 = -1
@@ -58,7 +58,7 @@ struct RecordAccumulator: Sendable {
         } else {
             partition = stickyPartitions[topic] ?? Int32.random(in: 0..<Int32(metadata.partitionCount))
         }
-        let target = TopicPartition(topic: topic, partition: partition)
+        let target = KafkaTopicPartition(topic: topic, partition: partition)
         let result = queues[target, default: PartitionQueue()].append(
             to: target, timestamp: timestamp, key: key, value: value, headers: headers,
             batchSize: configuration.batchSize, allocator: allocator, now: now)

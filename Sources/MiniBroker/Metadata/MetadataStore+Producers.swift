@@ -1,3 +1,5 @@
+import KafkaWire
+
 extension MetadataStore {
     /// Hands out the next producer id (InitProducerId). Ids only grow, across restarts.
     ///
@@ -19,7 +21,7 @@ extension MetadataStore {
     }
 
     /// Saves the checkpoints of several partitions in one transaction (at flush and close).
-    public func saveCheckpoints(_ checkpoints: [TopicPartition: PartitionCheckpoint]) throws {
+    public func saveCheckpoints(_ checkpoints: [KafkaTopicPartition: PartitionCheckpoint]) throws {
         try withDatabase { database in
             try database.transaction {
                 let upsert = try database.statement("""
@@ -43,7 +45,7 @@ extension MetadataStore {
     }
 
     /// The last saved checkpoint of a partition, nil when none.
-    public func checkpoint(for partition: TopicPartition) throws -> PartitionCheckpoint? {
+    public func checkpoint(for partition: KafkaTopicPartition) throws -> PartitionCheckpoint? {
         try withDatabase { database in
             try database.statement("""
                 SELECT recovery_point, producer_snapshot_offset, producer_snapshot

@@ -1,3 +1,4 @@
+import KafkaWire
 import Logging
 import Synchronization
 
@@ -20,7 +21,7 @@ public final class LogManager: Sendable {
     private let state = Mutex(State())
 
     private struct State {
-        var logs: [TopicPartition: PartitionLog] = [:]
+        var logs: [KafkaTopicPartition: PartitionLog] = [:]
         var lastShutdownWasClean = false
     }
 
@@ -61,7 +62,7 @@ public final class LogManager: Sendable {
 
     /// The log of a partition, nil when the broker has none.
     public func log(topic: String, partition: Int32) -> PartitionLog? {
-        state.withLock { $0.logs[TopicPartition(topic: topic, partition: partition)] }
+        state.withLock { $0.logs[KafkaTopicPartition(topic: topic, partition: partition)] }
     }
 
     /// The logs of a topic, by partition.
@@ -73,7 +74,7 @@ public final class LogManager: Sendable {
     }
 
     /// Every partition with a log.
-    public var partitions: [TopicPartition] { state.withLock { Array($0.logs.keys) } }
+    public var partitions: [KafkaTopicPartition] { state.withLock { Array($0.logs.keys) } }
 
     /// Opens or creates the logs of partitions 0..<count of `topic`; existing ones are kept,
     /// so this also serves to add partitions. The metadata store's topic row is the caller's.
@@ -90,7 +91,7 @@ public final class LogManager: Sendable {
         let configuration = self.configuration.applying(topicOverrides: configs)
         return try state.withLock { state in
             try (0..<count).map { partition in
-                let key = TopicPartition(topic: topic, partition: partition)
+                let key = KafkaTopicPartition(topic: topic, partition: partition)
                 if let existing = state.logs[key] { return existing }
                 let log = try PartitionLog(
                     directory: topicsDirectory, topic: topic, partition: partition, configuration: configuration,
@@ -141,7 +142,7 @@ public final class LogManager: Sendable {
     /// log does not keep the others from being flushed; the first error is rethrown.
     private func saveCheckpoints(_ action: (PartitionLog) throws -> PartitionCheckpoint) throws {
         let logs = state.withLock { $0.logs }
-        var checkpoints: [TopicPartition: PartitionCheckpoint] = [:]
+        var checkpoints: [KafkaTopicPartition: PartitionCheckpoint] = [:]
         var firstError: (any Error)?
         for (partition, log) in logs {
             do {

@@ -1,10 +1,11 @@
+import KafkaWire
 import Logging
 
 extension PartitionLog {
     /// Loads the segments, recovers the tail after an unclean stop, and rebuilds the
     /// producer state.
     static func openState(
-        directory: String, topicPartition: TopicPartition, checkpoint: PartitionCheckpoint?,
+        directory: String, topicPartition: KafkaTopicPartition, checkpoint: PartitionCheckpoint?,
         cleanShutdown: Bool, logger: Logger
     ) throws -> State {
         var segments = try segmentBaseOffsets(in: directory).map {
@@ -34,7 +35,7 @@ extension PartitionLog {
     /// re-validates the one containing it and all later ones, as Kafka does. At the first
     /// bad byte the segment is cut and later segments are removed; one warning says so.
     private static func recover(
-        _ segments: [LogSegment], after recoveryPoint: Int64, topicPartition: TopicPartition, logger: Logger
+        _ segments: [LogSegment], after recoveryPoint: Int64, topicPartition: KafkaTopicPartition, logger: Logger
     ) throws -> [LogSegment] {
         let firstUntrusted = recoveryPoint == .max
             ? segments.count

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import KafkaWire
 
 extension PartitionLog {
     /// Everything mutable about a partition log, guarded by its lock.
@@ -17,7 +18,7 @@ extension PartitionLog {
         var logStartOffset: Int64 { segments[0].baseOffset }
         var logEndOffset: Int64 { active.nextOffset }
 
-        func checkOpen(_ topicPartition: TopicPartition) throws {
+        func checkOpen(_ topicPartition: KafkaTopicPartition) throws {
             guard isOpen else { throw StorageError(.fileSystem, "\(topicPartition): the log is closed") }
         }
 
@@ -25,7 +26,7 @@ extension PartitionLog {
         /// The segment, file position and size of the batch containing `offset`; nil at the
         /// log end (or when the offset falls in a gap at the end).
         func batch(
-            containing offset: Int64, in topicPartition: TopicPartition
+            containing offset: Int64, in topicPartition: KafkaTopicPartition
         ) throws -> (segment: LogSegment, position: Int, size: Int)? {
             try checkOpen(topicPartition)
             guard offset >= logStartOffset, offset <= logEndOffset else {

@@ -41,7 +41,7 @@ public final class PartitionLog: Sendable {
         public var logStartOffset: Int64
     }
 
-    public let topicPartition: TopicPartition
+    public let topicPartition: KafkaTopicPartition
     /// This partition's own directory, `<directory>/<topic>-<partition>`.
     public let directory: String
     let configuration: BrokerConfiguration
@@ -59,7 +59,7 @@ public final class PartitionLog: Sendable {
         directory: String, topic: String, partition: Int32, configuration: BrokerConfiguration,
         logger: Logger, checkpoint: PartitionCheckpoint? = nil, cleanShutdown: Bool = false
     ) throws {
-        let topicPartition = TopicPartition(topic: topic, partition: partition)
+        let topicPartition = KafkaTopicPartition(topic: topic, partition: partition)
         let partitionDirectory = directory + "/" + topicPartition.description
         try FileSystem.createDirectory(partitionDirectory)
         self.topicPartition = topicPartition

@@ -62,7 +62,7 @@ struct MetadataStoreTests {
         let store = try MetadataStore(dataDirectory: directory.path)
         try store.createTopic(TopicRecord(name: "orders", id: .random(), partitionCount: 1))
         try store.commitOffsets([CommittedOffset(group: "g", topic: "orders", partition: 0, offset: 1, commitTime: 0)])
-        let partition = TopicPartition(topic: "orders", partition: 0)
+        let partition = KafkaTopicPartition(topic: "orders", partition: 0)
         try store.saveCheckpoints([partition: PartitionCheckpoint(recoveryPoint: 1, producerSnapshotOffset: 1, producerSnapshot: [])])
         try store.deleteTopic("orders")
         #expect(try store.committedOffsets(group: "g").isEmpty)
@@ -72,7 +72,7 @@ struct MetadataStoreTests {
     @Test func everythingSurvivesReopening() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let partition = TopicPartition(topic: "orders", partition: 2)
+        let partition = KafkaTopicPartition(topic: "orders", partition: 2)
         let checkpoint = PartitionCheckpoint(recoveryPoint: 42, producerSnapshotOffset: 40, producerSnapshot: [1, 2, 3])
         do {
             let store = try MetadataStore(dataDirectory: directory.path)

@@ -45,7 +45,7 @@ struct LogManagerTests {
         try first.log(topic: "orders", partition: 1)!.append(TestBatch(records: 5).bytes)
         try first.close()
         #expect(FileSystem.fileExists(directory.path + "/" + LogManager.cleanShutdownMarker))
-        #expect(try metadata.checkpoint(for: TopicPartition(topic: "orders", partition: 1))?.recoveryPoint == 5)
+        #expect(try metadata.checkpoint(for: KafkaTopicPartition(topic: "orders", partition: 1))?.recoveryPoint == 5)
 
         let second = manager(directory, metadata)
         try second.open()
@@ -72,13 +72,13 @@ struct LogManagerTests {
         #expect(try logs.createPartitions(topic: "clicks", count: 2)[0] === created[0])
         try created[0].append(TestBatch.idempotent(sequence: 0, records: 3))
         try logs.flushAll()
-        let saved = try metadata.checkpoint(for: TopicPartition(topic: "clicks", partition: 0))
+        let saved = try metadata.checkpoint(for: KafkaTopicPartition(topic: "clicks", partition: 0))
         #expect(saved?.recoveryPoint == 3)
         #expect(saved?.producerSnapshotOffset == 3)
 
         try logs.deleteTopic("clicks")
         #expect(logs.logs(topic: "clicks").isEmpty)
         #expect(!FileSystem.isDirectory(logs.topicsDirectory + "/clicks-0"))
-        #expect(try metadata.checkpoint(for: TopicPartition(topic: "clicks", partition: 0)) == nil)
+        #expect(try metadata.checkpoint(for: KafkaTopicPartition(topic: "clicks", partition: 0)) == nil)
     }
 }

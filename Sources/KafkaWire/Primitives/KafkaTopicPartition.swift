@@ -1,6 +1,6 @@
-/// A topic partition as the consumer names it in its public API (assignment, committed
-/// offsets). Separate from the producer's internal key so that modules importing both this
-/// and the broker's own partition type see no clash.
+/// One partition of one topic: how the producer keys its queues, the consumer names its
+/// assignment and the broker keeps its logs, offsets and producer state. Prints as
+/// `topic-partition`, the name of the partition's directory in Kafka's layout.
 public struct KafkaTopicPartition: Hashable, Sendable, CustomStringConvertible, Comparable {
     /// Topic name.
     public var topic: String
