@@ -14,26 +14,33 @@ public enum UTCTimestamp {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends the timestamp to `bytes` without allocating.
+    /// Appends the timestamp to `bytes` without allocating: the 32 characters are written
+    /// into a stack buffer and appended at once (the simulator writes one per order).
     public static func append(epochMicros: Int64, to bytes: inout [UInt8]) {
         let (days, microsOfDay) = floorDivide(epochMicros, 86_400_000_000)
         let (year, month, day) = civil(fromDays: days)
         let seconds = Int(microsOfDay / 1_000_000)
         let micros = Int(microsOfDay % 1_000_000)
-        appendDigits(year, width: 4, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(month, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(day, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "T"))
-        appendDigits(seconds / 3600, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(seconds / 60 % 60, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(seconds % 60, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "."))
-        appendDigits(micros, width: 6, to: &bytes)
-        bytes.append(contentsOf: zone)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { text in
+            var at = 0
+            func digits(_ value: Int, _ width: Int) {
+                var rest = value
+                for index in stride(from: at + width - 1, through: at, by: -1) {
+                    text[index] = UInt8(truncatingIfNeeded: rest % 10) &+ 48
+                    rest /= 10
+                }
+                at += width
+            }
+            func character(_ ascii: Unicode.Scalar) {
+                text[at] = UInt8(ascii: ascii)
+                at += 1
+            }
+            digits(year, 4); character("-"); digits(month, 2); character("-"); digits(day, 2); character("T")
+            digits(seconds / 3600, 2); character(":"); digits(seconds / 60 % 60, 2); character(":")
+            digits(seconds % 60, 2); character("."); digits(micros, 6)
+            for byte in zone { text[at] = byte; at += 1 }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[0..<at]))
+        }
     }
 
     static let zone: [UInt8] = Array("+00:00".utf8)
@@ -57,16 +64,5 @@ public enum UTCTimestamp {
     static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
         let quotient = value >= 0 ? value / divisor : (value - divisor + 1) / divisor
         return (quotient, value - quotient * divisor)
-    }
-
-    static func appendDigits(_ value: Int, width: Int, to bytes: inout [UInt8]) {
-        var divisor = 1
-        for _ in 1..<width { divisor &*= 10 }
-        var rest = value
-        while divisor > 0 {
-            bytes.append(UInt8(truncatingIfNeeded: rest / divisor) &+ 48)
-            rest %= divisor
-            divisor /= 10
-        }
     }
 }
