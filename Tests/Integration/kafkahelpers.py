@@ -2,7 +2,7 @@
 import time
 import uuid
 
-from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, KafkaTopicPartition
+from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
 
@@ -57,7 +57,7 @@ def read_partition(bootstrap: str, topic: str, partition: int, count: int, start
     consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"reader-{uuid.uuid4().hex[:8]}",
                          "enable.auto.commit": False, "enable.partition.eof": False})
     try:
-        consumer.assign([KafkaTopicPartition(topic, partition, start)])
+        consumer.assign([TopicPartition(topic, partition, start)])
         messages = []
         deadline = time.monotonic() + timeout
         while len(messages) < count and time.monotonic() < deadline:

@@ -2,7 +2,7 @@
 import asyncio
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.structs import KafkaTopicPartition
+from aiokafka.structs import TopicPartition
 
 
 def run(coroutine, timeout=90):
@@ -36,7 +36,7 @@ async def consume(bootstrap, topic, group, count, idle_timeout=2.0):
         extra = await consumer.getmany(timeout_ms=int(idle_timeout * 1000))
         got.extend((r.partition, r.offset, r.key, r.value) for records in extra.values() for r in records)
         await consumer.commit()
-        committed = {p: await consumer.committed(KafkaTopicPartition(topic, p)) for p in (0, 1)}
+        committed = {p: await consumer.committed(TopicPartition(topic, p)) for p in (0, 1)}
         return got, committed
     finally:
         await consumer.stop()

@@ -2,7 +2,7 @@
 commits and resumes, watermarks, offsets by time, and the broker's message size limit."""
 import time
 
-from confluent_kafka import Consumer, KafkaError, Producer, KafkaTopicPartition
+from confluent_kafka import Consumer, KafkaError, Producer, TopicPartition
 
 from conftest import MESSAGE_MAX_BYTES
 from kafkahelpers import produce_acked, read_partition
@@ -84,7 +84,7 @@ def test_two_member_group_commits_and_a_later_run_resumes(broker, topic_factory)
 
     later = consumer(broker, group)
     try:
-        committed = later.committed([KafkaTopicPartition(topic, p) for p in range(4)], timeout=10)
+        committed = later.committed([TopicPartition(topic, p) for p in range(4)], timeout=10)
         assert sorted((tp.partition, tp.offset) for tp in committed) == [(p, 10) for p in range(4)]
         later.subscribe([topic])
         resumed = []
@@ -105,8 +105,8 @@ def test_watermark_offsets(broker, topic_factory):
     produce_acked(broker.bootstrap, topic, [b"a"] * 7, partition=1)
     reader = consumer(broker, f"wm-{topic}")
     try:
-        assert reader.get_watermark_offsets(KafkaTopicPartition(topic, 1), timeout=10) == (0, 7)
-        assert reader.get_watermark_offsets(KafkaTopicPartition(topic, 0), timeout=10) == (0, 0)
+        assert reader.get_watermark_offsets(TopicPartition(topic, 1), timeout=10) == (0, 7)
+        assert reader.get_watermark_offsets(TopicPartition(topic, 0), timeout=10) == (0, 0)
     finally:
         reader.close()
 
@@ -121,7 +121,7 @@ def test_offsets_for_times(broker, topic_factory):
     reader = consumer(broker, f"times-{topic}")
     try:
         def lookup(ts):
-            [tp] = reader.offsets_for_times([KafkaTopicPartition(topic, 0, ts)], timeout=10)
+            [tp] = reader.offsets_for_times([TopicPartition(topic, 0, ts)], timeout=10)
             assert tp.error is None
             return tp.offset
 

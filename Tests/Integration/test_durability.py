@@ -6,7 +6,7 @@ import time
 import uuid
 
 import pytest
-from confluent_kafka import Consumer, Producer, KafkaTopicPartition
+from confluent_kafka import Consumer, Producer, TopicPartition
 
 import kafkaproto as kp
 from kafkahelpers import create_topic, produce_acked, read_partition
@@ -24,7 +24,7 @@ def commit_group_offsets(bootstrap, topic, group, offsets):
         while len(consumer.assignment()) < len(offsets) and time.monotonic() < deadline:
             consumer.poll(0.2)
         assert len(consumer.assignment()) == len(offsets), "group never assigned every partition"
-        consumer.commit(offsets=[KafkaTopicPartition(topic, p, o) for p, o in offsets.items()], asynchronous=False)
+        consumer.commit(offsets=[TopicPartition(topic, p, o) for p, o in offsets.items()], asynchronous=False)
     finally:
         consumer.close()
 
@@ -32,7 +32,7 @@ def commit_group_offsets(bootstrap, topic, group, offsets):
 def committed_offsets(bootstrap, topic, group, partitions):
     consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": group, "enable.auto.commit": False})
     try:
-        found = consumer.committed([KafkaTopicPartition(topic, p) for p in partitions], timeout=15)
+        found = consumer.committed([TopicPartition(topic, p) for p in partitions], timeout=15)
         return {tp.partition: tp.offset for tp in found}
     finally:
         consumer.close()
@@ -120,7 +120,7 @@ def test_sigkill_loses_no_acknowledged_record(aseed_factory, flush):
     assert committed_offsets(broker.bootstrap, topic, group, [0]) == {0: 42}
 
     low, high = Consumer({"bootstrap.servers": broker.bootstrap, "group.id": "wm"}).get_watermark_offsets(
-        KafkaTopicPartition(topic, 0), timeout=10)
+        TopicPartition(topic, 0), timeout=10)
     assert low == 0 and high >= len(stored)
     assert produce_acked(broker.bootstrap, topic, [b"after-crash"]) == [high]
 

@@ -4,7 +4,7 @@ import time
 import uuid
 
 import pytest
-from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, KafkaTopicPartition
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import ConfigResource, ConfigResourceType, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
@@ -26,7 +26,7 @@ def test_idempotent_producer_with_compression(broker, topic_factory, codec):
                            consumer_timeout_ms=5000)
     try:
         for partition in (0, 1):
-            tp = KafkaTopicPartition(topic, partition)
+            tp = TopicPartition(topic, partition)
             mine = [(s.offset, i) for i, s in enumerate(sent) if s.partition == partition]
             assert [offset for offset, _ in mine] == list(range(len(mine)))
             reader.assign([tp])
@@ -69,8 +69,8 @@ def test_group_consumer_commits_and_resumes(broker, topic_factory):
         values = poll_values(first, 20)
         assert sorted(values) == sorted([f"a{i}".encode() for i in range(15)] + [f"b{i}".encode() for i in range(5)])
         first.commit()
-        assert first.committed(KafkaTopicPartition(topic, 0)) == 15
-        assert first.committed(KafkaTopicPartition(topic, 1)) == 5
+        assert first.committed(TopicPartition(topic, 0)) == 15
+        assert first.committed(TopicPartition(topic, 1)) == 5
     finally:
         first.close()
 
@@ -139,6 +139,6 @@ def test_admin_lists_and_describes_groups(broker, admin, topic_factory):
         assigned = {(t["topic"], p) for t in assignment["assigned_partitions"] for p in t["partitions"]}
         assert assigned == {(topic, 0), (topic, 1)}
         offsets = admin.list_group_offsets({group: None})[group]
-        assert offsets[KafkaTopicPartition(topic, 0)].offset == 2
+        assert offsets[TopicPartition(topic, 0)].offset == 2
     finally:
         member.close()

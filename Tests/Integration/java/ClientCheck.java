@@ -26,7 +26,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.KafkaTopicPartition;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -103,10 +103,10 @@ public final class ClientCheck {
             consumer.commitSync();
             step("group consumer read all 40 records from the beginning and committed");
 
-            Map<KafkaTopicPartition, OffsetAndMetadata> committed = consumer.committed(
-                    Set.of(new KafkaTopicPartition(topic, 0), new KafkaTopicPartition(topic, 1)));
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(
+                    Set.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1)));
             for (int p = 0; p < 2; p++) {
-                OffsetAndMetadata offset = committed.get(new KafkaTopicPartition(topic, p));
+                OffsetAndMetadata offset = committed.get(new TopicPartition(topic, p));
                 check(offset != null && offset.offset() == 20, "committed offset of partition " + p + ": " + offset);
             }
 
@@ -118,17 +118,17 @@ public final class ClientCheck {
                     .describedGroups().get(group).get();
             check(description.members().size() == 1, "one member, got " + description.members());
             MemberDescription member = description.members().iterator().next();
-            Set<KafkaTopicPartition> assigned = new HashSet<>(member.assignment().topicPartitions());
-            check(assigned.equals(Set.of(new KafkaTopicPartition(topic, 0), new KafkaTopicPartition(topic, 1))),
+            Set<TopicPartition> assigned = new HashSet<>(member.assignment().topicPartitions());
+            check(assigned.equals(Set.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1))),
                     "member owns both partitions, got " + assigned);
             // The enum prints as Kafka names the state ("Stable").
             check(description.state().toString().equals("Stable"), "group state " + description.state());
             step("admin described group: state " + description.state() + ", member " + member.clientId());
 
-            Map<KafkaTopicPartition, OffsetAndMetadata> listed = admin.listConsumerGroupOffsets(group)
+            Map<TopicPartition, OffsetAndMetadata> listed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get();
-            check(listed.get(new KafkaTopicPartition(topic, 0)).offset() == 20
-                    && listed.get(new KafkaTopicPartition(topic, 1)).offset() == 20, "group offsets " + listed);
+            check(listed.get(new TopicPartition(topic, 0)).offset() == 20
+                    && listed.get(new TopicPartition(topic, 1)).offset() == 20, "group offsets " + listed);
             step("admin listed group offsets " + listed.values());
         }
 
@@ -170,7 +170,7 @@ public final class ClientCheck {
         }
         Properties props = consumerProps(bootstrap, null);
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-            KafkaTopicPartition partition = new KafkaTopicPartition(topic, 0);
+            TopicPartition partition = new TopicPartition(topic, 0);
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
             List<String> values = new ArrayList<>();
