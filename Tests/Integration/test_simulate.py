@@ -109,10 +109,15 @@ def test_unreachable_broker_is_reported_and_retried():
     process = subprocess.Popen(
         [ASEED_BIN, "simulate", "--bootstrap-servers", f"127.0.0.1:{free_port()}", "--count", "1", "--flood"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(3)
-    assert process.poll() is None, "the simulator gave up instead of retrying"
-    process.send_signal(signal.SIGTERM)
-    _out, err = process.communicate(timeout=20)
+    try:
+        time.sleep(3)
+        assert process.poll() is None, "the simulator gave up instead of retrying"
+        process.send_signal(signal.SIGTERM)
+        _out, err = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
     assert "unreachable" in err or "connection refused" in err.lower()
     assert "retry" in err.lower()
 
