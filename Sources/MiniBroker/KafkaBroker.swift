@@ -57,7 +57,7 @@ public final class KafkaBroker: Service, Sendable {
         }
         logger.info("Kafka listener stopped")
         groups.shutdown()
-        appends.wakeAll()
+        appends.notifyAppend()  // fetches still waiting answer now
         try await eventLoops.shutdownGracefully()
     }
 

@@ -71,9 +71,4 @@ final class AppendNotifier: Sendable {
         }
         continuation?.resume()
     }
-
-    /// Wakes all waiters (shutdown).
-    func wakeAll() {
-        notifyAppend()
-    }
 }

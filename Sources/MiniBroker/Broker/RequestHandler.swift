@@ -81,10 +81,14 @@ final class RequestHandler: Sendable {
             return request.acks == 0 ? .respond(nil) : now(response)
         case .fetch:
             let request = try FetchRequest(from: &body, version: version)
-            if let result = fetchWithoutWaiting(request) {
+            switch fetchWithoutWaiting(request) {
+            case .ready(let result):
                 return .respond(result.encode(for: context, allocator: allocator))
+            case .wait(let version):
+                return .respondLater {
+                    await self.fetch(request, waitingSince: version).encode(for: context, allocator: allocator)
+                }
             }
-            return .respondLater { await self.fetch(request, context).encode(for: context, allocator: allocator) }
         case .listOffsets:
             return now(listOffsets(try ListOffsetsRequest(from: &body, version: version), context))
         case .findCoordinator:

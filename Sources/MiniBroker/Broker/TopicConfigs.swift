@@ -46,11 +46,6 @@ struct TopicConfigs: Sendable, Equatable {
         }
     }
 
-    /// The effective value of `key`: the override, else the broker default.
-    func value(_ key: String, broker: BrokerConfiguration) -> String? {
-        overrides[key] ?? TopicConfigs.defaults(for: broker).first { $0.name == key }?.value
-    }
-
     /// Whether uncompressed batches of this topic are stored LZ4-compressed.
     func compressesUncompressedBatches(broker: BrokerConfiguration) -> Bool {
         (overrides["compression.type"] ?? "lz4") == "lz4"

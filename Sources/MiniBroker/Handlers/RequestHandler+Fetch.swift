@@ -4,35 +4,43 @@ import NIOCore
 extension RequestHandler {
     /// Fetch v4-12 with long polling.
     ///
-    /// Reads every requested partition; when fewer than `min_bytes` are found it waits for an
-    /// append (or `max_wait_ms`) and reads again. Each partition returns whole batches starting
+    /// Reads every requested partition (`fetchWithoutWaiting`); when fewer than `min_bytes`
+    /// are found, `fetch(_:waitingSince:)` waits for an append (or `max_wait_ms`) and reads again. Each partition returns whole batches starting
     /// with the one that contains the fetch offset, within the partition and response limits;
     /// like Kafka (KIP-74) the first partition with data returns at least one batch even when
     /// it is larger than the limits, so a consumer can never be stuck behind a big batch.
     /// Records are not read into memory: they are regions of the segment files, sent with
     /// sendfile. Fetch sessions (KIP-227) are not kept: every response is full, session id 0.
-    func fetch(_ request: FetchRequest, _ context: RequestContext) async -> FetchResult {
+    func fetch(_ request: FetchRequest, waitingSince version: UInt64) async -> FetchResult {
         let deadline = ContinuousClock.now + .milliseconds(Int64(max(0, min(request.maxWaitMs, 60_000))))
+        var version = version
         while true {
-            let version = appends.version
+            let left = ContinuousClock.now.duration(to: deadline).components
+            let nanoseconds = UInt64(max(0, left.seconds)) * 1_000_000_000 + UInt64(max(0, left.attoseconds / 1_000_000_000))
+            await appends.wait(after: version, timeoutNanoseconds: nanoseconds)
+            version = appends.version
             let result = readFetch(request)
             if result.bytes >= Int(request.minBytes) || ContinuousClock.now >= deadline || Task.isCancelled {
                 return result
             }
             result.discard()
-            let left = ContinuousClock.now.duration(to: deadline).components
-            let nanoseconds = UInt64(max(0, left.seconds)) * 1_000_000_000 + UInt64(max(0, left.attoseconds / 1_000_000_000))
-            await appends.wait(after: version, timeoutNanoseconds: nanoseconds)
         }
     }
 
-    /// The result when it needs no waiting: enough bytes already, or no wait allowed.
-    /// Most fetches of a busy consumer end here, answered on the connection's event loop.
-    func fetchWithoutWaiting(_ request: FetchRequest) -> FetchResult? {
+    /// What a Fetch can answer at once: the result when there is enough data (or no wait is
+    /// allowed), else the append version seen before reading, to wait from without missing
+    /// an append. Most fetches of a busy consumer end here, on the connection's event loop.
+    enum FetchAttempt {
+        case ready(FetchResult)
+        case wait(since: UInt64)
+    }
+
+    func fetchWithoutWaiting(_ request: FetchRequest) -> FetchAttempt {
+        let version = appends.version
         let result = readFetch(request)
-        if result.bytes >= Int(request.minBytes) || request.maxWaitMs <= 0 { return result }
+        if result.bytes >= Int(request.minBytes) || request.maxWaitMs <= 0 { return .ready(result) }
         result.discard()
-        return nil
+        return .wait(since: version)
     }
 
     private func readFetch(_ request: FetchRequest) -> FetchResult {
