@@ -24,6 +24,9 @@ let package = Package(
         .systemLibrary(name: "CSnappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
+        // A thin Swift wrapper over SQLite: the broker's metadata, the analyzer's checkpoints.
+        .target(name: "SQLite", dependencies: ["CSQLite"]),
+
         .target(
             name: "KafkaWire",
             dependencies: [
@@ -36,7 +39,7 @@ let package = Package(
         .target(
             name: "MiniBroker",
             dependencies: [
-                "KafkaWire", "CSQLite",
+                "KafkaWire", "SQLite",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -52,7 +55,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "Analyzer", dependencies: ["KafkaWire"]),
+        .target(
+            name: "Analyzer",
+            dependencies: [
+                "KafkaWire", "SQLite",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["README.md"]
+        ),
         .target(name: "Dashboard", dependencies: ["Analyzer"]),
         .executableTarget(
             name: "Appliance",
@@ -67,7 +78,8 @@ let package = Package(
         ),
 
         .testTarget(name: "KafkaWireTests", dependencies: ["KafkaWire"], exclude: ["Fixtures"]),
-        .testTarget(name: "MiniBrokerTests", dependencies: ["MiniBroker", "KafkaWire"]),
+        .testTarget(name: "MiniBrokerTests", dependencies: ["MiniBroker", "KafkaWire", "SQLite"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "KafkaWire"]),
+        .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "KafkaWire", "SQLite"]),
     ]
 )

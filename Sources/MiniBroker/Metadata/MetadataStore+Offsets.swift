@@ -1,3 +1,4 @@
+import SQLite
 extension MetadataStore {
     /// Stores a group's commits (one OffsetCommit request) in one transaction: all or none.
     public func commitOffsets(_ offsets: [CommittedOffset]) throws {

@@ -1,3 +1,4 @@
+import SQLite
 extension MetadataStore {
     /// Schema steps; step N brings `user_version` from N to N + 1. Only ever append: a
     /// database created by an older version is upgraded in place.

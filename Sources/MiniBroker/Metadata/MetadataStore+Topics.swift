@@ -1,4 +1,5 @@
 import KafkaWire
+import SQLite
 
 extension MetadataStore {
     /// Adds a topic with its configs.

@@ -1,3 +1,4 @@
+import SQLite
 import Synchronization
 
 /// The broker's durable metadata in `<data>/metadata.sqlite`: topics and their configs,

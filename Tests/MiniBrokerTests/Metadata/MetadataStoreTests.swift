@@ -1,4 +1,5 @@
 import KafkaWire
+import SQLite
 import Testing
 @testable import MiniBroker
 

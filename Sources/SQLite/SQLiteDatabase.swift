@@ -1,18 +1,19 @@
 import CSQLite
 
 /// A thin wrapper over one SQLite connection: WAL journal, busy timeout, cached prepared
-/// statements and transactions. Not thread-safe: `MetadataStore` keeps it behind a lock.
-final class SQLiteDatabase {
+/// statements and transactions. Not thread-safe: an owner keeps it behind a lock or in one task.
+public final class SQLiteDatabase {
     private let connection: OpaquePointer
     private var statements: [String: SQLiteStatement] = [:]
-    let path: String
+    /// The database file.
+    public let path: String
 
     /// Opens (creating) the database at `path`.
     ///
     /// WAL with `synchronous=NORMAL`: a commit is in the WAL file once `COMMIT` returns, so it
     /// survives the process being killed; after a power cut the last commits before the next
     /// checkpoint of the WAL may be lost (SQLite's documented trade-off for NORMAL).
-    init(path: String, busyTimeoutMilliseconds: Int32 = 5_000) throws {
+    public init(path: String, busyTimeoutMilliseconds: Int32 = 5_000) throws {
         var connection: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &connection, flags, nil)
@@ -35,7 +36,7 @@ final class SQLiteDatabase {
     }
 
     /// Runs one or more statements that take no parameters (schema, pragmas).
-    func execute(_ sql: String) throws {
+    public func execute(_ sql: String) throws {
         var message: UnsafeMutablePointer<CChar>?
         let code = sqlite3_exec(connection, sql, nil, nil, &message)
         guard code == SQLITE_OK else {
@@ -46,7 +47,7 @@ final class SQLiteDatabase {
     }
 
     /// A prepared statement for `sql`, prepared once and reused.
-    func statement(_ sql: String) throws -> SQLiteStatement {
+    public func statement(_ sql: String) throws -> SQLiteStatement {
         if let cached = statements[sql] { return cached }
         let statement = try SQLiteStatement(connection: connection, sql: sql)
         statements[sql] = statement
@@ -56,7 +57,7 @@ final class SQLiteDatabase {
     /// Runs `body` in one transaction: all of it is committed, or none if it throws.
     /// `BEGIN IMMEDIATE` takes the write lock up front, so a busy database fails at the start
     /// rather than in the middle.
-    func transaction<Result>(_ body: () throws -> Result) throws -> Result {
+    public func transaction<Result>(_ body: () throws -> Result) throws -> Result {
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()
@@ -69,17 +70,18 @@ final class SQLiteDatabase {
     }
 
     /// The schema version kept in the database header (`PRAGMA user_version`).
-    func userVersion() throws -> Int {
+    public func userVersion() throws -> Int {
         let statement = try statement("PRAGMA user_version")
         try statement.bind([])
         defer { try? statement.bind([]) }
         return try statement.step() ? Int(statement.int64(at: 0)) : 0
     }
 
-    func setUserVersion(_ version: Int) throws {
+    /// Sets the schema version kept in the database header.
+    public func setUserVersion(_ version: Int) throws {
         try execute("PRAGMA user_version = \(version)")
     }
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.
-    var changes: Int { Int(sqlite3_changes(connection)) }
+    public var changes: Int { Int(sqlite3_changes(connection)) }
 }

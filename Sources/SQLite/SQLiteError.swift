@@ -4,10 +4,12 @@ import CSQLite
 public struct SQLiteError: Error, Sendable, CustomStringConvertible {
     /// The SQLite result code (`SQLITE_BUSY`, `SQLITE_CONSTRAINT`, ...).
     public let code: Int32
+    /// SQLite's explanation of the failure.
     public let message: String
     /// The statement that failed, when there was one.
     public let sql: String?
 
+    /// An error with a result code and message, and the SQL that failed if any.
     public init(code: Int32, message: String, sql: String? = nil) {
         self.code = code
         self.message = message

@@ -1,18 +1,22 @@
 import CSQLite
 
 /// A value bound to, or read from, a statement parameter.
-enum SQLiteValue {
+public enum SQLiteValue {
+    /// A 64-bit signed integer.
     case integer(Int64)
+    /// UTF-8 text.
     case text(String)
+    /// Bytes, stored as they are.
     case blob([UInt8])
+    /// SQL NULL.
     case null
 }
 
 /// A prepared statement. Not thread-safe; owned by one `SQLiteDatabase`.
-final class SQLiteStatement {
+public final class SQLiteStatement {
     private let handle: OpaquePointer
     private let connection: OpaquePointer
-    let sql: String
+    public let sql: String
 
     init(connection: OpaquePointer, sql: String) throws {
         var statement: OpaquePointer?
@@ -28,7 +32,7 @@ final class SQLiteStatement {
     deinit { sqlite3_finalize(handle) }
 
     /// Resets the statement and binds `values` to parameters 1, 2, ...
-    func bind(_ values: [SQLiteValue]) throws {
+    public func bind(_ values: [SQLiteValue]) throws {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         for (index, value) in values.enumerated() {
@@ -49,7 +53,7 @@ final class SQLiteStatement {
 
     /// Advances to the next row: true when there is one, false when done.
     @discardableResult
-    func step() throws -> Bool {
+    public func step() throws -> Bool {
         let code = sqlite3_step(handle)
         switch code {
         case SQLITE_ROW: return true
@@ -61,29 +65,33 @@ final class SQLiteStatement {
     }
 
     /// Binds `values` and runs the statement to completion (INSERT, UPDATE, DELETE).
-    func run(_ values: [SQLiteValue] = []) throws {
+    public func run(_ values: [SQLiteValue] = []) throws {
         try bind(values)
         while try step() {}
     }
 
     /// Binds `values` and maps every result row.
-    func rows<Row>(_ values: [SQLiteValue] = [], _ map: (SQLiteStatement) throws -> Row) throws -> [Row] {
+    public func rows<Row>(_ values: [SQLiteValue] = [], _ map: (SQLiteStatement) throws -> Row) throws -> [Row] {
         try bind(values)
         var rows: [Row] = []
         while try step() { rows.append(try map(self)) }
         return rows
     }
 
-    func int64(at column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+    /// The integer in result column `column` (0-based) of the current row.
+    public func int64(at column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
 
-    func isNull(at column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+    /// Whether result column `column` of the current row is NULL.
+    public func isNull(at column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
 
-    func string(at column: Int32) -> String? {
+    /// The text in result column `column` of the current row; nil for NULL.
+    public func string(at column: Int32) -> String? {
         guard let text = sqlite3_column_text(handle, column) else { return nil }
         return String(cString: text)
     }
 
-    func blob(at column: Int32) -> [UInt8] {
+    /// The bytes in result column `column` of the current row (empty for NULL).
+    public func blob(at column: Int32) -> [UInt8] {
         let count = Int(sqlite3_column_bytes(handle, column))
         guard count > 0, let bytes = sqlite3_column_blob(handle, column) else { return [] }
         return Array(UnsafeRawBufferPointer(start: bytes, count: count))
