@@ -1,3 +1,5 @@
+import KafkaWire
+
 extension OrderEncoder {
     /// Appends a deliberately broken record for `order` to `batch`, keyed by its order id.
     /// `variant` picks which field a `.missingField` record lacks, so a burst covers them all.

@@ -1,3 +1,5 @@
+import KafkaWire
+
 /// Writes orders as the original's JSON,
 /// `{"order_id":"ORDER-T268A007-000001","product_id":"PROD-001","product_name":"Wireless
 /// Bluetooth Headphones","category":"Electronics","price":79.99,"quantity":2,

@@ -92,6 +92,7 @@ extension KafkaConsumer {
                 let code = KafkaErrorCode(rawValue: data.errorCode)
                 switch code {
                 case .none:
+                    highWatermarks[partition] = data.highWatermark
                     positions[partition] = try appendBatches(data.records, of: partition, from: requested, into: &batches)
                 case .offsetOutOfRange:
                     logger.warning("offset \(requested) of \(partition) is out of range; resetting to \(configuration.autoOffsetReset)")

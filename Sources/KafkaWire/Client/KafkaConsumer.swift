@@ -23,6 +23,8 @@ public actor KafkaConsumer {
     var assigned: [KafkaTopicPartition] = []
     /// Next offset to fetch per partition, once known.
     var positions: [KafkaTopicPartition: Int64] = [:]
+    /// The high watermark per partition, as the last fetch response gave it.
+    var highWatermarks: [KafkaTopicPartition: Int64] = [:]
     /// Partitions whose position still has to be looked up (ListOffsets).
     var pendingPositions: [KafkaTopicPartition: ConsumerPosition] = [:]
     /// Topics whose leaders a broker said are out of date.
@@ -53,6 +55,10 @@ public actor KafkaConsumer {
 
     /// The partitions the consumer reads, in topic and partition order.
     public var assignment: [KafkaTopicPartition] { assigned }
+
+    /// The high watermark (offset after the last committed record) of each partition as the
+    /// latest fetch response reported it: what lag is measured against.
+    public var fetchedHighWatermarks: [KafkaTopicPartition: Int64] { highWatermarks }
 
     /// Reads exactly `partitions`, each from its start position, replacing any previous
     /// assignment. Positions are looked up on the next `poll` or `position` call.

@@ -1,22 +1,35 @@
 /// ISO 8601 timestamps in UTC with microseconds and an explicit zone,
 /// `2025-09-06T14:30:00.123456+00:00`, the form Python's `datetime.isoformat()` gives for an
 /// aware UTC time, so the original analyzer's parsers read it and no reader can take it
-/// for local time (fault 6 of the original).
+/// for local time (fault 6 of the original). The analyzer's JSON uses the `Z` form.
 public enum UTCTimestamp {
-    /// Length in bytes of every timestamp written here (years 0000-9999).
+    /// How the zone is written: `+00:00` (orders, like Python) or `Z` (the analyzer's JSON).
+    public enum Zone: Sendable {
+        case offset
+        case z
+
+        var text: [UInt8] {
+            switch self {
+            case .offset: UTCTimestamp.offsetZone
+            case .z: UTCTimestamp.zZone
+            }
+        }
+    }
+
+    /// Length in bytes of every `+00:00` timestamp written here (years 0000-9999).
     public static let length = 32
 
     /// The timestamp for microseconds since 1970-01-01T00:00:00Z.
-    public static func string(epochMicros: Int64) -> String {
+    public static func string(epochMicros: Int64, zone: Zone = .offset) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(length)
-        append(epochMicros: epochMicros, to: &bytes)
+        append(epochMicros: epochMicros, to: &bytes, zone: zone)
         return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Appends the timestamp to `bytes` without allocating: the 32 characters are written
     /// into a stack buffer and appended at once (the simulator writes one per order).
-    public static func append(epochMicros: Int64, to bytes: inout [UInt8]) {
+    public static func append(epochMicros: Int64, to bytes: inout [UInt8], zone: Zone = .offset) {
         let (days, microsOfDay) = floorDivide(epochMicros, 86_400_000_000)
         let (year, month, day) = civil(fromDays: days)
         let seconds = Int(microsOfDay / 1_000_000)
@@ -38,12 +51,13 @@ public enum UTCTimestamp {
             digits(year, 4); character("-"); digits(month, 2); character("-"); digits(day, 2); character("T")
             digits(seconds / 3600, 2); character(":"); digits(seconds / 60 % 60, 2); character(":")
             digits(seconds % 60, 2); character("."); digits(micros, 6)
-            for byte in zone { text[at] = byte; at += 1 }
+            for byte in zone.text { text[at] = byte; at += 1 }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[0..<at]))
         }
     }
 
-    static let zone: [UInt8] = Array("+00:00".utf8)
+    static let offsetZone: [UInt8] = Array("+00:00".utf8)
+    static let zZone: [UInt8] = Array("Z".utf8)
 
     /// Year, month (1-12) and day (1-31) of the proleptic Gregorian calendar for a count of
     /// days since 1970-01-01, by counting in 400-year eras that start on 1 March, so the leap
@@ -61,7 +75,9 @@ public enum UTCTimestamp {
         return (Int(year), Int(month), Int(day))
     }
 
-    static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
+    /// Quotient and remainder rounded towards minus infinity, so times before 1970 split into
+    /// a day and a non-negative time of day.
+    public static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
         let quotient = value >= 0 ? value / divisor : (value - divisor + 1) / divisor
         return (quotient, value - quotient * divisor)
     }
