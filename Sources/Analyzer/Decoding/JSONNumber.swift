@@ -50,18 +50,42 @@ struct JSONNumber {
     }
 
     /// The magnitude in micro-units (10^-6), digits beyond the sixth decimal rounded half to
-    /// even; nil when it is `limit` or more. The work is linear in the number's digits
-    /// whatever its exponent, and no intermediate value exceeds `limit` * 10.
-    ///
-    /// - Parameter limit: at most 10^17, so that every magnitude below it fits 17 digits.
+    /// even; nil when it is `limit` (at most 10^18) or more.
     func microUnits(in value: UnsafePointer<UInt8>, limit: Int64) -> Int64? {
+        // mantissa x 10^scale micro-units, where the mantissa is the digits without the point.
+        let scale = exponent - fractionCount + 6
+        guard integerCount + fractionCount <= 18, scale >= -18, scale <= 18 else {
+            return microUnitsDigitByDigit(in: value, limit: limit)
+        }
+        // The usual price: at most 18 digits fit an Int64, so one division rounds it.
+        var mantissa: Int64 = 0
+        for offset in integerStart..<(integerStart + integerCount) {
+            mantissa = mantissa * 10 + Int64(value[offset] &- UInt8(ascii: "0"))
+        }
+        for offset in fractionStart..<(fractionStart + fractionCount) {
+            mantissa = mantissa * 10 + Int64(value[offset] &- UInt8(ascii: "0"))
+        }
+        if scale >= 0 {
+            let (micros, overflow) = mantissa.multipliedReportingOverflow(by: Self.powerOfTen(scale))
+            return !overflow && micros < limit ? micros : nil
+        }
+        let divisor = Self.powerOfTen(-scale)
+        var micros = mantissa / divisor
+        let twiceRemainder = mantissa % divisor * 2  // < 2 * 10^18, within Int64
+        if twiceRemainder > divisor || (twiceRemainder == divisor && micros & 1 == 1) { micros += 1 }
+        return micros < limit ? micros : nil
+    }
+
+    /// `microUnits` for numbers of any length or exponent (hundreds of digits, `1e999999`),
+    /// working on digit positions: linear in the digits whatever the exponent, and no
+    /// intermediate value reaches 10^19.
+    private func microUnitsDigitByDigit(in value: UnsafePointer<UInt8>, limit: Int64) -> Int64? {
         guard let first = firstSignificantDigit(in: value) else { return 0 }
         let total = integerCount + fractionCount
         // Mantissa digits before `point` are whole micro-units, the rest is rounded away;
         // `point` may lie before the digits (tiny numbers) or after them (trailing zeros).
         let point = integerCount + exponent + 6
-        let wholeDigits = point - first
-        guard wholeDigits <= Self.digitCount(limit) else { return nil }
+        guard point - first <= 18 else { return nil }  // 19 whole digits are >= 10^18 >= limit
         var result: Int64 = 0
         var index = first
         let stop = min(point, total)
@@ -95,27 +119,23 @@ struct JSONNumber {
         return result < limit ? result : nil
     }
 
-    /// The magnitude of an integer (see `isInteger`), or nil when it is `limit` or more.
-    ///
-    /// - Parameter limit: at most 10^17.
+    /// The magnitude of an integer (see `isInteger`), or nil when it is `limit` (at most
+    /// 10^18) or more.
     func integerMagnitude(in value: UnsafePointer<UInt8>, limit: Int64) -> Int64? {
-        // JSON integers have no leading zeros, so the digit count alone bounds the value.
-        guard integerCount <= Self.digitCount(limit) else { return nil }
+        // JSON integers have no leading zeros, so 19 digits are at least 10^18.
+        guard integerCount <= 18 else { return nil }
         var result: Int64 = 0
-        for index in 0..<integerCount {
-            result = result * 10 + digit(index, in: value)
+        for offset in integerStart..<(integerStart + integerCount) {
+            result = result * 10 + Int64(value[offset] &- UInt8(ascii: "0"))
         }
         return result < limit ? result : nil
     }
 
-    /// Decimal digits of `value` (> 0).
-    private static func digitCount(_ value: Int64) -> Int {
-        var count = 0
-        var rest = value
-        while rest > 0 {
-            count += 1
-            rest /= 10
-        }
-        return count
+    /// 10^exponent for 0...18.
+    @inline(__always)
+    private static func powerOfTen(_ exponent: Int) -> Int64 {
+        var result: Int64 = 1
+        for _ in 0..<exponent { result *= 10 }
+        return result
     }
 }

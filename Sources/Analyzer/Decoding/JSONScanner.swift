@@ -63,39 +63,53 @@ struct JSONScanner {
     /// content (between the quotes) and whether it has escapes.
     @inline(__always)
     mutating func scanString() throws(JSONSyntaxError) -> (start: Int, end: Int, escaped: Bool) {
-        cursor += 1
-        let start = cursor - base
+        // A local position stays in a register; `cursor` is written back around the rare paths.
+        var position = cursor + 1
+        let start = position - base
         var escaped = false
         while true {
-            // Eight bytes at a time while none of them needs a look: most strings are plain ASCII.
-            while end - cursor >= 8 {
-                let word = UnsafeRawPointer(cursor).loadUnaligned(as: UInt64.self)
-                if Self.mayHaveSpecialByte(word) { break }
-                cursor += 8
+            // Eight bytes at a time up to the first one that needs a look: most strings are
+            // plain ASCII, and the first flagged byte of a word is always a real one.
+            while end - position >= 8 {
+                let word = UInt64(littleEndian: UnsafeRawPointer(position).loadUnaligned(as: UInt64.self))
+                let flags = Self.specialBytes(word)
+                if flags != 0 {
+                    position += flags.trailingZeroBitCount >> 3
+                    break
+                }
+                position += 8
             }
-            guard cursor < end else { throw fail("unterminated string") }
-            let byte = cursor.pointee
+            guard position < end else {
+                cursor = position
+                throw fail("unterminated string")
+            }
+            let byte = position.pointee
             if byte == UInt8(ascii: "\"") {
-                cursor += 1
-                return (start, cursor - base - 1, escaped)
+                cursor = position + 1
+                return (start, position - base, escaped)
             } else if byte == UInt8(ascii: "\\") {
                 escaped = true
+                cursor = position
                 try scanEscape()
-            } else if byte < 0x20 {
-                throw fail("control character in a string")
+                position = cursor
             } else if byte >= 0x80 {
+                cursor = position
                 try scanMultibyteCharacter()
+                position = cursor
+            } else if byte < 0x20 {
+                cursor = position
+                throw fail("control character in a string")
             } else {
-                cursor += 1
+                position += 1
             }
         }
     }
 
-    /// Whether a word may hold a quote, a backslash, a control character or a non-ASCII byte.
-    /// The zero-byte tests can also flag a byte just above a real hit (a borrow), never a
-    /// word without one, so a flagged word is simply read byte by byte.
+    /// The high bit of each byte of `word` that is a quote, a backslash, a control character
+    /// or not ASCII, and possibly of bytes above such a one (the subtractions borrow upward),
+    /// but never of a byte below the first real one, so the lowest flag is exact.
     @inline(__always)
-    static func mayHaveSpecialByte(_ word: UInt64) -> Bool {
+    static func specialBytes(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highBits: UInt64 = 0x8080_8080_8080_8080
         let quotes = word ^ (ones &* 0x22)
@@ -103,7 +117,7 @@ struct JSONScanner {
         let quoteFound = (quotes &- ones) & ~quotes
         let backslashFound = (backslashes &- ones) & ~backslashes
         let controlFound = (word &- ones &* 0x20) & ~word
-        return (quoteFound | backslashFound | controlFound | word) & highBits != 0
+        return (quoteFound | backslashFound | controlFound | word) & highBits
     }
 
     /// Checks the escape at the cursor (a backslash) and skips it. A `\u` escape of a UTF-16
@@ -227,6 +241,12 @@ struct JSONScanner {
         return number
     }
 
+    /// Checks and skips a number (see `scanNumber`).
+    @inline(__always)
+    mutating func skipNumber() throws(JSONSyntaxError) {
+        _ = try scanNumber()  // inlined, so what is not used is not computed
+    }
+
     @inline(__always)
     private mutating func skipDigits() {
         while cursor < end, Self.isDigit(cursor.pointee) { cursor += 1 }
@@ -288,7 +308,7 @@ struct JSONScanner {
             return .string
         }
         if byte == UInt8(ascii: "-") || Self.isDigit(byte) {
-            _ = try scanNumber()
+            try skipNumber()
             return .number
         }
         return try scanLiteral()

@@ -20,9 +20,12 @@ extension OrderDecoder {
         // One test for the usual case; the slow path below finds which field is off.
         guard orderID.kind == .string, productID.kind == .string, productName.kind == .string,
               category.kind == .string, price.kind == .number, quantity.kind == .number,
-              customerID.kind == .string, timestamp.kind == .string, quantity.number.isInteger,
+              customerID.kind == .string, timestamp.kind == .string,
               orderID.end > orderID.start, productID.end > productID.start
-        else { return .failure(fieldProblem(slots)) }
+        else { return .failure(fieldProblem(slots, base)) }
+        let priceNumber = number(price, base)
+        let quantityNumber = number(quantity, base)
+        guard quantityNumber.isInteger else { return .failure(fieldProblem(slots, base)) }
 
         func text(_ slot: FieldSlot) -> UnsafeRawBufferPointer {
             let raw = UnsafeRawBufferPointer(start: base + slot.start, count: slot.end - slot.start)
@@ -33,17 +36,17 @@ extension OrderDecoder {
             return .failure(MalformedOrder(reason: .badTimestamp,
                                            detail: "timestamp \(quoted(timestampText)) is not an ISO 8601 date and time"))
         }
-        if price.number.isNegative(in: base) {
+        if priceNumber.isNegative(in: base) {
             return .failure(MalformedOrder(reason: .negativePrice, detail: "price \(numberText(price, base)) is below zero"))
         }
-        if quantity.number.isNegative(in: base) {
+        if quantityNumber.isNegative(in: base) {
             return .failure(MalformedOrder(reason: .negativeQuantity,
                                            detail: "quantity \(numberText(quantity, base)) is below zero"))
         }
-        guard let priceMicros = price.number.microUnits(in: base, limit: priceLimitMicros) else {
+        guard let priceMicros = priceNumber.microUnits(in: base, limit: priceLimitMicros) else {
             return .failure(MalformedOrder(reason: .outOfRange, detail: "price \(numberText(price, base)) is 10^9 or more"))
         }
-        guard let units = quantity.number.integerMagnitude(in: base, limit: quantityLimit) else {
+        guard let units = quantityNumber.integerMagnitude(in: base, limit: quantityLimit) else {
             return .failure(MalformedOrder(reason: .outOfRange,
                                            detail: "quantity \(numberText(quantity, base)) is 10^9 or more"))
         }
@@ -55,7 +58,7 @@ extension OrderDecoder {
 
     /// The first missing field (absent, `null` or an empty id), else the first field of the
     /// wrong type, in the contract's field order.
-    private static func fieldProblem(_ slots: UnsafeMutablePointer<FieldSlot>) -> MalformedOrder {
+    private static func fieldProblem(_ slots: UnsafeMutablePointer<FieldSlot>, _ base: UnsafePointer<UInt8>) -> MalformedOrder {
         for field in OrderField.allCases {
             let kind = slots[field.rawValue].kind
             if kind == .absent || kind == .null {
@@ -74,13 +77,22 @@ extension OrderDecoder {
                 return MalformedOrder(reason: .wrongType,
                                       detail: "field '\(field.name)' is \(slot.kind.described), expected \(field.expectedKind.described)")
             }
-            if field == .quantity, !slot.number.isInteger {
+            if field == .quantity, !number(slot, base).isInteger {
                 return MalformedOrder(reason: .wrongType,
                                       detail: "field 'quantity' has a fraction or an exponent, expected an integer")
             }
         }
         // Unreachable: `check` only calls this when one of the tests above fails.
         return MalformedOrder(reason: .wrongType, detail: "fields of unexpected types")
+    }
+
+    /// The digits and exponent of a number field, read again from its text (already checked,
+    /// and only two fields are numbers, so the scan does not keep them for every field).
+    @inline(__always)
+    private static func number(_ slot: FieldSlot, _ base: UnsafePointer<UInt8>) -> JSONNumber {
+        var scanner = JSONScanner(base: base, count: slot.end)
+        scanner.cursor = base + slot.start
+        return (try? scanner.scanNumber()) ?? JSONNumber()
     }
 
     /// A number's text as written, for details.

@@ -8,7 +8,7 @@
 public struct OrderDecoder {
     private var storage = DecoderStorage()
 
-    /// A decoder with empty scratch storage (it grows to the largest record with escapes).
+    /// A decoder; its scratch storage grows to the largest record with escapes it meets.
     public init() {}
 
     /// Decodes one record's value; a missing (nil) value is `invalid-json`.
@@ -64,7 +64,7 @@ public struct OrderDecoder {
                 try scanner.expect(UInt8(ascii: ":"), "expected ':' after a key")
                 scanner.skipWhitespace()
                 if let field {
-                    storage.slots[field.rawValue] = try scanFieldValue(&scanner, storage: storage)
+                    try scanFieldValue(&scanner, into: storage.slots + field.rawValue, storage: storage)
                 } else {
                     _ = try scanner.skipValue(using: storage)
                 }
@@ -96,27 +96,21 @@ public struct OrderDecoder {
         return OrderField.named(start, count: key.count)
     }
 
-    /// Reads the value of an order field: where a string or number is, or just the type of
-    /// anything else (checked and skipped), for the checks after the scan.
+    /// Reads the value of an order field into its slot: where a string or number is, or just
+    /// the type of anything else (checked and skipped), for the checks after the scan.
     @inline(__always)
-    private static func scanFieldValue(_ scanner: inout JSONScanner,
-                                       storage: DecoderStorage) throws(JSONSyntaxError) -> FieldSlot {
-        var slot = FieldSlot()
+    private static func scanFieldValue(_ scanner: inout JSONScanner, into slot: UnsafeMutablePointer<FieldSlot>,
+                                       storage: DecoderStorage) throws(JSONSyntaxError) {
         let byte = try scanner.peek()
         if byte == UInt8(ascii: "\"") {
             let string = try scanner.scanString()
-            slot.kind = .string
-            slot.start = string.start
-            slot.end = string.end
-            slot.escaped = string.escaped
+            slot.pointee = FieldSlot(kind: .string, escaped: string.escaped, start: string.start, end: string.end)
         } else if byte == UInt8(ascii: "-") || JSONScanner.isDigit(byte) {
-            slot.kind = .number
-            slot.start = scanner.offset
-            slot.number = try scanner.scanNumber()
-            slot.end = scanner.offset
+            let start = scanner.offset
+            try scanner.skipNumber()
+            slot.pointee = FieldSlot(kind: .number, escaped: false, start: start, end: scanner.offset)
         } else {
-            slot.kind = try scanner.skipValue(using: storage)
+            slot.pointee = FieldSlot(kind: try scanner.skipValue(using: storage), escaped: false, start: 0, end: 0)
         }
-        return slot
     }
 }

@@ -9,13 +9,8 @@ enum TimestampParser {
     static func epochMicros(_ text: UnsafeRawBufferPointer) -> Int64? {
         let count = text.count
         guard count >= 19, let bytes = text.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
-        // Two-digit groups are read as one value, or -1 for anything but two digits, which
-        // every range check below then rejects.
-        func pair(_ at: Int) -> Int {
-            let tens = bytes[at] &- UInt8(ascii: "0")
-            let units = bytes[at + 1] &- UInt8(ascii: "0")
-            return tens < 10 && units < 10 ? Int(tens) * 10 + Int(units) : -1
-        }
+        @inline(__always)
+        func pair(_ at: Int) -> Int { twoDigits(bytes + at) }
         let century = pair(0)
         let yearOfCentury = pair(2)
         let month = pair(5)
@@ -70,6 +65,15 @@ enum TimestampParser {
         let days = daysSinceEpoch(year: year, month: month, day: day)
         let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offsetMinutes * 60)
         return seconds * 1_000_000 + Int64(micros)
+    }
+
+    /// The value of the two digits at `text`, or -1 for anything but two digits, which every
+    /// range check then rejects.
+    @inline(__always)
+    private static func twoDigits(_ text: UnsafePointer<UInt8>) -> Int {
+        let tens = text[0] &- UInt8(ascii: "0")
+        let units = text[1] &- UInt8(ascii: "0")
+        return tens < 10 && units < 10 ? Int(tens) * 10 + Int(units) : -1
     }
 
     /// Whether `year` has a 29 February: every fourth year, except centuries not divisible by 400.
