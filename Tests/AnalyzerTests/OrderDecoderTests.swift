@@ -103,6 +103,21 @@ struct OrderDecoderTests {
         }
     }
 
+    /// Strings are scanned eight bytes at a time, so quotes, escapes, non-ASCII and control
+    /// bytes are tried at every position of a word.
+    @Test func specialBytesAtEveryPositionOfAWord() {
+        for before in 0..<20 {
+            let head = String(repeating: "a", count: before)
+            let tail = String(repeating: "b", count: 19 - before)
+            #expect(order(sample(with: ["product_name": "\"\(head)\\n\(tail)\""]))?.productName == head + "\n" + tail)
+            #expect(order(sample(with: ["product_name": "\"\(head)é\(tail)\""]))?.productName == head + "é" + tail)
+            #expect(order(sample(with: ["product_name": "\"\(head)\""]))?.productName == head)
+            #expect(order(sample(with: ["product_name": "\"\(head)\u{7F}\(tail)\""]))?.productName == head + "\u{7F}" + tail)
+            #expect(reason(sample(with: ["product_name": "\"\(head)\u{1F}\(tail)\""])) == .invalidJSON)
+            #expect(reason(bytes: Array("{\"product_name\":\"\(head)".utf8) + [0xFF] + Array("\(tail)\"}".utf8)) == .invalidJSON)
+        }
+    }
+
     @Test func copiesOfADecoderDoNotShareScratch() throws {
         var first = OrderDecoder()
         let bytes = Array(sample(with: ["product_name": #""one\u0021""#]).utf8)
@@ -151,6 +166,12 @@ struct OrderDecoderTests {
         ("1." + String(repeating: "0", count: 300) + "1", 1_000_000),
         ("0.0000025" + String(repeating: "0", count: 200), 2),
         ("0.0000025" + String(repeating: "0", count: 200) + "1", 3),
+        // More than 18 digits or a large exponent: converted digit by digit.
+        ("0.1234565000000000000000", 123_456), ("0.12345750000000000000000", 123_458),
+        ("0.12345650000000000000001", 123_457), ("1234567.890123456789012", 1_234_567_890_123),
+        ("0.0000000000000000000001e22", 1_000_000), ("123e-25", 0), ("5e-7", 0), ("15e-7", 2),
+        ("0.00000000000000000000000000000000000000000000000000000000000000000000000015e68", 15),
+        ("99999999999999999999e-12", 100_000_000_000_000), ("12345678901234567890e-19", 1_234_568),
     ]
 
     @Test(arguments: exactPrices)
@@ -161,6 +182,7 @@ struct OrderDecoderTests {
     static let outOfRangePrices: [String] = [
         "1000000000", "1e9", "1E9", "999999999.9999995", "999999999.99999951", "1000000000.0", "1e999999999999999",
         "1" + String(repeating: "0", count: 400), "12345678901234567890123456789", "0.001e12",
+        "999999999999999999999e-12", "0.00000000000000000000000000000000000000001e50",
     ]
 
     @Test(arguments: outOfRangePrices)
