@@ -1,6 +1,7 @@
 extension OrderDecoder {
-    /// Prices and quantities must stay below 10^9 units, so that sums of millions of orders
-    /// (price x quantity, in micro-units) fit 64 bits.
+    /// The contract's bounds: prices and quantities below 10^9 units. They keep every figure
+    /// the analyzer sums within reach of exact integer arithmetic; note that one order's
+    /// price x quantity can still reach 10^24 micro-units, beyond 64 bits.
     static let priceLimitMicros: Int64 = 1_000_000_000_000_000
     static let quantityLimit: Int64 = 1_000_000_000
 
