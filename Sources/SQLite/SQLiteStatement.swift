@@ -8,6 +8,9 @@ public enum SQLiteValue {
     case text(String)
     /// Bytes, stored as they are.
     case blob([UInt8])
+    /// Bytes stored without a copy: the memory must stay valid until the statement has run
+    /// (bind and step in one `run` call inside `withUnsafeBytes`).
+    case borrowedBlob(UnsafeRawBufferPointer)
     /// SQL NULL.
     case null
 }
@@ -45,6 +48,9 @@ public final class SQLiteStatement {
                 code = bytes.withUnsafeBytes {
                     sqlite3_bind_blob64(handle, position, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), UInt64($0.count), sqliteTransient)
                 }
+            case .borrowedBlob(let bytes):
+                code = sqlite3_bind_blob64(handle, position, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
+                                           UInt64(bytes.count), nil)
             case .null: code = sqlite3_bind_null(handle, position)
             }
             guard code == SQLITE_OK else { throw SQLiteError(code: code, connection: connection, sql: sql) }
