@@ -1,3 +1,4 @@
+import Analyzer
 import ArgumentParser
 import KafkaWire
 import Logging
@@ -10,17 +11,18 @@ import Glibc
 
 /// `aseed run` (also plain `aseed`): the appliance's components as services in one process.
 ///
-/// Today that is the broker and the order simulator producing into it; the analyzer and the
-/// dashboard join in later releases. Services start together (the simulator's producer waits
-/// for the broker with its connection retries) and stop in reverse order on SIGTERM/SIGINT:
-/// the simulator delivers what it made, the listener closes, the logs flush and are marked clean.
+/// Today that is the broker, the order simulator producing into it and the analyzer reading
+/// from it; the dashboard joins in a later release. Services start together (the clients wait
+/// for the broker with their connection retries) and stop in reverse order on SIGTERM/SIGINT:
+/// the analyzer writes a last checkpoint, the simulator delivers what it made, the listener
+/// closes, the logs flush and are marked clean.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the appliance: the Kafka broker on :9092 and the order simulator (the default command).",
+        abstract: "Run the appliance: the Kafka broker on :9092, the order simulator and the analyzer (the default command).",
         discussion: """
-            With --bootstrap-servers the simulator produces into that Kafka-compatible cluster and no \
-            broker is started here. Every option is also an ASEED_* environment variable or a --config key.
+            With --bootstrap-servers the simulator and the analyzer use that Kafka-compatible cluster and \
+            no broker is started here. Every option is also an ASEED_* environment variable or a --config key.
             """
     )
 
@@ -32,15 +34,22 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Do not start the order simulator. Env: ASEED_NO_SIMULATOR=true.")
     var noSimulator = false
 
+    @Flag(help: "Do not start the analyzer. Env: ASEED_NO_ANALYZER=true.")
+    var noAnalyzer = false
+
     @OptionGroup var broker: BrokerOptions
 
     @OptionGroup var simulator: SimulatorOptions
+
+    @OptionGroup var analyzer: AnalyzerOptions
 
     func run() async throws {
         let settings = try Settings(configPath: common.config)
         let logDirectory = settings.string("log-dir", flag: common.logDir, default: "logs")
         let external = settings.optionalString("bootstrap-servers", flag: bootstrapServers)
         let withSimulator = !(try settings.bool("no-simulator", flag: noSimulator ? true : nil, default: false))
+        let withAnalyzer = !(try settings.bool("no-analyzer", flag: noAnalyzer ? true : nil, default: false))
+        var dataDirectory = settings.string("data-dir", flag: common.dataDir, default: "data")
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         var bootstrap = external ?? ""
         let mainLogger = try logger(for: "appliance", in: logDirectory)
@@ -48,6 +57,7 @@ struct RunCommand: AsyncParsableCommand {
         if external == nil {
             let configuration = try broker.configuration(settings, common: common)
             try createDirectories(configuration.dataDirectory, for: "data-dir")
+            dataDirectory = configuration.dataDirectory
             let kafka = try KafkaBroker(configuration: configuration, logger: try logger(for: "broker", in: logDirectory))
             services += [.init(service: kafka.logs), .init(service: kafka)]
             bootstrap = "127.0.0.1:\(configuration.listenPort)"
@@ -66,8 +76,15 @@ struct RunCommand: AsyncParsableCommand {
             services.append(.init(service: orders, successTerminationBehavior: .ignore))
             producer = kafkaProducer
         }
+        if withAnalyzer {
+            let topic = settings.string("topic", flag: simulator.topic, default: "orders")
+            let configuration = try analyzer.configuration(
+                settings, bootstrapServers: bootstrap, dataDirectory: dataDirectory, topic: topic)
+            try createDirectories(configuration.directory, for: "data-dir")
+            services.append(.init(service: OrderAnalyzer(configuration: configuration, logger: try logger(for: "analyzer", in: logDirectory))))
+        }
         guard !services.isEmpty else {
-            throw ConfigurationError("nothing to run: --bootstrap-servers without the embedded broker and --no-simulator")
+            throw ConfigurationError("nothing to run: --bootstrap-servers without the embedded broker, --no-simulator and --no-analyzer")
         }
         let group = ServiceGroup(
             configuration: .init(

@@ -16,6 +16,9 @@ struct SimulatorOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Stop after this many orders. Default: run until stopped", valueName: "n"))
     var count: Int?
 
+    @Option(help: ArgumentHelp("Size of the customer pool (CUST-0001 ...). Default: the original's 1000", valueName: "n"))
+    var customers: Int?
+
     @Option(help: ArgumentHelp("Seed of the random choices, for reproducible runs (order ids stay unique). Default: random", valueName: "n"))
     var seed: UInt64?
 
@@ -69,8 +72,13 @@ struct SimulatorOptions: ParsableArguments {
             }
             return DailyPattern.retail(utcOffsetMinutes: offset)
         }
+        let customerCount = try settings.integer("customers", flag: customers, default: 1000)
+        guard customerCount >= 1 else {
+            throw ConfigurationError("customers: expected a pool of at least 1 customer, got \(customerCount)")
+        }
         let generator = OrderGenerator.Configuration(
-            catalog: products, seed: seedValue, runID: .make(startMicros: now), dailyPattern: pattern)
+            catalog: products, seed: seedValue, runID: .make(startMicros: now),
+            customers: CustomerPool.Configuration(count: customerCount), dailyPattern: pattern)
         var pacing = PacingMode.standard
         if try settings.bool("flood", flag: flood ? true : nil, default: false) {
             pacing = .flood

@@ -48,9 +48,63 @@ def test_plain_aseed_runs_the_broker_and_the_simulator(tmp_path):
         assert count_orders(f"127.0.0.1:{port}") >= 100
     finally:
         assert stop(process) == 0
-    for component in ("broker", "simulator"):
+    for component in ("broker", "simulator", "analyzer"):
         assert (tmp_path / "logs" / f"{component}.log").stat().st_size > 0
     assert "closed all partition logs cleanly" in (tmp_path / "logs" / "broker.log").read_text()
+
+
+def analyzer_offsets(bootstrap, topic="orders"):
+    """What group aseed-analyzer committed, summed over the topic's partitions."""
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "aseed-analyzer"})
+    try:
+        partitions = consumer.list_topics(topic, timeout=30).topics[topic].partitions
+        committed = consumer.committed([TopicPartition(topic, p) for p in partitions], timeout=30)
+        return sum(max(tp.offset, 0) for tp in committed)
+    finally:
+        consumer.close()
+
+
+def wait_until(condition, timeout, message):
+    deadline = time.time() + timeout
+    while not condition():
+        if time.time() > deadline:
+            raise AssertionError(message)
+        time.sleep(0.2)
+
+
+def test_the_analyzer_follows_the_simulator_and_resumes_after_a_restart(tmp_path):
+    port = free_port()
+    bootstrap = f"127.0.0.1:{port}"
+    process, _ = start(tmp_path, "--rate", "300", "--trigger-ms", "200", port=port)
+    try:
+        wait_for_port("127.0.0.1", port, 30, process)
+        wait_until(lambda: analyzer_offsets(bootstrap) >= 300, 30, "the analyzer did not commit its progress")
+    finally:
+        assert stop(process) == 0
+    log = (tmp_path / "logs" / "analyzer.log").read_text()
+    assert "pipeline:" in log
+    assert (tmp_path / "data" / "analyzer" / "checkpoint.sqlite").exists()
+
+    # Without the simulator the topic stays put: the analyzer resumes and reaches its end.
+    process, _ = start(tmp_path, "run", "--no-simulator", "--trigger-ms", "200", port=port)
+    try:
+        wait_for_port("127.0.0.1", port, 30, process)
+        total = count_orders(bootstrap)
+        wait_until(lambda: analyzer_offsets(bootstrap) == total, 30, "the analyzer did not catch up after the restart")
+    finally:
+        assert stop(process) == 0
+    assert "resuming from the checkpoint" in (tmp_path / "logs" / "analyzer.log").read_text()
+
+
+def test_no_analyzer_leaves_it_out(tmp_path):
+    process, port = start(tmp_path, "run", "--no-analyzer", "--rate", "200")
+    try:
+        wait_for_port("127.0.0.1", port, 30, process)
+        time.sleep(1)
+    finally:
+        assert stop(process) == 0
+    assert not (tmp_path / "logs" / "analyzer.log").exists()
+    assert not (tmp_path / "data" / "analyzer").exists()
 
 
 def test_no_simulator_runs_the_broker_alone(tmp_path):
@@ -77,7 +131,7 @@ def test_bootstrap_servers_use_an_external_cluster_without_a_local_broker(tmp_pa
         while count_orders(f"127.0.0.1:{external_port}") < 500 and time.time() < deadline:
             time.sleep(0.3)
         assert count_orders(f"127.0.0.1:{external_port}") == 500
-        assert not (tmp_path / "local-data").exists(), "no embedded broker was to be started"
+        assert not (tmp_path / "local-data" / "topics").exists(), "no embedded broker was to be started"
         assert stop(process) == 0
     finally:
         assert stop(external) == 0
