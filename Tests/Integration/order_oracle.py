@@ -156,7 +156,7 @@ CATALOG = (
     Product("P-020", "Tennis Balls", "Sports", 699, 35),
     Product("P-021", "Building Blocks", "Toys", 3999, 16),
     Product("P-022", "Puzzle 1000 pcs", "Toys", 1999, 13),
-    Product("P-023", "Caf\u00e9 Cr\u00e8me Plush \u2615", "Toys", 2250, 9),
+    Product("P-023", "Caf\u00e9 Cr\u00e8me Plush \u2615\U0001f9f8", "Toys", 2250, 9),  # escaped, a surrogate pair
     Product("P-024", "Board Game", "Toys", 3450, 10),
     Product("P-025", "Coffee Beans 1kg", "Grocery", 2490, 70),
     Product("P-026", "Green Tea", "Grocery", 899, 40),
@@ -977,7 +977,8 @@ def expected_snapshot(result: Pass, ends: Mapping[int, int], settings: Settings 
         "products": [{
             "product_id": pid, "product_name": names[pid][0], "category": names[pid][1],
             "order_count": s.orders, "total_quantity": s.units, "total_revenue": money(s.revenue),
-            "avg_price": s.avg_price(), "last_order_time": iso_utc(s.last_time)} for pid, s in sorted(products.items())],
+            "avg_price": s.avg_price(), "last_order_time": iso_utc(s.last_time)}
+            for pid, s in sorted(products.items())],
         "categories": [{
             "category": name, "order_count": s.orders, "total_quantity": s.units, "total_revenue": money(s.revenue),
             "avg_price": s.avg_price(), "last_order_time": iso_utc(s.last_time),
