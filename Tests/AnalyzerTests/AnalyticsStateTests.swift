@@ -178,3 +178,23 @@ struct AnalyticsStateTests {
         #expect(driver.order("C", at: "12:02:01") == .duplicate)
     }
 }
+
+@Suite("Watermark at the start")
+struct StartWatermarkTests {
+    @Test("a partition without orders holds every window open until it is idle")
+    func partitionWithoutOrdersHolds() {
+        var driver = StateDriver()
+        driver.state.partitions[1] = PartitionProgress(nextOffset: 0)
+        driver.order("A", at: "12:00:10", partition: 0)
+        driver.order("B", at: "12:05:00", partition: 0)
+        driver.advance()
+        #expect(driver.snapshot.pipeline.watermarkMicros == nil)
+        #expect(driver.order("C", at: "12:00:20", partition: 1) == .counted)
+        driver.advance()
+        #expect(driver.snapshot.pipeline.watermarkMicros == micros("11:59:50"))
+        driver.state.partitions[2] = PartitionProgress(nextOffset: 0)
+        driver.order("D", at: "12:06:00", partition: 1)
+        driver.advance(idle: [2])
+        #expect(driver.snapshot.pipeline.watermarkMicros == micros("12:04:30"))
+    }
+}

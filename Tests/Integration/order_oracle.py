@@ -895,9 +895,9 @@ def window_items(on_time: Sequence[Order], settings: Settings, watermark: int | 
 
 
 def alerts(on_time: Sequence[Order], settings: Settings, watermark: int | None) -> list[dict]:
-    """Alerts of every closed window in window order (anomaly first, then products by id),
-    then the newest `alerts_kept`, newest first. Counts in a window are final once it is
-    closed: an order for a closed window is late."""
+    """Alerts of every closed window (anomaly first, then products by id), newest window
+    first, cut to `alerts_kept`. Counts in a window are final once it is closed: an order for
+    a closed window is late."""
     window = settings.window
     counts: Counter[int] = Counter()
     product_counts: dict[int, Counter[str]] = defaultdict(Counter)
@@ -933,7 +933,11 @@ def alerts(on_time: Sequence[Order], settings: Settings, watermark: int | None) 
                 if kind:
                     raised.append({"kind": kind, "subject": pid, "window_start": iso_utc(start), "value": now,
                                    "baseline": round_half_away(mean, 4)})
-    return raised[::-1][:settings.alerts_kept]
+    by_window: dict[str, list[dict]] = defaultdict(list)
+    for alert in raised:
+        by_window[alert["window_start"]].append(alert)
+    newest_first = [alert for start in sorted(by_window, reverse=True) for alert in by_window[start]]
+    return newest_first[:settings.alerts_kept]
 
 
 def recent_orders(counted: Sequence[Order], count: int) -> list[dict]:

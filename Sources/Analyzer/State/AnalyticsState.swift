@@ -102,11 +102,13 @@ struct AnalyticsState {
         malformed[reason.index] &+= 1
     }
 
-    /// The watermark over the partitions that have orders, leaving out `idle` ones; nil
-    /// before the first order (or when every partition with orders is idle).
+    /// The watermark: the lowest partition watermark, leaving out `idle` partitions; nil
+    /// before the first order, and while a partition that is not idle has no order yet (it
+    /// could still bring the oldest ones).
     func currentWatermark(idle: Set<Int32>) -> Int64? {
         var lowest: Int64?
-        for (partition, progress) in partitions where progress.maxEventMicros != Int64.min && !idle.contains(partition) {
+        for (partition, progress) in partitions where !idle.contains(partition) {
+            guard progress.maxEventMicros != Int64.min else { return nil }
             let mark = progress.maxEventMicros &- rules.watermarkDelayMicros
             lowest = min(lowest ?? mark, mark)
         }
