@@ -1,0 +1,112 @@
+import Analyzer
+
+/// What the dashboard asks of the appliance it runs in: the components' status and the
+/// operator's actions. The appliance implements it; the dashboard never reaches into the
+/// components themselves.
+public protocol ApplianceControl: Sendable {
+    /// Every component the appliance knows, enabled or not, in a stable order.
+    func componentStatuses() async -> [ComponentStatus]
+    /// The process's resource use.
+    func resourceUsage() async -> ResourceUsage
+    /// Restarts one component (`broker`, `simulator`, `analyzer`, `dashboard`).
+    ///
+    /// - Throws: `ControlError` for an unknown or disabled component.
+    func restart(component: String) async throws
+    /// Applies an operator's command to the simulator and answers its new status.
+    ///
+    /// - Throws: `ControlError` when the simulator is not part of this appliance or the
+    ///   command is invalid (an unknown scenario, a rate of 0).
+    func simulator(_ command: SimulatorCommand) async throws -> ComponentStatus
+}
+
+/// One component's state as the services panel shows it.
+public struct ComponentStatus: Sendable, Equatable {
+    /// Lifecycle state.
+    public enum State: String, Sendable {
+        case starting, running, restarting, stopped, failed
+    }
+
+    /// `broker`, `simulator`, `analyzer` or `dashboard`.
+    public var name: String
+    public var state: State
+    /// Whether the appliance runs this component at all (`--no-simulator` disables one).
+    public var enabled: Bool
+    /// Seconds since it last started; nil when not running.
+    public var uptimeSeconds: Double?
+    /// A throughput figure with its unit, e.g. (1200, "orders/s").
+    public var throughput: Double
+    public var throughputUnit: String
+    /// The last failure, if any.
+    public var lastError: String?
+    /// Restarts since the appliance started.
+    public var restarts: Int
+
+    /// A status from its parts.
+    public init(name: String, state: State, enabled: Bool, uptimeSeconds: Double?, throughput: Double,
+                throughputUnit: String, lastError: String?, restarts: Int) {
+        self.name = name
+        self.state = state
+        self.enabled = enabled
+        self.uptimeSeconds = uptimeSeconds
+        self.throughput = throughput
+        self.throughputUnit = throughputUnit
+        self.lastError = lastError
+        self.restarts = restarts
+    }
+}
+
+/// The process's CPU, memory and disk use.
+public struct ResourceUsage: Sendable, Equatable {
+    /// CPU use over the last seconds, in percent of one core.
+    public var cpuPercent: Double
+    /// Resident memory in bytes.
+    public var residentBytes: Int64
+    /// Bytes used under the data directory.
+    public var dataBytes: Int64
+    /// Bytes free on the data directory's file system.
+    public var diskFreeBytes: Int64
+
+    /// A usage from its parts.
+    public init(cpuPercent: Double, residentBytes: Int64, dataBytes: Int64, diskFreeBytes: Int64) {
+        self.cpuPercent = cpuPercent
+        self.residentBytes = residentBytes
+        self.dataBytes = dataBytes
+        self.diskFreeBytes = diskFreeBytes
+    }
+}
+
+/// An operator's command to the simulator.
+public enum SimulatorCommand: Sendable, Equatable {
+    case start
+    case stop
+    case pause
+    case resume
+    /// Orders per second.
+    case rate(Double)
+    /// A scenario in the command-line form, e.g. `flash-sale:PROD-001:30s`.
+    case scenario(String)
+}
+
+/// A control request the appliance cannot carry out; the message says why.
+public struct ControlError: Error, Sendable, CustomStringConvertible {
+    /// What kind of refusal: the HTTP layer maps it to a status code.
+    public enum Kind: Sendable {
+        /// No such component, or not part of this appliance (404).
+        case notFound
+        /// The request is invalid (400).
+        case invalid
+        /// It could not be done now (409).
+        case conflict
+    }
+
+    public let kind: Kind
+    public let message: String
+
+    /// An error of a kind with a message for the operator.
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}
