@@ -101,30 +101,9 @@ extension KafkaConsumer {
     /// The connection to the group coordinator, looked up with FindCoordinator when unknown.
     func coordinatorConnection() async throws -> BrokerConnection {
         if let coordinator, coordinator.isActive { return coordinator }
-        let groupId = try requireGroupId()
-        var lastCode = KafkaErrorCode.coordinatorNotAvailable
-        for attempt in 1...max(1, configuration.cluster.metadataAttempts) {
-            let connection = try await cluster.anyConnection()
-            let version = try connection.negotiatedVersion(for: .findCoordinator, cap: 6)
-            // v4 replaced the single key with a batch of keys.
-            let request = version >= 4
-                ? FindCoordinatorRequest(keyType: 0, coordinatorKeys: [groupId])
-                : FindCoordinatorRequest(key: groupId, keyType: 0)
-            let response = try await connection.send(request, version: version, expecting: FindCoordinatorResponse.self)
-            let (code, host, port) = version >= 4
-                ? (KafkaErrorCode(rawValue: response.coordinators.first?.errorCode ?? KafkaErrorCode.coordinatorNotAvailable.rawValue),
-                   response.coordinators.first?.host ?? "", response.coordinators.first?.port ?? 0)
-                : (KafkaErrorCode(rawValue: response.errorCode), response.host, response.port)
-            if code == .none {
-                let found = try await cluster.connection(to: [BrokerAddress(host: host, port: Int(port))])
-                coordinator = found
-                return found
-            }
-            lastCode = code
-            guard code.isRetriable else { break }
-            try await Task.sleep(for: configuration.cluster.reconnectBackoff.delay(forAttempt: attempt))
-        }
-        throw KafkaClientError.broker(lastCode, "FindCoordinator for group \(groupId)")
+        let found = try await cluster.groupCoordinator(try requireGroupId())
+        coordinator = found
+        return found
     }
 
     /// Reacts to a group error from any group request: the coordinator moved, or the group
