@@ -48,7 +48,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
             topic: settings.string("topic", flag: topic, default: "orders"))
         configuration.exitAtEnd = exitAtEnd
         try createDirectories(configuration.directory, for: "data-dir")
-        let sink = try LogSink(directory: settings.string("log-dir", flag: logDir, default: "logs"), component: "analyzer")
+        let sink = try LogSink(directory: settings.string("log-dir", flag: logDir, default: "logs"), component: "analyzer", settings: settings)
         let logger = Logger(label: "analyzer") { sink.handler(label: $0) }
         let orders = OrderAnalyzer(configuration: configuration, logger: logger)
         let group = ServiceGroup(

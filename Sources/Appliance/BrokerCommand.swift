@@ -27,7 +27,7 @@ struct BrokerCommand: AsyncParsableCommand {
         let broker = try self.broker.configuration(settings, common: common)
         let logDirectory = settings.string("log-dir", flag: common.logDir, default: "logs")
         try createDirectories(broker.dataDirectory, for: "data-dir")
-        let sink = try LogSink(directory: logDirectory, component: "broker")
+        let sink = try LogSink(directory: logDirectory, component: "broker", settings: settings, common: common)
         let logger = Logger(label: "broker") { sink.handler(label: $0) }
         let service = try KafkaBroker(configuration: broker, logger: logger)
         // Reverse-order stop: the listener stops first, then the logs flush and close cleanly.

@@ -11,6 +11,12 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Directory for the component log files (broker.log, ...). Env: ASEED_LOG_DIR. Default: ./logs", valueName: "dir"))
     var logDir: String?
 
+    @Option(name: .long, help: ArgumentHelp("Rotate a component's log file when it passes this size. Env: ASEED_LOG_MAX_BYTES. Default: 10485760 (10 MB)", valueName: "bytes"))
+    var logMaxBytes: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Rotated log files kept per component (broker.log.1 ...). Env: ASEED_LOG_FILES. Default: 3", valueName: "n"))
+    var logFiles: Int?
+
     @Option(name: .long, help: ArgumentHelp("Address the Kafka listener binds to. Env: ASEED_KAFKA_LISTEN. Default: 0.0.0.0:9092", valueName: "host:port"))
     var kafkaListen: String?
 

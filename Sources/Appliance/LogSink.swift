@@ -5,34 +5,103 @@ import Logging
 import Synchronization
 
 /// Where a component's log lines go: standard error and `<log-dir>/<component>.log`.
-/// Lines are written whole under a lock so concurrent loggers never interleave.
+///
+/// Lines are written whole under a lock so concurrent loggers never interleave. The file is
+/// rotated when it passes `maxBytes` (`broker.log` -> `broker.log.1` -> ... -> `.<keep>`, the
+/// oldest dropped), so a week-long class cannot fill the disk with logs. On a terminal the
+/// level is coloured (red errors, yellow warnings, green info); piped to journald or a file
+/// it stays plain.
 final class LogSink: Sendable {
-    private let file: Mutex<UnsafeMutablePointer<FILE>?>
+    /// The rotation default: 10 MB x 3, as the original's operations script.
+    static let defaultMaxBytes = 10 * 1024 * 1024
+    static let defaultKeep = 3
 
-    /// Opens (appending) `<directory>/<component>.log`, creating the directory.
-    init(directory: String, component: String) throws {
-        try createDirectories(directory, for: "log-dir")
-        let path = directory + "/" + component + ".log"
-        guard let handle = fopen(path, "a") else {
-            throw ConfigurationError("log-dir: cannot open '\(path)' for writing (errno \(errno))")
-        }
-        self.file = Mutex(handle)
+    private struct OpenFile {
+        var handle: UnsafeMutablePointer<FILE>?
+        var size: Int
     }
 
-    func write(_ line: String) {
-        file.withLock { handle in
-            var bytes = Array(line.utf8)
-            _ = Glibc.write(STDERR_FILENO, &bytes, bytes.count)
-            if let handle {
-                fputs(line, handle)
-                fflush(handle)
-            }
+    private let file: Mutex<OpenFile>
+    private let path: String
+    private let maxBytes: Int
+    private let keep: Int
+    private let colours: Bool
+
+    /// Opens (appending) `<directory>/<component>.log`, creating the directory.
+    init(directory: String, component: String, maxBytes: Int = LogSink.defaultMaxBytes, keep: Int = LogSink.defaultKeep) throws {
+        try createDirectories(directory, for: "log-dir")
+        path = directory + "/" + component + ".log"
+        self.maxBytes = maxBytes
+        self.keep = keep
+        colours = LogSink.terminalWantsColour()
+        guard let handle = fopen(path, "a") else {
+            throw ConfigurationError("log-dir: cannot open '\(path)' for writing (\(String(cString: strerror(errno))))")
+        }
+        fseek(handle, 0, SEEK_END)
+        file = Mutex(OpenFile(handle: handle, size: ftell(handle)))
+    }
+
+    /// A sink with the rotation settings `log-max-bytes` and `log-files` (flag, ASEED_* or
+    /// config key; 10 MB x 3 by default).
+    convenience init(directory: String, component: String, settings: Settings, common: CommonOptions? = nil) throws {
+        let maxBytes = try settings.integer("log-max-bytes", flag: common?.logMaxBytes, default: LogSink.defaultMaxBytes)
+        let keep = try settings.integer("log-files", flag: common?.logFiles, default: LogSink.defaultKeep)
+        guard maxBytes >= 4096 else { throw ConfigurationError("log-max-bytes: expected at least 4096, got \(maxBytes)") }
+        guard keep >= 0 else { throw ConfigurationError("log-files: expected 0 or more rotated files, got \(keep)") }
+        try self.init(directory: directory, component: component, maxBytes: maxBytes, keep: keep)
+    }
+
+    /// Writes one line (ending in a newline) at `level`.
+    func write(_ line: String, level: Logger.Level) {
+        file.withLock { file in
+            var console = colours ? Self.coloured(line, level: level) : line
+            console.withUTF8 { _ = Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+            guard let handle = file.handle else { return }
+            fputs(line, handle)
+            fflush(handle)
+            file.size += line.utf8.count
+            if file.size >= maxBytes { rotate(&file) }
         }
     }
 
     /// A swift-log handler writing to this sink.
     func handler(label: String) -> LogHandler {
         SinkLogHandler(label: label, sink: self)
+    }
+
+    /// Shifts `.log.N` to `.log.N+1` (dropping the last), the live file to `.log.1`, and
+    /// opens a fresh live file. A failure keeps writing to the old file rather than losing lines.
+    private func rotate(_ file: inout OpenFile) {
+        if keep > 0 {
+            unlink("\(path).\(keep)")
+            for index in stride(from: keep - 1, through: 1, by: -1) {
+                rename("\(path).\(index)", "\(path).\(index + 1)")
+            }
+            rename(path, "\(path).1")
+        } else {
+            unlink(path)
+        }
+        guard let fresh = fopen(path, "a") else { return }
+        fclose(file.handle)
+        file = OpenFile(handle: fresh, size: 0)
+    }
+
+    private static func coloured(_ line: String, level: Logger.Level) -> String {
+        let code: String
+        switch level {
+        case .error, .critical: code = "31"
+        case .warning: code = "33"
+        case .info, .notice: code = "32"
+        case .debug, .trace: return line
+        }
+        return "\u{1B}[\(code)m" + line.dropLast() + "\u{1B}[0m\n"
+    }
+
+    /// Colour only for a terminal that can show it, and never when NO_COLOR is set.
+    private static func terminalWantsColour() -> Bool {
+        guard isatty(STDERR_FILENO) == 1, getenv("NO_COLOR") == nil else { return false }
+        guard let term = getenv("TERM") else { return false }
+        return String(cString: term) != "dumb"
     }
 }
 
@@ -51,7 +120,7 @@ struct SinkLogHandler: LogHandler {
     func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         let extra = merged.isEmpty ? "" : " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        sink.write("\(SinkLogHandler.timestamp()) \(event.level) \(label): \(event.message)\(extra)\n")
+        sink.write("\(SinkLogHandler.timestamp()) \(event.level) \(label): \(event.message)\(extra)\n", level: event.level)
     }
 
     private static func timestamp() -> String {

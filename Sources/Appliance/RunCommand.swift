@@ -52,20 +52,23 @@ struct RunCommand: AsyncParsableCommand {
         var dataDirectory = settings.string("data-dir", flag: common.dataDir, default: "data")
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         var bootstrap = external ?? ""
-        let mainLogger = try logger(for: "appliance", in: logDirectory)
+        let logger = { (component: String) in
+            try Self.logger(for: component, in: logDirectory, settings: settings, common: common)
+        }
+        let mainLogger = try logger("appliance")
 
         if external == nil {
             let configuration = try broker.configuration(settings, common: common)
             try createDirectories(configuration.dataDirectory, for: "data-dir")
             dataDirectory = configuration.dataDirectory
-            let kafka = try KafkaBroker(configuration: configuration, logger: try logger(for: "broker", in: logDirectory))
+            let kafka = try KafkaBroker(configuration: configuration, logger: try logger("broker"))
             services += [.init(service: kafka.logs), .init(service: kafka)]
             bootstrap = "127.0.0.1:\(configuration.listenPort)"
         }
         var producer: KafkaProducer?
         if withSimulator {
             let options = try simulator.options(settings, bootstrapServers: bootstrap)
-            let simulatorLogger = try logger(for: "simulator", in: logDirectory)
+            let simulatorLogger = try logger("simulator")
             let kafkaProducer = try KafkaProducer(configuration: options.producer, logger: simulatorLogger)
             let orders = OrderSimulator(
                 configuration: options.simulation, sink: KafkaOrderSink(producer: kafkaProducer, topic: options.topic),
@@ -81,7 +84,7 @@ struct RunCommand: AsyncParsableCommand {
             let configuration = try analyzer.configuration(
                 settings, bootstrapServers: bootstrap, dataDirectory: dataDirectory, topic: topic)
             try createDirectories(configuration.directory, for: "data-dir")
-            services.append(.init(service: OrderAnalyzer(configuration: configuration, logger: try logger(for: "analyzer", in: logDirectory))))
+            services.append(.init(service: OrderAnalyzer(configuration: configuration, logger: try logger("analyzer"))))
         }
         guard !services.isEmpty else {
             throw ConfigurationError("nothing to run: --bootstrap-servers without the embedded broker, --no-simulator and --no-analyzer")
@@ -95,8 +98,9 @@ struct RunCommand: AsyncParsableCommand {
         try await producer?.close()
     }
 
-    private func logger(for component: String, in directory: String) throws -> Logger {
-        let sink = try LogSink(directory: directory, component: component)
+    private static func logger(for component: String, in directory: String, settings: Settings,
+                               common: CommonOptions) throws -> Logger {
+        let sink = try LogSink(directory: directory, component: component, settings: settings, common: common)
         return Logger(label: component) { sink.handler(label: $0) }
     }
 }

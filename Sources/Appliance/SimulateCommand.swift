@@ -36,7 +36,7 @@ struct SimulateCommand: AsyncParsableCommand {
         let servers = settings.string("bootstrap-servers", flag: bootstrapServers, default: "localhost:9092")
         let options = try simulator.options(settings, bootstrapServers: servers)
         let logDirectory = settings.string("log-dir", flag: logDir, default: "logs")
-        let sink = try LogSink(directory: logDirectory, component: "simulator")
+        let sink = try LogSink(directory: logDirectory, component: "simulator", settings: settings)
         let logger = Logger(label: "simulator") { sink.handler(label: $0) }
         let producer = try KafkaProducer(configuration: options.producer, logger: logger)
         let simulator = OrderSimulator(

@@ -2,6 +2,7 @@
 environment variables and the config file."""
 import os
 import signal
+import socket
 import subprocess
 
 import pytest
@@ -85,3 +86,27 @@ def test_a_bad_config_file_line_names_the_file_and_line(tmp_path):
     result = subprocess.run([ASEED, "broker", "--config", str(config)], capture_output=True, text=True, timeout=30)
     assert result.returncode != 0
     assert f"{config}:2" in result.stderr
+
+
+def test_log_files_rotate_at_their_size_and_keep_the_newest(tmp_path):
+    """Each malformed frame costs a warning line; 4 KiB files, two rotated ones kept."""
+    port = free_port()
+    logs = tmp_path / "logs"
+    process = subprocess.Popen(
+        [ASEED, "broker", "--data-dir", str(tmp_path / "data"), "--log-dir", str(logs),
+         "--kafka-listen", f"127.0.0.1:{port}", "--log-max-bytes", "4096", "--log-files", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port("127.0.0.1", port, 30, process)
+        for _ in range(150):
+            with socket.create_connection(("127.0.0.1", port)) as connection:
+                connection.sendall(b"\xff\xff\xff\xff")  # a negative frame size
+                connection.recv(16)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    names = sorted(path.name for path in logs.iterdir())
+    assert names == ["broker.log", "broker.log.1", "broker.log.2"]
+    for name in names:
+        assert (logs / name).stat().st_size < 4096 + 512
+    assert "closing connection" in (logs / "broker.log.1").read_text()
