@@ -1,0 +1,179 @@
+import Analyzer
+import Hummingbird
+import KafkaWire
+
+extension DashboardAPI {
+    /// `GET /api/broker/topics`.
+    func brokerTopics(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let topics = try await withConsole { try await $0.topics() }
+        let now = WallClock.nowMicros
+        return .jsonObject(capacity: 8192) { writer in
+            writer.key("topics")
+            writer.beginArray()
+            for topic in topics { write(topic, nowMicros: now, withConfigs: false, to: &writer) }
+            writer.endArray()
+        }
+    }
+
+    /// `GET /api/broker/topics/{name}`: one topic with its configs.
+    func brokerTopic(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let name = context.parameters.get("name") ?? ""
+        guard let topic = try await withConsole({ try await $0.topic(named: name) }) else {
+            throw APIError.notFound("no topic '\(name)'; /api/broker/topics lists them")
+        }
+        var writer = JSONWriter(reservingCapacity: 4096)
+        write(topic, nowMicros: WallClock.nowMicros, withConfigs: true, to: &writer)
+        return .json(writer)
+    }
+
+    /// `GET /api/broker/groups`.
+    func brokerGroups(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let groups = try await withConsole { try await $0.groups() }
+        return .jsonObject { writer in
+            writer.key("groups")
+            writer.beginArray()
+            for group in groups {
+                writer.beginObject()
+                writer.key("group_id"); writer.string(group.groupID)
+                writer.key("state"); writer.string(group.state)
+                writer.key("protocol_type"); writer.string(group.protocolType)
+                writer.key("members"); writer.integer(group.members)
+                writer.endObject()
+            }
+            writer.endArray()
+        }
+    }
+
+    /// `GET /api/broker/groups/{id}`: members, assignments, committed offsets and lag.
+    func brokerGroup(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let id = context.parameters.get("id") ?? ""
+        guard let group = try await withConsole({ try await $0.group(id: id) }) else {
+            throw APIError.notFound("no consumer group '\(id)'; /api/broker/groups lists them")
+        }
+        return .jsonObject(capacity: 4096) { writer in
+            writer.key("group_id"); writer.string(group.groupID)
+            writer.key("state"); writer.string(group.state)
+            writer.key("members")
+            writer.beginArray()
+            for member in group.members { write(member, to: &writer) }
+            writer.endArray()
+            writer.key("offsets")
+            writer.beginArray()
+            for offset in group.offsets {
+                writer.beginObject()
+                writer.key("topic"); writer.string(offset.topic)
+                writer.key("partition"); writer.integer(offset.partition)
+                writer.key("committed"); writer.integer(offset.committed)
+                writer.key("latest"); writer.integer(offset.latest)
+                writer.key("lag"); writer.integer(offset.lag)
+                writer.endObject()
+            }
+            writer.endArray()
+        }
+    }
+
+    /// `GET /api/broker/messages?topic=T&partition=P&limit=N&filter=TEXT`: newest first.
+    func brokerMessages(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        guard let topic = request.uri.queryParameters.get("topic"), !topic.isEmpty else {
+            throw APIError.badRequest("missing-parameter", "topic is required: /api/broker/messages?topic=orders")
+        }
+        let partition = try request.uri.queryParameters.get("partition").map { text throws(APIError) -> Int32 in
+            guard let number = Int32(text), number >= 0 else {
+                throw APIError.badRequest("invalid-parameter", "partition must be a partition number (0 or more), got '\(text)'")
+            }
+            return number
+        }
+        let limit = try Self.integer(request, "limit", default: 20, in: 1...200)
+        let filter = request.uri.queryParameters.get("filter").flatMap { $0.isEmpty ? nil : $0 }
+        let messages = try await withConsole { try await $0.messages(topic: topic, partition: partition, limit: limit, filter: filter) }
+        return .jsonObject(capacity: 16 * 1024) { writer in
+            writer.key("messages")
+            writer.beginArray()
+            for message in messages { write(message, to: &writer) }
+            writer.endArray()
+        }
+    }
+
+    /// Runs a console request; 503 without a console, console errors as 404 or 503.
+    private func withConsole<Value>(_ body: (any BrokerConsoleSource) async throws -> Value) async throws -> Value {
+        guard let console else {
+            throw APIError(.serviceUnavailable, "unavailable", "the broker console has no Kafka connection in this process")
+        }
+        do {
+            return try await body(console)
+        } catch let error as ConsoleError {
+            switch error.kind {
+            case .notFound: throw APIError.notFound(error.message)
+            case .unavailable: throw APIError(.serviceUnavailable, "unavailable", error.message)
+            }
+        } catch let error as APIError {
+            throw error
+        } catch {
+            throw APIError(.serviceUnavailable, "unavailable", "the Kafka cluster did not answer: \(error); retry, or check the broker")
+        }
+    }
+
+    private func write(_ topic: ConsoleTopic, nowMicros: Int64, withConfigs: Bool, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("name"); writer.string(topic.name)
+        writer.key("partitions")
+        writer.beginArray()
+        for partition in topic.partitions {
+            writer.beginObject()
+            writer.key("partition"); writer.integer(partition.partition)
+            writer.key("leader"); writer.integer(partition.leader)
+            writer.key("earliest_offset"); writer.integer(partition.earliestOffset)
+            writer.key("latest_offset"); writer.integer(partition.latestOffset)
+            writer.key("size_bytes")
+            if let size = partition.sizeBytes { writer.integer(size) } else { writer.null() }
+            let rate = rates.rate(topic: topic.name, partition: partition.partition, latestOffset: partition.latestOffset, nowMicros: nowMicros)
+            writer.key("messages_per_second"); writer.double(rate, decimals: 1)
+            writer.endObject()
+        }
+        writer.endArray()
+        if withConfigs {
+            writer.key("configs")
+            writer.beginObject()
+            for (key, value) in topic.configs.sorted(by: { $0.key < $1.key }) {
+                writer.key(key); writer.string(value)
+            }
+            writer.endObject()
+        }
+        writer.endObject()
+    }
+
+    private func write(_ member: ConsoleGroupDetail.Member, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("member_id"); writer.string(member.memberID)
+        writer.key("client_id"); writer.string(member.clientID)
+        writer.key("host"); writer.string(member.host)
+        writer.key("assignment")
+        writer.beginArray()
+        for item in member.assignment {
+            writer.beginObject()
+            writer.key("topic"); writer.string(item.topic)
+            writer.key("partition"); writer.integer(item.partition)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+    }
+
+    private func write(_ message: ConsoleMessage, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("partition"); writer.integer(message.partition)
+        writer.key("offset"); writer.integer(message.offset)
+        writer.key("timestamp"); writer.timestamp(micros: message.timestampMillis * 1000)
+        writer.key("key")
+        if let key = message.key { writer.string(key) } else { writer.null() }
+        writer.key("value")
+        if let value = message.value { writer.string(value) } else { writer.null() }
+        writer.key("headers")
+        writer.beginObject()
+        for header in message.headers {
+            writer.key(header.key); writer.string(header.value)
+        }
+        writer.endObject()
+        writer.endObject()
+    }
+}

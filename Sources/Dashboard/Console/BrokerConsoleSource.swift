@@ -1,0 +1,180 @@
+/// Where the broker console reads topics, groups and messages. The appliance backs it with
+/// `KafkaAdmin` over the Kafka protocol, so the console works against any Kafka-compatible
+/// cluster; the dashboard adds the message rates and the JSON.
+public protocol BrokerConsoleSource: Sendable {
+    /// Every topic with its partitions' offsets, by name.
+    func topics() async throws -> [ConsoleTopic]
+    /// One topic with its configs; nil when there is no such topic.
+    func topic(named name: String) async throws -> ConsoleTopic?
+    /// Every consumer group, by id.
+    func groups() async throws -> [ConsoleGroup]
+    /// One group with its members and committed offsets; nil when there is no such group.
+    func group(id: String) async throws -> ConsoleGroupDetail?
+    /// The newest `limit` records of a topic (one partition, or all when nil), newest first,
+    /// keeping only those whose key or value contains `filter` when it is given.
+    ///
+    /// - Throws: `ConsoleError.notFound` for an unknown topic or partition.
+    func messages(topic: String, partition: Int32?, limit: Int, filter: String?) async throws -> [ConsoleMessage]
+}
+
+/// A topic as the console lists it.
+public struct ConsoleTopic: Sendable, Equatable {
+    public var name: String
+    /// By partition number.
+    public var partitions: [ConsolePartition]
+    /// Topic configs (`retention.ms`, `compression.type`, ...); empty in listings.
+    public var configs: [String: String]
+
+    /// A topic from its parts.
+    public init(name: String, partitions: [ConsolePartition], configs: [String: String] = [:]) {
+        self.name = name
+        self.partitions = partitions
+        self.configs = configs
+    }
+}
+
+/// One partition's leader and offsets.
+public struct ConsolePartition: Sendable, Equatable {
+    public var partition: Int32
+    /// Broker id of the leader; -1 when there is none.
+    public var leader: Int32
+    public var earliestOffset: Int64
+    public var latestOffset: Int64
+    /// Bytes on disk when the broker can tell (the embedded one can), else nil.
+    public var sizeBytes: Int64?
+
+    /// A partition from its parts.
+    public init(partition: Int32, leader: Int32, earliestOffset: Int64, latestOffset: Int64, sizeBytes: Int64? = nil) {
+        self.partition = partition
+        self.leader = leader
+        self.earliestOffset = earliestOffset
+        self.latestOffset = latestOffset
+        self.sizeBytes = sizeBytes
+    }
+}
+
+/// A consumer group in a listing.
+public struct ConsoleGroup: Sendable, Equatable {
+    public var groupID: String
+    /// `Stable`, `Empty`, `PreparingRebalance`, ... as the coordinator says.
+    public var state: String
+    /// `consumer` for Kafka consumers; empty when unknown.
+    public var protocolType: String
+    /// Number of members.
+    public var members: Int
+
+    /// A group from its parts.
+    public init(groupID: String, state: String, protocolType: String, members: Int) {
+        self.groupID = groupID
+        self.state = state
+        self.protocolType = protocolType
+        self.members = members
+    }
+}
+
+/// One group with its members and per-partition progress.
+public struct ConsoleGroupDetail: Sendable, Equatable {
+    /// A member and the partitions assigned to it.
+    public struct Member: Sendable, Equatable {
+        public var memberID: String
+        public var clientID: String
+        public var host: String
+        public var assignment: [(topic: String, partition: Int32)]
+
+        /// A member from its parts.
+        public init(memberID: String, clientID: String, host: String, assignment: [(topic: String, partition: Int32)]) {
+            self.memberID = memberID
+            self.clientID = clientID
+            self.host = host
+            self.assignment = assignment
+        }
+
+        public static func == (lhs: Member, rhs: Member) -> Bool {
+            lhs.memberID == rhs.memberID && lhs.clientID == rhs.clientID && lhs.host == rhs.host
+                && lhs.assignment.map(\.topic) == rhs.assignment.map(\.topic)
+                && lhs.assignment.map(\.partition) == rhs.assignment.map(\.partition)
+        }
+    }
+
+    /// A committed offset against the partition's end.
+    public struct Offset: Sendable, Equatable {
+        public var topic: String
+        public var partition: Int32
+        /// -1 when nothing is committed.
+        public var committed: Int64
+        public var latest: Int64
+        public var lag: Int64 { committed < 0 ? latest : max(0, latest - committed) }
+
+        /// An offset row from its parts.
+        public init(topic: String, partition: Int32, committed: Int64, latest: Int64) {
+            self.topic = topic
+            self.partition = partition
+            self.committed = committed
+            self.latest = latest
+        }
+    }
+
+    public var groupID: String
+    public var state: String
+    public var members: [Member]
+    public var offsets: [Offset]
+
+    /// A group from its parts.
+    public init(groupID: String, state: String, members: [Member], offsets: [Offset]) {
+        self.groupID = groupID
+        self.state = state
+        self.members = members
+        self.offsets = offsets
+    }
+}
+
+/// One record as the message viewer shows it; key and value as text (UTF-8, invalid bytes
+/// replaced).
+public struct ConsoleMessage: Sendable, Equatable {
+    public var partition: Int32
+    public var offset: Int64
+    /// Record timestamp, milliseconds since the epoch.
+    public var timestampMillis: Int64
+    public var key: String?
+    public var value: String?
+    public var headers: [(key: String, value: String)]
+
+    /// A message from its parts.
+    public init(partition: Int32, offset: Int64, timestampMillis: Int64, key: String?, value: String?,
+                headers: [(key: String, value: String)] = []) {
+        self.partition = partition
+        self.offset = offset
+        self.timestampMillis = timestampMillis
+        self.key = key
+        self.value = value
+        self.headers = headers
+    }
+
+    public static func == (lhs: ConsoleMessage, rhs: ConsoleMessage) -> Bool {
+        lhs.partition == rhs.partition && lhs.offset == rhs.offset && lhs.timestampMillis == rhs.timestampMillis
+            && lhs.key == rhs.key && lhs.value == rhs.value && lhs.headers.map(\.key) == rhs.headers.map(\.key)
+            && lhs.headers.map(\.value) == rhs.headers.map(\.value)
+    }
+}
+
+/// A console request the source cannot answer; the message says why.
+public struct ConsoleError: Error, Sendable, CustomStringConvertible {
+    /// What kind of failure: the HTTP layer maps it to a status code.
+    public enum Kind: Sendable {
+        /// No such topic or partition (404).
+        case notFound
+        /// The cluster could not be reached or answered an error (503).
+        case unavailable
+    }
+
+    public let kind: Kind
+    public let message: String
+
+    /// An error of a kind with a message for the operator.
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,89 @@
+import Analyzer
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// The dashboard as a `Service`: the page, the REST API, the WebSocket push, the broker
+/// console and `/metrics` on one port (Sources/Dashboard/README.md is its contract).
+///
+/// It follows the analyzer through a `SnapshotPublisher` subscription and pushes each new
+/// snapshot to the WebSocket clients; it asks the appliance for the components' status and
+/// hands the operator's commands to it through `ApplianceControl`. Graceful shutdown closes
+/// the listener and every WebSocket.
+public final class DashboardServer: Service, Sendable {
+    let api: DashboardAPI
+    private let onServerRunning: @Sendable (Int) async -> Void
+
+    /// A server; nothing listens until `run`.
+    ///
+    /// - Parameters:
+    ///   - console: where the broker console reads; nil answers its routes with 503.
+    ///   - metrics: components' own figures for `/metrics` (simulator, broker).
+    ///   - onServerRunning: called with the bound port once the server listens.
+    public init(configuration: DashboardConfiguration, snapshots: SnapshotPublisher, control: any ApplianceControl,
+                console: (any BrokerConsoleSource)? = nil, metrics: [any MetricsProvider] = [], logger: Logger,
+                onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
+        api = DashboardAPI(configuration: configuration, snapshots: snapshots, control: control, console: console,
+                           metricsProviders: metrics, logger: logger)
+        self.onServerRunning = onServerRunning
+    }
+
+    /// Serves until graceful shutdown.
+    public func run() async throws {
+        if api.chartJS == nil {
+            api.logger.warning("Chart.js not found at \(api.configuration.chartJSPath): the page shows tables without charts (apt install libjs-chart.js, or --chart-js PATH)")
+        }
+        // Ending the clients' queues as soon as shutdown starts ends their sessions, so the
+        // server does not wait for the browsers to hang up.
+        try await withGracefulShutdownHandler {
+            try await makeApplication().run()
+        } onGracefulShutdown: { [hub = api.hub] in
+            hub.finishAll()
+        }
+    }
+
+    /// The Hummingbird application: the router over the route table, HTTP/1.1 connections
+    /// with the WebSocket upgrade behind the Origin gate.
+    func makeApplication() -> some ApplicationProtocol {
+        let api = self.api
+        let configuration = api.configuration
+        let policy = api.origins
+        let webSocket = HTTP1WebSocketUpgradeChannel.Configuration()
+        let server = HTTPServerBuilder { responder in
+            DashboardChannel(
+                upgradeChannel: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: webSocket) { head, _, _ in
+                    guard head.path?.split(separator: "?").first == "/ws",
+                          policy.allows(origin: head.headerFields[.origin], host: head.authority) else {
+                        return .dontUpgrade
+                    }
+                    return .upgrade([:]) { inbound, outbound, _ in
+                        try await WebSocketSession.run(inbound: inbound, outbound: outbound, hub: api.hub) { await api.initialData() }
+                    }
+                },
+                policy: policy)
+        }
+        return Application(
+            router: makeRouter(), server: server,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            services: [PushService(api: api)],
+            onServerRunning: { [onServerRunning] channel in
+                await onServerRunning(channel.localAddress?.port ?? configuration.port)
+            },
+            logger: api.logger)
+    }
+
+    /// The router: the response policy around every route of the table.
+    func makeRouter() -> Router<BasicRequestContext> {
+        let routes = api.routes()
+        let router = Router()
+        router.add(middleware: ResponsePolicyMiddleware(routes: RouteTable(routes: routes.map(\.route)), counters: api.counters))
+        for (route, handler) in routes {
+            router.on(RouterPath(route.path), method: route.method, use: handler)
+        }
+        return router
+    }
+}

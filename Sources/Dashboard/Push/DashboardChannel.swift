@@ -1,0 +1,29 @@
+import HummingbirdCore
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// The dashboard's connections: HTTP/1.1 with the WebSocket upgrade of HummingbirdWebSocket,
+/// plus the Origin gate in front of the upgrade handler.
+struct DashboardChannel: ServerChildChannel {
+    typealias Value = HTTP1WebSocketUpgradeChannel.Value
+
+    let upgradeChannel: HTTP1WebSocketUpgradeChannel
+    let policy: OriginPolicy
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        // The setup future completes on the channel's event loop before it reads anything,
+        // so the gate is in place before the first request arrives.
+        upgradeChannel.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            let pipeline = channel.pipeline.syncOperations
+            let upgrader = try pipeline.handler(type: NIOTypedHTTPServerUpgradeHandler<HTTP1WebSocketUpgradeChannel.UpgradeResult>.self)
+            try pipeline.addHandler(UpgradeOriginGate(policy: policy), position: .before(upgrader))
+            return value
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await upgradeChannel.handle(value: value, logger: logger)
+    }
+}

@@ -1,0 +1,39 @@
+import HummingbirdWebSocket
+import NIOCore
+import NIOWebSocket
+
+/// One WebSocket client from connect to close: `initial_data` first, then whatever the hub
+/// queues for it. Anything the client sends is read and ignored (reading is also what
+/// answers its pings and notices its close).
+enum WebSocketSession {
+    /// Close code 1013 "try again later": the hub is full.
+    static let tryAgainLater = WebSocketErrorCode(codeNumber: 1013)
+
+    static func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, hub: WebSocketHub,
+                    initialData: @Sendable () async -> ByteBuffer) async throws {
+        guard let connection = hub.connect() else {
+            try await outbound.close(tryAgainLater, reason: "too many dashboard clients; try again later")
+            return
+        }
+        defer { hub.disconnect(connection.id) }
+        // Registered before the first message is made, so no update between the two is lost.
+        try await outbound.write(.custom(textFrame(await initialData())))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for try await _ in inbound {}
+            }
+            group.addTask {
+                for await message in connection.messages {
+                    try await outbound.write(.custom(textFrame(message)))
+                }
+            }
+            // Whichever ends first (the client left, or the hub shut down) ends the other.
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private static func textFrame(_ message: ByteBuffer) -> WebSocketFrame {
+        WebSocketFrame(fin: true, opcode: .text, data: message)
+    }
+}
