@@ -101,5 +101,17 @@ let package = Package(
         .testTarget(name: "MiniBrokerTests", dependencies: ["MiniBroker", "KafkaWire", "SQLite"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "KafkaWire"]),
         .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "KafkaWire", "SQLite"]),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: [
+                "Dashboard", "Analyzer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            ]
+        ),
     ]
 )
