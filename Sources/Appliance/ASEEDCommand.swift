@@ -12,7 +12,7 @@ struct ASEEDCommand: AsyncParsableCommand {
             Precedence: flag > environment > file > default.
             """,
         version: ASEEDVersion.current,
-        subcommands: [RunCommand.self, BrokerCommand.self, SimulateCommand.self, AnalyzeCommand.self, VersionCommand.self],
+        subcommands: [RunCommand.self, BrokerCommand.self, SimulateCommand.self, AnalyzeCommand.self, DashboardCommand.self, VersionCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

@@ -11,15 +11,15 @@ import Glibc
 
 /// `aseed run` (also plain `aseed`): the appliance's components as services in one process.
 ///
-/// Today that is the broker, the order simulator producing into it and the analyzer reading
-/// from it; the dashboard joins in a later release. Services start together (the clients wait
+/// That is the broker, the order simulator producing into it, the analyzer reading from it
+/// and the dashboard showing the analyzer's snapshots. Services start together (the clients wait
 /// for the broker with their connection retries) and stop in reverse order on SIGTERM/SIGINT:
 /// the analyzer writes a last checkpoint, the simulator delivers what it made, the listener
 /// closes, the logs flush and are marked clean.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the appliance: the Kafka broker on :9092, the order simulator and the analyzer (the default command).",
+        abstract: "Run the appliance: the Kafka broker on :9092, the order simulator, the analyzer and the dashboard on :5005 (the default command).",
         discussion: """
             With --bootstrap-servers the simulator and the analyzer use that Kafka-compatible cluster and \
             no broker is started here. Every option is also an ASEED_* environment variable or a --config key.
@@ -43,6 +43,11 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var analyzer: AnalyzerOptions
 
+    @Flag(help: "Do not start the dashboard. Env: ASEED_NO_DASHBOARD=true.")
+    var noDashboard = false
+
+    @OptionGroup var dashboard: DashboardOptions
+
     func run() async throws {
         let settings = try Settings(configPath: common.config)
         let logDirectory = settings.string("log-dir", flag: common.logDir, default: "logs")
@@ -56,13 +61,19 @@ struct RunCommand: AsyncParsableCommand {
             try Self.logger(for: component, in: logDirectory, settings: settings, common: common)
         }
         let mainLogger = try logger("appliance")
+        let withDashboard = !(try settings.bool("no-dashboard", flag: noDashboard ? true : nil, default: false))
+        let snapshots = SnapshotPublisher()
+        let status = ApplianceStatus(
+            enabled: Set([(external == nil, "broker"), (withSimulator, "simulator"), (withAnalyzer, "analyzer"),
+                          (withDashboard, "dashboard")].filter(\.0).map(\.1)),
+            snapshots: snapshots, dataDirectory: dataDirectory)
 
         if external == nil {
             let configuration = try broker.configuration(settings, common: common)
             try createDirectories(configuration.dataDirectory, for: "data-dir")
             dataDirectory = configuration.dataDirectory
             let kafka = try KafkaBroker(configuration: configuration, logger: try logger("broker"))
-            services += [.init(service: kafka.logs), .init(service: kafka)]
+            services += [.init(service: kafka.logs), .init(service: status.track("broker", kafka))]
             bootstrap = "127.0.0.1:\(configuration.listenPort)"
         }
         var producer: KafkaProducer?
@@ -76,7 +87,8 @@ struct RunCommand: AsyncParsableCommand {
             )
             for scenario in options.scenarios { _ = try orders.trigger(scenario) }
             // A simulator that reached --count leaves the broker running.
-            services.append(.init(service: orders, successTerminationBehavior: .ignore))
+            services.append(.init(service: status.track("simulator", orders), successTerminationBehavior: .ignore))
+            status.attach(simulator: orders, catalog: options.simulation.generator.catalog)
             producer = kafkaProducer
         }
         if withAnalyzer {
@@ -84,7 +96,14 @@ struct RunCommand: AsyncParsableCommand {
             let configuration = try analyzer.configuration(
                 settings, bootstrapServers: bootstrap, dataDirectory: dataDirectory, topic: topic)
             try createDirectories(configuration.directory, for: "data-dir")
-            services.append(.init(service: OrderAnalyzer(configuration: configuration, logger: try logger("analyzer"))))
+            let orders = OrderAnalyzer(configuration: configuration, snapshots: snapshots, logger: try logger("analyzer"))
+            services.append(.init(service: status.track("analyzer", orders)))
+        }
+        if withDashboard {
+            let server = try dashboardServer(
+                settings, dataDirectory: dataDirectory, bootstrap: bootstrap, embeddedBroker: external == nil,
+                snapshots: snapshots, status: status, logger: try logger("dashboard"))
+            services.append(.init(service: status.track("dashboard", server)))
         }
         guard !services.isEmpty else {
             throw ConfigurationError("nothing to run: --bootstrap-servers without the embedded broker, --no-simulator and --no-analyzer")

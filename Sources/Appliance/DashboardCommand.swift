@@ -1,0 +1,87 @@
+import Analyzer
+import ArgumentParser
+import Dashboard
+import KafkaWire
+import Logging
+import ServiceLifecycle
+
+/// `aseed dashboard`: the dashboard alone against a Kafka-compatible cluster, with its own
+/// analyzer over that cluster as its data source (or none: then it serves the results an
+/// external analyzer POSTs and the broker console).
+struct DashboardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dashboard",
+        abstract: "Serve the live dashboard for a Kafka cluster (with its own analyzer unless --no-analyzer).",
+        discussion: """
+            The page, REST API, WebSocket, broker console and /metrics on --dashboard-listen (default \
+            0.0.0.0:5005). State-changing requests need the admin token (--admin-token, or the one generated \
+            into <data-dir>/dashboard/admin-token). Every option is also an ASEED_* environment variable or a \
+            --config key.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Configuration file of 'key = value' lines. Env: ASEED_CONFIG.", valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("Directory for the analyzer's checkpoint and the admin token. Env: ASEED_DATA_DIR. Default: ./data", valueName: "dir"))
+    var dataDir: String?
+
+    @Option(help: ArgumentHelp("Directory for dashboard.log and analyzer.log. Env: ASEED_LOG_DIR. Default: ./logs", valueName: "dir"))
+    var logDir: String?
+
+    @Option(help: ArgumentHelp("Kafka brokers to bootstrap from, comma-separated. Env: ASEED_BOOTSTRAP_SERVERS. Default: localhost:9092", valueName: "list"))
+    var bootstrapServers: String?
+
+    @Option(help: ArgumentHelp("Topic of orders. Default: orders", valueName: "name"))
+    var topic: String?
+
+    @Flag(help: "Run no analyzer: serve only what an external analyzer POSTs and the broker console. Env: ASEED_NO_ANALYZER=true.")
+    var noAnalyzer = false
+
+    @OptionGroup var dashboard: DashboardOptions
+
+    @OptionGroup var analyzer: AnalyzerOptions
+
+    func run() async throws {
+        let settings = try Settings(configPath: config)
+        let servers = settings.string("bootstrap-servers", flag: bootstrapServers, default: "localhost:9092")
+        let dataDirectory = settings.string("data-dir", flag: dataDir, default: "data")
+        let logDirectory = settings.string("log-dir", flag: logDir, default: "logs")
+        let withAnalyzer = !(try settings.bool("no-analyzer", flag: noAnalyzer ? true : nil, default: false))
+        try createDirectories(dataDirectory, for: "data-dir")
+        let logger = try Self.logger("dashboard", in: logDirectory, settings: settings)
+        let snapshots = SnapshotPublisher()
+        let status = ApplianceStatus(enabled: withAnalyzer ? ["analyzer", "dashboard"] : ["dashboard"], snapshots: snapshots,
+                                     dataDirectory: dataDirectory)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if withAnalyzer {
+            let configuration = try analyzer.configuration(
+                settings, bootstrapServers: servers, dataDirectory: dataDirectory,
+                topic: settings.string("topic", flag: topic, default: "orders"))
+            try createDirectories(configuration.directory, for: "data-dir")
+            let orders = OrderAnalyzer(configuration: configuration, snapshots: snapshots, logger: try Self.logger("analyzer", in: logDirectory, settings: settings))
+            services.append(.init(service: status.track("analyzer", orders)))
+        }
+        let console = KafkaBrokerConsole(bootstrapServers: try Self.addresses(servers), dataDirectory: nil, logger: logger)
+        let server = DashboardServer(
+            configuration: try dashboard.configuration(settings, dataDirectory: dataDirectory, logger: logger),
+            snapshots: snapshots, control: status, console: console, metrics: [status], logger: logger)
+        services.append(.init(service: status.track("dashboard", server)))
+        let group = ServiceGroup(configuration: .init(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))
+        try await group.run()
+    }
+
+    static func addresses(_ servers: String) throws -> [BrokerAddress] {
+        do {
+            return try BrokerAddress.parseList(servers)
+        } catch {
+            throw ConfigurationError("bootstrap-servers: expected HOST:PORT[,HOST:PORT...], got '\(servers)'")
+        }
+    }
+
+    private static func logger(_ component: String, in directory: String, settings: Settings) throws -> Logger {
+        let sink = try LogSink(directory: directory, component: component, settings: settings)
+        return Logger(label: component) { sink.handler(label: $0) }
+    }
+}

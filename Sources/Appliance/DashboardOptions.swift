@@ -1,0 +1,56 @@
+import ArgumentParser
+import Dashboard
+import Logging
+
+/// The dashboard's options, shared by `aseed run` and `aseed dashboard`.
+struct DashboardOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Address the dashboard binds to. Env: ASEED_DASHBOARD_LISTEN. Default: 0.0.0.0:5005", valueName: "host:port"))
+    var dashboardListen: String?
+
+    @Option(help: ArgumentHelp("Bearer token for state-changing requests. Env: ASEED_ADMIN_TOKEN. Default: generated into <data-dir>/dashboard/admin-token", valueName: "token"))
+    var adminToken: String?
+
+    @Option(help: ArgumentHelp("Largest request body in bytes; larger ones get 413. Env: ASEED_DASHBOARD_BODY_LIMIT. Default: 1048576", valueName: "bytes"))
+    var dashboardBodyLimit: Int?
+
+    @Option(help: ArgumentHelp("Extra origins allowed to open the WebSocket, comma-separated (http://host:port), or *. Env: ASEED_DASHBOARD_ORIGINS. Default: the page's own host only", valueName: "list"))
+    var dashboardOrigins: String?
+
+    @Option(help: ArgumentHelp("Chart.js file served to the page. Env: ASEED_CHART_JS. Default: \(DashboardConfiguration.debianChartJS) (Debian's libjs-chart.js)", valueName: "file"))
+    var chartJs: String?
+
+    /// The dashboard's configuration; a token made on first start is printed once to `logger`.
+    func configuration(_ settings: Settings, dataDirectory: String, logger: Logger) throws -> DashboardConfiguration {
+        let listen = try settings.endpoint("dashboard-listen", flag: dashboardListen, default: "0.0.0.0:5005")
+        let limit = try settings.integer("dashboard-body-limit", flag: dashboardBodyLimit, default: 1 << 20)
+        guard limit > 0 else {
+            throw ConfigurationError("dashboard-body-limit: expected a number of bytes above 0, got \(limit)")
+        }
+        let origins = settings.optionalString("dashboard-origins", flag: dashboardOrigins)?
+            .split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty } ?? []
+        return DashboardConfiguration(
+            host: listen.host, port: listen.port, adminToken: try token(settings, dataDirectory: dataDirectory, logger: logger),
+            bodyLimit: limit, allowedOrigins: origins,
+            chartJSPath: settings.string("chart-js", flag: chartJs, default: DashboardConfiguration.debianChartJS),
+            assets: DashboardAssets.all)
+    }
+
+    private func token(_ settings: Settings, dataDirectory: String, logger: Logger) throws -> String {
+        if let (given, source) = settings.raw("admin-token", flag: adminToken) {
+            guard given.count >= 16 else {
+                throw ConfigurationError("\(source): the admin token must have at least 16 characters")
+            }
+            return given
+        }
+        do {
+            let loaded = try AdminTokenFile.load(directory: dataDirectory + "/dashboard")
+            if loaded.created {
+                // Printed once, on the start that made it; afterwards it is only in the file.
+                logger.notice("dashboard admin token (kept in \(loaded.path)): \(loaded.token)")
+            }
+            return loaded.token
+        } catch {
+            throw ConfigurationError("admin-token: \(error)")
+        }
+    }
+}

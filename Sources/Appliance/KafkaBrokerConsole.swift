@@ -1,0 +1,131 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dashboard
+import KafkaWire
+import Logging
+import NIOCore
+import Synchronization
+
+/// The broker console over the Kafka protocol (`KafkaAdmin` for topics and groups, a
+/// group-less consumer for the message tail), so it shows an external cluster as well as
+/// the embedded broker. With the embedded broker's data directory it also adds partition
+/// sizes from disk.
+final class KafkaBrokerConsole: BrokerConsoleSource {
+    private let admin: KafkaAdmin
+    private let bootstrapServers: [BrokerAddress]
+    private let topicsDirectory: String?
+    private let logger: Logger
+    /// The last total of every partition's latest offset, when it was read, and the rate then.
+    private let lastTotal = Mutex<(offsets: Int64, at: ContinuousClock.Instant, rate: Double)?>(nil)
+
+    /// - Parameter dataDirectory: the embedded broker's data directory; nil for an external cluster.
+    init(bootstrapServers: [BrokerAddress], dataDirectory: String?, logger: Logger) {
+        var cluster = KafkaClusterConfiguration(bootstrapServers: bootstrapServers, clientId: "aseed-console")
+        cluster.requestTimeout = .seconds(5)
+        admin = KafkaAdmin(configuration: cluster, logger: logger)
+        self.bootstrapServers = bootstrapServers
+        topicsDirectory = dataDirectory.map { $0 + "/topics" }
+        self.logger = logger
+    }
+
+    /// Messages per second written to the cluster, from the growth of every partition's latest
+    /// offset between two calls at least 2 s apart (a quicker call gets the last figure).
+    func messagesPerSecond() async -> Double {
+        let now = ContinuousClock.now
+        if let last = lastTotal.withLock({ $0 }), now - last.at < .seconds(2) { return last.rate }
+        guard let topics = try? await admin.listTopics() else { return 0 }
+        let total = topics.reduce(Int64(0)) { sum, topic in sum + topic.partitions.reduce(0) { $0 + $1.latestOffset } }
+        return lastTotal.withLock { last in
+            var rate = 0.0
+            if let previous = last {
+                let elapsed = now - previous.at
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                rate = total >= previous.offsets && seconds > 0 ? Double(total - previous.offsets) / seconds : 0
+            }
+            last = (total, now, rate)
+            return rate
+        }
+    }
+
+    func topics() async throws -> [ConsoleTopic] {
+        try await admin.listTopics().map { convert($0, withConfigs: false) }
+    }
+
+    func topic(named name: String) async throws -> ConsoleTopic? {
+        do {
+            return convert(try await admin.describeTopic(name), withConfigs: true)
+        } catch let error as KafkaClientError where error.kafkaErrorCode == .unknownTopicOrPartition {
+            return nil
+        }
+    }
+
+    func groups() async throws -> [ConsoleGroup] {
+        var groups: [ConsoleGroup] = []
+        for listing in try await admin.listGroups() {
+            // ListGroups has no member count; a few groups are described one by one.
+            let members = (try? await admin.describeGroup(listing.groupID).members.count) ?? 0
+            groups.append(ConsoleGroup(groupID: listing.groupID, state: listing.state, protocolType: listing.protocolType, members: members))
+        }
+        return groups
+    }
+
+    func group(id: String) async throws -> ConsoleGroupDetail? {
+        let group: GroupDescription
+        do {
+            group = try await admin.describeGroup(id)
+        } catch let error as KafkaClientError where error.kafkaErrorCode == .groupIdNotFound {
+            return nil
+        }
+        // Kafka describes an unknown group as Dead with nothing in it.
+        if group.state == "Dead" && group.members.isEmpty && group.offsets.isEmpty { return nil }
+        return ConsoleGroupDetail(
+            groupID: group.groupID, state: group.state,
+            members: group.members.map { member in
+                .init(memberID: member.memberID, clientID: member.clientID, host: member.host,
+                      assignment: member.assignment.map { ($0.topic, $0.partition) })
+            },
+            offsets: group.offsets.map {
+                .init(topic: $0.partition.topic, partition: $0.partition.partition, committed: $0.committed, latest: $0.latest)
+            })
+    }
+
+    func messages(topic: String, partition: Int32?, limit: Int, filter: String?) async throws -> [ConsoleMessage] {
+        guard let description = try await self.topic(named: topic) else {
+            throw ConsoleError(.notFound, "no topic '\(topic)'; /api/broker/topics lists them")
+        }
+        let partitions = description.partitions.filter { partition == nil || $0.partition == partition }
+        guard !partitions.isEmpty else {
+            throw ConsoleError(.notFound, "topic '\(topic)' has no partition \(partition ?? -1)")
+        }
+        // With a filter, look further back so that a rare match still shows up.
+        let window = Int64(filter == nil ? limit : max(limit, 5000))
+        let tail = MessageTail(topic: topic, filter: filter, bootstrapServers: bootstrapServers, logger: logger)
+        let found = try await tail.read(partitions.map { ($0.partition, max($0.earliestOffset, $0.latestOffset - window), $0.latestOffset) })
+        return Array(found.sorted { ($0.timestampMillis, $0.offset) > ($1.timestampMillis, $1.offset) }.prefix(limit))
+    }
+
+    private func convert(_ topic: TopicDescription, withConfigs: Bool) -> ConsoleTopic {
+        ConsoleTopic(
+            name: topic.name,
+            partitions: topic.partitions.map { partition in
+                ConsolePartition(partition: partition.partition, leader: partition.leader, earliestOffset: partition.earliestOffset,
+                                 latestOffset: partition.latestOffset,
+                                 sizeBytes: topicsDirectory.flatMap { Self.size(of: "\($0)/\(topic.name)-\(partition.partition)") })
+            },
+            configs: withConfigs ? topic.configs : [:])
+    }
+
+    /// Bytes of the files in a partition directory; nil when there is none.
+    private static func size(of directory: String) -> Int64? {
+        guard let handle = opendir(directory) else { return nil }
+        defer { closedir(handle) }
+        var total: Int64 = 0
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            var info = stat()
+            if lstat(directory + "/" + name, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG { total += Int64(info.st_size) }
+        }
+        return total
+    }
+}
