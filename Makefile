@@ -17,6 +17,7 @@ test: test-deps build
 bench: test-deps release
 	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) benchmarks/broker_bench.py
 	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) benchmarks/simulator_bench.py
+	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) benchmarks/dashboard_bench.py
 
 build: system-deps
 	$(SWIFT) build
