@@ -69,6 +69,7 @@ let package = Package(
             name: "Appliance",
             dependencies: [
                 "MiniBroker", "Simulator", "Analyzer", "Dashboard",
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
