@@ -8,6 +8,7 @@ import pytest
 from confluent_kafka import Consumer, TopicPartition
 
 from conftest import ASEED_BIN, free_port, wait_for_port
+from kafkahelpers import create_topic
 
 pytestmark = pytest.mark.needs_aseed
 
@@ -165,3 +166,24 @@ def test_a_second_signal_ends_the_process_at_once(tmp_path):
     process.send_signal(signal.SIGTERM)
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=10) in (0, 130)
+
+
+def test_run_against_tansu_uses_it_for_the_simulator_and_the_analyzer(tmp_path, tansu):
+    """The whole appliance against a Kafka-compatible broker that is not ours."""
+    create_topic(tansu, "orders", 3)
+    process = subprocess.Popen(
+        [ASEED_BIN, "run", "--bootstrap-servers", tansu, "--data-dir", str(tmp_path / "data"),
+         "--log-dir", str(tmp_path / "logs"), "--kafka-listen", f"127.0.0.1:{free_port()}",
+         "--rate", "200", "--trigger-ms", "200"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        log = tmp_path / "logs" / "analyzer.log"
+        wait_until(lambda: log.exists() and "reading 3 partitions of orders" in log.read_text(), 30,
+                   "the analyzer did not start reading Tansu's orders")
+        time.sleep(3)
+    finally:
+        assert stop(process) == 0
+    assert not (tmp_path / "data" / "topics").exists(), "no embedded broker was to be started"
+    final = [line for line in log.read_text().splitlines() if "pipeline:" in line][-1]
+    counted = int(final.split(" orders,")[0].rsplit(" ", 1)[1])
+    assert counted >= 200, final
