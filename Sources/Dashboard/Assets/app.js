@@ -4,7 +4,7 @@
 "use strict";
 
 (() => {
-  const { byId, el, row, parseTime, formatTime, formatHourMinute, formatInt, formatDecimal,
+  const { byId, el, row, parseTime, formatTime, formatHourMinute, formatClock, formatInt, formatDecimal,
     formatMoney, formatBytes, formatDuration, fetchJSON, chartsAvailable, cssVar } = ASEED;
 
   const TOKEN_KEY = "aseed.adminToken";
@@ -481,7 +481,9 @@
   function renderTimeline(windows) {
     const positions = timelinePositions(windows);
     const length = (windows && windows.length_seconds) || 60;
-    byId("timeline-hint").textContent = `${length} s windows, event time; the open ones are dashed`;
+    byId("timeline-title").textContent = length === 60
+      ? "Orders and revenue per minute" : `Orders and revenue per ${length} s window`;
+    byId("timeline-hint").textContent = `event time (${ASEED.zoneName()}); still open windows dashed`;
     const body = byId("timeline-table").tBodies[0];
     body.replaceChildren(...positions.slice(-10).reverse().map((p) => row([
       formatTime(p.start), formatInt(p.orders), formatMoney(p.revenue), p.closed ? "closed" : "open",
@@ -508,7 +510,9 @@
       const open = positions.map((p) => !p.closed);
       // A segment into a still-open window is dashed: its figures will still grow.
       const dashed = (ctx) => (open[ctx.p1DataIndex] ? [6, 4] : undefined);
-      chart.data.labels = positions.map((p) => formatHourMinute(p.start));
+      // Windows shorter than a minute need the seconds to tell their labels apart.
+      const label = length % 60 === 0 ? formatHourMinute : formatClock;
+      chart.data.labels = positions.map((p) => label(p.start));
       chart.data.datasets[0].data = positions.map((p) => p.orders);
       chart.data.datasets[1].data = positions.map((p) => p.revenue);
       chart.data.datasets.forEach((d) => { d.segment = { borderDash: dashed }; });
@@ -559,7 +563,7 @@
         },
       },
     }), (chart) => {
-      chart.data.labels = history.map((h) => formatTime(h.at));
+      chart.data.labels = history.map((h) => formatClock(h.at));
       chart.data.datasets[0].data = history.map((h) => h.rate);
       chart.data.datasets[1].data = history.map((h) => h.lag);
     });
@@ -578,6 +582,7 @@
         formatMoney(o.price), formatMoney(o.total_value), o.customer_id,
       ], [4, 5, 6]);
       tr.dataset.orderId = o.order_id;
+      [0, 1, 7].forEach((i) => tr.cells[i].classList.add("nowrap"));
       tr.cells[0].title = `${o.timestamp} (UTC)`;
       tr.cells[2].title = o.product_id;
       return tr;

@@ -61,6 +61,7 @@ const ASEED = (() => {
     month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short",
   });
   const hourMinute = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+  const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
   const zoneOnly = new Intl.DateTimeFormat(undefined, { timeZoneName: "short" });
 
   /** The viewer's zone as the browser names it (e.g. "CET", "GMT+2"). */
@@ -77,8 +78,13 @@ const ASEED = (() => {
     return (sameDay ? timeWithZone : dateTimeWithZone).format(date);
   }
 
+  // Axis labels: short, without the zone (the chart's caption names it).
   function formatHourMinute(date) {
     return date ? hourMinute.format(date) : "";
+  }
+
+  function formatClock(date) {
+    return date ? clock.format(date) : "";
   }
 
   const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
@@ -174,7 +180,7 @@ const ASEED = (() => {
   }
 
   return {
-    byId, el, row, replaceChildren, parseTime, zoneName, formatTime, formatHourMinute,
+    byId, el, row, replaceChildren, parseTime, zoneName, formatTime, formatHourMinute, formatClock,
     formatInt, formatDecimal, formatMoney, formatBytes, formatDuration, fetchJSON,
     chartsAvailable, cssVar, setupLargeType,
   };

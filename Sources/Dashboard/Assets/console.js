@@ -211,6 +211,7 @@
         m.partition, formatInt(m.offset), formatTime(messageTime(m.timestamp)),
         m.key ?? "", m.value ?? "", headersText(m.headers),
       ], [0, 1]);
+      tr.cells[2].classList.add("nowrap");
       tr.cells[4].classList.add("value");
       tr.cells[5].classList.add("value");
       return tr;

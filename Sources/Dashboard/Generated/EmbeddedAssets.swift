@@ -150,7 +150,7 @@ main { padding: 1rem 1.2rem; max-width: 1800px; margin: 0 auto; }
 }
 
 .kpi h2 { color: var(--muted); font-size: 0.85rem; font-weight: 500; text-transform: uppercase; letter-spacing: 0.04em; }
-.kpi-value { font-size: 2rem; font-weight: 650; margin: 0.2rem 0; font-variant-numeric: tabular-nums; }
+.kpi-value { font-size: 2rem; font-weight: 650; margin: 0.2rem 0; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
 .kpi-change { margin: 0; font-size: 0.85rem; color: var(--muted); display: flex; flex-wrap: wrap; gap: 0.5rem; }
 
 .trend { font-weight: 600; }
@@ -170,6 +170,7 @@ main { padding: 1rem 1.2rem; max-width: 1800px; margin: 0 auto; }
   border-radius: var(--radius);
   padding: 0.9rem 1rem;
   min-width: 0;
+  overflow-x: auto; /* a wide table scrolls inside its panel, never the whole page */
 }
 
 .panel-wide { grid-column: span 2; }
@@ -238,6 +239,7 @@ table.data .num { text-align: right; }
 table.data.compact td, table.data.compact th { padding: 0.2rem 0.4rem; }
 .empty-row td, .empty { color: var(--muted); font-style: italic; }
 .error-text { color: var(--bad); }
+table.data td.nowrap { white-space: nowrap; }
 
 .figures {
   display: grid;
@@ -308,6 +310,7 @@ body.is-admin div.admin-only { display: block; }
 .control-result { min-height: 1.2rem; font-size: 0.88rem; }
 .control-result.ok { color: var(--good); }
 .control-result.failed { color: var(--bad); }
+#tail-error:empty { display: none; }
 
 /* ---------- console page */
 
@@ -346,7 +349,7 @@ tr.clickable { cursor: pointer; }
   .topbar { padding: 0.6rem 0.8rem; position: static; }
   main { padding: 0.6rem; }
   .kpis { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 0.5rem; }
-  .kpi-value { font-size: 1.5rem; }
+  .kpi-value { font-size: 1.3rem; }
   .grid, .console-grid { grid-template-columns: minmax(0, 1fr); }
   .panel-wide { grid-column: auto; }
   .chart-box { height: 220px; }
@@ -365,7 +368,7 @@ tr.clickable { cursor: pointer; }
 "use strict";
 
 (() => {
-  const { byId, el, row, parseTime, formatTime, formatHourMinute, formatInt, formatDecimal,
+  const { byId, el, row, parseTime, formatTime, formatHourMinute, formatClock, formatInt, formatDecimal,
     formatMoney, formatBytes, formatDuration, fetchJSON, chartsAvailable, cssVar } = ASEED;
 
   const TOKEN_KEY = "aseed.adminToken";
@@ -842,7 +845,9 @@ tr.clickable { cursor: pointer; }
   function renderTimeline(windows) {
     const positions = timelinePositions(windows);
     const length = (windows && windows.length_seconds) || 60;
-    byId("timeline-hint").textContent = `${length} s windows, event time; the open ones are dashed`;
+    byId("timeline-title").textContent = length === 60
+      ? "Orders and revenue per minute" : `Orders and revenue per ${length} s window`;
+    byId("timeline-hint").textContent = `event time (${ASEED.zoneName()}); still open windows dashed`;
     const body = byId("timeline-table").tBodies[0];
     body.replaceChildren(...positions.slice(-10).reverse().map((p) => row([
       formatTime(p.start), formatInt(p.orders), formatMoney(p.revenue), p.closed ? "closed" : "open",
@@ -869,7 +874,9 @@ tr.clickable { cursor: pointer; }
       const open = positions.map((p) => !p.closed);
       // A segment into a still-open window is dashed: its figures will still grow.
       const dashed = (ctx) => (open[ctx.p1DataIndex] ? [6, 4] : undefined);
-      chart.data.labels = positions.map((p) => formatHourMinute(p.start));
+      // Windows shorter than a minute need the seconds to tell their labels apart.
+      const label = length % 60 === 0 ? formatHourMinute : formatClock;
+      chart.data.labels = positions.map((p) => label(p.start));
       chart.data.datasets[0].data = positions.map((p) => p.orders);
       chart.data.datasets[1].data = positions.map((p) => p.revenue);
       chart.data.datasets.forEach((d) => { d.segment = { borderDash: dashed }; });
@@ -920,7 +927,7 @@ tr.clickable { cursor: pointer; }
         },
       },
     }), (chart) => {
-      chart.data.labels = history.map((h) => formatTime(h.at));
+      chart.data.labels = history.map((h) => formatClock(h.at));
       chart.data.datasets[0].data = history.map((h) => h.rate);
       chart.data.datasets[1].data = history.map((h) => h.lag);
     });
@@ -939,6 +946,7 @@ tr.clickable { cursor: pointer; }
         formatMoney(o.price), formatMoney(o.total_value), o.customer_id,
       ], [4, 5, 6]);
       tr.dataset.orderId = o.order_id;
+      [0, 1, 7].forEach((i) => tr.cells[i].classList.add("nowrap"));
       tr.cells[0].title = `${o.timestamp} (UTC)`;
       tr.cells[2].title = o.product_id;
       return tr;
@@ -1270,6 +1278,7 @@ const ASEED = (() => {
     month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short",
   });
   const hourMinute = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+  const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
   const zoneOnly = new Intl.DateTimeFormat(undefined, { timeZoneName: "short" });
 
   /** The viewer's zone as the browser names it (e.g. "CET", "GMT+2"). */
@@ -1286,8 +1295,13 @@ const ASEED = (() => {
     return (sameDay ? timeWithZone : dateTimeWithZone).format(date);
   }
 
+  // Axis labels: short, without the zone (the chart's caption names it).
   function formatHourMinute(date) {
     return date ? hourMinute.format(date) : "";
+  }
+
+  function formatClock(date) {
+    return date ? clock.format(date) : "";
   }
 
   const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
@@ -1383,7 +1397,7 @@ const ASEED = (() => {
   }
 
   return {
-    byId, el, row, replaceChildren, parseTime, zoneName, formatTime, formatHourMinute,
+    byId, el, row, replaceChildren, parseTime, zoneName, formatTime, formatHourMinute, formatClock,
     formatInt, formatDecimal, formatMoney, formatBytes, formatDuration, fetchJSON,
     chartsAvailable, cssVar, setupLargeType,
   };
@@ -1710,6 +1724,7 @@ const ASEED = (() => {
         m.partition, formatInt(m.offset), formatTime(messageTime(m.timestamp)),
         m.key ?? "", m.value ?? "", headersText(m.headers),
       ], [0, 1]);
+      tr.cells[2].classList.add("nowrap");
       tr.cells[4].classList.add("value");
       tr.cells[5].classList.add("value");
       return tr;
@@ -1895,7 +1910,7 @@ const ASEED = (() => {
       </section>
 
       <section class="panel panel-wide" id="timeline">
-        <div class="panel-head"><h2>Orders and revenue per minute</h2><span class="hint" id="timeline-hint"></span></div>
+        <div class="panel-head"><h2 id="timeline-title">Orders and revenue per minute</h2><span class="hint" id="timeline-hint"></span></div>
         <div class="chart-box"><canvas id="timeline-chart" aria-label="Orders and revenue per window line chart" role="img"></canvas></div>
         <p class="chart-note" hidden>Charts are unavailable; the latest windows are listed below.</p>
         <table class="data compact" id="timeline-table" hidden>
