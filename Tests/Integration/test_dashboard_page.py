@@ -59,6 +59,7 @@ class Browser:
             CHROMIUM, "--headless", "--remote-debugging-pipe", "--no-first-run", "--no-default-browser-check",
             "--disable-gpu", "--disable-dev-shm-usage", "--disable-extensions", "--mute-audio",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--lang=en-US",  # the figures are read back as text: fix the number format
             f"--user-data-dir={self.profile}", f"--window-size={width},{height}", "about:blank",
         ]
         if os.geteuid() == 0:
@@ -147,7 +148,10 @@ class Browser:
         """})
 
     def navigate(self, url: str):
+        """Loads `url` and waits until its document (not the previous one) has loaded."""
         self.send("Page.navigate", {"url": url})
+        self.wait_for(f"location.href.startsWith({json.dumps(url)}) && document.readyState === 'complete'",
+                      30, f"{url} did not load")
 
     def evaluate(self, expression: str):
         result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True})
@@ -159,8 +163,11 @@ class Browser:
         deadline = time.monotonic() + timeout
         last = None
         while time.monotonic() < deadline:
-            last = self.evaluate(expression)
-            if last:
+            try:
+                last = self.evaluate(expression)
+            except DevToolsError as error:  # e.g. an element the page has not made yet
+                last = error
+            if last and not isinstance(last, DevToolsError):
                 return last
             time.sleep(0.25)
         raise AssertionError(f"{what} within {timeout}s (last value: {last!r}; page errors: {self.errors()})")
