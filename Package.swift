@@ -64,7 +64,7 @@ let package = Package(
             ],
             exclude: ["README.md"]
         ),
-        .target(name: "Dashboard", dependencies: ["Analyzer"]),
+        .target(name: "Dashboard", dependencies: ["Analyzer"], exclude: ["README.md", "Assets"]),
         .executableTarget(
             name: "Appliance",
             dependencies: [

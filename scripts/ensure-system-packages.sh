@@ -4,8 +4,10 @@
 set -euo pipefail
 
 build_packages=(pkg-config liblz4-dev zlib1g-dev libzstd-dev libsnappy-dev libsqlite3-dev)
-# Test clients: kcat, the JDK for the Kafka Java client, its logging and compression libraries.
-test_packages=(kcat python3-venv openjdk-17-jdk-headless libslf4j-java liblz4-java libsnappy-java libzstd-jni-java)
+# Test clients: kcat, the JDK for the Kafka Java client, its logging and compression libraries;
+# Chromium for the dashboard page test and the Chart.js the dashboard serves.
+test_packages=(kcat python3-venv openjdk-17-jdk-headless libslf4j-java liblz4-java libsnappy-java libzstd-jni-java
+  chromium libjs-chart.js)
 
 wanted=("${build_packages[@]}")
 if [ "${1:-build}" = "test" ]; then
