@@ -14,7 +14,7 @@ struct ASEEDCommand: AsyncParsableCommand {
         version: ASEEDVersion.current,
         subcommands: [
             RunCommand.self, BrokerCommand.self, SimulateCommand.self, AnalyzeCommand.self,
-            StatusCommand.self, LogsCommand.self, TopicsCommand.self, GroupsCommand.self, ProduceCommand.self,
+            StatusCommand.self, LogsCommand.self, RestartCommand.self, TopicsCommand.self, GroupsCommand.self, ProduceCommand.self,
             ConsumeCommand.self, VersionCommand.self,
         ],
         defaultSubcommand: RunCommand.self

@@ -23,7 +23,7 @@ struct StatusCommand: AsyncParsableCommand {
         let servers = try cluster.servers(settings)
         let kafka = servers.map { "\($0.host):\($0.port)" }.joined(separator: ",")
         let brokerLines = await brokerStatus()
-        let dashboardAddress = try dashboardEndpoint(settings)
+        let dashboardAddress = try DashboardAddress.resolve(flag: dashboard, settings: settings)
         let services = try? serviceStatus(dashboardAddress)
         guard brokerLines != nil || services != nil else {
             throw OperatorError("no appliance answers: neither a Kafka broker at \(kafka) nor a dashboard at \(dashboardAddress.host):\(dashboardAddress.port). Start it with `aseed run` (or `systemctl start aseed`), or point --config / --bootstrap-servers / --dashboard at it.")
@@ -60,15 +60,6 @@ struct StatusCommand: AsyncParsableCommand {
         } catch {
             return nil
         }
-    }
-
-    private func dashboardEndpoint(_ settings: Settings) throws -> (host: String, port: Int) {
-        let text = dashboard ?? settings.optionalString("dashboard-listen", flag: nil) ?? "localhost:5005"
-        guard let endpoint = HostAndPort(text) else {
-            throw ValidationError("--dashboard: expected HOST:PORT, got '\(text)'")
-        }
-        let host = ["0.0.0.0", "::", ""].contains(endpoint.host) ? "localhost" : endpoint.host
-        return (host, endpoint.port)
     }
 
     private func serviceStatus(_ address: (host: String, port: Int)) throws -> ServiceStatusAnswer {
