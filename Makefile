@@ -4,8 +4,14 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 DEBUG_BIN := .build/debug/aseed
 RELEASE_BIN := .build/release/aseed
+# Packaging (make deb / apt-repo): everything under out/packaging.
+VERSION := $(shell sed -n 's/.*static let current = "\(.*\)".*/\1/p' Sources/Appliance/ASEEDVersion.swift)
+ARCH := $(shell dpkg --print-architecture)
+PACKAGE_DIR := out/packaging
+DEB := $(PACKAGE_DIR)/aseed-appliance_$(VERSION)_$(ARCH).deb
+APT_REPO := $(PACKAGE_DIR)/apt-repo
 
-.PHONY: run test bench build release unit-test integration-test system-deps test-deps python-deps java-deps clean
+.PHONY: run test bench build release unit-test integration-test deb apt-repo system-deps packaging-deps test-deps python-deps java-deps clean
 
 run: release
 	$(RELEASE_BIN) run
@@ -21,8 +27,10 @@ bench: test-deps release
 build: system-deps
 	$(SWIFT) build
 
+# The Swift runtime is linked statically, so the binary (and the .deb) needs only Debian's
+# system libraries; every release use (run, bench, packages) shares this one build.
 release: system-deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 
 unit-test: system-deps
 	$(SWIFT) test
@@ -30,8 +38,19 @@ unit-test: system-deps
 integration-test: test-deps build
 	ASEED_BIN=$(abspath $(DEBUG_BIN)) $(PYTHON) -m pytest -v Tests/Integration
 
+# aseed-appliance_<version>_<arch>.deb from the release binary (packaging/, scripts/build-deb.sh).
+deb: packaging-deps release
+	scripts/build-deb.sh $(RELEASE_BIN) $(PACKAGE_DIR)
+
+# A flat apt repository: deb [trusted=yes] file:$(abspath $(APT_REPO)) ./
+apt-repo: deb
+	scripts/build-apt-repo.sh $(DEB) $(APT_REPO)
+
 system-deps:
 	@scripts/ensure-system-packages.sh build
+
+packaging-deps:
+	@scripts/ensure-system-packages.sh packaging
 
 test-deps:
 	@scripts/ensure-system-packages.sh test
