@@ -4,14 +4,16 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 DEBUG_BIN := .build/debug/aseed
 RELEASE_BIN := .build/release/aseed
-# Packaging (make deb / apt-repo): everything under out/packaging.
+# Packaging (make deb / apt-repo / image): everything under out/packaging.
 VERSION := $(shell sed -n 's/.*static let current = "\(.*\)".*/\1/p' Sources/Appliance/ASEEDVersion.swift)
 ARCH := $(shell dpkg --print-architecture)
 PACKAGE_DIR := out/packaging
 DEB := $(PACKAGE_DIR)/aseed-appliance_$(VERSION)_$(ARCH).deb
 APT_REPO := $(PACKAGE_DIR)/apt-repo
+IMAGE := $(PACKAGE_DIR)/aseed-appliance_$(VERSION)_$(ARCH).image.tar
+BASE_ROOTFS := $(PACKAGE_DIR)/bookworm-minbase.tar
 
-.PHONY: run test bench build release unit-test integration-test deb apt-repo system-deps packaging-deps test-deps python-deps java-deps clean
+.PHONY: run test bench build release unit-test integration-test deb apt-repo image system-deps packaging-deps test-deps python-deps java-deps clean
 
 run: release
 	$(RELEASE_BIN) run
@@ -45,6 +47,12 @@ deb: packaging-deps release
 # A flat apt repository: deb [trusted=yes] file:$(abspath $(APT_REPO)) ./
 apt-repo: deb
 	scripts/build-apt-repo.sh $(DEB) $(APT_REPO)
+
+# The container image archive (docker load / podman load), built without a container engine
+# from a debootstrapped bookworm (made once, then reused) with the package installed by apt.
+image: apt-repo
+	scripts/bookworm-rootfs.sh $(BASE_ROOTFS)
+	scripts/build-image.sh $(BASE_ROOTFS) $(APT_REPO) $(IMAGE)
 
 system-deps:
 	@scripts/ensure-system-packages.sh build
