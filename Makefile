@@ -12,15 +12,18 @@ DEB := $(PACKAGE_DIR)/aseed-appliance_$(VERSION)_$(ARCH).deb
 APT_REPO := $(PACKAGE_DIR)/apt-repo
 IMAGE := $(PACKAGE_DIR)/aseed-appliance_$(VERSION)_$(ARCH).image.tar
 BASE_ROOTFS := $(PACKAGE_DIR)/bookworm-minbase.tar
+PACKAGING_ENV := ASEED_DEB=$(abspath $(DEB)) ASEED_APT_REPO=$(abspath $(APT_REPO)) \
+	ASEED_IMAGE=$(abspath $(IMAGE)) ASEED_BASE_ROOTFS=$(abspath $(BASE_ROOTFS))
 
-.PHONY: run test bench build release unit-test integration-test deb apt-repo image system-deps packaging-deps test-deps python-deps java-deps clean
+.PHONY: run test bench build release unit-test integration-test packaging-test deb apt-repo image system-deps packaging-deps test-deps python-deps java-deps clean
 
 run: release
 	$(RELEASE_BIN) run
 
 test: test-deps build
 	$(SWIFT) test
-	ASEED_BIN=$(abspath $(DEBUG_BIN)) $(PYTHON) -m pytest -v Tests/Integration
+	ASEED_BIN=$(abspath $(DEBUG_BIN)) $(PYTHON) -m pytest -v -m "not packaging" Tests/Integration
+	@$(MAKE) --no-print-directory packaging-test
 
 bench: test-deps release
 	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) benchmarks/broker_bench.py
@@ -38,7 +41,7 @@ unit-test: system-deps
 	$(SWIFT) test
 
 integration-test: test-deps build
-	ASEED_BIN=$(abspath $(DEBUG_BIN)) $(PYTHON) -m pytest -v Tests/Integration
+	ASEED_BIN=$(abspath $(DEBUG_BIN)) $(PYTHON) -m pytest -v -m "not packaging" Tests/Integration
 
 # aseed-appliance_<version>_<arch>.deb from the release binary (packaging/, scripts/build-deb.sh).
 deb: packaging-deps release
@@ -53,6 +56,11 @@ apt-repo: deb
 image: apt-repo
 	scripts/bookworm-rootfs.sh $(BASE_ROOTFS)
 	scripts/build-image.sh $(BASE_ROOTFS) $(APT_REPO) $(IMAGE)
+
+# The package installed with apt into a fresh chroot, the image run with runc, lintian,
+# systemd-analyze (Tests/Integration/test_packaging.py; needs root).
+packaging-test: test-deps image
+	$(PACKAGING_ENV) $(PYTHON) -m pytest -v -m packaging --basetemp=$(PACKAGE_DIR)/pytest Tests/Integration/test_packaging.py
 
 system-deps:
 	@scripts/ensure-system-packages.sh build
