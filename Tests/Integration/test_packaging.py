@@ -12,6 +12,9 @@ scripts/ensure-system-packages.sh installs.
   `aseed run` started there as the `aseed` user and checked from the host with kcat (and
   GET /healthz on the dashboard when aseed has one), then `apt-get remove` (data kept) and
   `apt-get purge` (data gone);
+- systemd: the package installed with systemd into a fresh root, systemd booted as PID 1 in a
+  runc container, the shipped unit (hardening included) serving, stopping cleanly, stopped by
+  remove, started again by a reinstall, its data deleted by purge;
 - the image: the archive's layout and config, `skopeo inspect` of both its formats, then
   unpacked with umoci and run with runc (host network, no rlimits, the image's user) with the
   same checks and its healthcheck.
@@ -308,6 +311,126 @@ def test_apt_install_run_remove_purge(chroot, tmp_path):
     assert chroot.package_status() in ("", "un", "pn")
     for path in ("var/lib/aseed", "var/log/aseed", "etc/aseed"):
         assert not (root / path).exists(), f"purge left /{path}"
+
+
+# --- The service under systemd ------------------------------------------------------------
+
+# Capabilities systemd gets as the container's init (this sandbox withholds CAP_SYS_RESOURCE).
+SYSTEMD_CAPABILITIES = [
+    "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
+    "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE",
+    "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_CHROOT",
+    "CAP_SYS_PTRACE", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_MKNOD", "CAP_LEASE",
+    "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_SYSLOG", "CAP_WAKE_ALARM",
+]
+
+
+def systemd_spec(root: pathlib.Path) -> dict:
+    """A runc spec that boots systemd as PID 1 of `root`: host network, its own PID, mount, IPC
+    and UTS namespaces, sysfs read-only with the cgroup tree writable, no rlimits."""
+    (root.parent / "config.json").unlink(missing_ok=True)
+    run("runc", "spec", cwd=root.parent)
+    spec = json.loads((root.parent / "config.json").read_text())
+    spec["root"] = {"path": str(root), "readonly": False}
+    process = spec["process"]
+    process.update(terminal=False, args=["/lib/systemd/systemd", "--log-target=console"],
+                   env=["container=oci", f"PATH={CHROOT_PATH}"], noNewPrivileges=False)
+    process.pop("rlimits", None)
+    process["capabilities"] = {kind: SYSTEMD_CAPABILITIES for kind in ("bounding", "effective", "permitted")}
+    linux = spec["linux"]
+    linux["namespaces"] = [{"type": kind} for kind in ("pid", "ipc", "uts", "mount")]
+    for key in ("maskedPaths", "readonlyPaths", "seccomp"):
+        linux.pop(key, None)
+    mounts = [mount for mount in spec["mounts"] if not mount["destination"].startswith("/sys")]
+    mounts[2:2] = [
+        {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]},
+        {"destination": "/sys/fs/cgroup", "type": "bind", "source": "/sys/fs/cgroup",
+         "options": ["rbind", "rw", "nosuid", "noexec", "nodev"]},
+    ]
+    mounts += [
+        {"destination": "/run", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev", "mode=755"]},
+        {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev"]},
+    ]
+    spec["mounts"] = mounts
+    return spec
+
+
+@pytest.mark.timeout(900)
+def test_service_under_systemd(chroot, tmp_path):
+    """The unit as shipped, hardening included, run by systemd 252 (booted as PID 1 in a runc
+    container): the postinst enables and (on reinstall) starts it, it serves as the aseed user
+    under seccomp with no capabilities, stops cleanly, prerm stops it on remove, purge deletes
+    the data."""
+    root = chroot.root
+    chroot.run("apt-get", "update", "-qq")
+    chroot.run("apt-get", "install", "-y", "-qq", "--no-install-recommends", "systemd", "aseed-appliance")
+    aseed_help = chroot.run("/usr/bin/aseed", "run", "--help").stdout
+    chroot.close()
+    assert (root / "etc/systemd/system/multi-user.target.wants/aseed.service").is_symlink(), "postinst did not enable aseed.service"
+    uid = int(next(line for line in (root / "etc/passwd").read_text().splitlines() if line.startswith("aseed:")).split(":")[2])
+
+    kafka_port, dashboard_port = free_port(), free_port()
+    config = root / "etc/aseed/aseed.conf"
+    settings = f"\nkafka-listen = 127.0.0.1:{kafka_port}\nkafka-advertise = 127.0.0.1:{kafka_port}\n"
+    if has_dashboard(aseed_help):
+        settings += f"dashboard-listen = 127.0.0.1:{dashboard_port}\n"
+    config.write_text(config.read_text() + settings)
+
+    (tmp_path / "config.json").write_text(json.dumps(systemd_spec(root)))
+    state = tmp_path / "runc-state"
+    name = f"aseed-systemd-{os.getpid()}"
+    console_path = tmp_path / "console.txt"
+
+    def inside(*command: str, check: bool = True) -> subprocess.CompletedProcess:
+        return run("runc", "--root", str(state), "exec", "--env", "DEBIAN_FRONTEND=noninteractive", name, *command,
+                   check=check, timeout=300)
+
+    def output() -> str:
+        journal = inside("journalctl", "--no-pager", "-n", "60", "-u", "aseed", check=False)
+        return ("--- systemd console ---\n" + console_path.read_text(errors="replace")[-3000:]
+                + "\n--- journalctl -u aseed ---\n" + journal.stdout + journal.stderr)
+
+    with open(console_path, "wb") as console:
+        process = subprocess.Popen(["runc", "--root", str(state), "run", "--bundle", str(tmp_path), name],
+                                   stdin=subprocess.DEVNULL, stdout=console, stderr=console)
+    try:
+        try:
+            wait_for_port("127.0.0.1", kafka_port, 90, process)
+        except Exception as error:
+            raise AssertionError(f"{error}\n{output()}") from None
+        assert inside("systemctl", "is-active", "aseed", check=False).stdout.strip() == "active", output()
+        check_appliance(kafka_port, dashboard_port, aseed_help, output)
+
+        main_pid = inside("systemctl", "show", "-p", "MainPID", "--value", "aseed").stdout.strip()
+        status = inside("cat", f"/proc/{main_pid}/status").stdout
+        fields = dict(re.findall(r"^(\w+):\s+(.*)$", status, re.MULTILINE))
+        assert fields["Uid"].split()[0] == str(uid), f"the service does not run as aseed:\n{status}"
+        assert fields["Seccomp"] == "2" and fields["NoNewPrivs"] == "1", f"the system call filter is not in force:\n{status}"
+        assert int(fields["CapEff"], 16) == 0 and int(fields["CapBnd"], 16) == 0, f"the service has capabilities:\n{status}"
+
+        inside("systemctl", "stop", "aseed")
+        shown = inside("systemctl", "show", "-p", "Result", "-p", "ExecMainStatus", "aseed").stdout
+        assert "Result=success" in shown and "ExecMainStatus=0" in shown, f"unclean stop: {shown}\n{output()}"
+        inside("systemctl", "start", "aseed")
+        wait_for_port("127.0.0.1", kafka_port, 30)
+
+        inside("apt-get", "remove", "-y", "-qq", "aseed-appliance")
+        assert inside("systemctl", "is-active", "aseed", check=False).stdout.strip() != "active", "prerm did not stop the service"
+        assert (root / "var/lib/aseed/topics/orders-0").is_dir(), "remove deleted the data"
+        inside("apt-get", "install", "-y", "-qq", "aseed-appliance")
+        assert inside("systemctl", "is-active", "aseed", check=False).stdout.strip() == "active", \
+            f"postinst did not start the service again\n{output()}"
+        inside("apt-get", "purge", "-y", "-qq", "aseed-appliance")
+        assert inside("systemctl", "is-active", "aseed", check=False).stdout.strip() != "active"
+        for path in ("var/lib/aseed", "var/log/aseed", "etc/aseed"):
+            assert not (root / path).exists(), f"purge left /{path}"
+    finally:
+        subprocess.run(["runc", "--root", str(state), "kill", name, "KILL"], capture_output=True)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        subprocess.run(["runc", "--root", str(state), "delete", "--force", name], capture_output=True)
 
 
 # --- The container image -----------------------------------------------------------------
