@@ -3,6 +3,7 @@
 # --variant=minbase, with bookworm-updates and bookworm-security applied and apt's lists
 # removed). The image build and the packaging tests unpack a fresh copy of it each time.
 # Usage: scripts/bookworm-rootfs.sh OUT.tar   (DEBIAN_MIRROR, DEBIAN_SECURITY_MIRROR override the mirrors)
+# An existing OUT.tar is kept: delete it to take newer Debian updates.
 set -euo pipefail
 
 out=$1

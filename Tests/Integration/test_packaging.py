@@ -27,7 +27,6 @@ import shutil
 import signal
 import subprocess
 import tarfile
-import time
 import urllib.request
 import warnings
 
@@ -37,7 +36,6 @@ from conftest import free_port, wait_for_port
 
 pytestmark = pytest.mark.packaging
 
-ENV_NAMES = ("ASEED_DEB", "ASEED_APT_REPO", "ASEED_IMAGE", "ASEED_BASE_ROOTFS")
 DEB_LIMIT = 25 * 1000 * 1000
 IMAGE_LIMIT = 100 * 1000 * 1000
 # Libraries the binary links, by Debian package; the dashboard serves Chart.js.
