@@ -41,8 +41,11 @@ deb $security_mirror bookworm-security main
 SOURCES
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 mount -t proc proc "$root/proc"
-chroot "$root" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get upgrade -y -qq >/dev/null
+if ! { chroot "$root" apt-get update -qq && DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get upgrade -y -qq; } >"$work/upgrade.log" 2>&1; then
+  tail -n 40 "$work/upgrade.log" >&2
+  echo "bookworm-rootfs.sh: apt-get upgrade in the new root failed (log above)" >&2
+  exit 1
+fi
 chroot "$root" apt-get clean
 umount "$root/proc"
 rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/log/*.log "$root"/var/log/apt/*
