@@ -28,6 +28,7 @@ test: test-deps build
 bench: test-deps release
 	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) benchmarks/broker_bench.py
 	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) benchmarks/simulator_bench.py
+	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) benchmarks/analyzer_bench.py
 	@$(MAKE) --no-print-directory image
 	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PACKAGING_ENV) $(PYTHON) benchmarks/footprint_bench.py
 
