@@ -4,35 +4,73 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 DEBUG_BIN := .build/debug/aseed
 RELEASE_BIN := .build/release/aseed
+# Packaging (make deb / apt-repo / image): everything under out/packaging.
+VERSION := $(shell sed -n 's/.*static let current = "\(.*\)".*/\1/p' Sources/Appliance/ASEEDVersion.swift)
+ARCH := $(shell dpkg --print-architecture)
+PACKAGE_DIR := out/packaging
+DEB := $(PACKAGE_DIR)/aseed-appliance_$(VERSION)_$(ARCH).deb
+APT_REPO := $(PACKAGE_DIR)/apt-repo
+IMAGE := $(PACKAGE_DIR)/aseed-appliance_$(VERSION)_$(ARCH).image.tar
+BASE_ROOTFS := $(PACKAGE_DIR)/bookworm-minbase.tar
+PACKAGING_ENV := ASEED_DEB=$(abspath $(DEB)) ASEED_APT_REPO=$(abspath $(APT_REPO)) \
+	ASEED_IMAGE=$(abspath $(IMAGE)) ASEED_BASE_ROOTFS=$(abspath $(BASE_ROOTFS))
 
-.PHONY: run test bench build release unit-test integration-test system-deps test-deps python-deps java-deps clean
+.PHONY: run test bench build release unit-test integration-test packaging-test deb apt-repo image system-deps packaging-deps test-deps python-deps java-deps clean
 
 run: release
 	$(RELEASE_BIN) run
 
 test: test-deps build
 	$(SWIFT) test
-	ASEED_BIN=$(abspath $(DEBUG_BIN)) $(PYTHON) -m pytest -v Tests/Integration
+	ASEED_BIN=$(abspath $(DEBUG_BIN)) $(PYTHON) -m pytest -v -m "not packaging" Tests/Integration
+	@$(MAKE) --no-print-directory packaging-test
 
 bench: test-deps release
 	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) benchmarks/broker_bench.py
 	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) benchmarks/simulator_bench.py
+	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) benchmarks/analyzer_bench.py
 	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) benchmarks/dashboard_bench.py
+	@$(MAKE) --no-print-directory image
+	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PACKAGING_ENV) $(PYTHON) benchmarks/footprint_bench.py
 
 build: system-deps
 	$(SWIFT) build
 
+# The Swift runtime is linked statically, so the binary (and the .deb) needs only Debian's
+# system libraries; every release use (run, bench, packages) shares this one build.
 release: system-deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 
 unit-test: system-deps
 	$(SWIFT) test
 
 integration-test: test-deps build
-	ASEED_BIN=$(abspath $(DEBUG_BIN)) $(PYTHON) -m pytest -v Tests/Integration
+	ASEED_BIN=$(abspath $(DEBUG_BIN)) $(PYTHON) -m pytest -v -m "not packaging" Tests/Integration
+
+# aseed-appliance_<version>_<arch>.deb from the release binary (packaging/, scripts/build-deb.sh).
+deb: packaging-deps release
+	scripts/build-deb.sh $(RELEASE_BIN) $(PACKAGE_DIR)
+
+# A flat apt repository: deb [trusted=yes] file:$(abspath $(APT_REPO)) ./
+apt-repo: deb
+	scripts/build-apt-repo.sh $(DEB) $(APT_REPO)
+
+# The container image archive (docker load / podman load), built without a container engine
+# from a debootstrapped bookworm (made once, then reused) with the package installed by apt.
+image: apt-repo
+	scripts/bookworm-rootfs.sh $(BASE_ROOTFS)
+	scripts/build-image.sh $(BASE_ROOTFS) $(APT_REPO) $(IMAGE)
+
+# The package installed with apt into a fresh chroot, the image run with runc, lintian,
+# systemd-analyze (Tests/Integration/test_packaging.py; needs root).
+packaging-test: test-deps image
+	$(PACKAGING_ENV) $(PYTHON) -m pytest -v -m packaging --basetemp=$(PACKAGE_DIR)/pytest Tests/Integration/test_packaging.py
 
 system-deps:
 	@scripts/ensure-system-packages.sh build
+
+packaging-deps:
+	@scripts/ensure-system-packages.sh packaging
 
 test-deps:
 	@scripts/ensure-system-packages.sh test

@@ -83,12 +83,13 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
-            exclude: ["README.md"]
+            exclude: ["README.md", "Assets"]
         ),
         .executableTarget(
             name: "Appliance",
             dependencies: [
                 "MiniBroker", "Simulator", "Analyzer", "Dashboard",
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

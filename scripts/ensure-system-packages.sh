@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that building, running and testing aseed need, when missing.
-# Usage: scripts/ensure-system-packages.sh [build|test]
+# Usage: scripts/ensure-system-packages.sh [build|packaging|test]
 set -euo pipefail
 
 build_packages=(pkg-config liblz4-dev zlib1g-dev libzstd-dev libsnappy-dev libsqlite3-dev)
 # Test clients: kcat, the JDK for the Kafka Java client, its logging and compression libraries;
-# wrk for the dashboard benchmark.
-test_packages=(kcat python3-venv openjdk-17-jdk-headless libslf4j-java liblz4-java libsnappy-java libzstd-jni-java wrk)
+# Chromium for the dashboard page test and the Chart.js the dashboard serves; wrk for the
+# dashboard benchmark.
+test_packages=(kcat python3-venv openjdk-17-jdk-headless libslf4j-java liblz4-java libsnappy-java libzstd-jni-java
+  chromium libjs-chart.js wrk)
+# The .deb, the apt repository and the container image (make deb / apt-repo / image) and their
+# tests: a root filesystem, an image unpacked and run without a container engine, lintian.
+packaging_packages=(dpkg-dev apt-utils binutils help2man lintian systemd debootstrap umoci runc skopeo)
 
 wanted=("${build_packages[@]}")
-if [ "${1:-build}" = "test" ]; then
-  wanted+=("${test_packages[@]}")
-fi
+case "${1:-build}" in
+  test) wanted+=("${test_packages[@]}" "${packaging_packages[@]}") ;;
+  packaging) wanted+=("${packaging_packages[@]}") ;;
+esac
 
 missing=()
 for package in "${wanted[@]}"; do

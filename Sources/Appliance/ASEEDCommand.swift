@@ -12,7 +12,11 @@ struct ASEEDCommand: AsyncParsableCommand {
             Precedence: flag > environment > file > default.
             """,
         version: ASEEDVersion.current,
-        subcommands: [RunCommand.self, BrokerCommand.self, SimulateCommand.self, AnalyzeCommand.self, DashboardCommand.self, VersionCommand.self],
+        subcommands: [
+            RunCommand.self, BrokerCommand.self, SimulateCommand.self, AnalyzeCommand.self, DashboardCommand.self,
+            StatusCommand.self, LogsCommand.self, RestartCommand.self, TopicsCommand.self, GroupsCommand.self, ProduceCommand.self,
+            ConsumeCommand.self, VersionCommand.self,
+        ],
         defaultSubcommand: RunCommand.self
     )
 }

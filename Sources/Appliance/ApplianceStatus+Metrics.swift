@@ -5,7 +5,7 @@ extension ApplianceStatus {
     /// The simulator's figures for `/metrics` (the dashboard adds the analyzer's, the
     /// components' and its own).
     func metricFamilies() async -> [MetricFamily] {
-        guard let (simulator, _) = attachedSimulator() else { return [] }
+        guard let simulator = attachedSimulator()?.0 else { return [] }
         let stats = simulator.stats
         return [
             .init(name: "aseed_simulator_orders_total", help: "Valid orders made (sent or dropped).", kind: .counter, value: Double(stats.ordersGenerated)),

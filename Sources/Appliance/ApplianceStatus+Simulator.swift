@@ -2,22 +2,40 @@ import Dashboard
 import Simulator
 
 extension ApplianceStatus {
-    /// Carries out an operator's command on the simulator and answers its new status.
+    /// Carries out an operator's command on the simulator and answers its new status: start
+    /// and stop go to its supervisor (a stopped simulator waits to be started), the others to
+    /// the running simulator.
     func simulator(_ command: SimulatorCommand) async throws -> ComponentStatus {
-        guard let (simulator, catalog) = attachedSimulator() else {
+        guard let component = component("simulator"), let (running, catalog) = attachedSimulator() else {
             throw ControlError(.notFound, "the simulator is not part of this appliance (started with --no-simulator)")
         }
-        let state = (await componentStatuses()).first { $0.name == "simulator" }?.state
         switch command {
-        case .start, .resume:
-            guard state == .running else {
-                throw ControlError(.conflict, "the simulator has stopped and cannot be started again in this process; restart the appliance")
+        case .start:
+            component.start()
+            running?.resume()
+        case .stop:
+            await component.stop()
+        case .pause, .resume, .rate, .scenario:
+            guard let simulator = running, component.status.state == .running else {
+                throw ControlError(.conflict, "the simulator is not running: start it first ({\"action\": \"start\"})")
             }
-            simulator.resume()
+            try apply(command, to: simulator, catalog: catalog)
+        }
+        // Start and stop take effect at the simulator's next tick; wait briefly so the answer shows it.
+        for _ in 0..<20 {
+            let state = component.status.state
+            if command == .stop ? state == .stopped : (command != .start || state == .running) { break }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return (await componentStatuses()).first { $0.name == "simulator" }!
+    }
+
+    private func apply(_ command: SimulatorCommand, to simulator: OrderSimulator, catalog: Catalog) throws {
+        switch command {
         case .pause:
             simulator.pause()
-        case .stop:
-            simulator.stop()
+        case .resume:
+            simulator.resume()
         case .rate(let perSecond):
             guard perSecond.isFinite, perSecond > 0 else {
                 throw ControlError(.invalid, "the rate must be a number of orders per second above 0")
@@ -29,11 +47,8 @@ extension ApplianceStatus {
             } catch {
                 throw ControlError(.invalid, "\(error)")
             }
+        case .start, .stop:
+            break
         }
-        if command == .stop {
-            // The run loop stops at its next tick; wait briefly so the answer shows it.
-            for _ in 0..<20 where simulator.stats.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
-        }
-        return (await componentStatuses()).first { $0.name == "simulator" }!
     }
 }

@@ -51,22 +51,26 @@ struct DashboardCommand: AsyncParsableCommand {
         try createDirectories(dataDirectory, for: "data-dir")
         let logger = try Self.logger("dashboard", in: logDirectory, settings: settings)
         let snapshots = SnapshotPublisher()
-        let status = ApplianceStatus(enabled: withAnalyzer ? ["analyzer", "dashboard"] : ["dashboard"], snapshots: snapshots,
-                                     dataDirectory: dataDirectory)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        let status = ApplianceStatus(snapshots: snapshots, dataDirectory: dataDirectory)
+        var components: [SupervisedComponent] = []
         if withAnalyzer {
             let configuration = try analyzer.configuration(
                 settings, bootstrapServers: servers, dataDirectory: dataDirectory,
                 topic: settings.string("topic", flag: topic, default: "orders"))
             try createDirectories(configuration.directory, for: "data-dir")
-            let orders = OrderAnalyzer(configuration: configuration, snapshots: snapshots, logger: try Self.logger("analyzer", in: logDirectory, settings: settings))
-            services.append(.init(service: status.track("analyzer", orders)))
+            let analyzerLogger = try Self.logger("analyzer", in: logDirectory, settings: settings)
+            components.append(SupervisedComponent(name: "analyzer", logger: analyzerLogger) {
+                [.init(service: OrderAnalyzer(configuration: configuration, snapshots: snapshots, logger: analyzerLogger))]
+            })
         }
         let console = KafkaBrokerConsole(bootstrapServers: try Self.addresses(servers), dataDirectory: nil, logger: logger)
-        let server = DashboardServer(
-            configuration: try dashboard.configuration(settings, dataDirectory: dataDirectory, logger: logger),
-            snapshots: snapshots, control: status, console: console, metrics: [status], logger: logger)
-        services.append(.init(service: status.track("dashboard", server)))
+        let configuration = try dashboard.configuration(settings, dataDirectory: dataDirectory, logger: logger)
+        components.append(SupervisedComponent(name: "dashboard", logger: logger) {
+            [.init(service: DashboardServer(configuration: configuration, snapshots: snapshots, control: status, console: console,
+                                            metrics: [status], logger: logger))]
+        })
+        for component in components { status.register(component) }
+        let services = components.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))
         try await group.run()

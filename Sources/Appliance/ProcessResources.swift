@@ -5,7 +5,7 @@ import Dashboard
 import Synchronization
 
 /// The process's CPU, memory and disk use, from `/proc/self/stat`, `/proc/self/statm` and
-/// the data directory. CPU is measured between two calls (at least a second apart, else the
+/// the data directory (`DiskUsage`). CPU is measured between two calls (at least a second apart, else the
 /// previous figure is kept); the data directory's size is walked at most every 10 s.
 final class ProcessResources: Sendable {
     private struct State {
@@ -27,7 +27,7 @@ final class ProcessResources: Sendable {
         let now = Self.monotonicMicros()
         let ticks = Self.cpuTicks()
         let walkData = state.withLock { $0.dataAtMicros.map { now - $0 >= 10_000_000 } ?? true }
-        let walked = walkData ? Self.directoryBytes(dataDirectory) : nil
+        let walked = walkData ? DiskUsage.bytes(under: dataDirectory) : nil
         let (cpu, data) = state.withLock { state -> (Double, Int64) in
             let elapsed = now - state.cpuAtMicros
             if let ticks, elapsed >= 1_000_000 {
@@ -44,7 +44,7 @@ final class ProcessResources: Sendable {
             }
             return (state.cpuPercent, state.dataBytes)
         }
-        return ResourceUsage(cpuPercent: cpu, residentBytes: Self.residentBytes(), dataBytes: data, diskFreeBytes: Self.freeBytes(dataDirectory))
+        return ResourceUsage(cpuPercent: cpu, residentBytes: Self.residentBytes(), dataBytes: data, diskFreeBytes: DiskUsage.freeBytes(at: dataDirectory))
     }
 
     /// utime + stime of /proc/self/stat (fields 14 and 15, counted after the command name,
@@ -63,32 +63,6 @@ final class ProcessResources: Sendable {
         let fields = text.split(separator: " ")
         guard fields.count > 1, let pages = Int64(fields[1]) else { return 0 }
         return pages * Int64(sysconf(Int32(_SC_PAGESIZE)))
-    }
-
-    private static func freeBytes(_ path: String) -> Int64 {
-        var info = statvfs()
-        guard statvfs(path, &info) == 0 else { return 0 }
-        return Int64(info.f_bavail) * Int64(info.f_frsize)
-    }
-
-    /// Bytes of the regular files under `path`, symbolic links not followed.
-    private static func directoryBytes(_ path: String) -> Int64 {
-        guard let directory = opendir(path) else { return 0 }
-        defer { closedir(directory) }
-        var total: Int64 = 0
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name == "." || name == ".." { continue }
-            let child = path + "/" + name
-            var info = stat()
-            guard lstat(child, &info) == 0 else { continue }
-            switch info.st_mode & S_IFMT {
-            case S_IFDIR: total += directoryBytes(child)
-            case S_IFREG: total += Int64(info.st_size)
-            default: break
-            }
-        }
-        return total
     }
 
     private static func readSmallFile(_ path: String) -> String? {

@@ -5,6 +5,7 @@ import Logging
 import MiniBroker
 import ServiceLifecycle
 import Simulator
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -55,7 +56,7 @@ struct RunCommand: AsyncParsableCommand {
         let withSimulator = !(try settings.bool("no-simulator", flag: noSimulator ? true : nil, default: false))
         let withAnalyzer = !(try settings.bool("no-analyzer", flag: noAnalyzer ? true : nil, default: false))
         var dataDirectory = settings.string("data-dir", flag: common.dataDir, default: "data")
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        var components: [SupervisedComponent] = []
         var bootstrap = external ?? ""
         let logger = { (component: String) in
             try Self.logger(for: component, in: logDirectory, settings: settings, common: common)
@@ -63,58 +64,69 @@ struct RunCommand: AsyncParsableCommand {
         let mainLogger = try logger("appliance")
         let withDashboard = !(try settings.bool("no-dashboard", flag: noDashboard ? true : nil, default: false))
         let snapshots = SnapshotPublisher()
-        let status = ApplianceStatus(
-            enabled: Set([(external == nil, "broker"), (withSimulator, "simulator"), (withAnalyzer, "analyzer"),
-                          (withDashboard, "dashboard")].filter(\.0).map(\.1)),
-            snapshots: snapshots, dataDirectory: dataDirectory)
 
         if external == nil {
             let configuration = try broker.configuration(settings, common: common)
             try createDirectories(configuration.dataDirectory, for: "data-dir")
             dataDirectory = configuration.dataDirectory
-            let kafka = try KafkaBroker(configuration: configuration, logger: try logger("broker"))
-            services += [.init(service: kafka.logs), .init(service: status.track("broker", kafka))]
+            let brokerLogger = try logger("broker")
+            components.append(SupervisedComponent(name: "broker", logger: brokerLogger) {
+                let kafka = try KafkaBroker(configuration: configuration, logger: brokerLogger)
+                return [.init(service: kafka.logs), .init(service: kafka)]
+            })
             bootstrap = "127.0.0.1:\(configuration.listenPort)"
         }
-        var producer: KafkaProducer?
+        let status = ApplianceStatus(snapshots: snapshots, dataDirectory: dataDirectory)
+        let currentSimulator = CurrentSimulator()
         if withSimulator {
             let options = try simulator.options(settings, bootstrapServers: bootstrap)
             let simulatorLogger = try logger("simulator")
-            let kafkaProducer = try KafkaProducer(configuration: options.producer, logger: simulatorLogger)
-            let orders = OrderSimulator(
-                configuration: options.simulation, sink: KafkaOrderSink(producer: kafkaProducer, topic: options.topic),
-                logger: simulatorLogger
-            )
-            for scenario in options.scenarios { _ = try orders.trigger(scenario) }
-            // A simulator that reached --count leaves the broker running.
-            services.append(.init(service: status.track("simulator", orders), successTerminationBehavior: .ignore))
-            status.attach(simulator: orders, catalog: options.simulation.generator.catalog)
-            producer = kafkaProducer
+            let firstStart = Mutex(true)
+            components.append(SupervisedComponent(name: "simulator", logger: simulatorLogger) {
+                let component = try SimulatorComponent(options: options, logger: simulatorLogger)
+                // Scenarios given at start run once, not again after each restart.
+                let isFirstStart = firstStart.withLock { first in
+                    defer { first = false }
+                    return first
+                }
+                if isFirstStart {
+                    for scenario in options.scenarios { _ = try component.simulator.trigger(scenario) }
+                }
+                currentSimulator.set(component.simulator)
+                // A simulator that reached --count ends; the others keep running.
+                return [.init(service: component, successTerminationBehavior: .gracefullyShutdownGroup)]
+            })
+            status.attach(simulator: currentSimulator, catalog: options.simulation.generator.catalog)
         }
         if withAnalyzer {
             let topic = settings.string("topic", flag: simulator.topic, default: "orders")
             let configuration = try analyzer.configuration(
                 settings, bootstrapServers: bootstrap, dataDirectory: dataDirectory, topic: topic)
             try createDirectories(configuration.directory, for: "data-dir")
-            let orders = OrderAnalyzer(configuration: configuration, snapshots: snapshots, logger: try logger("analyzer"))
-            services.append(.init(service: status.track("analyzer", orders)))
+            let analyzerLogger = try logger("analyzer")
+            components.append(SupervisedComponent(name: "analyzer", logger: analyzerLogger) {
+                [.init(service: OrderAnalyzer(configuration: configuration, snapshots: snapshots, logger: analyzerLogger))]
+            })
         }
         if withDashboard {
-            let server = try dashboardServer(
+            components.append(try dashboardComponent(
                 settings, dataDirectory: dataDirectory, bootstrap: bootstrap, embeddedBroker: external == nil,
-                snapshots: snapshots, status: status, logger: try logger("dashboard"))
-            services.append(.init(service: status.track("dashboard", server)))
+                snapshots: snapshots, status: status, logger: try logger("dashboard")))
         }
-        guard !services.isEmpty else {
+        for component in components { status.register(component) }
+        guard !components.isEmpty else {
             throw ConfigurationError("nothing to run: --bootstrap-servers without the embedded broker, --no-simulator and --no-analyzer")
         }
+        ForcedExit.onSecondSignal(logger: mainLogger)
+        // In dependency order; a component that ends by itself (the simulator after --count)
+        // leaves the others running.
         let group = ServiceGroup(
             configuration: .init(
-                services: services, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: mainLogger
+                services: components.map { .init(service: $0, successTerminationBehavior: .ignore) },
+                gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: mainLogger
             )
         )
         try await group.run()
-        try await producer?.close()
     }
 
     private static func logger(for component: String, in directory: String, settings: Settings,

@@ -105,14 +105,10 @@ struct SimulatorOptions: ParsableArguments {
     }
 
     private func codec(_ name: String) throws -> CompressionCodec {
-        switch name {
-        case "none": return .none
-        case "gzip": return .gzip
-        case "snappy": return .snappy
-        case "lz4": return .lz4
-        case "zstd": return .zstd
-        default: throw ConfigurationError("compression: expected lz4, gzip, zstd, snappy or none, got '\(name)'")
+        guard let codec = CompressionCodec(name: name) else {
+            throw ConfigurationError("compression: expected lz4, gzip, zstd, snappy or none, got '\(name)'")
         }
+        return codec
     }
 
     private func acknowledgements(_ text: String) throws -> ProducerAcks {

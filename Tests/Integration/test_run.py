@@ -8,6 +8,7 @@ import pytest
 from confluent_kafka import Consumer, TopicPartition
 
 from conftest import ASEED_BIN, free_port, wait_for_port
+from kafkahelpers import create_topic
 
 pytestmark = pytest.mark.needs_aseed
 
@@ -135,3 +136,54 @@ def test_bootstrap_servers_use_an_external_cluster_without_a_local_broker(tmp_pa
         assert stop(process) == 0
     finally:
         assert stop(external) == 0
+
+
+def test_a_failing_component_is_restarted_with_backoff_while_the_others_run(tmp_path):
+    """An analyzer checkpoint that is not a database fails the analyzer at every start; the
+    broker and the simulator go on, and once the file is gone the analyzer comes back."""
+    checkpoint = tmp_path / "data" / "analyzer" / "checkpoint.sqlite"
+    checkpoint.parent.mkdir(parents=True)
+    checkpoint.write_bytes(b"this is not a database" * 100)
+    port = free_port()
+    bootstrap = f"127.0.0.1:{port}"
+    process, _ = start(tmp_path, "--rate", "200", "--trigger-ms", "200", port=port)
+    try:
+        wait_for_port("127.0.0.1", port, 30, process)
+        log = tmp_path / "logs" / "analyzer.log"
+        wait_until(lambda: log.exists() and log.read_text().count("analyzer failed") >= 2, 30,
+                   "the analyzer's failures were not logged with restarts")
+        assert "restarting in" in log.read_text()
+        assert count_orders(bootstrap) > 0, "the broker and the simulator must keep running"
+        checkpoint.unlink()
+        wait_until(lambda: analyzer_offsets(bootstrap) > 0, 60, "the analyzer did not come back")
+    finally:
+        assert stop(process) == 0
+
+
+def test_a_second_signal_ends_the_process_at_once(tmp_path):
+    process, port = start(tmp_path, "--rate", "50")
+    wait_for_port("127.0.0.1", port, 30, process)
+    process.send_signal(signal.SIGTERM)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=10) in (0, 130)
+
+
+def test_run_against_tansu_uses_it_for_the_simulator_and_the_analyzer(tmp_path, tansu):
+    """The whole appliance against a Kafka-compatible broker that is not ours."""
+    create_topic(tansu, "orders", 3)
+    process = subprocess.Popen(
+        [ASEED_BIN, "run", "--bootstrap-servers", tansu, "--data-dir", str(tmp_path / "data"),
+         "--log-dir", str(tmp_path / "logs"), "--kafka-listen", f"127.0.0.1:{free_port()}",
+         "--rate", "200", "--trigger-ms", "200"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        log = tmp_path / "logs" / "analyzer.log"
+        wait_until(lambda: log.exists() and "reading 3 partitions of orders" in log.read_text(), 30,
+                   "the analyzer did not start reading Tansu's orders")
+        time.sleep(3)
+    finally:
+        assert stop(process) == 0
+    assert not (tmp_path / "data" / "topics").exists(), "no embedded broker was to be started"
+    final = [line for line in log.read_text().splitlines() if "pipeline:" in line][-1]
+    counted = int(final.split(" orders,")[0].rsplit(" ", 1)[1])
+    assert counted >= 200, final

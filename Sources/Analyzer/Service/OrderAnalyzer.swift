@@ -29,7 +29,8 @@ public final class OrderAnalyzer: Service, Sendable {
     }
 
     /// Runs until graceful shutdown (or the end of the topic with `exitAtEnd`). The checkpoint
-    /// directory must exist.
+    /// directory must exist. The publisher stays open: a restarted analyzer publishes to the
+    /// same subscribers.
     ///
     /// - Throws: `CheckpointError` for a checkpoint that cannot be used, `SQLiteError` when
     ///   the checkpoint cannot be written, `KafkaClientError` for broker errors the client
@@ -45,7 +46,6 @@ public final class OrderAnalyzer: Service, Sendable {
         var run = try AnalyzerRun(
             configuration: configuration, state: restored ?? AnalyticsState(rules: configuration.rules), store: store,
             snapshots: snapshots, eventLoopGroup: eventLoopGroup, logger: logger)
-        defer { snapshots.finish() }
         do {
             // Both return early on graceful shutdown; the last trigger keeps what was read.
             if try await run.assignPartitions() {

@@ -66,12 +66,10 @@ extension AnalyticsSnapshot.ProductRow {
     /// The original's product fields plus `last_order_time`.
     public func write(to writer: inout JSONWriter) {
         writer.beginObject()
-        writer.key("product_id"); writer.string(productID)
-        writer.key("product_name"); writer.string(productName)
-        writer.key("category"); writer.string(category)
-        writer.key("order_count"); writer.integer(orderCount)
-        writer.key("total_quantity"); writer.integer(totalQuantity)
-        writer.key("total_revenue"); writer.cents(totalRevenueCents)
+        AnalyticsSnapshot.TopRow(
+            productID: productID, productName: productName, category: category, orderCount: orderCount,
+            totalQuantity: totalQuantity, totalRevenueCents: totalRevenueCents
+        ).writeFields(to: &writer)
         writer.key("avg_price"); writer.cents(averagePriceCents)
         writer.key("last_order_time"); writer.timestamp(micros: lastOrderMicros)
         writer.endObject()
@@ -111,13 +109,18 @@ extension AnalyticsSnapshot.TopRow {
     /// A ranking row in the original's field names.
     public func write(to writer: inout JSONWriter) {
         writer.beginObject()
+        writeFields(to: &writer)
+        writer.endObject()
+    }
+
+    /// The fields every product row shares, inside an object the caller opened.
+    func writeFields(to writer: inout JSONWriter) {
         writer.key("product_id"); writer.string(productID)
         writer.key("product_name"); writer.string(productName)
         writer.key("category"); writer.string(category)
         writer.key("order_count"); writer.integer(orderCount)
         writer.key("total_quantity"); writer.integer(totalQuantity)
         writer.key("total_revenue"); writer.cents(totalRevenueCents)
-        writer.endObject()
     }
 }
 

@@ -7,7 +7,7 @@ extension DashboardAPI {
             guard let asset = configuration.assets[name] else {
                 throw APIError.notFound("the page '\(name)' is not built into this binary; the API under /api still works")
             }
-            return .body(asset.bytes, contentType: asset.contentType)
+            return .body(asset.body, contentType: asset.contentType)
         }
     }
 
@@ -18,12 +18,12 @@ extension DashboardAPI {
             guard let chartJS else {
                 throw APIError.notFound("Chart.js is not installed at \(configuration.chartJSPath): install Debian's libjs-chart.js or set --chart-js; the page shows tables without charts")
             }
-            return .body(chartJS.bytes, contentType: chartJS.contentType)
+            return .body(chartJS.body, contentType: chartJS.contentType)
         }
         guard let asset = configuration.assets[name], !name.hasSuffix(".html") else {
             throw APIError.notFound("no asset '\(name)'")
         }
-        return .body(asset.bytes, contentType: asset.contentType)
+        return .body(asset.body, contentType: asset.contentType)
     }
 
     /// `GET /ws` that arrives as a plain request: an upgrade the Origin gate refused (403),

@@ -18,12 +18,18 @@ struct PushService: Service {
         }
     }
 
-    /// Until the publisher finishes or the task is cancelled.
+    /// Until the server stops. The analyzer finishes the publisher when it stops; a restarted
+    /// analyzer publishes into it again, so the subscription is renewed.
     private func pushSnapshots() async {
         var previous: AnalyticsSnapshot?
-        for await snapshot in api.snapshots.subscribe().cancelOnGracefulShutdown() {
-            for message in PushEvents.updates(after: previous, snapshot) { api.hub.broadcast(message) }
-            previous = snapshot
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            for await snapshot in api.snapshots.subscribe().cancelOnGracefulShutdown() {
+                // The renewed subscription starts with the latest snapshot, maybe one already sent.
+                if snapshot.sequence == previous?.sequence && snapshot.generatedAtMicros == previous?.generatedAtMicros { continue }
+                for message in PushEvents.updates(after: previous, snapshot) { api.hub.broadcast(message) }
+                previous = snapshot
+            }
+            try? await Task.sleep(for: .milliseconds(500))
         }
     }
 

@@ -20,6 +20,13 @@ public enum CompressionCodec: Int8, CaseIterable, Sendable, CustomStringConverti
         self.init(rawValue: Int8(attributes & Self.attributeMask))
     }
 
+    /// The codec Kafka calls `name` in `compression.type` (`none`, `gzip`, `snappy`, `lz4`,
+    /// `zstd`); nil for other names.
+    public init?(name: String) {
+        guard let codec = Self.allCases.first(where: { $0.description == name }) else { return nil }
+        self = codec
+    }
+
     /// The name Kafka uses in `compression.type`.
     public var description: String {
         switch self {

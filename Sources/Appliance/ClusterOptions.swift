@@ -1,0 +1,93 @@
+import ArgumentParser
+import KafkaWire
+import Logging
+
+/// How an operator command finds the cluster: `--bootstrap-servers`, else the appliance's own
+/// listener from the config file (`kafka-advertise`, then `kafka-listen`), else localhost:9092.
+struct ClusterOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Configuration file of the appliance ('key = value' lines). Env: ASEED_CONFIG.", valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("Kafka brokers, comma-separated. Env: ASEED_BOOTSTRAP_SERVERS. Default: the appliance's listener from the config, else localhost:9092", valueName: "list"))
+    var bootstrapServers: String?
+
+    /// The settings these options read, for commands that need more keys.
+    func settings() throws -> Settings {
+        try Settings(configPath: config)
+    }
+
+    /// The brokers to talk to.
+    func servers(_ settings: Settings) throws -> [BrokerAddress] {
+        let text = settings.optionalString("bootstrap-servers", flag: bootstrapServers)
+            ?? settings.optionalString("kafka-advertise", flag: nil)
+            ?? settings.optionalString("kafka-listen", flag: nil).map(Self.reachable)
+            ?? "localhost:9092"
+        do {
+            return try BrokerAddress.parseList(text)
+        } catch {
+            throw ConfigurationError("bootstrap-servers: expected HOST:PORT[,HOST:PORT...], got '\(text)'")
+        }
+    }
+
+    /// A cluster configuration that gives up quickly: an operator wants an answer, not retries.
+    func clusterConfiguration(_ settings: Settings, clientID: String) throws -> KafkaClusterConfiguration {
+        var configuration = KafkaClusterConfiguration(bootstrapServers: try servers(settings), clientId: clientID)
+        configuration.connectAttempts = 2
+        configuration.connectTimeout = .seconds(2)
+        configuration.requestTimeout = .seconds(15)
+        configuration.metadataAttempts = 3
+        return configuration
+    }
+
+    /// The clients' logger for operator commands: errors only, so output stays readable (the
+    /// command reports failures itself).
+    var logger: Logger {
+        var logger = Logger(label: "aseed")
+        logger.logLevel = .error
+        return logger
+    }
+
+    /// Runs `body` with an admin client of the cluster, closing it afterwards; an unreachable
+    /// cluster becomes the advice to start the appliance.
+    func withAdmin<Result>(_ body: (KafkaAdmin) async throws -> Result) async throws -> Result {
+        let settings = try settings()
+        let admin = KafkaAdmin(configuration: try clusterConfiguration(settings, clientID: "aseed-admin"), logger: logger)
+        do {
+            let result = try await withCluster(try servers(settings)) { try await body(admin) }
+            await admin.close()
+            return result
+        } catch {
+            await admin.close()
+            throw error
+        }
+    }
+
+    /// A listen address bound to every interface is reached on localhost.
+    private static func reachable(_ listen: String) -> String {
+        for any in ["0.0.0.0:", "[::]:"] where listen.hasPrefix(any) {
+            return "localhost:" + listen.dropFirst(any.count)
+        }
+        return listen
+    }
+}
+
+/// Runs an operator action, turning an unreachable cluster into the advice to start one.
+func withCluster<Result>(_ servers: [BrokerAddress], _ body: () async throws -> Result) async throws -> Result {
+    do {
+        return try await body()
+    } catch let error as KafkaClientError where error.code == .brokerUnreachable || error.code == .connectionClosed {
+        let list = servers.map { "\($0.host):\($0.port)" }.joined(separator: ",")
+        throw OperatorError("no Kafka broker answers at \(list): is the appliance running? Start it with `aseed run` (or `systemctl start aseed`), or name another cluster with --bootstrap-servers.")
+    } catch let error as KafkaClientError {
+        throw OperatorError(error.message)
+    }
+}
+
+/// An operator command that could not do what was asked; the message says why and what to do.
+struct OperatorError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}

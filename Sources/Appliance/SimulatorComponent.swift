@@ -1,0 +1,40 @@
+import KafkaWire
+import Logging
+import ServiceLifecycle
+import Simulator
+import Synchronization
+
+/// The simulator with its own producer, as one service: the producer is closed (delivering
+/// what the simulator made) when the simulator ends, so a restart starts clean. The running
+/// simulator is published in `current` for the operator's controls.
+final class SimulatorComponent: Service, Sendable {
+    let simulator: OrderSimulator
+    private let producer: KafkaProducer
+
+    init(options: SimulatorOptions.Options, logger: Logger) throws {
+        producer = try KafkaProducer(configuration: options.producer, logger: logger)
+        simulator = OrderSimulator(
+            configuration: options.simulation, sink: KafkaOrderSink(producer: producer, topic: options.topic), logger: logger)
+    }
+
+    func run() async throws {
+        do {
+            try await simulator.run()
+        } catch {
+            try? await producer.close()
+            throw error
+        }
+        try await producer.close()
+    }
+}
+
+/// The simulator currently running in the appliance, if any (it is rebuilt on restarts).
+final class CurrentSimulator: Sendable {
+    private let value = Mutex<OrderSimulator?>(nil)
+
+    var simulator: OrderSimulator? { value.withLock { $0 } }
+
+    func set(_ simulator: OrderSimulator?) {
+        value.withLock { $0 = simulator }
+    }
+}

@@ -1,0 +1,171 @@
+import Dashboard
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// One component of the appliance (broker, simulator, analyzer, dashboard) run as a
+/// `Service` that keeps it alive: built from a factory, restarted with growing pauses when it
+/// fails (the others keep running), restarted or stopped and started again on request, its
+/// state kept for the services panel and `aseed status`.
+///
+/// The component's own services (the broker's logs and listener, say) run in a nested
+/// `ServiceGroup`, so they start and stop in their order, and a graceful shutdown of the
+/// appliance reaches them.
+final class SupervisedComponent: Service, Sendable {
+    /// What the component is made of, built anew for each start.
+    typealias Factory = @Sendable () throws -> [ServiceGroupConfiguration.ServiceConfiguration]
+
+    private struct State {
+        var phase = ComponentStatus.State.starting
+        var startedAt: ContinuousClock.Instant?
+        var lastError: String?
+        var restarts = 0
+        /// The running group, so a restart or stop can shut it down.
+        var group: ServiceGroup?
+        /// What the operator asked for when the group ends.
+        var request = Request.none
+        /// Waiters for a start after an operator's stop.
+        var startWaiter: CheckedContinuation<Void, Never>?
+        /// A start that came before the component got to waiting for it.
+        var startPending = false
+    }
+
+    private enum Request { case none, restart, stop }
+
+    /// `broker`, `simulator`, `analyzer` or `dashboard`.
+    let name: String
+    private let factory: Factory
+    private let logger: Logger
+    private let state = Mutex(State())
+    /// Pauses between restarts after failures: 0.5 s doubling up to 30 s.
+    private let backoff: (initial: Duration, maximum: Duration) = (.milliseconds(500), .seconds(30))
+
+    init(name: String, logger: Logger, factory: @escaping Factory) {
+        self.name = name
+        self.logger = logger
+        self.factory = factory
+    }
+
+    /// The component's state, uptime, last error and restart count.
+    var status: (state: ComponentStatus.State, uptimeSeconds: Double?, lastError: String?, restarts: Int) {
+        state.withLock { state in
+            let uptime = state.phase == .running ? state.startedAt.map { Self.seconds(ContinuousClock.now - $0) } : nil
+            return (state.phase, uptime, state.lastError, state.restarts)
+        }
+    }
+
+    /// Stops the component's services gracefully and starts them again.
+    func restart() async {
+        await end(with: .restart)
+    }
+
+    /// Stops the component until `start` (the simulator's stop button).
+    func stop() async {
+        await end(with: .stop)
+    }
+
+    /// Starts a component stopped with `stop`; nothing when it runs.
+    func start() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            defer { state.startWaiter = nil }
+            if state.startWaiter == nil { state.startPending = true }
+            return state.startWaiter
+        }
+        waiter?.resume()
+    }
+
+    private func end(with request: Request) async {
+        let group = state.withLock { state -> ServiceGroup? in
+            state.request = request
+            return state.group
+        }
+        await group?.triggerGracefulShutdown()
+    }
+
+    func run() async throws {
+        var failures = 0
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            setPhase(failures == 0 ? .starting : .restarting)
+            do {
+                try await runOnce()
+                failures = 0
+            } catch {
+                guard !Task.isShuttingDownGracefully, !Task.isCancelled else { break }
+                failures += 1
+                let pause = delay(afterFailures: failures)
+                state.withLock {
+                    $0.phase = .failed
+                    $0.lastError = "\(error)"
+                    $0.restarts += 1
+                }
+                logger.error("\(name) failed: \(error); restarting in \(pause)")
+                try? await Task.sleep(for: pause)
+                continue
+            }
+            let request = state.withLock { state -> Request in
+                defer { state.request = .none }
+                return state.request
+            }
+            switch request {
+            case .restart:
+                state.withLock { $0.restarts += 1 }
+                logger.info("\(name) restarting on request")
+            case .stop:
+                state.withLock { $0.startPending = false }
+                setPhase(.stopped)
+                logger.info("\(name) stopped on request; waiting to be started")
+                await waitForStart()
+            case .none:
+                // It ended by itself (the simulator reached --count) or the appliance stops.
+                setPhase(.stopped)
+                return
+            }
+        }
+        setPhase(.stopped)
+    }
+
+    /// Builds the component and runs it until it ends, fails, or is asked to stop.
+    private func runOnce() async throws {
+        let group = ServiceGroup(configuration: .init(services: try factory(), logger: logger))
+        state.withLock {
+            $0.group = group
+            $0.phase = .running
+            $0.startedAt = .now
+        }
+        defer { state.withLock { $0.group = nil } }
+        try await withGracefulShutdownHandler {
+            try await group.run()
+        } onGracefulShutdown: {
+            Task { await group.triggerGracefulShutdown() }
+        }
+    }
+
+    private func waitForStart() async {
+        await withGracefulShutdownHandler {
+            await withCheckedContinuation { continuation in
+                let pending = state.withLock { state -> Bool in
+                    defer { state.startPending = false }
+                    if !state.startPending { state.startWaiter = continuation }
+                    return state.startPending
+                }
+                if pending { continuation.resume() }
+            }
+        } onGracefulShutdown: { [self] in
+            start()
+        }
+    }
+
+    private func setPhase(_ phase: ComponentStatus.State) {
+        state.withLock { $0.phase = phase }
+    }
+
+    private func delay(afterFailures failures: Int) -> Duration {
+        var pause = backoff.initial
+        for _ in 1..<max(1, failures) where pause < backoff.maximum { pause *= 2 }
+        return min(pause, backoff.maximum)
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

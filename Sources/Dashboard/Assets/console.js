@@ -1,0 +1,300 @@
+// The broker console: topics, consumer groups with lag, and a message tail. Read-only; it
+// polls the REST API (topic and group figures change slowly, a socket would add nothing).
+"use strict";
+
+(() => {
+  const { byId, el, row, parseTime, formatTime, formatInt, formatDecimal, formatBytes, fetchJSON } = ASEED;
+
+  const REFRESH_MS = 5000;
+  const TAIL_MS = 2000;
+
+  const state = {
+    topics: [],
+    selectedGroup: null,
+    following: true,
+    tailTimer: null,
+    tailRequest: 0, // answers of older requests are dropped when a newer one was sent
+  };
+
+  // ---------------------------------------------------------------- status line
+
+  function setStatus(ok, text) {
+    const pill = byId("connection");
+    pill.className = `pill ${ok ? "pill-live" : "pill-offline"}`;
+    pill.dataset.state = ok ? "live" : "offline";
+    byId("connection-text").textContent = text;
+    if (ok) {
+      const now = new Date();
+      const stamp = byId("last-update");
+      stamp.textContent = formatTime(now);
+      stamp.dateTime = now.toISOString();
+    }
+  }
+
+  // ---------------------------------------------------------------- topics
+
+  function sum(items, pick) {
+    return items.reduce((total, item) => total + (Number(pick(item)) || 0), 0);
+  }
+
+  /** Size of a partition list: null when the broker cannot tell any of them. */
+  function totalSize(partitions) {
+    const known = partitions.filter((p) => Number.isFinite(p.size_bytes));
+    return known.length ? sum(known, (p) => p.size_bytes) : null;
+  }
+
+  function formatSize(bytes) {
+    return Number.isFinite(bytes) ? formatBytes(bytes) : "n/a";
+  }
+
+  function renderTopics(topics) {
+    const body = byId("topics-table").tBodies[0];
+    body.replaceChildren(...topics.map((topic) => {
+      const partitions = topic.partitions || [];
+      const tr = row([
+        topic.name, partitions.length,
+        formatInt(sum(partitions, (p) => p.latest_offset - p.earliest_offset)),
+        formatSize(totalSize(partitions)),
+        formatDecimal(sum(partitions, (p) => p.messages_per_second)),
+      ], [1, 2, 3, 4]);
+      tr.dataset.topic = topic.name;
+      tr.dataset.partitions = String(partitions.length);
+      tr.classList.add("clickable");
+      tr.addEventListener("click", () => chooseTopic(topic.name));
+      return tr;
+    }));
+
+    const partitionBody = byId("partitions-table").tBodies[0];
+    partitionBody.replaceChildren(...topics.flatMap((topic) => (topic.partitions || []).map((p) => {
+      const tr = row([
+        topic.name, p.partition, p.leader, formatInt(p.earliest_offset), formatInt(p.latest_offset),
+        formatSize(p.size_bytes), formatDecimal(p.messages_per_second),
+      ], [1, 2, 3, 4, 5, 6]);
+      tr.dataset.topic = topic.name;
+      return tr;
+    })));
+  }
+
+  /** Keeps the message viewer's topic list in step without losing the current choice. */
+  function renderTopicChoices(topics) {
+    const select = byId("tail-topic");
+    const current = select.value;
+    const names = topics.map((t) => t.name);
+    const shown = [...select.options].map((o) => o.value);
+    if (names.join("\n") !== shown.join("\n")) {
+      select.replaceChildren(...names.map((name) => {
+        const option = el("option", "", name);
+        option.value = name;
+        return option;
+      }));
+      // Start on the orders topic: it is what a class looks at first.
+      select.value = names.includes(current) ? current : (names.includes("orders") ? "orders" : names[0] || "");
+    }
+    renderPartitionChoices();
+  }
+
+  function renderPartitionChoices() {
+    const topic = state.topics.find((t) => t.name === byId("tail-topic").value);
+    const select = byId("tail-partition");
+    const current = select.value;
+    const partitions = topic ? (topic.partitions || []).map((p) => String(p.partition)) : [];
+    const shown = [...select.options].slice(1).map((o) => o.value);
+    if (partitions.join(",") === shown.join(",")) return;
+    const all = el("option", "", "all partitions");
+    all.value = "";
+    select.replaceChildren(all, ...partitions.map((p) => {
+      const option = el("option", "", `partition ${p}`);
+      option.value = p;
+      return option;
+    }));
+    select.value = partitions.includes(current) ? current : "";
+  }
+
+  function chooseTopic(name) {
+    byId("tail-topic").value = name;
+    renderPartitionChoices();
+    tail();
+    byId("messages").scrollIntoView({ behavior: "smooth", block: "start" });
+  }
+
+  async function refreshTopics() {
+    const answer = await fetchJSON("/api/broker/topics");
+    state.topics = Array.isArray(answer && answer.topics) ? answer.topics : [];
+    renderTopics(state.topics);
+    renderTopicChoices(state.topics);
+  }
+
+  // ---------------------------------------------------------------- groups
+
+  function renderGroups(groups) {
+    const body = byId("groups-table").tBodies[0];
+    body.replaceChildren(...groups.map((g) => {
+      const members = Array.isArray(g.members) ? g.members.length : g.members;
+      const tr = row([g.group_id, g.state, g.protocol_type, formatInt(Number(members))], [3]);
+      tr.dataset.group = g.group_id;
+      tr.classList.add("clickable");
+      if (g.group_id === state.selectedGroup) tr.classList.add("selected");
+      tr.addEventListener("click", () => {
+        state.selectedGroup = g.group_id;
+        renderGroups(groups);
+        refreshGroupDetail().catch(showGroupError);
+      });
+      return tr;
+    }));
+    if (groups.length === 0) {
+      const tr = el("tr", "empty-row");
+      const td = el("td", "", "No consumer groups.");
+      td.colSpan = 4;
+      tr.append(td);
+      body.append(tr);
+    }
+  }
+
+  function assignmentText(assignment) {
+    if (!Array.isArray(assignment) || assignment.length === 0) return "–";
+    return assignment.map((a) => `${a.topic}/${a.partition}`).join(", ");
+  }
+
+  function renderGroupDetail(detail) {
+    byId("group-name").textContent = detail.group_id;
+    byId("group-state").textContent = detail.state || "";
+    byId("group-empty").hidden = true;
+    const members = detail.members || [];
+    const offsets = detail.offsets || [];
+    byId("members-table").hidden = false;
+    byId("lag-table").hidden = false;
+    byId("members-table").tBodies[0].replaceChildren(...members.map((m) => row([
+      m.member_id, m.client_id, m.host, assignmentText(m.assignment),
+    ])));
+    byId("lag-table").tBodies[0].replaceChildren(...offsets.map((o) => row([
+      o.topic, o.partition, formatInt(o.committed), formatInt(o.latest), formatInt(o.lag),
+    ], [1, 2, 3, 4])));
+  }
+
+  function showGroupError(error) {
+    byId("group-empty").hidden = false;
+    byId("group-empty").textContent = `Could not read the group: ${error.message}`;
+  }
+
+  async function refreshGroups() {
+    const answer = await fetchJSON("/api/broker/groups");
+    renderGroups(Array.isArray(answer && answer.groups) ? answer.groups : []);
+    if (state.selectedGroup) await refreshGroupDetail().catch(showGroupError);
+  }
+
+  async function refreshGroupDetail() {
+    if (!state.selectedGroup) return;
+    const detail = await fetchJSON(`/api/broker/groups/${encodeURIComponent(state.selectedGroup)}`);
+    renderGroupDetail(detail);
+  }
+
+  // ---------------------------------------------------------------- message tail
+
+  /** A record's time: the API may send ISO text or milliseconds since 1970. */
+  function messageTime(value) {
+    if (typeof value === "number") return new Date(value);
+    return parseTime(value);
+  }
+
+  /** Headers as "key=value" lines, whether sent as a list of pairs or as an object. */
+  function headersText(headers) {
+    if (!headers) return "";
+    if (Array.isArray(headers)) return headers.map((h) => `${h.key}=${h.value ?? ""}`).join("\n");
+    return Object.entries(headers).map(([k, v]) => `${k}=${v ?? ""}`).join("\n");
+  }
+
+  function renderMessages(messages) {
+    byId("messages-time-head").textContent = `Time (${ASEED.zoneName()})`;
+    const body = byId("messages-table").tBodies[0];
+    body.replaceChildren(...messages.map((m) => {
+      const tr = row([
+        m.partition, formatInt(m.offset), formatTime(messageTime(m.timestamp)),
+        m.key ?? "", m.value ?? "", headersText(m.headers),
+      ], [0, 1]);
+      tr.cells[2].classList.add("nowrap");
+      tr.cells[4].classList.add("value");
+      tr.cells[5].classList.add("value");
+      return tr;
+    }));
+    if (messages.length === 0) {
+      const tr = el("tr", "empty-row");
+      const td = el("td", "", "No messages match.");
+      td.colSpan = 6;
+      tr.append(td);
+      body.append(tr);
+    }
+  }
+
+  async function tail() {
+    const topic = byId("tail-topic").value;
+    if (!topic) return;
+    const params = new URLSearchParams({ topic, limit: byId("tail-limit").value });
+    const partition = byId("tail-partition").value;
+    if (partition !== "") params.set("partition", partition);
+    const filter = byId("tail-filter").value;
+    if (filter) params.set("filter", filter);
+    const request = ++state.tailRequest;
+    try {
+      const answer = await fetchJSON(`/api/broker/messages?${params}`);
+      if (request !== state.tailRequest) return;
+      renderMessages(Array.isArray(answer && answer.messages) ? answer.messages : []);
+      byId("tail-error").textContent = "";
+    } catch (error) {
+      if (request !== state.tailRequest) return;
+      byId("tail-error").textContent = `Could not read messages: ${error.message}`;
+    }
+  }
+
+  function setFollowing(on) {
+    state.following = on;
+    const button = byId("tail-follow");
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+    button.textContent = on ? "Following" : "Paused";
+    clearInterval(state.tailTimer);
+    state.tailTimer = on ? setInterval(tail, TAIL_MS) : null;
+  }
+
+  function setupTail() {
+    byId("tail-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      tail();
+    });
+    byId("tail-topic").addEventListener("change", () => {
+      renderPartitionChoices();
+      tail();
+    });
+    byId("tail-partition").addEventListener("change", tail);
+    byId("tail-limit").addEventListener("change", tail);
+    // Filter as the user types, but not on every key stroke.
+    let debounce = null;
+    byId("tail-filter").addEventListener("input", () => {
+      clearTimeout(debounce);
+      debounce = setTimeout(tail, 300);
+    });
+    byId("tail-follow").addEventListener("click", () => setFollowing(!state.following));
+    setFollowing(true);
+  }
+
+  // ---------------------------------------------------------------- start
+
+  async function refresh() {
+    try {
+      await refreshTopics();
+      await refreshGroups();
+      setStatus(true, "connected");
+    } catch (error) {
+      setStatus(false, `unreachable: ${error.message}`);
+    }
+  }
+
+  async function start() {
+    ASEED.setupLargeType(byId("large-type"));
+    byId("zone-name").textContent = ASEED.zoneName();
+    setupTail();
+    await refresh();
+    tail();
+    setInterval(refresh, REFRESH_MS);
+  }
+
+  start();
+})();

@@ -1,0 +1,425 @@
+"""The dashboard page in a real browser: headless Chromium loads it from a running `aseed run`,
+waits for live data and checks what a viewer sees against the API.
+
+Chromium is driven over the DevTools protocol on a pipe (`--remote-debugging-pipe`: fd 3 in,
+fd 4 out, messages ended by NUL), which needs no port, no extra Python package and no
+guessing when the browser is ready. The screenshot goes to Tests/Integration/out/.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import pathlib
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+
+from conftest import ASEED_BIN, REPO, free_port, wait_for_port
+
+OUT = pathlib.Path(__file__).resolve().parent / "out"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ADMIN_TOKEN = "page-test-token-" + uuid.uuid4().hex
+XSS_NAME = "<img src=x onerror=alert(1)>"
+
+
+# ---------------------------------------------------------------------------- the browser
+
+
+class DevToolsError(RuntimeError):
+    pass
+
+
+class Browser:
+    """Headless Chromium with one page, driven over the DevTools protocol on a pipe."""
+
+    def __init__(self, width: int = 1440, height: int = 1000):
+        self.profile = tempfile.mkdtemp(prefix="aseed-chromium-")
+        to_browser_read, self._to_browser = os.pipe()
+        self._from_browser, from_browser_write = os.pipe()
+
+        def pipes_at_3_and_4():
+            # Chromium reads commands from fd 3 and writes answers to fd 4. Move both above 4
+            # first, so one dup2 cannot overwrite the other's source.
+            a = os.dup(to_browser_read)
+            b = os.dup(from_browser_write)
+            os.dup2(a, 3)  # dup2 leaves the copies inheritable; the originals close at exec
+            os.dup2(b, 4)
+
+        args = [
+            CHROMIUM, "--headless", "--remote-debugging-pipe", "--no-first-run", "--no-default-browser-check",
+            "--disable-gpu", "--disable-dev-shm-usage", "--disable-extensions", "--mute-audio",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--lang=en-US",  # the figures are read back as text: fix the number format
+            f"--user-data-dir={self.profile}", f"--window-size={width},{height}", "about:blank",
+        ]
+        if os.geteuid() == 0:
+            args.insert(1, "--no-sandbox")  # Chromium refuses to run its sandbox as root (CI containers)
+        # close_fds=False: closing would run after preexec_fn and take fds 3 and 4 with it;
+        # every other descriptor of ours is non-inheritable (PEP 446) and closes at exec.
+        self.process = subprocess.Popen(args, preexec_fn=pipes_at_3_and_4, close_fds=False,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(to_browser_read)
+        os.close(from_browser_write)
+
+        self._next_id = 0
+        self._answers: dict[int, dict] = {}
+        self._events: list[dict] = []
+        self._lock = threading.Condition()
+        self._closed = False
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self.session = None
+        self.width, self.height = width, height
+
+    def _read(self):
+        buffer = b""
+        while True:
+            try:
+                chunk = os.read(self._from_browser, 1 << 16)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                with self._lock:
+                    self._closed = True
+                    self._lock.notify_all()
+                return
+            buffer += chunk
+            while b"\0" in buffer:
+                raw, buffer = buffer.split(b"\0", 1)
+                message = json.loads(raw)
+                with self._lock:
+                    if "id" in message:
+                        self._answers[message["id"]] = message
+                    else:
+                        self._events.append(message)
+                    self._lock.notify_all()
+
+    def send(self, method: str, params: dict | None = None, session: str | None = "page", timeout: float = 30):
+        """Sends one command and waits for its answer; `session="page"` targets the page."""
+        with self._lock:
+            self._next_id += 1
+            ident = self._next_id
+        message = {"id": ident, "method": method, "params": params or {}}
+        session_id = self.session if session == "page" else session
+        if session_id:
+            message["sessionId"] = session_id
+        os.write(self._to_browser, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while ident not in self._answers:
+                if self._closed:
+                    raise DevToolsError(f"{method}: the browser went away")
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise DevToolsError(f"{method}: no answer within {timeout}s")
+                self._lock.wait(remaining)
+            answer = self._answers.pop(ident)
+        if "error" in answer:
+            raise DevToolsError(f"{method}: {answer['error']}")
+        return answer.get("result", {})
+
+    def open_page(self):
+        """A fresh page with everything that reports errors switched on."""
+        target = self.send("Target.createTarget", {"url": "about:blank"}, session=None)["targetId"]
+        self.session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True}, session=None)["sessionId"]
+        for domain in ("Page", "Runtime", "Log"):
+            self.send(f"{domain}.enable")
+        self.send("Emulation.setDeviceMetricsOverride",
+                  {"width": self.width, "height": self.height, "deviceScaleFactor": 1, "mobile": False})
+        # Injected by the browser itself, so the page's CSP does not apply to it: it records
+        # every CSP violation and blocks dialogs (an alert() would mean an injection worked).
+        self.send("Page.addScriptToEvaluateOnNewDocument", {"source": """
+            window.__violations = [];
+            document.addEventListener('securitypolicyviolation', (e) => {
+              window.__violations.push(e.violatedDirective + ' ' + e.blockedURI);
+            });
+            window.__dialogs = [];
+            window.alert = (m) => { window.__dialogs.push(String(m)); };
+        """})
+
+    def navigate(self, url: str):
+        """Loads `url` and waits until its document (not the previous one) has loaded."""
+        self.send("Page.navigate", {"url": url})
+        self.wait_for(f"location.href.startsWith({json.dumps(url)}) && document.readyState === 'complete'",
+                      30, f"{url} did not load")
+
+    def evaluate(self, expression: str):
+        result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True})
+        if "exceptionDetails" in result:
+            raise DevToolsError(f"{expression[:60]}...: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def wait_for(self, expression: str, timeout: float, what: str):
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            try:
+                last = self.evaluate(expression)
+            except DevToolsError as error:  # e.g. an element the page has not made yet
+                last = error
+            if last and not isinstance(last, DevToolsError):
+                return last
+            time.sleep(0.25)
+        raise AssertionError(f"{what} within {timeout}s (last value: {last!r}; page errors: {self.errors()})")
+
+    def errors(self) -> list[str]:
+        """Console errors, uncaught exceptions, failed loads and CSP violations so far."""
+        found = []
+        with self._lock:
+            events = list(self._events)
+        for event in events:
+            method, params = event.get("method"), event.get("params", {})
+            if method == "Runtime.exceptionThrown":
+                details = params.get("exceptionDetails", {})
+                found.append("exception: " + str(details.get("exception", {}).get("description") or details.get("text")))
+            elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
+                found.append("console: " + " ".join(str(a.get("value", a.get("description"))) for a in params.get("args", [])))
+            elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
+                entry = params["entry"]
+                found.append(f"log ({entry.get('source')}): {entry.get('text')} {entry.get('url', '')}".strip())
+        try:
+            found += [f"CSP violation: {v}" for v in self.evaluate("window.__violations || []")]
+            found += [f"dialog: {d}" for d in self.evaluate("window.__dialogs || []")]
+        except DevToolsError:
+            pass
+        return found
+
+    def screenshot(self, path: pathlib.Path):
+        """A full-page PNG: the viewport is stretched to the page's height first."""
+        metrics = self.send("Page.getLayoutMetrics")
+        height = int(metrics.get("cssContentSize", metrics.get("contentSize"))["height"])
+        self.send("Emulation.setDeviceMetricsOverride",
+                  {"width": self.width, "height": max(height, 600), "deviceScaleFactor": 1, "mobile": False})
+        time.sleep(0.5)  # let the charts resize to the new viewport
+        data = self.send("Page.captureScreenshot", {"format": "png"})["data"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(base64.b64decode(data))
+        self.send("Emulation.setDeviceMetricsOverride",
+                  {"width": self.width, "height": self.height, "deviceScaleFactor": 1, "mobile": False})
+
+    def close(self):
+        try:
+            self.send("Browser.close", session=None, timeout=5)
+        except DevToolsError:
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        os.close(self._to_browser)
+        os.close(self._from_browser)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------- the appliance
+
+
+def dashboard_available() -> bool:
+    try:
+        help_text = subprocess.run([ASEED_BIN, "run", "--help"], capture_output=True, text=True, timeout=30).stdout
+    except OSError:
+        return False
+    return "--dashboard-listen" in help_text
+
+
+needs_dashboard = pytest.mark.skipif(
+    not dashboard_available(), reason="aseed run has no --dashboard-listen yet: the dashboard server is not built in")
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed (scripts/ensure-system-packages.sh test installs it)")
+
+
+class Appliance:
+    """`aseed run` on free ports with its own data and log directories."""
+
+    def __init__(self, tmp_path: pathlib.Path, *args: str):
+        self.kafka_port = free_port()
+        self.http_port = free_port()
+        self.bootstrap = f"127.0.0.1:{self.kafka_port}"
+        self.base = f"http://127.0.0.1:{self.http_port}"
+        self.tmp_path = tmp_path
+        self.process = subprocess.Popen(
+            [ASEED_BIN, "run", *args,
+             "--data-dir", str(tmp_path / "data"), "--log-dir", str(tmp_path / "logs"),
+             "--kafka-listen", self.bootstrap, "--kafka-advertise", self.bootstrap,
+             "--dashboard-listen", f"127.0.0.1:{self.http_port}", "--admin-token", ADMIN_TOKEN,
+             "--trigger-ms", "200"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_port("127.0.0.1", self.kafka_port, 30, self.process)
+        wait_for_port("127.0.0.1", self.http_port, 30, self.process)
+
+    def get(self, path: str):
+        with urllib.request.urlopen(self.base + path, timeout=10) as response:
+            return json.load(response)
+
+    def post(self, path: str, body: dict) -> int:
+        request = urllib.request.Request(
+            self.base + path, data=json.dumps(body).encode(), method="POST",
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {ADMIN_TOKEN}"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return self.process.wait()
+
+
+@pytest.fixture
+def browser():
+    b = Browser()
+    try:
+        b.open_page()
+        yield b
+    finally:
+        b.close()
+
+
+# Page facts, read in the browser. Each returns plain JSON values.
+RECENT_IDS = "[...document.querySelectorAll('#orders-table tbody tr[data-order-id]')].map(r => r.dataset.orderId)"
+CONNECTION = "document.getElementById('connection').dataset.state"
+KPI = "document.querySelector('#{} .kpi-value').textContent"
+# A chart is drawn when Chart.js owns the canvas and the canvas has painted pixels.
+CHART_DRAWN = """(() => {
+  const canvas = document.getElementById('%s');
+  if (!window.Chart || !Chart.getChart(canvas) || canvas.width === 0) return false;
+  const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let painted = 0;
+  for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) painted++;
+  return painted > 200;
+})()"""
+
+
+def number(text: str) -> float:
+    """A figure as the page formats it ("12,345", "$1,234.50") as a number."""
+    return float("".join(c for c in text if c.isdigit() or c == ".") or "nan")
+
+
+# ---------------------------------------------------------------------------- tests
+
+
+def test_embedded_assets_are_up_to_date():
+    """Sources/Dashboard/Generated/EmbeddedAssets.swift is what the generator makes of the assets."""
+    result = subprocess.run([sys.executable, str(REPO / "Tools" / "embed-assets" / "embed.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.needs_aseed
+@needs_dashboard
+@needs_chromium
+@pytest.mark.timeout(240)
+def test_the_page_shows_the_live_orders(tmp_path, browser):
+    appliance = Appliance(tmp_path, "--rate", "200", "--window-seconds", "5", "--watermark-delay-seconds", "1")
+    try:
+        browser.navigate(appliance.base + "/")
+        browser.wait_for(f"{CONNECTION} === 'live'", 30, "the page did not connect its WebSocket")
+        browser.wait_for(f"{RECENT_IDS}.length >= 20", 60, "the recent orders table did not fill")
+        browser.wait_for(f"Number({KPI.format('kpi-orders')}.replace(/\\D/g, '')) >= 200", 60,
+                         "the total orders card did not reach 200")
+        # Windows of 5 s close quickly, so the per-window card and the line chart have history.
+        browser.wait_for(f"{KPI.format('kpi-opm')} !== '0' && {KPI.format('kpi-opm')} !== '–'", 60,
+                         "no orders-per-minute figure from a closed window")
+        for canvas in ("top-chart", "category-chart", "timeline-chart", "pipeline-chart"):
+            browser.wait_for(CHART_DRAWN % canvas, 30, f"the chart {canvas} was not drawn")
+        assert browser.evaluate("document.querySelectorAll('#top-table tbody tr[data-product-id]').length") == 10
+        assert browser.evaluate("document.querySelectorAll('#category-table tbody tr').length") == 6
+        assert browser.evaluate("document.querySelectorAll('#services-table tbody tr').length") >= 4
+        # Times carry the zone name (Chromium runs in the machine's zone; UTC shows as "UTC").
+        time_text = browser.evaluate("document.querySelector('#orders-table tbody td').textContent")
+        zone = browser.evaluate("ASEED.zoneName()")
+        assert zone and zone in time_text, (time_text, zone)
+
+        browser.screenshot(OUT / "dashboard.png")
+
+        # Stop the flow, then the page must show exactly the orders the API shows.
+        assert appliance.post("/api/control/simulator", {"action": "stop"}) in (200, 202), "could not stop the simulator"
+        deadline = time.monotonic() + 20
+        while True:
+            expected = [o["order_id"] for o in appliance.get("/api/dashboard_data")["recent_orders"]]
+            shown = browser.evaluate(RECENT_IDS)
+            if shown == expected or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        assert shown == expected
+        total = appliance.get("/api/status")["total_orders"]
+        assert number(browser.evaluate(KPI.format("kpi-orders"))) == total
+
+        # The top products table follows the switch, in the server's order.
+        browser.evaluate("document.querySelector('#top-by [data-by=revenue]').click()")
+        browser.evaluate("document.querySelector('#top-span [data-span=\"5m\"]').click()")
+        ranking = appliance.get("/api/top?span=5m&by=revenue")["products"]
+        browser.wait_for(
+            "JSON.stringify([...document.querySelectorAll('#top-table tbody tr[data-product-id]')]"
+            f".map(r => r.dataset.productId)) === {json.dumps(json.dumps([p['product_id'] for p in ranking]))}",
+            10, "the 5-minute revenue ranking differs from /api/top")
+
+        assert browser.errors() == []
+    finally:
+        assert appliance.stop() == 0
+
+
+@pytest.mark.needs_aseed
+@needs_dashboard
+@needs_chromium
+def test_the_console_lists_the_orders_topic(tmp_path, browser):
+    appliance = Appliance(tmp_path, "--rate", "50")
+    try:
+        browser.navigate(appliance.base + "/console")
+        browser.wait_for("document.querySelector('#topics-table tr[data-topic=\"orders\"]')?.dataset.partitions === '3'",
+                         30, "the topics table does not list orders with 3 partitions")
+        assert browser.evaluate(
+            "document.querySelectorAll('#partitions-table tbody tr[data-topic=\"orders\"]').length") == 3
+        browser.wait_for("document.querySelectorAll('#messages-table tbody tr:not(.empty-row)').length > 0",
+                         30, "the message viewer shows no orders")
+        browser.screenshot(OUT / "console.png")
+        assert browser.errors() == []
+    finally:
+        assert appliance.stop() == 0
+
+
+@pytest.mark.needs_aseed
+@needs_dashboard
+@needs_chromium
+def test_a_product_name_with_markup_is_shown_as_text(tmp_path, browser):
+    from confluent_kafka import Producer
+
+    appliance = Appliance(tmp_path, "--no-simulator")
+    producer = Producer({"bootstrap.servers": appliance.bootstrap})
+    try:
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        order = {"order_id": "ORDER-XSS-1", "product_id": "PROD-XSS", "product_name": XSS_NAME,
+                 "category": "<b>Injected</b>", "price": 1.5, "quantity": 2, "customer_id": "CUST-<script>",
+                 "timestamp": now}
+        producer.produce("orders", key=order["order_id"], value=json.dumps(order))
+        assert producer.flush(30) == 0
+
+        browser.navigate(appliance.base + "/")
+        browser.wait_for("document.querySelector('#orders-table tr[data-order-id=\"ORDER-XSS-1\"]')", 60,
+                         "the order did not reach the recent orders table")
+        cells = browser.evaluate(
+            "[...document.querySelector('#orders-table tr[data-order-id=\"ORDER-XSS-1\"]').cells].map(c => c.textContent)")
+        assert XSS_NAME in cells and "<b>Injected</b>" in cells and "CUST-<script>" in cells
+        browser.wait_for(f"[...document.querySelectorAll('#top-table td')].some(td => td.textContent === {json.dumps(XSS_NAME)})",
+                         10, "the product name is not in the top products table as text")
+        assert browser.evaluate("document.querySelectorAll('main img, main b, main script').length") == 0
+        time.sleep(1)  # a broken image's onerror would run by now
+        assert browser.errors() == []
+    finally:
+        assert appliance.stop() == 0
