@@ -253,3 +253,20 @@ def test_metrics_parse_as_prometheus_text(appliance):
     up = {s.labels["component"]: s.value for s in families["aseed_component_up"].samples}
     assert up == {"broker": 1, "simulator": 1, "analyzer": 1, "dashboard": 1}
     assert families["aseed_analyzer_orders"].samples[0].value > 0
+
+
+def test_a_component_restarts_on_request_and_the_simulator_stops_and_starts(appliance):
+    # Last in the file: it restarts components of the shared appliance.
+    def simulator():
+        return appliance.json("/api/service-status")["services"]["simulator"]
+
+    before = simulator()["restarts"]
+    answer = appliance.json("/api/control/components/simulator/restart", expected=202, method="POST", token=appliance.token)
+    assert answer == {"component": "simulator", "status": "restarting"}
+    appliance.wait_for(lambda: simulator()["restarts"] == before + 1 and simulator()["status"] == "running", message="simulator restarted")
+    stopped = appliance.json("/api/control/simulator", method="POST", body={"action": "stop"}, token=appliance.token)
+    assert stopped["status"] == "stopped"
+    assert appliance.json("/readyz", expected=503)["components"][0]["name"] == "simulator"
+    started = appliance.json("/api/control/simulator", method="POST", body={"action": "start"}, token=appliance.token)
+    assert started["status"] == "running"
+    appliance.wait_for(lambda: appliance.request("/readyz")[0] == 200, message="ready again")
