@@ -32,7 +32,7 @@ struct DashboardOptions: ParsableArguments {
             host: listen.host, port: listen.port, adminToken: try token(settings, dataDirectory: dataDirectory, logger: logger),
             bodyLimit: limit, allowedOrigins: origins,
             chartJSPath: settings.string("chart-js", flag: chartJs, default: DashboardConfiguration.debianChartJS),
-            assets: DashboardAssets.all)
+            assets: EmbeddedAssets.files)
     }
 
     private func token(_ settings: Settings, dataDirectory: String, logger: Logger) throws -> String {
