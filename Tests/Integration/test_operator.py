@@ -22,14 +22,16 @@ def aseed(*args, input=None, check=True, timeout=60):
 @pytest.fixture
 def appliance(tmp_path):
     """`aseed run` with the simulator at 100 orders/s and a fast analyzer trigger."""
-    port = free_port()
+    port, web = free_port(), free_port()
     process = subprocess.Popen(
         [ASEED_BIN, "run", "--data-dir", str(tmp_path / "data"), "--log-dir", str(tmp_path / "logs"),
          "--kafka-listen", f"127.0.0.1:{port}", "--kafka-advertise", f"127.0.0.1:{port}", "--rate", "100",
-         "--trigger-ms", "200"],
+         "--trigger-ms", "200", "--dashboard-listen", f"127.0.0.1:{web}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for_port("127.0.0.1", port, 30, process)
-    yield {"bootstrap": f"127.0.0.1:{port}", "port": port, "data": tmp_path / "data", "logs": tmp_path / "logs"}
+    wait_for_port("127.0.0.1", web, 30, process)
+    yield {"bootstrap": f"127.0.0.1:{port}", "port": port, "data": tmp_path / "data", "logs": tmp_path / "logs",
+           "dashboard": f"127.0.0.1:{web}"}
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=30) == 0
 
@@ -89,14 +91,37 @@ def test_groups_show_members_offsets_and_lag(appliance):
     assert "orders" in aseed("groups", "describe", "aseed-analyzer", *servers).stdout
 
 
-def test_status_reports_the_broker_the_orders_and_the_disk(appliance):
+def test_status_reports_the_components_the_orders_and_the_disk(appliance):
     time.sleep(1)
     out = aseed("status", "--bootstrap-servers", appliance["bootstrap"], "--data-dir", str(appliance["data"]),
-                "--dashboard", f"127.0.0.1:{free_port()}").stdout
+                "--dashboard", appliance["dashboard"]).stdout
     assert "up" in out.splitlines()[0]
     assert "orders: 3 partitions" in out
     assert "analyzer lag (group aseed-analyzer)" in out
+    assert f"Dashboard  {appliance['dashboard']}  up, overall healthy" in out
+    states = {row["COMPONENT"]: row["STATE"] for row in table("\n".join(
+        line for line in out.splitlines() if line.startswith("  ") and not line.startswith("   ")))}
+    assert states == {"broker": "running", "simulator": "running", "analyzer": "running", "dashboard": "running"}
     assert "Disk" in out and "used" in out and "free" in out
+    # Without the dashboard the broker part still answers.
+    partial = aseed("status", "--bootstrap-servers", appliance["bootstrap"], "--data-dir", str(appliance["data"]),
+                    "--dashboard", f"127.0.0.1:{free_port()}").stdout
+    assert "not answering" in partial and "orders: 3 partitions" in partial
+
+
+def test_restart_asks_the_appliance_with_the_token_from_the_data_dir(appliance):
+    common = ["--dashboard", appliance["dashboard"], "--data-dir", str(appliance["data"])]
+    out = aseed("restart", "analyzer", *common).stdout
+    assert "analyzer is restarting" in out
+    log = appliance["logs"] / "analyzer.log"
+    deadline = time.time() + 20
+    while "analyzer restarting on request" not in (log.read_text() if log.exists() else "") and time.time() < deadline:
+        time.sleep(0.2)
+    assert "analyzer restarting on request" in log.read_text()
+    wrong = aseed("restart", "analyzer", *common, "--admin-token", "not-the-token", check=False)
+    assert wrong.returncode != 0 and "refused the admin token" in wrong.stderr
+    unknown = aseed("restart", "kafka", *common, check=False)
+    assert unknown.returncode != 0 and "unknown component" in unknown.stderr
 
 
 def test_logs_show_a_component_and_follow_new_lines(appliance):

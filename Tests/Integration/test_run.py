@@ -28,10 +28,12 @@ def count_orders(bootstrap, topic="orders"):
 
 
 def start(tmp_path, *args, port=None):
+    """`aseed [run] ARGS` (or `aseed broker`) on free ports with its own directories."""
     port = port or free_port()
+    dashboard = [] if args[:1] == ("broker",) else ["--dashboard-listen", f"127.0.0.1:{free_port()}"]
     process = subprocess.Popen(
         [ASEED_BIN, *args, "--data-dir", str(tmp_path / "data"), "--log-dir", str(tmp_path / "logs"),
-         "--kafka-listen", f"127.0.0.1:{port}", "--kafka-advertise", f"127.0.0.1:{port}"],
+         "--kafka-listen", f"127.0.0.1:{port}", "--kafka-advertise", f"127.0.0.1:{port}", *dashboard],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return process, port
 
@@ -125,6 +127,7 @@ def test_bootstrap_servers_use_an_external_cluster_without_a_local_broker(tmp_pa
         local_port = free_port()
         process = subprocess.Popen(
             [ASEED_BIN, "run", "--bootstrap-servers", f"127.0.0.1:{external_port}", "--flood", "--count", "500",
+             "--dashboard-listen", f"127.0.0.1:{free_port()}",
              "--data-dir", str(tmp_path / "local-data"), "--log-dir", str(tmp_path / "local-logs"),
              "--kafka-listen", f"127.0.0.1:{local_port}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -172,7 +175,8 @@ def test_run_against_tansu_uses_it_for_the_simulator_and_the_analyzer(tmp_path, 
     """The whole appliance against a Kafka-compatible broker that is not ours."""
     create_topic(tansu, "orders", 3)
     process = subprocess.Popen(
-        [ASEED_BIN, "run", "--bootstrap-servers", tansu, "--data-dir", str(tmp_path / "data"),
+        [ASEED_BIN, "run", "--bootstrap-servers", tansu, "--dashboard-listen", f"127.0.0.1:{free_port()}",
+         "--data-dir", str(tmp_path / "data"),
          "--log-dir", str(tmp_path / "logs"), "--kafka-listen", f"127.0.0.1:{free_port()}",
          "--rate", "200", "--trigger-ms", "200"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
