@@ -1,5 +1,3 @@
-import Analyzer
-
 /// What the dashboard asks of the appliance it runs in: the components' status and the
 /// operator's actions. The appliance implements it; the dashboard never reaches into the
 /// components themselves.
