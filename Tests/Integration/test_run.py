@@ -191,3 +191,42 @@ def test_run_against_tansu_uses_it_for_the_simulator_and_the_analyzer(tmp_path, 
     final = [line for line in log.read_text().splitlines() if "pipeline:" in line][-1]
     counted = int(final.split(" orders,")[0].rsplit(" ", 1)[1])
     assert counted >= 200, final
+
+
+def http_json(url):
+    import json
+    import urllib.request
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        return json.load(answer)
+
+
+def test_the_dashboard_alone_serves_any_cluster_with_or_without_its_own_analyzer(tmp_path):
+    """Split deployment: a broker and a simulator elsewhere, `aseed dashboard` beside them."""
+    broker, port = start(tmp_path / "broker", "broker")
+    bootstrap = f"127.0.0.1:{port}"
+    dashboards = []
+    try:
+        wait_for_port("127.0.0.1", port, 30, broker)
+        subprocess.run([ASEED_BIN, "simulate", "--bootstrap-servers", bootstrap, "--flood", "--count", "300",
+                        "--log-dir", str(tmp_path / "sim-logs")], check=True, capture_output=True, timeout=60)
+        for name, extra in (("with-analyzer", []), ("console-only", ["--no-analyzer"])):
+            web = free_port()
+            process = subprocess.Popen(
+                [ASEED_BIN, "dashboard", "--bootstrap-servers", bootstrap, "--dashboard-listen", f"127.0.0.1:{web}",
+                 "--data-dir", str(tmp_path / name / "data"), "--log-dir", str(tmp_path / name / "logs"),
+                 "--trigger-ms", "200", *extra],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            dashboards.append(process)
+            wait_for_port("127.0.0.1", web, 30, process)
+            base = f"http://127.0.0.1:{web}"
+            topics = {topic["name"]: topic for topic in http_json(base + "/api/broker/topics")["topics"]}
+            assert len(topics["orders"]["partitions"]) == 3
+            if extra:
+                assert http_json(base + "/api/status")["total_orders"] == 0
+            else:
+                wait_until(lambda: http_json(base + "/api/status")["total_orders"] == 300, 30,
+                           "the dashboard's own analyzer did not count the 300 orders")
+    finally:
+        for process in dashboards:
+            assert stop(process) == 0
+        assert stop(broker) == 0
