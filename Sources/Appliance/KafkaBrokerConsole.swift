@@ -70,7 +70,7 @@ final class KafkaBrokerConsole: BrokerConsoleSource {
         return groups
     }
 
-    func group(id: String) async throws -> ConsoleGroupDetail? {
+    func group(id: String) async throws -> GroupDescription? {
         let group: GroupDescription
         do {
             group = try await admin.describeGroup(id)
@@ -79,15 +79,7 @@ final class KafkaBrokerConsole: BrokerConsoleSource {
         }
         // Kafka describes an unknown group as Dead with nothing in it.
         if group.state == "Dead" && group.members.isEmpty && group.offsets.isEmpty { return nil }
-        return ConsoleGroupDetail(
-            groupID: group.groupID, state: group.state,
-            members: group.members.map { member in
-                .init(memberID: member.memberID, clientID: member.clientID, host: member.host,
-                      assignment: member.assignment.map { ($0.topic, $0.partition) })
-            },
-            offsets: group.offsets.map {
-                .init(topic: $0.partition.topic, partition: $0.partition.partition, committed: $0.committed, latest: $0.latest)
-            })
+        return group
     }
 
     func messages(topic: String, partition: Int32?, limit: Int, filter: String?) async throws -> [ConsoleMessage] {

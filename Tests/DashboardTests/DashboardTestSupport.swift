@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import KafkaWire
 import Logging
 import NIOCore
 import Synchronization
@@ -66,12 +67,13 @@ struct FakeConsole: BrokerConsoleSource {
         [ConsoleGroup(groupID: "aseed-analyzer", state: "Stable", protocolType: "consumer", members: 1)]
     }
 
-    func group(id: String) async throws -> ConsoleGroupDetail? {
+    func group(id: String) async throws -> GroupDescription? {
         guard id == "aseed-analyzer" else { return nil }
-        return ConsoleGroupDetail(
-            groupID: id, state: "Stable",
-            members: [.init(memberID: "m-1", clientID: "aseed", host: "/127.0.0.1", assignment: [("orders", 0)])],
-            offsets: [.init(topic: "orders", partition: 0, committed: 90, latest: 100)])
+        let orders0 = KafkaTopicPartition(topic: "orders", partition: 0)
+        return GroupDescription(
+            groupID: id, state: "Stable", protocolType: "consumer", protocolName: "range",
+            members: [.init(memberID: "m-1", clientID: "aseed", host: "/127.0.0.1", assignment: [orders0])],
+            offsets: [.init(partition: orders0, committed: 90, latest: 100)])
     }
 
     func messages(topic: String, partition: Int32?, limit: Int, filter: String?) async throws -> [ConsoleMessage] {

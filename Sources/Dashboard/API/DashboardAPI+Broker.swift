@@ -61,8 +61,8 @@ extension DashboardAPI {
             writer.beginArray()
             for offset in group.offsets {
                 writer.beginObject()
-                writer.key("topic"); writer.string(offset.topic)
-                writer.key("partition"); writer.integer(offset.partition)
+                writer.key("topic"); writer.string(offset.partition.topic)
+                writer.key("partition"); writer.integer(offset.partition.partition)
                 writer.key("committed"); writer.integer(offset.committed)
                 writer.key("latest"); writer.integer(offset.latest)
                 writer.key("lag"); writer.integer(offset.lag)
@@ -142,7 +142,7 @@ extension DashboardAPI {
         writer.endObject()
     }
 
-    private func write(_ member: ConsoleGroupDetail.Member, to writer: inout JSONWriter) {
+    private func write(_ member: GroupDescription.Member, to writer: inout JSONWriter) {
         writer.beginObject()
         writer.key("member_id"); writer.string(member.memberID)
         writer.key("client_id"); writer.string(member.clientID)

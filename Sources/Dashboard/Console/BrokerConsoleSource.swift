@@ -1,3 +1,5 @@
+import KafkaWire
+
 /// Where the broker console reads topics, groups and messages. The appliance backs it with
 /// `KafkaAdmin` over the Kafka protocol, so the console works against any Kafka-compatible
 /// cluster; the dashboard adds the message rates and the JSON.
@@ -8,8 +10,8 @@ public protocol BrokerConsoleSource: Sendable {
     func topic(named name: String) async throws -> ConsoleTopic?
     /// Every consumer group, by id.
     func groups() async throws -> [ConsoleGroup]
-    /// One group with its members and committed offsets; nil when there is no such group.
-    func group(id: String) async throws -> ConsoleGroupDetail?
+    /// One group with its members, committed offsets and lag; nil when there is no such group.
+    func group(id: String) async throws -> GroupDescription?
     /// The newest `limit` records of a topic (one partition, or all when nil), newest first,
     /// keeping only those whose key or value contains `filter` when it is given.
     ///
@@ -69,62 +71,6 @@ public struct ConsoleGroup: Sendable, Equatable {
         self.state = state
         self.protocolType = protocolType
         self.members = members
-    }
-}
-
-/// One group with its members and per-partition progress.
-public struct ConsoleGroupDetail: Sendable, Equatable {
-    /// A member and the partitions assigned to it.
-    public struct Member: Sendable, Equatable {
-        public var memberID: String
-        public var clientID: String
-        public var host: String
-        public var assignment: [(topic: String, partition: Int32)]
-
-        /// A member from its parts.
-        public init(memberID: String, clientID: String, host: String, assignment: [(topic: String, partition: Int32)]) {
-            self.memberID = memberID
-            self.clientID = clientID
-            self.host = host
-            self.assignment = assignment
-        }
-
-        public static func == (lhs: Member, rhs: Member) -> Bool {
-            lhs.memberID == rhs.memberID && lhs.clientID == rhs.clientID && lhs.host == rhs.host
-                && lhs.assignment.map(\.topic) == rhs.assignment.map(\.topic)
-                && lhs.assignment.map(\.partition) == rhs.assignment.map(\.partition)
-        }
-    }
-
-    /// A committed offset against the partition's end.
-    public struct Offset: Sendable, Equatable {
-        public var topic: String
-        public var partition: Int32
-        /// -1 when nothing is committed.
-        public var committed: Int64
-        public var latest: Int64
-        public var lag: Int64 { committed < 0 ? latest : max(0, latest - committed) }
-
-        /// An offset row from its parts.
-        public init(topic: String, partition: Int32, committed: Int64, latest: Int64) {
-            self.topic = topic
-            self.partition = partition
-            self.committed = committed
-            self.latest = latest
-        }
-    }
-
-    public var groupID: String
-    public var state: String
-    public var members: [Member]
-    public var offsets: [Offset]
-
-    /// A group from its parts.
-    public init(groupID: String, state: String, members: [Member], offsets: [Offset]) {
-        self.groupID = groupID
-        self.state = state
-        self.members = members
-        self.offsets = offsets
     }
 }
 

@@ -16,6 +16,14 @@ public struct GroupDescription: Sendable, Equatable {
         public var host: String
         /// Partitions assigned to it (decoded from the consumer protocol; empty otherwise).
         public var assignment: [KafkaTopicPartition]
+
+        /// A member from its parts.
+        public init(memberID: String, clientID: String, host: String, assignment: [KafkaTopicPartition]) {
+            self.memberID = memberID
+            self.clientID = clientID
+            self.host = host
+            self.assignment = assignment
+        }
     }
 
     /// A committed offset and how far it is behind.
@@ -25,6 +33,13 @@ public struct GroupDescription: Sendable, Equatable {
         /// The partition's high watermark.
         public var latest: Int64
         public var lag: Int64 { max(0, latest - committed) }
+
+        /// An offset row from its parts.
+        public init(partition: KafkaTopicPartition, committed: Int64, latest: Int64) {
+            self.partition = partition
+            self.committed = committed
+            self.latest = latest
+        }
     }
 
     public var groupID: String
@@ -35,4 +50,15 @@ public struct GroupDescription: Sendable, Equatable {
     public var members: [Member]
     /// In topic and partition order.
     public var offsets: [Offset]
+
+    /// A group from its parts.
+    public init(groupID: String, state: String, protocolType: String, protocolName: String, members: [Member],
+                offsets: [Offset]) {
+        self.groupID = groupID
+        self.state = state
+        self.protocolType = protocolType
+        self.protocolName = protocolName
+        self.members = members
+        self.offsets = offsets
+    }
 }
