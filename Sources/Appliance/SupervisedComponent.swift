@@ -100,21 +100,16 @@ final class SupervisedComponent: Service, Sendable {
                 }
                 logger.error("\(name) failed: \(error); restarting in \(pause)")
                 try? await Task.sleep(for: pause)
+                // An operator's stop during the pause is honoured; a restart is what happens anyway.
+                if takeRequest() == .stop { await stayStopped() }
                 continue
             }
-            let request = state.withLock { state -> Request in
-                defer { state.request = .none }
-                return state.request
-            }
-            switch request {
+            switch takeRequest() {
             case .restart:
                 state.withLock { $0.restarts += 1 }
                 logger.info("\(name) restarting on request")
             case .stop:
-                state.withLock { $0.startPending = false }
-                setPhase(.stopped)
-                logger.info("\(name) stopped on request; waiting to be started")
-                await waitForStart()
+                await stayStopped()
             case .none:
                 // It ended by itself (the simulator reached --count) or the appliance stops.
                 setPhase(.stopped)
@@ -138,6 +133,22 @@ final class SupervisedComponent: Service, Sendable {
         } onGracefulShutdown: {
             Task { await group.triggerGracefulShutdown() }
         }
+    }
+
+    /// The operator's request made while the component ran, cleared.
+    private func takeRequest() -> Request {
+        state.withLock { state in
+            defer { state.request = .none }
+            return state.request
+        }
+    }
+
+    /// Stopped on request: waits for `start` (or the appliance's shutdown).
+    private func stayStopped() async {
+        state.withLock { $0.startPending = false }
+        setPhase(.stopped)
+        logger.info("\(name) stopped on request; waiting to be started")
+        await waitForStart()
     }
 
     private func waitForStart() async {
