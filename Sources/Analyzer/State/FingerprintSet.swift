@@ -8,12 +8,6 @@ struct FingerprintSet<Fingerprint: FixedWidthInteger & UnsignedInteger> {
         map = FingerprintMap(minimumCapacity: minimumCapacity)
     }
 
-    /// A set holding `fingerprints`.
-    init<S: Sequence>(_ fingerprints: S) where S.Element == Fingerprint {
-        self.init(minimumCapacity: fingerprints.underestimatedCount)
-        for fingerprint in fingerprints { insert(fingerprint) }
-    }
-
     /// Number of fingerprints.
     var count: Int { map.count }
 
