@@ -11,10 +11,9 @@ struct FingerprintMap<Fingerprint: FixedWidthInteger & UnsignedInteger, Value> {
     /// Number of entries.
     private(set) var count = 0
 
-    /// An empty map with room for `minimumCapacity` entries before it grows.
-    init(minimumCapacity: Int = 0) {
-        var size = 16
-        while size * 3 / 4 < minimumCapacity { size *= 2 }
+    /// An empty map; it doubles whenever it is three quarters full.
+    init() {
+        let size = 16
         keys = [Fingerprint](repeating: 0, count: size)
         values = [Value?](repeating: nil, count: size)
         mask = size - 1

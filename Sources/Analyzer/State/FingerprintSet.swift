@@ -3,9 +3,9 @@
 struct FingerprintSet<Fingerprint: FixedWidthInteger & UnsignedInteger> {
     private var map: FingerprintMap<Fingerprint, Void>
 
-    /// An empty set with room for `minimumCapacity` fingerprints before it grows.
-    init(minimumCapacity: Int = 0) {
-        map = FingerprintMap(minimumCapacity: minimumCapacity)
+    /// An empty set.
+    init() {
+        map = FingerprintMap()
     }
 
     /// Number of fingerprints.
