@@ -36,6 +36,12 @@ struct BrokerOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Smallest session timeout a consumer may ask for. Default: 6000", valueName: "ms"))
     var groupMinSessionTimeoutMs: Int32?
 
+    @Option(help: ArgumentHelp("Bytes of the data disk kept free so deleting topics and a clean stop work when it is full; appends are refused before they would use them. 0: none (appends run until the disk refuses). Default: a sixteenth of the disk, at most 33554432", valueName: "bytes"))
+    var diskReserveBytes: Int?
+
+    @Option(help: ArgumentHelp("Most partitions the broker holds, all topics together. Default: 20000", valueName: "n"))
+    var maxPartitions: Int?
+
     /// The broker settings after flag > environment > file > default resolution.
     func configuration(_ settings: Settings, common: CommonOptions) throws -> BrokerConfiguration {
         var broker = BrokerConfiguration()
@@ -59,6 +65,16 @@ struct BrokerOptions: ParsableArguments {
             "group-initial-rebalance-delay-ms", flag: groupInitialRebalanceDelayMs, default: broker.groupInitialRebalanceDelayMs)
         broker.groupMinSessionTimeoutMs = try settings.integer(
             "group-min-session-timeout-ms", flag: groupMinSessionTimeoutMs, default: broker.groupMinSessionTimeoutMs)
+        if let reserve = settings.raw("disk-reserve-bytes", flag: diskReserveBytes.map(String.init)) {
+            broker.diskReserveBytes = try settings.integer("disk-reserve-bytes", flag: diskReserveBytes, default: 0)
+            guard broker.diskReserveBytes! >= 0 else {
+                throw ConfigurationError("\(reserve.source): expected 0 or a positive number of bytes, got \(reserve.value)")
+            }
+        }
+        broker.maxPartitions = try settings.integer("max-partitions", flag: maxPartitions, default: broker.maxPartitions)
+        guard broker.maxPartitions > 0 else {
+            throw ConfigurationError("max-partitions: expected a positive integer, got \(broker.maxPartitions)")
+        }
         if let policy = settings.raw("flush", flag: flush) {
             broker.flushPolicy = try BrokerOptions.flushPolicy(policy.value, source: policy.source)
         }

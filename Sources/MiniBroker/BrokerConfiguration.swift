@@ -59,5 +59,13 @@ public struct BrokerConfiguration: Sendable {
     /// How long a new group waits for more members before its first rebalance completes.
     public var groupInitialRebalanceDelayMs: Int32 = 3_000
 
+    /// Bytes of the data directory's disk held back so deleting topics, a clean stop and a
+    /// start work on a full disk; appends are refused before they would eat into it
+    /// (see `DiskSpaceGuard`). nil: a sixteenth of the disk, at most 32 MiB; 0: no reserve.
+    public var diskReserveBytes: Int? = nil
+    /// Most partitions the broker holds, all topics together; CreateTopics beyond it is
+    /// refused with a message naming the limit.
+    public var maxPartitions: Int = 20_000
+
     public init() {}
 }

@@ -24,13 +24,27 @@ public final class KafkaBroker: Service, Sendable {
     public init(
         configuration: BrokerConfiguration, logger: Logger, onListening: @escaping @Sendable (Int) -> Void = { _ in }
     ) throws {
+        // Before the first file is opened: the descriptor cache sizes itself from the limit.
+        let files = OpenFileLimit.raiseToHardLimit()
+        if files.after != files.before {
+            logger.info("raised the open file limit from \(files.before) to \(files.after)")
+        }
+        try FileSystem.createDirectory(configuration.dataDirectory)
+        // The reserve is given back first, so the metadata store and the logs open on a disk
+        // that something else filled; it is taken again once they are open, if there is room.
+        let diskSpace = DiskSpaceGuard(
+            dataDirectory: configuration.dataDirectory, reserveBytes: configuration.diskReserveBytes, logger: logger)
+        diskSpace.release()
         let store = try MetadataStore(dataDirectory: configuration.dataDirectory)
-        let logs = LogManager(dataDirectory: configuration.dataDirectory, configuration: configuration, metadata: store, logger: logger)
+        let logs = LogManager(
+            dataDirectory: configuration.dataDirectory, configuration: configuration, metadata: store, logger: logger,
+            diskSpace: diskSpace)
         try logs.open()
         let topics = try TopicRegistry(store: store, logs: logs, broker: configuration, logger: logger)
         for (name, partitions) in configuration.initialTopics where topics.topic(named: name) == nil {
             try topics.create(name: name, partitions: partitions)
         }
+        diskSpace.replenish()
         self.logs = logs
         self.configuration = configuration
         self.groups = GroupCoordinator(configuration: KafkaBroker.groupConfiguration(configuration), logger: logger)

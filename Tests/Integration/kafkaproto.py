@@ -99,6 +99,11 @@ class Reader:
                 return value
             shift += 7
 
+    def varint(self):
+        """A zigzag-encoded signed varint (record fields)."""
+        value = self.uvarint()
+        return (value >> 1) ^ -(value & 1)
+
     def array(self, read_item):
         n = self.i32()
         return None if n < 0 else [read_item(self) for _ in range(n)]
@@ -273,6 +278,39 @@ def batch_with_records_section(section, count, codec=0, base_offset=0, timestamp
                  + i16(producer_epoch) + i32(base_sequence) + i32(count) + section)
     after_length = i32(0) + i8(2) + u32(crc32c(after_crc)) + after_crc
     return i64(base_offset) + i32(len(after_length)) + after_length
+
+
+def records_in(data: bytes):
+    """(offset, value) of every record in uncompressed RecordBatch v2 bytes (a Fetch
+    response's records); a partial batch at the end is skipped, as clients do."""
+    position = 0
+    while position + 61 <= len(data):
+        r = Reader(data[position:])
+        base_offset, length = r.i64(), r.i32()
+        if position + 12 + length > len(data):
+            return
+        r.i32(), r.i8(), r.i32()  # leader epoch, magic, crc
+        attributes = r.i16()
+        assert attributes & 0x07 == 0, "records_in reads uncompressed batches only"
+        r.i32(), r.i64(), r.i64(), r.i64(), r.i16(), r.i32()
+        count = r.i32()
+        for _ in range(count):
+            r.varint()  # record length
+            r.i8()
+            r.varint()  # timestamp delta
+            delta = r.varint()
+            key_length = r.varint()
+            if key_length > 0:
+                r.take(key_length)
+            value_length = r.varint()
+            value = r.take(value_length) if value_length >= 0 else None
+            for _ in range(r.varint()):
+                r.take(r.varint())
+                header_value = r.varint()
+                if header_value > 0:
+                    r.take(header_value)
+            yield base_offset + delta, value
+        position += 12 + length
 
 
 def produce_v3_body(topic, partition, batch, acks=-1, timeout_ms=10000):

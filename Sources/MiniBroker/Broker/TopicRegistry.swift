@@ -79,13 +79,24 @@ final class TopicRegistry: Sendable {
             if topics[name] != nil {
                 throw TopicError(code: .topicAlreadyExists, message: "topic '\(name)' already exists")
             }
+            let held = topics.values.reduce(0) { $0 + Int($1.partitionCount) }
+            guard held + Int(partitions) <= broker.maxPartitions else {
+                throw TopicError(code: .policyViolation, message: """
+                    topic '\(name)' would bring the broker to \(held + Int(partitions)) partitions; it holds at most \
+                    \(broker.maxPartitions) (--max-partitions): delete topics or create fewer partitions
+                    """)
+            }
             let topic = Topic(name: name, id: KafkaUUID.random(), partitionCount: partitions, configs: TopicConfigs(overrides: configs))
             if validateOnly { return topic }
             do {
                 try store.createTopic(TopicRecord(name: name, id: topic.id, partitionCount: partitions, configs: configs))
                 try logs.createPartitions(topic: name, count: partitions, configs: configs)
             } catch {
-                logger.error("creating topic \(name) failed: \(error)")
+                // All or nothing: a topic half made (no descriptors, a full disk) would be
+                // reopened, and fail again, at every start.
+                try? logs.deleteTopic(name)
+                try? logs.diskSpace.withReserveReleased { try store.deleteTopic(name) }
+                logger.error("creating topic \(name) failed, nothing of it kept: \(error)")
                 throw TopicError(code: .kafkaStorageError, message: "could not create topic '\(name)': \(error)")
             }
             topics[name] = topic
@@ -116,8 +127,11 @@ final class TopicRegistry: Sendable {
             throw TopicError(code: .unknownTopicOrPartition, message: "unknown topic '\(name)'")
         }
         do {
-            try store.deleteTopic(name)
-            try logs.deleteTopic(name)
+            // On a full disk the metadata store's transaction needs the reserve's room.
+            try logs.diskSpace.withReserveReleased {
+                try store.deleteTopic(name)
+                try logs.deleteTopic(name)
+            }
         } catch {
             logger.error("deleting topic \(name) failed: \(error)")
             throw TopicError(code: .kafkaStorageError, message: "could not delete topic '\(name)': \(error)")

@@ -62,8 +62,11 @@ extension RequestHandler {
                 logStartOffset: log.logStartOffset
             )
         } catch let error as StorageError where error.code != .fileSystem {
-            // Sequence and epoch errors of idempotent producers.
-            logger.info("produce to \(name)-\(data.index) from \(client): \(error.message)")
+            // Sequence and epoch errors of idempotent producers, and a full disk (which the
+            // disk guard logs once, not at every refused batch).
+            if error.code != .diskFull {
+                logger.info("produce to \(name)-\(data.index) from \(client): \(error.message)")
+            }
             return partitionError(data.index, KafkaErrorCode(rawValue: error.kafkaErrorCode), message: error.message)
         } catch {
             logger.error("append to \(name)-\(data.index) failed: \(error)")

@@ -18,6 +18,8 @@ public final class LogManager: Sendable {
     let configuration: BrokerConfiguration
     let metadata: MetadataStore
     let logger: Logger
+    /// Room kept on the disk; appends of every log ask it first.
+    public let diskSpace: DiskSpaceGuard
     private let state = Mutex(State())
 
     private struct State {
@@ -25,11 +27,17 @@ public final class LogManager: Sendable {
         var lastShutdownWasClean = false
     }
 
-    public init(dataDirectory: String, configuration: BrokerConfiguration, metadata: MetadataStore, logger: Logger) {
+    /// - Parameter diskSpace: the guard of the data disk; nil for none (appends run until
+    ///   the disk refuses them).
+    public init(
+        dataDirectory: String, configuration: BrokerConfiguration, metadata: MetadataStore, logger: Logger,
+        diskSpace: DiskSpaceGuard? = nil
+    ) {
         self.dataDirectory = dataDirectory
         self.configuration = configuration
         self.metadata = metadata
         self.logger = logger
+        self.diskSpace = diskSpace ?? DiskSpaceGuard(dataDirectory: dataDirectory, reserveBytes: 0, logger: logger)
     }
 
     private var markerPath: String { dataDirectory + "/" + Self.cleanShutdownMarker }
@@ -93,11 +101,20 @@ public final class LogManager: Sendable {
             try (0..<count).map { partition in
                 let key = KafkaTopicPartition(topic: topic, partition: partition)
                 if let existing = state.logs[key] { return existing }
-                let log = try PartitionLog(
-                    directory: topicsDirectory, topic: topic, partition: partition, configuration: configuration,
-                    logger: logger, checkpoint: try metadata.checkpoint(for: key), cleanShutdown: cleanShutdown)
-                state.logs[key] = log
-                return log
+                let directory = topicsDirectory + "/" + key.description
+                let isNew = !FileSystem.fileExists(directory)
+                do {
+                    let log = try PartitionLog(
+                        directory: topicsDirectory, topic: topic, partition: partition, configuration: configuration,
+                        logger: logger, checkpoint: try metadata.checkpoint(for: key), cleanShutdown: cleanShutdown,
+                        diskSpace: diskSpace)
+                    state.logs[key] = log
+                    return log
+                } catch {
+                    // A partition that could not be opened whole leaves no directory behind.
+                    if isNew { try? FileSystem.removeTree(directory) }
+                    throw error
+                }
             }
         }
     }
@@ -130,11 +147,14 @@ public final class LogManager: Sendable {
     /// Clean stop: flushes and closes every log, saves the checkpoints, then leaves the
     /// clean-stop marker so the next open trusts the logs.
     public func close() throws {
+        // The reserve's room lets the checkpoints and the marker be written on a full disk.
+        diskSpace.release()
         try saveCheckpoints { try $0.close() }
         let marker = try SegmentFile(path: markerPath)
         try marker.sync()
         marker.close()
         try FileSystem.syncDirectory(dataDirectory)
+        diskSpace.keepForNextStart()
         logger.info("closed all partition logs cleanly")
     }
 

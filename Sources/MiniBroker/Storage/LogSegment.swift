@@ -33,9 +33,18 @@ final class LogSegment {
     /// Indexes are not loaded yet: call `load()` or `recover()`.
     init(directory: String, baseOffset: Int64) throws {
         self.baseOffset = baseOffset
-        log = try SegmentFile(path: Self.path(directory, baseOffset, "log"))
-        offsetIndex = try SparseIndex(path: Self.path(directory, baseOffset, "index"))
-        timeIndex = try SparseIndex(path: Self.path(directory, baseOffset, "timeindex"))
+        let paths = ["log", "index", "timeindex"].map { Self.path(directory, baseOffset, $0) }
+        let existed = paths.map(FileSystem.fileExists)
+        do {
+            log = try SegmentFile(path: paths[0])
+            offsetIndex = try SparseIndex(path: paths[1])
+            timeIndex = try SparseIndex(path: paths[2])
+        } catch {
+            // A new segment that could not be made whole (no descriptor, a full disk) leaves
+            // no files behind.
+            for (path, existed) in zip(paths, existed) where !existed { try? FileSystem.removeFile(path) }
+            throw error
+        }
         size = try log.size()
         nextOffset = baseOffset
         offsetOfMaxTimestamp = baseOffset
@@ -55,19 +64,37 @@ final class LogSegment {
         offset - baseOffset <= Int64(UInt32.max)
     }
 
-    /// Writes `batch` at the end of the segment with `header.baseOffset` as its base offset.
-    func append(_ batch: ByteBuffer, header: RecordBatchHeader, now: Int64) throws {
-        let position = size
+    /// Writes `batch` at the end of the segment with `header.baseOffset` as its base offset,
+    /// fsyncing it when `sync` is set. All or nothing: when any write fails (a full disk), the
+    /// log and both indexes are cut back and the segment is as before, on disk and in memory,
+    /// so a batch the producer is told failed never reappears after a restart.
+    func append(_ batch: ByteBuffer, header: RecordBatchHeader, now: Int64, sync: Bool = false) throws {
+        let before = AppendPoint(self)
         do {
-            try log.write(batch: batch, baseOffset: header.baseOffset, at: position)
+            try log.write(batch: batch, baseOffset: header.baseOffset, at: before.size)
+            size += header.totalSize
+            lastModified = now
+            try track(header, at: before.size)
+            if sync { try self.sync() }
         } catch {
-            // Do not leave half a batch behind a failed write (disk full): cut back.
-            try? log.truncate(to: position)
+            rollBack(to: before)
             throw error
         }
-        size += header.totalSize
-        lastModified = now
-        try track(header, at: position)
+    }
+
+    /// Cuts the files back to `point` and restores the in-memory state. A file that cannot
+    /// be cut keeps bytes past `size`; `trimToSize()` at close removes them.
+    private func rollBack(to point: AppendPoint) {
+        try? log.truncate(to: point.size)
+        try? offsetIndex.truncate(toCount: point.offsetEntries)
+        try? timeIndex.truncate(toCount: point.timeEntries)
+        point.restore(self)
+    }
+
+    /// Cuts the log file to the bytes the segment holds, should a failed append have left
+    /// more behind; a later load would otherwise read them as batches.
+    func trimToSize() throws {
+        if try log.size() > size { try log.truncate(to: size) }
     }
 
     /// Records a batch written at `position`: timestamps, next offset and, every

@@ -46,6 +46,8 @@ public final class PartitionLog: Sendable {
     public let directory: String
     let configuration: BrokerConfiguration
     let logger: Logger
+    /// Asked before each append whether the disk has room; nil for no check.
+    let diskSpace: DiskSpaceGuard?
     let state: Mutex<State>
 
     /// Opens the partition's log, creating its directory and first segment when missing.
@@ -57,7 +59,8 @@ public final class PartitionLog: Sendable {
     ///     whole log trusted without re-validating the batches after the recovery point.
     public init(
         directory: String, topic: String, partition: Int32, configuration: BrokerConfiguration,
-        logger: Logger, checkpoint: PartitionCheckpoint? = nil, cleanShutdown: Bool = false
+        logger: Logger, checkpoint: PartitionCheckpoint? = nil, cleanShutdown: Bool = false,
+        diskSpace: DiskSpaceGuard? = nil
     ) throws {
         let topicPartition = KafkaTopicPartition(topic: topic, partition: partition)
         let partitionDirectory = directory + "/" + topicPartition.description
@@ -66,6 +69,7 @@ public final class PartitionLog: Sendable {
         self.directory = partitionDirectory
         self.configuration = configuration
         self.logger = logger
+        self.diskSpace = diskSpace
         let opened = try Self.openState(
             directory: partitionDirectory, topicPartition: topicPartition, checkpoint: checkpoint,
             cleanShutdown: cleanShutdown, logger: logger)
@@ -84,7 +88,8 @@ public final class PartitionLog: Sendable {
     public var segmentCount: Int { state.withLock { $0.segments.count } }
 
     /// Appends one whole RecordBatch v2 (the caller validated its size and CRC), assigning
-    /// its offsets by rewriting the base offset, which the CRC does not cover.
+    /// its offsets by rewriting the base offset, which the CRC does not cover. When it
+    /// throws, the partition is exactly as before, on disk and in memory.
     @discardableResult
     public func append(_ batch: ByteBuffer) throws -> AppendResult {
         guard let incoming = RecordBatchHeader.peek(batch), incoming.magic == 2,
@@ -92,6 +97,7 @@ public final class PartitionLog: Sendable {
         else {
             throw StorageError(.corruptBatch, "\(topicPartition): append needs exactly one whole v2 batch")
         }
+        try diskSpace?.admit(bytes: batch.readableBytes)
         let now = Self.currentTimeMilliseconds()
         return try state.withLock { state in
             try state.checkOpen(topicPartition)
@@ -103,11 +109,9 @@ public final class PartitionLog: Sendable {
             try rollIfNeeded(&state, for: incoming)
             var header = incoming
             header.baseOffset = state.logEndOffset
-            try state.active.append(batch, header: header, now: now)
-            if configuration.flushPolicy == .everyBatch {
-                try state.active.sync()
-                state.recoveryPoint = state.logEndOffset
-            }
+            let syncs = configuration.flushPolicy == .everyBatch
+            try state.active.append(batch, header: header, now: now, sync: syncs)
+            if syncs { state.recoveryPoint = state.logEndOffset }
             state.producers.record(header)
             return AppendResult(
                 outcome: .appended, baseOffset: header.baseOffset, lastOffset: header.lastOffset,
@@ -159,8 +163,11 @@ public final class PartitionLog: Sendable {
     public func flush() throws -> PartitionCheckpoint {
         try state.withLock { state in
             try state.checkOpen(topicPartition)
-            try state.active.sync()
-            state.recoveryPoint = state.logEndOffset
+            // An idle partition has nothing to sync; touching it would reopen its files.
+            if state.recoveryPoint < state.logEndOffset {
+                try state.active.sync()
+                state.recoveryPoint = state.logEndOffset
+            }
             return state.checkpoint()
         }
     }
@@ -176,6 +183,7 @@ public final class PartitionLog: Sendable {
     public func close() throws -> PartitionCheckpoint {
         try state.withLock { state in
             if state.isOpen {
+                try state.active.trimToSize()
                 try state.active.appendTimeIndexEntryIfGrown()
                 try state.active.sync()
                 state.recoveryPoint = state.logEndOffset

@@ -6,32 +6,53 @@ import Darwin
 import NIOCore
 
 /// A file used with positional I/O (pread/pwrite), so appends and reads never share a file
-/// position. Not thread-safe: a `PartitionLog` uses it under its lock.
+/// position. Its descriptor is borrowed from a `FileDescriptorCache` for each operation, so a
+/// broker with many partitions keeps only the files in use open. Not thread-safe: a
+/// `PartitionLog` uses it under its lock.
 final class SegmentFile {
     let path: String
-    private var descriptor: Int32
+    private let flags: Int32
+    private let cache: FileDescriptorCache
+    private let key: FileDescriptorCache.Key
 
-    /// Opens `path` for reading and writing, creating it when missing.
-    init(path: String) throws {
+    /// Opens `path` for reading and writing (or only reading), creating it when missing. The
+    /// file is opened once here, so a missing directory or a full disk shows at once.
+    init(path: String, readOnly: Bool = false, cache: FileDescriptorCache = .shared) throws {
         self.path = path
-        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw Self.failure("open", path) }
+        // O_CREAT only for this first open: a file reopened after eviction must still exist.
+        self.flags = readOnly ? O_RDONLY | O_CLOEXEC : O_RDWR | O_CLOEXEC
+        self.cache = cache
+        self.key = cache.register()
+        _ = try cache.checkout(key, path: path, flags: readOnly ? flags : flags | O_CREAT)
+        cache.checkin(key)
     }
 
     deinit { close() }
 
+    /// Runs `body` with the file's descriptor, which stays open until `body` returns.
+    func withDescriptor<Result>(_ body: (Int32) throws -> Result) throws -> Result {
+        let descriptor = try cache.checkout(key, path: path, flags: flags)
+        defer { cache.checkin(key) }
+        return try body(descriptor)
+    }
+
     /// Current length of the file in bytes.
     func size() throws -> Int {
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw Self.failure("stat", path) }
-        return Int(info.st_size)
+        Int(try status().st_size)
     }
 
     /// Last modification time in milliseconds since the epoch.
     func lastModifiedMilliseconds() throws -> Int64 {
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw Self.failure("stat", path) }
+        let info = try status()
         return Int64(info.st_mtim.tv_sec) * 1000 + Int64(info.st_mtim.tv_nsec) / 1_000_000
+    }
+
+    private func status() throws -> stat {
+        try withDescriptor { descriptor in
+            var info = stat()
+            guard fstat(descriptor, &info) == 0 else { throw Self.failure("stat", path) }
+            return info
+        }
     }
 
     /// Writes all readable bytes of `buffer` at `offset`.
@@ -51,9 +72,12 @@ final class SegmentFile {
                     iovec(iov_base: UnsafeMutableRawPointer(mutating: prefixBytes.baseAddress), iov_len: 8),
                     iovec(iov_base: UnsafeMutableRawPointer(mutating: rest.baseAddress), iov_len: rest.count),
                 ]
-                let written = pwritev(descriptor, &vectors, 2, off_t(offset))
+                let written = try withDescriptor { descriptor in
+                    let written = pwritev(descriptor, &vectors, 2, off_t(offset))
+                    if written < 0 && errno != EINTR { throw Self.failure("write", path) }
+                    return written
+                }
                 if written == 8 + rest.count { return }
-                if written < 0 && errno != EINTR { throw Self.failure("write", path) }
                 // Interrupted or short: finish with positional writes of what is left.
                 let done = max(0, written)
                 if done < 8 {
@@ -68,14 +92,17 @@ final class SegmentFile {
 
     /// Writes all of `bytes` at `offset`, retrying short writes.
     func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
-        var done = 0
-        while done < bytes.count {
-            let written = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw Self.failure("write", path)
+        try withDescriptor { descriptor in
+            var done = 0
+            while done < bytes.count {
+                let written = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw Self.failure("write", path)
+                }
+                if written == 0 { throw Self.failure("write", path) }
+                done += written
             }
-            done += written
         }
     }
 
@@ -83,6 +110,8 @@ final class SegmentFile {
     func read(at offset: Int, count: Int) throws -> ByteBuffer {
         var buffer = ByteBufferAllocator().buffer(capacity: count)
         guard count > 0 else { return buffer }
+        let descriptor = try cache.checkout(key, path: path, flags: flags)
+        defer { cache.checkin(key) }
         try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { target in
             var done = 0
             while done < count {
@@ -103,14 +132,18 @@ final class SegmentFile {
     /// with sendfile keeps it until the bytes are on the socket, so a segment deleted by
     /// retention in the meantime still reads correctly.
     func duplicateDescriptor() throws -> Int32 {
-        let copy = dup(descriptor)
-        guard copy >= 0 else { throw Self.failure("dup", path) }
-        return copy
+        try withDescriptor { descriptor in
+            let copy = dup(descriptor)
+            guard copy >= 0 else { throw Self.failure("dup", path) }
+            return copy
+        }
     }
 
     /// Reads a big-endian Int32 at `offset`, nil past the end of the file.
     func readInt32(at offset: Int) throws -> Int32? {
         var value: Int32 = 0
+        let descriptor = try cache.checkout(key, path: path, flags: flags)
+        defer { cache.checkin(key) }
         let got = try withUnsafeMutableBytes(of: &value) { target -> Int in
             while true {
                 let got = pread(descriptor, target.baseAddress!, 4, off_t(offset))
@@ -125,23 +158,25 @@ final class SegmentFile {
     /// Forces written data to the device. fdatasync also writes the file length, which is
     /// all the metadata a later read needs.
     func sync() throws {
-        #if canImport(Glibc)
-        guard fdatasync(descriptor) == 0 else { throw Self.failure("fdatasync", path) }
-        #else
-        guard fsync(descriptor) == 0 else { throw Self.failure("fsync", path) }
-        #endif
+        try withDescriptor { descriptor in
+            #if canImport(Glibc)
+            guard fdatasync(descriptor) == 0 else { throw Self.failure("fdatasync", path) }
+            #else
+            guard fsync(descriptor) == 0 else { throw Self.failure("fsync", path) }
+            #endif
+        }
     }
 
     /// Cuts the file to `length` bytes.
     func truncate(to length: Int) throws {
-        guard ftruncate(descriptor, off_t(length)) == 0 else { throw Self.failure("truncate", path) }
+        try withDescriptor { descriptor in
+            guard ftruncate(descriptor, off_t(length)) == 0 else { throw Self.failure("truncate", path) }
+        }
     }
 
+    /// Closes the descriptor if the cache holds one; a later operation opens the file again.
     func close() {
-        if descriptor >= 0 {
-            closeDescriptor(descriptor)
-            descriptor = -1
-        }
+        cache.close(key)
     }
 
     static func failure(_ operation: String, _ path: String) -> StorageError {
@@ -149,7 +184,7 @@ final class SegmentFile {
     }
 }
 
-/// The C `close`, out of reach inside `SegmentFile` whose own `close()` shadows it.
-private func closeDescriptor(_ descriptor: Int32) {
+/// The C `close`, out of reach inside types whose own `close()` shadows it.
+func closeDescriptor(_ descriptor: Int32) {
     _ = close(descriptor)
 }

@@ -19,8 +19,8 @@ struct SparseIndex<Entry: SparseIndexEntry> {
     private(set) var entries: [Entry] = []
     private let file: SegmentFile
 
-    init(path: String) throws {
-        file = try SegmentFile(path: path)
+    init(path: String, readOnly: Bool = false) throws {
+        file = try SegmentFile(path: path, readOnly: readOnly)
     }
 
     var path: String { file.path }
@@ -62,6 +62,13 @@ struct SparseIndex<Entry: SparseIndexEntry> {
     func lastEntry(below key: Int64) -> Entry? {
         let index = partitionPoint { $0.key >= key }
         return index > 0 ? entries[index - 1] : nil
+    }
+
+    /// Keeps the first `count` entries, on disk too (an append rolled back).
+    mutating func truncate(toCount count: Int) throws {
+        guard count < entries.count else { return }
+        entries.removeLast(entries.count - count)
+        try file.truncate(to: count * Entry.size)
     }
 
     /// Empties the index, on disk too.

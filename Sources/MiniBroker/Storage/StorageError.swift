@@ -17,6 +17,9 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
         public static let outOfOrderSequenceNumber = Code(name: "out of order sequence number", kafkaErrorCode: 45)
         /// An idempotent producer wrote with an epoch older than the one already seen (INVALID_PRODUCER_EPOCH).
         public static let invalidProducerEpoch = Code(name: "invalid producer epoch", kafkaErrorCode: 47)
+        /// The disk is too full to take the append (KAFKA_STORAGE_ERROR, which producers retry);
+        /// the message says what is free and what to do.
+        public static let diskFull = Code(name: "disk full", kafkaErrorCode: 56)
         /// A file operation failed, or the log is closed (KAFKA_STORAGE_ERROR).
         public static let fileSystem = Code(name: "file system", kafkaErrorCode: 56)
 
