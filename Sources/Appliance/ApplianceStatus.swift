@@ -1,5 +1,6 @@
 import Analyzer
 import Dashboard
+import MiniBroker
 import Simulator
 import Synchronization
 
@@ -20,10 +21,13 @@ final class ApplianceStatus: ApplianceControl, MetricsProvider {
     private let brokerRate = Mutex<(@Sendable () async -> Double)?>(nil)
     private let snapshots: SnapshotPublisher?
     private let resources: ProcessResources
+    /// The embedded broker's disk, whose being full the broker's status reports.
+    private let diskSpace: DiskSpaceGuard?
 
     /// A status without components yet; the ones registered are the enabled ones.
-    init(snapshots: SnapshotPublisher?, dataDirectory: String) {
+    init(snapshots: SnapshotPublisher?, dataDirectory: String, diskSpace: DiskSpaceGuard? = nil) {
         self.snapshots = snapshots
+        self.diskSpace = diskSpace
         resources = ProcessResources(dataDirectory: dataDirectory)
     }
 
@@ -65,7 +69,7 @@ final class ApplianceStatus: ApplianceControl, MetricsProvider {
             statuses.append(ComponentStatus(
                 name: name, state: status.state, enabled: true, uptimeSeconds: status.uptimeSeconds,
                 throughput: status.state == .running ? await throughput(of: name) : 0, throughputUnit: Self.unit(of: name),
-                lastError: status.lastError ?? (name == "simulator" ? attachedSimulator()?.0?.stats.lastError : nil),
+                lastError: lastError(of: name, supervised: status.lastError),
                 restarts: status.restarts))
         }
         return statuses
@@ -84,6 +88,13 @@ final class ApplianceStatus: ApplianceControl, MetricsProvider {
         }
         // The supervisor stops it gracefully and starts it again; the answer does not wait.
         Task { await component.restart() }
+    }
+
+    /// A full disk first (the broker runs but refuses writes: the operator must act), then the
+    /// supervisor's last error, then the simulator's own.
+    private func lastError(of name: String, supervised: String?) -> String? {
+        if name == "broker", let notice = diskSpace?.fullDiskNotice() { return notice }
+        return supervised ?? (name == "simulator" ? attachedSimulator()?.0?.stats.lastError : nil)
     }
 
     private static func unit(of name: String) -> String {

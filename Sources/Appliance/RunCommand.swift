@@ -64,6 +64,7 @@ struct RunCommand: AsyncParsableCommand {
         let mainLogger = try logger("appliance")
         let withDashboard = !(try settings.bool("no-dashboard", flag: noDashboard ? true : nil, default: false))
         let snapshots = SnapshotPublisher()
+        var diskSpace: DiskSpaceGuard?
 
         if external == nil {
             let configuration = try broker.configuration(settings, common: common)
@@ -75,8 +76,10 @@ struct RunCommand: AsyncParsableCommand {
                 return [.init(service: kafka.logs), .init(service: kafka)]
             })
             bootstrap = "127.0.0.1:\(configuration.listenPort)"
+            diskSpace = DiskSpaceGuard(
+                dataDirectory: configuration.dataDirectory, reserveBytes: configuration.diskReserveBytes, logger: brokerLogger)
         }
-        let status = ApplianceStatus(snapshots: snapshots, dataDirectory: dataDirectory)
+        let status = ApplianceStatus(snapshots: snapshots, dataDirectory: dataDirectory, diskSpace: diskSpace)
         let currentSimulator = CurrentSimulator()
         if withSimulator {
             let options = try simulator.options(settings, bootstrapServers: bootstrap)

@@ -1,6 +1,8 @@
 import ArgumentParser
 import FoundationEssentials
 import KafkaWire
+import Logging
+import MiniBroker
 
 /// `aseed status`: what a running appliance is doing: components, ports, throughput, lag and
 /// disk use, from its broker (Kafka protocol) and its dashboard (`/api/service-status`).
@@ -41,6 +43,18 @@ struct StatusCommand: AsyncParsableCommand {
         }
         let data = settings.string("data-dir", flag: dataDir, default: "data")
         print("Disk       \(data): \(DiskUsage.describe(DiskUsage.bytes(under: data))) used, \(DiskUsage.describe(DiskUsage.freeBytes(at: data))) free")
+        // Only where an embedded broker keeps its data (an external cluster's disk is its own).
+        let embedded = DiskUsage.bytes(under: data + "/metadata.sqlite") > 0
+        if brokerLines != nil, embedded, let notice = try diskSpace(settings, data: data).fullDiskNotice() {
+            print("           FULL: " + notice)
+        }
+    }
+
+    /// The guard the broker keeps on `data`, with its reserve as configured.
+    private func diskSpace(_ settings: Settings, data: String) throws -> DiskSpaceGuard {
+        let reserve: Int? = settings.raw("disk-reserve-bytes", flag: nil) == nil
+            ? nil : try settings.integer("disk-reserve-bytes", flag: nil, default: 0)
+        return DiskSpaceGuard(dataDirectory: data, reserveBytes: reserve, logger: Logger(label: "status"))
     }
 
     /// Topics, the orders topic's records and the analyzer's lag; nil when no broker answers.
