@@ -15,7 +15,7 @@ import time
 import pytest
 
 import kafkaproto as kp
-from conftest import AseedBroker, broker_args
+from conftest import ASEED_BIN, AseedBroker, broker_args, free_port
 from kafkahelpers import wait_for_topic
 
 pytestmark = [
@@ -229,6 +229,10 @@ def test_a_full_disk_refuses_writes_but_deletes_stops_and_starts(small_disk, tmp
     producer.acked = {}
     assert not producer.send(0, [b"refused"], tries=1)
     assert producer.errors == {KAFKA_STORAGE_ERROR}
+    status = subprocess.run(
+        [ASEED_BIN, "status", "--bootstrap-servers", broker.bootstrap, "--data-dir", str(broker.data_dir),
+         "--dashboard", f"127.0.0.1:{free_port()}"], capture_output=True, text=True, timeout=60)
+    assert "FULL: disk full" in status.stdout and "delete topics" in status.stdout, status.stdout + status.stderr
 
     # Space freed: writes resume without a restart.
     for path in disk.glob("filler*"):
