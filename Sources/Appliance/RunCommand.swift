@@ -83,7 +83,7 @@ struct RunCommand: AsyncParsableCommand {
             let simulatorLogger = try logger("simulator")
             let firstStart = Mutex(true)
             components.append(SupervisedComponent(name: "simulator", logger: simulatorLogger) {
-                let component = try SimulatorComponent(options: options, logger: simulatorLogger)
+                let component = try SimulatorComponent(options: options, after: currentSimulator.simulator, logger: simulatorLogger)
                 // Scenarios given at start run once, not again after each restart.
                 let isFirstStart = firstStart.withLock { first in
                     defer { first = false }
