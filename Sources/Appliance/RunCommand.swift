@@ -104,7 +104,9 @@ struct RunCommand: AsyncParsableCommand {
                 settings, bootstrapServers: bootstrap, dataDirectory: dataDirectory, topic: topic)
             try createDirectories(configuration.directory, for: "data-dir")
             let analyzerLogger = try logger("analyzer")
-            components.append(SupervisedComponent(name: "analyzer", logger: analyzerLogger) {
+            // A published snapshot means a checkpoint was written: the analyzer works again.
+            let checkpointed: SupervisedComponent.ProgressProbe = { since in (snapshots.latest?.generatedAtMicros ?? .min) >= since }
+            components.append(SupervisedComponent(name: "analyzer", logger: analyzerLogger, madeProgress: checkpointed) {
                 [.init(service: OrderAnalyzer(configuration: configuration, snapshots: snapshots, logger: analyzerLogger))]
             })
         }
