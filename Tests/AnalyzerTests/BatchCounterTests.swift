@@ -98,8 +98,8 @@ struct BatchCounterTests {
     }
 
     @Test func recordsThatStopParsingCountWhatWasReadAndSkipTheRest() throws {
-        var section = ByteBuffer()
-        for record in Self.records([Self.order("A"), "{}"]) { record.write(to: &section) }
+        let plain = try RecordBatch.encode(header: Self.header, records: Self.records([Self.order("A"), "{}"]), codec: .none)
+        var section = plain.getSlice(at: RecordBatchHeader.size, length: plain.readableBytes - RecordBatchHeader.size)!
         section.writeBytes([0x50, 0x00, 0x01])  // a record claiming 40 bytes, 2 present
         let broken = Self.batch(section: Array(buffer: section), count: 4, codec: .none)
         let outcome = Outcome(Self.fetched(broken))
