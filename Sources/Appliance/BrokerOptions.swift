@@ -18,7 +18,7 @@ struct BrokerOptions: ParsableArguments {
     @Option(help: ArgumentHelp("When appends reach the disk: 'every-batch' (fsync before acknowledging; survives power loss) or 'interval-ms=N' (fsync every N ms; a power cut loses at most N ms, a crash of the process nothing). Default: interval-ms=1000", valueName: "policy"))
     var flush: String?
 
-    @Option(help: ArgumentHelp("Decompress producer-compressed batches and check every record before storing them (true|false). Off: they are checked by header and CRC-32C only, at half the CPU. Default: false", valueName: "bool"))
+    @Option(help: ArgumentHelp("Decompress producer-compressed batches and check every record before storing them, as Kafka does (true|false). Off: they are checked by header and CRC-32C only, at half the CPU, and a batch with junk or a decompression bomb inside reaches the consumers. Default: true", valueName: "bool"))
     var validateCompressedRecords: Bool?
 
     @Option(help: ArgumentHelp("Roll a partition's segment file at this size. Default: 67108864", valueName: "bytes"))

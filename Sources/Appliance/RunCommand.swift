@@ -86,7 +86,7 @@ struct RunCommand: AsyncParsableCommand {
             let simulatorLogger = try logger("simulator")
             let firstStart = Mutex(true)
             components.append(SupervisedComponent(name: "simulator", logger: simulatorLogger) {
-                let component = try SimulatorComponent(options: options, logger: simulatorLogger)
+                let component = try SimulatorComponent(options: options, after: currentSimulator.simulator, logger: simulatorLogger)
                 // Scenarios given at start run once, not again after each restart.
                 let isFirstStart = firstStart.withLock { first in
                     defer { first = false }
@@ -107,7 +107,9 @@ struct RunCommand: AsyncParsableCommand {
                 settings, bootstrapServers: bootstrap, dataDirectory: dataDirectory, topic: topic)
             try createDirectories(configuration.directory, for: "data-dir")
             let analyzerLogger = try logger("analyzer")
-            components.append(SupervisedComponent(name: "analyzer", logger: analyzerLogger) {
+            // A published snapshot means a checkpoint was written: the analyzer works again.
+            let checkpointed: SupervisedComponent.ProgressProbe = { since in (snapshots.latest?.generatedAtMicros ?? .min) >= since }
+            components.append(SupervisedComponent(name: "analyzer", logger: analyzerLogger, madeProgress: checkpointed) {
                 [.init(service: OrderAnalyzer(configuration: configuration, snapshots: snapshots, logger: analyzerLogger))]
             })
         }

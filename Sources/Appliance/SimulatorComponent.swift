@@ -11,10 +11,16 @@ final class SimulatorComponent: Service, Sendable {
     let simulator: OrderSimulator
     private let producer: KafkaProducer
 
-    init(options: SimulatorOptions.Options, logger: Logger) throws {
+    /// A simulator made from `options`; after `previous` (the one a restart replaces) it
+    /// continues that run's order sequence, so no order id repeats one already sent.
+    init(options: SimulatorOptions.Options, after previous: OrderSimulator? = nil, logger: Logger) throws {
         producer = try KafkaProducer(configuration: options.producer, logger: logger)
+        var configuration = options.simulation
+        if let previous {
+            configuration = previous.configuration.continuing(after: previous.stats)
+        }
         simulator = OrderSimulator(
-            configuration: options.simulation, sink: KafkaOrderSink(producer: producer, topic: options.topic), logger: logger)
+            configuration: configuration, sink: KafkaOrderSink(producer: producer, topic: options.topic), logger: logger)
     }
 
     func run() async throws {

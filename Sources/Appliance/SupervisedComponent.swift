@@ -1,4 +1,5 @@
 import Dashboard
+import KafkaWire
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -14,10 +15,16 @@ import Synchronization
 final class SupervisedComponent: Service, Sendable {
     /// What the component is made of, built anew for each start.
     typealias Factory = @Sendable () throws -> [ServiceGroupConfiguration.ServiceConfiguration]
+    /// Whether the component did useful work since the wall-clock time given (microseconds
+    /// since 1970): the analyzer wrote a checkpoint and published a snapshot, say.
+    typealias ProgressProbe = @Sendable (_ sinceMicros: Int64) -> Bool
 
     private struct State {
         var phase = ComponentStatus.State.starting
         var startedAt: ContinuousClock.Instant?
+        /// `startedAt` on the wall clock, for the progress probe.
+        var startedAtMicros: Int64 = 0
+        /// The failure that ended the last run, until the component is healthy again.
         var lastError: String?
         var restarts = 0
         /// The running group, so a restart or stop can shut it down.
@@ -37,21 +44,49 @@ final class SupervisedComponent: Service, Sendable {
     private let factory: Factory
     private let logger: Logger
     private let state = Mutex(State())
+    private let madeProgress: ProgressProbe?
     /// Pauses between restarts after failures: 0.5 s doubling up to 30 s.
     private let backoff: (initial: Duration, maximum: Duration) = (.milliseconds(500), .seconds(30))
+    /// Without a progress probe, how long a restarted component must run without failing
+    /// before its last failure stops being its state.
+    static let settleTime: Duration = .seconds(10)
 
-    init(name: String, logger: Logger, factory: @escaping Factory) {
+    /// A supervisor; `madeProgress` tells when a restarted component works again (without
+    /// it, running `settleTime` without failing does).
+    init(name: String, logger: Logger, madeProgress: ProgressProbe? = nil, factory: @escaping Factory) {
         self.name = name
         self.logger = logger
+        self.madeProgress = madeProgress
         self.factory = factory
     }
 
     /// The component's state, uptime, last error and restart count.
+    ///
+    /// The last error is the failure that ended the previous run, shown while the component
+    /// fails or has just been restarted; once it runs again and made progress, it is cleared
+    /// (logged as a recovery), so a healthy component never reports an old error.
     var status: (state: ComponentStatus.State, uptimeSeconds: Double?, lastError: String?, restarts: Int) {
-        state.withLock { state in
-            let uptime = state.phase == .running ? state.startedAt.map { Self.seconds(ContinuousClock.now - $0) } : nil
-            return (state.phase, uptime, state.lastError, state.restarts)
+        let (phase, startedAt, startedAtMicros, lastError) = state.withLock {
+            ($0.phase, $0.startedAt, $0.startedAtMicros, $0.lastError)
         }
+        let uptime = phase == .running ? startedAt.map { ContinuousClock.now - $0 } : nil
+        guard let lastError, let uptime, hasRecovered(uptime: uptime, startedAtMicros: startedAtMicros) else {
+            return (phase, uptime.map(Self.seconds), lastError, state.withLock { $0.restarts })
+        }
+        let cleared = state.withLock { state -> Bool in
+            // Only the error and run seen above: a failure in between keeps its own.
+            guard state.lastError == lastError, state.startedAtMicros == startedAtMicros, state.phase == .running else { return false }
+            state.lastError = nil
+            return true
+        }
+        if cleared { logger.info("\(name) runs again after its last failure (\(lastError))") }
+        return (phase, Self.seconds(uptime), cleared ? nil : lastError, state.withLock { $0.restarts })
+    }
+
+    /// Whether the run that started at `startedAtMicros` and is `uptime` old works.
+    private func hasRecovered(uptime: Duration, startedAtMicros: Int64) -> Bool {
+        if let madeProgress { return madeProgress(startedAtMicros) }
+        return uptime >= Self.settleTime
     }
 
     /// Stops the component's services gracefully and starts them again.
@@ -126,6 +161,7 @@ final class SupervisedComponent: Service, Sendable {
             $0.group = group
             $0.phase = .running
             $0.startedAt = .now
+            $0.startedAtMicros = WallClock.nowMicros
         }
         defer { state.withLock { $0.group = nil } }
         try await withGracefulShutdownHandler {

@@ -36,12 +36,14 @@ public struct BrokerConfiguration: Sendable {
     /// before any buffer is allocated for them.
     public var socketRequestMaxBytes: Int = 104_857_600
 
-    /// Decompress producer-compressed batches and check every record before storing them
-    /// (as Kafka does). Off by default: such batches are checked by header and CRC-32C, which
-    /// catches any damage on the way, and stored without being decompressed; reading every
-    /// record would double the broker's CPU per gigabyte of lz4 orders. Uncompressed batches
-    /// are always checked record by record (they are compressed here anyway).
-    public var validateCompressedRecords: Bool = false
+    /// Decompress producer-compressed batches (within 64 MiB, or `max.message.bytes` if
+    /// larger) and check every record before storing them, as Kafka does. On by default: a
+    /// batch stored unchecked is read by every consumer, so one whose compressed data is junk
+    /// behind a correct CRC, or a decompression bomb, would reach them all (the analyzer
+    /// copes, other consumers stop at it). Off, such batches are checked by header and CRC-32C
+    /// only, which catches damage on the way, at about half the broker's CPU per gigabyte
+    /// of lz4 orders. Uncompressed batches are always checked record by record.
+    public var validateCompressedRecords: Bool = true
 
     public var flushPolicy: FlushPolicy = .interval(milliseconds: 1000)
     /// Roll to a new segment at this size (`segment.bytes`).

@@ -12,6 +12,8 @@ public struct OrderGenerator: Sendable {
         public var seed: UInt64
         /// Run id in the order ids, unique per start.
         public var runID: RunID
+        /// Sequence number of the first order (above 1 when a restart continues a run).
+        public var firstSequence: UInt64
         /// Units per order.
         public var quantity: QuantityDistribution
         /// Customers and how often they come back.
@@ -25,10 +27,11 @@ public struct OrderGenerator: Sendable {
         public init(catalog: Catalog = .standard, seed: UInt64, runID: RunID,
                     quantity: QuantityDistribution = .standard,
                     customers: CustomerPool.Configuration = CustomerPool.Configuration(),
-                    popularity: [Double]? = nil, dailyPattern: DailyPattern? = nil) {
+                    popularity: [Double]? = nil, dailyPattern: DailyPattern? = nil, firstSequence: UInt64 = 1) {
             self.catalog = catalog
             self.seed = seed
             self.runID = runID
+            self.firstSequence = max(firstSequence, 1)
             self.quantity = quantity
             self.customers = customers
             self.popularity = popularity
@@ -58,12 +61,13 @@ public struct OrderGenerator: Sendable {
     /// How often, in event time, a ramping weight (viral product) is brought up to date.
     static let rampRefreshMicros: Int64 = 100_000
 
-    /// A generator at sequence 1 with no scenario in force.
+    /// A generator at `configuration.firstSequence` with no scenario in force.
     public init(configuration: Configuration) {
         let catalog = configuration.catalog
         let weights = configuration.popularity ?? catalog.products.map(\.weight)
         precondition(weights.count == catalog.products.count, "popularity needs one weight per product")
         self.configuration = configuration
+        nextSequence = configuration.firstSequence
         encoder = OrderEncoder(catalog: catalog, runID: configuration.runID,
                                customerCount: configuration.customers.count)
         random = Xoshiro256(seed: configuration.seed)

@@ -47,7 +47,8 @@ public final class OrderSimulator: Service, Sendable {
         var nextScenarioID = 1
     }
 
-    let configuration: Configuration
+    /// The configuration it runs with.
+    public let configuration: Configuration
     let sink: any OrderSink
     let clock: any OrderClock
     let logger: Logger
@@ -68,6 +69,7 @@ public final class OrderSimulator: Service, Sendable {
         commands = Mutex(Commands(paused: configuration.startPaused))
         var stats = SimulatorStats(pacing: configuration.pacing)
         stats.isPaused = configuration.startPaused
+        stats.nextSequence = configuration.generator.firstSequence
         statsBox = Mutex(stats)
     }
 

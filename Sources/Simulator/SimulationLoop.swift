@@ -144,6 +144,7 @@ struct SimulationLoop {
         }
         stats.targetRate = pacing.targetRate(multiplier: generator.rateMultiplier(at: now))
         stats.isPaused = paused
+        stats.nextSequence = generator.nextSequence
         stats.activeScenarios = generator.activeScenarios
         let snapshot = stats
         simulator.statsBox.withLock { shared in

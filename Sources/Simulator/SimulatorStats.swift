@@ -4,6 +4,9 @@ public struct SimulatorStats: Sendable, Hashable {
     public var ordersGenerated = 0
     /// Malformed records made by bursts.
     public var malformedSent = 0
+    /// Sequence number the next order gets: where a restart continues (see
+    /// `OrderSimulator.Configuration.continuing(after:)`).
+    public var nextSequence: UInt64 = 1
     /// Records in batches the sink refused (they are not retried).
     public var recordsDropped = 0
     /// Batches the sink accepted.

@@ -356,7 +356,7 @@ struct OrderDecoderTests {
     @Test func reasonNamesAreTheContracts() {
         #expect(MalformedReason.allCases.map(\.rawValue) == [
             "invalid-json", "not-an-object", "missing-field", "wrong-type", "bad-timestamp", "negative-price",
-            "negative-quantity", "out-of-range",
+            "negative-quantity", "out-of-range", "unreadable-batch", "batch-too-large",
         ])
     }
 

@@ -37,6 +37,8 @@ PARTITIONS = 3
 
 REASONS = ("invalid-json", "not-an-object", "missing-field", "wrong-type", "bad-timestamp",
            "negative-price", "negative-quantity", "out-of-range")
+# Reasons for whole batches that cannot be read; a generated stream never has any.
+BATCH_REASONS = ("unreadable-batch", "batch-too-large")
 FIELDS = ("order_id", "product_id", "product_name", "category", "price", "quantity", "customer_id", "timestamp")
 STRING_FIELDS = ("order_id", "product_id", "product_name", "category", "customer_id", "timestamp")
 
@@ -996,7 +998,7 @@ def expected_snapshot(result: Pass, ends: Mapping[int, int], settings: Settings 
         "pipeline": {
             "records_in": result.records_in, "orders_counted": len(orders), "duplicates": result.duplicates,
             "late_records": sum(1 for c in result.counted if c.late), "malformed_total": len(result.malformed),
-            "malformed": {reason: malformed.get(reason, 0) for reason in REASONS},
+            "malformed": {reason: malformed.get(reason, 0) for reason in REASONS + BATCH_REASONS},
             "watermark": iso_utc(watermark) if watermark is not None else None,
             "max_event_time": iso_utc(max_time) if max_time is not None else None,
             "partitions": [{"partition": p, "next_offset": end, "high_watermark": end, "lag": 0}

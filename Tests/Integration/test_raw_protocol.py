@@ -150,9 +150,9 @@ def test_uncompressed_batch_with_broken_records_is_refused(broker, topic_factory
 @pytest.mark.needs_aseed
 @pytest.mark.parametrize("validate", ["true", "false"])
 def test_compressed_batch_with_garbage_payload(aseed_factory, validate):
-    """With --validate-compressed-records the broker decompresses and refuses a batch whose
-    lz4 payload is garbage (CORRUPT_MESSAGE); by default compressed batches are checked by
-    header and CRC only, so the same batch is stored as sent."""
+    """With --validate-compressed-records (the default) the broker decompresses and refuses a
+    batch whose lz4 payload is garbage (CORRUPT_MESSAGE); turned off, compressed batches are
+    checked by header and CRC only, so the same batch is stored as sent."""
     instance = aseed_factory(validate_compressed_records=validate).start()
     batch = kp.batch_with_records_section(b"not an lz4 frame at all", 1, codec=3)
     with connect(instance) as conn:

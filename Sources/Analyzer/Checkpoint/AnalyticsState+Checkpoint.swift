@@ -103,7 +103,9 @@ extension AnalyticsState {
         duplicates = try reader.int64()
         lateRecords = try reader.int64()
         let reasons = try reader.count()
-        guard reasons == malformed.count else { throw CheckpointError("the checkpoint counts \(reasons) malformed reasons, this version \(malformed.count)") }
+        // A checkpoint of a version with fewer reasons (before the batch reasons) is fine:
+        // the newer reasons were all zero then.
+        guard reasons <= malformed.count else { throw CheckpointError("the checkpoint counts \(reasons) malformed reasons, this version \(malformed.count)") }
         for index in 0..<reasons { malformed[index] = try reader.int64() }
         maxEventMicros = try reader.int64()
         watermarkMicros = try reader.int64()

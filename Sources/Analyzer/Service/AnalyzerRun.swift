@@ -14,8 +14,7 @@ struct AnalyzerRun {
     let consumer: KafkaConsumer
     let producer: KafkaProducer
 
-    private var decoder = OrderDecoder()
-    private var deadLetters: DeadLetterQueue
+    private var counter: BatchCounter
     private var latency = LatencyTracker()
     private var sequence: Int64 = 0
     private var nextTrigger: ContinuousClock.Instant
@@ -38,12 +37,15 @@ struct AnalyzerRun {
             bootstrapServers: configuration.bootstrapServers, clientId: "aseed-analyzer", groupId: configuration.groupID)
         consumerConfiguration.fetchMaxWait = min(.milliseconds(500), configuration.triggerInterval)
         consumerConfiguration.autoOffsetReset = configuration.start == .earliest ? .earliest : .latest
+        // One bad batch (anyone can produce one) must not stop the analysis: it is counted,
+        // copied to the dead-letter topic and passed (see `BatchCounter`).
+        consumerConfiguration.deliversUnreadableBatches = true
         consumer = KafkaConsumer(configuration: consumerConfiguration, eventLoopGroup: eventLoopGroup, logger: logger)
         var producerConfiguration = KafkaProducerConfiguration(
             bootstrapServers: configuration.bootstrapServers, clientId: "aseed-analyzer-dlq")
         producerConfiguration.linger = .milliseconds(1)
         producer = try KafkaProducer(configuration: producerConfiguration, eventLoopGroup: eventLoopGroup, logger: logger)
-        deadLetters = DeadLetterQueue(topic: configuration.deadLetterTopic)
+        counter = BatchCounter(deadLetterTopic: configuration.deadLetterTopic)
         let now = ContinuousClock.now
         nextTrigger = now + configuration.triggerInterval
         nextReport = now + .seconds(10)
@@ -99,7 +101,7 @@ struct AnalyzerRun {
         var lastPartitionCheck = ContinuousClock.now
         while !Task.isShuttingDownGracefully {
             let batches = try await consumer.poll()
-            for batch in batches { try await count(batch) }
+            for batch in batches { count(batch) }
             let now = ContinuousClock.now
             if now >= nextTrigger {
                 try await trigger(final: false)
@@ -112,29 +114,9 @@ struct AnalyzerRun {
         }
     }
 
-    private mutating func count(_ batch: FetchedBatch) async throws {
-        let partition = batch.partition
-        var progress = state.partitions[partition] ?? PartitionProgress(nextOffset: batch.firstOffset)
-        let source = "\(batch.topic)/\(partition)/"
-        do {
-            try batch.forEachRecord { record in
-                switch decoder.decode(record.value) {
-                case .success(let order):
-                    if state.apply(order, partitionMax: &progress.maxEventMicros) != .duplicate {
-                        latency.noteCounted(eventTimeMicros: order.eventTimeMicros)
-                    }
-                case .failure(let malformed):
-                    state.countMalformed(malformed.reason)
-                    deadLetters.add(record, reason: malformed.reason, source: source + String(record.offset))
-                }
-            }
-        } catch {
-            // The batch passed its CRC but its records do not parse: a producer bug. Nothing in
-            // it can be counted; say so and go on.
-            logger.error("records of the batch at offset \(batch.header.baseOffset) of \(batch.topic)-\(partition) cannot be read (\(error)); skipping \(batch.header.recordCount) records")
-        }
-        progress.nextOffset = batch.nextOffset
-        state.partitions[partition] = progress
+    private mutating func count(_ batch: FetchedBatch) {
+        guard let skipped = counter.count(batch, into: &state, latency: &latency) else { return }
+        logger.error("offsets \(skipped.firstOffset)-\(skipped.lastOffset) of \(batch.topic)-\(batch.partition) cannot be read (\(skipped.detail)); \(skipped.records) records skipped as \(skipped.reason.rawValue) and the batch copied to \(configuration.deadLetterTopic)")
     }
 
     private func isAtEnd() async -> Bool {
@@ -164,7 +146,7 @@ struct AnalyzerRun {
         nextTrigger = now + configuration.triggerInterval
         let ends = await consumer.fetchedHighWatermarks
         state.advance(idlePartitions: idlePartitions(ends: ends, now: now))
-        try await deadLetters.flush(with: producer)
+        try await counter.deadLetters.flush(with: producer)
         try store.save(&state)
         await commitOffsets()
         sequence += 1

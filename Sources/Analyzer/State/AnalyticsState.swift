@@ -102,6 +102,12 @@ struct AnalyticsState {
         malformed[reason.index] &+= 1
     }
 
+    /// Counts the `records` of a batch that cannot be read, all under `reason`.
+    mutating func countUnreadable(_ reason: MalformedReason, records: Int64) {
+        recordsIn &+= records
+        malformed[reason.index] &+= records
+    }
+
     /// The watermark: the lowest partition watermark, leaving out `idle` partitions; nil
     /// before the first order, and while a partition that is not idle has no order yet (it
     /// could still bring the oldest ones).

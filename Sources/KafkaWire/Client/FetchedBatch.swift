@@ -3,6 +3,10 @@ import NIOCore
 /// One record batch a consumer fetched: where it came from, its header and its records
 /// section, already decompressed and CRC-checked.
 ///
+/// A consumer configured with `deliversUnreadableBatches` also hands out the batches it
+/// cannot read (failed CRC, unknown codec, corrupt compressed data, over the decompression
+/// limit): their `readError` says why, `recordBytes` is empty and `forEachRecord` throws.
+///
 /// Kafka hands out whole batches, so the first batch of a fetch may start before the
 /// consumer's position; the records before `firstOffset` are skipped by `forEachRecord` and
 /// `records`.
@@ -17,14 +21,25 @@ public struct FetchedBatch: Sendable {
     public let recordBytes: ByteBuffer
     /// Records below this offset were consumed before and are skipped.
     public let firstOffset: Int64
+    /// The whole batch as the broker sent it (header included, still compressed): a slice of
+    /// the fetch response, for copying a batch that cannot be read somewhere else.
+    public let batchBytes: ByteBuffer
+    /// Why the batch could not be read (`RecordBatchError`, `CompressionError`); nil for a
+    /// readable batch.
+    public let readError: (any Error)?
 
     /// A fetched batch from its parts.
-    public init(topic: String, partition: Int32, header: RecordBatchHeader, recordBytes: ByteBuffer, firstOffset: Int64) {
+    public init(
+        topic: String, partition: Int32, header: RecordBatchHeader, recordBytes: ByteBuffer, firstOffset: Int64,
+        batchBytes: ByteBuffer = ByteBuffer(), readError: (any Error)? = nil
+    ) {
         self.topic = topic
         self.partition = partition
         self.header = header
         self.recordBytes = recordBytes
         self.firstOffset = firstOffset
+        self.batchBytes = batchBytes
+        self.readError = readError
     }
 
     /// The offset after this batch: where the partition's position moves to.
@@ -33,8 +48,10 @@ public struct FetchedBatch: Sendable {
     /// Calls `body` with each record at or after `firstOffset`, in offset order, without
     /// allocating: the record's bytes point into `recordBytes` and are valid only inside `body`.
     ///
-    /// - Throws: `KafkaDecodingError` when a record is malformed, or what `body` throws.
+    /// - Throws: `readError` for a batch that cannot be read, `KafkaDecodingError` when a
+    ///   record is malformed, or what `body` throws.
     public func forEachRecord(_ body: (ConsumedRecord) throws -> Void) throws {
+        if let readError { throw readError }
         let header = self.header
         let firstOffset = self.firstOffset
         try recordBytes.withUnsafeReadableBytes { bytes in
@@ -70,6 +87,7 @@ public struct FetchedBatch: Sendable {
     /// tests and small volumes).
     public var records: [(offset: Int64, record: Record)] {
         get throws {
+            if let readError { throw readError }
             var section = recordBytes
             var result: [(offset: Int64, record: Record)] = []
             while section.readableBytes > 0 {

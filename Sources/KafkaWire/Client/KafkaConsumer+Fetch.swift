@@ -122,18 +122,23 @@ extension KafkaConsumer {
                 position = header.lastOffset + 1
                 continue
             }
-            let frame: RecordBatch.Frame
-            let section: ByteBuffer
+            let batchBytes = bytes.getSlice(at: bytes.readerIndex, length: header.totalSize)!
             do {
-                frame = try RecordBatch.Frame(bytes)
-                section = try frame.decompressedRecords(limit: configuration.decompressionLimit)
+                let frame = try RecordBatch.Frame(bytes)
+                let section = try frame.decompressedRecords(limit: configuration.decompressionLimit)
+                batches.append(FetchedBatch(
+                    topic: partition.topic, partition: partition.partition, header: frame.header, recordBytes: section,
+                    firstOffset: position, batchBytes: batchBytes))
             } catch {
-                throw KafkaClientError(
-                    .protocolViolation, "batch at offset \(header.baseOffset) of \(partition) is unreadable: \(error)")
+                guard configuration.deliversUnreadableBatches else {
+                    throw KafkaClientError(
+                        .protocolViolation, "batch at offset \(header.baseOffset) of \(partition) is unreadable: \(error)")
+                }
+                logger.warning("batch at offset \(header.baseOffset) of \(partition) is unreadable, passed on as such: \(error)")
+                batches.append(FetchedBatch(
+                    topic: partition.topic, partition: partition.partition, header: header, recordBytes: ByteBuffer(),
+                    firstOffset: position, batchBytes: batchBytes, readError: error))
             }
-            batches.append(FetchedBatch(
-                topic: partition.topic, partition: partition.partition, header: frame.header, recordBytes: section,
-                firstOffset: position))
             position = header.lastOffset + 1
         }
         return position

@@ -16,8 +16,15 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// Most bytes per partition in one Fetch (`max.partition.fetch.bytes`, 1 MiB); a larger
     /// first batch is still returned whole.
     public var partitionMaxBytes: Int32 = 1024 * 1024
-    /// Most bytes one batch may decompress to; a larger batch fails the poll.
+    /// Most bytes one batch may decompress to; a larger batch fails the poll (or is
+    /// delivered as unreadable, see `deliversUnreadableBatches`).
     public var decompressionLimit: Int = RecordBatch.defaultDecompressionLimit
+    /// What `poll` does with a batch it cannot read (failed CRC, unknown codec, corrupt
+    /// compressed data, over `decompressionLimit`). False (the Java consumer's way): the
+    /// poll fails and the position stays before the batch. True: the batch is returned with
+    /// `FetchedBatch.readError` set and the position moves past it, so a consumer that must
+    /// go on (the analyzer) can count it, keep a copy and continue.
+    public var deliversUnreadableBatches = false
     /// Time without heartbeat after which the coordinator drops a member (`session.timeout.ms`).
     public var sessionTimeout: Duration = .seconds(45)
     /// Time members get to rejoin during a rebalance (`max.poll.interval.ms`).

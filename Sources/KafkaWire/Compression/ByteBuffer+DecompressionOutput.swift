@@ -4,19 +4,24 @@ extension ByteBuffer {
     /// Offers `body` the next stretch of writable space for decompressed bytes and commits
     /// what it wrote (its return value).
     ///
-    /// The space grows geometrically from 64 KiB but never past `limit + 1` bytes in total:
-    /// a stream that fills `limit + 1` bytes is over the limit, so a decompression bomb is
-    /// caught after allocating about `limit` bytes, whatever its claimed size.
+    /// The space grows geometrically from 64 KiB but never past `limit` bytes in total, so a
+    /// decompression bomb costs at most `limit` bytes of output buffer, whatever its claimed
+    /// size. Once `limit` bytes are written, `body` gets a one-byte probe on the stack instead:
+    /// if the stream still has output, it is over the limit and decompression stops there.
     mutating func writeDecompressed(
         limit: Int, codec: CompressionCodec, _ body: (UnsafeMutableRawBufferPointer) throws -> Int
     ) throws {
-        let room = limit + 1 - readableBytes
-        guard room > 0 else { throw CompressionError.limit(codec, limit) }
+        let room = limit - readableBytes
+        guard room > 0 else {
+            var probe: UInt8 = 0
+            let produced = try withUnsafeMutableBytes(of: &probe) { try body($0) }
+            if produced > 0 { throw CompressionError.limit(codec, limit) }
+            return
+        }
         let wanted = Swift.min(room, Swift.max(64 * 1024, readableBytes))
         try writeWithUnsafeMutableBytes(minimumWritableBytes: wanted) { space in
             try body(UnsafeMutableRawBufferPointer(rebasing: space[0..<Swift.min(space.count, room)]))
         }
-        if readableBytes > limit { throw CompressionError.limit(codec, limit) }
     }
 }
 

@@ -75,22 +75,33 @@ public enum CompressionCodec: Int8, CaseIterable, Sendable, CustomStringConverti
     /// Decompresses the readable bytes of `input`.
     ///
     /// - Parameter limit: the most bytes the output may hold; a stream that would produce
-    ///   more throws `CompressionError` with code `.outputLimitExceeded` without having
-    ///   allocated more than about `limit` bytes.
+    ///   more throws `CompressionError` with code `.outputLimitExceeded` as soon as it passes
+    ///   the limit, having allocated at most about `limit` bytes of output.
     /// - Throws: `CompressionError`. `.none` only checks the limit and returns `input`.
     public func decompress(_ input: ByteBuffer, limit: Int) throws -> ByteBuffer {
         if self == .none {
             guard input.readableBytes <= limit else { throw CompressionError.limit(self, limit) }
             return input
         }
+        var output = ByteBufferAllocator().buffer(capacity: 0)
+        try decompress(input, limit: limit, into: &output)
+        return output
+    }
+
+    /// Decompresses the readable bytes of `input` and appends them to `output`, whose
+    /// readable bytes count toward `limit`. On error `output` holds what was decompressed so
+    /// far, which shows how much memory the attempt took.
+    public func decompress(_ input: ByteBuffer, limit: Int, into output: inout ByteBuffer) throws {
         let limit = max(0, limit)
-        return try input.withUnsafeReadableBytes { source in
+        try input.withUnsafeReadableBytes { source in
             switch self {
-            case .none: ByteBuffer(bytes: source)
-            case .gzip: try GzipCompression.decompress(source, limit: limit)
-            case .snappy: try SnappyCompression.decompress(source, limit: limit)
-            case .lz4: try LZ4FrameCompression.decompress(source, limit: limit)
-            case .zstd: try ZstdCompression.decompress(source, limit: limit)
+            case .none:
+                guard output.readableBytes + source.count <= limit else { throw CompressionError.limit(self, limit) }
+                output.writeBytes(source)
+            case .gzip: try GzipCompression.decompress(source, limit: limit, into: &output)
+            case .snappy: try SnappyCompression.decompress(source, limit: limit, into: &output)
+            case .lz4: try LZ4FrameCompression.decompress(source, limit: limit, into: &output)
+            case .zstd: try ZstdCompression.decompress(source, limit: limit, into: &output)
             }
         }
     }

@@ -47,7 +47,7 @@ enum GzipCompression {
         }
     }
 
-    static func decompress(_ source: UnsafeRawBufferPointer, limit: Int) throws -> ByteBuffer {
+    static func decompress(_ source: UnsafeRawBufferPointer, limit: Int, into output: inout ByteBuffer) throws {
         let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
         defer { stream.deallocate() }
@@ -56,7 +56,6 @@ enum GzipCompression {
         guard initStatus == Z_OK else { throw failure(stream, initStatus, "inflateInit2") }
         defer { inflateEnd(stream) }
 
-        var output = ByteBufferAllocator().buffer(capacity: 0)
         try source.withNonNullBase { base in
             stream.pointee.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self))
             stream.pointee.avail_in = uInt(source.count)
@@ -89,7 +88,6 @@ enum GzipCompression {
                 }
             }
         }
-        return output
     }
 
     private static func message(_ stream: UnsafeMutablePointer<z_stream>, _ status: Int32) -> String {

@@ -37,7 +37,7 @@ enum LZ4FrameCompression {
         }
     }
 
-    static func decompress(_ source: UnsafeRawBufferPointer, limit: Int) throws -> ByteBuffer {
+    static func decompress(_ source: UnsafeRawBufferPointer, limit: Int, into output: inout ByteBuffer) throws {
         var context: OpaquePointer?
         let created = LZ4F_createDecompressionContext(&context, UInt32(LZ4F_VERSION))
         guard LZ4F_isError(created) == 0, let context else {
@@ -45,7 +45,6 @@ enum LZ4FrameCompression {
         }
         defer { LZ4F_freeDecompressionContext(context) }
 
-        var output = ByteBufferAllocator().buffer(capacity: 0)
         try source.withNonNullBase { base in
             var consumed = 0
             var hint = 1
@@ -70,6 +69,5 @@ enum LZ4FrameCompression {
                 }
             } while hint != 0 || consumed < source.count
         }
-        return output
     }
 }

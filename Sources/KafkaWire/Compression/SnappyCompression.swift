@@ -52,11 +52,10 @@ enum SnappyCompression {
         }
     }
 
-    static func decompress(_ source: UnsafeRawBufferPointer, limit: Int) throws -> ByteBuffer {
-        var output = ByteBufferAllocator().buffer(capacity: 0)
+    static func decompress(_ source: UnsafeRawBufferPointer, limit: Int, into output: inout ByteBuffer) throws {
         guard isXerial(source) else {
             try decompressBlock(source, into: &output, limit: limit)
-            return output
+            return
         }
         var offset = xerialHeaderSize
         while offset < source.count {
@@ -74,7 +73,6 @@ enum SnappyCompression {
             try decompressBlock(UnsafeRawBufferPointer(rebasing: source[offset..<offset + blockLength]), into: &output, limit: limit)
             offset += blockLength
         }
-        return output
     }
 
     private static func isXerial(_ source: UnsafeRawBufferPointer) -> Bool {

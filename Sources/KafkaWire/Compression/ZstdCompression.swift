@@ -26,18 +26,17 @@ enum ZstdCompression {
         }
     }
 
-    static func decompress(_ source: UnsafeRawBufferPointer, limit: Int) throws -> ByteBuffer {
+    static func decompress(_ source: UnsafeRawBufferPointer, limit: Int, into output: inout ByteBuffer) throws {
         guard let context = ZSTD_createDCtx() else {
             throw CompressionError.library(.zstd, "cannot create a zstd decompression context")
         }
         defer { ZSTD_freeDCtx(context) }
 
-        var output = ByteBufferAllocator().buffer(capacity: 0)
         try source.withNonNullBase { base in
             // When the first frame states its size and it fits the limit, allocate once.
             let declared = ZSTD_getFrameContentSize(base, source.count)
-            if declared < UInt64(ZSTD_CONTENTSIZE_ERROR), declared < UInt64(limit) {
-                output.reserveCapacity(Int(declared) + 1)
+            if declared < UInt64(ZSTD_CONTENTSIZE_ERROR), declared <= UInt64(limit) {
+                output.reserveCapacity(Int(declared))
             }
             var input = ZSTD_inBuffer(src: base, size: source.count, pos: 0)
             var hint = 1
@@ -58,6 +57,5 @@ enum ZstdCompression {
                 }
             } while hint != 0 || input.pos < input.size
         }
-        return output
     }
 }

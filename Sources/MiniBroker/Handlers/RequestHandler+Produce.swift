@@ -111,7 +111,7 @@ extension RequestHandler {
         }
         // Check the CRC and walk the records, as Kafka's broker does, so a batch whose
         // records are broken never reaches the log. Compressed batches are decompressed for
-        // it only when configured (see `BrokerConfiguration.validateCompressedRecords`).
+        // it unless turned off (see `BrokerConfiguration.validateCompressedRecords`).
         do {
             if header.compressionCodec == 0 || configuration.validateCompressedRecords {
                 try RecordBatch.validate(records, decompressionLimit: max(limit, RecordBatch.defaultDecompressionLimit))
@@ -126,7 +126,7 @@ extension RequestHandler {
             }
             return .failure(BatchProblem(code: code, message: error.message))
         } catch let error as CompressionError {
-            return .failure(BatchProblem(code: .corruptMessage, message: "\(error)"))
+            return .failure(BatchProblem(code: .corruptMessage, message: "compressed records cannot be read: \(error)"))
         } catch {
             return .failure(BatchProblem(code: .invalidRecord, message: "\(error)"))
         }

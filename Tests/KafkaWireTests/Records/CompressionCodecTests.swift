@@ -59,6 +59,27 @@ import Testing
         #expect(throws: CompressionError.self) { try codec.decompress(compressed, limit: 0) }
     }
 
+    /// A bomb (32 MiB of zeros, a few KiB compressed) stops as soon as the output passes the
+    /// limit, and the output buffer never grew beyond the limit on the way.
+    @Test(arguments: compressing, [1 << 20, 1_000_000])
+    func bombsStopAtTheLimitWithBoundedAllocation(codec: CompressionCodec, limit: Int) throws {
+        let bomb = try codec.compress(ByteBuffer(repeating: 0, count: 32 << 20))
+        #expect(bomb.readableBytes < 2 << 20)
+        var output = ByteBuffer()
+        let error = try #require(throws: CompressionError.self) { try codec.decompress(bomb, limit: limit, into: &output) }
+        #expect(error.code == .outputLimitExceeded)
+        #expect(output.readableBytes <= limit)
+        #expect(output.capacity <= 1 << 20, "\(codec) grew its output to \(output.capacity) bytes for a limit of \(limit)")
+    }
+
+    @Test(arguments: CompressionCodec.allCases)
+    func outputOfExactlyTheLimitIsAccepted(codec: CompressionCodec) throws {
+        let input = TestPayloads.text(1 << 20)
+        var output = ByteBuffer()
+        try codec.decompress(try codec.compress(input), limit: 1 << 20, into: &output)
+        #expect(output == input && output.capacity <= 1 << 20)
+    }
+
     @Test(arguments: compressing)
     func truncatedInputThrows(codec: CompressionCodec) throws {
         let compressed = try codec.compress(TestPayloads.text(100_000))
