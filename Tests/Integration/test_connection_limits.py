@@ -1,9 +1,10 @@
-"""How the broker guards its memory and descriptors against connections: requests still arriving
-share one memory budget, a request must be complete within a deadline, idle connections are
-closed.
+"""How the broker guards its memory, CPU and file descriptors against connections: requests still
+arriving share one memory budget, a request must be complete within a deadline, idle connections
+are closed, and running out of file descriptors makes the accept loop back off instead of spin.
 Numbers measured here are printed (`pytest -s`) and recorded as test properties."""
 import concurrent.futures
 import os
+import resource
 import socket
 import time
 
@@ -12,7 +13,7 @@ import pytest
 import kafkaproto as kp
 from conftest import unique
 from kafkahelpers import assert_broker_serves, create_topic, produce_acked, read_partition
-from procstats import rss_mb
+from procstats import cpu_share, open_descriptors, rss_mb
 
 pytestmark = pytest.mark.needs_aseed
 
@@ -154,4 +155,46 @@ def test_idle_connections_are_closed_after_connections_max_idle_ms(aseed_factory
         assert time.monotonic() - started > 4
         assert idle.wait_closed(3), "an idle connection was still open well after 1.5 s"
     assert "idle for" in instance.output()
+    assert instance.stop() == 0
+
+
+# ---------------------------------------------------------------- file descriptors
+
+
+def test_running_out_of_file_descriptors_does_not_spin_the_accept_loop(aseed_factory):
+    """With 256 descriptors the broker cannot accept 300 connections. The accept loop backs
+    off instead of retrying at full speed, says so once, and serves again when descriptors free."""
+    instance = aseed_factory().start()
+    pid = instance.process.pid
+    assert_broker_serves(instance.bootstrap)
+    resource.prlimit(pid, resource.RLIMIT_NOFILE, (256, 256))
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 1024:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, hard), hard))
+
+    extra = []
+    try:
+        for _ in range(300):
+            extra.append(socket.create_connection((instance.host, instance.port), timeout=10))
+        # Wait until the broker took every descriptor it can get.
+        deadline, seen = time.monotonic() + 10, 0
+        while time.monotonic() < deadline:
+            time.sleep(0.3)
+            count = open_descriptors(pid)
+            if count >= 250 and count == seen:
+                break
+            seen = count
+        assert open_descriptors(pid) >= 250, "the broker never ran out of descriptors"
+
+        share = cpu_share(pid, 2.0)
+        print(f"\nbroker CPU with accept failing for want of descriptors: {share:.1%} of a core")
+        assert share < 0.05, f"the broker used {share:.0%} of a core while accept kept failing"
+    finally:
+        for sock in extra:
+            sock.close()
+    # Descriptors free as the broker sees those connections close; new clients are served again.
+    assert_broker_serves(instance.bootstrap)
+    log = (instance.log_dir / "broker.log").read_text()
+    assert log.count("cannot accept connections") == 1, log[-3000:]
+    assert "accepting connections again" in log
     assert instance.stop() == 0

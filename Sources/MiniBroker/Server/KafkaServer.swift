@@ -8,7 +8,8 @@ import NIOPosix
 /// Like Kafka, a connection's requests are handled one at a time and answered in the order
 /// they came (clients match responses by correlation id but expect that order); different
 /// connections run concurrently. `ConnectionLimits` bound what connections may hold (see
-/// `RequestFrameReader`, `KafkaConnectionHandler`).
+/// `RequestFrameReader`, `KafkaConnectionHandler`); `AcceptBackoff` keeps the accept loop
+/// from spinning when file descriptors run out.
 final class KafkaServer: Sendable {
     private let host: String
     private let port: Int
@@ -38,6 +39,11 @@ final class KafkaServer: Sendable {
         let listener = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptBackoff(logger: logger))
+                }
+            }
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             // Produce frames are often ~1 MiB; reads that can grow that large take a frame
             // in one piece instead of gluing 64 KiB reads together (a copy per frame).
