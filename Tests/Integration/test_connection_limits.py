@@ -194,7 +194,9 @@ def test_running_out_of_file_descriptors_does_not_spin_the_accept_loop(aseed_fac
             sock.close()
     # Descriptors free as the broker sees those connections close; new clients are served again.
     assert_broker_serves(instance.bootstrap)
+    # Once per episode, not per attempt: each "cannot accept" is followed by one recovery line
+    # (a client of the checks above closing late may free a descriptor and split the episode).
     log = (instance.log_dir / "broker.log").read_text()
-    assert log.count("cannot accept connections") == 1, log[-3000:]
-    assert "accepting connections again" in log
+    episodes = log.count("cannot accept connections")
+    assert episodes >= 1 and episodes == log.count("accepting connections again"), log[-3000:]
     assert instance.stop() == 0
