@@ -99,7 +99,10 @@ let package = Package(
         ),
 
         .testTarget(name: "KafkaWireTests", dependencies: ["KafkaWire"], exclude: ["Fixtures"]),
-        .testTarget(name: "MiniBrokerTests", dependencies: ["MiniBroker", "KafkaWire", "SQLite"]),
+        .testTarget(
+            name: "MiniBrokerTests",
+            dependencies: ["MiniBroker", "KafkaWire", "SQLite", .product(name: "NIOEmbedded", package: "swift-nio")]
+        ),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "KafkaWire"]),
         .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "KafkaWire", "SQLite"]),
         .testTarget(

@@ -15,6 +15,15 @@ struct BrokerOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Largest request frame accepted, in bytes (socket.request.max.bytes). Default: 104857600", valueName: "bytes"))
     var socketRequestMaxBytes: Int?
 
+    @Option(help: ArgumentHelp("Memory all connections together may hold for requests still arriving (queued.max.request.bytes); a large request that does not fit waits, unread, until others have arrived. Default: 67108864", valueName: "bytes"))
+    var queuedMaxRequestBytes: Int?
+
+    @Option(help: ArgumentHelp("Close a connection whose request is not complete this long after its first bytes arrived. Default: 30000", valueName: "ms"))
+    var partialRequestTimeoutMs: Int64?
+
+    @Option(help: ArgumentHelp("Close connections idle for this long (connections.max.idle.ms). Default: 600000 (10 minutes)", valueName: "ms"))
+    var connectionsMaxIdleMs: Int64?
+
     @Option(help: ArgumentHelp("When appends reach the disk: 'every-batch' (fsync before acknowledging; survives power loss) or 'interval-ms=N' (fsync every N ms; a power cut loses at most N ms, a crash of the process nothing). Default: interval-ms=1000", valueName: "policy"))
     var flush: String?
 
@@ -56,6 +65,12 @@ struct BrokerOptions: ParsableArguments {
         broker.defaultPartitions = try settings.integer("default-partitions", flag: defaultPartitions, default: broker.defaultPartitions)
         broker.messageMaxBytes = try settings.integer("message-max-bytes", flag: messageMaxBytes, default: broker.messageMaxBytes)
         broker.socketRequestMaxBytes = try settings.integer("socket-request-max-bytes", flag: socketRequestMaxBytes, default: broker.socketRequestMaxBytes)
+        broker.queuedMaxRequestBytes = try settings.integer(
+            "queued-max-request-bytes", flag: queuedMaxRequestBytes, default: broker.queuedMaxRequestBytes)
+        broker.partialRequestTimeoutMs = try settings.integer(
+            "partial-request-timeout-ms", flag: partialRequestTimeoutMs, default: broker.partialRequestTimeoutMs)
+        broker.connectionsMaxIdleMs = try settings.integer(
+            "connections-max-idle-ms", flag: connectionsMaxIdleMs, default: broker.connectionsMaxIdleMs)
         broker.validateCompressedRecords = try settings.bool(
             "validate-compressed-records", flag: validateCompressedRecords, default: broker.validateCompressedRecords)
         broker.segmentBytes = try settings.integer("segment-bytes", flag: segmentBytes, default: broker.segmentBytes)
@@ -86,6 +101,13 @@ struct BrokerOptions: ParsableArguments {
         }
         guard broker.socketRequestMaxBytes >= 64 else {
             throw ConfigurationError("socket-request-max-bytes: expected at least 64, got \(broker.socketRequestMaxBytes)")
+        }
+        for (key, value) in [
+            ("queued-max-request-bytes", Int64(broker.queuedMaxRequestBytes)),
+            ("partial-request-timeout-ms", broker.partialRequestTimeoutMs),
+            ("connections-max-idle-ms", broker.connectionsMaxIdleMs),
+        ] where value <= 0 {
+            throw ConfigurationError("\(key): expected a positive integer, got \(value)")
         }
         return broker
     }

@@ -35,6 +35,15 @@ public struct BrokerConfiguration: Sendable {
     /// Largest request frame accepted (`socket.request.max.bytes`); larger frames are refused
     /// before any buffer is allocated for them.
     public var socketRequestMaxBytes: Int = 104_857_600
+    /// Bytes of requests still arriving that all connections together may hold
+    /// (`queued.max.request.bytes`). A large request that does not fit waits, unread, until
+    /// others have arrived; one larger than this is received alone.
+    public var queuedMaxRequestBytes: Int = 64 * 1_048_576
+    /// A request whose first bytes arrived must be complete within this time, or its
+    /// connection is closed (a client that stalls mid-request holds memory and a descriptor).
+    public var partialRequestTimeoutMs: Int64 = 30_000
+    /// Close connections idle for this long (`connections.max.idle.ms`).
+    public var connectionsMaxIdleMs: Int64 = 600_000
 
     /// Decompress producer-compressed batches (within 64 MiB, or `max.message.bytes` if
     /// larger) and check every record before storing them, as Kafka does. On by default: a

@@ -60,7 +60,7 @@ public final class KafkaBroker: Service, Sendable {
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let server = KafkaServer(
             host: configuration.listenHost, port: configuration.listenPort,
-            maximumFrameSize: configuration.socketRequestMaxBytes, handler: handler,
+            limits: ConnectionLimits(configuration), handler: handler,
             eventLoopGroup: eventLoops, logger: logger
         )
         do {

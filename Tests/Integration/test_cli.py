@@ -27,7 +27,8 @@ def test_unknown_command_fails_with_a_message():
 
 def test_broker_help_explains_every_common_flag():
     out = subprocess.run([ASEED, "broker", "--help"], capture_output=True, text=True, check=True).stdout
-    for flag in ("--config", "--data-dir", "--log-dir", "--kafka-listen", "--kafka-advertise", "--flush"):
+    for flag in ("--config", "--data-dir", "--log-dir", "--kafka-listen", "--kafka-advertise", "--flush",
+                 "--queued-max-request-bytes", "--partial-request-timeout-ms", "--connections-max-idle-ms"):
         assert flag in out
     assert "ASEED_" in out
 
@@ -70,6 +71,9 @@ def test_settings_come_from_flags_then_environment_then_config_file(tmp_path):
     ("ASEED_DEFAULT_PARTITIONS", "three", ["ASEED_DEFAULT_PARTITIONS", "integer", "three"]),
     ("ASEED_FLUSH", "sometimes", ["ASEED_FLUSH", "every-batch", "interval-ms=N"]),
     ("ASEED_KAFKA_LISTEN", "nowhere", ["ASEED_KAFKA_LISTEN", "HOST:PORT"]),
+    ("ASEED_QUEUED_MAX_REQUEST_BYTES", "lots", ["ASEED_QUEUED_MAX_REQUEST_BYTES", "integer", "lots"]),
+    ("ASEED_CONNECTIONS_MAX_IDLE_MS", "0", ["connections-max-idle-ms", "positive integer", "0"]),
+    ("ASEED_PARTIAL_REQUEST_TIMEOUT_MS", "-5", ["partial-request-timeout-ms", "positive integer", "-5"]),
 ])
 def test_a_bad_setting_names_the_key_and_what_was_expected(tmp_path, setting, value, words):
     env = dict(os.environ, **{setting: value})

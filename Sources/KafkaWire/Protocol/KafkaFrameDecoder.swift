@@ -19,6 +19,15 @@ public struct KafkaFrameDecoder: NIOSingleStepByteToMessageDecoder {
     }
 
     public func decode(buffer: inout ByteBuffer) throws -> ByteBuffer? {
+        guard let size = try frameSize(in: buffer), buffer.readableBytes >= 4 + size else { return nil }
+        buffer.moveReaderIndex(forwardBy: 4)
+        return buffer.readSlice(length: size)
+    }
+
+    /// The body size announced by the frame starting at `buffer`'s reader index, checked
+    /// against the limits; nil until its four size bytes are there. Readers that assemble
+    /// frames themselves (the broker's, which reserves memory before reading a body) use it.
+    public func frameSize(in buffer: ByteBuffer) throws -> Int? {
         guard let size = buffer.getInteger(at: buffer.readerIndex, endianness: .big, as: Int32.self) else {
             return nil
         }
@@ -26,9 +35,7 @@ public struct KafkaFrameDecoder: NIOSingleStepByteToMessageDecoder {
         guard Int(size) <= maximumFrameSize else {
             throw FrameError.tooLarge(size: Int(size), limit: maximumFrameSize)
         }
-        guard buffer.readableBytes >= 4 + Int(size) else { return nil }
-        buffer.moveReaderIndex(forwardBy: 4)
-        return buffer.readSlice(length: Int(size))
+        return Int(size)
     }
 
     public func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> ByteBuffer? {

@@ -11,6 +11,10 @@ import NIOCore
 /// arrived, a JoinGroup during a rebalance) run as a task; until they finish, later frames
 /// queue up, and once a few are queued the handler stops reading from the socket, so a
 /// client that pipelines without limit is slowed down instead of filling memory.
+///
+/// A connection with no bytes arriving, no request being served and no response written for
+/// `idleTimeout` is closed (Kafka's `connections.max.idle.ms`), so clients that went away
+/// without closing do not keep their descriptors forever.
 final class KafkaConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = IOData
@@ -20,25 +24,48 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
     private static let queueLimit = 16
 
     private let handler: RequestHandler
+    private let idleTimeout: TimeAmount
     private let logger: Logger
     private var queue = CircularBuffer<ByteBuffer>()
     private var waiting = false
     private var readHeld = false
     private var clientHost = "unknown"
+    private var lastActivity = NIODeadline.uptimeNanoseconds(0)
+    private var idleCheck: Scheduled<Void>?
 
-    init(handler: RequestHandler, logger: Logger) {
+    init(handler: RequestHandler, idleTimeout: TimeAmount, logger: Logger) {
         self.handler = handler
+        self.idleTimeout = idleTimeout
         self.logger = logger
     }
 
     func channelActive(context: ChannelHandlerContext) {
         clientHost = context.remoteAddress?.ipAddress ?? "unknown"
+        lastActivity = context.eventLoop.now
+        scheduleIdleCheck(at: lastActivity + idleTimeout, context: context)
         context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        idleCheck?.cancel()
+        idleCheck = nil
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        idleCheck?.cancel()
+        idleCheck = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         queue.append(unwrapInboundIn(data))
         if !waiting { serveQueue(context: context) }
+    }
+
+    /// Bytes arrived, whether or not they completed a request.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        lastActivity = context.eventLoop.now
+        context.fireChannelReadComplete()
     }
 
     func read(context: ChannelHandlerContext) {
@@ -81,7 +108,10 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
                 respondLater(work, context: context)
             }
         }
-        if wrote { context.flush() }
+        if wrote {
+            lastActivity = context.eventLoop.now
+            context.flush()
+        }
         if readHeld && queue.count < Self.queueLimit {
             readHeld = false
             context.read()
@@ -113,8 +143,26 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
                     handler.write(response, context: context)
                     context.flush()
                 }
+                handler.lastActivity = context.eventLoop.now
                 handler.waiting = false
                 handler.serveQueue(context: context)
+            }
+        }
+    }
+
+    /// One timer per connection, re-armed from the last activity when it fires early; checking
+    /// then is cheaper than moving a timer on every read.
+    private func scheduleIdleCheck(at time: NIODeadline, context: ChannelHandlerContext) {
+        idleCheck = context.eventLoop.assumeIsolated().scheduleTask(deadline: time) { [self] in
+            idleCheck = nil
+            let now = context.eventLoop.now
+            if waiting || !queue.isEmpty {
+                scheduleIdleCheck(at: now + idleTimeout, context: context)
+            } else if now - lastActivity >= idleTimeout {
+                logger.info("closing connection from \(clientHost): idle for \(idleTimeout.nanoseconds / 1_000_000) ms")
+                context.close(promise: nil)
+            } else {
+                scheduleIdleCheck(at: lastActivity + idleTimeout, context: context)
             }
         }
     }

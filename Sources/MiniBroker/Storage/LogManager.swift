@@ -131,10 +131,13 @@ public final class LogManager: Sendable {
         logger.info("deleted the logs of topic \(topic) (\(removed.count) partitions)")
     }
 
-    /// fsyncs every log and saves their checkpoints (recovery points, producer state).
-    /// The caller runs it every flush interval (see `run()`).
+    /// fsyncs the logs appended to since their last flush and saves their checkpoints
+    /// (recovery points, producer state). The caller runs it every flush interval (see `run()`).
+    /// Logs with nothing past their recovery point are skipped: their files and checkpoints
+    /// are as the last flush left them, and visiting them all would cost an idle broker with
+    /// thousands of partitions an fsync and a checkpoint row per partition every interval.
     public func flushAll() throws {
-        try saveCheckpoints { try $0.flush() }
+        try saveCheckpoints(of: { $0.recoveryPoint < $0.logEndOffset }) { try $0.flush() }
     }
 
     /// Applies retention to every log; returns how many segments were deleted.
@@ -158,13 +161,16 @@ public final class LogManager: Sendable {
         logger.info("closed all partition logs cleanly")
     }
 
-    /// Runs `action` on every log, then saves what they return in one transaction. A failing
-    /// log does not keep the others from being flushed; the first error is rethrown.
-    private func saveCheckpoints(_ action: (PartitionLog) throws -> PartitionCheckpoint) throws {
+    /// Runs `action` on every log `selected` accepts, then saves what they return in one
+    /// transaction (none when no log was selected). A failing log does not keep the others from
+    /// being flushed; the first error is rethrown.
+    private func saveCheckpoints(
+        of selected: (PartitionLog) -> Bool = { _ in true }, _ action: (PartitionLog) throws -> PartitionCheckpoint
+    ) throws {
         let logs = state.withLock { $0.logs }
         var checkpoints: [KafkaTopicPartition: PartitionCheckpoint] = [:]
         var firstError: (any Error)?
-        for (partition, log) in logs {
+        for (partition, log) in logs where selected(log) {
             do {
                 checkpoints[partition] = try action(log)
             } catch {
@@ -172,7 +178,7 @@ public final class LogManager: Sendable {
                 firstError = firstError ?? error
             }
         }
-        try metadata.saveCheckpoints(checkpoints)
+        if !checkpoints.isEmpty { try metadata.saveCheckpoints(checkpoints) }
         if let firstError { throw firstError }
     }
 

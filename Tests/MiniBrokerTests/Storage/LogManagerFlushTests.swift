@@ -1,0 +1,41 @@
+import KafkaWire
+import Logging
+import Testing
+@testable import MiniBroker
+
+@Suite("Log manager flush: only logs with new data are flushed and checkpointed")
+struct LogManagerFlushTests {
+    @Test func aFlushWithNothingNewWritesNoCheckpoint() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let metadata = try MetadataStore(dataDirectory: directory.path)
+        let logs = LogManager(
+            dataDirectory: directory.path, configuration: .storageTest(), metadata: metadata, logger: Logger(label: "test"))
+        try logs.open()
+        let partitions = try logs.createPartitions(topic: "quiet", count: 2)
+        try partitions[0].append(TestBatch(records: 2).bytes)
+        try logs.flushAll()
+        let busy = KafkaTopicPartition(topic: "quiet", partition: 0)
+        let idle = KafkaTopicPartition(topic: "quiet", partition: 1)
+        #expect(try metadata.checkpoint(for: busy)?.recoveryPoint == 2)
+
+        // A stand-in row shows whether a flush rewrites a checkpoint: one with nothing new
+        // must leave it alone (an idle broker would otherwise rewrite every partition's row,
+        // and fsync its files, every flush interval).
+        let marker = PartitionCheckpoint(recoveryPoint: 0, producerSnapshotOffset: 0, producerSnapshot: [42])
+        try metadata.saveCheckpoints([busy: marker, idle: marker])
+        try logs.flushAll()
+        #expect(try metadata.checkpoint(for: busy) == marker)
+        #expect(try metadata.checkpoint(for: idle) == marker)
+
+        try partitions[0].append(TestBatch(records: 3).bytes)
+        try logs.flushAll()
+        #expect(try metadata.checkpoint(for: busy)?.recoveryPoint == 5)
+        #expect(try metadata.checkpoint(for: idle) == marker)
+        #expect(partitions[0].recoveryPoint == 5)
+
+        // A clean close still saves every log's checkpoint.
+        try logs.close()
+        #expect(try metadata.checkpoint(for: idle)?.producerSnapshot != [42])
+    }
+}
