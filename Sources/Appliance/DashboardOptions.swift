@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import Dashboard
 import Logging
@@ -19,7 +22,7 @@ struct DashboardOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Chart.js file served to the page. Env: ASEED_CHART_JS. Default: \(DashboardConfiguration.debianChartJS) (Debian's libjs-chart.js)", valueName: "file"))
     var chartJs: String?
 
-    /// The dashboard's configuration; a token made on first start is printed once to `logger`.
+    /// The dashboard's configuration; a token made on first start is printed once to standard error.
     func configuration(_ settings: Settings, dataDirectory: String, logger: Logger) throws -> DashboardConfiguration {
         let listen = try settings.endpoint("dashboard-listen", flag: dashboardListen, default: "0.0.0.0:5005")
         let limit = try settings.integer("dashboard-body-limit", flag: dashboardBodyLimit, default: 1 << 20)
@@ -45,12 +48,21 @@ struct DashboardOptions: ParsableArguments {
         do {
             let loaded = try AdminTokenFile.load(directory: dataDirectory + "/dashboard")
             if loaded.created {
-                // Printed once, on the start that made it; afterwards it is only in the file.
-                logger.notice("dashboard admin token (kept in \(loaded.path)): \(loaded.token)")
+                // Shown once, on the terminal (or journal) of the start that made it, and never
+                // written to a log file: logs are readable by the service's group, the token
+                // file by its user only. Afterwards it is only in the file.
+                logger.notice("dashboard admin token generated into \(loaded.path) (shown once on standard error, never logged)")
+                Self.showOnTerminal("dashboard admin token (kept in \(loaded.path)): \(loaded.token)\n")
             }
             return loaded.token
         } catch {
             throw ConfigurationError("admin-token: \(error)")
         }
+    }
+
+    /// Writes straight to standard error, past the log sink (which would copy it into the log file).
+    private static func showOnTerminal(_ text: String) {
+        var line = text
+        line.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 }
