@@ -22,6 +22,12 @@ struct DashboardOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Chart.js file served to the page. Env: ASEED_CHART_JS. Default: \(DashboardConfiguration.debianChartJS) (Debian's libjs-chart.js)", valueName: "file"))
     var chartJs: String?
 
+    @Option(help: ArgumentHelp("Time a request head may take to arrive whole, in ms (then 408 and close). Env: ASEED_DASHBOARD_HEADER_TIMEOUT_MS. Default: 10000", valueName: "ms"))
+    var dashboardHeaderTimeoutMs: Int?
+
+    @Option(help: ArgumentHelp("Time an idle kept-alive connection stays open, in ms. Env: ASEED_DASHBOARD_IDLE_TIMEOUT_MS. Default: 60000", valueName: "ms"))
+    var dashboardIdleTimeoutMs: Int?
+
     /// The dashboard's configuration; a token made on first start is printed once to standard error.
     func configuration(_ settings: Settings, dataDirectory: String, logger: Logger) throws -> DashboardConfiguration {
         let listen = try settings.endpoint("dashboard-listen", flag: dashboardListen, default: "0.0.0.0:5005")
@@ -31,11 +37,19 @@ struct DashboardOptions: ParsableArguments {
         }
         let origins = settings.optionalString("dashboard-origins", flag: dashboardOrigins)?
             .split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty } ?? []
+        let headerTimeout = try milliseconds(settings, "dashboard-header-timeout-ms", flag: dashboardHeaderTimeoutMs, default: 10_000)
+        let idleTimeout = try milliseconds(settings, "dashboard-idle-timeout-ms", flag: dashboardIdleTimeoutMs, default: 60_000)
         return DashboardConfiguration(
             host: listen.host, port: listen.port, adminToken: try token(settings, dataDirectory: dataDirectory, logger: logger),
             bodyLimit: limit, allowedOrigins: origins,
             chartJSPath: settings.string("chart-js", flag: chartJs, default: DashboardConfiguration.debianChartJS),
-            assets: EmbeddedAssets.files)
+            assets: EmbeddedAssets.files, headerTimeout: headerTimeout, idleTimeout: idleTimeout)
+    }
+
+    private func milliseconds(_ settings: Settings, _ key: String, flag: Int?, default defaultValue: Int) throws -> Duration {
+        let value = try settings.integer(key, flag: flag, default: defaultValue)
+        guard value > 0 else { throw ConfigurationError("\(key): expected a number of milliseconds above 0, got \(value)") }
+        return .milliseconds(value)
     }
 
     private func token(_ settings: Settings, dataDirectory: String, logger: Logger) throws -> String {

@@ -112,11 +112,17 @@ final class SupervisedComponent: Service, Sendable {
                 await stayStopped()
             case .none:
                 // It ended by itself (the simulator reached --count) or the appliance stops.
-                setPhase(.stopped)
+                stopped()
                 return
             }
         }
+        stopped()
+    }
+
+    /// The end of `run`: logged, so a stop that hangs shows which component it waits for.
+    private func stopped() {
         setPhase(.stopped)
+        logger.info("\(name) stopped")
     }
 
     /// Builds the component and runs it until it ends, fails, or is asked to stop.
@@ -130,7 +136,8 @@ final class SupervisedComponent: Service, Sendable {
         defer { state.withLock { $0.group = nil } }
         try await withGracefulShutdownHandler {
             try await group.run()
-        } onGracefulShutdown: {
+        } onGracefulShutdown: { [name, logger] in
+            logger.info("\(name) stopping")
             Task { await group.triggerGracefulShutdown() }
         }
     }
