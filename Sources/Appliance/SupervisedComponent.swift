@@ -113,6 +113,11 @@ final class SupervisedComponent: Service, Sendable {
             case .none:
                 // It ended by itself (the simulator reached --count) or the appliance stops.
                 stopped()
+                // One that ended by itself stays stopped until the appliance stops: a service
+                // group takes a service that ends while it stops another one as a failure,
+                // and cancels everything (a --count reached just as SIGTERM came ended the
+                // process with status 1).
+                if !Task.isShuttingDownGracefully { try? await gracefulShutdown() }
                 return
             }
         }
