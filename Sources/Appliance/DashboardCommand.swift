@@ -70,6 +70,9 @@ struct DashboardCommand: AsyncParsableCommand {
                                             metrics: [status], logger: logger))]
         })
         for component in components { status.register(component) }
+        ForcedExit.onSecondSignal(logger: logger) { [components] in
+            components.filter { $0.status.state != .stopped }.map(\.name)
+        }
         let services = components.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))

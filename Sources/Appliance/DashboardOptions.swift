@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import Dashboard
 import Logging
@@ -19,7 +22,13 @@ struct DashboardOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Chart.js file served to the page. Env: ASEED_CHART_JS. Default: \(DashboardConfiguration.debianChartJS) (Debian's libjs-chart.js)", valueName: "file"))
     var chartJs: String?
 
-    /// The dashboard's configuration; a token made on first start is printed once to `logger`.
+    @Option(help: ArgumentHelp("Time a request head may take to arrive whole, in ms (then 408 and close). Env: ASEED_DASHBOARD_HEADER_TIMEOUT_MS. Default: 10000", valueName: "ms"))
+    var dashboardHeaderTimeoutMs: Int?
+
+    @Option(help: ArgumentHelp("Time an idle kept-alive connection stays open, in ms. Env: ASEED_DASHBOARD_IDLE_TIMEOUT_MS. Default: 60000", valueName: "ms"))
+    var dashboardIdleTimeoutMs: Int?
+
+    /// The dashboard's configuration; a token made on first start is printed once to standard error.
     func configuration(_ settings: Settings, dataDirectory: String, logger: Logger) throws -> DashboardConfiguration {
         let listen = try settings.endpoint("dashboard-listen", flag: dashboardListen, default: "0.0.0.0:5005")
         let limit = try settings.integer("dashboard-body-limit", flag: dashboardBodyLimit, default: 1 << 20)
@@ -28,11 +37,19 @@ struct DashboardOptions: ParsableArguments {
         }
         let origins = settings.optionalString("dashboard-origins", flag: dashboardOrigins)?
             .split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty } ?? []
+        let headerTimeout = try milliseconds(settings, "dashboard-header-timeout-ms", flag: dashboardHeaderTimeoutMs, default: 10_000)
+        let idleTimeout = try milliseconds(settings, "dashboard-idle-timeout-ms", flag: dashboardIdleTimeoutMs, default: 60_000)
         return DashboardConfiguration(
             host: listen.host, port: listen.port, adminToken: try token(settings, dataDirectory: dataDirectory, logger: logger),
             bodyLimit: limit, allowedOrigins: origins,
             chartJSPath: settings.string("chart-js", flag: chartJs, default: DashboardConfiguration.debianChartJS),
-            assets: EmbeddedAssets.files)
+            assets: EmbeddedAssets.files, headerTimeout: headerTimeout, idleTimeout: idleTimeout)
+    }
+
+    private func milliseconds(_ settings: Settings, _ key: String, flag: Int?, default defaultValue: Int) throws -> Duration {
+        let value = try settings.integer(key, flag: flag, default: defaultValue)
+        guard value > 0 else { throw ConfigurationError("\(key): expected a number of milliseconds above 0, got \(value)") }
+        return .milliseconds(value)
     }
 
     private func token(_ settings: Settings, dataDirectory: String, logger: Logger) throws -> String {
@@ -45,12 +62,21 @@ struct DashboardOptions: ParsableArguments {
         do {
             let loaded = try AdminTokenFile.load(directory: dataDirectory + "/dashboard")
             if loaded.created {
-                // Printed once, on the start that made it; afterwards it is only in the file.
-                logger.notice("dashboard admin token (kept in \(loaded.path)): \(loaded.token)")
+                // Shown once, on the terminal (or journal) of the start that made it, and never
+                // written to a log file: logs are readable by the service's group, the token
+                // file by its user only. Afterwards it is only in the file.
+                logger.notice("dashboard admin token generated into \(loaded.path) (shown once on standard error, never logged)")
+                Self.showOnTerminal("dashboard admin token (kept in \(loaded.path)): \(loaded.token)\n")
             }
             return loaded.token
         } catch {
             throw ConfigurationError("admin-token: \(error)")
         }
+    }
+
+    /// Writes straight to standard error, past the log sink (which would copy it into the log file).
+    private static func showOnTerminal(_ text: String) {
+        var line = text
+        line.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 }

@@ -11,10 +11,17 @@ import Synchronization
 /// oldest dropped), so a week-long class cannot fill the disk with logs. On a terminal the
 /// level is coloured (red errors, yellow warnings, green info); piped to journald or a file
 /// it stays plain.
+///
+/// Logs are for the service's user and group only: files are 0640 (an existing file is
+/// tightened when opened), a log directory made here is 0750. Operators read them through the
+/// group (`aseed logs`, `adm`-style access); other local users cannot.
 final class LogSink: Sendable {
     /// The rotation default: 10 MB x 3, as the original's operations script.
     static let defaultMaxBytes = 10 * 1024 * 1024
     static let defaultKeep = 3
+    /// Owner reads and writes, the group reads, nobody else.
+    static let fileMode: mode_t = 0o640
+    static let directoryMode: mode_t = 0o750
 
     private struct OpenFile {
         var handle: UnsafeMutablePointer<FILE>?
@@ -29,12 +36,12 @@ final class LogSink: Sendable {
 
     /// Opens (appending) `<directory>/<component>.log`, creating the directory.
     init(directory: String, component: String, maxBytes: Int = LogSink.defaultMaxBytes, keep: Int = LogSink.defaultKeep) throws {
-        try createDirectories(directory, for: "log-dir")
+        try createDirectories(directory, for: "log-dir", mode: LogSink.directoryMode)
         path = directory + "/" + component + ".log"
         self.maxBytes = maxBytes
         self.keep = keep
         colours = LogSink.terminalWantsColour()
-        guard let handle = fopen(path, "a") else {
+        guard let handle = LogSink.open(path) else {
             throw ConfigurationError("log-dir: cannot open '\(path)' for writing (\(String(cString: strerror(errno))))")
         }
         fseek(handle, 0, SEEK_END)
@@ -81,9 +88,25 @@ final class LogSink: Sendable {
         } else {
             unlink(path)
         }
-        guard let fresh = fopen(path, "a") else { return }
+        guard let fresh = LogSink.open(path) else { return }
         fclose(file.handle)
         file = OpenFile(handle: fresh, size: 0)
+    }
+
+    /// Opens `path` for appending with mode 0640, and tightens a file that was looser (made by
+    /// an older version, or by hand): a log may hold what only the service should read.
+    private static func open(_ path: String) -> UnsafeMutablePointer<FILE>? {
+        let descriptor = Glibc.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, fileMode)
+        guard descriptor >= 0 else { return nil }
+        var info = stat()
+        if fstat(descriptor, &info) == 0, info.st_mode & 0o7777 & ~fileMode != 0 {
+            _ = fchmod(descriptor, info.st_mode & fileMode)
+        }
+        guard let handle = fdopen(descriptor, "a") else {
+            close(descriptor)
+            return nil
+        }
+        return handle
     }
 
     private static func coloured(_ line: String, level: Logger.Level) -> String {

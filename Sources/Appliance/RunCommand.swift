@@ -49,6 +49,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var dashboard: DashboardOptions
 
+    @Option(help: ArgumentHelp("Longest a graceful stop may take, in ms; then the process exits with status 1, naming the components still stopping. Env: ASEED_STOP_TIMEOUT_MS. Default: 20000", valueName: "ms"))
+    var stopTimeoutMs: Int?
+
     func run() async throws {
         let settings = try Settings(configPath: common.config)
         let logDirectory = settings.string("log-dir", flag: common.logDir, default: "logs")
@@ -122,7 +125,12 @@ struct RunCommand: AsyncParsableCommand {
         guard !components.isEmpty else {
             throw ConfigurationError("nothing to run: --bootstrap-servers without the embedded broker, --no-simulator and --no-analyzer")
         }
-        ForcedExit.onSecondSignal(logger: mainLogger)
+        let stopTimeout = try settings.integer("stop-timeout-ms", flag: stopTimeoutMs,
+                                               default: Int(ForcedExit.defaultStopTimeout.components.seconds) * 1000)
+        guard stopTimeout > 0 else { throw ConfigurationError("stop-timeout-ms: expected a number of milliseconds above 0, got \(stopTimeout)") }
+        ForcedExit.onSecondSignal(logger: mainLogger, stopTimeout: .milliseconds(stopTimeout)) { [components] in
+            components.filter { $0.status.state != .stopped }.map(\.name)
+        }
         // In dependency order; a component that ends by itself (the simulator after --count)
         // leaves the others running.
         let group = ServiceGroup(

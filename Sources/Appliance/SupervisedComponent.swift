@@ -147,11 +147,22 @@ final class SupervisedComponent: Service, Sendable {
                 await stayStopped()
             case .none:
                 // It ended by itself (the simulator reached --count) or the appliance stops.
-                setPhase(.stopped)
+                stopped()
+                // One that ended by itself stays stopped until the appliance stops: a service
+                // group takes a service that ends while it stops another one as a failure,
+                // and cancels everything (a --count reached just as SIGTERM came ended the
+                // process with status 1).
+                if !Task.isShuttingDownGracefully { try? await gracefulShutdown() }
                 return
             }
         }
+        stopped()
+    }
+
+    /// The end of `run`: logged, so a stop that hangs shows which component it waits for.
+    private func stopped() {
         setPhase(.stopped)
+        logger.info("\(name) stopped")
     }
 
     /// Builds the component and runs it until it ends, fails, or is asked to stop.
@@ -166,7 +177,8 @@ final class SupervisedComponent: Service, Sendable {
         defer { state.withLock { $0.group = nil } }
         try await withGracefulShutdownHandler {
             try await group.run()
-        } onGracefulShutdown: {
+        } onGracefulShutdown: { [name, logger] in
+            logger.info("\(name) stopping")
             Task { await group.triggerGracefulShutdown() }
         }
     }

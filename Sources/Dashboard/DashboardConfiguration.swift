@@ -22,13 +22,28 @@ public struct DashboardConfiguration: Sendable {
     public var clientQueueLength: Int
     /// How often `service_status_update` is pushed even when nothing changed.
     public var statusInterval: Duration
+    /// Longest request line (method, URI, version); a longer one is answered 414.
+    public var maxRequestLine: Int
+    /// Longest request head (request line and headers); a longer one is answered 431.
+    public var maxRequestHead: Int
+    /// Time a request head has to arrive whole from its first byte (408 then), and a new
+    /// connection to start sending one (closed then).
+    public var headerTimeout: Duration
+    /// Time a kept-alive connection with nothing under way stays open.
+    public var idleTimeout: Duration
+    /// Time a stop leaves clients to finish and hang up (WebSockets are sent 1001 at once);
+    /// connections still open then are closed.
+    public var shutdownGrace: Duration
 
     /// A configuration with the contract's defaults: port 5005, 1 MiB bodies, 1,000 clients
-    /// of 16 queued messages, status every 5 s.
+    /// of 16 queued messages, status every 5 s; 8 KiB request lines in 64 KiB heads that take at
+    /// most 10 s, 60 s idle connections, 3 s for clients to leave at a stop.
     public init(host: String = "0.0.0.0", port: Int = 5005, adminToken: String, bodyLimit: Int = 1 << 20,
                 allowedOrigins: [String] = [], chartJSPath: String = DashboardConfiguration.debianChartJS,
                 assets: [String: StaticAsset] = [:], maxWebSocketClients: Int = 1000, clientQueueLength: Int = 16,
-                statusInterval: Duration = .seconds(5)) {
+                statusInterval: Duration = .seconds(5), maxRequestLine: Int = 8 << 10, maxRequestHead: Int = 64 << 10,
+                headerTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(60),
+                shutdownGrace: Duration = .seconds(3)) {
         self.host = host
         self.port = port
         self.adminToken = adminToken
@@ -39,6 +54,11 @@ public struct DashboardConfiguration: Sendable {
         self.maxWebSocketClients = maxWebSocketClients
         self.clientQueueLength = clientQueueLength
         self.statusInterval = statusInterval
+        self.maxRequestLine = maxRequestLine
+        self.maxRequestHead = maxRequestHead
+        self.headerTimeout = headerTimeout
+        self.idleTimeout = idleTimeout
+        self.shutdownGrace = shutdownGrace
     }
 
     /// Where Debian's `libjs-chart.js` installs Chart.js.

@@ -13,7 +13,8 @@ import ServiceLifecycle
 /// It follows the analyzer through a `SnapshotPublisher` subscription and pushes each new
 /// snapshot to the WebSocket clients; it asks the appliance for the components' status and
 /// hands the operator's commands to it through `ApplianceControl`. Graceful shutdown closes
-/// the listener and every WebSocket.
+/// the listener and every WebSocket, and ends within the configured grace period whatever
+/// the clients do.
 public final class DashboardServer: Service, Sendable {
     let api: DashboardAPI
     private let onServerRunning: @Sendable (Int) async -> Void
@@ -33,26 +34,47 @@ public final class DashboardServer: Service, Sendable {
     }
 
     /// Serves until graceful shutdown.
+    ///
+    /// A stop must not wait on clients: Hummingbird's graceful shutdown closes the listener
+    /// and then waits for every connection to end, and only connections in the middle of an
+    /// HTTP exchange act on its request to quiesce. So the stop ends the WebSocket sessions
+    /// itself (close 1001, going away, and no new ones), the head guard closes connections
+    /// with nothing under way, and whatever is still open after the grace period is closed.
     public func run() async throws {
         if api.chartJS == nil {
             api.logger.warning("Chart.js not found at \(api.configuration.chartJSPath): the page shows tables without charts (apt install libjs-chart.js, or --chart-js PATH)")
         }
-        // Ending the clients' queues as soon as shutdown starts ends their sessions, so the
-        // server does not wait for the browsers to hang up.
+        let connections = ConnectionRegistry()
+        defer { connections.cancelDeadline() }
         try await withGracefulShutdownHandler {
-            try await makeApplication().run()
-        } onGracefulShutdown: { [hub = api.hub] in
+            try await makeApplication(connections: connections).run()
+        } onGracefulShutdown: { [hub = api.hub, logger = api.logger, grace = api.configuration.shutdownGrace] in
             hub.finishAll()
+            connections.closeAll(after: grace) { open in
+                logger.info("dashboard: closing \(open) connection(s) still open \(grace) after the stop began")
+            }
         }
     }
 
     /// The Hummingbird application: the router over the route table, HTTP/1.1 connections
-    /// with the WebSocket upgrade behind the Origin gate.
-    func makeApplication() -> some ApplicationProtocol {
+    /// with the WebSocket upgrade behind the Origin gate and the request limits.
+    func makeApplication(connections: ConnectionRegistry = ConnectionRegistry()) -> some ApplicationProtocol {
         let api = self.api
         let configuration = api.configuration
         let policy = api.origins
-        let webSocket = HTTP1WebSocketUpgradeChannel.Configuration()
+        let bodyLimit = configuration.bodyLimit
+        // The decoder's own limits sit above the guard's, so the guard answers first.
+        let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
+            maxHeaderFieldSize: configuration.maxRequestHead + configuration.maxRequestLine,
+            maxHeaderListSize: configuration.maxRequestHead + configuration.maxRequestLine)
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [BodyLimitHandler(bodyLimit: bodyLimit)],
+            idleTimeout: TimeAmount(configuration.idleTimeout), httpDecoderConfiguration: decoder)
+        let webSocket = HTTP1WebSocketUpgradeChannel.Configuration(
+            http1: http1, ws: .init(closeTimeout: configuration.shutdownGrace))
+        let limits = RequestHeadGuard.Limits(
+            maxRequestLine: configuration.maxRequestLine, maxHead: configuration.maxRequestHead,
+            headerTimeout: TimeAmount(configuration.headerTimeout), idleTimeout: TimeAmount(configuration.idleTimeout))
         let server = HTTPServerBuilder { responder in
             DashboardChannel(
                 upgradeChannel: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: webSocket) { head, _, _ in
@@ -64,7 +86,7 @@ public final class DashboardServer: Service, Sendable {
                         try await WebSocketSession.run(inbound: inbound, outbound: outbound, hub: api.hub) { await api.initialData() }
                     }
                 },
-                policy: policy)
+                policy: policy, limits: limits, connections: connections)
         }
         return Application(
             router: makeRouter(), server: server,

@@ -27,13 +27,18 @@ class Appliance:
         self.data_dir = base / "data"
         self.log_dir = base / "logs"
         self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
+        self.stderr_path = base / "stderr.txt"
+        with open(self.stderr_path, "wb") as stderr:
+            self.process = self._start(stderr)
+        wait_for_port("127.0.0.1", self.port, 30, self.process)
+        self.token = (self.data_dir / "dashboard" / "admin-token").read_text().strip()
+
+    def _start(self, stderr):
+        return subprocess.Popen(
             [ASEED_BIN, "run", "--data-dir", str(self.data_dir), "--log-dir", str(self.log_dir),
              "--kafka-listen", f"127.0.0.1:{self.kafka_port}", "--kafka-advertise", f"127.0.0.1:{self.kafka_port}",
              "--dashboard-listen", f"127.0.0.1:{self.port}", "--rate", "200", "--trigger-ms", "200"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for_port("127.0.0.1", self.port, 30, self.process)
-        self.token = (self.data_dir / "dashboard" / "admin-token").read_text().strip()
+            stdout=subprocess.DEVNULL, stderr=stderr)
 
     def request(self, path, method="GET", body=None, token=None, headers=None):
         """(status, headers, body bytes) without raising on error statuses."""
@@ -78,12 +83,22 @@ def appliance(tmp_path_factory):
     assert status == 0
 
 
-def test_the_token_is_generated_0600_and_logged_once(appliance):
+def test_the_token_is_generated_0600_shown_once_on_stderr_and_never_logged(appliance):
     path = appliance.data_dir / "dashboard" / "admin-token"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert len(appliance.token) == 64
-    log = (appliance.log_dir / "dashboard.log").read_text()
-    assert log.count(appliance.token) == 1
+    assert appliance.stderr_path.read_text().count(appliance.token) == 1
+    logs = sorted(appliance.log_dir.iterdir())
+    assert {log.name for log in logs} >= {"appliance.log", "broker.log", "simulator.log", "analyzer.log", "dashboard.log"}
+    for log in logs:
+        assert appliance.token not in log.read_text(), log.name
+    assert str(path) in (appliance.log_dir / "dashboard.log").read_text()
+
+
+def test_logs_are_for_the_service_user_and_group_only(appliance):
+    assert stat.S_IMODE(appliance.log_dir.stat().st_mode) == 0o750
+    for log in appliance.log_dir.iterdir():
+        assert stat.S_IMODE(log.stat().st_mode) == 0o640, log.name
 
 
 def test_every_answer_carries_the_security_headers(appliance):

@@ -1,6 +1,7 @@
 """`aseed run` (and plain `aseed`): the broker and the order simulator in one process."""
 import os
 import signal
+import stat
 import subprocess
 import time
 
@@ -54,6 +55,26 @@ def test_plain_aseed_runs_the_broker_and_the_simulator(tmp_path):
     for component in ("broker", "simulator", "analyzer"):
         assert (tmp_path / "logs" / f"{component}.log").stat().st_size > 0
     assert "closed all partition logs cleanly" in (tmp_path / "logs" / "broker.log").read_text()
+
+
+def test_existing_logs_are_tightened_to_the_service_user_and_group(tmp_path):
+    """A log left readable by everyone (an older version, a copy by hand) is 0640 once the
+    appliance opens it; a log directory made by someone else keeps its mode."""
+    logs = tmp_path / "logs"
+    logs.mkdir(mode=0o755)
+    os.chmod(logs, 0o755)
+    for name in ("broker.log", "dashboard.log"):
+        (logs / name).write_text("an old line\n")
+        os.chmod(logs / name, 0o644)
+    process, port = start(tmp_path, "run", "--no-simulator", "--no-analyzer")
+    try:
+        wait_for_port("127.0.0.1", port, 30, process)
+    finally:
+        assert stop(process) == 0
+    assert stat.S_IMODE(logs.stat().st_mode) == 0o755
+    for name in ("broker.log", "dashboard.log", "appliance.log"):
+        assert stat.S_IMODE((logs / name).stat().st_mode) == 0o640, name
+    assert (logs / "broker.log").read_text().startswith("an old line\n")
 
 
 def analyzer_offsets(bootstrap, topic="orders"):

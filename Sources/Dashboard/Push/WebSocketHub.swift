@@ -14,6 +14,8 @@ final class WebSocketHub: Sendable {
     private struct State {
         var clients: [Int: AsyncStream<ByteBuffer>.Continuation] = [:]
         var nextID = 0
+        /// Set by `finishAll`: the server is stopping and takes no new clients.
+        var closed = false
     }
 
     private let state = Mutex(State())
@@ -29,11 +31,12 @@ final class WebSocketHub: Sendable {
         self.queueLength = queueLength
     }
 
-    /// Registers a client; nil when the hub is full (the caller closes with 1013).
+    /// Registers a client; nil when the hub is full (the caller closes with 1013) or closed
+    /// (1001): a client that connects while the server stops must not be left waiting.
     func connect() -> Connection? {
         let (stream, continuation) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(queueLength))
         let id = state.withLock { state -> Int? in
-            guard state.clients.count < maxClients else { return nil }
+            guard !state.closed, state.clients.count < maxClients else { return nil }
             defer { state.nextID += 1 }
             state.clients[state.nextID] = continuation
             return state.nextID
@@ -63,15 +66,18 @@ final class WebSocketHub: Sendable {
         if lost > 0 { dropped.add(lost, ordering: .relaxed) }
     }
 
-    /// Ends every client's queue (shutdown).
+    /// Ends every client's queue and takes no more clients (shutdown).
     func finishAll() {
         let clients = state.withLock { state in
             defer { state.clients = [:] }
+            state.closed = true
             return Array(state.clients.values)
         }
         for client in clients { client.finish() }
     }
 
+    /// Whether `finishAll` ended the hub.
+    var isClosed: Bool { state.withLock { $0.closed } }
     /// Clients connected now.
     var clientCount: Int { state.withLock { $0.clients.count } }
     /// Messages lost by slow clients since start.

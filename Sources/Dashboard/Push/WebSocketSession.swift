@@ -12,7 +12,11 @@ enum WebSocketSession {
     static func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, hub: WebSocketHub,
                     initialData: @Sendable () async -> ByteBuffer) async throws {
         guard let connection = hub.connect() else {
-            try await outbound.close(tryAgainLater, reason: "too many dashboard clients; try again later")
+            if hub.isClosed {
+                try await outbound.close(.goingAway, reason: "the dashboard is stopping")
+            } else {
+                try await outbound.close(tryAgainLater, reason: "too many dashboard clients; try again later")
+            }
             return
         }
         defer { hub.disconnect(connection.id) }
@@ -25,6 +29,11 @@ enum WebSocketSession {
             group.addTask {
                 for await message in connection.messages {
                     try await outbound.write(.custom(textFrame(message)))
+                }
+                // The queue ends when the hub shuts down (or the client left, and then this
+                // task was cancelled): the client is told the server goes away.
+                if !Task.isCancelled {
+                    try await outbound.close(.goingAway, reason: "the dashboard is stopping")
                 }
             }
             // Whichever ends first (the client left, or the hub shut down) ends the other.
