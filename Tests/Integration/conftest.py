@@ -72,6 +72,17 @@ def wait_for_port(host: str, port: int, timeout: float, process: subprocess.Pope
     raise TimeoutError(f"nothing accepted connections on {host}:{port} within {timeout}s")
 
 
+def wait_for(condition, timeout: float = 30, message: str = "condition"):
+    """Polls `condition` every 0.2 s until it returns something true, and returns that."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {message}")
+
+
 class Broker:
     """A broker the tests talk to. `bootstrap` is the only thing clients need."""
 
@@ -187,9 +198,10 @@ def aseed_factory(tmp_path):
     """Makes private aseed brokers for one test (restart, kill, corrupt); kills leftovers."""
     made: list[AseedBroker] = []
 
-    def make(**overrides: str) -> AseedBroker:
-        """aseed_factory(flush="every-batch", socket_request_max_bytes="4096")"""
-        instance = AseedBroker(tmp_path / f"broker-{len(made)}", broker_args(**overrides))
+    def make(kind: type[AseedBroker] = AseedBroker, **overrides: str) -> AseedBroker:
+        """aseed_factory(flush="every-batch", socket_request_max_bytes="4096"); `kind` is
+        AseedBroker or a subclass that starts it differently."""
+        instance = kind(tmp_path / f"broker-{len(made)}", broker_args(**overrides))
         made.append(instance)
         return instance
 

@@ -15,7 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
-from conftest import ASEED_BIN, free_port, wait_for_port
+from conftest import ASEED_BIN, free_port, wait_for, wait_for_port
 
 pytestmark = [pytest.mark.needs_aseed, pytest.mark.timeout(120)]
 
@@ -61,13 +61,7 @@ class Appliance:
         return json.loads(body)
 
     def wait_for(self, condition, timeout=30, message="condition"):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = condition()
-            if value:
-                return value
-            time.sleep(0.2)
-        raise AssertionError(f"timed out waiting for {message}")
+        return wait_for(condition, timeout, message)
 
 
 @pytest.fixture(scope="module")

@@ -2,13 +2,12 @@
 open, starts again whatever the partition count, refuses topics past --max-partitions, and a
 CreateTopics that fails halfway leaves nothing behind."""
 import os
-import pathlib
 import subprocess
 
 import pytest
 from confluent_kafka.admin import AdminClient, NewTopic
 
-from conftest import AseedBroker, broker_args
+from conftest import AseedBroker
 from kafkahelpers import assert_broker_serves, create_topic, produce_acked, read_partition
 
 pytestmark = pytest.mark.needs_aseed
@@ -28,17 +27,9 @@ class LimitedBroker(AseedBroker):
 
 
 @pytest.fixture
-def limited(tmp_path):
-    made: list[AseedBroker] = []
-
-    def make(**overrides) -> LimitedBroker:
-        broker = LimitedBroker(tmp_path / f"broker-{len(made)}", broker_args(**overrides))
-        made.append(broker)
-        return broker
-
-    yield make
-    for broker in made:
-        broker.kill()
+def limited(aseed_factory):
+    """Brokers under the low file limit, killed after the test."""
+    return lambda **overrides: aseed_factory(LimitedBroker, **overrides)
 
 
 def create_topics(bootstrap: str, topics: dict[str, int]) -> dict[str, Exception | None]:

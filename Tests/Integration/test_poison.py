@@ -18,7 +18,7 @@ import pytest
 from confluent_kafka import Consumer, TopicPartition
 
 import kafkaproto as kp
-from conftest import ASEED_BIN, free_port, wait_for_port
+from conftest import ASEED_BIN, free_port, wait_for, wait_for_port
 
 pytestmark = [pytest.mark.needs_aseed, pytest.mark.timeout(120)]
 
@@ -97,13 +97,7 @@ class Appliance:
         raise AssertionError(f"no {field}")
 
     def wait_for(self, condition, timeout=30, message="condition"):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = condition()
-            if value:
-                return value
-            time.sleep(0.2)
-        raise AssertionError(f"timed out waiting for {message}")
+        return wait_for(condition, timeout, message)
 
     def log(self, name: str) -> str:
         path = self.log_dir / f"{name}.log"
