@@ -26,7 +26,11 @@ pytestmark = pytest.mark.needs_aseed
 
 GROUP = "aseed-analyzer"
 # What two runs over the same records may differ in: when and how fast they ran.
-NOT_REPRODUCIBLE = ("sequence", "generated_at", "pipeline/records_per_second", "pipeline/latency_ms")
+# An alert's message names the product as it is called when the window closes; with three
+# partitions read concurrently, whether a rename record was read before the record that closes
+# the window depends on fetch timing, so two runs may name a renamed product differently.
+NOT_REPRODUCIBLE = ("sequence", "generated_at", "pipeline/records_per_second", "pipeline/latency_ms",
+                    "alerts/*/message")
 
 
 @functools.lru_cache(maxsize=None)

@@ -48,11 +48,13 @@ def test_a_restarted_simulator_continues_its_order_ids(tmp_path):
 
 @pytest.fixture
 def small_tmpfs():
-    """A 16 MiB tmpfs to fill up (root only: CI runs as root)."""
+    """A 64 MiB tmpfs to fill up (root only: CI runs as root). The analyzer's own checkpoints
+    (the state and its write-ahead log, a few MiB each) must fit with room to spare before the
+    test fills the rest."""
     if os.geteuid() != 0:
         pytest.skip("mounting a tmpfs to fill needs root")
     mount_point = pathlib.Path(tempfile.mkdtemp(prefix="aseed-full-"))
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount_point)], check=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount_point)], check=True)
     try:
         yield mount_point
     finally:
@@ -61,9 +63,10 @@ def small_tmpfs():
 
 
 def fill(directory: pathlib.Path) -> pathlib.Path:
-    """Writes a file until the file system is full."""
+    """Writes a file until the file system is full. The file is made before anything else
+    runs, so a disk already full still gets it."""
     path = directory / "filler"
-    with open(path, "wb") as out:
+    with open(path, "ab") as out:
         try:
             while True:
                 out.write(b"\0" * 65536)
@@ -78,6 +81,7 @@ def test_an_analyzer_that_works_again_reports_no_error(aseed_factory, small_tmpf
     pauses (right); once space is back and it checkpoints again, its status must be running
     without the stale error."""
     broker = aseed_factory().start()
+    (small_tmpfs / "filler").touch()
     appliance = Appliance(tmp_path / "appliance", "--bootstrap-servers", broker.bootstrap, "--no-simulator",
                           data_dir=small_tmpfs / "data")
     try:

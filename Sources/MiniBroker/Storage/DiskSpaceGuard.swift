@@ -140,7 +140,9 @@ public final class DiskSpaceGuard: Sendable {
     /// space), so any process can ask: the dashboard and `aseed status` do.
     public func report() -> Report {
         let space = Self.fileSystemSpace(at: dataDirectory) ?? (free: 0, total: 0)
-        let full = reserveBytes > 0 && (!reserveFileIsWhole() || space.free < margin)
+        // A missing reserve is not yet a full disk: the next append takes it again if it fits.
+        let needed = reserveFileIsWhole() ? margin : Int64(reserveBytes) + margin
+        let full = reserveBytes > 0 && space.free < needed
         return Report(isFull: full, freeBytes: space.free, totalBytes: space.total, reserveBytes: Int64(reserveBytes))
     }
 
