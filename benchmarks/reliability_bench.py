@@ -240,8 +240,8 @@ def many_partitions(target: int, file_limit: int) -> tuple[int, float, float]:
     with tempfile.TemporaryDirectory() as directory:
         broker = Broker(directory, file_limit=file_limit).start()
         held = 3  # orders
-        chunk = 1000
-        while held + chunk <= target:
+        while held < target:
+            chunk = min(1000, target - held)
             try:
                 create_topics(broker.bootstrap, {f"wide-{held}": chunk})
             except Exception as error:
