@@ -32,7 +32,6 @@ final class FileDescriptorCache: Sendable {
         var entries: [Key: Entry] = [:]
         var nextKey: UInt64 = 0
         var clock: UInt64 = 0
-        var opens = 0
     }
 
     /// The cache the broker's storage shares, sized from the process's file limit when first used.
@@ -81,7 +80,6 @@ final class FileDescriptorCache: Sendable {
                 descriptor = open(path, flags, 0o644)
             }
             guard descriptor >= 0 else { throw SegmentFile.failure("open", path) }
-            state.opens += 1
             state.entries[key] = Entry(descriptor: descriptor, pins: 1, lastUse: state.clock)
             return descriptor
         }
@@ -102,8 +100,6 @@ final class FileDescriptorCache: Sendable {
 
     /// Descriptors open now.
     var openCount: Int { state.withLock { $0.entries.count } }
-    /// Files opened since the cache was made (a measure of misses).
-    var openedTotal: Int { state.withLock { $0.opens } }
 
     /// Closes the least recently used idle descriptors until at most `keeping` remain (or only
     /// pinned ones). Evicting an eighth at a time keeps the sort off the common path.
