@@ -15,9 +15,9 @@ BASE_ROOTFS := $(PACKAGE_DIR)/bookworm-minbase.tar
 PACKAGING_ENV := ASEED_DEB=$(abspath $(DEB)) ASEED_APT_REPO=$(abspath $(APT_REPO)) \
 	ASEED_IMAGE=$(abspath $(IMAGE)) ASEED_BASE_ROOTFS=$(abspath $(BASE_ROOTFS))
 
-.PHONY: run test bench build release unit-test integration-test packaging-test deb apt-repo image system-deps packaging-deps test-deps python-deps java-deps clean
+.PHONY: run test bench build release unit-test integration-test packaging-test deb apt-repo image system-deps run-deps packaging-deps test-deps python-deps java-deps clean
 
-run: release
+run: run-deps release
 	$(RELEASE_BIN) run
 
 test: test-deps build
@@ -69,6 +69,9 @@ packaging-test: test-deps image
 
 system-deps:
 	@scripts/ensure-system-packages.sh build
+
+run-deps:
+	@scripts/ensure-system-packages.sh run
 
 packaging-deps:
 	@scripts/ensure-system-packages.sh packaging

@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// ASEED: one binary (`aseed`) with a Kafka-compatible broker, an order simulator,
-/// a streaming analyzer and a live dashboard. See DESIGN.md for the module map.
+/// a streaming analyzer and a live dashboard. See docs/ARCHITECTURE.md for the module map.
 let package = Package(
     name: "aseed",
     platforms: [.macOS(.v15)],
@@ -41,7 +41,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            exclude: ["Client/README.md"]
         ),
         .target(
             name: "MiniBroker",
@@ -52,7 +53,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            exclude: ["Storage/README.md"]
+            exclude: ["Storage/README.md", "Groups/README.md"]
         ),
         .target(
             name: "Simulator",
@@ -60,7 +61,8 @@ let package = Package(
                 "KafkaWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         .target(
             name: "Analyzer",

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// Flags shared by the commands that run components (DESIGN.md "Contracts").
+/// Flags shared by the commands that run components (README "Running it"; docs/ARCHITECTURE.md has the module map).
 struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Configuration file of 'key = value' lines; keys are the long flag names. Env: ASEED_CONFIG.", valueName: "file"))
     var config: String?
