@@ -104,6 +104,17 @@ let package = Package(
         ),
 
         .testTarget(name: "KafkaWireTests", dependencies: ["KafkaWire"], exclude: ["Fixtures"]),
+        // The client against a broker: aseed's served in process, Tansu as a foreign process.
+        .testTarget(
+            name: "ClientBrokerTests",
+            dependencies: [
+                "KafkaWire", "MiniBroker",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "MiniBrokerTests",
             dependencies: ["MiniBroker", "KafkaWire", "SQLite", .product(name: "NIOEmbedded", package: "swift-nio")]

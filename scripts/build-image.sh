@@ -43,13 +43,8 @@ DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get install -y -qq --no-instal
 }
 version=$(chroot "$root" dpkg-query -W -f='${Version}' "$name")
 
-# The healthcheck probes the dashboard too when this aseed has one.
-with_dashboard=no
-if chroot "$root" /usr/bin/aseed run --help 2>/dev/null | grep -q -- '--dashboard-listen'; then
-  with_dashboard=yes
-fi
-sed "s/@WITH_DASHBOARD@/$with_dashboard/" "$here/../packaging/image-healthcheck" >"$root/usr/local/bin/aseed-healthcheck"
-chmod 755 "$root/usr/local/bin/aseed-healthcheck"
+# The healthcheck probes the Kafka listener and the dashboard's /healthz.
+install -m 755 "$here/../packaging/image-healthcheck" "$root/usr/local/bin/aseed-healthcheck"
 
 umount "$root/proc"
 rm -rf "$root/srv/aseed-repo"
@@ -67,4 +62,3 @@ gid=$(chroot "$root" id -g aseed)
 epoch=$(stat -c %Y "$root/usr/bin/aseed")
 python3 "$here/oci-archive.py" --rootfs "$root" --output "$output" --name "$name" --version "$version" \
   --user "$uid:$gid" --healthcheck /usr/local/bin/aseed-healthcheck --epoch "$epoch"
-echo "healthcheck probes the dashboard: $with_dashboard"

@@ -53,6 +53,22 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+def in_ci() -> bool:
+    """CI services set CI (GitHub Actions, GitLab: CI=true); an explicit no counts as unset."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def require(available: bool, missing: str) -> None:
+    """A prerequisite from outside the repository (a tool, root): when it is missing, the test
+    is skipped locally with `missing` as the reason, but fails in CI, so that a CI machine that
+    lost a tool cannot quietly stop running the tests that need it."""
+    if available:
+        return
+    if in_ci():
+        pytest.fail(f"{missing} (CI must run this test)", pytrace=False)
+    pytest.skip(missing)
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))

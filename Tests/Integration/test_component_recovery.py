@@ -8,6 +8,7 @@ import tempfile
 
 import pytest
 
+from conftest import require
 from kafkahelpers import produce_acked
 from test_poison import Appliance
 
@@ -51,8 +52,7 @@ def small_tmpfs():
     """A 64 MiB tmpfs to fill up (root only: CI runs as root). The analyzer's own checkpoints
     (the state and its write-ahead log, a few MiB each) must fit with room to spare before the
     test fills the rest."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs to fill needs root")
+    require(os.geteuid() == 0, "mounting a tmpfs to fill needs root (CI runs as root)")
     mount_point = pathlib.Path(tempfile.mkdtemp(prefix="aseed-full-"))
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount_point)], check=True)
     try:

@@ -177,7 +177,9 @@ class Browser:
         raise AssertionError(f"{what} within {timeout}s (last value: {last!r}; page errors: {self.errors()})")
 
     def errors(self) -> list[str]:
-        """Console errors, uncaught exceptions, failed loads and CSP violations so far."""
+        """Console errors, uncaught exceptions, failed loads, CSP violations and dialogs so far.
+        When the page's records of violations and dialogs cannot be read, that is reported as
+        an error too: "no violations" must have been checked, not assumed."""
         found = []
         with self._lock:
             events = list(self._events)
@@ -192,10 +194,14 @@ class Browser:
                 entry = params["entry"]
                 found.append(f"log ({entry.get('source')}): {entry.get('text')} {entry.get('url', '')}".strip())
         try:
-            found += [f"CSP violation: {v}" for v in self.evaluate("window.__violations || []")]
-            found += [f"dialog: {d}" for d in self.evaluate("window.__dialogs || []")]
-        except DevToolsError:
-            pass
+            violations = self.evaluate("window.__violations")
+            dialogs = self.evaluate("window.__dialogs")
+        except DevToolsError as error:
+            return found + [f"DevTools could not read the page's CSP violations and dialogs: {error}"]
+        if not isinstance(violations, list) or not isinstance(dialogs, list):
+            return found + ["the page has no record of CSP violations and dialogs: the recorder was not installed"]
+        found += [f"CSP violation: {v}" for v in violations]
+        found += [f"dialog: {d}" for d in dialogs]
         return found
 
     def screenshot(self, path: pathlib.Path):

@@ -8,6 +8,7 @@ import pytest
 
 from confluent_kafka.admin import AdminClient, NewTopic
 
+from conftest import require
 from procstats import cpu_share, open_descriptors
 
 pytestmark = pytest.mark.needs_aseed
@@ -24,7 +25,7 @@ def test_an_idle_broker_with_2000_partitions_uses_almost_no_cpu(aseed_factory, r
     try:
         resource.prlimit(pid, resource.RLIMIT_NOFILE, (max(soft, 8192), max(hard, 8192)))
     except (PermissionError, ValueError):
-        pytest.skip(f"cannot give the broker 8192 file descriptors (its limit is {soft}/{hard})")
+        require(False, f"cannot give the broker 8192 file descriptors (its limit is {soft}/{hard})")
     admin = AdminClient({"bootstrap.servers": instance.bootstrap})
     topics = [NewTopic(f"idle-{n}", num_partitions=500, replication_factor=1) for n in range(PARTITIONS // 500)]
     for future in admin.create_topics(topics, operation_timeout=120, request_timeout=180).values():

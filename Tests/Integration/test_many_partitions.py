@@ -7,7 +7,7 @@ import subprocess
 import pytest
 from confluent_kafka.admin import AdminClient, NewTopic
 
-from conftest import AseedBroker
+from conftest import AseedBroker, require
 from kafkahelpers import assert_broker_serves, create_topic, produce_acked, read_partition
 
 pytestmark = pytest.mark.needs_aseed
@@ -87,9 +87,9 @@ def test_topics_past_the_partition_limit_are_refused_whole(limited):
     assert_broker_serves(broker.bootstrap)
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tmpfs needs root (CI runs as root)")
 def test_a_create_topics_that_fails_halfway_leaves_nothing(limited, tmp_path):
     """A tmpfs with few inodes: the partition directories run out halfway through the topic."""
+    require(os.geteuid() == 0, "mounting a tmpfs needs root (CI runs as root)")
     disk = tmp_path / "few-inodes"
     disk.mkdir()
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m,nr_inodes=400", "tmpfs", str(disk)], check=True)

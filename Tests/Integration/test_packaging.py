@@ -9,8 +9,8 @@ scripts/ensure-system-packages.sh installs.
 - the package: its metadata, its files, lintian, the unit (`systemd-analyze verify` and
   `security`);
 - apt: installed from the local repository into a fresh chroot (dependencies from Debian),
-  `aseed run` started there as the `aseed` user and checked from the host with kcat (and
-  GET /healthz on the dashboard when aseed has one), then `apt-get remove` (data kept) and
+  `aseed run` started there as the `aseed` user and checked from the host with kcat and
+  GET /healthz on the dashboard, then `apt-get remove` (data kept) and
   `apt-get purge` (data gone);
 - systemd: the package installed with systemd into a fresh root, systemd booted as PID 1 in a
   runc container, the shipped unit (hardening included) serving, stopping cleanly, stopped by

@@ -22,8 +22,11 @@ enum BrokerRecords {
         for _ in 0..<1000 {
             let request = FetchRequest(
                 maxWaitMs: 50, minBytes: 1, maxBytes: 64 << 20,
-                topics: [.init(topic: topic, partitions: [.init(partition: partition, fetchOffset: offset, partitionMaxBytes: 16 << 20)])])
-            let response = try await connection.send(request, minimumVersion: 4, maximumVersion: 12, expecting: FetchResponse.self)
+                topics: [.init(topic: topic, partitions: [
+                    .init(partition: partition, fetchOffset: offset, partitionMaxBytes: 16 << 20),
+                ])])
+            let response = try await connection.send(
+                request, minimumVersion: 4, maximumVersion: 12, expecting: FetchResponse.self)
             let data = try #require(response.responses.first?.partitions.first)
             let code = KafkaErrorCode(rawValue: data.errorCode)
             guard code == .none else { throw KafkaClientError.broker(code, "Fetch \(topic)-\(partition)") }

@@ -1,6 +1,7 @@
 import Foundation
 import KafkaWire
 import NIOCore
+import NIOPosix
 import Testing
 
 /// Produces through `KafkaProducer` into real brokers and reads back with raw Fetch requests.
@@ -11,9 +12,11 @@ struct ProducerEndToEndTests {
     /// Produces `count` keyed records and checks that each arrived exactly once, in the
     /// partition murmur2 predicts.
     static func produceAndVerify(
-        broker: TestBroker, topic: String, count: Int, codec: CompressionCodec, acks: ProducerAcks, idempotence: Bool
+        broker: some TestBroker, topic: String, count: Int, codec: CompressionCodec, acks: ProducerAcks,
+        idempotence: Bool
     ) async throws {
-        let admin = try await BrokerConnection.connect(to: broker.address, clientId: "test-admin", eventLoopGroup: MultiThreadedEventLoopGroupHolder.shared)
+        let admin = try await BrokerConnection.connect(
+            to: broker.address, clientId: "test-admin", eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
         defer { Task { await admin.close() } }
         try await BrokerRecords.createTopic(topic, partitions: partitions, on: admin)
 
@@ -43,21 +46,23 @@ struct ProducerEndToEndTests {
 
     @Test("every codec, acks all (idempotent) and acks 1, into aseed")
     func aseedAllCodecs() async throws {
-        let broker = try await TestBroker.aseed()
-        defer { broker.stop() }
-        for codec in CompressionCodec.allCases {
-            for acks in [ProducerAcks.all, .leader] {
-                try await Self.produceAndVerify(
-                    broker: broker, topic: "client-\(codec)-\(acks.rawValue + 1)", count: 2000, codec: codec, acks: acks,
-                    idempotence: acks == .all)
+        try await InProcessBroker.with { broker in
+            for codec in CompressionCodec.allCases {
+                for acks in [ProducerAcks.all, .leader] {
+                    try await Self.produceAndVerify(
+                        broker: broker, topic: "client-\(codec)-\(acks.rawValue + 1)", count: 2000, codec: codec,
+                        acks: acks, idempotence: acks == .all)
+                }
             }
         }
     }
 
     @Test("a record above message.max.bytes fails flush with MESSAGE_TOO_LARGE")
     func messageTooLarge() async throws {
-        let broker = try await TestBroker.aseed(extraArguments: ["--message-max-bytes", "10000"])
-        defer { broker.stop() }
+        try await InProcessBroker.with({ $0.messageMaxBytes = 10_000 }, Self.refusesTooLarge)
+    }
+
+    static func refusesTooLarge(broker: InProcessBroker) async throws {
         var configuration = KafkaProducerConfiguration(bootstrapServers: [broker.address])
         configuration.compression = .none
         let producer = try KafkaProducer(configuration: configuration)
@@ -72,7 +77,7 @@ struct ProducerEndToEndTests {
 
     @Test("an unreachable bootstrap server fails after bounded retries with a clear error")
     func unreachable() async throws {
-        let address = BrokerAddress(host: "127.0.0.1", port: TestBroker.freePort())
+        let address = BrokerAddress(host: "127.0.0.1", port: FreePort.next())
         var configuration = KafkaProducerConfiguration(bootstrapServers: [address])
         configuration.cluster.connectAttempts = 3
         configuration.cluster.reconnectBackoff = RetryBackoff(initial: .milliseconds(20), maximum: .milliseconds(50))
@@ -88,14 +93,14 @@ struct ProducerEndToEndTests {
         try await producer.close()
     }
 
-    @Test(
-        "keyed records into Tansu", .enabled(if: TestBroker.tansuPath != nil, "Tansu binary absent: run make test-deps"))
+    @Test("keyed records into Tansu", .enabled(if: Prerequisite.tansu.shouldRun, Prerequisite.tansu.skipReason))
     func tansu() async throws {
-        let broker = try #require(try await TestBroker.tansu())
+        let broker = try await TansuBroker.start()
         defer { broker.stop() }
         for codec in CompressionCodec.allCases {
             try await Self.produceAndVerify(
-                broker: broker, topic: "client-tansu-\(codec)", count: 2000, codec: codec, acks: .all, idempotence: true)
+                broker: broker, topic: "client-tansu-\(codec)", count: 2000, codec: codec, acks: .all,
+                idempotence: true)
         }
     }
 }
