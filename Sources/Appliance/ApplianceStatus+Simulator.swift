@@ -7,7 +7,7 @@ extension ApplianceStatus {
     /// the running simulator.
     func simulator(_ command: SimulatorCommand) async throws -> ComponentStatus {
         guard let component = component("simulator"), let (running, catalog) = attachedSimulator() else {
-            throw ControlError(.notFound, "the simulator is not part of this appliance (started with --no-simulator)")
+            throw DashboardRequestError(.notFound, "the simulator is not part of this appliance (started with --no-simulator)")
         }
         switch command {
         case .start:
@@ -17,7 +17,7 @@ extension ApplianceStatus {
             await component.stop()
         case .pause, .resume, .rate, .scenario:
             guard let simulator = running, component.status.state == .running else {
-                throw ControlError(.conflict, "the simulator is not running: start it first ({\"action\": \"start\"})")
+                throw DashboardRequestError(.conflict, "the simulator is not running: start it first ({\"action\": \"start\"})")
             }
             try apply(command, to: simulator, catalog: catalog)
         }
@@ -38,14 +38,14 @@ extension ApplianceStatus {
             simulator.resume()
         case .rate(let perSecond):
             guard perSecond.isFinite, perSecond > 0 else {
-                throw ControlError(.invalid, "the rate must be a number of orders per second above 0")
+                throw DashboardRequestError(.invalid, "the rate must be a number of orders per second above 0")
             }
             simulator.setPacing(.fixed(perSecond: perSecond))
         case .scenario(let text):
             do {
                 _ = try simulator.trigger(try ScenarioOption(parsing: text, catalog: catalog).scenario)
             } catch {
-                throw ControlError(.invalid, "\(error)")
+                throw DashboardRequestError(.invalid, "\(error)")
             }
         case .start, .stop:
             break

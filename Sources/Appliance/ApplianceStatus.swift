@@ -81,10 +81,10 @@ final class ApplianceStatus: ApplianceControl, MetricsProvider {
 
     func restart(component name: String) async throws {
         guard Self.componentNames.contains(name) else {
-            throw ControlError(.notFound, "no component '\(name)': use broker, simulator, analyzer or dashboard")
+            throw DashboardRequestError(.notFound, "no component '\(name)': use broker, simulator, analyzer or dashboard")
         }
         guard let component = component(name) else {
-            throw ControlError(.notFound, "\(name) is not part of this appliance (it was started without it)")
+            throw DashboardRequestError(.notFound, "\(name) is not part of this appliance (it was started without it)")
         }
         // The supervisor stops it gracefully and starts it again; the answer does not wait.
         Task { await component.restart() }

@@ -84,11 +84,11 @@ final class KafkaBrokerConsole: BrokerConsoleSource {
 
     func messages(topic: String, partition: Int32?, limit: Int, filter: String?) async throws -> [ConsoleMessage] {
         guard let description = try await self.topic(named: topic) else {
-            throw ConsoleError(.notFound, "no topic '\(topic)'; /api/broker/topics lists them")
+            throw DashboardRequestError(.notFound, "no topic '\(topic)'; /api/broker/topics lists them")
         }
         let partitions = description.partitions.filter { partition == nil || $0.partition == partition }
         guard !partitions.isEmpty else {
-            throw ConsoleError(.notFound, "topic '\(topic)' has no partition \(partition ?? -1)")
+            throw DashboardRequestError(.notFound, "topic '\(topic)' has no partition \(partition ?? -1)")
         }
         // With a filter, look further back so that a rare match still shows up.
         let window = Int64(filter == nil ? limit : max(limit, 5000))
