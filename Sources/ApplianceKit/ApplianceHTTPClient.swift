@@ -5,23 +5,39 @@ import Glibc
 /// A minimal HTTP/1.1 client for the operator commands that talk to a running appliance's
 /// dashboard (`aseed status`, `aseed restart`): one request per connection, blocking, with a
 /// timeout. Not a general client: enough for small JSON answers on a local or trusted network.
-struct ApplianceHTTPClient {
-    struct Response {
-        var status: Int
-        var body: [UInt8]
+public struct ApplianceHTTPClient {
+    /// An answer: its status code and its body (dechunked).
+    public struct Response {
+        /// The HTTP status code.
+        public var status: Int
+        /// The body's bytes.
+        public var body: [UInt8]
     }
 
-    let host: String
-    let port: Int
-    var timeoutSeconds = 5
+    /// The dashboard's host name or address.
+    public let host: String
+    /// The dashboard's port.
+    public let port: Int
+    /// How long a connect, a send or a read may wait.
+    public var timeoutSeconds = 5
+
+    /// A client of the dashboard at `host:port`.
+    public init(host: String, port: Int, timeoutSeconds: Int = 5) {
+        self.host = host
+        self.port = port
+        self.timeoutSeconds = timeoutSeconds
+    }
 
     /// Sends a request and reads the whole answer.
     ///
     /// - Throws: `OperatorError` when nothing answers or the answer is not HTTP.
-    func send(_ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = []) throws -> Response {
+    public func send(
+        _ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = []
+    ) throws -> Response {
         let socket = try connect()
         defer { close(socket) }
-        var request = "\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\nAccept: application/json\r\n"
+        var request = "\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\n"
+        request += "Connection: close\r\nAccept: application/json\r\n"
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { request += "\(name): \(value)\r\n" }
         request += "Content-Length: \(body.count)\r\n\r\n"
         try writeAll(socket, Array(request.utf8) + body)

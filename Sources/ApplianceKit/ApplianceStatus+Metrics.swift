@@ -4,7 +4,7 @@ import Simulator
 extension ApplianceStatus {
     /// The simulator's figures for `/metrics` (the dashboard adds the analyzer's, the
     /// components' and its own).
-    func metricFamilies() async -> [MetricFamily] {
+    public func metricFamilies() async -> [MetricFamily] {
         guard let simulator = attachedSimulator()?.0 else { return [] }
         let stats = simulator.stats
         return [

@@ -5,9 +5,13 @@ extension ApplianceStatus {
     /// Carries out an operator's command on the simulator and answers its new status: start
     /// and stop go to its supervisor (a stopped simulator waits to be started), the others to
     /// the running simulator.
-    func simulator(_ command: SimulatorCommand) async throws -> ComponentStatus {
+    ///
+    /// - Throws: `DashboardRequestError` when there is no simulator, it is not running for a
+    ///   command that needs it, or the command is invalid.
+    public func simulator(_ command: SimulatorCommand) async throws -> ComponentStatus {
         guard let component = component("simulator"), let (running, catalog) = attachedSimulator() else {
-            throw DashboardRequestError(.notFound, "the simulator is not part of this appliance (started with --no-simulator)")
+            let message = "the simulator is not part of this appliance (started with --no-simulator)"
+            throw DashboardRequestError(.notFound, message)
         }
         switch command {
         case .start:
@@ -17,7 +21,8 @@ extension ApplianceStatus {
             await component.stop()
         case .pause, .resume, .rate, .scenario:
             guard let simulator = running, component.status.state == .running else {
-                throw DashboardRequestError(.conflict, "the simulator is not running: start it first ({\"action\": \"start\"})")
+                let message = "the simulator is not running: start it first ({\"action\": \"start\"})"
+                throw DashboardRequestError(.conflict, message)
             }
             try apply(command, to: simulator, catalog: catalog)
         }
