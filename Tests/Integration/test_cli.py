@@ -26,6 +26,42 @@ def test_unknown_command_fails_with_a_message():
     assert "no-such-command" in result.stderr
 
 
+@pytest.mark.parametrize("arguments", [["foo"], ["foo", "--help"], ["stauts", "--data-dir", "x"]])
+def test_an_unknown_command_is_named_with_the_list_of_commands(arguments):
+    """Not taken for `aseed run` (the default command): its help would pass for the command's."""
+    result = subprocess.run([ASEED, *arguments], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 64
+    assert result.stderr.startswith(f"error: unknown command '{arguments[0]}'\n")
+    for command in ("run", "broker", "simulate", "analyze", "dashboard", "status", "logs", "topics", "version"):
+        assert f"\n  {command} " in result.stderr
+    assert "--no-simulator" not in result.stdout + result.stderr
+
+
+def test_help_and_known_commands_still_parse():
+    assert "SUBCOMMANDS" in subprocess.run([ASEED, "--help"], capture_output=True, text=True, check=True).stdout
+    broker_help = subprocess.run([ASEED, "help", "broker"], capture_output=True, text=True, check=True).stdout
+    assert "--kafka-listen" in broker_help
+    # An option first still means `aseed run`: its own error for an option it does not know.
+    result = subprocess.run([ASEED, "--no-such-flag"], capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0
+    assert "--no-such-flag" in result.stderr
+    assert "unknown command" not in result.stderr
+
+
+def test_options_alone_run_the_appliance(tmp_path):
+    port = free_port()
+    process = subprocess.Popen(
+        [ASEED, "--data-dir", str(tmp_path / "data"), "--log-dir", str(tmp_path / "logs"),
+         "--kafka-listen", f"127.0.0.1:{port}", "--no-simulator", "--no-analyzer", "--no-dashboard"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port("127.0.0.1", port, 30, process)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    assert (tmp_path / "logs" / "appliance.log").exists()
+
+
 def test_broker_help_explains_every_common_flag():
     out = subprocess.run([ASEED, "broker", "--help"], capture_output=True, text=True, check=True).stdout
     for flag in ("--config", "--data-dir", "--log-dir", "--kafka-listen", "--kafka-advertise", "--flush",
