@@ -18,8 +18,8 @@ struct ASEEDCommand: AsyncParsableCommand {
         version: ASEEDVersion.current,
         subcommands: [
             RunCommand.self, BrokerCommand.self, SimulateCommand.self, AnalyzeCommand.self, DashboardCommand.self,
-            StatusCommand.self, LogsCommand.self, RestartCommand.self, TopicsCommand.self, GroupsCommand.self, ProduceCommand.self,
-            ConsumeCommand.self, VersionCommand.self,
+            StatusCommand.self, LogsCommand.self, RestartCommand.self, TopicsCommand.self, GroupsCommand.self,
+            ProduceCommand.self, ConsumeCommand.self, VersionCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )
@@ -27,7 +27,9 @@ struct ASEEDCommand: AsyncParsableCommand {
     /// Parses the command line and runs the command, after refusing a first word that names
     /// no command: the default command would otherwise take it (and `--help`) as its own.
     static func main() async {
-        let commands = configuration.subcommands.map { (name: $0._commandName, abstract: $0.configuration.abstract) }
+        let commands = configuration.subcommands.map {
+            (name: $0._commandName, abstract: $0.configuration.abstract)
+        }
         // `help` is the parser's own command (`aseed help topics`).
         let names = commands.map(\.name) + ["help"]
         if let unknown = UnknownCommand(arguments: Array(CommandLine.arguments.dropFirst()), commands: names) {

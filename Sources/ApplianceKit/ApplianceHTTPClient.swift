@@ -54,12 +54,13 @@ public struct ApplianceHTTPClient {
         defer { freeaddrinfo(results) }
         var entry: UnsafeMutablePointer<addrinfo>? = first
         while let address = entry {
-            let socket = Glibc.socket(address.pointee.ai_family, address.pointee.ai_socktype, address.pointee.ai_protocol)
+            let info = address.pointee
+            let socket = Glibc.socket(info.ai_family, info.ai_socktype, info.ai_protocol)
             if socket >= 0 {
                 var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
                 setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
                 setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-                if Glibc.connect(socket, address.pointee.ai_addr, address.pointee.ai_addrlen) == 0 { return socket }
+                if Glibc.connect(socket, info.ai_addr, info.ai_addrlen) == 0 { return socket }
                 close(socket)
             }
             entry = address.pointee.ai_next
@@ -70,8 +71,12 @@ public struct ApplianceHTTPClient {
     private func writeAll(_ socket: Int32, _ bytes: [UInt8]) throws {
         var sent = 0
         while sent < bytes.count {
-            let count = bytes[sent...].withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard count > 0 else { throw OperatorError("\(host):\(port) closed the connection while the request was sent") }
+            let count = bytes[sent...].withUnsafeBytes {
+                Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
+            guard count > 0 else {
+                throw OperatorError("\(host):\(port) closed the connection while the request was sent")
+            }
             sent += count
         }
     }
@@ -89,7 +94,8 @@ public struct ApplianceHTTPClient {
 
     private func parse(_ bytes: [UInt8]) throws -> Response {
         let separator: [UInt8] = [13, 10, 13, 10]
-        guard let end = (0..<max(0, bytes.count - 3)).first(where: { bytes[$0..<($0 + 4)].elementsEqual(separator) }) else {
+        let headEnd = (0..<max(0, bytes.count - 3)).first { bytes[$0..<($0 + 4)].elementsEqual(separator) }
+        guard let end = headEnd else {
             throw OperatorError("\(host):\(port) answered something that is not HTTP")
         }
         let head = String(decoding: bytes[..<end], as: UTF8.self)
@@ -99,7 +105,9 @@ public struct ApplianceHTTPClient {
             throw OperatorError("\(host):\(port) answered something that is not HTTP")
         }
         var body = Array(bytes[(end + 4)...])
-        let chunked = lines.dropFirst().contains { $0.lowercased().hasPrefix("transfer-encoding:") && $0.lowercased().contains("chunked") }
+        let chunked = lines.dropFirst().contains {
+            $0.lowercased().hasPrefix("transfer-encoding:") && $0.lowercased().contains("chunked")
+        }
         if chunked { body = Self.dechunk(body) }
         return Response(status: status, body: body)
     }
@@ -109,7 +117,8 @@ public struct ApplianceHTTPClient {
         var result: [UInt8] = []
         var index = 0
         while index < bytes.count {
-            guard let lineEnd = (index..<max(index, bytes.count - 1)).first(where: { bytes[$0] == 13 && bytes[$0 + 1] == 10 }) else { break }
+            let sizeEnd = (index..<max(index, bytes.count - 1)).first { bytes[$0] == 13 && bytes[$0 + 1] == 10 }
+            guard let lineEnd = sizeEnd else { break }
             let sizeText = String(decoding: bytes[index..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
             guard let size = Int(sizeText.trimmingSpaces, radix: 16), size > 0 else { break }
             let start = lineEnd + 2

@@ -65,7 +65,9 @@ public final class LogSink: Sendable {
     ) throws {
         let maxBytes = try settings.integer("log-max-bytes", flag: maxBytesFlag, default: LogSink.defaultMaxBytes)
         let keep = try settings.integer("log-files", flag: filesFlag, default: LogSink.defaultKeep)
-        guard maxBytes >= 4096 else { throw ConfigurationError("log-max-bytes: expected at least 4096, got \(maxBytes)") }
+        guard maxBytes >= 4096 else {
+            throw ConfigurationError("log-max-bytes: expected at least 4096, got \(maxBytes)")
+        }
         guard keep >= 0 else { throw ConfigurationError("log-files: expected 0 or more rotated files, got \(keep)") }
         try self.init(directory: directory, component: component, maxBytes: maxBytes, keep: keep)
     }

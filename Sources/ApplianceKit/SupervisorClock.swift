@@ -19,10 +19,12 @@ public struct ContinuousSupervisorClock: SupervisorClock {
     /// A clock that starts at zero now.
     public init() {}
 
+    /// The time since the clock was made.
     public var now: Duration {
         ContinuousClock.now - origin
     }
 
+    /// Sleeps with `Task.sleep`.
     public func sleep(for duration: Duration) async throws {
         try await Task.sleep(for: duration)
     }

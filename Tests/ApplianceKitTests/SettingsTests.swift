@@ -20,7 +20,8 @@ struct SettingsTests {
         #expect(settings.raw("data-dir", flag: nil)?.source == "ASEED_DATA_DIR")
         #expect(settings.raw("log-dir", flag: nil)?.source == "config key 'log-dir'")
         #expect(settings.raw("kafka-listen", flag: nil) == nil)
-        #expect(Settings.environmentName(for: "group-initial-rebalance-delay-ms") == "ASEED_GROUP_INITIAL_REBALANCE_DELAY_MS")
+        let name = Settings.environmentName(for: "group-initial-rebalance-delay-ms")
+        #expect(name == "ASEED_GROUP_INITIAL_REBALANCE_DELAY_MS")
     }
 
     @Test func numbersAndSwitchesAreParsedAndBadOnesNameTheirSource() throws {
@@ -30,11 +31,15 @@ struct SettingsTests {
         #expect(try settings.integer("log-max-bytes", flag: nil, default: 1) == 8192)
         #expect(try settings.integer("log-max-bytes", flag: 4096, default: 1) == 4096)
         #expect(try settings.integer("customers", flag: nil, default: 1000) == 1000)
-        let number = #expect(throws: ConfigurationError.self) { try settings.integer("log-files", flag: nil, default: 3) }
+        let number = #expect(throws: ConfigurationError.self) {
+            try settings.integer("log-files", flag: nil, default: 3)
+        }
         #expect(number?.description == "config key 'log-files': expected an integer, got 'five'")
         #expect(try settings.bool("no-simulator", flag: nil, default: false))
         #expect(try !settings.bool("no-simulator", flag: false, default: true))
-        let switchError = #expect(throws: ConfigurationError.self) { try settings.bool("no-analyzer", flag: nil, default: false) }
+        let switchError = #expect(throws: ConfigurationError.self) {
+            try settings.bool("no-analyzer", flag: nil, default: false)
+        }
         #expect(switchError?.description == "ASEED_NO_ANALYZER: expected true or false, got 'maybe'")
     }
 
@@ -55,9 +60,12 @@ struct SettingsTests {
         TemporaryDirectory.write("data-dir = /flagged\n", to: flagged)
         TemporaryDirectory.write("data-dir = /named\n", to: named)
         let environment = ["ASEED_CONFIG": named]
-        #expect(try Settings(configPath: flagged, environment: environment).string("data-dir", flag: nil, default: "") == "/flagged")
-        #expect(try Settings(configPath: nil, environment: environment).string("data-dir", flag: nil, default: "") == "/named")
-        #expect(try Settings(configPath: nil, environment: [:]).string("data-dir", flag: nil, default: "data") == "data")
+        let byFlag = try Settings(configPath: flagged, environment: environment)
+        #expect(byFlag.string("data-dir", flag: nil, default: "") == "/flagged")
+        let byEnvironment = try Settings(configPath: nil, environment: environment)
+        #expect(byEnvironment.string("data-dir", flag: nil, default: "") == "/named")
+        let none = try Settings(configPath: nil, environment: [:])
+        #expect(none.string("data-dir", flag: nil, default: "data") == "data")
         let missing = #expect(throws: ConfigurationError.self) {
             try Settings(configPath: directory.path + "/none.conf", environment: [:])
         }

@@ -78,7 +78,8 @@ struct SupervisedComponentTests {
 
     @Test func aStoppedComponentEndsWithTheAppliance() async throws {
         let fake = FakeComponent()
-        let supervisor = SupervisedComponent(name: "simulator", logger: quietLogger, clock: FakeClock(), factory: fake.build)
+        let supervisor = SupervisedComponent(
+            name: "simulator", logger: quietLogger, clock: FakeClock(), factory: fake.build)
         try await supervising(supervisor) {
             try await eventually("the component runs") { supervisor.status.state == .running }
             await supervisor.stop()
