@@ -90,10 +90,20 @@ let package = Package(
             ],
             exclude: ["README.md", "Assets"]
         ),
+        // The appliance's runtime: supervision, status, settings, logs; the commands use it.
+        .target(
+            name: "ApplianceKit",
+            dependencies: [
+                "MiniBroker", "Simulator", "Analyzer", "Dashboard", "KafkaWire",
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "Appliance",
             dependencies: [
-                "MiniBroker", "Simulator", "Analyzer", "Dashboard",
+                "ApplianceKit", "MiniBroker", "Simulator", "Analyzer", "Dashboard",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -103,6 +113,14 @@ let package = Package(
             ]
         ),
 
+        .testTarget(
+            name: "ApplianceKitTests",
+            dependencies: [
+                "ApplianceKit", "Dashboard",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(name: "KafkaWireTests", dependencies: ["KafkaWire"], exclude: ["Fixtures"]),
         // The client against a broker: aseed's served in process, Tansu as a foreign process.
         .testTarget(

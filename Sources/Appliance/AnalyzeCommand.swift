@@ -1,7 +1,6 @@
 import Analyzer
+import ApplianceKit
 import ArgumentParser
-import Logging
-import ServiceLifecycle
 
 /// `aseed analyze`: the streaming analyzer alone, reading the orders of any Kafka-compatible
 /// cluster.
@@ -48,14 +47,12 @@ struct AnalyzeCommand: AsyncParsableCommand {
             topic: settings.string("topic", flag: topic, default: "orders"))
         configuration.exitAtEnd = exitAtEnd
         try createDirectories(configuration.directory, for: "data-dir")
-        let sink = try LogSink(directory: settings.string("log-dir", flag: logDir, default: "logs"), component: "analyzer", settings: settings)
-        let logger = Logger(label: "analyzer") { sink.handler(label: $0) }
+        let logDirectory = settings.string("log-dir", flag: logDir, default: "logs")
+        let runner = ServiceRunner(logDirectory: logDirectory, settings: settings)
+        let logger = try runner.logger("analyzer")
         let orders = OrderAnalyzer(configuration: configuration, logger: logger)
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: orders, successTerminationBehavior: .gracefullyShutdownGroup)],
-                gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))
-        try await group.run()
+        try await runner.run(
+            [.init(service: orders, successTerminationBehavior: .gracefullyShutdownGroup)], logger: logger)
         if exitAtEnd, let snapshot = orders.snapshots.latest {
             print(snapshot.json)
         }

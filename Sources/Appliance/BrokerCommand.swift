@@ -1,10 +1,6 @@
+import ApplianceKit
 import ArgumentParser
-import Logging
 import MiniBroker
-import ServiceLifecycle
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `aseed broker`: the Kafka-compatible broker alone.
 struct BrokerCommand: AsyncParsableCommand {
@@ -27,18 +23,10 @@ struct BrokerCommand: AsyncParsableCommand {
         let broker = try self.broker.configuration(settings, common: common)
         let logDirectory = settings.string("log-dir", flag: common.logDir, default: "logs")
         try createDirectories(broker.dataDirectory, for: "data-dir")
-        let sink = try LogSink(directory: logDirectory, component: "broker", settings: settings, common: common)
-        let logger = Logger(label: "broker") { sink.handler(label: $0) }
+        let runner = ServiceRunner(logDirectory: logDirectory, settings: settings, common: common)
+        let logger = try runner.logger("broker")
         let service = try KafkaBroker(configuration: broker, logger: logger)
         // Reverse-order stop: the listener stops first, then the logs flush and close cleanly.
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: service.logs), .init(service: service)],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                cancellationSignals: [],
-                logger: logger
-            )
-        )
-        try await group.run()
+        try await runner.run([.init(service: service.logs), .init(service: service)], logger: logger)
     }
 }

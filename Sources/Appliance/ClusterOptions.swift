@@ -1,3 +1,4 @@
+import ApplianceKit
 import ArgumentParser
 import KafkaWire
 import Logging
@@ -80,14 +81,5 @@ func withCluster<Result>(_ servers: [BrokerAddress], _ body: () async throws -> 
         throw OperatorError("no Kafka broker answers at \(list): is the appliance running? Start it with `aseed run` (or `systemctl start aseed`), or name another cluster with --bootstrap-servers.")
     } catch let error as KafkaClientError {
         throw OperatorError(error.message)
-    }
-}
-
-/// An operator command that could not do what was asked; the message says why and what to do.
-struct OperatorError: Error, CustomStringConvertible {
-    let description: String
-
-    init(_ description: String) {
-        self.description = description
     }
 }

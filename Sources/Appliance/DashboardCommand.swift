@@ -1,8 +1,8 @@
 import Analyzer
+import ApplianceKit
 import ArgumentParser
 import Dashboard
 import KafkaWire
-import Logging
 import ServiceLifecycle
 
 /// `aseed dashboard`: the dashboard alone against a Kafka-compatible cluster, with its own
@@ -49,7 +49,8 @@ struct DashboardCommand: AsyncParsableCommand {
         let logDirectory = settings.string("log-dir", flag: logDir, default: "logs")
         let withAnalyzer = !(try settings.bool("no-analyzer", flag: noAnalyzer ? true : nil, default: false))
         try createDirectories(dataDirectory, for: "data-dir")
-        let logger = try Self.logger("dashboard", in: logDirectory, settings: settings)
+        let runner = ServiceRunner(logDirectory: logDirectory, settings: settings)
+        let logger = try runner.logger("dashboard")
         let snapshots = SnapshotPublisher()
         let status = ApplianceStatus(snapshots: snapshots, dataDirectory: dataDirectory)
         var components: [SupervisedComponent] = []
@@ -58,7 +59,7 @@ struct DashboardCommand: AsyncParsableCommand {
                 settings, bootstrapServers: servers, dataDirectory: dataDirectory,
                 topic: settings.string("topic", flag: topic, default: "orders"))
             try createDirectories(configuration.directory, for: "data-dir")
-            let analyzerLogger = try Self.logger("analyzer", in: logDirectory, settings: settings)
+            let analyzerLogger = try runner.logger("analyzer")
             components.append(SupervisedComponent(name: "analyzer", logger: analyzerLogger) {
                 [.init(service: OrderAnalyzer(configuration: configuration, snapshots: snapshots, logger: analyzerLogger))]
             })
@@ -70,13 +71,10 @@ struct DashboardCommand: AsyncParsableCommand {
                                             metrics: [status], logger: logger))]
         })
         for component in components { status.register(component) }
-        ForcedExit.onSecondSignal(logger: logger) { [components] in
+        let services = components.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        try await runner.run(services, logger: logger, stopTimeout: ForcedExit.defaultStopTimeout) { [components] in
             components.filter { $0.status.state != .stopped }.map(\.name)
         }
-        let services = components.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
-        let group = ServiceGroup(configuration: .init(
-            services: services, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))
-        try await group.run()
     }
 
     static func addresses(_ servers: String) throws -> [BrokerAddress] {
@@ -85,10 +83,5 @@ struct DashboardCommand: AsyncParsableCommand {
         } catch {
             throw ConfigurationError("bootstrap-servers: expected HOST:PORT[,HOST:PORT...], got '\(servers)'")
         }
-    }
-
-    private static func logger(_ component: String, in directory: String, settings: Settings) throws -> Logger {
-        let sink = try LogSink(directory: directory, component: component, settings: settings)
-        return Logger(label: component) { sink.handler(label: $0) }
     }
 }

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import ApplianceKit
 import Glibc
 #endif
 import ArgumentParser

@@ -1,3 +1,4 @@
+import ApplianceKit
 import ArgumentParser
 #if canImport(Glibc)
 import Glibc

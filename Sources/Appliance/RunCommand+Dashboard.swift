@@ -1,4 +1,5 @@
 import Analyzer
+import ApplianceKit
 import Dashboard
 import Logging
 

@@ -1,4 +1,5 @@
 import Analyzer
+import ApplianceKit
 import ArgumentParser
 import KafkaWire
 import Logging
@@ -6,9 +7,6 @@ import MiniBroker
 import ServiceLifecycle
 import Simulator
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `aseed run` (also plain `aseed`): the appliance's components as services in one process.
 ///
@@ -61,9 +59,8 @@ struct RunCommand: AsyncParsableCommand {
         var dataDirectory = settings.string("data-dir", flag: common.dataDir, default: "data")
         var components: [SupervisedComponent] = []
         var bootstrap = external ?? ""
-        let logger = { (component: String) in
-            try Self.logger(for: component, in: logDirectory, settings: settings, common: common)
-        }
+        let runner = ServiceRunner(logDirectory: logDirectory, settings: settings, common: common)
+        let logger = runner.logger
         let mainLogger = try logger("appliance")
         let withDashboard = !(try settings.bool("no-dashboard", flag: noDashboard ? true : nil, default: false))
         let snapshots = SnapshotPublisher()
@@ -89,7 +86,8 @@ struct RunCommand: AsyncParsableCommand {
             let simulatorLogger = try logger("simulator")
             let firstStart = Mutex(true)
             components.append(SupervisedComponent(name: "simulator", logger: simulatorLogger) {
-                let component = try SimulatorComponent(options: options, after: currentSimulator.simulator, logger: simulatorLogger)
+                let component = try SimulatorComponent(
+                    configuration: options, after: currentSimulator.simulator, logger: simulatorLogger)
                 // Scenarios given at start run once, not again after each restart.
                 let isFirstStart = firstStart.withLock { first in
                     defer { first = false }
@@ -128,23 +126,13 @@ struct RunCommand: AsyncParsableCommand {
         let stopTimeout = try settings.integer("stop-timeout-ms", flag: stopTimeoutMs,
                                                default: Int(ForcedExit.defaultStopTimeout.components.seconds) * 1000)
         guard stopTimeout > 0 else { throw ConfigurationError("stop-timeout-ms: expected a number of milliseconds above 0, got \(stopTimeout)") }
-        ForcedExit.onSecondSignal(logger: mainLogger, stopTimeout: .milliseconds(stopTimeout)) { [components] in
-            components.filter { $0.status.state != .stopped }.map(\.name)
-        }
         // In dependency order; a component that ends by itself (the simulator after --count)
         // leaves the others running.
-        let group = ServiceGroup(
-            configuration: .init(
-                services: components.map { .init(service: $0, successTerminationBehavior: .ignore) },
-                gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: mainLogger
-            )
-        )
-        try await group.run()
-    }
-
-    private static func logger(for component: String, in directory: String, settings: Settings,
-                               common: CommonOptions) throws -> Logger {
-        let sink = try LogSink(directory: directory, component: component, settings: settings, common: common)
-        return Logger(label: component) { sink.handler(label: $0) }
+        let services = components.map {
+            ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .ignore)
+        }
+        try await runner.run(services, logger: mainLogger, stopTimeout: .milliseconds(stopTimeout)) { [components] in
+            components.filter { $0.status.state != .stopped }.map(\.name)
+        }
     }
 }

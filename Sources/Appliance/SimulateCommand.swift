@@ -1,11 +1,7 @@
+import ApplianceKit
 import ArgumentParser
 import KafkaWire
-import Logging
-import ServiceLifecycle
 import Simulator
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `aseed simulate`: the order simulator alone, producing into any Kafka-compatible cluster.
 struct SimulateCommand: AsyncParsableCommand {
@@ -36,8 +32,8 @@ struct SimulateCommand: AsyncParsableCommand {
         let servers = settings.string("bootstrap-servers", flag: bootstrapServers, default: "localhost:9092")
         let options = try simulator.options(settings, bootstrapServers: servers)
         let logDirectory = settings.string("log-dir", flag: logDir, default: "logs")
-        let sink = try LogSink(directory: logDirectory, component: "simulator", settings: settings)
-        let logger = Logger(label: "simulator") { sink.handler(label: $0) }
+        let runner = ServiceRunner(logDirectory: logDirectory, settings: settings)
+        let logger = try runner.logger("simulator")
         let producer = try KafkaProducer(configuration: options.producer, logger: logger)
         let simulator = OrderSimulator(
             configuration: options.simulation, sink: KafkaOrderSink(producer: producer, topic: options.topic), logger: logger
@@ -46,15 +42,8 @@ struct SimulateCommand: AsyncParsableCommand {
             _ = try simulator.trigger(option)
         }
         let start = ContinuousClock.now
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: simulator, successTerminationBehavior: .gracefullyShutdownGroup)],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                cancellationSignals: [],
-                logger: logger
-            )
-        )
-        try await group.run()
+        try await runner.run(
+            [.init(service: simulator, successTerminationBehavior: .gracefullyShutdownGroup)], logger: logger)
         try await producer.close()
         let seconds = (ContinuousClock.now - start).seconds
         let made = simulator.stats.ordersGenerated

@@ -1,3 +1,4 @@
+import ApplianceKit
 import ArgumentParser
 import KafkaWire
 import Simulator
@@ -38,14 +39,7 @@ struct SimulatorOptions: ParsableArguments {
     var acks: String?
 
     /// Everything the command line, environment and config file say, checked.
-    struct Options {
-        var topic: String
-        var simulation: OrderSimulator.Configuration
-        var producer: KafkaProducerConfiguration
-        var scenarios: [Scenario]
-    }
-
-    func options(_ settings: Settings, bootstrapServers servers: String) throws -> Options {
+    func options(_ settings: Settings, bootstrapServers servers: String) throws -> SimulatorComponent.Configuration {
         let addresses: [BrokerAddress]
         do {
             addresses = try BrokerAddress.parseList(servers)
@@ -96,7 +90,7 @@ struct SimulatorOptions: ParsableArguments {
         }
         let topicName = settings.string("topic", flag: topic, default: "orders")
         let scenarios = try scenario.map { try ScenarioOption(parsing: $0, catalog: products).scenario }
-        return Options(
+        return SimulatorComponent.Configuration(
             topic: topicName,
             simulation: OrderSimulator.Configuration(generator: generator, pacing: pacing, count: limit),
             producer: producer,

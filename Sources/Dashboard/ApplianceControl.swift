@@ -8,11 +8,11 @@ public protocol ApplianceControl: Sendable {
     func resourceUsage() async -> ResourceUsage
     /// Restarts one component (`broker`, `simulator`, `analyzer`, `dashboard`).
     ///
-    /// - Throws: `ControlError` for an unknown or disabled component.
+    /// - Throws: `DashboardRequestError` for an unknown or disabled component.
     func restart(component: String) async throws
     /// Applies an operator's command to the simulator and answers its new status.
     ///
-    /// - Throws: `ControlError` when the simulator is not part of this appliance or the
+    /// - Throws: `DashboardRequestError` when the simulator is not part of this appliance or the
     ///   command is invalid (an unknown scenario, a rate of 0).
     func simulator(_ command: SimulatorCommand) async throws -> ComponentStatus
 }
@@ -83,28 +83,4 @@ public enum SimulatorCommand: Sendable, Equatable {
     case rate(Double)
     /// A scenario in the command-line form, e.g. `flash-sale:PROD-001:30s`.
     case scenario(String)
-}
-
-/// A control request the appliance cannot carry out; the message says why.
-public struct ControlError: Error, Sendable, CustomStringConvertible {
-    /// What kind of refusal: the HTTP layer maps it to a status code.
-    public enum Kind: Sendable {
-        /// No such component, or not part of this appliance (404).
-        case notFound
-        /// The request is invalid (400).
-        case invalid
-        /// It could not be done now (409).
-        case conflict
-    }
-
-    public let kind: Kind
-    public let message: String
-
-    /// An error of a kind with a message for the operator.
-    public init(_ kind: Kind, _ message: String) {
-        self.kind = kind
-        self.message = message
-    }
-
-    public var description: String { message }
 }

@@ -35,13 +35,13 @@ final class FakeControl: ApplianceControl {
 
     func restart(component: String) async throws {
         guard ["broker", "simulator", "analyzer", "dashboard"].contains(component) else {
-            throw ControlError(.notFound, "no component '\(component)'")
+            throw DashboardRequestError(.notFound, "no component '\(component)'")
         }
     }
 
     func simulator(_ command: SimulatorCommand) async throws -> ComponentStatus {
         if case .scenario(let text) = command, !text.hasPrefix("flash-sale") {
-            throw ControlError(.invalid, "unknown scenario '\(text)'")
+            throw DashboardRequestError(.invalid, "unknown scenario '\(text)'")
         }
         commands.withLock { $0.append(command) }
         return statuses.withLock { $0[1] }
@@ -77,7 +77,7 @@ struct FakeConsole: BrokerConsoleSource {
     }
 
     func messages(topic: String, partition: Int32?, limit: Int, filter: String?) async throws -> [ConsoleMessage] {
-        guard topic == "orders" else { throw ConsoleError(.notFound, "no topic '\(topic)'") }
+        guard topic == "orders" else { throw DashboardRequestError(.notFound, "no topic '\(topic)'") }
         return (0..<limit).map {
             ConsoleMessage(partition: 0, offset: 99 - Int64($0), timestampMillis: 1_700_000_000_000, key: "ORDER-\($0)",
                            value: #"{"order_id":"ORDER-\#($0)"}"#, headers: [("h", "v")])

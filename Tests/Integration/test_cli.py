@@ -4,10 +4,11 @@ import os
 import signal
 import socket
 import subprocess
+import time
 
 import pytest
 
-from conftest import free_port, wait_for_port
+from conftest import free_port, wait_for, wait_for_port
 
 pytestmark = pytest.mark.needs_aseed
 
@@ -23,6 +24,42 @@ def test_unknown_command_fails_with_a_message():
     result = subprocess.run([ASEED, "no-such-command"], capture_output=True, text=True)
     assert result.returncode != 0
     assert "no-such-command" in result.stderr
+
+
+@pytest.mark.parametrize("arguments", [["foo"], ["foo", "--help"], ["stauts", "--data-dir", "x"]])
+def test_an_unknown_command_is_named_with_the_list_of_commands(arguments):
+    """Not taken for `aseed run` (the default command): its help would pass for the command's."""
+    result = subprocess.run([ASEED, *arguments], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 64
+    assert result.stderr.startswith(f"error: unknown command '{arguments[0]}'\n")
+    for command in ("run", "broker", "simulate", "analyze", "dashboard", "status", "logs", "topics", "version"):
+        assert f"\n  {command} " in result.stderr
+    assert "--no-simulator" not in result.stdout + result.stderr
+
+
+def test_help_and_known_commands_still_parse():
+    assert "SUBCOMMANDS" in subprocess.run([ASEED, "--help"], capture_output=True, text=True, check=True).stdout
+    broker_help = subprocess.run([ASEED, "help", "broker"], capture_output=True, text=True, check=True).stdout
+    assert "--kafka-listen" in broker_help
+    # An option first still means `aseed run`: its own error for an option it does not know.
+    result = subprocess.run([ASEED, "--no-such-flag"], capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0
+    assert "--no-such-flag" in result.stderr
+    assert "unknown command" not in result.stderr
+
+
+def test_options_alone_run_the_appliance(tmp_path):
+    port = free_port()
+    process = subprocess.Popen(
+        [ASEED, "--data-dir", str(tmp_path / "data"), "--log-dir", str(tmp_path / "logs"),
+         "--kafka-listen", f"127.0.0.1:{port}", "--no-simulator", "--no-analyzer", "--no-dashboard"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port("127.0.0.1", port, 30, process)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    assert (tmp_path / "logs" / "appliance.log").exists()
 
 
 def test_broker_help_explains_every_common_flag():
@@ -114,3 +151,49 @@ def test_log_files_rotate_at_their_size_and_keep_the_newest(tmp_path):
     for name in names:
         assert (logs / name).stat().st_size < 4096 + 512
     assert "closing connection" in (logs / "broker.log.1").read_text()
+
+
+def stopping_client(command, tmp_path, bootstrap):
+    """`aseed simulate` or `aseed analyze` against `bootstrap`, started and working."""
+    logs = tmp_path / "logs"
+    if command == "simulate":
+        arguments = ["simulate", "--rate", "100"]
+        log, working = logs / "simulator.log", "simulator starting"
+    else:
+        # The broker made the orders topic at its start.
+        arguments = ["analyze", "--data-dir", str(tmp_path / "data")]
+        log, working = logs / "analyzer.log", "partitions of orders from offsets"
+    stderr = open(tmp_path / f"{command}-stderr.txt", "wb")
+    process = subprocess.Popen(
+        [ASEED, *arguments, "--bootstrap-servers", bootstrap, "--log-dir", str(logs)],
+        stdout=subprocess.DEVNULL, stderr=stderr)
+    stderr.close()
+    wait_for(lambda: log.exists() and working in log.read_text(), timeout=30, message=f"{command} to start")
+    return process, log
+
+
+@pytest.mark.parametrize("command", ["simulate", "analyze"])
+def test_a_second_sigterm_ends_a_command_at_once_while_its_graceful_stop_waits(tmp_path, aseed_factory, command):
+    """The broker is frozen (SIGSTOP), so the graceful stop the first SIGTERM starts waits on
+    its answers (up to the clients' 30 s request timeout); the second SIGTERM ends it now."""
+    broker = aseed_factory().start()
+    process, log = stopping_client(command, tmp_path, broker.bootstrap)
+    try:
+        # Let the client have requests in flight (orders to deliver, a fetch) when it freezes.
+        time.sleep(1)
+        broker.process.send_signal(signal.SIGSTOP)
+        time.sleep(0.5)
+        process.send_signal(signal.SIGTERM)
+        time.sleep(2)
+        assert process.poll() is None, f"the graceful stop did not wait on the frozen broker\n{log.read_text()}"
+        sent = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        status = process.wait(timeout=15)
+        assert time.monotonic() - sent < 2, "the second SIGTERM did not end the command at once"
+        assert status == 130
+        assert "second SIGTERM: exiting now" in log.read_text()
+    finally:
+        broker.process.send_signal(signal.SIGCONT)
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)

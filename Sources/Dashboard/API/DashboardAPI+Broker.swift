@@ -101,11 +101,8 @@ extension DashboardAPI {
         }
         do {
             return try await body(console)
-        } catch let error as ConsoleError {
-            switch error.kind {
-            case .notFound: throw APIError.notFound(error.message)
-            case .unavailable: throw APIError(.serviceUnavailable, "unavailable", error.message)
-            }
+        } catch let error as DashboardRequestError {
+            throw Self.apiError(error)
         } catch let error as APIError {
             throw error
         } catch {

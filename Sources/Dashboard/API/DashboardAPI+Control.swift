@@ -20,7 +20,7 @@ extension DashboardAPI {
         let status: ComponentStatus
         do {
             status = try await control.simulator(command)
-        } catch let error as ControlError {
+        } catch let error as DashboardRequestError {
             throw Self.apiError(error)
         }
         logger.info("simulator command \(command) applied")
@@ -37,7 +37,7 @@ extension DashboardAPI {
         let name = context.parameters.get("name") ?? ""
         do {
             try await control.restart(component: name)
-        } catch let error as ControlError {
+        } catch let error as DashboardRequestError {
             throw Self.apiError(error)
         }
         logger.info("restart of \(name) requested")
@@ -71,11 +71,13 @@ extension DashboardAPI {
         }
     }
 
-    static func apiError(_ error: ControlError) -> APIError {
+    /// The answer to a refused control or console request.
+    static func apiError(_ error: DashboardRequestError) -> APIError {
         switch error.kind {
         case .notFound: APIError(.notFound, "not-found", error.message)
         case .invalid: APIError(.badRequest, "invalid-command", error.message)
         case .conflict: APIError(.conflict, "conflict", error.message)
+        case .unavailable: APIError(.serviceUnavailable, "unavailable", error.message)
         }
     }
 }

@@ -15,7 +15,7 @@ public protocol BrokerConsoleSource: Sendable {
     /// The newest `limit` records of a topic (one partition, or all when nil), newest first,
     /// keeping only those whose key or value contains `filter` when it is given.
     ///
-    /// - Throws: `ConsoleError.notFound` for an unknown topic or partition.
+    /// - Throws: `DashboardRequestError` (`notFound`) for an unknown topic or partition.
     func messages(topic: String, partition: Int32?, limit: Int, filter: String?) async throws -> [ConsoleMessage]
 }
 
@@ -101,26 +101,4 @@ public struct ConsoleMessage: Sendable, Equatable {
             && lhs.key == rhs.key && lhs.value == rhs.value && lhs.headers.map(\.key) == rhs.headers.map(\.key)
             && lhs.headers.map(\.value) == rhs.headers.map(\.value)
     }
-}
-
-/// A console request the source cannot answer; the message says why.
-public struct ConsoleError: Error, Sendable, CustomStringConvertible {
-    /// What kind of failure: the HTTP layer maps it to a status code.
-    public enum Kind: Sendable {
-        /// No such topic or partition (404).
-        case notFound
-        /// The cluster could not be reached or answered an error (503).
-        case unavailable
-    }
-
-    public let kind: Kind
-    public let message: String
-
-    /// An error of a kind with a message for the operator.
-    public init(_ kind: Kind, _ message: String) {
-        self.kind = kind
-        self.message = message
-    }
-
-    public var description: String { message }
 }

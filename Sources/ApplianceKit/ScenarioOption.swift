@@ -6,10 +6,14 @@ import Simulator
 /// `spike` (10x every product, 2 min), `viral:PROD-042` (up to 20x over 10 min),
 /// `malformed:50` (50 broken records at once). A trailing `:Nm` or `:Ns` sets the duration,
 /// e.g. `spike:30s`.
-struct ScenarioOption {
-    let scenario: Scenario
+public struct ScenarioOption {
+    /// The scenario the text describes.
+    public let scenario: Scenario
 
-    init(parsing text: String, catalog: Catalog) throws {
+    /// Parses the command-line form; product and category names are checked in `catalog`.
+    ///
+    /// - Throws: `ConfigurationError` naming the text and the forms expected.
+    public init(parsing text: String, catalog: Catalog) throws {
         var parts = text.split(separator: ":").map(String.init)
         guard let kind = parts.first else { throw Self.problem(text) }
         parts.removeFirst()
@@ -23,9 +27,11 @@ struct ScenarioOption {
             let target: ScenarioTarget = catalog.index(ofProduct: parts[0]) != nil
                 ? .product(parts[0]) : .category(parts[0])
             if case .category(let name) = target, catalog.indices(inCategory: name).isEmpty {
-                throw ConfigurationError("scenario '\(text)': '\(parts[0])' is neither a product id nor a category of the catalog")
+                let problem = "'\(parts[0])' is neither a product id nor a category of the catalog"
+                throw ConfigurationError("scenario '\(text)': \(problem)")
             }
-            scenario = .flashSale(target: target, rateMultiplier: 5, discountPercent: 30, duration: duration ?? .seconds(300))
+            scenario = .flashSale(
+                target: target, rateMultiplier: 5, discountPercent: 30, duration: duration ?? .seconds(300))
         case ("spike", 0):
             scenario = .trafficSpike(rateMultiplier: 10, duration: duration ?? .seconds(120))
         case ("viral", 1):

@@ -1,4 +1,3 @@
-import Dashboard
 import KafkaWire
 import Logging
 import NIOCore
@@ -16,7 +15,8 @@ struct MessageTail {
     func read(_ ranges: [(partition: Int32, from: Int64, to: Int64)]) async throws -> [ConsoleMessage] {
         let wanted = ranges.filter { $0.from < $0.to }
         guard !wanted.isEmpty else { return [] }
-        var configuration = KafkaConsumerConfiguration(bootstrapServers: bootstrapServers, clientId: "aseed-console-tail")
+        var configuration = KafkaConsumerConfiguration(
+            bootstrapServers: bootstrapServers, clientId: "aseed-console-tail")
         configuration.fetchMaxWait = .milliseconds(100)
         let consumer = KafkaConsumer(configuration: configuration, logger: logger)
         do {
@@ -29,7 +29,9 @@ struct MessageTail {
         }
     }
 
-    private func read(_ wanted: [(partition: Int32, from: Int64, to: Int64)], with consumer: KafkaConsumer) async throws -> [ConsoleMessage] {
+    private func read(
+        _ wanted: [(partition: Int32, from: Int64, to: Int64)], with consumer: KafkaConsumer
+    ) async throws -> [ConsoleMessage] {
         try await consumer.assign(wanted.map { (topic, $0.partition, .offset($0.from)) })
         var ends = Dictionary(uniqueKeysWithValues: wanted.map { ($0.partition, $0.to) })
         var messages: [ConsoleMessage] = []
@@ -43,7 +45,7 @@ struct MessageTail {
                         partition: batch.partition, offset: record.offset, timestampMillis: record.timestamp,
                         key: record.keyString, value: record.valueString,
                         headers: record.headers.map { ($0.key, $0.value.map { String(buffer: $0) } ?? "") })
-                    if matches(message) { messages.append(message) }
+                    if Self.matches(message, filter: filter) { messages.append(message) }
                 }
                 if batch.nextOffset >= end { ends[batch.partition] = nil }
             }
@@ -51,8 +53,15 @@ struct MessageTail {
         return messages
     }
 
-    private func matches(_ message: ConsoleMessage) -> Bool {
+    /// Whether the message's key or value contains `filter` (every message does without one).
+    static func matches(_ message: ConsoleMessage, filter: String?) -> Bool {
         guard let filter else { return true }
         return (message.key?.contains(filter) ?? false) || (message.value?.contains(filter) ?? false)
+    }
+
+    /// The newest `limit` of `messages`, newest first: by timestamp, then by offset.
+    static func newestFirst(_ messages: [ConsoleMessage], limit: Int) -> [ConsoleMessage] {
+        let sorted = messages.sorted { ($0.timestampMillis, $0.offset) > ($1.timestampMillis, $1.offset) }
+        return Array(sorted.prefix(limit))
     }
 }

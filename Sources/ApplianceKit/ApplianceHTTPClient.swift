@@ -5,23 +5,39 @@ import Glibc
 /// A minimal HTTP/1.1 client for the operator commands that talk to a running appliance's
 /// dashboard (`aseed status`, `aseed restart`): one request per connection, blocking, with a
 /// timeout. Not a general client: enough for small JSON answers on a local or trusted network.
-struct ApplianceHTTPClient {
-    struct Response {
-        var status: Int
-        var body: [UInt8]
+public struct ApplianceHTTPClient {
+    /// An answer: its status code and its body (dechunked).
+    public struct Response {
+        /// The HTTP status code.
+        public var status: Int
+        /// The body's bytes.
+        public var body: [UInt8]
     }
 
-    let host: String
-    let port: Int
-    var timeoutSeconds = 5
+    /// The dashboard's host name or address.
+    public let host: String
+    /// The dashboard's port.
+    public let port: Int
+    /// How long a connect, a send or a read may wait.
+    public var timeoutSeconds = 5
+
+    /// A client of the dashboard at `host:port`.
+    public init(host: String, port: Int, timeoutSeconds: Int = 5) {
+        self.host = host
+        self.port = port
+        self.timeoutSeconds = timeoutSeconds
+    }
 
     /// Sends a request and reads the whole answer.
     ///
     /// - Throws: `OperatorError` when nothing answers or the answer is not HTTP.
-    func send(_ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = []) throws -> Response {
+    public func send(
+        _ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = []
+    ) throws -> Response {
         let socket = try connect()
         defer { close(socket) }
-        var request = "\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\nAccept: application/json\r\n"
+        var request = "\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\n"
+        request += "Connection: close\r\nAccept: application/json\r\n"
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { request += "\(name): \(value)\r\n" }
         request += "Content-Length: \(body.count)\r\n\r\n"
         try writeAll(socket, Array(request.utf8) + body)
@@ -38,12 +54,13 @@ struct ApplianceHTTPClient {
         defer { freeaddrinfo(results) }
         var entry: UnsafeMutablePointer<addrinfo>? = first
         while let address = entry {
-            let socket = Glibc.socket(address.pointee.ai_family, address.pointee.ai_socktype, address.pointee.ai_protocol)
+            let info = address.pointee
+            let socket = Glibc.socket(info.ai_family, info.ai_socktype, info.ai_protocol)
             if socket >= 0 {
                 var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
                 setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
                 setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-                if Glibc.connect(socket, address.pointee.ai_addr, address.pointee.ai_addrlen) == 0 { return socket }
+                if Glibc.connect(socket, info.ai_addr, info.ai_addrlen) == 0 { return socket }
                 close(socket)
             }
             entry = address.pointee.ai_next
@@ -54,8 +71,12 @@ struct ApplianceHTTPClient {
     private func writeAll(_ socket: Int32, _ bytes: [UInt8]) throws {
         var sent = 0
         while sent < bytes.count {
-            let count = bytes[sent...].withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard count > 0 else { throw OperatorError("\(host):\(port) closed the connection while the request was sent") }
+            let count = bytes[sent...].withUnsafeBytes {
+                Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
+            guard count > 0 else {
+                throw OperatorError("\(host):\(port) closed the connection while the request was sent")
+            }
             sent += count
         }
     }
@@ -73,7 +94,8 @@ struct ApplianceHTTPClient {
 
     private func parse(_ bytes: [UInt8]) throws -> Response {
         let separator: [UInt8] = [13, 10, 13, 10]
-        guard let end = (0..<max(0, bytes.count - 3)).first(where: { bytes[$0..<($0 + 4)].elementsEqual(separator) }) else {
+        let headEnd = (0..<max(0, bytes.count - 3)).first { bytes[$0..<($0 + 4)].elementsEqual(separator) }
+        guard let end = headEnd else {
             throw OperatorError("\(host):\(port) answered something that is not HTTP")
         }
         let head = String(decoding: bytes[..<end], as: UTF8.self)
@@ -83,7 +105,9 @@ struct ApplianceHTTPClient {
             throw OperatorError("\(host):\(port) answered something that is not HTTP")
         }
         var body = Array(bytes[(end + 4)...])
-        let chunked = lines.dropFirst().contains { $0.lowercased().hasPrefix("transfer-encoding:") && $0.lowercased().contains("chunked") }
+        let chunked = lines.dropFirst().contains {
+            $0.lowercased().hasPrefix("transfer-encoding:") && $0.lowercased().contains("chunked")
+        }
         if chunked { body = Self.dechunk(body) }
         return Response(status: status, body: body)
     }
@@ -93,7 +117,8 @@ struct ApplianceHTTPClient {
         var result: [UInt8] = []
         var index = 0
         while index < bytes.count {
-            guard let lineEnd = (index..<max(index, bytes.count - 1)).first(where: { bytes[$0] == 13 && bytes[$0 + 1] == 10 }) else { break }
+            let sizeEnd = (index..<max(index, bytes.count - 1)).first { bytes[$0] == 13 && bytes[$0 + 1] == 10 }
+            guard let lineEnd = sizeEnd else { break }
             let sizeText = String(decoding: bytes[index..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
             guard let size = Int(sizeText.trimmingSpaces, radix: 16), size > 0 else { break }
             let start = lineEnd + 2

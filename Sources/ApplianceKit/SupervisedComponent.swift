@@ -12,16 +12,21 @@ import Synchronization
 /// The component's own services (the broker's logs and listener, say) run in a nested
 /// `ServiceGroup`, so they start and stop in their order, and a graceful shutdown of the
 /// appliance reaches them.
-final class SupervisedComponent: Service, Sendable {
+public final class SupervisedComponent: Service, Sendable {
     /// What the component is made of, built anew for each start.
-    typealias Factory = @Sendable () throws -> [ServiceGroupConfiguration.ServiceConfiguration]
+    public typealias Factory = @Sendable () throws -> [ServiceGroupConfiguration.ServiceConfiguration]
     /// Whether the component did useful work since the wall-clock time given (microseconds
     /// since 1970): the analyzer wrote a checkpoint and published a snapshot, say.
-    typealias ProgressProbe = @Sendable (_ sinceMicros: Int64) -> Bool
+    public typealias ProgressProbe = @Sendable (_ sinceMicros: Int64) -> Bool
+    /// What `status` reports.
+    public typealias Status = (
+        state: ComponentStatus.State, uptimeSeconds: Double?, lastError: String?, restarts: Int
+    )
 
     private struct State {
         var phase = ComponentStatus.State.starting
-        var startedAt: ContinuousClock.Instant?
+        /// On the supervisor's clock.
+        var startedAt: Duration?
         /// `startedAt` on the wall clock, for the progress probe.
         var startedAtMicros: Int64 = 0
         /// The failure that ended the last run, until the component is healthy again.
@@ -40,23 +45,28 @@ final class SupervisedComponent: Service, Sendable {
     private enum Request { case none, restart, stop }
 
     /// `broker`, `simulator`, `analyzer` or `dashboard`.
-    let name: String
+    public let name: String
     private let factory: Factory
     private let logger: Logger
     private let state = Mutex(State())
     private let madeProgress: ProgressProbe?
+    private let clock: any SupervisorClock
     /// Pauses between restarts after failures: 0.5 s doubling up to 30 s.
-    private let backoff: (initial: Duration, maximum: Duration) = (.milliseconds(500), .seconds(30))
+    public static let backoff: (initial: Duration, maximum: Duration) = (.milliseconds(500), .seconds(30))
     /// Without a progress probe, how long a restarted component must run without failing
     /// before its last failure stops being its state.
-    static let settleTime: Duration = .seconds(10)
+    public static let settleTime: Duration = .seconds(10)
 
     /// A supervisor; `madeProgress` tells when a restarted component works again (without
-    /// it, running `settleTime` without failing does).
-    init(name: String, logger: Logger, madeProgress: ProgressProbe? = nil, factory: @escaping Factory) {
+    /// it, running `settleTime` without failing does). `clock` times uptimes and restart pauses.
+    public init(
+        name: String, logger: Logger, madeProgress: ProgressProbe? = nil,
+        clock: any SupervisorClock = ContinuousSupervisorClock(), factory: @escaping Factory
+    ) {
         self.name = name
         self.logger = logger
         self.madeProgress = madeProgress
+        self.clock = clock
         self.factory = factory
     }
 
@@ -65,17 +75,19 @@ final class SupervisedComponent: Service, Sendable {
     /// The last error is the failure that ended the previous run, shown while the component
     /// fails or has just been restarted; once it runs again and made progress, it is cleared
     /// (logged as a recovery), so a healthy component never reports an old error.
-    var status: (state: ComponentStatus.State, uptimeSeconds: Double?, lastError: String?, restarts: Int) {
+    public var status: Status {
         let (phase, startedAt, startedAtMicros, lastError) = state.withLock {
             ($0.phase, $0.startedAt, $0.startedAtMicros, $0.lastError)
         }
-        let uptime = phase == .running ? startedAt.map { ContinuousClock.now - $0 } : nil
+        let uptime = phase == .running ? startedAt.map { clock.now - $0 } : nil
         guard let lastError, let uptime, hasRecovered(uptime: uptime, startedAtMicros: startedAtMicros) else {
             return (phase, uptime.map(Self.seconds), lastError, state.withLock { $0.restarts })
         }
         let cleared = state.withLock { state -> Bool in
             // Only the error and run seen above: a failure in between keeps its own.
-            guard state.lastError == lastError, state.startedAtMicros == startedAtMicros, state.phase == .running else { return false }
+            guard state.lastError == lastError, state.startedAtMicros == startedAtMicros, state.phase == .running else {
+                return false
+            }
             state.lastError = nil
             return true
         }
@@ -90,17 +102,17 @@ final class SupervisedComponent: Service, Sendable {
     }
 
     /// Stops the component's services gracefully and starts them again.
-    func restart() async {
+    public func restart() async {
         await end(with: .restart)
     }
 
     /// Stops the component until `start` (the simulator's stop button).
-    func stop() async {
+    public func stop() async {
         await end(with: .stop)
     }
 
     /// Starts a component stopped with `stop`; nothing when it runs.
-    func start() {
+    public func start() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             defer { state.startWaiter = nil }
             if state.startWaiter == nil { state.startPending = true }
@@ -117,7 +129,9 @@ final class SupervisedComponent: Service, Sendable {
         await group?.triggerGracefulShutdown()
     }
 
-    func run() async throws {
+    /// Runs the component until the appliance stops gracefully (or the component ends by
+    /// itself), restarting it after failures and on request.
+    public func run() async throws {
         var failures = 0
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             setPhase(failures == 0 ? .starting : .restarting)
@@ -134,7 +148,7 @@ final class SupervisedComponent: Service, Sendable {
                     $0.restarts += 1
                 }
                 logger.error("\(name) failed: \(error); restarting in \(pause)")
-                try? await Task.sleep(for: pause)
+                try? await clock.sleep(for: pause)
                 // An operator's stop during the pause is honoured; a restart is what happens anyway.
                 if takeRequest() == .stop { await stayStopped() }
                 continue
@@ -171,7 +185,7 @@ final class SupervisedComponent: Service, Sendable {
         state.withLock {
             $0.group = group
             $0.phase = .running
-            $0.startedAt = .now
+            $0.startedAt = clock.now
             $0.startedAtMicros = WallClock.nowMicros
         }
         defer { state.withLock { $0.group = nil } }
@@ -219,9 +233,9 @@ final class SupervisedComponent: Service, Sendable {
     }
 
     private func delay(afterFailures failures: Int) -> Duration {
-        var pause = backoff.initial
-        for _ in 1..<max(1, failures) where pause < backoff.maximum { pause *= 2 }
-        return min(pause, backoff.maximum)
+        var pause = Self.backoff.initial
+        for _ in 1..<max(1, failures) where pause < Self.backoff.maximum { pause *= 2 }
+        return min(pause, Self.backoff.maximum)
     }
 
     private static func seconds(_ duration: Duration) -> Double {

@@ -15,13 +15,15 @@ import Synchronization
 /// Logs are for the service's user and group only: files are 0640 (an existing file is
 /// tightened when opened), a log directory made here is 0750. Operators read them through the
 /// group (`aseed logs`, `adm`-style access); other local users cannot.
-final class LogSink: Sendable {
+public final class LogSink: Sendable {
     /// The rotation default: 10 MB x 3, as the original's operations script.
-    static let defaultMaxBytes = 10 * 1024 * 1024
-    static let defaultKeep = 3
+    public static let defaultMaxBytes = 10 * 1024 * 1024
+    /// Rotated files kept by default.
+    public static let defaultKeep = 3
     /// Owner reads and writes, the group reads, nobody else.
-    static let fileMode: mode_t = 0o640
-    static let directoryMode: mode_t = 0o750
+    public static let fileMode: mode_t = 0o640
+    /// Owner, and the group reads and enters: a log directory made here.
+    public static let directoryMode: mode_t = 0o750
 
     private struct OpenFile {
         var handle: UnsafeMutablePointer<FILE>?
@@ -35,31 +37,43 @@ final class LogSink: Sendable {
     private let colours: Bool
 
     /// Opens (appending) `<directory>/<component>.log`, creating the directory.
-    init(directory: String, component: String, maxBytes: Int = LogSink.defaultMaxBytes, keep: Int = LogSink.defaultKeep) throws {
+    ///
+    /// - Throws: `ConfigurationError` (`log-dir`) when the directory or the file cannot be made.
+    public init(
+        directory: String, component: String, maxBytes: Int = LogSink.defaultMaxBytes, keep: Int = LogSink.defaultKeep
+    ) throws {
         try createDirectories(directory, for: "log-dir", mode: LogSink.directoryMode)
         path = directory + "/" + component + ".log"
         self.maxBytes = maxBytes
         self.keep = keep
         colours = LogSink.terminalWantsColour()
         guard let handle = LogSink.open(path) else {
-            throw ConfigurationError("log-dir: cannot open '\(path)' for writing (\(String(cString: strerror(errno))))")
+            let reason = String(cString: strerror(errno))
+            throw ConfigurationError("log-dir: cannot open '\(path)' for writing (\(reason))")
         }
         fseek(handle, 0, SEEK_END)
         file = Mutex(OpenFile(handle: handle, size: ftell(handle)))
     }
 
     /// A sink with the rotation settings `log-max-bytes` and `log-files` (flag, ASEED_* or
-    /// config key; 10 MB x 3 by default).
-    convenience init(directory: String, component: String, settings: Settings, common: CommonOptions? = nil) throws {
-        let maxBytes = try settings.integer("log-max-bytes", flag: common?.logMaxBytes, default: LogSink.defaultMaxBytes)
-        let keep = try settings.integer("log-files", flag: common?.logFiles, default: LogSink.defaultKeep)
-        guard maxBytes >= 4096 else { throw ConfigurationError("log-max-bytes: expected at least 4096, got \(maxBytes)") }
+    /// config key; 10 MB x 3 by default); the flags are nil for a command without them.
+    ///
+    /// - Throws: `ConfigurationError` for a size under 4096 bytes, a negative count or a
+    ///   directory or file that cannot be made.
+    public convenience init(
+        directory: String, component: String, settings: Settings, maxBytesFlag: Int? = nil, filesFlag: Int? = nil
+    ) throws {
+        let maxBytes = try settings.integer("log-max-bytes", flag: maxBytesFlag, default: LogSink.defaultMaxBytes)
+        let keep = try settings.integer("log-files", flag: filesFlag, default: LogSink.defaultKeep)
+        guard maxBytes >= 4096 else {
+            throw ConfigurationError("log-max-bytes: expected at least 4096, got \(maxBytes)")
+        }
         guard keep >= 0 else { throw ConfigurationError("log-files: expected 0 or more rotated files, got \(keep)") }
         try self.init(directory: directory, component: component, maxBytes: maxBytes, keep: keep)
     }
 
     /// Writes one line (ending in a newline) at `level`.
-    func write(_ line: String, level: Logger.Level) {
+    public func write(_ line: String, level: Logger.Level) {
         file.withLock { file in
             var console = colours ? Self.coloured(line, level: level) : line
             console.withUTF8 { _ = Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
@@ -72,8 +86,13 @@ final class LogSink: Sendable {
     }
 
     /// A swift-log handler writing to this sink.
-    func handler(label: String) -> LogHandler {
+    public func handler(label: String) -> LogHandler {
         SinkLogHandler(label: label, sink: self)
+    }
+
+    /// A logger labelled `component` writing to this sink.
+    public func logger(_ component: String) -> Logger {
+        Logger(label: component) { self.handler(label: $0) }
     }
 
     /// Shifts `.log.N` to `.log.N+1` (dropping the last), the live file to `.log.1`, and
@@ -125,33 +144,5 @@ final class LogSink: Sendable {
         guard isatty(STDERR_FILENO) == 1, getenv("NO_COLOR") == nil else { return false }
         guard let term = getenv("TERM") else { return false }
         return String(cString: term) != "dumb"
-    }
-}
-
-/// swift-log handler: `2026-11-29T10:00:00Z warning broker: message key=value`.
-struct SinkLogHandler: LogHandler {
-    let label: String
-    let sink: LogSink
-    var logLevel: Logger.Level = .info
-    var metadata: Logger.Metadata = [:]
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        let extra = merged.isEmpty ? "" : " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        sink.write("\(SinkLogHandler.timestamp()) \(event.level) \(label): \(event.message)\(extra)\n", level: event.level)
-    }
-
-    private static func timestamp() -> String {
-        var now = time(nil)
-        var parts = tm()
-        gmtime_r(&now, &parts)
-        var buffer = [CChar](repeating: 0, count: 32)
-        _ = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%SZ", &parts)
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Dashboard
 import KafkaWire
 import Logging
 import NIOCore
@@ -11,7 +10,7 @@ import Synchronization
 /// group-less consumer for the message tail), so it shows an external cluster as well as
 /// the embedded broker. With the embedded broker's data directory it also adds partition
 /// sizes from disk.
-final class KafkaBrokerConsole: BrokerConsoleSource {
+public final class KafkaBrokerConsole: BrokerConsoleSource {
     private let admin: KafkaAdmin
     private let bootstrapServers: [BrokerAddress]
     private let topicsDirectory: String?
@@ -19,8 +18,10 @@ final class KafkaBrokerConsole: BrokerConsoleSource {
     /// The last total of every partition's latest offset, when it was read, and the rate then.
     private let lastTotal = Mutex<(offsets: Int64, at: ContinuousClock.Instant, rate: Double)?>(nil)
 
+    /// A console of the cluster at `bootstrapServers`.
+    ///
     /// - Parameter dataDirectory: the embedded broker's data directory; nil for an external cluster.
-    init(bootstrapServers: [BrokerAddress], dataDirectory: String?, logger: Logger) {
+    public init(bootstrapServers: [BrokerAddress], dataDirectory: String?, logger: Logger) {
         var cluster = KafkaClusterConfiguration(bootstrapServers: bootstrapServers, clientId: "aseed-console")
         cluster.requestTimeout = .seconds(5)
         admin = KafkaAdmin(configuration: cluster, logger: logger)
@@ -31,11 +32,13 @@ final class KafkaBrokerConsole: BrokerConsoleSource {
 
     /// Messages per second written to the cluster, from the growth of every partition's latest
     /// offset between two calls at least 2 s apart (a quicker call gets the last figure).
-    func messagesPerSecond() async -> Double {
+    public func messagesPerSecond() async -> Double {
         let now = ContinuousClock.now
         if let last = lastTotal.withLock({ $0 }), now - last.at < .seconds(2) { return last.rate }
         guard let topics = try? await admin.listTopics() else { return 0 }
-        let total = topics.reduce(Int64(0)) { sum, topic in sum + topic.partitions.reduce(0) { $0 + $1.latestOffset } }
+        let total = topics.reduce(Int64(0)) { sum, topic in
+            sum + topic.partitions.reduce(0) { $0 + $1.latestOffset }
+        }
         return lastTotal.withLock { last in
             var rate = 0.0
             if let previous = last {
@@ -48,11 +51,11 @@ final class KafkaBrokerConsole: BrokerConsoleSource {
         }
     }
 
-    func topics() async throws -> [ConsoleTopic] {
+    public func topics() async throws -> [ConsoleTopic] {
         try await admin.listTopics().map { convert($0, withConfigs: false) }
     }
 
-    func topic(named name: String) async throws -> ConsoleTopic? {
+    public func topic(named name: String) async throws -> ConsoleTopic? {
         do {
             return convert(try await admin.describeTopic(name), withConfigs: true)
         } catch let error as KafkaClientError where error.kafkaErrorCode == .unknownTopicOrPartition {
@@ -60,17 +63,18 @@ final class KafkaBrokerConsole: BrokerConsoleSource {
         }
     }
 
-    func groups() async throws -> [ConsoleGroup] {
+    public func groups() async throws -> [ConsoleGroup] {
         var groups: [ConsoleGroup] = []
         for listing in try await admin.listGroups() {
             // ListGroups has no member count; a few groups are described one by one.
             let members = (try? await admin.describeGroup(listing.groupID).members.count) ?? 0
-            groups.append(ConsoleGroup(groupID: listing.groupID, state: listing.state, protocolType: listing.protocolType, members: members))
+            groups.append(ConsoleGroup(
+                groupID: listing.groupID, state: listing.state, protocolType: listing.protocolType, members: members))
         }
         return groups
     }
 
-    func group(id: String) async throws -> GroupDescription? {
+    public func group(id: String) async throws -> GroupDescription? {
         let group: GroupDescription
         do {
             group = try await admin.describeGroup(id)
@@ -82,28 +86,34 @@ final class KafkaBrokerConsole: BrokerConsoleSource {
         return group
     }
 
-    func messages(topic: String, partition: Int32?, limit: Int, filter: String?) async throws -> [ConsoleMessage] {
+    public func messages(
+        topic: String, partition: Int32?, limit: Int, filter: String?
+    ) async throws -> [ConsoleMessage] {
         guard let description = try await self.topic(named: topic) else {
-            throw ConsoleError(.notFound, "no topic '\(topic)'; /api/broker/topics lists them")
+            throw DashboardRequestError(.notFound, "no topic '\(topic)'; /api/broker/topics lists them")
         }
         let partitions = description.partitions.filter { partition == nil || $0.partition == partition }
         guard !partitions.isEmpty else {
-            throw ConsoleError(.notFound, "topic '\(topic)' has no partition \(partition ?? -1)")
+            throw DashboardRequestError(.notFound, "topic '\(topic)' has no partition \(partition ?? -1)")
         }
         // With a filter, look further back so that a rare match still shows up.
         let window = Int64(filter == nil ? limit : max(limit, 5000))
         let tail = MessageTail(topic: topic, filter: filter, bootstrapServers: bootstrapServers, logger: logger)
-        let found = try await tail.read(partitions.map { ($0.partition, max($0.earliestOffset, $0.latestOffset - window), $0.latestOffset) })
-        return Array(found.sorted { ($0.timestampMillis, $0.offset) > ($1.timestampMillis, $1.offset) }.prefix(limit))
+        let ranges = partitions.map {
+            (partition: $0.partition, from: max($0.earliestOffset, $0.latestOffset - window), to: $0.latestOffset)
+        }
+        let found = try await tail.read(ranges)
+        return MessageTail.newestFirst(found, limit: limit)
     }
 
     private func convert(_ topic: TopicDescription, withConfigs: Bool) -> ConsoleTopic {
         ConsoleTopic(
             name: topic.name,
             partitions: topic.partitions.map { partition in
-                ConsolePartition(partition: partition.partition, leader: partition.leader, earliestOffset: partition.earliestOffset,
-                                 latestOffset: partition.latestOffset,
-                                 sizeBytes: topicsDirectory.flatMap { Self.size(of: "\($0)/\(topic.name)-\(partition.partition)") })
+                ConsolePartition(
+                    partition: partition.partition, leader: partition.leader, earliestOffset: partition.earliestOffset,
+                    latestOffset: partition.latestOffset,
+                    sizeBytes: topicsDirectory.flatMap { Self.size(of: "\($0)/\(topic.name)-\(partition.partition)") })
             },
             configs: withConfigs ? topic.configs : [:])
     }
@@ -114,9 +124,13 @@ final class KafkaBrokerConsole: BrokerConsoleSource {
         defer { closedir(handle) }
         var total: Int64 = 0
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
             var info = stat()
-            if lstat(directory + "/" + name, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG { total += Int64(info.st_size) }
+            if lstat(directory + "/" + name, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG {
+                total += Int64(info.st_size)
+            }
         }
         return total
     }

@@ -1,15 +1,18 @@
 /// The `--config` file: one `key = value` per line, `#` comments, keys as the long flag names
 /// (`data-dir = /var/lib/aseed`). Values may be quoted with double quotes.
-struct ConfigFile: Sendable {
+public struct ConfigFile: Sendable {
     /// Values by key, as written.
-    var values: [String: String]
+    public var values: [String: String]
 
-    init(values: [String: String] = [:]) {
+    /// A file with these values (none: no file given).
+    public init(values: [String: String] = [:]) {
         self.values = values
     }
 
     /// Parses the text of a config file; `path` is only used in error messages.
-    init(parsing text: String, path: String) throws(ConfigurationError) {
+    ///
+    /// - Throws: `ConfigurationError` naming the file and line of a line that is not `key = value`.
+    public init(parsing text: String, path: String) throws(ConfigurationError) {
         var values: [String: String] = [:]
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first
@@ -33,7 +36,8 @@ struct ConfigFile: Sendable {
 }
 
 extension StringProtocol {
-    func trimmingWhitespace() -> String {
+    /// The text without leading and trailing whitespace.
+    public func trimmingWhitespace() -> String {
         var slice = Substring(self)
         while let first = slice.first, first.isWhitespace { slice.removeFirst() }
         while let last = slice.last, last.isWhitespace { slice.removeLast() }

@@ -7,9 +7,9 @@ import Synchronization
 /// The appliance's side of the dashboard: each component's state from its supervisor, the
 /// operator's restarts and simulator commands, the process's resources and the simulator's
 /// figures for `/metrics`.
-final class ApplianceStatus: ApplianceControl, MetricsProvider {
+public final class ApplianceStatus: ApplianceControl, MetricsProvider {
     /// The components in the order the services panel lists them.
-    static let componentNames = ["broker", "simulator", "analyzer", "dashboard"]
+    public static let componentNames = ["broker", "simulator", "analyzer", "dashboard"]
 
     private struct Simulated: Sendable {
         let current: CurrentSimulator
@@ -25,66 +25,74 @@ final class ApplianceStatus: ApplianceControl, MetricsProvider {
     private let diskSpace: DiskSpaceGuard?
 
     /// A status without components yet; the ones registered are the enabled ones.
-    init(snapshots: SnapshotPublisher?, dataDirectory: String, diskSpace: DiskSpaceGuard? = nil) {
+    public init(snapshots: SnapshotPublisher?, dataDirectory: String, diskSpace: DiskSpaceGuard? = nil) {
         self.snapshots = snapshots
         self.diskSpace = diskSpace
         resources = ProcessResources(dataDirectory: dataDirectory)
     }
 
     /// Adds a component the appliance runs.
-    func register(_ component: SupervisedComponent) {
+    public func register(_ component: SupervisedComponent) {
         components.withLock { $0[component.name] = component }
     }
 
     /// Lets the controls reach the simulator (rebuilt on each restart); `catalog` resolves
     /// scenario names.
-    func attach(simulator: CurrentSimulator, catalog: Catalog) {
+    public func attach(simulator: CurrentSimulator, catalog: Catalog) {
         simulated.withLock { $0 = Simulated(current: simulator, catalog: catalog) }
     }
 
     /// Where the broker's throughput (messages per second) comes from.
-    func attach(brokerRate rate: @escaping @Sendable () async -> Double) {
+    public func attach(brokerRate rate: @escaping @Sendable () async -> Double) {
         brokerRate.withLock { $0 = rate }
     }
 
     /// The running simulator and the catalog, when the appliance has a simulator.
-    func attachedSimulator() -> (OrderSimulator?, Catalog)? {
+    public func attachedSimulator() -> (OrderSimulator?, Catalog)? {
         simulated.withLock { $0.map { ($0.current.simulator, $0.catalog) } }
     }
 
     /// The supervisor of a component, when the appliance runs it.
-    func component(_ name: String) -> SupervisedComponent? {
+    public func component(_ name: String) -> SupervisedComponent? {
         components.withLock { $0[name] }
     }
 
-    func componentStatuses() async -> [ComponentStatus] {
+    /// Every component the services panel lists, the ones not run here as disabled.
+    public func componentStatuses() async -> [ComponentStatus] {
         var statuses: [ComponentStatus] = []
         for name in Self.componentNames {
             guard let component = component(name) else {
-                statuses.append(ComponentStatus(name: name, state: .stopped, enabled: false, uptimeSeconds: nil, throughput: 0,
-                                                throughputUnit: Self.unit(of: name), lastError: nil, restarts: 0))
+                statuses.append(ComponentStatus(
+                    name: name, state: .stopped, enabled: false, uptimeSeconds: nil, throughput: 0,
+                    throughputUnit: Self.unit(of: name), lastError: nil, restarts: 0))
                 continue
             }
             let status = component.status
+            let throughput = status.state == .running ? await throughput(of: name) : 0
             statuses.append(ComponentStatus(
                 name: name, state: status.state, enabled: true, uptimeSeconds: status.uptimeSeconds,
-                throughput: status.state == .running ? await throughput(of: name) : 0, throughputUnit: Self.unit(of: name),
+                throughput: throughput, throughputUnit: Self.unit(of: name),
                 lastError: lastError(of: name, supervised: status.lastError),
                 restarts: status.restarts))
         }
         return statuses
     }
 
-    func resourceUsage() async -> ResourceUsage {
+    /// The process's CPU, memory and disk use.
+    public func resourceUsage() async -> ResourceUsage {
         resources.usage()
     }
 
-    func restart(component name: String) async throws {
+    /// Restarts a component the appliance runs, without waiting for it.
+    ///
+    /// - Throws: `DashboardRequestError` (`notFound`) for an unknown component or one not run here.
+    public func restart(component name: String) async throws {
         guard Self.componentNames.contains(name) else {
-            throw ControlError(.notFound, "no component '\(name)': use broker, simulator, analyzer or dashboard")
+            let message = "no component '\(name)': use broker, simulator, analyzer or dashboard"
+            throw DashboardRequestError(.notFound, message)
         }
         guard let component = component(name) else {
-            throw ControlError(.notFound, "\(name) is not part of this appliance (it was started without it)")
+            throw DashboardRequestError(.notFound, "\(name) is not part of this appliance (it was started without it)")
         }
         // The supervisor stops it gracefully and starts it again; the answer does not wait.
         Task { await component.restart() }

@@ -5,9 +5,13 @@ extension ApplianceStatus {
     /// Carries out an operator's command on the simulator and answers its new status: start
     /// and stop go to its supervisor (a stopped simulator waits to be started), the others to
     /// the running simulator.
-    func simulator(_ command: SimulatorCommand) async throws -> ComponentStatus {
+    ///
+    /// - Throws: `DashboardRequestError` when there is no simulator, it is not running for a
+    ///   command that needs it, or the command is invalid.
+    public func simulator(_ command: SimulatorCommand) async throws -> ComponentStatus {
         guard let component = component("simulator"), let (running, catalog) = attachedSimulator() else {
-            throw ControlError(.notFound, "the simulator is not part of this appliance (started with --no-simulator)")
+            let message = "the simulator is not part of this appliance (started with --no-simulator)"
+            throw DashboardRequestError(.notFound, message)
         }
         switch command {
         case .start:
@@ -17,7 +21,8 @@ extension ApplianceStatus {
             await component.stop()
         case .pause, .resume, .rate, .scenario:
             guard let simulator = running, component.status.state == .running else {
-                throw ControlError(.conflict, "the simulator is not running: start it first ({\"action\": \"start\"})")
+                let message = "the simulator is not running: start it first ({\"action\": \"start\"})"
+                throw DashboardRequestError(.conflict, message)
             }
             try apply(command, to: simulator, catalog: catalog)
         }
@@ -38,14 +43,14 @@ extension ApplianceStatus {
             simulator.resume()
         case .rate(let perSecond):
             guard perSecond.isFinite, perSecond > 0 else {
-                throw ControlError(.invalid, "the rate must be a number of orders per second above 0")
+                throw DashboardRequestError(.invalid, "the rate must be a number of orders per second above 0")
             }
             simulator.setPacing(.fixed(perSecond: perSecond))
         case .scenario(let text):
             do {
                 _ = try simulator.trigger(try ScenarioOption(parsing: text, catalog: catalog).scenario)
             } catch {
-                throw ControlError(.invalid, "\(error)")
+                throw DashboardRequestError(.invalid, "\(error)")
             }
         case .start, .stop:
             break

@@ -6,30 +6,39 @@ import Darwin
 
 /// Resolves each setting from, in order: the command-line flag, the `ASEED_*` environment
 /// variable, the `--config` file, the default. Errors name the key and the source.
-struct Settings {
+public struct Settings: Sendable {
     private let file: ConfigFile
     private let environment: [String: String]
 
-    init(configPath: String?, environment: [String: String] = Settings.processEnvironment()) throws {
-        self.environment = environment
+    /// The settings of the config file at `configPath` (else `ASEED_CONFIG`, else none) and
+    /// of `environment`.
+    ///
+    /// - Throws: `ConfigurationError` when the file cannot be read or has a bad line.
+    public init(configPath: String?, environment: [String: String] = Settings.processEnvironment()) throws {
         let path = configPath ?? environment["ASEED_CONFIG"]
-        if let path {
-            guard let text = Settings.readFile(path) else {
-                throw ConfigurationError("config: cannot read '\(path)'")
-            }
-            self.file = try ConfigFile(parsing: text, path: path)
-        } else {
-            self.file = ConfigFile()
+        guard let path else {
+            self.init(file: ConfigFile(), environment: environment)
+            return
         }
+        guard let text = Settings.readFile(path) else {
+            throw ConfigurationError("config: cannot read '\(path)'")
+        }
+        self.init(file: try ConfigFile(parsing: text, path: path), environment: environment)
+    }
+
+    /// The settings of a parsed config file and of `environment`.
+    public init(file: ConfigFile, environment: [String: String]) {
+        self.file = file
+        self.environment = environment
     }
 
     /// `data-dir` -> `ASEED_DATA_DIR`.
-    static func environmentName(for key: String) -> String {
+    public static func environmentName(for key: String) -> String {
         "ASEED_" + key.uppercased().replacingDashes()
     }
 
     /// The raw value and where it came from, or nil when unset everywhere.
-    func raw(_ key: String, flag: String?) -> (value: String, source: String)? {
+    public func raw(_ key: String, flag: String?) -> (value: String, source: String)? {
         if let flag { return (flag, "--\(key)") }
         let envName = Settings.environmentName(for: key)
         if let value = environment[envName] { return (value, envName) }
@@ -37,15 +46,20 @@ struct Settings {
         return nil
     }
 
-    func string(_ key: String, flag: String?, default defaultValue: String) -> String {
+    /// The value of `key`, or `defaultValue` when it is unset everywhere.
+    public func string(_ key: String, flag: String?, default defaultValue: String) -> String {
         raw(key, flag: flag)?.value ?? defaultValue
     }
 
-    func optionalString(_ key: String, flag: String?) -> String? {
+    /// The value of `key`, or nil when it is unset everywhere.
+    public func optionalString(_ key: String, flag: String?) -> String? {
         raw(key, flag: flag)?.value
     }
 
-    func integer<T: FixedWidthInteger>(_ key: String, flag: T?, default defaultValue: T) throws -> T {
+    /// The value of `key` as an integer, or `defaultValue` when it is unset everywhere.
+    ///
+    /// - Throws: `ConfigurationError` naming the source when the value is not an integer of `T`.
+    public func integer<T: FixedWidthInteger>(_ key: String, flag: T?, default defaultValue: T) throws -> T {
         guard let (value, source) = raw(key, flag: flag.map { String($0) }) else { return defaultValue }
         guard let parsed = T(value) else {
             throw ConfigurationError("\(source): expected an integer, got '\(value)'")
@@ -53,8 +67,14 @@ struct Settings {
         return parsed
     }
 
-    func bool(_ key: String, flag: Bool?, default defaultValue: Bool) throws -> Bool {
-        guard let (value, source) = raw(key, flag: flag.map { $0 ? "true" : "false" }) else { return defaultValue }
+    /// The value of `key` as true (`true`, `yes`, `on`, `1`) or false (`false`, `no`, `off`,
+    /// `0`), or `defaultValue` when it is unset everywhere.
+    ///
+    /// - Throws: `ConfigurationError` naming the source for any other value.
+    public func bool(_ key: String, flag: Bool?, default defaultValue: Bool) throws -> Bool {
+        guard let (value, source) = raw(key, flag: flag.map { $0 ? "true" : "false" }) else {
+            return defaultValue
+        }
         switch value.lowercased() {
         case "true", "yes", "on", "1": return true
         case "false", "no", "off", "0": return false
@@ -63,7 +83,9 @@ struct Settings {
     }
 
     /// A `host:port` endpoint; `[::1]:9092` style for IPv6.
-    func endpoint(_ key: String, flag: String?, default defaultValue: String) throws -> HostAndPort {
+    ///
+    /// - Throws: `ConfigurationError` naming the source when the value is not `HOST:PORT`.
+    public func endpoint(_ key: String, flag: String?, default defaultValue: String) throws -> HostAndPort {
         let (value, source) = raw(key, flag: flag) ?? (defaultValue, "default of \(key)")
         guard let endpoint = HostAndPort(value) else {
             throw ConfigurationError("\(source): expected HOST:PORT, got '\(value)'")
@@ -71,7 +93,8 @@ struct Settings {
         return endpoint
     }
 
-    static func processEnvironment() -> [String: String] {
+    /// The process's environment variables by name.
+    public static func processEnvironment() -> [String: String] {
         var result: [String: String] = [:]
         var pointer = environ
         while let entry = pointer.pointee {
@@ -96,38 +119,6 @@ struct Settings {
         }
         return String(decoding: bytes, as: UTF8.self)
     }
-}
-
-/// A `host:port` pair as given on the command line.
-struct HostAndPort: Sendable, CustomStringConvertible {
-    var host: String
-    var port: Int
-
-    init(host: String, port: Int) {
-        self.host = host
-        self.port = port
-    }
-
-    init?(_ text: String) {
-        var hostPart: Substring
-        let portPart: Substring
-        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-            hostPart = text[text.index(after: text.startIndex)..<close]
-            let rest = text[text.index(after: close)...]
-            guard rest.hasPrefix(":") else { return nil }
-            portPart = rest.dropFirst()
-        } else {
-            guard let colon = text.lastIndex(of: ":") else { return nil }
-            hostPart = text[..<colon]
-            portPart = text[text.index(after: colon)...]
-        }
-        if hostPart.isEmpty { hostPart = "0.0.0.0" }
-        guard let port = Int(portPart), (0...65535).contains(port) else { return nil }
-        self.host = String(hostPart)
-        self.port = port
-    }
-
-    var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 
 extension String {

@@ -3,9 +3,9 @@ import Glibc
 #endif
 
 /// Disk use of the data directory: what the appliance stores and what is left.
-enum DiskUsage {
+public enum DiskUsage {
     /// Bytes of every file under `path` (0 when it does not exist).
-    static func bytes(under path: String) -> Int64 {
+    public static func bytes(under path: String) -> Int64 {
         var status = stat()
         guard lstat(path, &status) == 0 else { return 0 }
         guard (status.st_mode & S_IFMT) == S_IFDIR else { return Int64(status.st_size) }
@@ -23,14 +23,14 @@ enum DiskUsage {
     }
 
     /// Bytes free for an unprivileged user on the file system holding `path`.
-    static func freeBytes(at path: String) -> Int64 {
+    public static func freeBytes(at path: String) -> Int64 {
         var info = statvfs()
         guard statvfs(path, &info) == 0 else { return 0 }
         return Int64(info.f_bavail) * Int64(info.f_frsize)
     }
 
     /// `12.3 MB`, `4.0 GB`: sizes for people.
-    static func describe(_ bytes: Int64) -> String {
+    public static func describe(_ bytes: Int64) -> String {
         let units = ["B", "kB", "MB", "GB", "TB"]
         var value = Double(bytes)
         var unit = 0

@@ -7,7 +7,7 @@ import Synchronization
 /// The process's CPU, memory and disk use, from `/proc/self/stat`, `/proc/self/statm` and
 /// the data directory (`DiskUsage`). CPU is measured between two calls (at least a second apart, else the
 /// previous figure is kept); the data directory's size is walked at most every 10 s.
-final class ProcessResources: Sendable {
+public final class ProcessResources: Sendable {
     private struct State {
         var cpuTicks: Int64 = 0
         var cpuAtMicros: Int64 = 0
@@ -19,11 +19,13 @@ final class ProcessResources: Sendable {
     private let dataDirectory: String
     private let state = Mutex(State())
 
-    init(dataDirectory: String) {
+    /// Resources of this process, with the data directory at `dataDirectory`.
+    public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory
     }
 
-    func usage() -> ResourceUsage {
+    /// The current figures (CPU over the time since the last call at least 1 s before).
+    public func usage() -> ResourceUsage {
         let now = Self.monotonicMicros()
         let ticks = Self.cpuTicks()
         let walkData = state.withLock { $0.dataAtMicros.map { now - $0 >= 10_000_000 } ?? true }
@@ -44,7 +46,9 @@ final class ProcessResources: Sendable {
             }
             return (state.cpuPercent, state.dataBytes)
         }
-        return ResourceUsage(cpuPercent: cpu, residentBytes: Self.residentBytes(), dataBytes: data, diskFreeBytes: DiskUsage.freeBytes(at: dataDirectory))
+        return ResourceUsage(
+            cpuPercent: cpu, residentBytes: Self.residentBytes(), dataBytes: data,
+            diskFreeBytes: DiskUsage.freeBytes(at: dataDirectory))
     }
 
     /// utime + stime of /proc/self/stat (fields 14 and 15, counted after the command name,
