@@ -34,10 +34,14 @@ let package = Package(
         // A thin Swift wrapper over SQLite: the broker's metadata, the analyzer's checkpoints.
         .target(name: "SQLite", dependencies: ["CSQLite"]),
 
+        // Utilities that are no Kafka concern: UTC timestamps, the wall clock, JSON writing and
+        // escaping, whole-file reads. At the bottom of the graph, with no dependencies.
+        .target(name: "Common"),
+
         .target(
             name: "KafkaWire",
             dependencies: [
-                "CCRC32C", "CLZ4", "CZlib", "CZstd", "CSnappy",
+                "Common", "CCRC32C", "CLZ4", "CZlib", "CZstd", "CSnappy",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -57,7 +61,7 @@ let package = Package(
         .target(
             name: "Simulator",
             dependencies: [
-                "KafkaWire",
+                "Common", "KafkaWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -65,7 +69,7 @@ let package = Package(
         .target(
             name: "Analyzer",
             dependencies: [
-                "KafkaWire", "SQLite",
+                "Common", "KafkaWire", "SQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -74,7 +78,7 @@ let package = Package(
         .target(
             name: "Dashboard",
             dependencies: [
-                "Analyzer", "KafkaWire",
+                "Analyzer", "Common", "KafkaWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -91,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "Appliance",
             dependencies: [
-                "MiniBroker", "Simulator", "Analyzer", "Dashboard",
+                "Common", "MiniBroker", "Simulator", "Analyzer", "Dashboard",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -101,17 +105,18 @@ let package = Package(
             ]
         ),
 
+        .testTarget(name: "CommonTests", dependencies: ["Common"]),
         .testTarget(name: "KafkaWireTests", dependencies: ["KafkaWire"], exclude: ["Fixtures"]),
         .testTarget(
             name: "MiniBrokerTests",
             dependencies: ["MiniBroker", "KafkaWire", "SQLite", .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
-        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "KafkaWire"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Common", "KafkaWire"]),
         .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "KafkaWire", "SQLite"]),
         .testTarget(
             name: "DashboardTests",
             dependencies: [
-                "Dashboard", "Analyzer", "KafkaWire",
+                "Dashboard", "Analyzer", "Common", "KafkaWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
