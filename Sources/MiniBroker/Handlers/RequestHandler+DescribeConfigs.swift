@@ -46,7 +46,7 @@ extension RequestHandler {
                 )
             }
             return DescribeConfigsResponse.DescribeConfigsResult(
-                errorCode: 0, errorMessage: nil, resourceType: resource.resourceType,
+                errorCode: KafkaErrorCode.none.rawValue, errorMessage: nil, resourceType: resource.resourceType,
                 resourceName: resource.resourceName, configs: configs
             )
         }

@@ -54,12 +54,13 @@ extension RequestHandler {
         let node = configuration.nodeId
         let partitions = (0..<topic.partitionCount).map { index in
             MetadataResponse.MetadataResponsePartition(
-                errorCode: 0, partitionIndex: index, leaderId: node, leaderEpoch: 0,
+                errorCode: KafkaErrorCode.none.rawValue, partitionIndex: index, leaderId: node, leaderEpoch: 0,
                 replicaNodes: [node], isrNodes: [node], offlineReplicas: []
             )
         }
         return MetadataResponse.MetadataResponseTopic(
-            errorCode: 0, name: topic.name, topicId: topic.id, isInternal: false, partitions: partitions
+            errorCode: KafkaErrorCode.none.rawValue, name: topic.name, topicId: topic.id, isInternal: false,
+            partitions: partitions
         )
     }
 }

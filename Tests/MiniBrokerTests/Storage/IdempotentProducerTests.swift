@@ -1,3 +1,4 @@
+import KafkaWire
 import NIOCore
 import Testing
 @testable import MiniBroker
@@ -34,7 +35,7 @@ struct IdempotentProducerTests {
         expectError(.outOfOrderSequenceNumber) { _ = try log.append(TestBatch.idempotent(sequence: 3)) }
         expectError(.outOfOrderSequenceNumber) { _ = try log.append(TestBatch.idempotent(sequence: 1)) }
         #expect(log.logEndOffset == 2)
-        #expect(StorageError(.outOfOrderSequenceNumber, "").kafkaErrorCode == 45)
+        #expect(StorageError(.outOfOrderSequenceNumber, "").kafkaErrorCode == .outOfOrderSequenceNumber)
     }
 
     @Test func onlyTheLastFiveBatchesAreRecognisedAsDuplicates() throws {
@@ -53,7 +54,7 @@ struct IdempotentProducerTests {
         try log.append(TestBatch.idempotent(epoch: 1, sequence: 0))
         let error = #expect(throws: StorageError.self) { try log.append(TestBatch.idempotent(epoch: 0, sequence: 1)) }
         #expect(error?.code == .invalidProducerEpoch)
-        #expect(error?.kafkaErrorCode == 47)
+        #expect(error?.kafkaErrorCode == .invalidProducerEpoch)
     }
 
     @Test func aNewEpochMustRestartAtSequenceZero() throws {
