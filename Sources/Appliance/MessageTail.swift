@@ -16,7 +16,7 @@ struct MessageTail {
     func read(_ ranges: [(partition: Int32, from: Int64, to: Int64)]) async throws -> [ConsoleMessage] {
         let wanted = ranges.filter { $0.from < $0.to }
         guard !wanted.isEmpty else { return [] }
-        var configuration = KafkaConsumerConfiguration(bootstrapServers: bootstrapServers, clientId: "aseed-console-tail")
+        var configuration = KafkaConsumerConfiguration(bootstrapServers: bootstrapServers, clientID: "aseed-console-tail")
         configuration.fetchMaxWait = .milliseconds(100)
         let consumer = KafkaConsumer(configuration: configuration, logger: logger)
         do {

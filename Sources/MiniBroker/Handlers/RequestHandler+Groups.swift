@@ -15,7 +15,7 @@ extension RequestHandler {
             sessionTimeoutMs: request.sessionTimeoutMs,
             // v0 has no rebalance timeout: Kafka uses the session timeout.
             rebalanceTimeoutMs: version == 0 ? request.sessionTimeoutMs : request.rebalanceTimeoutMs,
-            clientID: context.clientId ?? "",
+            clientID: context.clientID ?? "",
             clientHost: context.clientHost,
             // KIP-394: from v4 a new member first gets MEMBER_ID_REQUIRED with its id.
             requireKnownMemberID: version >= 4

@@ -20,7 +20,7 @@ extension RequestHandler {
             )
         }
         do {
-            let id = try offsets.allocateProducerId()
+            let id = try offsets.allocateProducerID()
             return InitProducerIdResponse(
                 throttleTimeMs: 0, errorCode: KafkaErrorCode.none.rawValue, producerId: id, producerEpoch: 0
             )

@@ -13,7 +13,7 @@ struct ProducerEndToEndTests {
     static func produceAndVerify(
         broker: TestBroker, topic: String, count: Int, codec: CompressionCodec, acks: ProducerAcks, idempotence: Bool
     ) async throws {
-        let admin = try await BrokerConnection.connect(to: broker.address, clientId: "test-admin", eventLoopGroup: MultiThreadedEventLoopGroupHolder.shared)
+        let admin = try await BrokerConnection.connect(to: broker.address, clientID: "test-admin", eventLoopGroup: MultiThreadedEventLoopGroupHolder.shared)
         defer { Task { await admin.close() } }
         try await BrokerRecords.createTopic(topic, partitions: partitions, on: admin)
 

@@ -78,7 +78,7 @@ final class TestBroker: @unchecked Sendable {
         let group = MultiThreadedEventLoopGroupHolder.shared
         for _ in 0..<150 {
             if let connection = try? await BrokerConnection.connect(
-                to: address, clientId: "probe", eventLoopGroup: group, connectTimeout: .seconds(1)) {
+                to: address, clientID: "probe", eventLoopGroup: group, connectTimeout: .seconds(1)) {
                 await connection.close()
                 return
             }
