@@ -34,10 +34,14 @@ let package = Package(
         // A thin Swift wrapper over SQLite: the broker's metadata, the analyzer's checkpoints.
         .target(name: "SQLite", dependencies: ["CSQLite"]),
 
+        // Utilities that are no Kafka concern: UTC timestamps, the wall clock, JSON writing and
+        // escaping, whole-file reads. At the bottom of the graph, with no dependencies.
+        .target(name: "Common"),
+
         .target(
             name: "KafkaWire",
             dependencies: [
-                "CCRC32C", "CLZ4", "CZlib", "CZstd", "CSnappy",
+                "Common", "CCRC32C", "CLZ4", "CZlib", "CZstd", "CSnappy",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -58,7 +62,7 @@ let package = Package(
         .target(
             name: "Simulator",
             dependencies: [
-                "KafkaWire",
+                "Common", "KafkaWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -67,7 +71,7 @@ let package = Package(
         .target(
             name: "Analyzer",
             dependencies: [
-                "KafkaWire", "SQLite",
+                "Common", "KafkaWire", "SQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -76,7 +80,7 @@ let package = Package(
         .target(
             name: "Dashboard",
             dependencies: [
-                "Analyzer", "KafkaWire",
+                "Analyzer", "Common", "KafkaWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -94,7 +98,7 @@ let package = Package(
         .target(
             name: "ApplianceKit",
             dependencies: [
-                "MiniBroker", "Simulator", "Analyzer", "Dashboard", "KafkaWire",
+                "Common", "MiniBroker", "Simulator", "Analyzer", "Dashboard", "KafkaWire",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -103,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "Appliance",
             dependencies: [
-                "ApplianceKit", "MiniBroker", "Simulator", "Analyzer", "Dashboard",
+                "ApplianceKit", "Common", "MiniBroker", "Simulator", "Analyzer", "Dashboard",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -121,6 +125,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .testTarget(name: "CommonTests", dependencies: ["Common"]),
         .testTarget(name: "KafkaWireTests", dependencies: ["KafkaWire"], exclude: ["Fixtures"]),
         // The client against a broker: aseed's served in process, Tansu as a foreign process.
         .testTarget(
@@ -137,12 +142,12 @@ let package = Package(
             name: "MiniBrokerTests",
             dependencies: ["MiniBroker", "KafkaWire", "SQLite", .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
-        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "KafkaWire"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Common", "KafkaWire"]),
         .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "KafkaWire", "SQLite"]),
         .testTarget(
             name: "DashboardTests",
             dependencies: [
-                "Dashboard", "Analyzer", "KafkaWire",
+                "Dashboard", "Analyzer", "Common", "KafkaWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

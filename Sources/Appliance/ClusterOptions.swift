@@ -32,7 +32,7 @@ struct ClusterOptions: ParsableArguments {
 
     /// A cluster configuration that gives up quickly: an operator wants an answer, not retries.
     func clusterConfiguration(_ settings: Settings, clientID: String) throws -> KafkaClusterConfiguration {
-        var configuration = KafkaClusterConfiguration(bootstrapServers: try servers(settings), clientId: clientID)
+        var configuration = KafkaClusterConfiguration(bootstrapServers: try servers(settings), clientID: clientID)
         configuration.connectAttempts = 2
         configuration.connectTimeout = .seconds(2)
         configuration.requestTimeout = .seconds(15)

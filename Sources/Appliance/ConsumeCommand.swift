@@ -32,7 +32,7 @@ struct ConsumeCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try cluster.settings()
         let servers = try cluster.servers(settings)
-        var configuration = KafkaConsumerConfiguration(bootstrapServers: servers, clientId: "aseed-consume", groupId: group)
+        var configuration = KafkaConsumerConfiguration(bootstrapServers: servers, clientID: "aseed-consume", groupID: group)
         configuration.cluster = try cluster.clusterConfiguration(settings, clientID: "aseed-consume")
         configuration.cluster.allowAutoTopicCreation = false
         configuration.autoOffsetReset = fromBeginning ? .earliest : .latest

@@ -31,7 +31,7 @@ struct ProduceCommand: AsyncParsableCommand {
         if let keySeparator, keySeparator.isEmpty { throw ValidationError("--key-separator must not be empty") }
         let settings = try cluster.settings()
         let servers = try cluster.servers(settings)
-        var configuration = KafkaProducerConfiguration(bootstrapServers: servers, clientId: "aseed-produce")
+        var configuration = KafkaProducerConfiguration(bootstrapServers: servers, clientID: "aseed-produce")
         configuration.cluster = try cluster.clusterConfiguration(settings, clientID: "aseed-produce")
         configuration.compression = codec
         let producer = try KafkaProducer(configuration: configuration, logger: cluster.logger)

@@ -46,7 +46,7 @@ struct SimulatorOptions: ParsableArguments {
         } catch {
             throw ConfigurationError("bootstrap-servers: expected HOST:PORT[,HOST:PORT...], got '\(servers)'")
         }
-        var producer = KafkaProducerConfiguration(bootstrapServers: addresses, clientId: "aseed-simulator")
+        var producer = KafkaProducerConfiguration(bootstrapServers: addresses, clientID: "aseed-simulator")
         producer.compression = try codec(settings.string("compression", flag: compression, default: "lz4"))
         producer.acks = try acknowledgements(settings.string("acks", flag: acks, default: "all"))
         producer.idempotence = producer.acks == .all

@@ -1,3 +1,4 @@
+import Common
 import Dashboard
 import KafkaWire
 import Logging

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Common
 
 /// One file the dashboard serves as is: a page, a style sheet, a script. The page's own
 /// files are embedded in the binary (`EmbeddedAssets`); Chart.js is read from disk.
@@ -23,15 +21,9 @@ public struct StaticAsset: Sendable {
 
     /// A file read from disk now (Chart.js from Debian's package); nil when it cannot be read.
     public static func file(atPath path: String, contentType: String) -> StaticAsset? {
-        guard let handle = fopen(path, "rb") else { return nil }
-        defer { fclose(handle) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, handle)
-            if count <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
+        guard let bytes = try? FileBytes.read(atPath: path) else {
+            return nil
         }
-        return ferror(handle) == 0 ? StaticAsset(contentType: contentType, body: bytes) : nil
+        return StaticAsset(contentType: contentType, body: bytes)
     }
 }

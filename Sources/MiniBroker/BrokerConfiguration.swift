@@ -17,8 +17,8 @@ public struct BrokerConfiguration: Sendable {
     public var advertisedHost: String = "localhost"
     public var advertisedPort: Int = 9092
     /// Node id of this broker in metadata responses.
-    public var nodeId: Int32 = 1
-    public var clusterId: String = "aseed-cluster"
+    public var nodeID: Int32 = 1
+    public var clusterID: String = "aseed-cluster"
 
     /// Root of all broker data: `topics/`, `metadata.sqlite`.
     public var dataDirectory: String = "data"

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Common
 
 /// Catalog files are CSV with a header naming the columns, in any order:
 ///
@@ -47,23 +43,11 @@ extension Catalog {
     }
 
     private static func readFile(_ path: String) throws(CatalogError) -> [UInt8] {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            let reason = String(cString: strerror(errno))
-            throw CatalogError(code: .unreadable, file: path, line: 0, message: "cannot open: \(reason)")
-        }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count == 0 { return bytes }
-            if count < 0 {
-                if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
-                throw CatalogError(code: .unreadable, file: path, line: 0, message: "cannot read: \(reason)")
-            }
-            bytes.append(contentsOf: chunk[0..<count])
+        do {
+            return try FileBytes.read(atPath: path)
+        } catch {
+            let message = "cannot \(error.operation.rawValue): \(error.reason)"
+            throw CatalogError(code: .unreadable, file: path, line: 0, message: message)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Common
 import KafkaWire
 
 extension OrderEncoder {
@@ -32,10 +33,10 @@ extension OrderEncoder {
             replace("quantity", with: "-\(max(order.quantity, 1))", in: &fields)
         case .badTimestamp:
             let bad = ["2025-13-45T25:61:00.000000+00:00", "yesterday", "", "1757169000"]
-            replace("timestamp", with: JSONText.quoted(bad[variant % bad.count]), in: &fields)
+            replace("timestamp", with: JSONString.quoted(bad[variant % bad.count]), in: &fields)
         case .wrongType:
             let price = fields.first { $0.name == "price" }!.value
-            replace("price", with: JSONText.quoted(price), in: &fields)
+            replace("price", with: JSONString.quoted(price), in: &fields)
         }
         return object(fields)
     }
@@ -45,14 +46,14 @@ extension OrderEncoder {
         var price: [UInt8] = []
         Self.appendPrice(cents: order.priceCents, to: &price)
         return [
-            ("order_id", JSONText.quoted(orderID(sequence: order.sequence))),
-            ("product_id", JSONText.quoted(product.id)),
-            ("product_name", JSONText.quoted(product.name)),
-            ("category", JSONText.quoted(product.category)),
+            ("order_id", JSONString.quoted(orderID(sequence: order.sequence))),
+            ("product_id", JSONString.quoted(product.id)),
+            ("product_name", JSONString.quoted(product.name)),
+            ("category", JSONString.quoted(product.category)),
             ("price", String(decoding: price, as: UTF8.self)),
             ("quantity", String(order.quantity)),
-            ("customer_id", JSONText.quoted(customerID(number: order.customerNumber))),
-            ("timestamp", JSONText.quoted(UTCTimestamp.string(epochMicros: order.timestampMicros))),
+            ("customer_id", JSONString.quoted(customerID(number: order.customerNumber))),
+            ("timestamp", JSONString.quoted(UTCTimestamp.string(epochMicros: order.timestampMicros))),
         ]
     }
 

@@ -1,3 +1,4 @@
+import Common
 import KafkaWire
 
 /// Writes orders as the original's JSON,
@@ -39,9 +40,9 @@ public struct OrderEncoder: Sendable {
         objectStart = Array(#"{"order_id":""#.utf8)
         orderIDPrefix = Array("ORDER-\(runID.text)-".utf8)
         productFragments = catalog.products.map { product in
-            var text = #"","product_id":"# + JSONText.quoted(product.id)
-            text += #","product_name":"# + JSONText.quoted(product.name)
-            text += #","category":"# + JSONText.quoted(product.category) + #","price":"#
+            var text = #"","product_id":"# + JSONString.quoted(product.id)
+            text += #","product_name":"# + JSONString.quoted(product.name)
+            text += #","category":"# + JSONString.quoted(product.category) + #","price":"#
             return Array(text.utf8)
         }
     }

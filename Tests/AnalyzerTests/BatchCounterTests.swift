@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Batches that cannot be read are counted, copied and passed")
 struct BatchCounterTests {
-    static let header = RecordBatchHeader(baseOffset: 100, baseTimestamp: 1_757_116_800_000, producerId: -1)
+    static let header = RecordBatchHeader(baseOffset: 100, baseTimestamp: 1_757_116_800_000, producerID: -1)
 
     static func order(_ id: String) -> String {
         """

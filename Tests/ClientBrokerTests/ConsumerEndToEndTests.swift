@@ -20,7 +20,7 @@ struct ConsumerEndToEndTests {
 
     static func createTopic(_ topic: String, partitions: Int32, on broker: any TestBroker) async throws {
         let admin = try await BrokerConnection.connect(
-            to: broker.address, clientId: "test-admin", eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+            to: broker.address, clientID: "test-admin", eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
         try await BrokerRecords.createTopic(topic, partitions: partitions, on: admin)
         await admin.close()
     }
@@ -41,8 +41,8 @@ struct ConsumerEndToEndTests {
         try await producer.close()
     }
 
-    static func consumerConfiguration(_ broker: any TestBroker, groupId: String? = nil) -> KafkaConsumerConfiguration {
-        var configuration = KafkaConsumerConfiguration(bootstrapServers: [broker.address], groupId: groupId)
+    static func consumerConfiguration(_ broker: any TestBroker, groupID: String? = nil) -> KafkaConsumerConfiguration {
+        var configuration = KafkaConsumerConfiguration(bootstrapServers: [broker.address], groupID: groupID)
         configuration.fetchMaxWait = .milliseconds(50)
         configuration.sessionTimeout = .seconds(3)
         configuration.rebalanceTimeout = .seconds(5)
@@ -145,7 +145,7 @@ struct ConsumerEndToEndTests {
 
     static func commitAndFetch(_ broker: any TestBroker) async throws {
         try await Self.createTopic("committed", partitions: 2, on: broker)
-        let consumer = KafkaConsumer(configuration: Self.consumerConfiguration(broker, groupId: "committers"))
+        let consumer = KafkaConsumer(configuration: Self.consumerConfiguration(broker, groupID: "committers"))
         try await consumer.commit([("committed", 0, 42), ("committed", 1, 7)])
         let offsets = try await consumer.committed([("committed", 0), ("committed", 1)])
         #expect(offsets == [
@@ -154,7 +154,7 @@ struct ConsumerEndToEndTests {
         ])
         await consumer.close()
 
-        let fresh = KafkaConsumer(configuration: Self.consumerConfiguration(broker, groupId: "others"))
+        let fresh = KafkaConsumer(configuration: Self.consumerConfiguration(broker, groupID: "others"))
         #expect(try await fresh.committed([("committed", 0)]).isEmpty)
         await fresh.close()
     }
@@ -177,7 +177,7 @@ struct ConsumerEndToEndTests {
         for index in 0..<100 { try await producer.send(topic: topic, key: Array("k-\(index)".utf8), value: [1]) }
         try await producer.close()
 
-        var configuration = Self.consumerConfiguration(broker, groupId: "pair")
+        var configuration = Self.consumerConfiguration(broker, groupID: "pair")
         configuration.autoOffsetReset = .latest
         let first = KafkaConsumer(configuration: configuration)
         let second = KafkaConsumer(configuration: configuration)

@@ -16,7 +16,7 @@ struct ProducerEndToEndTests {
         idempotence: Bool
     ) async throws {
         let admin = try await BrokerConnection.connect(
-            to: broker.address, clientId: "test-admin", eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+            to: broker.address, clientID: "test-admin", eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
         defer { Task { await admin.close() } }
         try await BrokerRecords.createTopic(topic, partitions: partitions, on: admin)
 

@@ -1,3 +1,4 @@
+import Common
 import KafkaWire
 import Logging
 import NIOCore
@@ -34,7 +35,7 @@ struct AnalyzerRun {
         self.snapshots = snapshots
         self.logger = logger
         var consumerConfiguration = KafkaConsumerConfiguration(
-            bootstrapServers: configuration.bootstrapServers, clientId: "aseed-analyzer", groupId: configuration.groupID)
+            bootstrapServers: configuration.bootstrapServers, clientID: "aseed-analyzer", groupID: configuration.groupID)
         consumerConfiguration.fetchMaxWait = min(.milliseconds(500), configuration.triggerInterval)
         consumerConfiguration.autoOffsetReset = configuration.start == .earliest ? .earliest : .latest
         // One bad batch (anyone can produce one) must not stop the analysis: it is counted,
@@ -42,7 +43,7 @@ struct AnalyzerRun {
         consumerConfiguration.deliversUnreadableBatches = true
         consumer = KafkaConsumer(configuration: consumerConfiguration, eventLoopGroup: eventLoopGroup, logger: logger)
         var producerConfiguration = KafkaProducerConfiguration(
-            bootstrapServers: configuration.bootstrapServers, clientId: "aseed-analyzer-dlq")
+            bootstrapServers: configuration.bootstrapServers, clientID: "aseed-analyzer-dlq")
         producerConfiguration.linger = .milliseconds(1)
         producer = try KafkaProducer(configuration: producerConfiguration, eventLoopGroup: eventLoopGroup, logger: logger)
         counter = BatchCounter(deadLetterTopic: configuration.deadLetterTopic)

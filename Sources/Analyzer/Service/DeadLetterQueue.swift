@@ -1,3 +1,4 @@
+import Common
 import KafkaWire
 import NIOCore
 

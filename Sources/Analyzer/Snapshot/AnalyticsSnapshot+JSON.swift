@@ -1,3 +1,5 @@
+import Common
+
 extension AnalyticsSnapshot {
     /// The snapshot as the JSON document of the README (`aseed analyze --exit-at-end`, the REST
     /// API).

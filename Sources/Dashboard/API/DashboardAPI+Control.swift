@@ -1,4 +1,4 @@
-import Analyzer
+import Common
 import FoundationEssentials
 import Hummingbird
 import KafkaWire

@@ -1,4 +1,5 @@
 import Analyzer
+import Common
 import Hummingbird
 import KafkaWire
 

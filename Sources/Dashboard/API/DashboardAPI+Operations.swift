@@ -1,4 +1,3 @@
-import Analyzer
 import Hummingbird
 
 extension DashboardAPI {

@@ -1,4 +1,4 @@
-import Analyzer
+import Common
 
 /// `/api/openapi.json`: an OpenAPI 3.1 document written from the route table, so every
 /// route is in it, with the request bodies' schemas and the error answer.

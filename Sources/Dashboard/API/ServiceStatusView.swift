@@ -1,4 +1,4 @@
-import Analyzer
+import Common
 
 /// The components' states as `/api/service-status`, `/api/status`, `/readyz` and the
 /// `service_status_update` event show them.

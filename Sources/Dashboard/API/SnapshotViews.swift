@@ -1,4 +1,5 @@
 import Analyzer
+import Common
 
 /// The API's views of a snapshot in the original's field names. A nil snapshot (before the
 /// analyzer's first trigger, or without an analyzer) reads as zeros and empty lists.

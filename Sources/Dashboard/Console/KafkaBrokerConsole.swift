@@ -22,7 +22,7 @@ public final class KafkaBrokerConsole: BrokerConsoleSource {
     ///
     /// - Parameter dataDirectory: the embedded broker's data directory; nil for an external cluster.
     public init(bootstrapServers: [BrokerAddress], dataDirectory: String?, logger: Logger) {
-        var cluster = KafkaClusterConfiguration(bootstrapServers: bootstrapServers, clientId: "aseed-console")
+        var cluster = KafkaClusterConfiguration(bootstrapServers: bootstrapServers, clientID: "aseed-console")
         cluster.requestTimeout = .seconds(5)
         admin = KafkaAdmin(configuration: cluster, logger: logger)
         self.bootstrapServers = bootstrapServers

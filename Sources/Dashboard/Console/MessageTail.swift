@@ -16,7 +16,7 @@ struct MessageTail {
         let wanted = ranges.filter { $0.from < $0.to }
         guard !wanted.isEmpty else { return [] }
         var configuration = KafkaConsumerConfiguration(
-            bootstrapServers: bootstrapServers, clientId: "aseed-console-tail")
+            bootstrapServers: bootstrapServers, clientID: "aseed-console-tail")
         configuration.fetchMaxWait = .milliseconds(100)
         let consumer = KafkaConsumer(configuration: configuration, logger: logger)
         do {

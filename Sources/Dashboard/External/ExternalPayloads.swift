@@ -1,4 +1,5 @@
 import Analyzer
+import Common
 
 /// The bodies an external analyzer (a Spark job, the original's analyzer) POSTs, in the
 /// original's field names.

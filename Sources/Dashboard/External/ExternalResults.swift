@@ -1,4 +1,5 @@
 import Analyzer
+import Common
 import Synchronization
 
 /// The latest results an external analyzer POSTed, kept as their JSON so `/api/external`

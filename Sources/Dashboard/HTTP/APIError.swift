@@ -1,4 +1,4 @@
-import Analyzer
+import Common
 import HTTPTypes
 import Hummingbird
 

@@ -1,4 +1,5 @@
 import Analyzer
+import Common
 import NIOCore
 
 /// The WebSocket messages, `{"event": <name>, "data": <object>}`, each encoded once and

@@ -13,7 +13,7 @@ extension BrokerConnection {
     ) async throws -> Response {
         let version = try negotiatedVersion(for: Request.apiKey, minimum: minimumVersion, cap: maximumVersion)
         let body = try await Self.exchange(
-            request, version: version, channel: channel, pending: pending, clientId: clientId,
+            request, version: version, channel: channel, pending: pending, clientID: clientID,
             timeout: TimeAmount(timeout), address: address
         ).get()
         return try Self.decodeResponse(body, as: Response.self, version: version, address: address)

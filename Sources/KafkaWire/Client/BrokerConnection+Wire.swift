@@ -45,13 +45,13 @@ extension BrokerConnection {
     }
 
     static func encodeFrame<Request: KafkaRequestMessage>(
-        _ request: Request, version: Int16, correlationId: Int32, clientId: String, allocator: ByteBufferAllocator
+        _ request: Request, version: Int16, correlationID: Int32, clientID: String, allocator: ByteBufferAllocator
     ) -> ByteBuffer {
         var frame = allocator.buffer(capacity: 256)
         frame.writeInteger(Int32(0), endianness: .big)
         let header = RequestHeader(
-            requestApiKey: Request.apiKey.rawValue, requestApiVersion: version, correlationId: correlationId,
-            clientId: clientId)
+            requestApiKey: Request.apiKey.rawValue, requestApiVersion: version, correlationId: correlationID,
+            clientId: clientID)
         header.write(to: &frame, version: Request.apiKey.requestHeaderVersion(for: version))
         request.write(to: &frame, version: version)
         frame.setInteger(Int32(frame.readableBytes - 4), at: frame.readerIndex, endianness: .big)
@@ -60,12 +60,12 @@ extension BrokerConnection {
 
     /// Writes a request and returns the future of its response body (after the correlation id).
     static func exchange<Request: KafkaRequestMessage>(
-        _ request: Request, version: Int16, channel: any Channel, pending: PendingRequests, clientId: String,
+        _ request: Request, version: Int16, channel: any Channel, pending: PendingRequests, clientID: String,
         timeout: TimeAmount, address: BrokerAddress
     ) throws -> EventLoopFuture<ByteBuffer> {
         let promise = channel.eventLoop.makePromise(of: ByteBuffer.self)
         let id = try pending.register(promise)
-        let frame = encodeFrame(request, version: version, correlationId: id, clientId: clientId, allocator: channel.allocator)
+        let frame = encodeFrame(request, version: version, correlationID: id, clientID: clientID, allocator: channel.allocator)
         let timer = channel.eventLoop.scheduleTask(in: timeout) {
             pending.fail(id, with: KafkaClientError(
                 .requestTimedOut,
@@ -96,12 +96,12 @@ extension BrokerConnection {
     /// does not know v3 answers UNSUPPORTED_VERSION in the v0 body format (KIP-511), then the
     /// client asks again at v0.
     static func negotiateVersions(
-        channel: any Channel, pending: PendingRequests, clientId: String, timeout: TimeAmount, address: BrokerAddress
+        channel: any Channel, pending: PendingRequests, clientID: String, timeout: TimeAmount, address: BrokerAddress
     ) async throws -> ApiVersionTable {
         let request = ApiVersionsRequest(clientSoftwareName: "aseed-kafkawire", clientSoftwareVersion: "1.0")
         for version: Int16 in [3, 0] {
             let body = try await exchange(
-                request, version: version, channel: channel, pending: pending, clientId: clientId,
+                request, version: version, channel: channel, pending: pending, clientID: clientID,
                 timeout: timeout, address: address
             ).get()
             guard let response = try? decodeResponse(body, as: ApiVersionsResponse.self, version: version, address: address)

@@ -16,17 +16,17 @@ public final class BrokerConnection: Sendable {
 
     let channel: any Channel
     let pending: PendingRequests
-    let clientId: String
+    let clientID: String
     let requestTimeout: TimeAmount
 
     private init(
-        address: BrokerAddress, channel: any Channel, pending: PendingRequests, clientId: String,
+        address: BrokerAddress, channel: any Channel, pending: PendingRequests, clientID: String,
         requestTimeout: TimeAmount, apiVersions: ApiVersionTable
     ) {
         self.address = address
         self.channel = channel
         self.pending = pending
-        self.clientId = clientId
+        self.clientID = clientID
         self.requestTimeout = requestTimeout
         self.apiVersions = apiVersions
     }
@@ -36,7 +36,7 @@ public final class BrokerConnection: Sendable {
     /// - Throws: `KafkaClientError` `.brokerUnreachable` when the TCP connection fails,
     ///   `.unsupportedVersion` or `.connectionClosed` when the ApiVersions exchange fails.
     public static func connect(
-        to address: BrokerAddress, clientId: String, eventLoopGroup: any EventLoopGroup,
+        to address: BrokerAddress, clientID: String, eventLoopGroup: any EventLoopGroup,
         connectTimeout: Duration = .seconds(10), requestTimeout: Duration = .seconds(30),
         maximumResponseSize: Int = 256 * 1024 * 1024
     ) async throws -> BrokerConnection {
@@ -46,9 +46,9 @@ public final class BrokerConnection: Sendable {
             maximumResponseSize: maximumResponseSize)
         let timeout = TimeAmount(requestTimeout)
         do {
-            let versions = try await negotiateVersions(channel: channel, pending: pending, clientId: clientId, timeout: timeout, address: address)
+            let versions = try await negotiateVersions(channel: channel, pending: pending, clientID: clientID, timeout: timeout, address: address)
             return BrokerConnection(
-                address: address, channel: channel, pending: pending, clientId: clientId,
+                address: address, channel: channel, pending: pending, clientID: clientID,
                 requestTimeout: timeout, apiVersions: versions)
         } catch {
             try? await channel.close()
@@ -64,7 +64,7 @@ public final class BrokerConnection: Sendable {
         _ request: Request, version: Int16, expecting: Response.Type = Response.self
     ) async throws -> Response {
         let body = try await Self.exchange(
-            request, version: version, channel: channel, pending: pending, clientId: clientId,
+            request, version: version, channel: channel, pending: pending, clientID: clientID,
             timeout: requestTimeout, address: address
         ).get()
         return try Self.decodeResponse(body, as: Response.self, version: version, address: address)
@@ -74,7 +74,7 @@ public final class BrokerConnection: Sendable {
     /// does not answer (Produce with acks=0). Returns once the bytes are written.
     public func sendWithoutResponse<Request: KafkaRequestMessage>(_ request: Request, version: Int16) async throws {
         let id = try pending.register(nil)
-        let frame = Self.encodeFrame(request, version: version, correlationId: id, clientId: clientId, allocator: channel.allocator)
+        let frame = Self.encodeFrame(request, version: version, correlationID: id, clientID: clientID, allocator: channel.allocator)
         try await channel.writeAndFlush(frame)
     }
 

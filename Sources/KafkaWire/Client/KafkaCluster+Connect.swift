@@ -50,7 +50,7 @@ extension KafkaCluster {
         let group = eventLoopGroup
         let task = Task {
             try await BrokerConnection.connect(
-                to: address, clientId: configuration.clientId, eventLoopGroup: group,
+                to: address, clientID: configuration.clientID, eventLoopGroup: group,
                 connectTimeout: configuration.connectTimeout, requestTimeout: configuration.requestTimeout)
         }
         connections[address] = task

@@ -3,7 +3,7 @@ public struct KafkaClusterConfiguration: Sendable {
     /// Brokers to ask for metadata first (`bootstrap.servers`); the rest are learned from it.
     public var bootstrapServers: [BrokerAddress]
     /// Sent in every request header (`client.id`), shown in broker logs.
-    public var clientId: String
+    public var clientID: String
     /// How long a TCP connect may take.
     public var connectTimeout: Duration = .seconds(5)
     /// How long a request may wait for its response (`request.timeout.ms`).
@@ -20,8 +20,8 @@ public struct KafkaClusterConfiguration: Sendable {
     public var allowAutoTopicCreation: Bool = true
 
     /// A configuration with defaults for everything but the servers and the client id.
-    public init(bootstrapServers: [BrokerAddress], clientId: String = "aseed") {
+    public init(bootstrapServers: [BrokerAddress], clientID: String = "aseed") {
         self.bootstrapServers = bootstrapServers
-        self.clientId = clientId
+        self.clientID = clientID
     }
 }

@@ -11,10 +11,10 @@ extension KafkaConsumer {
     public func commit(_ offsets: [(topic: String, partition: Int32, offset: Int64)]) async throws {
         try checkOpen()
         guard !offsets.isEmpty else { return }
-        let groupId = try requireGroupId()
+        let groupID = try requireGroupID()
         let byTopic = Dictionary(grouping: offsets, by: \.topic)
         let request = OffsetCommitRequest(
-            groupId: groupId, generationIdOrMemberEpoch: generationId, memberId: memberId,
+            groupId: groupID, generationIdOrMemberEpoch: generationID, memberId: memberID,
             topics: byTopic.keys.sorted().map { topic in
                 .init(name: topic, partitions: byTopic[topic]!.map { .init(partitionIndex: $0.partition, committedOffset: $0.offset) })
             })
@@ -24,7 +24,7 @@ extension KafkaConsumer {
                 let code = KafkaErrorCode(rawValue: partition.errorCode)
                 guard code == .none else {
                     noteGroupError(code)
-                    throw KafkaClientError.broker(code, "OffsetCommit of \(topic.name)-\(partition.partitionIndex) for group \(groupId)")
+                    throw KafkaClientError.broker(code, "OffsetCommit of \(topic.name)-\(partition.partitionIndex) for group \(groupID)")
                 }
             }
         }
@@ -47,21 +47,21 @@ extension KafkaConsumer {
 
     func committedOffsets(_ partitions: [KafkaTopicPartition]) async throws -> [KafkaTopicPartition: Int64] {
         guard !partitions.isEmpty else { return [:] }
-        let groupId = try requireGroupId()
+        let groupID = try requireGroupID()
         let byTopic = Dictionary(grouping: partitions, by: \.topic)
         let request = OffsetFetchRequest(
-            groupId: groupId,
+            groupId: groupID,
             topics: byTopic.keys.sorted().map { .init(name: $0, partitionIndexes: byTopic[$0]!.map(\.partition)) })
         // v8 moves the request into per-group arrays; v7 is enough for one group.
         let response: OffsetFetchResponse = try await sendToCoordinator(request, minimumVersion: 1, maximumVersion: 7)
         let code = KafkaErrorCode(rawValue: response.errorCode)
-        guard code == .none else { throw KafkaClientError.broker(code, "OffsetFetch for group \(groupId)") }
+        guard code == .none else { throw KafkaClientError.broker(code, "OffsetFetch for group \(groupID)") }
         var result: [KafkaTopicPartition: Int64] = [:]
         for topic in response.topics {
             for partition in topic.partitions {
                 let code = KafkaErrorCode(rawValue: partition.errorCode)
                 guard code == .none else {
-                    throw KafkaClientError.broker(code, "OffsetFetch of \(topic.name)-\(partition.partitionIndex) for group \(groupId)")
+                    throw KafkaClientError.broker(code, "OffsetFetch of \(topic.name)-\(partition.partitionIndex) for group \(groupID)")
                 }
                 if partition.committedOffset >= 0 {
                     result[KafkaTopicPartition(topic: topic.name, partition: partition.partitionIndex)] = partition.committedOffset
@@ -71,11 +71,11 @@ extension KafkaConsumer {
         return result
     }
 
-    func requireGroupId() throws -> String {
-        guard let groupId = configuration.groupId, !groupId.isEmpty else {
-            throw KafkaClientError(.invalidConfiguration, "committed offsets and subscriptions need a consumer group: set groupId")
+    func requireGroupID() throws -> String {
+        guard let groupID = configuration.groupID, !groupID.isEmpty else {
+            throw KafkaClientError(.invalidConfiguration, "committed offsets and subscriptions need a consumer group: set groupID")
         }
-        return groupId
+        return groupID
     }
 
     /// Sends a group request to the coordinator, finding it first and again when it moved.
@@ -101,7 +101,7 @@ extension KafkaConsumer {
     /// The connection to the group coordinator, looked up with FindCoordinator when unknown.
     func coordinatorConnection() async throws -> BrokerConnection {
         if let coordinator, coordinator.isActive { return coordinator }
-        let found = try await cluster.groupCoordinator(try requireGroupId())
+        let found = try await cluster.groupCoordinator(try requireGroupID())
         coordinator = found
         return found
     }
@@ -113,7 +113,7 @@ extension KafkaConsumer {
         case .notCoordinator, .coordinatorNotAvailable:
             coordinator = nil
         case .unknownMemberId:
-            memberId = ""
+            memberID = ""
             if subscription != nil { needsRejoin = true }
         case .rebalanceInProgress, .illegalGeneration, .fencedInstanceId:
             if subscription != nil { needsRejoin = true }

@@ -8,13 +8,13 @@ extension KafkaConsumer {
     /// The protocol type of Kafka consumers, so other clients' members can share the group.
     static let protocolType = "consumer"
 
-    /// Joins the group `groupId` and reads the partitions of `topics` it assigns, from the
+    /// Joins the group `groupID` and reads the partitions of `topics` it assigns, from the
     /// committed offsets (else `autoOffsetReset`). The join happens on the next `poll`.
     ///
     /// - Throws: `.invalidConfiguration` without a group id or with an empty topic list.
     public func subscribe(topics: [String]) throws {
         try checkOpen()
-        _ = try requireGroupId()
+        _ = try requireGroupID()
         guard !topics.isEmpty else {
             throw KafkaClientError(.invalidConfiguration, "subscribe needs at least one topic")
         }
@@ -26,22 +26,22 @@ extension KafkaConsumer {
     }
 
     /// The member id the coordinator gave this consumer; empty outside a group.
-    public var groupMemberId: String { memberId }
+    public var groupMemberID: String { memberID }
 
     /// The group generation this consumer belongs to; -1 outside a group.
-    public var groupGeneration: Int32 { generationId }
+    public var groupGeneration: Int32 { generationID }
 
     func ensureMembership() async throws {
-        guard needsRejoin || generationId < 0, let topics = subscription else { return }
+        guard needsRejoin || generationID < 0, let topics = subscription else { return }
         isJoining = true
         defer { isJoining = false }
-        let groupId = try requireGroupId()
+        let groupID = try requireGroupID()
         let metadata = ConsumerProtocolSubscription(topics: topics).encoded()
         while true {
             try checkOpen()
             let join = JoinGroupRequest(
-                groupId: groupId, sessionTimeoutMs: Int32(clamping: configuration.sessionTimeout.milliseconds),
-                rebalanceTimeoutMs: Int32(clamping: configuration.rebalanceTimeout.milliseconds), memberId: memberId,
+                groupId: groupID, sessionTimeoutMs: Int32(clamping: configuration.sessionTimeout.milliseconds),
+                rebalanceTimeoutMs: Int32(clamping: configuration.rebalanceTimeout.milliseconds), memberId: memberID,
                 protocolType: Self.protocolType,
                 protocols: configuration.assignors.map { .init(name: $0.protocolName, metadata: metadata) })
             let joined: JoinGroupResponse = try await sendToCoordinator(
@@ -50,33 +50,33 @@ extension KafkaConsumer {
             let joinCode = KafkaErrorCode(rawValue: joined.errorCode)
             if joinCode == .memberIdRequired {
                 // KIP-394: the coordinator names the member, then expects it to join with that id.
-                memberId = joined.memberId
+                memberID = joined.memberId
                 continue
             }
             guard joinCode == .none else {
                 noteGroupError(joinCode)
                 if joinCode.isRetriable || joinCode == .unknownMemberId || joinCode == .rebalanceInProgress { continue }
-                throw KafkaClientError.broker(joinCode, "JoinGroup for group \(groupId)")
+                throw KafkaClientError.broker(joinCode, "JoinGroup for group \(groupID)")
             }
-            memberId = joined.memberId
-            generationId = joined.generationId
+            memberID = joined.memberId
+            generationID = joined.generationId
             var assignments: [SyncGroupRequest.SyncGroupRequestAssignment] = []
-            if joined.leader == memberId, !joined.skipAssignment {
+            if joined.leader == memberID, !joined.skipAssignment {
                 assignments = try await assign(members: joined.members, protocolName: joined.protocolName ?? "")
             }
             let sync = SyncGroupRequest(
-                groupId: groupId, generationId: generationId, memberId: memberId, protocolType: Self.protocolType,
+                groupId: groupID, generationId: generationID, memberId: memberID, protocolType: Self.protocolType,
                 protocolName: joined.protocolName, assignments: assignments)
             let synced: SyncGroupResponse = try await sendToCoordinator(sync, minimumVersion: 0, maximumVersion: 5)
             let syncCode = KafkaErrorCode(rawValue: synced.errorCode)
             guard syncCode == .none else {
                 noteGroupError(syncCode)
                 if syncCode.isRetriable || [.unknownMemberId, .rebalanceInProgress, .illegalGeneration].contains(syncCode) { continue }
-                throw KafkaClientError.broker(syncCode, "SyncGroup for group \(groupId)")
+                throw KafkaClientError.broker(syncCode, "SyncGroup for group \(groupID)")
             }
             let assignment = try ConsumerProtocolAssignment(decoding: synced.assignment)
             needsRejoin = false
-            logger.info("joined group \(groupId) generation \(generationId) as \(memberId): \(assignment.partitions.sorted())")
+            logger.info("joined group \(groupID) generation \(generationID) as \(memberID): \(assignment.partitions.sorted())")
             try await apply(assignment.partitions)
             startHeartbeats()
             return
@@ -139,40 +139,40 @@ extension KafkaConsumer {
 
     /// One heartbeat; errors are logged and acted on, never thrown, so the loop goes on.
     func heartbeat() async {
-        guard !isClosed, !isJoining, !needsRejoin, generationId >= 0, let groupId = configuration.groupId else { return }
-        let generation = generationId
-        let request = HeartbeatRequest(groupId: groupId, generationId: generation, memberId: memberId)
+        guard !isClosed, !isJoining, !needsRejoin, generationID >= 0, let groupID = configuration.groupID else { return }
+        let generation = generationID
+        let request = HeartbeatRequest(groupId: groupID, generationId: generation, memberId: memberID)
         do {
             let response: HeartbeatResponse = try await sendToCoordinator(request, minimumVersion: 0, maximumVersion: 4)
             let code = KafkaErrorCode(rawValue: response.errorCode)
             // A join that finished meanwhile made this answer stale.
-            guard code != .none, generation == generationId, !isJoining else { return }
-            logger.info("heartbeat for group \(groupId) answered \(code.name); rejoining")
+            guard code != .none, generation == generationID, !isJoining else { return }
+            logger.info("heartbeat for group \(groupID) answered \(code.name); rejoining")
             noteGroupError(code)
         } catch {
-            logger.warning("heartbeat for group \(groupId) failed: \(error)")
+            logger.warning("heartbeat for group \(groupID) failed: \(error)")
         }
     }
 
     /// Tells the coordinator this member leaves, so the group rebalances at once instead of
     /// after the session timeout.
     func leaveGroup() async {
-        guard subscription != nil, !memberId.isEmpty, let groupId = configuration.groupId else { return }
+        guard subscription != nil, !memberID.isEmpty, let groupID = configuration.groupID else { return }
         do {
             let connection = try await coordinatorConnection()
             let version = try connection.negotiatedVersion(for: .leaveGroup, cap: 5)
             // v3 replaced the single member id with a batch of members.
             let request = version >= 3
-                ? LeaveGroupRequest(groupId: groupId, members: [.init(memberId: memberId, reason: "consumer closed")])
-                : LeaveGroupRequest(groupId: groupId, memberId: memberId)
+                ? LeaveGroupRequest(groupId: groupID, members: [.init(memberId: memberID, reason: "consumer closed")])
+                : LeaveGroupRequest(groupId: groupID, memberId: memberID)
             let response = try await connection.send(request, version: version, expecting: LeaveGroupResponse.self)
             let code = KafkaErrorCode(rawValue: response.errorCode)
-            if code != .none { logger.warning("LeaveGroup for group \(groupId) answered \(code.name)") }
+            if code != .none { logger.warning("LeaveGroup for group \(groupID) answered \(code.name)") }
         } catch {
-            logger.warning("LeaveGroup for group \(groupId) failed: \(error)")
+            logger.warning("LeaveGroup for group \(groupID) failed: \(error)")
         }
-        memberId = ""
-        generationId = -1
+        memberID = ""
+        generationID = -1
         assigned = []
     }
 }

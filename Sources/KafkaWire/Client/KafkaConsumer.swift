@@ -33,8 +33,8 @@ public actor KafkaConsumer {
 
     // Group membership (classic protocol).
     var subscription: [String]?
-    var memberId = ""
-    var generationId: Int32 = -1
+    var memberID = ""
+    var generationID: Int32 = -1
     var needsRejoin = false
     var isJoining = false
     var coordinator: BrokerConnection?

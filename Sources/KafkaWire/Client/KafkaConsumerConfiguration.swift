@@ -3,7 +3,7 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// Brokers and connection behaviour (`bootstrap.servers`, `client.id`, timeouts, backoff).
     public var cluster: KafkaClusterConfiguration
     /// Consumer group (`group.id`): needed for `subscribe` and for committed offsets.
-    public var groupId: String?
+    public var groupID: String?
     /// Where to start without a committed offset or after OFFSET_OUT_OF_RANGE
     /// (`auto.offset.reset`, default latest).
     public var autoOffsetReset: ConsumerOffsetReset = .latest
@@ -35,9 +35,9 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var assignors: [ConsumerPartitionAssignor] = [.range, .roundRobin]
 
     /// A configuration with Kafka's defaults (as listed on each property).
-    public init(bootstrapServers: [BrokerAddress], clientId: String = "aseed-consumer", groupId: String? = nil) {
-        self.cluster = KafkaClusterConfiguration(bootstrapServers: bootstrapServers, clientId: clientId)
-        self.groupId = groupId
+    public init(bootstrapServers: [BrokerAddress], clientID: String = "aseed-consumer", groupID: String? = nil) {
+        self.cluster = KafkaClusterConfiguration(bootstrapServers: bootstrapServers, clientID: clientID)
+        self.groupID = groupID
         // A consumer must not create topics by asking about them.
         self.cluster.allowAutoTopicCreation = false
     }

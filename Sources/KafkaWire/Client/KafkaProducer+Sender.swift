@@ -9,8 +9,8 @@ extension KafkaProducer {
         while true {
             let plan = state.withLock { $0.drain(now: .now) }
             if plan.finished { return }
-            if plan.needsProducerId {
-                await obtainProducerId()
+            if plan.needsProducerID {
+                await obtainProducerID()
                 continue
             }
             for topic in plan.staleTopics { await refreshTopic(topic) }

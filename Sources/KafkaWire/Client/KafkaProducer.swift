@@ -1,3 +1,4 @@
+import Common
 import Logging
 import NIOCore
 import Synchronization

@@ -30,8 +30,8 @@ public struct KafkaProducerConfiguration: Sendable {
     public var deliveryReportHandler: (@Sendable (ProducerDeliveryReport) -> Void)?
 
     /// A configuration with Kafka's defaults (as listed on each property).
-    public init(bootstrapServers: [BrokerAddress], clientId: String = "aseed-producer") {
-        self.cluster = KafkaClusterConfiguration(bootstrapServers: bootstrapServers, clientId: clientId)
+    public init(bootstrapServers: [BrokerAddress], clientID: String = "aseed-producer") {
+        self.cluster = KafkaClusterConfiguration(bootstrapServers: bootstrapServers, clientID: clientID)
     }
 
     /// Checks the combinations Kafka refuses.

@@ -8,7 +8,7 @@ import Synchronization
 /// When the connection closes, every waiting request fails, so no caller hangs.
 final class PendingRequests: Sendable {
     private struct State {
-        var nextCorrelationId: Int32 = 1
+        var nextCorrelationID: Int32 = 1
         var waiting: [Int32: EventLoopPromise<ByteBuffer>] = [:]
         var closedError: KafkaClientError?
     }
@@ -21,8 +21,8 @@ final class PendingRequests: Sendable {
     func register(_ promise: EventLoopPromise<ByteBuffer>?) throws -> Int32 {
         try state.withLock { state in
             if let error = state.closedError { throw error }
-            let id = state.nextCorrelationId
-            state.nextCorrelationId = id == Int32.max ? 1 : id + 1
+            let id = state.nextCorrelationID
+            state.nextCorrelationID = id == Int32.max ? 1 : id + 1
             if let promise { state.waiting[id] = promise }
             return id
         }

@@ -19,7 +19,7 @@ struct ProducerBatch: Sendable {
 
     /// The batch as sent: header + compressed records, CRC sealed.
     var sealed: ByteBuffer?
-    var producerId: Int64 = -1
+    var producerID: Int64 = -1
     var producerEpoch: Int16 = -1
     var baseSequence: Int32 = -1
     /// Send attempts so far.
@@ -68,7 +68,7 @@ struct ProducerBatch: Sendable {
         let header = RecordBatchHeader(
             baseOffset: 0, partitionLeaderEpoch: -1, attributes: Int16(codec.rawValue),
             lastOffsetDelta: recordCount - 1, baseTimestamp: baseTimestamp,
-            maxTimestamp: baseTimestamp + maxTimestampDelta, producerId: producerId, producerEpoch: producerEpoch,
+            maxTimestamp: baseTimestamp + maxTimestampDelta, producerID: producerID, producerEpoch: producerEpoch,
             baseSequence: baseSequence, recordCount: recordCount)
         var out = allocator.buffer(capacity: RecordBatchHeader.size + codec.compressedSizeBound(records.readableBytes))
         header.write(to: &out)
@@ -84,13 +84,13 @@ struct ProducerBatch: Sendable {
 
     /// Sets producer id, epoch and base sequence, in the sealed bytes too (re-sealing the CRC,
     /// which covers them), e.g. after the producer epoch was bumped.
-    mutating func stamp(producerId: Int64, epoch: Int16, baseSequence: Int32) {
-        self.producerId = producerId
+    mutating func stamp(producerID: Int64, epoch: Int16, baseSequence: Int32) {
+        self.producerID = producerID
         self.producerEpoch = epoch
         self.baseSequence = baseSequence
         guard var bytes = sealed else { return }
         sealed = nil
-        bytes.setInteger(producerId, at: 43, endianness: .big)
+        bytes.setInteger(producerID, at: 43, endianness: .big)
         bytes.setInteger(epoch, at: 51, endianness: .big)
         bytes.setInteger(baseSequence, at: 53, endianness: .big)
         RecordBatchHeader.sealCRC(in: &bytes, batchStart: 0, totalSize: bytes.readableBytes)

@@ -53,7 +53,7 @@ extension RecordAccumulator {
         }
         batch.retryAt = now + configuration.retryBackoff.delay(forAttempt: batch.attempts)
         if refreshMetadata { staleTopics.insert(batch.topic) }
-        if bumpEpoch, batch.producerId == producerId, batch.producerEpoch == producerEpoch { needsEpochBump = true }
+        if bumpEpoch, batch.producerID == producerID, batch.producerEpoch == producerEpoch { needsEpochBump = true }
         queues[KafkaTopicPartition(topic: batch.topic, partition: batch.partition), default: PartitionQueue()].ready.insert(batch, at: 0)
         return nil
     }
@@ -64,7 +64,7 @@ extension RecordAccumulator {
         statistics.recordsFailed += Int(batch.recordCount)
         unreportedFailedRecords += Int(batch.recordCount)
         if unreportedErrors.count < 10 { unreportedErrors.append(error) }
-        if configuration.idempotence, batch.producerId == producerId, batch.producerEpoch == producerEpoch, producerId >= 0 {
+        if configuration.idempotence, batch.producerID == producerID, batch.producerEpoch == producerEpoch, producerID >= 0 {
             needsEpochBump = true
         }
     }

@@ -7,7 +7,7 @@ struct SenderPlan: Sendable {
     /// Topics whose partitions have no known leader.
     var staleTopics: [String] = []
     /// The idempotent producer needs a (new) producer id or epoch before sending.
-    var needsProducerId = false
+    var needsProducerID = false
     /// `close` was called and everything is answered.
     var finished = false
 }
@@ -25,8 +25,8 @@ extension RecordAccumulator {
         plan.staleTopics = Array(staleTopics)
         staleTopics.removeAll()
         let hasRecords = queues.values.contains { !$0.ready.isEmpty || $0.open != nil }
-        if configuration.idempotence, producerId < 0 || needsEpochBump, hasRecords, fatalError == nil {
-            plan.needsProducerId = true
+        if configuration.idempotence, producerID < 0 || needsEpochBump, hasRecords, fatalError == nil {
+            plan.needsProducerID = true
             return plan
         }
         for key in Array(queues.keys) {
@@ -82,15 +82,15 @@ extension RecordAccumulator {
     /// the batch is renumbered from the partition's new sequence (which restarts at 0).
     mutating func stampSequence(_ batch: inout ProducerBatch, queue: inout PartitionQueue) {
         guard configuration.idempotence else { return }
-        if batch.baseSequence >= 0, batch.producerId == producerId, batch.producerEpoch == producerEpoch { return }
+        if batch.baseSequence >= 0, batch.producerID == producerID, batch.producerEpoch == producerEpoch { return }
         let sequence = queue.takeSequence(count: batch.recordCount)
-        batch.stamp(producerId: producerId, epoch: producerEpoch, baseSequence: sequence)
+        batch.stamp(producerID: producerID, epoch: producerEpoch, baseSequence: sequence)
     }
 
     /// Takes a new producer id or epoch: every partition's sequence restarts at 0 (Kafka's rule
     /// for a new epoch).
     mutating func setProducerIdentity(id: Int64, epoch: Int16) {
-        producerId = id
+        producerID = id
         producerEpoch = epoch
         needsEpochBump = false
         for key in Array(queues.keys) { queues[key]!.nextSequence = 0 }

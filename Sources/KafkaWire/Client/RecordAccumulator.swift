@@ -13,7 +13,7 @@ struct RecordAccumulator: Sendable {
     var queues: [KafkaTopicPartition: PartitionQueue] = [:]
     /// Partition for records without key, per topic; moves on when its batch closes.
     var stickyPartitions: [String: Int32] = [:]
-    var producerId: Int64 = -1
+    var producerID: Int64 = -1
     var producerEpoch: Int16 = -1
     var needsEpochBump = false
     var staleTopics: Set<String> = []

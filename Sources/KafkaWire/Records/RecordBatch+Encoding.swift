@@ -4,7 +4,7 @@ extension RecordBatch {
     /// Builds the bytes of a RecordBatch v2.
     ///
     /// From `header` it takes `baseOffset`, `partitionLeaderEpoch`, `baseTimestamp`,
-    /// `producerId`, `producerEpoch`, `baseSequence` and the attribute bits above the codec
+    /// `producerID`, `producerEpoch`, `baseSequence` and the attribute bits above the codec
     /// (timestamp type, transactional, control). It computes `batchLength`,
     /// `lastOffsetDelta` (the last record's), `maxTimestamp` (baseTimestamp + the largest
     /// timestampDelta, or -1 without records), `recordCount`, the codec bits and the CRC.

@@ -4,7 +4,7 @@ import NIOCore
 ///
 /// Layout (https://kafka.apache.org/documentation/#recordbatch): baseOffset i64,
 /// batchLength i32, partitionLeaderEpoch i32, magic i8, crc u32, attributes i16,
-/// lastOffsetDelta i32, baseTimestamp i64, maxTimestamp i64, producerId i64,
+/// lastOffsetDelta i32, baseTimestamp i64, maxTimestamp i64, producerID i64,
 /// producerEpoch i16, baseSequence i32, recordCount i32. The CRC covers everything from
 /// `attributes` to the end of the batch, so `baseOffset` and `partitionLeaderEpoch` can be
 /// rewritten by the broker without recomputing it.
@@ -19,7 +19,7 @@ public struct RecordBatchHeader: Hashable, Sendable {
     public var lastOffsetDelta: Int32
     public var baseTimestamp: Int64
     public var maxTimestamp: Int64
-    public var producerId: Int64
+    public var producerID: Int64
     public var producerEpoch: Int16
     public var baseSequence: Int32
     public var recordCount: Int32
@@ -41,7 +41,7 @@ public struct RecordBatchHeader: Hashable, Sendable {
     public init(
         baseOffset: Int64 = 0, batchLength: Int32 = 0, partitionLeaderEpoch: Int32 = -1, magic: Int8 = 2,
         crc: UInt32 = 0, attributes: Int16 = 0, lastOffsetDelta: Int32 = 0, baseTimestamp: Int64 = 0,
-        maxTimestamp: Int64 = 0, producerId: Int64 = -1, producerEpoch: Int16 = -1, baseSequence: Int32 = -1,
+        maxTimestamp: Int64 = 0, producerID: Int64 = -1, producerEpoch: Int16 = -1, baseSequence: Int32 = -1,
         recordCount: Int32 = 0
     ) {
         self.baseOffset = baseOffset
@@ -53,7 +53,7 @@ public struct RecordBatchHeader: Hashable, Sendable {
         self.lastOffsetDelta = lastOffsetDelta
         self.baseTimestamp = baseTimestamp
         self.maxTimestamp = maxTimestamp
-        self.producerId = producerId
+        self.producerID = producerID
         self.producerEpoch = producerEpoch
         self.baseSequence = baseSequence
         self.recordCount = recordCount
@@ -82,7 +82,7 @@ public struct RecordBatchHeader: Hashable, Sendable {
             partitionLeaderEpoch: int(12, Int32.self), magic: int(16, Int8.self), crc: int(17, UInt32.self),
             attributes: int(21, Int16.self), lastOffsetDelta: int(23, Int32.self),
             baseTimestamp: int(27, Int64.self), maxTimestamp: int(35, Int64.self),
-            producerId: int(43, Int64.self), producerEpoch: int(51, Int16.self),
+            producerID: int(43, Int64.self), producerEpoch: int(51, Int16.self),
             baseSequence: int(53, Int32.self), recordCount: int(57, Int32.self)
         )
     }
@@ -98,7 +98,7 @@ public struct RecordBatchHeader: Hashable, Sendable {
         buffer.writeInteger(lastOffsetDelta, endianness: .big)
         buffer.writeInteger(baseTimestamp, endianness: .big)
         buffer.writeInteger(maxTimestamp, endianness: .big)
-        buffer.writeInteger(producerId, endianness: .big)
+        buffer.writeInteger(producerID, endianness: .big)
         buffer.writeInteger(producerEpoch, endianness: .big)
         buffer.writeInteger(baseSequence, endianness: .big)
         buffer.writeInteger(recordCount, endianness: .big)

@@ -9,7 +9,7 @@ import Synchronization
 final class AppendNotifier: Sendable {
     private struct State {
         var version: UInt64 = 0
-        var nextWaiterId: UInt64 = 0
+        var nextWaiterID: UInt64 = 0
         var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
         /// Waiters whose timeout fired before they registered: they must not wait.
         var expired: Set<UInt64> = []
@@ -35,8 +35,8 @@ final class AppendNotifier: Sendable {
     /// Returns when an append happened after `version`, or after the timeout, whichever is first.
     func wait(after version: UInt64, timeoutNanoseconds: UInt64) async {
         let id = state.withLock { state -> UInt64 in
-            state.nextWaiterId &+= 1
-            return state.nextWaiterId
+            state.nextWaiterID &+= 1
+            return state.nextWaiterID
         }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {

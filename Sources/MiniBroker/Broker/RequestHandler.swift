@@ -34,31 +34,31 @@ final class RequestHandler: Sendable {
         var frame = frame
         guard let rawKey = frame.getInteger(at: frame.readerIndex, endianness: .big, as: Int16.self),
               let version = frame.getInteger(at: frame.readerIndex + 2, endianness: .big, as: Int16.self),
-              let correlationId = frame.getInteger(at: frame.readerIndex + 4, endianness: .big, as: Int32.self)
+              let correlationID = frame.getInteger(at: frame.readerIndex + 4, endianness: .big, as: Int32.self)
         else {
             throw KafkaDecodingError("request frame of \(frame.readableBytes) bytes is too short for a header")
         }
         guard let apiKey = ApiKey(rawValue: rawKey) else {
-            logger.warning("unknown API key \(rawKey) from \(clientHost) (correlation id \(correlationId))")
-            return .respond(ResponseBytes(ResponseFrame.bareError(.unsupportedVersion, correlationId: correlationId, allocator: allocator)))
+            logger.warning("unknown API key \(rawKey) from \(clientHost) (correlation id \(correlationID))")
+            return .respond(ResponseBytes(ResponseFrame.bareError(.unsupportedVersion, correlationID: correlationID, allocator: allocator)))
         }
         guard let served = ServedApis.advertised[apiKey], served.contains(version) else {
             logger.warning("unsupported \(apiKey.name) version \(version) from \(clientHost)")
             if apiKey == .apiVersions {
-                return .respond(ResponseBytes(apiVersionsFallback(correlationId: correlationId, allocator: allocator)))
+                return .respond(ResponseBytes(apiVersionsFallback(correlationID: correlationID, allocator: allocator)))
             }
-            return .respond(ResponseBytes(ResponseFrame.bareError(.unsupportedVersion, correlationId: correlationId, allocator: allocator)))
+            return .respond(ResponseBytes(ResponseFrame.bareError(.unsupportedVersion, correlationID: correlationID, allocator: allocator)))
         }
         do {
             let header = try RequestHeader(from: &frame, version: apiKey.requestHeaderVersion(for: version))
             let context = RequestContext(
-                apiKey: apiKey, apiVersion: version, correlationId: correlationId,
-                clientId: header.clientId, clientHost: clientHost
+                apiKey: apiKey, apiVersion: version, correlationID: correlationID,
+                clientID: header.clientId, clientHost: clientHost
             )
             return try dispatch(&frame, context: context, allocator: allocator)
         } catch let error as KafkaDecodingError {
             logger.warning("malformed \(apiKey.name) v\(version) request from \(clientHost): \(error.message)")
-            return .respond(ResponseBytes(ResponseFrame.bareError(.invalidRequest, correlationId: correlationId, allocator: allocator)))
+            return .respond(ResponseBytes(ResponseFrame.bareError(.invalidRequest, correlationID: correlationID, allocator: allocator)))
         }
     }
 
@@ -129,9 +129,9 @@ final class RequestHandler: Sendable {
 
     /// KIP-511: a client that sends an ApiVersions version we do not know gets a v0-layout
     /// response with UNSUPPORTED_VERSION and our key list, and retries with a version from it.
-    private func apiVersionsFallback(correlationId: Int32, allocator: ByteBufferAllocator) -> ByteBuffer {
+    private func apiVersionsFallback(correlationID: Int32, allocator: ByteBufferAllocator) -> ByteBuffer {
         let response = ApiVersionsResponse(errorCode: KafkaErrorCode.unsupportedVersion.rawValue, apiKeys: ServedApis.apiVersionEntries)
-        let context = RequestContext(apiKey: .apiVersions, apiVersion: 0, correlationId: correlationId, clientId: nil, clientHost: "")
+        let context = RequestContext(apiKey: .apiVersions, apiVersion: 0, correlationID: correlationID, clientID: nil, clientHost: "")
         return ResponseFrame.encode(response, for: context, allocator: allocator)
     }
 }

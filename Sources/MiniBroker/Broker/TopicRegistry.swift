@@ -44,7 +44,7 @@ final class TopicRegistry: Sendable {
         topics.withLock { $0[name] }
     }
 
-    func topic(withId id: KafkaUUID) -> Topic? {
+    func topic(withID id: KafkaUUID) -> Topic? {
         topics.withLock { topics in topics.values.first { $0.id == id } }
     }
 

@@ -1,3 +1,4 @@
+import KafkaWire
 import Logging
 import NIOCore
 import Synchronization
@@ -15,7 +16,7 @@ import Synchronization
 ///
 /// Mapping requests of every version (what the handlers do):
 /// - JoinGroup v0 has no rebalance timeout: pass the session timeout. Set
-///   `requireKnownMemberId` for v4+ only (KIP-394). `groupInstanceId` is accepted but static
+///   `requireKnownMemberID` for v4+ only (KIP-394). `groupInstanceID` is accepted but static
 ///   membership (KIP-345) is not implemented: every member is dynamic.
 /// - Nil `protocolType`/`protocolName` in outcomes are encoded as null where the version
 ///   allows it (JoinGroup v7+, SyncGroup v5+) and as "" before.
@@ -41,14 +42,14 @@ public final class GroupCoordinator: Sendable {
     /// every member has rejoined or at the largest rebalance timeout.
     public func join(_ request: JoinGroupInput) async -> JoinGroupOutcome {
         if let error = joinRequestError(request) {
-            return .failure(error, memberId: request.memberId)
+            return .failure(error, memberID: request.memberID)
         }
-        let newMemberId =
-            request.memberId.isEmpty ? GroupMemberId.generate(clientId: request.clientId) : request.memberId
+        let newMemberID =
+            request.memberID.isEmpty ? GroupMemberID.generate(clientID: request.clientID) : request.memberID
         return await withCheckedContinuation { continuation in
-            update(groupId: request.groupId) { registry, now in
+            update(groupID: request.groupID) { registry, now in
                 let waiter = registry.park(join: continuation)
-                return registry.join(request, waiter: waiter, newMemberId: newMemberId, now: now)
+                return registry.join(request, waiter: waiter, newMemberID: newMemberID, now: now)
             }
         }
     }
@@ -56,67 +57,67 @@ public final class GroupCoordinator: Sendable {
     /// SyncGroup. The leader's call carries the assignments; followers wait for it. Once the
     /// assignments are set, every SyncGroup of the generation returns at once.
     public func sync(_ request: SyncGroupInput) async -> SyncGroupOutcome {
-        guard !request.groupId.isEmpty else { return .failure(GroupErrorCode.invalidGroupId) }
+        guard !request.groupID.isEmpty else { return .failure(KafkaErrorCode.invalidGroupId) }
         return await withCheckedContinuation { continuation in
-            update(groupId: request.groupId) { registry, now in
+            update(groupID: request.groupID) { registry, now in
                 let waiter = registry.park(sync: continuation)
                 if registry.isShutDown {
-                    return [.answerSync(waiter, .failure(GroupErrorCode.coordinatorNotAvailable))]
+                    return [.answerSync(waiter, .failure(KafkaErrorCode.coordinatorNotAvailable))]
                 }
-                guard registry.groups[request.groupId] != nil else {
-                    return [.answerSync(waiter, .failure(GroupErrorCode.unknownMemberId))]
+                guard registry.groups[request.groupID] != nil else {
+                    return [.answerSync(waiter, .failure(KafkaErrorCode.unknownMemberId))]
                 }
-                return registry.groups[request.groupId]?.sync(request, waiter: waiter, now: now) ?? []
+                return registry.groups[request.groupID]?.sync(request, waiter: waiter, now: now) ?? []
             }
         }
     }
 
     /// Heartbeat: 0 while the member's generation is current, REBALANCE_IN_PROGRESS (27) when
     /// it must rejoin, UNKNOWN_MEMBER_ID (25) or ILLEGAL_GENERATION (22) otherwise.
-    public func heartbeat(groupId: String, memberId: String, generationId: Int32) async -> Int16 {
-        guard !groupId.isEmpty else { return GroupErrorCode.invalidGroupId }
-        return updateReturning(groupId: groupId) { registry, now in
-            if registry.isShutDown { return (GroupErrorCode.coordinatorNotAvailable, []) }
-            let error = registry.groups[groupId]?.heartbeat(memberId: memberId, generationId: generationId, now: now)
-            return (error ?? GroupErrorCode.unknownMemberId, [])
+    public func heartbeat(groupID: String, memberID: String, generationID: Int32) async -> KafkaErrorCode {
+        guard !groupID.isEmpty else { return KafkaErrorCode.invalidGroupId }
+        return updateReturning(groupID: groupID) { registry, now in
+            if registry.isShutDown { return (KafkaErrorCode.coordinatorNotAvailable, []) }
+            let error = registry.groups[groupID]?.heartbeat(memberID: memberID, generationID: generationID, now: now)
+            return (error ?? KafkaErrorCode.unknownMemberId, [])
         }
     }
 
     /// LeaveGroup for one (v0-2) or several (v3+) members. Returns the top-level error and
     /// one error per member; for v0-2 the handler reports the member's error at top level.
-    public func leave(groupId: String, memberIds: [String]) async -> (
-        errorCode: Int16, members: [(memberId: String, errorCode: Int16)]
+    public func leave(groupID: String, memberIDs: [String]) async -> (
+        errorCode: KafkaErrorCode, members: [(memberID: String, errorCode: KafkaErrorCode)]
     ) {
-        guard !groupId.isEmpty else { return (GroupErrorCode.invalidGroupId, []) }
-        return updateReturning(groupId: groupId) { registry, now in
-            if registry.isShutDown { return ((GroupErrorCode.coordinatorNotAvailable, []), []) }
-            guard let outcome = registry.groups[groupId]?.leave(memberIds: memberIds, now: now) else {
-                let unknown = memberIds.map { (memberId: $0, errorCode: GroupErrorCode.unknownMemberId) }
-                return ((GroupErrorCode.none, unknown), [])
+        guard !groupID.isEmpty else { return (KafkaErrorCode.invalidGroupId, []) }
+        return updateReturning(groupID: groupID) { registry, now in
+            if registry.isShutDown { return ((KafkaErrorCode.coordinatorNotAvailable, []), []) }
+            guard let outcome = registry.groups[groupID]?.leave(memberIDs: memberIDs, now: now) else {
+                let unknown = memberIDs.map { (memberID: $0, errorCode: KafkaErrorCode.unknownMemberId) }
+                return ((KafkaErrorCode.none, unknown), [])
             }
             return ((outcome.errorCode, outcome.members), outcome.actions)
         }
     }
 
     /// The group checks of OffsetCommit; the handler stores the offsets only when this is 0.
-    /// `generationId` -1 (with any member id, usually empty) is a "simple" commit, allowed while
+    /// `generationID` -1 (with any member id, usually empty) is a "simple" commit, allowed while
     /// the group has no members; it creates the group if needed, so ListGroups shows it.
-    public func validateOffsetCommit(groupId: String, memberId: String, generationId: Int32) async -> Int16 {
-        updateReturning(groupId: groupId) { registry, _ in
-            (registry.validateOffsetCommit(groupId: groupId, memberId: memberId, generationId: generationId), [])
+    public func validateOffsetCommit(groupID: String, memberID: String, generationID: Int32) async -> KafkaErrorCode {
+        updateReturning(groupID: groupID) { registry, _ in
+            (registry.validateOffsetCommit(groupID: groupID, memberID: memberID, generationID: generationID), [])
         }
     }
 
     /// DescribeGroups, in the order asked. Unknown groups are reported as "Dead" with no
     /// error, as Kafka's classic coordinator does.
-    public func describe(groupIds: [String]) async -> [GroupDescription] {
+    public func describe(groupIDs: [String]) async -> [GroupSummary] {
         registry.withLock { registry in
-            groupIds.map { groupId in
+            groupIDs.map { groupID in
                 if registry.isShutDown {
-                    return GroupDescription.dead(groupId: groupId, errorCode: GroupErrorCode.coordinatorNotAvailable)
+                    return GroupSummary.dead(groupID: groupID, errorCode: KafkaErrorCode.coordinatorNotAvailable)
                 }
-                return registry.groups[groupId]?.description
-                    ?? GroupDescription.dead(groupId: groupId, errorCode: GroupErrorCode.none)
+                return registry.groups[groupID]?.summary
+                    ?? GroupSummary.dead(groupID: groupID, errorCode: KafkaErrorCode.none)
             }
         }
     }
@@ -124,15 +125,15 @@ public final class GroupCoordinator: Sendable {
     /// ListGroups: every known group, sorted by id.
     public func listGroups() async -> [ListedGroup] {
         registry.withLock { registry in
-            registry.groups.values.filter { $0.state != .dead }.map(\.listing).sorted { $0.groupId < $1.groupId }
+            registry.groups.values.filter { $0.state.name != .dead }.map(\.listing).sorted { $0.groupID < $1.groupID }
         }
     }
 
     /// DeleteGroups: only Empty groups can go (NON_EMPTY_GROUP otherwise, GROUP_ID_NOT_FOUND
     /// for unknown ones). The handler deletes the group's committed offsets itself.
-    public func deleteGroups(groupIds: [String]) async -> [(groupId: String, errorCode: Int16)] {
+    public func deleteGroups(groupIDs: [String]) async -> [(groupID: String, errorCode: KafkaErrorCode)] {
         registry.withLock { registry in
-            groupIds.map { groupId in (groupId, registry.deleteGroup(groupId)) }
+            groupIDs.map { groupID in (groupID, registry.deleteGroup(groupID)) }
         }
     }
 
@@ -146,19 +147,19 @@ public final class GroupCoordinator: Sendable {
         logger.info("Group coordinator stopped")
     }
 
-    private func joinRequestError(_ request: JoinGroupInput) -> Int16? {
-        if request.groupId.isEmpty { return GroupErrorCode.invalidGroupId }
+    private func joinRequestError(_ request: JoinGroupInput) -> KafkaErrorCode? {
+        if request.groupID.isEmpty { return KafkaErrorCode.invalidGroupId }
         if !configuration.acceptsSessionTimeout(request.sessionTimeoutMs) {
-            return GroupErrorCode.invalidSessionTimeout
+            return KafkaErrorCode.invalidSessionTimeout
         }
         return nil
     }
 }
 
-extension GroupDescription {
-    static func dead(groupId: String, errorCode: Int16) -> GroupDescription {
-        GroupDescription(
-            errorCode: errorCode, groupId: groupId, state: GroupState.dead.rawValue,
+extension GroupSummary {
+    static func dead(groupID: String, errorCode: KafkaErrorCode) -> GroupSummary {
+        GroupSummary(
+            errorCode: errorCode, groupID: groupID, state: GroupState.dead.rawValue,
             protocolType: "", protocolName: "", members: []
         )
     }

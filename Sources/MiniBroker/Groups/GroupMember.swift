@@ -2,9 +2,9 @@ import NIOCore
 
 /// A member of a classic group as the coordinator tracks it between requests.
 struct GroupMember {
-    let memberId: String
-    var groupInstanceId: String?
-    var clientId: String
+    let memberID: String
+    var groupInstanceID: String?
+    var clientID: String
     var clientHost: String
     var protocolType: String
     /// Supported protocols with metadata, most preferred first.
@@ -13,16 +13,18 @@ struct GroupMember {
     var rebalanceTimeout: Duration
     var assignment = ByteBuffer()
     /// The member's JoinGroup that waits for the join phase to end.
-    var joinWaiter: GroupWaiterID?
+    var joinWaiter: GroupStateMachine.WaiterID?
     /// The member's SyncGroup that waits for the leader's assignments.
-    var syncWaiter: GroupWaiterID?
+    var syncWaiter: GroupStateMachine.WaiterID?
     /// The member is removed when this passes without a heartbeat, join or sync.
     var sessionDeadline: ContinuousClock.Instant
 
-    init(request: JoinGroupInput, memberId: String, joinWaiter: GroupWaiterID, now: ContinuousClock.Instant) {
-        self.memberId = memberId
-        self.groupInstanceId = request.groupInstanceId
-        self.clientId = request.clientId
+    init(
+        request: JoinGroupInput, memberID: String, joinWaiter: GroupStateMachine.WaiterID, now: ContinuousClock.Instant
+    ) {
+        self.memberID = memberID
+        self.groupInstanceID = request.groupInstanceID
+        self.clientID = request.clientID
         self.clientHost = request.clientHost
         self.protocolType = request.protocolType
         self.protocols = request.protocols
@@ -56,9 +58,11 @@ struct GroupMember {
         protocols.first { candidates.contains($0.name) }?.name
     }
 
-    mutating func update(from request: JoinGroupInput, joinWaiter: GroupWaiterID, now: ContinuousClock.Instant) {
-        groupInstanceId = request.groupInstanceId
-        clientId = request.clientId
+    mutating func update(
+        from request: JoinGroupInput, joinWaiter: GroupStateMachine.WaiterID, now: ContinuousClock.Instant
+    ) {
+        groupInstanceID = request.groupInstanceID
+        clientID = request.clientID
         clientHost = request.clientHost
         protocols = request.protocols
         sessionTimeout = .milliseconds(request.sessionTimeoutMs)

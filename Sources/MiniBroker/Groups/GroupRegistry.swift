@@ -1,3 +1,5 @@
+import KafkaWire
+
 /// Everything the coordinator guards with its lock: the state machine of each group, the
 /// continuations of parked JoinGroup and SyncGroup calls, and one timer per group.
 struct GroupRegistry {
@@ -25,28 +27,28 @@ struct GroupRegistry {
     var groups: [String: GroupStateMachine] = [:]
     var timers: [String: Timer] = [:]
     var isShutDown = false
-    private var joinContinuations: [GroupWaiterID: CheckedContinuation<JoinGroupOutcome, Never>] = [:]
-    private var syncContinuations: [GroupWaiterID: CheckedContinuation<SyncGroupOutcome, Never>] = [:]
-    private var lastWaiterId: UInt64 = 0
+    private var joinContinuations: [GroupStateMachine.WaiterID: CheckedContinuation<JoinGroupOutcome, Never>] = [:]
+    private var syncContinuations: [GroupStateMachine.WaiterID: CheckedContinuation<SyncGroupOutcome, Never>] = [:]
+    private var lastWaiterID: UInt64 = 0
 
     init(initialRebalanceDelay: Duration) {
         self.initialRebalanceDelay = initialRebalanceDelay
     }
 
-    mutating func park(join continuation: CheckedContinuation<JoinGroupOutcome, Never>) -> GroupWaiterID {
-        let waiter = nextWaiterId()
+    mutating func park(join continuation: CheckedContinuation<JoinGroupOutcome, Never>) -> GroupStateMachine.WaiterID {
+        let waiter = nextWaiterID()
         joinContinuations[waiter] = continuation
         return waiter
     }
 
-    mutating func park(sync continuation: CheckedContinuation<SyncGroupOutcome, Never>) -> GroupWaiterID {
-        let waiter = nextWaiterId()
+    mutating func park(sync continuation: CheckedContinuation<SyncGroupOutcome, Never>) -> GroupStateMachine.WaiterID {
+        let waiter = nextWaiterID()
         syncContinuations[waiter] = continuation
         return waiter
     }
 
     /// Takes the continuations the actions name; each is resumed exactly once.
-    mutating func resumptions(for actions: [GroupAction]) -> [Resumption] {
+    mutating func resumptions(for actions: [GroupStateMachine.Action]) -> [Resumption] {
         actions.compactMap { action in
             switch action {
             case .answerJoin(let waiter, let outcome):
@@ -58,16 +60,16 @@ struct GroupRegistry {
     }
 
     /// Every continuation still parked, answered with `errorCode`: the last resort of shutdown.
-    mutating func drainParkedCalls(errorCode: Int16) -> [Resumption] {
-        let joins = joinContinuations.values.map { Resumption.join($0, .failure(errorCode, memberId: "")) }
+    mutating func drainParkedCalls(errorCode: KafkaErrorCode) -> [Resumption] {
+        let joins = joinContinuations.values.map { Resumption.join($0, .failure(errorCode, memberID: "")) }
         let syncs = syncContinuations.values.map { Resumption.sync($0, .failure(errorCode)) }
         joinContinuations = [:]
         syncContinuations = [:]
         return joins + syncs
     }
 
-    private mutating func nextWaiterId() -> GroupWaiterID {
-        lastWaiterId += 1
-        return GroupWaiterID(rawValue: lastWaiterId)
+    private mutating func nextWaiterID() -> GroupStateMachine.WaiterID {
+        lastWaiterID += 1
+        return GroupStateMachine.WaiterID(rawValue: lastWaiterID)
     }
 }

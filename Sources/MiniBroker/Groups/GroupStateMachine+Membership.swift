@@ -1,65 +1,70 @@
+import KafkaWire
+
 /// Heartbeats, departures, session expiry and offset-commit checks.
 extension GroupStateMachine {
     /// Kafka's `handleHeartbeat`. During PreparingRebalance the answer tells the member to
     /// rejoin; during CompletingRebalance Kafka answers 0, since members may heartbeat between
     /// their JoinGroup and SyncGroup responses.
-    mutating func heartbeat(memberId: String, generationId: Int32, now: ContinuousClock.Instant) -> Int16 {
+    mutating func heartbeat(memberID: String, generationID: Int32, now: ContinuousClock.Instant) -> KafkaErrorCode {
         switch state {
-        case .dead: return GroupErrorCode.coordinatorNotAvailable
-        case .empty: return GroupErrorCode.unknownMemberId
+        case .dead: return KafkaErrorCode.coordinatorNotAvailable
+        case .empty: return KafkaErrorCode.unknownMemberId
         default: break
         }
-        guard hasMember(memberId) else { return GroupErrorCode.unknownMemberId }
-        guard generationId == self.generationId else { return GroupErrorCode.illegalGeneration }
-        members[memberId]?.extendSession(now: now)
-        return state == .preparingRebalance ? GroupErrorCode.rebalanceInProgress : GroupErrorCode.none
+        guard hasMember(memberID) else { return KafkaErrorCode.unknownMemberId }
+        guard generationID == self.generationID else { return KafkaErrorCode.illegalGeneration }
+        members[memberID]?.extendSession(now: now)
+        if case .preparingRebalance = state {
+            return KafkaErrorCode.rebalanceInProgress
+        }
+        return KafkaErrorCode.none
     }
 
     /// Kafka's `handleLeaveGroup`: each listed member leaves (a pending id is simply
     /// forgotten); unknown ids get UNKNOWN_MEMBER_ID each, the request as a whole succeeds.
     mutating func leave(
-        memberIds: [String], now: ContinuousClock.Instant
-    ) -> (errorCode: Int16, members: [(memberId: String, errorCode: Int16)], actions: [GroupAction]) {
-        if state == .dead {
-            return (GroupErrorCode.coordinatorNotAvailable, [], [])
+        memberIDs: [String], now: ContinuousClock.Instant
+    ) -> (errorCode: KafkaErrorCode, members: [(memberID: String, errorCode: KafkaErrorCode)], actions: [Action]) {
+        if case .dead = state {
+            return (KafkaErrorCode.coordinatorNotAvailable, [], [])
         }
-        var results: [(memberId: String, errorCode: Int16)] = []
-        var actions: [GroupAction] = []
-        for memberId in memberIds {
-            if pendingMembers.removeValue(forKey: memberId) != nil {
+        var results: [(memberID: String, errorCode: KafkaErrorCode)] = []
+        var actions: [Action] = []
+        for memberID in memberIDs {
+            if pendingMembers.removeValue(forKey: memberID) != nil {
                 actions += tryCompleteJoin(now: now)
-                results.append((memberId, GroupErrorCode.none))
-            } else if hasMember(memberId) {
-                actions += removeMemberAndUpdateGroup(memberId, now: now)
-                results.append((memberId, GroupErrorCode.none))
+                results.append((memberID, KafkaErrorCode.none))
+            } else if hasMember(memberID) {
+                actions += removeMemberAndUpdateGroup(memberID, now: now)
+                results.append((memberID, KafkaErrorCode.none))
             } else {
-                results.append((memberId, GroupErrorCode.unknownMemberId))
+                results.append((memberID, KafkaErrorCode.unknownMemberId))
             }
         }
-        return (GroupErrorCode.none, results, actions)
+        return (KafkaErrorCode.none, results, actions)
     }
 
     /// Applies every deadline that has passed: unused pending ids lapse, silent members are
     /// removed (Kafka's `onExpireHeartbeat`), and the join phase ends or is extended.
-    mutating func expireDeadlines(now: ContinuousClock.Instant) -> [GroupAction] {
-        var actions: [GroupAction] = []
+    mutating func expireDeadlines(now: ContinuousClock.Instant) -> [Action] {
+        var actions: [Action] = []
         let lapsedPending = pendingMembers.filter { $0.value <= now }.map(\.key)
-        for memberId in lapsedPending {
-            pendingMembers[memberId] = nil
+        for memberID in lapsedPending {
+            pendingMembers[memberID] = nil
         }
         if !lapsedPending.isEmpty {
             actions += tryCompleteJoin(now: now)
         }
-        for memberId in memberOrder {
-            guard let member = members[memberId], !member.isAwaitingResponse, member.sessionDeadline <= now else {
+        for memberID in memberOrder {
+            guard let member = members[memberID], !member.isAwaitingResponse, member.sessionDeadline <= now else {
                 continue
             }
-            actions += removeMemberAndUpdateGroup(memberId, now: now)
+            actions += removeMemberAndUpdateGroup(memberID, now: now)
         }
-        if let phase = joinPhase, phase.deadline <= now, state == .preparingRebalance {
+        if let phase = state.joinPhase, phase.deadline <= now {
             actions += joinDeadlinePassed(now: now)
         }
-        if let deadline = syncDeadline, deadline <= now {
+        if let pending = state.pendingSyncs, pending.deadline <= now {
             actions += dropMembersThatDidNotSync(now: now)
         }
         return actions
@@ -67,14 +72,13 @@ extension GroupStateMachine {
 
     /// Kafka's pending-sync expiry: members of the generation that never sent SyncGroup
     /// within the rebalance timeout are removed, which starts a new rebalance.
-    private mutating func dropMembersThatDidNotSync(now: ContinuousClock.Instant) -> [GroupAction] {
-        let laggards = memberOrder.filter { pendingSyncMembers.contains($0) }
-        pendingSyncMembers = []
-        syncDeadline = nil
-        guard state == .completingRebalance || state == .stable else { return [] }
-        var actions: [GroupAction] = []
-        for memberId in laggards {
-            actions += removeMemberAndUpdateGroup(memberId, now: now)
+    private mutating func dropMembersThatDidNotSync(now: ContinuousClock.Instant) -> [Action] {
+        guard let pending = state.pendingSyncs else { return [] }
+        let laggards = memberOrder.filter { pending.memberIDs.contains($0) }
+        state.pendingSyncs = nil
+        var actions: [Action] = []
+        for memberID in laggards {
+            actions += removeMemberAndUpdateGroup(memberID, now: now)
         }
         return actions
     }
@@ -82,13 +86,13 @@ extension GroupStateMachine {
     /// Kafka's checks on an OffsetCommit. Generation -1 is a "simple" commit from a client
     /// that manages partitions itself; it is only allowed while the group has no members.
     /// During CompletingRebalance the assignment is not known yet, so commits must wait.
-    func validateOffsetCommit(memberId: String, generationId: Int32) -> Int16 {
-        if state == .dead { return GroupErrorCode.coordinatorNotAvailable }
-        if generationId < 0 && state == .empty { return GroupErrorCode.none }
-        guard hasMember(memberId) else { return GroupErrorCode.unknownMemberId }
-        guard generationId == self.generationId else { return GroupErrorCode.illegalGeneration }
-        if state == .completingRebalance { return GroupErrorCode.rebalanceInProgress }
-        return GroupErrorCode.none
+    func validateOffsetCommit(memberID: String, generationID: Int32) -> KafkaErrorCode {
+        if case .dead = state { return KafkaErrorCode.coordinatorNotAvailable }
+        if generationID < 0, case .empty = state { return KafkaErrorCode.none }
+        guard hasMember(memberID) else { return KafkaErrorCode.unknownMemberId }
+        guard generationID == self.generationID else { return KafkaErrorCode.illegalGeneration }
+        if case .completingRebalance = state { return KafkaErrorCode.rebalanceInProgress }
+        return KafkaErrorCode.none
     }
 
     /// Notes that offsets were committed without group management, so the group is kept.
@@ -98,23 +102,20 @@ extension GroupStateMachine {
 
     /// Ends the group: every parked call is answered with COORDINATOR_NOT_AVAILABLE, so
     /// clients look for the coordinator again.
-    mutating func shutdown() -> [GroupAction] {
-        var actions: [GroupAction] = []
+    mutating func shutdown() -> [Action] {
+        var actions: [Action] = []
         for id in memberOrder {
             if let waiter = members[id]?.joinWaiter {
-                actions.append(.answerJoin(waiter, .failure(GroupErrorCode.coordinatorNotAvailable, memberId: id)))
+                actions.append(.answerJoin(waiter, .failure(KafkaErrorCode.coordinatorNotAvailable, memberID: id)))
             }
             if let waiter = members[id]?.syncWaiter {
-                actions.append(.answerSync(waiter, .failure(GroupErrorCode.coordinatorNotAvailable)))
+                actions.append(.answerSync(waiter, .failure(KafkaErrorCode.coordinatorNotAvailable)))
             }
             members[id]?.joinWaiter = nil
             members[id]?.syncWaiter = nil
         }
-        joinPhase = nil
         pendingMembers = [:]
-        pendingSyncMembers = []
-        syncDeadline = nil
-        transition(to: .dead)
+        state = .dead
         return actions
     }
 }

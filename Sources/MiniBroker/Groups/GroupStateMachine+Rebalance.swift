@@ -1,44 +1,49 @@
+import KafkaWire
+
 /// Starting and completing rebalances (Kafka's `prepareRebalance` and `onCompleteJoin`).
 extension GroupStateMachine {
     /// Starts a join phase unless one is already running.
-    mutating func maybePrepareRebalance(now: ContinuousClock.Instant) -> [GroupAction] {
-        guard state == .stable || state == .completingRebalance || state == .empty else { return [] }
-        return prepareRebalance(now: now)
+    mutating func maybePrepareRebalance(now: ContinuousClock.Instant) -> [Action] {
+        switch state {
+        case .stable, .completingRebalance, .empty: prepareRebalance(now: now)
+        case .preparingRebalance, .dead: []
+        }
     }
 
     /// Moves to PreparingRebalance. Members parked in SyncGroup learn that their generation is
     /// over (REBALANCE_IN_PROGRESS) and must rejoin; assignments of the old generation are
-    /// dropped. A group leaving Empty waits the initial rebalance delay first.
-    mutating func prepareRebalance(now: ContinuousClock.Instant) -> [GroupAction] {
-        var actions: [GroupAction] = []
-        if state == .completingRebalance {
+    /// dropped. A group leaving Empty waits the initial rebalance delay first. Leaving the
+    /// current state also ends the wait for SyncGroup calls of the old generation.
+    mutating func prepareRebalance(now: ContinuousClock.Instant) -> [Action] {
+        var actions: [Action] = []
+        if case .completingRebalance = state {
             actions += abortPendingSyncs(now: now)
         }
-        pendingSyncMembers = []
-        syncDeadline = nil
-        let rebalanceTimeout = members.values.map(\.rebalanceTimeout).max() ?? .zero
-        if state == .empty && initialRebalanceDelay > .zero {
-            let delay = min(initialRebalanceDelay, rebalanceTimeout)
-            joinPhase = .initialDelay(
-                deadline: now + delay, remaining: max(rebalanceTimeout - delay, .zero), newMemberAdded: false
-            )
-        } else {
-            joinPhase = .awaitingMembers(deadline: now + rebalanceTimeout)
-        }
-        transition(to: .preparingRebalance)
+        state = .preparingRebalance(firstJoinPhase(now: now))
         return actions + tryCompleteJoin(now: now)
+    }
+
+    private func firstJoinPhase(now: ContinuousClock.Instant) -> JoinPhase {
+        let rebalanceTimeout = members.values.map(\.rebalanceTimeout).max() ?? .zero
+        guard case .empty = state, initialRebalanceDelay > .zero else {
+            return .awaitingMembers(deadline: now + rebalanceTimeout)
+        }
+        let delay = min(initialRebalanceDelay, rebalanceTimeout)
+        return .initialDelay(
+            deadline: now + delay, remaining: max(rebalanceTimeout - delay, .zero), newMemberAdded: false
+        )
     }
 
     /// As Kafka, answering a parked call restarts the member's session: it was kept alive
     /// while parked and needs a full session to rejoin.
-    private mutating func abortPendingSyncs(now: ContinuousClock.Instant) -> [GroupAction] {
-        var actions: [GroupAction] = []
+    private mutating func abortPendingSyncs(now: ContinuousClock.Instant) -> [Action] {
+        var actions: [Action] = []
         for id in memberOrder {
             members[id]?.assignment.clear()
             if let waiter = members[id]?.syncWaiter {
                 members[id]?.syncWaiter = nil
                 members[id]?.extendSession(now: now)
-                actions.append(.answerSync(waiter, .failure(GroupErrorCode.rebalanceInProgress)))
+                actions.append(.answerSync(waiter, .failure(KafkaErrorCode.rebalanceInProgress)))
             }
         }
         return actions
@@ -46,8 +51,8 @@ extension GroupStateMachine {
 
     /// Records that a member joined during the initial delay, which earns one more delay.
     mutating func noteNewMemberDuringInitialDelay() {
-        if case .initialDelay(let deadline, let remaining, _) = joinPhase {
-            joinPhase = .initialDelay(deadline: deadline, remaining: remaining, newMemberAdded: true)
+        if case .preparingRebalance(.initialDelay(let deadline, let remaining, _)) = state {
+            state = .preparingRebalance(.initialDelay(deadline: deadline, remaining: remaining, newMemberAdded: true))
         }
     }
 
@@ -58,8 +63,8 @@ extension GroupStateMachine {
     }
 
     /// Completes the join phase early when everyone is in (never during the initial delay).
-    mutating func tryCompleteJoin(now: ContinuousClock.Instant) -> [GroupAction] {
-        guard state == .preparingRebalance, case .awaitingMembers = joinPhase, allMembersRejoined else {
+    mutating func tryCompleteJoin(now: ContinuousClock.Instant) -> [Action] {
+        guard case .preparingRebalance(.awaitingMembers) = state, allMembersRejoined else {
             return []
         }
         return completeJoin(now: now)
@@ -67,10 +72,14 @@ extension GroupStateMachine {
 
     /// The join-phase deadline passed: extend the initial delay if new members arrived during
     /// it (up to the rebalance timeout), otherwise complete with whoever rejoined.
-    mutating func joinDeadlinePassed(now: ContinuousClock.Instant) -> [GroupAction] {
-        if case .initialDelay(_, let remaining, let newMemberAdded) = joinPhase, newMemberAdded, remaining > .zero {
+    mutating func joinDeadlinePassed(now: ContinuousClock.Instant) -> [Action] {
+        if case .preparingRebalance(.initialDelay(_, let remaining, let newMemberAdded)) = state, newMemberAdded,
+            remaining > .zero
+        {
             let delay = min(initialRebalanceDelay, remaining)
-            joinPhase = .initialDelay(deadline: now + delay, remaining: remaining - delay, newMemberAdded: false)
+            state = .preparingRebalance(
+                .initialDelay(deadline: now + delay, remaining: remaining - delay, newMemberAdded: false)
+            )
             return []
         }
         return completeJoin(now: now)
@@ -78,22 +87,20 @@ extension GroupStateMachine {
 
     /// Kafka's `onCompleteJoin`: drop members that did not rejoin, open the next generation
     /// with the protocol all members vote for, and answer every parked JoinGroup.
-    mutating func completeJoin(now: ContinuousClock.Instant) -> [GroupAction] {
-        joinPhase = nil
-        var actions: [GroupAction] = []
+    mutating func completeJoin(now: ContinuousClock.Instant) -> [Action] {
+        var actions: [Action] = []
         for id in memberOrder where members[id]?.joinWaiter == nil {
             actions += removeMember(id)
         }
-        generationId += 1
+        generationID += 1
         guard !members.isEmpty else {
             protocolName = nil
-            transition(to: .empty)
+            state = .empty
             return actions
         }
         protocolName = selectProtocol()
-        transition(to: .completingRebalance)
-        pendingSyncMembers = Set(memberOrder)
-        syncDeadline = now + (members.values.map(\.rebalanceTimeout).max() ?? .zero)
+        let syncDeadline = now + (members.values.map(\.rebalanceTimeout).max() ?? .zero)
+        state = .completingRebalance(PendingSyncs(memberIDs: Set(memberOrder), deadline: syncDeadline))
         for id in memberOrder {
             guard let waiter = members[id]?.joinWaiter else { continue }
             members[id]?.joinWaiter = nil

@@ -1,3 +1,4 @@
+import KafkaWire
 import NIOCore
 
 /// SyncGroup (Kafka's `doSyncGroup`).
@@ -5,61 +6,61 @@ extension GroupStateMachine {
     /// Handles a SyncGroup. Followers park until the leader's SyncGroup brings the
     /// assignments; then everyone is answered and the group is Stable.
     mutating func sync(
-        _ request: SyncGroupInput, waiter: GroupWaiterID, now: ContinuousClock.Instant
-    ) -> [GroupAction] {
+        _ request: SyncGroupInput, waiter: WaiterID, now: ContinuousClock.Instant
+    ) -> [Action] {
         if let error = syncError(for: request) {
             return [.answerSync(waiter, .failure(error))]
         }
-        let memberId = request.memberId
+        let memberID = request.memberID
         switch state {
         case .completingRebalance:
-            var actions: [GroupAction] = []
-            if let previous = members[memberId]?.syncWaiter {
-                actions.append(.answerSync(previous, .failure(GroupErrorCode.rebalanceInProgress)))
+            var actions: [Action] = []
+            if let previous = members[memberID]?.syncWaiter {
+                actions.append(.answerSync(previous, .failure(KafkaErrorCode.rebalanceInProgress)))
             }
-            members[memberId]?.syncWaiter = waiter
-            members[memberId]?.extendSession(now: now)
-            markSynced(memberId)
-            if isLeader(memberId) {
+            members[memberID]?.syncWaiter = waiter
+            members[memberID]?.extendSession(now: now)
+            markSynced(memberID)
+            if isLeader(memberID) {
                 actions += propagateAssignments(request.assignments, now: now)
             }
             return actions
         case .stable:
             // The assignments are already set: a late or repeated SyncGroup returns at once.
-            members[memberId]?.extendSession(now: now)
-            markSynced(memberId)
-            return [.answerSync(waiter, currentSyncOutcome(for: memberId))]
+            members[memberID]?.extendSession(now: now)
+            markSynced(memberID)
+            return [.answerSync(waiter, currentSyncOutcome(for: memberID))]
         case .preparingRebalance:
-            return [.answerSync(waiter, .failure(GroupErrorCode.rebalanceInProgress))]
+            return [.answerSync(waiter, .failure(KafkaErrorCode.rebalanceInProgress))]
         case .empty:
-            return [.answerSync(waiter, .failure(GroupErrorCode.unknownMemberId))]
+            return [.answerSync(waiter, .failure(KafkaErrorCode.unknownMemberId))]
         case .dead:
-            return [.answerSync(waiter, .failure(GroupErrorCode.coordinatorNotAvailable))]
+            return [.answerSync(waiter, .failure(KafkaErrorCode.coordinatorNotAvailable))]
         }
     }
 
     /// The checks Kafka makes before looking at the state, in Kafka's order.
-    private func syncError(for request: SyncGroupInput) -> Int16? {
-        if state == .dead { return GroupErrorCode.coordinatorNotAvailable }
-        if !hasMember(request.memberId) { return GroupErrorCode.unknownMemberId }
-        if request.generationId != generationId { return GroupErrorCode.illegalGeneration }
-        if let type = request.protocolType, type != protocolType { return GroupErrorCode.inconsistentGroupProtocol }
-        if let name = request.protocolName, name != protocolName { return GroupErrorCode.inconsistentGroupProtocol }
+    private func syncError(for request: SyncGroupInput) -> KafkaErrorCode? {
+        if case .dead = state { return KafkaErrorCode.coordinatorNotAvailable }
+        if !hasMember(request.memberID) { return KafkaErrorCode.unknownMemberId }
+        if request.generationID != generationID { return KafkaErrorCode.illegalGeneration }
+        if let type = request.protocolType, type != protocolType { return KafkaErrorCode.inconsistentGroupProtocol }
+        if let name = request.protocolName, name != protocolName { return KafkaErrorCode.inconsistentGroupProtocol }
         return nil
     }
 
     /// Stores the leader's assignments (members it left out get an empty one, ids it invented
     /// are ignored), answers every parked SyncGroup and settles the group.
     private mutating func propagateAssignments(
-        _ assignments: [(memberId: String, assignment: ByteBuffer)], now: ContinuousClock.Instant
-    ) -> [GroupAction] {
+        _ assignments: [(memberID: String, assignment: ByteBuffer)], now: ContinuousClock.Instant
+    ) -> [Action] {
         let byMember = Dictionary(
-            assignments.map { ($0.memberId, $0.assignment) }, uniquingKeysWith: { _, last in last })
+            assignments.map { ($0.memberID, $0.assignment) }, uniquingKeysWith: { _, last in last })
         for id in memberOrder {
             members[id]?.assignment = byMember[id] ?? ByteBuffer()
         }
-        transition(to: .stable)
-        var actions: [GroupAction] = []
+        state = .stable(state.pendingSyncs)
+        var actions: [Action] = []
         for id in memberOrder {
             guard let waiter = members[id]?.syncWaiter else { continue }
             members[id]?.syncWaiter = nil

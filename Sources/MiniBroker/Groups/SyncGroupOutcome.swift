@@ -1,8 +1,9 @@
+import KafkaWire
 import NIOCore
 
 /// The answer to a SyncGroup request, independent of the wire version.
 public struct SyncGroupOutcome: Sendable {
-    public var errorCode: Int16
+    public var errorCode: KafkaErrorCode
     /// Nil on error (SyncGroup v5+ encodes null).
     public var protocolType: String?
     /// Nil on error (SyncGroup v5+ encodes null).
@@ -12,7 +13,7 @@ public struct SyncGroupOutcome: Sendable {
     public var assignment: ByteBuffer
 
     /// Creates an outcome; see the properties for the meaning of each field.
-    public init(errorCode: Int16, protocolType: String?, protocolName: String?, assignment: ByteBuffer) {
+    public init(errorCode: KafkaErrorCode, protocolType: String?, protocolName: String?, assignment: ByteBuffer) {
         self.errorCode = errorCode
         self.protocolType = protocolType
         self.protocolName = protocolName
@@ -20,7 +21,7 @@ public struct SyncGroupOutcome: Sendable {
     }
 
     /// An error answer: no protocol and an empty assignment.
-    static func failure(_ errorCode: Int16) -> SyncGroupOutcome {
+    static func failure(_ errorCode: KafkaErrorCode) -> SyncGroupOutcome {
         SyncGroupOutcome(errorCode: errorCode, protocolType: nil, protocolName: nil, assignment: ByteBuffer())
     }
 }

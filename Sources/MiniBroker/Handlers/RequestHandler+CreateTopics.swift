@@ -28,7 +28,7 @@ extension RequestHandler {
         do {
             let topic = try topics.create(name: creatable.name, partitions: partitions, configs: configs, validateOnly: validateOnly)
             return CreateTopicsResponse.CreatableTopicResult(
-                name: topic.name, topicId: topic.id, errorCode: 0, errorMessage: nil,
+                name: topic.name, topicId: topic.id, errorCode: KafkaErrorCode.none.rawValue, errorMessage: nil,
                 numPartitions: topic.partitionCount, replicationFactor: 1,
                 configs: describedConfigs(topic.configs).map {
                     CreateTopicsResponse.CreatableTopicConfigs(

@@ -8,7 +8,9 @@ extension RequestHandler {
             do {
                 try topics.delete(name: name)
                 try? offsets.deleteOffsets(topic: name)
-                results.append(DeleteTopicsResponse.DeletableTopicResult(name: name, errorCode: 0))
+                results.append(
+                    DeleteTopicsResponse.DeletableTopicResult(name: name, errorCode: KafkaErrorCode.none.rawValue)
+                )
             } catch {
                 logger.info("delete topic \(name) refused: \(error.message)")
                 results.append(DeleteTopicsResponse.DeletableTopicResult(name: name, errorCode: error.code.rawValue, errorMessage: error.message))

@@ -46,7 +46,7 @@ extension RequestHandler {
                 )
             }
             return DescribeConfigsResponse.DescribeConfigsResult(
-                errorCode: 0, errorMessage: nil, resourceType: resource.resourceType,
+                errorCode: KafkaErrorCode.none.rawValue, errorMessage: nil, resourceType: resource.resourceType,
                 resourceName: resource.resourceName, configs: configs
             )
         }
@@ -64,7 +64,7 @@ extension RequestHandler {
     private func brokerConfigs() -> [(name: String, value: String, source: Int8)] {
         let values: [(String, String)] = [
             ("auto.create.topics.enable", String(configuration.autoCreateTopics)),
-            ("broker.id", String(configuration.nodeId)),
+            ("broker.id", String(configuration.nodeID)),
             ("group.initial.rebalance.delay.ms", String(configuration.groupInitialRebalanceDelayMs)),
             ("group.max.session.timeout.ms", String(configuration.groupMaxSessionTimeoutMs)),
             ("group.min.session.timeout.ms", String(configuration.groupMinSessionTimeoutMs)),

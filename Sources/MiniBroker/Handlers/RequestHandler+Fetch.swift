@@ -45,7 +45,9 @@ extension RequestHandler {
 
     private func readFetch(_ request: FetchRequest) -> FetchResult {
         var remaining = request.maxBytes > 0 ? Int(request.maxBytes) : Int(Int32.max)
-        var result = FetchResult(response: FetchResponse(throttleTimeMs: 0, errorCode: 0, sessionId: 0))
+        var result = FetchResult(
+            response: FetchResponse(throttleTimeMs: 0, errorCode: KafkaErrorCode.none.rawValue, sessionId: 0)
+        )
         for fetchTopic in request.topics {
             var partitions: [FetchResponse.PartitionData] = []
             var slices: [FileSlice] = []

@@ -11,7 +11,7 @@ extension RequestHandler {
             )
         }
         return FindCoordinatorResponse(
-            throttleTimeMs: 0, errorCode: 0, errorMessage: nil, nodeId: configuration.nodeId,
+            throttleTimeMs: 0, errorCode: KafkaErrorCode.none.rawValue, errorMessage: nil, nodeId: configuration.nodeID,
             host: configuration.advertisedHost, port: Int32(configuration.advertisedPort)
         )
     }

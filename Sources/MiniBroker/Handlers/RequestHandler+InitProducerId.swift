@@ -15,12 +15,15 @@ extension RequestHandler {
         }
         if request.producerId >= 0, request.producerEpoch >= 0, request.producerEpoch < Int16.max - 1 {
             return InitProducerIdResponse(
-                throttleTimeMs: 0, errorCode: 0, producerId: request.producerId, producerEpoch: request.producerEpoch + 1
+                throttleTimeMs: 0, errorCode: KafkaErrorCode.none.rawValue,
+                producerId: request.producerId, producerEpoch: request.producerEpoch + 1
             )
         }
         do {
-            let id = try offsets.allocateProducerId()
-            return InitProducerIdResponse(throttleTimeMs: 0, errorCode: 0, producerId: id, producerEpoch: 0)
+            let id = try offsets.allocateProducerID()
+            return InitProducerIdResponse(
+                throttleTimeMs: 0, errorCode: KafkaErrorCode.none.rawValue, producerId: id, producerEpoch: 0
+            )
         } catch {
             logger.error("allocating a producer id failed: \(error)")
             return InitProducerIdResponse(

@@ -20,12 +20,12 @@ extension RequestHandler {
             throttleTimeMs: 0,
             brokers: [
                 MetadataResponse.MetadataResponseBroker(
-                    nodeId: configuration.nodeId, host: configuration.advertisedHost,
+                    nodeId: configuration.nodeID, host: configuration.advertisedHost,
                     port: Int32(configuration.advertisedPort), rack: nil
                 )
             ],
-            clusterId: configuration.clusterId,
-            controllerId: configuration.nodeId,
+            clusterId: configuration.clusterID,
+            controllerId: configuration.nodeID,
             topics: results
         )
     }
@@ -33,7 +33,7 @@ extension RequestHandler {
     private func metadataTopic(_ requested: MetadataRequest.MetadataRequestTopic, allowAutoCreate: Bool) -> MetadataResponse.MetadataResponseTopic {
         guard let name = requested.name else {
             // v10+: look-up by topic id alone.
-            if let topic = topics.topic(withId: requested.topicId) { return describe(topic) }
+            if let topic = topics.topic(withID: requested.topicId) { return describe(topic) }
             return MetadataResponse.MetadataResponseTopic(
                 errorCode: KafkaErrorCode.unknownTopicId.rawValue, name: nil, topicId: requested.topicId
             )
@@ -51,15 +51,16 @@ extension RequestHandler {
     }
 
     private func describe(_ topic: TopicRegistry.Topic) -> MetadataResponse.MetadataResponseTopic {
-        let node = configuration.nodeId
+        let node = configuration.nodeID
         let partitions = (0..<topic.partitionCount).map { index in
             MetadataResponse.MetadataResponsePartition(
-                errorCode: 0, partitionIndex: index, leaderId: node, leaderEpoch: 0,
+                errorCode: KafkaErrorCode.none.rawValue, partitionIndex: index, leaderId: node, leaderEpoch: 0,
                 replicaNodes: [node], isrNodes: [node], offlineReplicas: []
             )
         }
         return MetadataResponse.MetadataResponseTopic(
-            errorCode: 0, name: topic.name, topicId: topic.id, isInternal: false, partitions: partitions
+            errorCode: KafkaErrorCode.none.rawValue, name: topic.name, topicId: topic.id, isInternal: false,
+            partitions: partitions
         )
     }
 }

@@ -5,10 +5,12 @@ extension RequestHandler {
     func offsetCommit(_ request: OffsetCommitRequest, _ context: RequestContext) async -> OffsetCommitResponse {
         // v0 commits carry no generation: they are simple (standalone) commits.
         let generation = context.apiVersion == 0 ? -1 : request.generationIdOrMemberEpoch
-        let memberId = context.apiVersion == 0 ? "" : request.memberId
-        let groupCode = await groups.validateOffsetCommit(groupId: request.groupId, memberId: memberId, generationId: generation)
-        if groupCode != 0 {
-            logger.info("offset commit to \(request.groupId) by '\(memberId)' generation \(generation): \(KafkaErrorCode(rawValue: groupCode))")
+        let memberID = context.apiVersion == 0 ? "" : request.memberId
+        let groupCode = await groups.validateOffsetCommit(
+            groupID: request.groupId, memberID: memberID, generationID: generation
+        )
+        if groupCode != .none {
+            logger.info("offset commit to \(request.groupId) by '\(memberID)' generation \(generation): \(groupCode)")
         }
         var commits: [CommittedOffset] = []
         let topicsResult = request.topics.map { topic in
@@ -16,17 +18,19 @@ extension RequestHandler {
                 name: topic.name,
                 partitions: topic.partitions.map { partition in
                     var code = groupCode
-                    if code == 0 && topics.log(topic: topic.name, partition: partition.partitionIndex) == nil {
-                        code = KafkaErrorCode.unknownTopicOrPartition.rawValue
+                    if code == .none && topics.log(topic: topic.name, partition: partition.partitionIndex) == nil {
+                        code = .unknownTopicOrPartition
                     }
-                    if code == 0 {
+                    if code == .none {
                         commits.append(CommittedOffset(
                             group: request.groupId, topic: topic.name, partition: partition.partitionIndex, offset: partition.committedOffset,
                             leaderEpoch: partition.committedLeaderEpoch, metadata: partition.committedMetadata,
                             commitTime: PartitionLog.currentTimeMilliseconds()
                         ))
                     }
-                    return OffsetCommitResponse.OffsetCommitResponsePartition(partitionIndex: partition.partitionIndex, errorCode: code)
+                    return OffsetCommitResponse.OffsetCommitResponsePartition(
+                        partitionIndex: partition.partitionIndex, errorCode: code.rawValue
+                    )
                 }
             )
         }
@@ -66,10 +70,11 @@ extension RequestHandler {
                 let entry = byTopic[name]?[index]
                 return OffsetFetchResponse.OffsetFetchResponsePartition(
                     partitionIndex: index, committedOffset: entry?.offset ?? -1,
-                    committedLeaderEpoch: entry?.leaderEpoch ?? -1, metadata: entry?.metadata ?? "", errorCode: 0
+                    committedLeaderEpoch: entry?.leaderEpoch ?? -1, metadata: entry?.metadata ?? "",
+                    errorCode: KafkaErrorCode.none.rawValue
                 )
             })
         }
-        return OffsetFetchResponse(throttleTimeMs: 0, topics: topicsResult, errorCode: 0)
+        return OffsetFetchResponse(throttleTimeMs: 0, topics: topicsResult, errorCode: KafkaErrorCode.none.rawValue)
     }
 }

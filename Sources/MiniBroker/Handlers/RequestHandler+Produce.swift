@@ -58,8 +58,8 @@ extension RequestHandler {
             let result = try log.append(batch)
             if result.outcome == .appended { appends.notifyAppend() }
             return ProduceResponse.PartitionProduceResponse(
-                index: data.index, errorCode: 0, baseOffset: result.baseOffset, logAppendTimeMs: -1,
-                logStartOffset: log.logStartOffset
+                index: data.index, errorCode: KafkaErrorCode.none.rawValue, baseOffset: result.baseOffset,
+                logAppendTimeMs: -1, logStartOffset: log.logStartOffset
             )
         } catch let error as StorageError where error.code != .fileSystem {
             // Sequence and epoch errors of idempotent producers, and a full disk (which the
@@ -67,7 +67,7 @@ extension RequestHandler {
             if error.code != .diskFull {
                 logger.info("produce to \(name)-\(data.index) from \(client): \(error.message)")
             }
-            return partitionError(data.index, KafkaErrorCode(rawValue: error.kafkaErrorCode), message: error.message)
+            return partitionError(data.index, error.kafkaErrorCode, message: error.message)
         } catch {
             logger.error("append to \(name)-\(data.index) failed: \(error)")
             return partitionError(data.index, .kafkaStorageError, message: "the broker could not write the batch")

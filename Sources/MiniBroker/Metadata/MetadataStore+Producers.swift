@@ -5,7 +5,7 @@ extension MetadataStore {
     ///
     /// This one commit runs with `synchronous=FULL`: if a power cut lost it, the id could be
     /// handed out again and two producers would share sequence state.
-    public func allocateProducerId() throws -> Int64 {
+    public func allocateProducerID() throws -> Int64 {
         try withDatabase { database in
             try database.execute("PRAGMA synchronous=FULL")
             defer { try? database.execute("PRAGMA synchronous=NORMAL") }

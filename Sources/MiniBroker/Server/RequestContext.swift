@@ -4,8 +4,8 @@ import KafkaWire
 struct RequestContext: Sendable {
     var apiKey: ApiKey
     var apiVersion: Int16
-    var correlationId: Int32
-    var clientId: String?
+    var correlationID: Int32
+    var clientID: String?
     /// Address of the client, for group member descriptions.
     var clientHost: String
 }

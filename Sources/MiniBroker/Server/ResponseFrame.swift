@@ -17,10 +17,10 @@ enum ResponseFrame {
     /// A response whose body is only an INT16 error code: what we can say about a request
     /// whose API key or version we do not know (so no body layout can be trusted). Clients
     /// match it by correlation id and read the error from the first body bytes.
-    static func bareError(_ code: KafkaErrorCode, correlationId: Int32, allocator: ByteBufferAllocator) -> ByteBuffer {
+    static func bareError(_ code: KafkaErrorCode, correlationID: Int32, allocator: ByteBufferAllocator) -> ByteBuffer {
         var buffer = allocator.buffer(capacity: 10)
         buffer.writeInteger(Int32(6))
-        buffer.writeInteger(correlationId)
+        buffer.writeInteger(correlationID)
         buffer.writeInteger(code.rawValue)
         return buffer
     }
@@ -29,7 +29,7 @@ enum ResponseFrame {
     /// size goes, for responses assembled in parts (Fetch).
     static func writeHeader(for context: RequestContext, to buffer: inout ByteBuffer) {
         buffer.writeInteger(Int32(0))
-        buffer.writeInteger(context.correlationId)
+        buffer.writeInteger(context.correlationID)
         if context.apiKey.responseHeaderVersion(for: context.apiVersion) >= 1 {
             buffer.writeUnsignedVarint(0)  // no tagged fields in the header
         }

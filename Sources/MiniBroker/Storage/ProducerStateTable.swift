@@ -35,12 +35,12 @@ struct ProducerStateTable: Equatable {
     /// Whether a batch takes part in idempotence: it has a producer id and a sequence.
     /// Control batches (transaction markers) carry no data sequence.
     static func tracks(_ header: RecordBatchHeader) -> Bool {
-        header.producerId >= 0 && header.baseSequence >= 0 && !header.isControl
+        header.producerID >= 0 && header.baseSequence >= 0 && !header.isControl
     }
 
     /// Checks an incoming batch against the producer's state.
     func verdict(for header: RecordBatchHeader) throws(StorageError) -> Verdict {
-        guard Self.tracks(header), let producer = producers[header.producerId] else {
+        guard Self.tracks(header), let producer = producers[header.producerID] else {
             // An unknown producer id is accepted whatever its sequence: since Kafka 2.x
             // (KIP-360) the broker may have lost the state to retention, and refusing would
             // wedge the producer. The batch starts its state.
@@ -50,12 +50,12 @@ struct ProducerStateTable: Equatable {
         let last = Self.lastSequence(of: header)
         if header.producerEpoch < producer.epoch {
             throw StorageError(.invalidProducerEpoch,
-                "producer \(header.producerId) epoch \(header.producerEpoch) is older than \(producer.epoch)")
+                "producer \(header.producerID) epoch \(header.producerEpoch) is older than \(producer.epoch)")
         }
         if header.producerEpoch > producer.epoch {
             guard first == 0 else {
                 throw StorageError(.outOfOrderSequenceNumber,
-                    "producer \(header.producerId) new epoch \(header.producerEpoch) starts at sequence \(first), not 0")
+                    "producer \(header.producerID) new epoch \(header.producerEpoch) starts at sequence \(first), not 0")
             }
             return .append
         }
@@ -65,7 +65,7 @@ struct ProducerStateTable: Equatable {
         guard let previous = producer.recentBatches.last else { return .append }
         guard Self.isNext(first, after: previous.lastSequence) else {
             throw StorageError(.outOfOrderSequenceNumber,
-                "producer \(header.producerId) sent sequence \(first), expected \(Self.next(after: previous.lastSequence))")
+                "producer \(header.producerID) sent sequence \(first), expected \(Self.next(after: previous.lastSequence))")
         }
         return .append
     }
@@ -77,7 +77,7 @@ struct ProducerStateTable: Equatable {
         let batch = BatchRecord(
             firstSequence: header.baseSequence, lastSequence: Self.lastSequence(of: header),
             baseOffset: header.baseOffset, lastOffset: header.lastOffset)
-        var producer = producers[header.producerId] ?? Producer(epoch: header.producerEpoch, recentBatches: [])
+        var producer = producers[header.producerID] ?? Producer(epoch: header.producerEpoch, recentBatches: [])
         if header.producerEpoch != producer.epoch {
             producer = Producer(epoch: header.producerEpoch, recentBatches: [])
         }
@@ -85,7 +85,7 @@ struct ProducerStateTable: Equatable {
         if producer.recentBatches.count > Self.retainedBatches {
             producer.recentBatches.removeFirst(producer.recentBatches.count - Self.retainedBatches)
         }
-        producers[header.producerId] = producer
+        producers[header.producerID] = producer
     }
 
     /// Sequence of the batch's last record. Kafka's sequences wrap from Int32.max to 0.

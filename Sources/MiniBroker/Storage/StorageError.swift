@@ -1,3 +1,5 @@
+import KafkaWire
+
 /// A failure of the partition logs, with the Kafka error code a response should carry.
 ///
 /// A struct with a code rather than an enum, so new cases can be added without breaking
@@ -7,21 +9,25 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         public let name: String
         /// The error code to put in a Kafka response for this failure.
-        public let kafkaErrorCode: Int16
+        public let kafkaErrorCode: KafkaErrorCode
 
         /// The offset is below the log start offset or beyond the log end offset (OFFSET_OUT_OF_RANGE).
-        public static let offsetOutOfRange = Code(name: "offset out of range", kafkaErrorCode: 1)
+        public static let offsetOutOfRange = Code(name: "offset out of range", kafkaErrorCode: .offsetOutOfRange)
         /// The bytes given to append are not one whole RecordBatch v2 (CORRUPT_MESSAGE).
-        public static let corruptBatch = Code(name: "corrupt batch", kafkaErrorCode: 2)
+        public static let corruptBatch = Code(name: "corrupt batch", kafkaErrorCode: .corruptMessage)
         /// An idempotent producer skipped or repeated sequence numbers (OUT_OF_ORDER_SEQUENCE_NUMBER).
-        public static let outOfOrderSequenceNumber = Code(name: "out of order sequence number", kafkaErrorCode: 45)
+        public static let outOfOrderSequenceNumber = Code(
+            name: "out of order sequence number", kafkaErrorCode: .outOfOrderSequenceNumber
+        )
         /// An idempotent producer wrote with an epoch older than the one already seen (INVALID_PRODUCER_EPOCH).
-        public static let invalidProducerEpoch = Code(name: "invalid producer epoch", kafkaErrorCode: 47)
+        public static let invalidProducerEpoch = Code(
+            name: "invalid producer epoch", kafkaErrorCode: .invalidProducerEpoch
+        )
         /// The disk is too full to take the append (KAFKA_STORAGE_ERROR, which producers retry);
         /// the message says what is free and what to do.
-        public static let diskFull = Code(name: "disk full", kafkaErrorCode: 56)
+        public static let diskFull = Code(name: "disk full", kafkaErrorCode: .kafkaStorageError)
         /// A file operation failed, or the log is closed (KAFKA_STORAGE_ERROR).
-        public static let fileSystem = Code(name: "file system", kafkaErrorCode: 56)
+        public static let fileSystem = Code(name: "file system", kafkaErrorCode: .kafkaStorageError)
 
         public var description: String { name }
     }
@@ -36,7 +42,7 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
     }
 
     /// The error code to put in a Kafka response.
-    public var kafkaErrorCode: Int16 { code.kafkaErrorCode }
+    public var kafkaErrorCode: KafkaErrorCode { code.kafkaErrorCode }
 
     public var description: String { "\(code): \(message)" }
 }

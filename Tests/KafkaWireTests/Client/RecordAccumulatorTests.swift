@@ -32,10 +32,10 @@ struct RecordAccumulatorTests {
     }
 
     @Test("no batch leaves before the producer id is known")
-    func waitsForProducerId() throws {
+    func waitsForProducerID() throws {
         var accumulator = Self.accumulator()
         try Self.append(5, to: &accumulator)
-        #expect(accumulator.drain(now: .now).needsProducerId)
+        #expect(accumulator.drain(now: .now).needsProducerID)
     }
 
     @Test("sequences advance by record count, per partition")
@@ -44,7 +44,7 @@ struct RecordAccumulatorTests {
         accumulator.setProducerIdentity(id: 7, epoch: 0)
         try Self.append(5, to: &accumulator)
         let first = try Self.onlyBatch(accumulator.drain(now: .now))
-        #expect(first.baseSequence == 0 && first.producerId == 7 && first.producerEpoch == 0)
+        #expect(first.baseSequence == 0 && first.producerID == 7 && first.producerEpoch == 0)
         try Self.append(3, to: &accumulator)
         #expect(accumulator.drain(now: .now).requests.isEmpty, "one batch per partition in flight")
         _ = accumulator.finish(first, outcome: .delivered(baseOffset: 0), now: .now)
@@ -80,7 +80,7 @@ struct RecordAccumulatorTests {
         try second.seal(codec: .none, allocator: ByteBufferAllocator())
         let error = KafkaClientError.broker(.outOfOrderSequenceNumber, "test")
         _ = accumulator.finish(second, outcome: .retry(error, refreshMetadata: false, bumpEpoch: true), now: .now)
-        #expect(accumulator.drain(now: .now).needsProducerId)
+        #expect(accumulator.drain(now: .now).needsProducerID)
         accumulator.setProducerIdentity(id: 7, epoch: 1)
         let renumbered = try Self.onlyBatch(accumulator.drain(now: .now))
         #expect(renumbered.producerEpoch == 1 && renumbered.baseSequence == 0)

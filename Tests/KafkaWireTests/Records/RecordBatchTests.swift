@@ -5,7 +5,7 @@ import Testing
 @Suite struct RecordBatchTests {
     static let header = RecordBatchHeader(
         baseOffset: 1000, partitionLeaderEpoch: 7, attributes: 0x10, baseTimestamp: 1_700_000_000_000,
-        producerId: 4242, producerEpoch: 3, baseSequence: 17)
+        producerID: 4242, producerEpoch: 3, baseSequence: 17)
 
     static let records: [Record] = [
         Record(timestampDelta: 0, offsetDelta: 0, key: ByteBuffer(string: "k0"), value: ByteBuffer(string: "v0")),
@@ -44,7 +44,7 @@ import Testing
         #expect(batch.header.baseOffset == 1000)
         #expect(batch.header.partitionLeaderEpoch == 7)
         #expect(batch.header.isTransactional)
-        #expect(batch.header.producerId == 4242 && batch.header.producerEpoch == 3 && batch.header.baseSequence == 17)
+        #expect(batch.header.producerID == 4242 && batch.header.producerEpoch == 3 && batch.header.baseSequence == 17)
         #expect(try RecordBatch.validate(bytes) == batch.header)
     }
 

@@ -48,7 +48,7 @@ import Testing
             result.slices.append(slices)
         }
 
-        let context = RequestContext(apiKey: .fetch, apiVersion: version, correlationId: 77, clientId: nil, clientHost: "test")
+        let context = RequestContext(apiKey: .fetch, apiVersion: version, correlationID: 77, clientID: nil, clientHost: "test")
         let expected = ResponseFrame.encode(inline, for: context, allocator: ByteBufferAllocator())
         var actual = ByteBuffer()
         for part in result.encode(for: context, allocator: ByteBufferAllocator()).parts {

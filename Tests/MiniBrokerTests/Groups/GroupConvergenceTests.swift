@@ -1,3 +1,4 @@
+import KafkaWire
 import NIOCore
 import Synchronization
 import Testing
@@ -16,7 +17,7 @@ struct GroupConvergenceTests {
         let board = ConsumerBoard()
         var running: [String: Task<Void, Never>] = [:]
         for index in 1...10 {
-            running["c\(index)"] = Self.start(clientId: "c\(index)", coordinator, board)
+            running["c\(index)"] = Self.start(clientID: "c\(index)", coordinator, board)
         }
         #expect(await Support.eventually { await Self.converged(coordinator, board, clients: Set(running.keys)) })
 
@@ -24,7 +25,7 @@ struct GroupConvergenceTests {
             running.removeValue(forKey: "c\(index)")?.cancel()
         }
         for index in 11...13 {
-            running["c\(index)"] = Self.start(clientId: "c\(index)", coordinator, board)
+            running["c\(index)"] = Self.start(clientID: "c\(index)", coordinator, board)
         }
         #expect(await Support.eventually { await Self.converged(coordinator, board, clients: Set(running.keys)) })
 
@@ -34,16 +35,16 @@ struct GroupConvergenceTests {
         for task in running.values {
             #expect(await Support.result(within: .seconds(3)) { await task.value } != nil, "a consumer hung")
         }
-        #expect(await coordinator.describe(groupIds: ["orders-analyzer"]).first?.state == "Empty")
+        #expect(await coordinator.describe(groupIDs: ["orders-analyzer"]).first?.state == "Empty")
         #expect(board.unknownMemberErrors == 0)
         coordinator.shutdown()
     }
 
     /// Runs a consumer until its task is cancelled, then leaves the group, like a consumer
     /// that polls, heartbeats and rejoins whenever the coordinator asks it to.
-    static func start(clientId: String, _ coordinator: GroupCoordinator, _ board: ConsumerBoard) -> Task<Void, Never> {
+    static func start(clientID: String, _ coordinator: GroupCoordinator, _ board: ConsumerBoard) -> Task<Void, Never> {
         Task {
-            var consumer = GroupTestConsumer(coordinator, clientId: clientId)
+            var consumer = GroupTestConsumer(coordinator, clientID: clientID)
             consumer.sessionTimeoutMs = 3_000
             consumer.rebalanceTimeoutMs = 3_000
             var needsJoin = true
@@ -53,15 +54,15 @@ struct GroupConvergenceTests {
                 } else {
                     let error = await consumer.heartbeat()
                     board.count(error)
-                    needsJoin = error != GroupErrorCode.none
-                    if error == GroupErrorCode.unknownMemberId {
-                        consumer.memberId = ""
+                    needsJoin = error != KafkaErrorCode.none
+                    if error == KafkaErrorCode.unknownMemberId {
+                        consumer.memberID = ""
                     }
                 }
                 try? await Task.sleep(for: .milliseconds(15))
             }
-            board.record(clientId, nil)
-            if !consumer.memberId.isEmpty {
+            board.record(clientID, nil)
+            if !consumer.memberID.isEmpty {
                 _ = await consumer.leave()
             }
         }
@@ -71,13 +72,13 @@ struct GroupConvergenceTests {
     private static func joinAndSyncOnce(_ consumer: inout GroupTestConsumer, _ board: ConsumerBoard) async -> Bool {
         let joined = await consumer.join()
         board.count(joined.errorCode)
-        guard joined.errorCode == GroupErrorCode.none else { return true }
+        guard joined.errorCode == KafkaErrorCode.none else { return true }
         let synced = await consumer.sync(after: joined)
         board.count(synced.errorCode)
-        guard synced.errorCode == GroupErrorCode.none else { return true }
+        guard synced.errorCode == KafkaErrorCode.none else { return true }
         board.record(
-            consumer.clientId,
-            .init(memberId: consumer.memberId, generationId: consumer.generationId, assignment: synced.assignment)
+            consumer.clientID,
+            .init(memberID: consumer.memberID, generationID: consumer.generationID, assignment: synced.assignment)
         )
         return false
     }
@@ -85,26 +86,26 @@ struct GroupConvergenceTests {
     /// The group is Stable with exactly the running consumers, all in one generation, each
     /// holding the assignment the leader made for it.
     static func converged(_ coordinator: GroupCoordinator, _ board: ConsumerBoard, clients: Set<String>) async -> Bool {
-        guard let group = await coordinator.describe(groupIds: ["orders-analyzer"]).first, group.state == "Stable"
+        guard let group = await coordinator.describe(groupIDs: ["orders-analyzer"]).first, group.state == "Stable"
         else {
             return false
         }
         let entries = board.entries
-        guard Set(entries.keys) == clients, Set(entries.values.map(\.generationId)).count == 1 else { return false }
-        let memberIds = Set(entries.values.map(\.memberId))
-        guard Set(group.members.map(\.memberId)) == memberIds, group.members.count == clients.count else {
+        guard Set(entries.keys) == clients, Set(entries.values.map(\.generationID)).count == 1 else { return false }
+        let memberIDs = Set(entries.values.map(\.memberID))
+        guard Set(group.members.map(\.memberID)) == memberIDs, group.members.count == clients.count else {
             return false
         }
-        return group.members.allSatisfy { $0.assignment == ByteBuffer(string: "for-\($0.memberId)") }
-            && entries.values.allSatisfy { $0.assignment == ByteBuffer(string: "for-\($0.memberId)") }
+        return group.members.allSatisfy { $0.assignment == ByteBuffer(string: "for-\($0.memberID)") }
+            && entries.values.allSatisfy { $0.assignment == ByteBuffer(string: "for-\($0.memberID)") }
     }
 }
 
 /// What each simulated consumer last saw, shared between their tasks.
 final class ConsumerBoard: Sendable {
     struct Entry: Sendable {
-        var memberId: String
-        var generationId: Int32
+        var memberID: String
+        var generationID: Int32
         var assignment: ByteBuffer
     }
 
@@ -113,12 +114,12 @@ final class ConsumerBoard: Sendable {
     var entries: [String: Entry] { state.withLock { $0.entries } }
     var unknownMemberErrors: Int { state.withLock { $0.unknownMemberErrors } }
 
-    func record(_ clientId: String, _ entry: Entry?) {
-        state.withLock { $0.entries[clientId] = entry }
+    func record(_ clientID: String, _ entry: Entry?) {
+        state.withLock { $0.entries[clientID] = entry }
     }
 
-    func count(_ errorCode: Int16) {
-        if errorCode == GroupErrorCode.unknownMemberId {
+    func count(_ errorCode: KafkaErrorCode) {
+        if errorCode == KafkaErrorCode.unknownMemberId {
             state.withLock { $0.unknownMemberErrors += 1 }
         }
     }

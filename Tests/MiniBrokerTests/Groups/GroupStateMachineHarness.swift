@@ -1,3 +1,4 @@
+import KafkaWire
 import NIOCore
 
 @testable import MiniBroker
@@ -8,12 +9,12 @@ struct GroupStateMachineHarness {
     var machine: GroupStateMachine
     let start = ContinuousClock.now
     private var lastWaiter: UInt64 = 0
-    private(set) var joinAnswers: [GroupWaiterID: JoinGroupOutcome] = [:]
-    private(set) var syncAnswers: [GroupWaiterID: SyncGroupOutcome] = [:]
+    private(set) var joinAnswers: [GroupStateMachine.WaiterID: JoinGroupOutcome] = [:]
+    private(set) var syncAnswers: [GroupStateMachine.WaiterID: SyncGroupOutcome] = [:]
 
     init(initialRebalanceDelayMs: Int = 100) {
         machine = GroupStateMachine(
-            groupId: "orders-analyzer", initialRebalanceDelay: .milliseconds(initialRebalanceDelayMs))
+            groupID: "orders-analyzer", initialRebalanceDelay: .milliseconds(initialRebalanceDelayMs))
     }
 
     func instant(_ milliseconds: Int) -> ContinuousClock.Instant {
@@ -21,45 +22,47 @@ struct GroupStateMachineHarness {
     }
 
     static func request(
-        memberId: String, clientId: String = "client", protocolType: String = "consumer",
+        memberID: String, clientID: String = "client", protocolType: String = "consumer",
         protocols: [String] = ["range"], sessionTimeoutMs: Int32 = 1_000, rebalanceTimeoutMs: Int32 = 2_000
     ) -> JoinGroupInput {
         JoinGroupInput(
-            groupId: "orders-analyzer", memberId: memberId, protocolType: protocolType,
-            protocols: protocols.map { (name: $0, metadata: ByteBuffer(string: "\($0)-\(clientId)")) },
+            groupID: "orders-analyzer", memberID: memberID, protocolType: protocolType,
+            protocols: protocols.map { (name: $0, metadata: ByteBuffer(string: "\($0)-\(clientID)")) },
             sessionTimeoutMs: sessionTimeoutMs, rebalanceTimeoutMs: rebalanceTimeoutMs,
-            clientId: clientId, clientHost: "/127.0.0.1", requireKnownMemberId: true
+            clientID: clientID, clientHost: "/127.0.0.1", requireKnownMemberID: true
         )
     }
 
-    /// Sends a JoinGroup; the new member id offered is "<clientId>-new".
+    /// Sends a JoinGroup; the new member id offered is "<clientID>-new".
     @discardableResult
-    mutating func join(_ request: JoinGroupInput, at milliseconds: Int = 0) -> GroupWaiterID {
+    mutating func join(_ request: JoinGroupInput, at milliseconds: Int = 0) -> GroupStateMachine.WaiterID {
         let waiter = nextWaiter()
         record(
-            machine.join(request, waiter: waiter, newMemberId: "\(request.clientId)-new", now: instant(milliseconds)))
+            machine.join(request, waiter: waiter, newMemberID: "\(request.clientID)-new", now: instant(milliseconds)))
         return waiter
     }
 
     @discardableResult
     mutating func sync(
-        memberId: String, generationId: Int32, assignments: [(memberId: String, assignment: ByteBuffer)] = [],
+        memberID: String, generationID: Int32, assignments: [(memberID: String, assignment: ByteBuffer)] = [],
         at milliseconds: Int = 0
-    ) -> GroupWaiterID {
+    ) -> GroupStateMachine.WaiterID {
         let waiter = nextWaiter()
         let request = SyncGroupInput(
-            groupId: "orders-analyzer", memberId: memberId, generationId: generationId, assignments: assignments
+            groupID: "orders-analyzer", memberID: memberID, generationID: generationID, assignments: assignments
         )
         record(machine.sync(request, waiter: waiter, now: instant(milliseconds)))
         return waiter
     }
 
-    mutating func heartbeat(memberId: String, generationId: Int32, at milliseconds: Int = 0) -> Int16 {
-        machine.heartbeat(memberId: memberId, generationId: generationId, now: instant(milliseconds))
+    mutating func heartbeat(memberID: String, generationID: Int32, at milliseconds: Int = 0) -> KafkaErrorCode {
+        machine.heartbeat(memberID: memberID, generationID: generationID, now: instant(milliseconds))
     }
 
-    mutating func leave(_ memberIds: [String], at milliseconds: Int = 0) -> [(memberId: String, errorCode: Int16)] {
-        let outcome = machine.leave(memberIds: memberIds, now: instant(milliseconds))
+    mutating func leave(
+        _ memberIDs: [String], at milliseconds: Int = 0
+    ) -> [(memberID: String, errorCode: KafkaErrorCode)] {
+        let outcome = machine.leave(memberIDs: memberIDs, now: instant(milliseconds))
         record(outcome.actions)
         return outcome.members
     }
@@ -69,27 +72,27 @@ struct GroupStateMachineHarness {
     }
 
     /// Joins a new member through MEMBER_ID_REQUIRED and returns its id and parked join.
-    mutating func joinNewMember(clientId: String, protocols: [String] = ["range"], at milliseconds: Int = 0) -> (
-        memberId: String, waiter: GroupWaiterID
+    mutating func joinNewMember(clientID: String, protocols: [String] = ["range"], at milliseconds: Int = 0) -> (
+        memberID: String, waiter: GroupStateMachine.WaiterID
     ) {
-        let first = join(Self.request(memberId: "", clientId: clientId, protocols: protocols), at: milliseconds)
-        let memberId = joinAnswers[first]?.memberId ?? ""
-        let second = join(Self.request(memberId: memberId, clientId: clientId, protocols: protocols), at: milliseconds)
-        return (memberId, second)
+        let first = join(Self.request(memberID: "", clientID: clientID, protocols: protocols), at: milliseconds)
+        let memberID = joinAnswers[first]?.memberID ?? ""
+        let second = join(Self.request(memberID: memberID, clientID: clientID, protocols: protocols), at: milliseconds)
+        return (memberID, second)
     }
 
     /// Joins and syncs that have not been answered yet.
-    var unansweredWaiters: [GroupWaiterID] {
-        (1...max(lastWaiter, 1)).map { GroupWaiterID(rawValue: $0) }
+    var unansweredWaiters: [GroupStateMachine.WaiterID] {
+        (1...max(lastWaiter, 1)).map { GroupStateMachine.WaiterID(rawValue: $0) }
             .filter { joinAnswers[$0] == nil && syncAnswers[$0] == nil && $0.rawValue <= lastWaiter }
     }
 
-    private mutating func nextWaiter() -> GroupWaiterID {
+    private mutating func nextWaiter() -> GroupStateMachine.WaiterID {
         lastWaiter += 1
-        return GroupWaiterID(rawValue: lastWaiter)
+        return GroupStateMachine.WaiterID(rawValue: lastWaiter)
     }
 
-    private mutating func record(_ actions: [GroupAction]) {
+    private mutating func record(_ actions: [GroupStateMachine.Action]) {
         for action in actions {
             switch action {
             case .answerJoin(let waiter, let outcome):

@@ -1,3 +1,4 @@
+import KafkaWire
 import NIOCore
 import Testing
 
@@ -24,17 +25,17 @@ struct GroupStateMachineRandomTests {
 
     /// What a simulated client remembers between its requests.
     struct Client {
-        let clientId: String
-        var memberId = ""
-        var generationId: Int32 = -1
-        var lastJoin: GroupWaiterID?
+        let clientID: String
+        var memberID = ""
+        var generationID: Int32 = -1
+        var lastJoin: GroupStateMachine.WaiterID?
     }
 
     @Test("every parked call is answered exactly once", arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])
     func everyCallAnswered(seed: UInt64) {
         var random = SeededGenerator(state: seed)
         var harness = Harness(initialRebalanceDelayMs: 50)
-        var clients = (1...6).map { Client(clientId: "c\($0)") }
+        var clients = (1...6).map { Client(clientID: "c\($0)") }
         var clock = 0
         for _ in 0..<300 {
             clock += Int.random(in: 0...40, using: &random)
@@ -47,11 +48,11 @@ struct GroupStateMachineRandomTests {
             harness.advance(to: clock)
         }
         #expect(harness.unansweredWaiters.isEmpty)
-        #expect(harness.machine.state == .empty)
-        #expect(harness.machine.generationId >= 3, "the run went through several generations")
+        #expect(harness.machine.state.name == .empty)
+        #expect(harness.machine.generationID >= 3, "the run went through several generations")
         #expect(
             harness.syncAnswers.values.contains {
-                $0.errorCode == GroupErrorCode.none && $0.assignment.readableBytes > 0
+                $0.errorCode == KafkaErrorCode.none && $0.assignment.readableBytes > 0
             })
     }
 
@@ -62,18 +63,18 @@ struct GroupStateMachineRandomTests {
         switch Int.random(in: 0..<20, using: &random) {
         case 0..<5:
             client.lastJoin = harness.join(
-                Harness.request(memberId: client.memberId, clientId: client.clientId), at: clock)
+                Harness.request(memberID: client.memberID, clientID: client.clientID), at: clock)
             learn(&client, from: harness)
         case 5..<12:
-            let assignments = (harness.machine.isLeader(client.memberId) ? Array(harness.machine.members.keys) : [])
-                .map { (memberId: $0, assignment: ByteBuffer(string: "for-\($0)")) }
+            let assignments = (harness.machine.isLeader(client.memberID) ? Array(harness.machine.members.keys) : [])
+                .map { (memberID: $0, assignment: ByteBuffer(string: "for-\($0)")) }
             _ = harness.sync(
-                memberId: client.memberId, generationId: client.generationId, assignments: assignments, at: clock)
+                memberID: client.memberID, generationID: client.generationID, assignments: assignments, at: clock)
         case 12..<19:
-            _ = harness.heartbeat(memberId: client.memberId, generationId: client.generationId, at: clock)
+            _ = harness.heartbeat(memberID: client.memberID, generationID: client.generationID, at: clock)
         default:
-            _ = harness.leave([client.memberId], at: clock)
-            client.memberId = ""
+            _ = harness.leave([client.memberID], at: clock)
+            client.memberID = ""
         }
     }
 
@@ -82,13 +83,13 @@ struct GroupStateMachineRandomTests {
         guard let waiter = client.lastJoin, let answer = harness.joinAnswers[waiter] else { return }
         client.lastJoin = nil
         switch answer.errorCode {
-        case GroupErrorCode.none:
-            client.memberId = answer.memberId
-            client.generationId = answer.generationId
-        case GroupErrorCode.memberIdRequired:
-            client.memberId = answer.memberId
-        case GroupErrorCode.unknownMemberId:
-            client.memberId = ""
+        case KafkaErrorCode.none:
+            client.memberID = answer.memberID
+            client.generationID = answer.generationID
+        case KafkaErrorCode.memberIdRequired:
+            client.memberID = answer.memberID
+        case KafkaErrorCode.unknownMemberId:
+            client.memberID = ""
         default:
             break
         }

@@ -1,3 +1,4 @@
+import KafkaWire
 import Logging
 import NIOCore
 import Synchronization
@@ -6,29 +7,29 @@ import Synchronization
 
 /// A consumer as the group coordinator sees it: the JoinGroup/SyncGroup/Heartbeat/LeaveGroup
 /// sequence of Kafka's consumer, without any wire protocol. A leader assigns each member the
-/// bytes "for-<memberId>", so every member can check it received its own assignment.
+/// bytes "for-<memberID>", so every member can check it received its own assignment.
 struct GroupTestConsumer {
     let coordinator: GroupCoordinator
-    let groupId: String
-    let clientId: String
-    var memberId = ""
-    var generationId: Int32 = -1
+    let groupID: String
+    let clientID: String
+    var memberID = ""
+    var generationID: Int32 = -1
     var sessionTimeoutMs: Int32 = 2_000
     var rebalanceTimeoutMs: Int32 = 2_000
     var protocols = ["range"]
 
-    init(_ coordinator: GroupCoordinator, groupId: String = "orders-analyzer", clientId: String) {
+    init(_ coordinator: GroupCoordinator, groupID: String = "orders-analyzer", clientID: String) {
         self.coordinator = coordinator
-        self.groupId = groupId
-        self.clientId = clientId
+        self.groupID = groupID
+        self.clientID = clientID
     }
 
-    func joinRequest(requireKnownMemberId: Bool = true) -> JoinGroupInput {
+    func joinRequest(requireKnownMemberID: Bool = true) -> JoinGroupInput {
         JoinGroupInput(
-            groupId: groupId, memberId: memberId, protocolType: "consumer",
-            protocols: protocols.map { (name: $0, metadata: ByteBuffer(string: "\($0)-\(clientId)")) },
+            groupID: groupID, memberID: memberID, protocolType: "consumer",
+            protocols: protocols.map { (name: $0, metadata: ByteBuffer(string: "\($0)-\(clientID)")) },
             sessionTimeoutMs: sessionTimeoutMs, rebalanceTimeoutMs: rebalanceTimeoutMs,
-            clientId: clientId, clientHost: "/127.0.0.1", requireKnownMemberId: requireKnownMemberId
+            clientID: clientID, clientHost: "/127.0.0.1", requireKnownMemberID: requireKnownMemberID
         )
     }
 
@@ -36,14 +37,14 @@ struct GroupTestConsumer {
     /// as Kafka's consumer does.
     mutating func join() async -> JoinGroupOutcome {
         var outcome = await coordinator.join(joinRequest())
-        if outcome.errorCode == GroupErrorCode.memberIdRequired {
-            memberId = outcome.memberId
+        if outcome.errorCode == KafkaErrorCode.memberIdRequired {
+            memberID = outcome.memberID
             outcome = await coordinator.join(joinRequest())
         }
-        if outcome.errorCode == GroupErrorCode.none {
-            generationId = outcome.generationId
-        } else if outcome.errorCode == GroupErrorCode.unknownMemberId {
-            memberId = ""
+        if outcome.errorCode == KafkaErrorCode.none {
+            generationID = outcome.generationID
+        } else if outcome.errorCode == KafkaErrorCode.unknownMemberId {
+            memberID = ""
         }
         return outcome
     }
@@ -51,11 +52,11 @@ struct GroupTestConsumer {
     /// SyncGroup for the generation just joined; the leader sends every member's assignment.
     func sync(after joined: JoinGroupOutcome) async -> SyncGroupOutcome {
         let assignments = joined.members.map {
-            (memberId: $0.memberId, assignment: ByteBuffer(string: "for-\($0.memberId)"))
+            (memberID: $0.memberID, assignment: ByteBuffer(string: "for-\($0.memberID)"))
         }
         return await coordinator.sync(
             SyncGroupInput(
-                groupId: groupId, memberId: memberId, generationId: generationId,
+                groupID: groupID, memberID: memberID, generationID: generationID,
                 protocolType: joined.protocolType, protocolName: joined.protocolName, assignments: assignments
             )
         )
@@ -65,21 +66,21 @@ struct GroupTestConsumer {
     mutating func joinAndSync(attempts: Int = 50) async -> SyncGroupOutcome? {
         for _ in 0..<attempts {
             let joined = await join()
-            guard joined.errorCode == GroupErrorCode.none else { continue }
+            guard joined.errorCode == KafkaErrorCode.none else { continue }
             let synced = await sync(after: joined)
-            if synced.errorCode == GroupErrorCode.none {
+            if synced.errorCode == KafkaErrorCode.none {
                 return synced
             }
         }
         return nil
     }
 
-    func heartbeat() async -> Int16 {
-        await coordinator.heartbeat(groupId: groupId, memberId: memberId, generationId: generationId)
+    func heartbeat() async -> KafkaErrorCode {
+        await coordinator.heartbeat(groupID: groupID, memberID: memberID, generationID: generationID)
     }
 
-    func leave() async -> Int16 {
-        await coordinator.leave(groupId: groupId, memberIds: [memberId]).members.first?.errorCode ?? -1
+    func leave() async -> KafkaErrorCode {
+        await coordinator.leave(groupID: groupID, memberIDs: [memberID]).members.first?.errorCode ?? .unknownServerError
     }
 }
 

@@ -77,15 +77,15 @@ struct MetadataStoreTests {
         let checkpoint = PartitionCheckpoint(recoveryPoint: 42, producerSnapshotOffset: 40, producerSnapshot: [1, 2, 3])
         do {
             let store = try MetadataStore(dataDirectory: directory.path)
-            #expect(try store.allocateProducerId() == 0)
-            #expect(try store.allocateProducerId() == 1)
+            #expect(try store.allocateProducerID() == 0)
+            #expect(try store.allocateProducerID() == 1)
             try store.createTopic(TopicRecord(name: "orders", id: .random(), partitionCount: 3))
             try store.commitOffsets([CommittedOffset(group: "g", topic: "orders", partition: 2, offset: 7, commitTime: 0)])
             try store.saveCheckpoints([partition: checkpoint])
             try store.saveCheckpoints([partition: checkpoint])
         }
         let store = try MetadataStore(dataDirectory: directory.path)
-        #expect(try store.allocateProducerId() == 2)
+        #expect(try store.allocateProducerID() == 2)
         #expect(try store.topic(named: "orders")?.partitionCount == 3)
         #expect(try store.committedOffset(group: "g", topic: "orders", partition: 2)?.offset == 7)
         #expect(try store.checkpoint(for: partition) == checkpoint)

@@ -1,3 +1,4 @@
+import KafkaWire
 import NIOCore
 import Testing
 @testable import MiniBroker
@@ -34,7 +35,7 @@ struct IdempotentProducerTests {
         expectError(.outOfOrderSequenceNumber) { _ = try log.append(TestBatch.idempotent(sequence: 3)) }
         expectError(.outOfOrderSequenceNumber) { _ = try log.append(TestBatch.idempotent(sequence: 1)) }
         #expect(log.logEndOffset == 2)
-        #expect(StorageError(.outOfOrderSequenceNumber, "").kafkaErrorCode == 45)
+        #expect(StorageError(.outOfOrderSequenceNumber, "").kafkaErrorCode == .outOfOrderSequenceNumber)
     }
 
     @Test func onlyTheLastFiveBatchesAreRecognisedAsDuplicates() throws {
@@ -53,7 +54,7 @@ struct IdempotentProducerTests {
         try log.append(TestBatch.idempotent(epoch: 1, sequence: 0))
         let error = #expect(throws: StorageError.self) { try log.append(TestBatch.idempotent(epoch: 0, sequence: 1)) }
         #expect(error?.code == .invalidProducerEpoch)
-        #expect(error?.kafkaErrorCode == 47)
+        #expect(error?.kafkaErrorCode == .invalidProducerEpoch)
     }
 
     @Test func aNewEpochMustRestartAtSequenceZero() throws {
@@ -73,8 +74,8 @@ struct IdempotentProducerTests {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let log = try openLog(directory)
-        #expect(try log.append(TestBatch.idempotent(producerId: 99, sequence: 42)).outcome == .appended)
-        #expect(try log.append(TestBatch.idempotent(producerId: 99, sequence: 43)).outcome == .appended)
+        #expect(try log.append(TestBatch.idempotent(producerID: 99, sequence: 42)).outcome == .appended)
+        #expect(try log.append(TestBatch.idempotent(producerID: 99, sequence: 43)).outcome == .appended)
     }
 
     @Test func sequencesWrapFromInt32MaxToZero() throws {
@@ -83,9 +84,9 @@ struct IdempotentProducerTests {
         let log = try openLog(directory)
         try log.append(TestBatch.idempotent(sequence: Int32.max - 1, records: 2))
         #expect(try log.append(TestBatch.idempotent(sequence: 0)).outcome == .appended)
-        try log.append(TestBatch.idempotent(producerId: 8, sequence: Int32.max, records: 2))  // Int32.max, 0
-        expectError(.outOfOrderSequenceNumber) { _ = try log.append(TestBatch.idempotent(producerId: 8, sequence: 0)) }
-        #expect(try log.append(TestBatch.idempotent(producerId: 8, sequence: 1)).outcome == .appended)
+        try log.append(TestBatch.idempotent(producerID: 8, sequence: Int32.max, records: 2))  // Int32.max, 0
+        expectError(.outOfOrderSequenceNumber) { _ = try log.append(TestBatch.idempotent(producerID: 8, sequence: 0)) }
+        #expect(try log.append(TestBatch.idempotent(producerID: 8, sequence: 1)).outcome == .appended)
     }
 
     @Test(arguments: ["clean", "unclean", "no checkpoint"])
@@ -98,23 +99,23 @@ struct IdempotentProducerTests {
         let snapshot = try log.flush()
         // Appended after the snapshot: replayed from the log on open.
         try log.append(TestBatch.idempotent(sequence: 2))
-        try log.append(TestBatch.idempotent(producerId: 9, epoch: 3, sequence: 0))
+        try log.append(TestBatch.idempotent(producerID: 9, epoch: 3, sequence: 0))
         let closing = mode == "clean" ? try log.close() : snapshot
 
         let reopened = try openLog(directory, checkpoint: mode == "no checkpoint" ? nil : closing, clean: mode == "clean")
         #expect(try reopened.append(TestBatch.idempotent(sequence: 1)).baseOffset == 1)
         #expect(try reopened.append(TestBatch.idempotent(sequence: 2)).baseOffset == 2)
         #expect(try reopened.append(TestBatch.idempotent(sequence: 2)).outcome == .duplicate)
-        expectError(.invalidProducerEpoch) { _ = try reopened.append(TestBatch.idempotent(producerId: 9, epoch: 2, sequence: 0)) }
+        expectError(.invalidProducerEpoch) { _ = try reopened.append(TestBatch.idempotent(producerID: 9, epoch: 2, sequence: 0)) }
         #expect(try reopened.append(TestBatch.idempotent(sequence: 3)).baseOffset == 4)
     }
 
     @Test func snapshotsRoundTrip() {
         var table = ProducerStateTable()
         for sequence: Int32 in 0..<7 {
-            table.record(.init(baseOffset: Int64(sequence), producerId: 5, producerEpoch: 2, baseSequence: sequence))
+            table.record(.init(baseOffset: Int64(sequence), producerID: 5, producerEpoch: 2, baseSequence: sequence))
         }
-        table.record(.init(baseOffset: 9, lastOffsetDelta: 4, producerId: 6, producerEpoch: 0, baseSequence: 10))
+        table.record(.init(baseOffset: 9, lastOffsetDelta: 4, producerID: 6, producerEpoch: 0, baseSequence: 10))
         #expect(table.producers[5]?.recentBatches.count == 5)
         #expect(ProducerStateTable(decoding: table.encoded()) == table)
         #expect(ProducerStateTable(decoding: [9, 9]) == nil)

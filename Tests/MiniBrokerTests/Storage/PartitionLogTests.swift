@@ -85,7 +85,7 @@ struct PartitionLogTests {
         for offset: Int64 in [-1, 7, 1000] {
             let error = #expect(throws: StorageError.self) { try log.read(from: offset, maxBytes: 1000) }
             #expect(error?.code == .offsetOutOfRange)
-            #expect(error?.kafkaErrorCode == 1)
+            #expect(error?.kafkaErrorCode == .offsetOutOfRange)
         }
     }
 
@@ -96,7 +96,7 @@ struct PartitionLogTests {
         var truncated = TestBatch().bytes
         truncated.moveWriterIndex(to: 100)
         let error = #expect(throws: StorageError.self) { try log.append(truncated) }
-        #expect(error?.kafkaErrorCode == 2)
+        #expect(error?.kafkaErrorCode == .corruptMessage)
         #expect(log.logEndOffset == 0)
     }
 

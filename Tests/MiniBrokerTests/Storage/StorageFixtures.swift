@@ -13,7 +13,7 @@ struct TestBatch {
     var records: Int32 = 1
     var payloadSize = 100
     var maxTimestamp: Int64 = 1_000
-    var producerId: Int64 = -1
+    var producerID: Int64 = -1
     var producerEpoch: Int16 = -1
     var baseSequence: Int32 = -1
 
@@ -22,7 +22,7 @@ struct TestBatch {
         let header = RecordBatchHeader(
             baseOffset: 0, batchLength: Int32(total - RecordBatchHeader.lengthPrefixSize),
             lastOffsetDelta: records - 1, baseTimestamp: maxTimestamp, maxTimestamp: maxTimestamp,
-            producerId: producerId, producerEpoch: producerEpoch, baseSequence: baseSequence,
+            producerID: producerID, producerEpoch: producerEpoch, baseSequence: baseSequence,
             recordCount: records)
         var buffer = ByteBufferAllocator().buffer(capacity: total)
         header.write(to: &buffer)
@@ -31,8 +31,8 @@ struct TestBatch {
         return buffer
     }
 
-    static func idempotent(producerId: Int64 = 7, epoch: Int16 = 0, sequence: Int32, records: Int32 = 1) -> ByteBuffer {
-        TestBatch(records: records, producerId: producerId, producerEpoch: epoch, baseSequence: sequence).bytes
+    static func idempotent(producerID: Int64 = 7, epoch: Int16 = 0, sequence: Int32, records: Int32 = 1) -> ByteBuffer {
+        TestBatch(records: records, producerID: producerID, producerEpoch: epoch, baseSequence: sequence).bytes
     }
 }
 

@@ -1,5 +1,3 @@
-import KafkaWire
-
 /// Writes JSON text into a byte array, for snapshots that are rendered every trigger: no
 /// Foundation, no intermediate dictionaries. The caller keeps the structure right (keys in
 /// objects, commas are handled here).
@@ -58,11 +56,11 @@ public struct JSONWriter {
         needsComma = true
     }
 
-    /// An integer value.
+    /// An integer value. Inlinable, so callers in other modules get it specialised for
+    /// their integer type rather than going through the generic `BinaryInteger` witness.
+    @inlinable
     public mutating func integer<Value: BinaryInteger>(_ value: Value) {
-        separate()
-        bytes.append(contentsOf: String(value).utf8)
-        needsComma = true
+        raw(String(value))
     }
 
     /// A boolean value.
@@ -113,23 +111,7 @@ public struct JSONWriter {
     }
 
     private mutating func appendString(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case UInt8(ascii: "\t"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20, 0x7F:
-                // Other control characters as \u00XX; 0x7F too, so logs and terminals stay clean.
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                          hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
+        JSONString.append(value, to: &bytes)
     }
 
     /// `value / 10^digits` with exactly `digits` decimals.

@@ -1,12 +1,14 @@
+import KafkaWire
 import NIOCore
 
-/// One group as DescribeGroups reports it.
-public struct GroupDescription: Sendable {
+/// One group as the coordinator describes it for DescribeGroups (Kafka's group summary); the
+/// client's view of a described group is KafkaWire's `GroupDescription`.
+public struct GroupSummary: Sendable {
     /// One member of a described group.
     public struct Member: Sendable {
-        public var memberId: String
-        public var groupInstanceId: String?
-        public var clientId: String
+        public var memberID: String
+        public var groupInstanceID: String?
+        public var clientID: String
         public var clientHost: String
         /// Subscription metadata for the chosen protocol; empty unless the group is Stable.
         public var metadata: ByteBuffer
@@ -15,12 +17,12 @@ public struct GroupDescription: Sendable {
 
         /// Creates a member description.
         public init(
-            memberId: String, groupInstanceId: String?, clientId: String, clientHost: String,
+            memberID: String, groupInstanceID: String?, clientID: String, clientHost: String,
             metadata: ByteBuffer, assignment: ByteBuffer
         ) {
-            self.memberId = memberId
-            self.groupInstanceId = groupInstanceId
-            self.clientId = clientId
+            self.memberID = memberID
+            self.groupInstanceID = groupInstanceID
+            self.clientID = clientID
             self.clientHost = clientHost
             self.metadata = metadata
             self.assignment = assignment
@@ -29,8 +31,8 @@ public struct GroupDescription: Sendable {
 
     /// 0, or INVALID_GROUP_ID; a group the coordinator does not know is reported as "Dead"
     /// with no error, as Kafka's classic coordinator does.
-    public var errorCode: Int16
-    public var groupId: String
+    public var errorCode: KafkaErrorCode
+    public var groupID: String
     /// "Empty", "PreparingRebalance", "CompletingRebalance", "Stable" or "Dead".
     public var state: String
     /// Empty when the group has none.
@@ -41,11 +43,11 @@ public struct GroupDescription: Sendable {
 
     /// Creates a group description.
     public init(
-        errorCode: Int16, groupId: String, state: String, protocolType: String,
+        errorCode: KafkaErrorCode, groupID: String, state: String, protocolType: String,
         protocolName: String, members: [Member]
     ) {
         self.errorCode = errorCode
-        self.groupId = groupId
+        self.groupID = groupID
         self.state = state
         self.protocolType = protocolType
         self.protocolName = protocolName

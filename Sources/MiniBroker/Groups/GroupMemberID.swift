@@ -1,16 +1,16 @@
 /// Generates member ids the way Kafka does for new members: the client id, a dash and a
 /// random UUID (version 4), so ids are unique and still tell which client they belong to.
-enum GroupMemberId {
-    static func generate(clientId: String) -> String {
+enum GroupMemberID {
+    static func generate(clientID: String) -> String {
         var generator = SystemRandomNumberGenerator()
-        return generate(clientId: clientId, using: &generator)
+        return generate(clientID: clientID, using: &generator)
     }
 
-    static func generate(clientId: String, using generator: inout some RandomNumberGenerator) -> String {
+    static func generate(clientID: String, using generator: inout some RandomNumberGenerator) -> String {
         var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
         bytes[6] = (bytes[6] & 0x0F) | 0x40  // version 4
         bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 4122 variant
-        return "\(clientId)-\(uuidString(bytes))"
+        return "\(clientID)-\(uuidString(bytes))"
     }
 
     private static func uuidString(_ bytes: [UInt8]) -> String {

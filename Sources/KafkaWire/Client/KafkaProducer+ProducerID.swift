@@ -6,12 +6,12 @@ import Logging
 // next epoch of the same id (InitProducerId v3+ with the current id and epoch) and restarts the
 // sequences; older brokers hand out a new id instead.
 extension KafkaProducer {
-    func obtainProducerId() async {
+    func obtainProducerID() async {
         let attempts = max(1, configuration.cluster.connectAttempts)
         var lastError: KafkaClientError?
         for attempt in 1...attempts {
             do {
-                let (id, epoch) = try await requestProducerId()
+                let (id, epoch) = try await requestProducerID()
                 state.withLock { $0.setProducerIdentity(id: id, epoch: epoch) }
                 logger.info("producer id \(id), epoch \(epoch)")
                 return
@@ -35,13 +35,13 @@ extension KafkaProducer {
         for report in reports { configuration.deliveryReportHandler?(report) }
     }
 
-    private func requestProducerId() async throws -> (Int64, Int16) {
+    private func requestProducerID() async throws -> (Int64, Int16) {
         let connection = try await cluster.anyConnection()
         let version = try connection.negotiatedVersion(for: .initProducerId, cap: 4)
-        let (currentId, currentEpoch) = state.withLock { ($0.producerId, $0.producerEpoch) }
+        let (currentID, currentEpoch) = state.withLock { ($0.producerID, $0.producerEpoch) }
         var request = InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: Int32.max, producerId: -1, producerEpoch: -1)
-        if version >= 3, currentId >= 0 {
-            request.producerId = currentId
+        if version >= 3, currentID >= 0 {
+            request.producerId = currentID
             request.producerEpoch = currentEpoch
         }
         let response = try await connection.send(request, version: version, expecting: InitProducerIdResponse.self)

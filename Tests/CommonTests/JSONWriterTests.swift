@@ -1,5 +1,5 @@
 import Testing
-@testable import Analyzer
+@testable import Common
 
 @Suite("JSON writer")
 struct JSONWriterTests {
