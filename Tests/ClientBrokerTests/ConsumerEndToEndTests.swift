@@ -12,15 +12,21 @@ struct ConsumerEndToEndTests {
     /// Runs `body` against an in-process aseed whose groups rebalance at once and accept
     /// short sessions, then stops it.
     static func withAseed(_ body: (InProcessBroker) async throws -> Void) async throws {
-        try await InProcessBroker.with({ configuration in
-            configuration.groupInitialRebalanceDelayMs = 0
-            configuration.groupMinSessionTimeoutMs = 500
-        }, body)
+        try await InProcessBroker.with(
+            { configuration in
+                configuration.groupInitialRebalanceDelayMs = 0
+                configuration.groupMinSessionTimeoutMs = 500
+            },
+            body
+        )
     }
 
     static func createTopic(_ topic: String, partitions: Int32, on broker: any TestBroker) async throws {
         let admin = try await BrokerConnection.connect(
-            to: broker.address, clientID: "test-admin", eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+            to: broker.address,
+            clientID: "test-admin",
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton
+        )
         try await BrokerRecords.createTopic(topic, partitions: partitions, on: admin)
         await admin.close()
     }
@@ -34,9 +40,12 @@ struct ConsumerEndToEndTests {
         let producer = try KafkaProducer(configuration: configuration)
         for index in 0..<count {
             try await producer.send(
-                topic: topic, key: Array("key-\(index)".utf8), value: Array("value-\(index)".utf8),
+                topic: topic,
+                key: Array("key-\(index)".utf8),
+                value: Array("value-\(index)".utf8),
                 headers: index == 0 ? [RecordHeader(key: "h", value: ByteBuffer(string: "first"))] : [],
-                timestamp: baseTimestamp + Int64(index) * 10)
+                timestamp: baseTimestamp + Int64(index) * 10
+            )
         }
         try await producer.close()
     }
@@ -57,9 +66,14 @@ struct ConsumerEndToEndTests {
         while seen.count < count, ContinuousClock.now < deadline {
             for batch in try await consumer.poll() {
                 try batch.forEachRecord { record in
-                    seen.append(SeenRecord(
-                        offset: record.offset, timestamp: record.timestamp, key: record.keyString,
-                        value: record.valueString))
+                    seen.append(
+                        SeenRecord(
+                            offset: record.offset,
+                            timestamp: record.timestamp,
+                            key: record.keyString,
+                            value: record.valueString
+                        )
+                    )
                 }
             }
         }
@@ -69,13 +83,21 @@ struct ConsumerEndToEndTests {
     static func expected(_ range: Range<Int>) -> [SeenRecord] {
         range.map {
             SeenRecord(
-                offset: Int64($0), timestamp: baseTimestamp + Int64($0) * 10, key: "key-\($0)", value: "value-\($0)")
+                offset: Int64($0),
+                timestamp: baseTimestamp + Int64($0) * 10,
+                key: "key-\($0)",
+                value: "value-\($0)"
+            )
         }
     }
 
     /// Earliest, a middle offset, a timestamp and latest, on one partition of `count` records.
     static func checkPositions(
-        topic: String, count: Int, broker: any TestBroker, checkLatest: Bool = true, checkTimestamps: Bool = true
+        topic: String,
+        count: Int,
+        broker: any TestBroker,
+        checkLatest: Bool = true,
+        checkTimestamps: Bool = true
     ) async throws {
         let consumer = KafkaConsumer(configuration: consumerConfiguration(broker))
         try await consumer.assign([(topic, 0, .earliest)])
@@ -148,10 +170,12 @@ struct ConsumerEndToEndTests {
         let consumer = KafkaConsumer(configuration: Self.consumerConfiguration(broker, groupID: "committers"))
         try await consumer.commit([("committed", 0, 42), ("committed", 1, 7)])
         let offsets = try await consumer.committed([("committed", 0), ("committed", 1)])
-        #expect(offsets == [
-            KafkaTopicPartition(topic: "committed", partition: 0): 42,
-            KafkaTopicPartition(topic: "committed", partition: 1): 7,
-        ])
+        #expect(
+            offsets == [
+                KafkaTopicPartition(topic: "committed", partition: 0): 42,
+                KafkaTopicPartition(topic: "committed", partition: 1): 7,
+            ]
+        )
         await consumer.close()
 
         let fresh = KafkaConsumer(configuration: Self.consumerConfiguration(broker, groupID: "others"))
@@ -223,26 +247,22 @@ struct ConsumerEndToEndTests {
         await first.close()
     }
 
-    @Test("records kcat writes with every codec are read back",
-          .enabled(if: Prerequisite.kcat.shouldRun, Prerequisite.kcat.skipReason))
+    @Test(
+        "records kcat writes with every codec are read back",
+        .enabled(if: Prerequisite.kcat.shouldRun, Prerequisite.kcat.skipReason)
+    )
     func kcatEveryCodec() async throws {
         try await Self.withAseed { broker in
             for codec in CompressionCodec.allCases {
                 let topic = "kcat-\(codec)"
                 try await Self.createTopic(topic, partitions: 1, on: broker)
                 let lines = (0..<300).map { "key-\($0):value-\($0)" }.joined(separator: "\n") + "\n"
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: try Prerequisite.kcat.require())
-                process.arguments = [
-                    "-P", "-b", "127.0.0.1:\(broker.port)", "-t", topic, "-p", "0", "-z", "\(codec)", "-K:",
-                ]
-                let input = Pipe()
-                process.standardInput = input
-                try process.run()
-                input.fileHandleForWriting.write(Data(lines.utf8))
-                try input.fileHandleForWriting.close()
-                process.waitUntilExit()
-                #expect(process.terminationStatus == 0, "kcat \(codec)")
+                let status = try await ChildProcess.run(
+                    try Prerequisite.kcat.require(),
+                    ["-P", "-b", "127.0.0.1:\(broker.port)", "-t", topic, "-p", "0", "-z", "\(codec)", "-K:"],
+                    input: Data(lines.utf8)
+                )
+                #expect(status == 0, "kcat \(codec)")
 
                 let consumer = KafkaConsumer(configuration: Self.consumerConfiguration(broker))
                 try await consumer.assign([(topic, 0, .earliest)])
@@ -255,8 +275,10 @@ struct ConsumerEndToEndTests {
         }
     }
 
-    @Test("records kafka-python writes with every codec are read back",
-          .enabled(if: Prerequisite.venvPython.shouldRun, Prerequisite.venvPython.skipReason))
+    @Test(
+        "records kafka-python writes with every codec are read back",
+        .enabled(if: Prerequisite.venvPython.shouldRun, Prerequisite.venvPython.skipReason)
+    )
     func kafkaPythonEveryCodec() async throws {
         try await Self.withAseed { broker in
             for codec in CompressionCodec.allCases {
@@ -273,12 +295,11 @@ struct ConsumerEndToEndTests {
                     producer.flush()
                     producer.close()
                     """
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: try Prerequisite.venvPython.require())
-                process.arguments = ["-c", script, "127.0.0.1:\(broker.port)", topic, "\(codec)"]
-                try process.run()
-                process.waitUntilExit()
-                #expect(process.terminationStatus == 0, "kafka-python \(codec)")
+                let status = try await ChildProcess.run(
+                    try Prerequisite.venvPython.require(),
+                    ["-c", script, "127.0.0.1:\(broker.port)", topic, "\(codec)"]
+                )
+                #expect(status == 0, "kafka-python \(codec)")
 
                 let consumer = KafkaConsumer(configuration: Self.consumerConfiguration(broker))
                 try await consumer.assign([(topic, 0, .earliest)])
@@ -290,8 +311,10 @@ struct ConsumerEndToEndTests {
         }
     }
 
-    @Test("Tansu: every codec from earliest and from the middle; commits; a group of two",
-          .enabled(if: Prerequisite.tansu.shouldRun, Prerequisite.tansu.skipReason))
+    @Test(
+        "Tansu: every codec from earliest and from the middle; commits; a group of two",
+        .enabled(if: Prerequisite.tansu.shouldRun, Prerequisite.tansu.skipReason)
+    )
     func tansu() async throws {
         let broker = try await TansuBroker.start()
         defer { broker.stop() }
@@ -303,7 +326,12 @@ struct ConsumerEndToEndTests {
             // answers a ListOffsets by time with the start of the batch holding the time
             // rather than the first record at or after it.
             try await Self.checkPositions(
-                topic: topic, count: 200, broker: broker, checkLatest: false, checkTimestamps: false)
+                topic: topic,
+                count: 200,
+                broker: broker,
+                checkLatest: false,
+                checkTimestamps: false
+            )
         }
         try await Self.commitAndFetch(broker)
         try await Self.groupMembership(broker)
