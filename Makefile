@@ -15,12 +15,13 @@ BASE_ROOTFS := $(PACKAGE_DIR)/bookworm-minbase.tar
 PACKAGING_ENV := ASEED_DEB=$(abspath $(DEB)) ASEED_APT_REPO=$(abspath $(APT_REPO)) \
 	ASEED_IMAGE=$(abspath $(IMAGE)) ASEED_BASE_ROOTFS=$(abspath $(BASE_ROOTFS))
 
-.PHONY: run test bench build release unit-test integration-test packaging-test deb apt-repo image system-deps run-deps packaging-deps test-deps python-deps java-deps clean
+.PHONY: run test bench build release unit-test integration-test packaging-test deb apt-repo image format system-deps run-deps packaging-deps test-deps python-deps java-deps clean
 
 run: run-deps release
 	$(RELEASE_BIN) run
 
 test: test-deps build
+	scripts/check-format.sh
 	$(SWIFT) test
 	ASEED_BIN=$(abspath $(DEBUG_BIN)) $(PYTHON) -m pytest -v -m "not packaging" Tests/Integration
 	@$(MAKE) --no-print-directory packaging-test
@@ -41,6 +42,11 @@ build: system-deps
 # system libraries; every release use (run, bench, packages) shares this one build.
 release: system-deps
 	$(SWIFT) build -c release --static-swift-stdlib
+
+# Formats the Swift sources as .swift-format says (swift-format ships with the toolchain);
+# `make test` checks that nothing is left to format.
+format:
+	scripts/check-format.sh --fix
 
 unit-test: system-deps
 	$(SWIFT) test

@@ -6,7 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-mapfile -t files < <(git ls-files '*.swift' | grep -v '/Generated/')
+mapfile -t files < <(find Sources Tests Tools Package.swift -name '*.swift' -not -path '*/Generated/*' | sort)
+if [ ${#files[@]} -lt 100 ]; then
+  echo "check-format: found only ${#files[@]} Swift files; run it from a checkout of the repository" >&2
+  exit 1
+fi
 
 if [ "${1:-}" = "--fix" ]; then
   swift format format --in-place --parallel "${files[@]}"

@@ -54,10 +54,15 @@ public struct AnalyzerConfiguration: Sendable {
     /// The parameters of the aggregates, the part of the configuration a checkpoint depends on.
     var rules: AggregationRules {
         AggregationRules(
-            watermarkDelayMicros: watermarkDelayMicros, windowMicros: windowMicros,
-            windowRetentionMicros: windowRetentionMicros, dedupHorizonMicros: dedupHorizonMicros,
-            dedupGenerationCapacity: dedupGenerationCapacity, topN: topN, recentOrders: recentOrders,
-            alertsKept: alertsKept)
+            watermarkDelayMicros: watermarkDelayMicros,
+            windowMicros: windowMicros,
+            windowRetentionMicros: windowRetentionMicros,
+            dedupHorizonMicros: dedupHorizonMicros,
+            dedupGenerationCapacity: dedupGenerationCapacity,
+            topN: topN,
+            recentOrders: recentOrders,
+            alertsKept: alertsKept
+        )
     }
 }
 

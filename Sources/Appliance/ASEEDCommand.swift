@@ -1,5 +1,6 @@
 import ApplianceKit
 import ArgumentParser
+
 #if canImport(Glibc)
 import Glibc
 #endif

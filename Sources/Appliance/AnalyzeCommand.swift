@@ -21,13 +21,23 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Configuration file of 'key = value' lines. Env: ASEED_CONFIG.", valueName: "file"))
     var config: String?
 
-    @Option(help: ArgumentHelp("Directory for all data; the checkpoint goes to <dir>/analyzer. Env: ASEED_DATA_DIR. Default: ./data", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Directory for all data; the checkpoint goes to <dir>/analyzer. Env: ASEED_DATA_DIR. Default: ./data",
+            valueName: "dir"
+        )
+    )
     var dataDir: String?
 
     @Option(help: ArgumentHelp("Directory for analyzer.log. Env: ASEED_LOG_DIR. Default: ./logs", valueName: "dir"))
     var logDir: String?
 
-    @Option(help: ArgumentHelp("Kafka brokers to bootstrap from, comma-separated. Env: ASEED_BOOTSTRAP_SERVERS. Default: localhost:9092", valueName: "list"))
+    @Option(
+        help: ArgumentHelp(
+            "Kafka brokers to bootstrap from, comma-separated. Env: ASEED_BOOTSTRAP_SERVERS. Default: localhost:9092",
+            valueName: "list"
+        )
+    )
     var bootstrapServers: String?
 
     @Option(help: ArgumentHelp("Topic of orders. Default: orders", valueName: "name"))
@@ -43,8 +53,11 @@ struct AnalyzeCommand: AsyncParsableCommand {
         let servers = settings.string("bootstrap-servers", flag: bootstrapServers, default: "localhost:9092")
         let dataDirectory = settings.string("data-dir", flag: dataDir, default: "data")
         var configuration = try analyzer.configuration(
-            settings, bootstrapServers: servers, dataDirectory: dataDirectory,
-            topic: settings.string("topic", flag: topic, default: "orders"))
+            settings,
+            bootstrapServers: servers,
+            dataDirectory: dataDirectory,
+            topic: settings.string("topic", flag: topic, default: "orders")
+        )
         configuration.exitAtEnd = exitAtEnd
         try createDirectories(configuration.directory, for: "data-dir")
         let logDirectory = settings.string("log-dir", flag: logDir, default: "logs")
@@ -52,7 +65,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
         let logger = try runner.logger("analyzer")
         let orders = OrderAnalyzer(configuration: configuration, logger: logger)
         try await runner.run(
-            [.init(service: orders, successTerminationBehavior: .gracefullyShutdownGroup)], logger: logger)
+            [.init(service: orders, successTerminationBehavior: .gracefullyShutdownGroup)],
+            logger: logger
+        )
         if exitAtEnd, let snapshot = orders.snapshots.latest {
             print(snapshot.json)
         }

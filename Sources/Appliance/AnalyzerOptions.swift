@@ -5,13 +5,26 @@ import KafkaWire
 
 /// The analyzer's options, shared by `aseed analyze` and `aseed run`.
 struct AnalyzerOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Where to start in a partition without checkpoint: earliest (count everything on the topic) or latest. Default: earliest", valueName: "earliest|latest"))
+    @Option(
+        help: ArgumentHelp(
+            """
+            Where to start in a partition without checkpoint: earliest (count everything on the topic) or latest. \
+            Default: earliest
+            """,
+            valueName: "earliest|latest"
+        )
+    )
     var start: String?
 
     @Option(help: ArgumentHelp("Milliseconds between triggers (checkpoint + snapshot). Default: 1000", valueName: "ms"))
     var triggerMs: Int?
 
-    @Option(help: ArgumentHelp("How far the watermark trails the newest event time; older orders are late. Default: 30", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "How far the watermark trails the newest event time; older orders are late. Default: 30",
+            valueName: "seconds"
+        )
+    )
     var watermarkDelaySeconds: Int?
 
     @Option(help: ArgumentHelp("Length of the tumbling windows. Default: 60", valueName: "seconds"))
@@ -20,7 +33,12 @@ struct AnalyzerOptions: ParsableArguments {
     @Option(help: ArgumentHelp("How long windows are kept behind the watermark. Default: 24", valueName: "hours"))
     var windowRetentionHours: Int?
 
-    @Option(help: ArgumentHelp("Event time after which an order id may be forgotten by the duplicate check. Default: 600", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Event time after which an order id may be forgotten by the duplicate check. Default: 600",
+            valueName: "seconds"
+        )
+    )
     var dedupHorizonSeconds: Int?
 
     @Option(help: ArgumentHelp("Rows in each top-products ranking. Default: 10", valueName: "n"))
@@ -33,8 +51,12 @@ struct AnalyzerOptions: ParsableArguments {
     var dlqTopic: String?
 
     /// The analyzer's configuration from flags, environment and config file.
-    func configuration(_ settings: Settings, bootstrapServers servers: String, dataDirectory: String,
-                       topic: String) throws -> AnalyzerConfiguration {
+    func configuration(
+        _ settings: Settings,
+        bootstrapServers servers: String,
+        dataDirectory: String,
+        topic: String
+    ) throws -> AnalyzerConfiguration {
         let addresses: [BrokerAddress]
         do {
             addresses = try BrokerAddress.parseList(servers)
@@ -49,10 +71,14 @@ struct AnalyzerOptions: ParsableArguments {
         }
         configuration.start = position
         configuration.triggerInterval = .milliseconds(try positive("trigger-ms", triggerMs, default: 1000, settings))
-        configuration.watermarkDelayMicros = Int64(try nonNegative("watermark-delay-seconds", watermarkDelaySeconds, default: 30, settings)) * 1_000_000
-        configuration.windowMicros = Int64(try positive("window-seconds", windowSeconds, default: 60, settings)) * 1_000_000
-        configuration.windowRetentionMicros = Int64(try positive("window-retention-hours", windowRetentionHours, default: 24, settings)) * 3_600_000_000
-        configuration.dedupHorizonMicros = Int64(try positive("dedup-horizon-seconds", dedupHorizonSeconds, default: 600, settings)) * 1_000_000
+        configuration.watermarkDelayMicros =
+            Int64(try nonNegative("watermark-delay-seconds", watermarkDelaySeconds, default: 30, settings)) * 1_000_000
+        configuration.windowMicros =
+            Int64(try positive("window-seconds", windowSeconds, default: 60, settings)) * 1_000_000
+        configuration.windowRetentionMicros =
+            Int64(try positive("window-retention-hours", windowRetentionHours, default: 24, settings)) * 3_600_000_000
+        configuration.dedupHorizonMicros =
+            Int64(try positive("dedup-horizon-seconds", dedupHorizonSeconds, default: 600, settings)) * 1_000_000
         configuration.topN = try positive("top-n", topN, default: 10, settings)
         configuration.recentOrders = try nonNegative("recent-orders", recentOrders, default: 50, settings)
         configuration.deadLetterTopic = settings.string("dlq-topic", flag: dlqTopic, default: "orders.dlq")

@@ -4,49 +4,124 @@ import MiniBroker
 
 /// The broker's own options, shared by `aseed broker` and `aseed run`.
 struct BrokerOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Create unknown topics when a client asks for them (true|false). Default: true", valueName: "bool"))
+    @Option(
+        help: ArgumentHelp(
+            "Create unknown topics when a client asks for them (true|false). Default: true",
+            valueName: "bool"
+        )
+    )
     var autoCreateTopics: Bool?
 
     @Option(help: ArgumentHelp("Partition count of auto-created topics. Default: 3", valueName: "n"))
     var defaultPartitions: Int32?
 
-    @Option(help: ArgumentHelp("Largest record batch accepted, in bytes (message.max.bytes). Default: 1048576", valueName: "bytes"))
+    @Option(
+        help: ArgumentHelp(
+            "Largest record batch accepted, in bytes (message.max.bytes). Default: 1048576",
+            valueName: "bytes"
+        )
+    )
     var messageMaxBytes: Int?
 
-    @Option(help: ArgumentHelp("Largest request frame accepted, in bytes (socket.request.max.bytes). Default: 104857600", valueName: "bytes"))
+    @Option(
+        help: ArgumentHelp(
+            "Largest request frame accepted, in bytes (socket.request.max.bytes). Default: 104857600",
+            valueName: "bytes"
+        )
+    )
     var socketRequestMaxBytes: Int?
 
-    @Option(help: ArgumentHelp("Memory all connections together may hold for requests still arriving (queued.max.request.bytes); a large request that does not fit waits, unread, until others have arrived. Default: 67108864", valueName: "bytes"))
+    @Option(
+        help: ArgumentHelp(
+            """
+            Memory all connections together may hold for requests still arriving (queued.max.request.bytes); a \
+            large request that does not fit waits, unread, until others have arrived. Default: 67108864
+            """,
+            valueName: "bytes"
+        )
+    )
     var queuedMaxRequestBytes: Int?
 
-    @Option(help: ArgumentHelp("Close a connection whose request is not complete this long after its first bytes arrived. Default: 30000", valueName: "ms"))
+    @Option(
+        help: ArgumentHelp(
+            "Close a connection whose request is not complete this long after its first bytes arrived. Default: 30000",
+            valueName: "ms"
+        )
+    )
     var partialRequestTimeoutMs: Int64?
 
-    @Option(help: ArgumentHelp("Close connections idle for this long (connections.max.idle.ms). Default: 600000 (10 minutes)", valueName: "ms"))
+    @Option(
+        help: ArgumentHelp(
+            "Close connections idle for this long (connections.max.idle.ms). Default: 600000 (10 minutes)",
+            valueName: "ms"
+        )
+    )
     var connectionsMaxIdleMs: Int64?
 
-    @Option(help: ArgumentHelp("When appends reach the disk: 'every-batch' (fsync before acknowledging; survives power loss) or 'interval-ms=N' (fsync every N ms; a power cut loses at most N ms, a crash of the process nothing). Default: interval-ms=1000", valueName: "policy"))
+    @Option(
+        help: ArgumentHelp(
+            """
+            When appends reach the disk: 'every-batch' (fsync before acknowledging; survives power loss) or \
+            'interval-ms=N' (fsync every N ms; a power cut loses at most N ms, a crash of the process nothing). \
+            Default: interval-ms=1000
+            """,
+            valueName: "policy"
+        )
+    )
     var flush: String?
 
-    @Option(help: ArgumentHelp("Decompress producer-compressed batches and check every record before storing them, as Kafka does (true|false). Off: they are checked by header and CRC-32C only, at half the CPU, and a batch with junk or a decompression bomb inside reaches the consumers. Default: true", valueName: "bool"))
+    @Option(
+        help: ArgumentHelp(
+            """
+            Decompress producer-compressed batches and check every record before storing them, as Kafka does \
+            (true|false). Off: they are checked by header and CRC-32C only, at half the CPU, and a batch with \
+            junk or a decompression bomb inside reaches the consumers. Default: true
+            """,
+            valueName: "bool"
+        )
+    )
     var validateCompressedRecords: Bool?
 
     @Option(help: ArgumentHelp("Roll a partition's segment file at this size. Default: 67108864", valueName: "bytes"))
     var segmentBytes: Int?
 
-    @Option(help: ArgumentHelp("Delete closed segments older than this; -1 keeps them. Default: 604800000 (7 days)", valueName: "ms"))
+    @Option(
+        help: ArgumentHelp(
+            "Delete closed segments older than this; -1 keeps them. Default: 604800000 (7 days)",
+            valueName: "ms"
+        )
+    )
     var retentionMs: Int64?
 
-    @Option(help: ArgumentHelp("Delete the oldest closed segments while a partition is larger than this; -1 = no limit. Default: -1", valueName: "bytes"))
+    @Option(
+        help: ArgumentHelp(
+            "Delete the oldest closed segments while a partition is larger than this; -1 = no limit. Default: -1",
+            valueName: "bytes"
+        )
+    )
     var retentionBytes: Int64?
 
-    @Option(help: ArgumentHelp("How long a new consumer group waits for more members before its first rebalance. Default: 3000", valueName: "ms"))
+    @Option(
+        help: ArgumentHelp(
+            "How long a new consumer group waits for more members before its first rebalance. Default: 3000",
+            valueName: "ms"
+        )
+    )
     var groupInitialRebalanceDelayMs: Int32?
 
     @Option(help: ArgumentHelp("Smallest session timeout a consumer may ask for. Default: 6000", valueName: "ms"))
     var groupMinSessionTimeoutMs: Int32?
 
-    @Option(help: ArgumentHelp("Bytes of the data disk kept free so deleting topics and a clean stop work when it is full; appends are refused before they would use them. 0: none (appends run until the disk refuses). Default: a sixteenth of the disk, at most 33554432", valueName: "bytes"))
+    @Option(
+        help: ArgumentHelp(
+            """
+            Bytes of the data disk kept free so deleting topics and a clean stop work when it is full; appends \
+            are refused before they would use them. 0: none (appends run until the disk refuses). Default: a \
+            sixteenth of the disk, at most 33554432
+            """,
+            valueName: "bytes"
+        )
+    )
     var diskReserveBytes: Int?
 
     @Option(help: ArgumentHelp("Most partitions the broker holds, all topics together. Default: 20000", valueName: "n"))
@@ -59,35 +134,87 @@ struct BrokerOptions: ParsableArguments {
         let listen = try settings.endpoint("kafka-listen", flag: common.kafkaListen, default: "0.0.0.0:9092")
         broker.listenHost = listen.host
         broker.listenPort = listen.port
-        let advertise = try settings.endpoint("kafka-advertise", flag: common.kafkaAdvertise, default: "localhost:\(listen.port)")
+        let advertise = try settings.endpoint(
+            "kafka-advertise",
+            flag: common.kafkaAdvertise,
+            default: "localhost:\(listen.port)"
+        )
         broker.advertisedHost = advertise.host
         broker.advertisedPort = advertise.port
-        broker.autoCreateTopics = try settings.bool("auto-create-topics", flag: autoCreateTopics, default: broker.autoCreateTopics)
-        broker.defaultPartitions = try settings.integer("default-partitions", flag: defaultPartitions, default: broker.defaultPartitions)
-        broker.messageMaxBytes = try settings.integer("message-max-bytes", flag: messageMaxBytes, default: broker.messageMaxBytes)
-        broker.socketRequestMaxBytes = try settings.integer("socket-request-max-bytes", flag: socketRequestMaxBytes, default: broker.socketRequestMaxBytes)
+        broker.autoCreateTopics = try settings.bool(
+            "auto-create-topics",
+            flag: autoCreateTopics,
+            default: broker.autoCreateTopics
+        )
+        broker.defaultPartitions = try settings.integer(
+            "default-partitions",
+            flag: defaultPartitions,
+            default: broker.defaultPartitions
+        )
+        broker.messageMaxBytes = try settings.integer(
+            "message-max-bytes",
+            flag: messageMaxBytes,
+            default: broker.messageMaxBytes
+        )
+        broker.socketRequestMaxBytes = try settings.integer(
+            "socket-request-max-bytes",
+            flag: socketRequestMaxBytes,
+            default: broker.socketRequestMaxBytes
+        )
         broker.queuedMaxRequestBytes = try settings.integer(
-            "queued-max-request-bytes", flag: queuedMaxRequestBytes, default: broker.queuedMaxRequestBytes)
+            "queued-max-request-bytes",
+            flag: queuedMaxRequestBytes,
+            default: broker.queuedMaxRequestBytes
+        )
         broker.partialRequestTimeoutMs = try settings.integer(
-            "partial-request-timeout-ms", flag: partialRequestTimeoutMs, default: broker.partialRequestTimeoutMs)
+            "partial-request-timeout-ms",
+            flag: partialRequestTimeoutMs,
+            default: broker.partialRequestTimeoutMs
+        )
         broker.connectionsMaxIdleMs = try settings.integer(
-            "connections-max-idle-ms", flag: connectionsMaxIdleMs, default: broker.connectionsMaxIdleMs)
+            "connections-max-idle-ms",
+            flag: connectionsMaxIdleMs,
+            default: broker.connectionsMaxIdleMs
+        )
         broker.validateCompressedRecords = try settings.bool(
-            "validate-compressed-records", flag: validateCompressedRecords, default: broker.validateCompressedRecords)
+            "validate-compressed-records",
+            flag: validateCompressedRecords,
+            default: broker.validateCompressedRecords
+        )
         broker.segmentBytes = try settings.integer("segment-bytes", flag: segmentBytes, default: broker.segmentBytes)
-        broker.retentionMilliseconds = try settings.integer("retention-ms", flag: retentionMs, default: broker.retentionMilliseconds)
-        broker.retentionBytes = try settings.integer("retention-bytes", flag: retentionBytes, default: broker.retentionBytes)
+        broker.retentionMilliseconds = try settings.integer(
+            "retention-ms",
+            flag: retentionMs,
+            default: broker.retentionMilliseconds
+        )
+        broker.retentionBytes = try settings.integer(
+            "retention-bytes",
+            flag: retentionBytes,
+            default: broker.retentionBytes
+        )
         broker.groupInitialRebalanceDelayMs = try settings.integer(
-            "group-initial-rebalance-delay-ms", flag: groupInitialRebalanceDelayMs, default: broker.groupInitialRebalanceDelayMs)
+            "group-initial-rebalance-delay-ms",
+            flag: groupInitialRebalanceDelayMs,
+            default: broker.groupInitialRebalanceDelayMs
+        )
         broker.groupMinSessionTimeoutMs = try settings.integer(
-            "group-min-session-timeout-ms", flag: groupMinSessionTimeoutMs, default: broker.groupMinSessionTimeoutMs)
+            "group-min-session-timeout-ms",
+            flag: groupMinSessionTimeoutMs,
+            default: broker.groupMinSessionTimeoutMs
+        )
         if let reserve = settings.raw("disk-reserve-bytes", flag: diskReserveBytes.map(String.init)) {
             broker.diskReserveBytes = try settings.integer("disk-reserve-bytes", flag: diskReserveBytes, default: 0)
             guard broker.diskReserveBytes! >= 0 else {
-                throw ConfigurationError("\(reserve.source): expected 0 or a positive number of bytes, got \(reserve.value)")
+                throw ConfigurationError(
+                    "\(reserve.source): expected 0 or a positive number of bytes, got \(reserve.value)"
+                )
             }
         }
-        broker.maxPartitions = try settings.integer("max-partitions", flag: maxPartitions, default: broker.maxPartitions)
+        broker.maxPartitions = try settings.integer(
+            "max-partitions",
+            flag: maxPartitions,
+            default: broker.maxPartitions
+        )
         guard broker.maxPartitions > 0 else {
             throw ConfigurationError("max-partitions: expected a positive integer, got \(broker.maxPartitions)")
         }
@@ -101,7 +228,9 @@ struct BrokerOptions: ParsableArguments {
             throw ConfigurationError("message-max-bytes: expected a positive integer, got \(broker.messageMaxBytes)")
         }
         guard broker.socketRequestMaxBytes >= 64 else {
-            throw ConfigurationError("socket-request-max-bytes: expected at least 64, got \(broker.socketRequestMaxBytes)")
+            throw ConfigurationError(
+                "socket-request-max-bytes: expected at least 64, got \(broker.socketRequestMaxBytes)"
+            )
         }
         for (key, value) in [
             ("queued-max-request-bytes", Int64(broker.queuedMaxRequestBytes)),
@@ -115,7 +244,9 @@ struct BrokerOptions: ParsableArguments {
 
     static func flushPolicy(_ value: String, source: String) throws -> BrokerConfiguration.FlushPolicy {
         if value == "every-batch" { return .everyBatch }
-        if value.hasPrefix("interval-ms="), let milliseconds = Int(value.dropFirst("interval-ms=".count)), milliseconds > 0 {
+        if value.hasPrefix("interval-ms="), let milliseconds = Int(value.dropFirst("interval-ms=".count)),
+            milliseconds > 0
+        {
             return .interval(milliseconds: milliseconds)
         }
         throw ConfigurationError("\(source): expected 'every-batch' or 'interval-ms=N' (N > 0), got '\(value)'")

@@ -6,10 +6,23 @@ import Logging
 /// How an operator command finds the cluster: `--bootstrap-servers`, else the appliance's own
 /// listener from the config file (`kafka-advertise`, then `kafka-listen`), else localhost:9092.
 struct ClusterOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Configuration file of the appliance ('key = value' lines). Env: ASEED_CONFIG.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Configuration file of the appliance ('key = value' lines). Env: ASEED_CONFIG.",
+            valueName: "file"
+        )
+    )
     var config: String?
 
-    @Option(help: ArgumentHelp("Kafka brokers, comma-separated. Env: ASEED_BOOTSTRAP_SERVERS. Default: the appliance's listener from the config, else localhost:9092", valueName: "list"))
+    @Option(
+        help: ArgumentHelp(
+            """
+            Kafka brokers, comma-separated. Env: ASEED_BOOTSTRAP_SERVERS. Default: the appliance's listener from \
+            the config, else localhost:9092
+            """,
+            valueName: "list"
+        )
+    )
     var bootstrapServers: String?
 
     /// The settings these options read, for commands that need more keys.
@@ -19,7 +32,8 @@ struct ClusterOptions: ParsableArguments {
 
     /// The brokers to talk to.
     func servers(_ settings: Settings) throws -> [BrokerAddress] {
-        let text = settings.optionalString("bootstrap-servers", flag: bootstrapServers)
+        let text =
+            settings.optionalString("bootstrap-servers", flag: bootstrapServers)
             ?? settings.optionalString("kafka-advertise", flag: nil)
             ?? settings.optionalString("kafka-listen", flag: nil).map(Self.reachable)
             ?? "localhost:9092"
@@ -52,7 +66,10 @@ struct ClusterOptions: ParsableArguments {
     /// cluster becomes the advice to start the appliance.
     func withAdmin<Result>(_ body: (KafkaAdmin) async throws -> Result) async throws -> Result {
         let settings = try settings()
-        let admin = KafkaAdmin(configuration: try clusterConfiguration(settings, clientID: "aseed-admin"), logger: logger)
+        let admin = KafkaAdmin(
+            configuration: try clusterConfiguration(settings, clientID: "aseed-admin"),
+            logger: logger
+        )
         do {
             let result = try await withCluster(try servers(settings)) { try await body(admin) }
             await admin.close()
@@ -78,7 +95,12 @@ func withCluster<Result>(_ servers: [BrokerAddress], _ body: () async throws -> 
         return try await body()
     } catch let error as KafkaClientError where error.code == .brokerUnreachable || error.code == .connectionClosed {
         let list = servers.map { "\($0.host):\($0.port)" }.joined(separator: ",")
-        throw OperatorError("no Kafka broker answers at \(list): is the appliance running? Start it with `aseed run` (or `systemctl start aseed`), or name another cluster with --bootstrap-servers.")
+        throw OperatorError(
+            """
+            no Kafka broker answers at \(list): is the appliance running? Start it with `aseed run` (or \
+            `systemctl start aseed`), or name another cluster with --bootstrap-servers.
+            """
+        )
     } catch let error as KafkaClientError {
         throw OperatorError(error.message)
     }

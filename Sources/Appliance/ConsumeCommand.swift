@@ -7,7 +7,13 @@ struct ConsumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consume",
         abstract: "Print the records of a topic, one per line.",
-        discussion: "Without --group every partition is read (from the end, or from the start with --from-beginning); with --group the consumer joins that group and commits its position when it stops. Ends after --max-messages records, or when nothing arrived for --timeout-ms.")
+        discussion:
+            """
+            Without --group every partition is read (from the end, or from the start with --from-beginning); with \
+            --group the consumer joins that group and commits its position when it stops. Ends after \
+            --max-messages records, or when nothing arrived for --timeout-ms.
+            """
+    )
 
     @OptionGroup var cluster: ClusterOptions
 
@@ -23,7 +29,9 @@ struct ConsumeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Stop after this many records.", valueName: "n"))
     var maxMessages: Int?
 
-    @Option(help: ArgumentHelp("Stop when no record arrived for this long. Default: run until interrupted", valueName: "ms"))
+    @Option(
+        help: ArgumentHelp("Stop when no record arrived for this long. Default: run until interrupted", valueName: "ms")
+    )
     var timeoutMs: Int?
 
     @Flag(help: "Print the key before the value, separated by a tab.")
@@ -32,7 +40,11 @@ struct ConsumeCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try cluster.settings()
         let servers = try cluster.servers(settings)
-        var configuration = KafkaConsumerConfiguration(bootstrapServers: servers, clientID: "aseed-consume", groupID: group)
+        var configuration = KafkaConsumerConfiguration(
+            bootstrapServers: servers,
+            clientID: "aseed-consume",
+            groupID: group
+        )
         configuration.cluster = try cluster.clusterConfiguration(settings, clientID: "aseed-consume")
         configuration.cluster.allowAutoTopicCreation = false
         configuration.autoOffsetReset = fromBeginning ? .earliest : .latest

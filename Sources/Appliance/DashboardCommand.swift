@@ -23,19 +23,40 @@ struct DashboardCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Configuration file of 'key = value' lines. Env: ASEED_CONFIG.", valueName: "file"))
     var config: String?
 
-    @Option(help: ArgumentHelp("Directory for the analyzer's checkpoint and the admin token. Env: ASEED_DATA_DIR. Default: ./data", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Directory for the analyzer's checkpoint and the admin token. Env: ASEED_DATA_DIR. Default: ./data",
+            valueName: "dir"
+        )
+    )
     var dataDir: String?
 
-    @Option(help: ArgumentHelp("Directory for dashboard.log and analyzer.log. Env: ASEED_LOG_DIR. Default: ./logs", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Directory for dashboard.log and analyzer.log. Env: ASEED_LOG_DIR. Default: ./logs",
+            valueName: "dir"
+        )
+    )
     var logDir: String?
 
-    @Option(help: ArgumentHelp("Kafka brokers to bootstrap from, comma-separated. Env: ASEED_BOOTSTRAP_SERVERS. Default: localhost:9092", valueName: "list"))
+    @Option(
+        help: ArgumentHelp(
+            "Kafka brokers to bootstrap from, comma-separated. Env: ASEED_BOOTSTRAP_SERVERS. Default: localhost:9092",
+            valueName: "list"
+        )
+    )
     var bootstrapServers: String?
 
     @Option(help: ArgumentHelp("Topic of orders. Default: orders", valueName: "name"))
     var topic: String?
 
-    @Flag(help: "Run no analyzer: serve only what an external analyzer POSTs and the broker console. Env: ASEED_NO_ANALYZER=true.")
+    @Flag(
+        help:
+            """
+            Run no analyzer: serve only what an external analyzer POSTs and the broker console. Env: \
+            ASEED_NO_ANALYZER=true.
+            """
+    )
     var noAnalyzer = false
 
     @OptionGroup var dashboard: DashboardOptions
@@ -56,20 +77,49 @@ struct DashboardCommand: AsyncParsableCommand {
         var components: [SupervisedComponent] = []
         if withAnalyzer {
             let configuration = try analyzer.configuration(
-                settings, bootstrapServers: servers, dataDirectory: dataDirectory,
-                topic: settings.string("topic", flag: topic, default: "orders"))
+                settings,
+                bootstrapServers: servers,
+                dataDirectory: dataDirectory,
+                topic: settings.string("topic", flag: topic, default: "orders")
+            )
             try createDirectories(configuration.directory, for: "data-dir")
             let analyzerLogger = try runner.logger("analyzer")
-            components.append(SupervisedComponent(name: "analyzer", logger: analyzerLogger) {
-                [.init(service: OrderAnalyzer(configuration: configuration, snapshots: snapshots, logger: analyzerLogger))]
-            })
+            components.append(
+                SupervisedComponent(name: "analyzer", logger: analyzerLogger) {
+                    [
+                        .init(
+                            service: OrderAnalyzer(
+                                configuration: configuration,
+                                snapshots: snapshots,
+                                logger: analyzerLogger
+                            )
+                        )
+                    ]
+                }
+            )
         }
-        let console = KafkaBrokerConsole(bootstrapServers: try Self.addresses(servers), dataDirectory: nil, logger: logger)
+        let console = KafkaBrokerConsole(
+            bootstrapServers: try Self.addresses(servers),
+            dataDirectory: nil,
+            logger: logger
+        )
         let configuration = try dashboard.configuration(settings, dataDirectory: dataDirectory, logger: logger)
-        components.append(SupervisedComponent(name: "dashboard", logger: logger) {
-            [.init(service: DashboardServer(configuration: configuration, snapshots: snapshots, control: status, console: console,
-                                            metrics: [status], logger: logger))]
-        })
+        components.append(
+            SupervisedComponent(name: "dashboard", logger: logger) {
+                [
+                    .init(
+                        service: DashboardServer(
+                            configuration: configuration,
+                            snapshots: snapshots,
+                            control: status,
+                            console: console,
+                            metrics: [status],
+                            logger: logger
+                        )
+                    )
+                ]
+            }
+        )
         for component in components { status.register(component) }
         let services = components.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         try await runner.run(services, logger: logger, stopTimeout: ForcedExit.defaultStopTimeout) { [components] in

@@ -1,32 +1,83 @@
-#if canImport(Glibc)
-import ApplianceKit
-import Glibc
-#endif
 import ArgumentParser
 import Dashboard
 import Logging
 
+#if canImport(Glibc)
+import ApplianceKit
+import Glibc
+#endif
+
 /// The dashboard's options, shared by `aseed run` and `aseed dashboard`.
 struct DashboardOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Address the dashboard binds to. Env: ASEED_DASHBOARD_LISTEN. Default: 0.0.0.0:5005", valueName: "host:port"))
+    @Option(
+        help: ArgumentHelp(
+            "Address the dashboard binds to. Env: ASEED_DASHBOARD_LISTEN. Default: 0.0.0.0:5005",
+            valueName: "host:port"
+        )
+    )
     var dashboardListen: String?
 
-    @Option(help: ArgumentHelp("Bearer token for state-changing requests. Env: ASEED_ADMIN_TOKEN. Default: generated into <data-dir>/dashboard/admin-token", valueName: "token"))
+    @Option(
+        help: ArgumentHelp(
+            """
+            Bearer token for state-changing requests. Env: ASEED_ADMIN_TOKEN. Default: generated into \
+            <data-dir>/dashboard/admin-token
+            """,
+            valueName: "token"
+        )
+    )
     var adminToken: String?
 
-    @Option(help: ArgumentHelp("Largest request body in bytes; larger ones get 413. Env: ASEED_DASHBOARD_BODY_LIMIT. Default: 1048576", valueName: "bytes"))
+    @Option(
+        help: ArgumentHelp(
+            "Largest request body in bytes; larger ones get 413. Env: ASEED_DASHBOARD_BODY_LIMIT. Default: 1048576",
+            valueName: "bytes"
+        )
+    )
     var dashboardBodyLimit: Int?
 
-    @Option(help: ArgumentHelp("Extra origins allowed to open the WebSocket, comma-separated (http://host:port), or *. Env: ASEED_DASHBOARD_ORIGINS. Default: the page's own host only", valueName: "list"))
+    @Option(
+        help: ArgumentHelp(
+            """
+            Extra origins allowed to open the WebSocket, comma-separated (http://host:port), or *. Env: \
+            ASEED_DASHBOARD_ORIGINS. Default: the page's own host only
+            """,
+            valueName: "list"
+        )
+    )
     var dashboardOrigins: String?
 
-    @Option(help: ArgumentHelp("Chart.js file served to the page. Env: ASEED_CHART_JS. Default: \(DashboardConfiguration.debianChartJS) (Debian's libjs-chart.js)", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            """
+            Chart.js file served to the page. Env: ASEED_CHART_JS. Default: \
+            \(DashboardConfiguration.debianChartJS) (Debian's libjs-chart.js)
+            """,
+            valueName: "file"
+        )
+    )
     var chartJs: String?
 
-    @Option(help: ArgumentHelp("Time a request head may take to arrive whole, in ms (then 408 and close). Env: ASEED_DASHBOARD_HEADER_TIMEOUT_MS. Default: 10000", valueName: "ms"))
+    @Option(
+        help: ArgumentHelp(
+            """
+            Time a request head may take to arrive whole, in ms (then 408 and close). Env: \
+            ASEED_DASHBOARD_HEADER_TIMEOUT_MS. Default: 10000
+            """,
+            valueName: "ms"
+        )
+    )
     var dashboardHeaderTimeoutMs: Int?
 
-    @Option(help: ArgumentHelp("Time an idle kept-alive connection stays open, in ms. Env: ASEED_DASHBOARD_IDLE_TIMEOUT_MS. Default: 60000", valueName: "ms"))
+    @Option(
+        help: ArgumentHelp(
+            """
+            Time an idle kept-alive connection stays open, in ms. Env: ASEED_DASHBOARD_IDLE_TIMEOUT_MS. Default: \
+            60000
+            """,
+            valueName: "ms"
+        )
+    )
     var dashboardIdleTimeoutMs: Int?
 
     /// The dashboard's configuration; a token made on first start is printed once to standard error.
@@ -36,20 +87,44 @@ struct DashboardOptions: ParsableArguments {
         guard limit > 0 else {
             throw ConfigurationError("dashboard-body-limit: expected a number of bytes above 0, got \(limit)")
         }
-        let origins = settings.optionalString("dashboard-origins", flag: dashboardOrigins)?
+        let origins =
+            settings.optionalString("dashboard-origins", flag: dashboardOrigins)?
             .split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty } ?? []
-        let headerTimeout = try milliseconds(settings, "dashboard-header-timeout-ms", flag: dashboardHeaderTimeoutMs, default: 10_000)
-        let idleTimeout = try milliseconds(settings, "dashboard-idle-timeout-ms", flag: dashboardIdleTimeoutMs, default: 60_000)
+        let headerTimeout = try milliseconds(
+            settings,
+            "dashboard-header-timeout-ms",
+            flag: dashboardHeaderTimeoutMs,
+            default: 10_000
+        )
+        let idleTimeout = try milliseconds(
+            settings,
+            "dashboard-idle-timeout-ms",
+            flag: dashboardIdleTimeoutMs,
+            default: 60_000
+        )
         return DashboardConfiguration(
-            host: listen.host, port: listen.port, adminToken: try token(settings, dataDirectory: dataDirectory, logger: logger),
-            bodyLimit: limit, allowedOrigins: origins,
+            host: listen.host,
+            port: listen.port,
+            adminToken: try token(settings, dataDirectory: dataDirectory, logger: logger),
+            bodyLimit: limit,
+            allowedOrigins: origins,
             chartJSPath: settings.string("chart-js", flag: chartJs, default: DashboardConfiguration.debianChartJS),
-            assets: EmbeddedAssets.files, headerTimeout: headerTimeout, idleTimeout: idleTimeout)
+            assets: EmbeddedAssets.files,
+            headerTimeout: headerTimeout,
+            idleTimeout: idleTimeout
+        )
     }
 
-    private func milliseconds(_ settings: Settings, _ key: String, flag: Int?, default defaultValue: Int) throws -> Duration {
+    private func milliseconds(
+        _ settings: Settings,
+        _ key: String,
+        flag: Int?,
+        default defaultValue: Int
+    ) throws -> Duration {
         let value = try settings.integer(key, flag: flag, default: defaultValue)
-        guard value > 0 else { throw ConfigurationError("\(key): expected a number of milliseconds above 0, got \(value)") }
+        guard value > 0 else {
+            throw ConfigurationError("\(key): expected a number of milliseconds above 0, got \(value)")
+        }
         return .milliseconds(value)
     }
 
@@ -66,7 +141,9 @@ struct DashboardOptions: ParsableArguments {
                 // Shown once, on the terminal (or journal) of the start that made it, and never
                 // written to a log file: logs are readable by the service's group, the token
                 // file by its user only. Afterwards it is only in the file.
-                logger.notice("dashboard admin token generated into \(loaded.path) (shown once on standard error, never logged)")
+                logger.notice(
+                    "dashboard admin token generated into \(loaded.path) (shown once on standard error, never logged)"
+                )
                 Self.showOnTerminal("dashboard admin token (kept in \(loaded.path)): \(loaded.token)\n")
             }
             return loaded.token

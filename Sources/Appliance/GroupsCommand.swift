@@ -8,7 +8,8 @@ struct GroupsCommand: AsyncParsableCommand {
         commandName: "groups",
         abstract: "List consumer groups or describe one with its members and lag.",
         subcommands: [List.self, Describe.self],
-        defaultSubcommand: List.self)
+        defaultSubcommand: List.self
+    )
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List consumer groups.")
@@ -19,7 +20,10 @@ struct GroupsCommand: AsyncParsableCommand {
             let groups = try await cluster.withAdmin { try await $0.listGroups() }
             var table = TextTable("GROUP", "STATE", "PROTOCOL")
             for group in groups {
-                table.add([group.groupID, group.state.isEmpty ? "-" : group.state, group.protocolType.isEmpty ? "-" : group.protocolType])
+                table.add([
+                    group.groupID, group.state.isEmpty ? "-" : group.state,
+                    group.protocolType.isEmpty ? "-" : group.protocolType,
+                ])
             }
             print(table.text)
         }
@@ -39,8 +43,10 @@ struct GroupsCommand: AsyncParsableCommand {
             var offsets = TextTable("TOPIC", "PARTITION", "COMMITTED", "LATEST", "LAG", "MEMBER")
             for offset in description.offsets {
                 let owner = description.members.first { $0.assignment.contains(offset.partition) }
-                offsets.add([offset.partition.topic, String(offset.partition.partition), String(offset.committed),
-                             String(offset.latest), String(offset.lag), owner.map { "\($0.clientID)@\($0.host)" } ?? "-"])
+                offsets.add([
+                    offset.partition.topic, String(offset.partition.partition), String(offset.committed),
+                    String(offset.latest), String(offset.lag), owner.map { "\($0.clientID)@\($0.host)" } ?? "-",
+                ])
             }
             print(offsets.text)
             print("Total lag: \(description.offsets.reduce(0) { $0 + $1.lag })")

@@ -1,5 +1,6 @@
 import ApplianceKit
 import ArgumentParser
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,7 +11,12 @@ struct LogsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs",
         abstract: "Show the log of one component (broker, simulator, analyzer, dashboard, appliance) or of all.",
-        discussion: "Reads <log-dir>/<component>.log (set --log-dir or --config as the appliance has them; the package logs to /var/log/aseed). With -f it follows the files, across rotations, until interrupted.")
+        discussion:
+            """
+            Reads <log-dir>/<component>.log (set --log-dir or --config as the appliance has them; the package \
+            logs to /var/log/aseed). With -f it follows the files, across rotations, until interrupted.
+            """
+    )
 
     static let components = ["appliance", "broker", "simulator", "analyzer", "dashboard"]
 
@@ -33,11 +39,18 @@ struct LogsCommand: AsyncParsableCommand {
         let settings = try Settings(configPath: config)
         let directory = settings.string("log-dir", flag: logDir, default: "logs")
         if let component, !Self.components.contains(component) {
-            throw ValidationError("unknown component '\(component)': expected one of \(Self.components.joined(separator: ", "))")
+            throw ValidationError(
+                "unknown component '\(component)': expected one of \(Self.components.joined(separator: ", "))"
+            )
         }
         let names = (component.map { [$0] } ?? Self.components).filter { access(directory + "/\($0).log", R_OK) == 0 }
         guard !names.isEmpty else {
-            throw OperatorError("no \(component.map { "\($0).log" } ?? "log files") in \(directory): is that the appliance's --log-dir? (the package logs to /var/log/aseed)")
+            throw OperatorError(
+                """
+                no \(component.map { "\($0).log" } ?? "log files") in \(directory): is that the appliance's \
+                --log-dir? (the package logs to /var/log/aseed)
+                """
+            )
         }
         var followers = names.map { LogFollower(path: directory + "/\($0).log", label: names.count > 1 ? $0 : nil) }
         for index in followers.indices {

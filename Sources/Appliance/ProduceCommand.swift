@@ -1,9 +1,10 @@
+import ArgumentParser
+import KafkaWire
+
 #if canImport(Glibc)
 import ApplianceKit
 import Glibc
 #endif
-import ArgumentParser
-import KafkaWire
 
 /// `aseed produce`: a console producer, like kafka-console-producer: one record per line of
 /// standard input.
@@ -11,14 +12,24 @@ struct ProduceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "produce",
         abstract: "Send lines of standard input as records to a topic.",
-        discussion: "Each line is one record. With --key-separator the text before the first separator is the key. Ends at end of input, after every record is acknowledged.")
+        discussion:
+            """
+            Each line is one record. With --key-separator the text before the first separator is the key. Ends at \
+            end of input, after every record is acknowledged.
+            """
+    )
 
     @OptionGroup var cluster: ClusterOptions
 
     @Option(help: "The topic. Default: orders")
     var topic = "orders"
 
-    @Option(help: ArgumentHelp("Split each line into key and value at the first occurrence of this text.", valueName: "text"))
+    @Option(
+        help: ArgumentHelp(
+            "Split each line into key and value at the first occurrence of this text.",
+            valueName: "text"
+        )
+    )
     var keySeparator: String?
 
     @Option(help: "Compression: lz4, gzip, zstd, snappy or none. Default: lz4")
@@ -58,9 +69,12 @@ struct ProduceCommand: AsyncParsableCommand {
         let text = Array(line.utf8)
         let separator = Array(keySeparator.utf8)
         guard text.count >= separator.count else { return (nil, line) }
-        for start in 0...(text.count - separator.count) where text[start..<(start + separator.count)].elementsEqual(separator) {
-            return (String(decoding: text[..<start], as: UTF8.self),
-                    String(decoding: text[(start + separator.count)...], as: UTF8.self))
+        for start in 0...(text.count - separator.count)
+        where text[start..<(start + separator.count)].elementsEqual(separator) {
+            return (
+                String(decoding: text[..<start], as: UTF8.self),
+                String(decoding: text[(start + separator.count)...], as: UTF8.self)
+            )
         }
         return (nil, line)
     }

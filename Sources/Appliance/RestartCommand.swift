@@ -1,5 +1,6 @@
 import ApplianceKit
 import ArgumentParser
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,15 +11,30 @@ struct RestartCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restart",
         abstract: "Restart one component of the running appliance: broker, simulator, analyzer or dashboard.",
-        discussion: "Needs the admin token: --admin-token, the admin-token config key, or the file <data-dir>/dashboard/admin-token the appliance wrote at its first start (readable by its user).")
+        discussion:
+            """
+            Needs the admin token: --admin-token, the admin-token config key, or the file \
+            <data-dir>/dashboard/admin-token the appliance wrote at its first start (readable by its user).
+            """
+    )
 
     @Option(help: ArgumentHelp("Configuration file of the appliance. Env: ASEED_CONFIG.", valueName: "file"))
     var config: String?
 
-    @Option(help: ArgumentHelp("The dashboard's address. Default: the appliance's dashboard-listen from the config, else localhost:5005", valueName: "host:port"))
+    @Option(
+        help: ArgumentHelp(
+            "The dashboard's address. Default: the appliance's dashboard-listen from the config, else localhost:5005",
+            valueName: "host:port"
+        )
+    )
     var dashboard: String?
 
-    @Option(help: ArgumentHelp("The appliance's data directory, where its admin token is. Env: ASEED_DATA_DIR. Default: ./data", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "The appliance's data directory, where its admin token is. Env: ASEED_DATA_DIR. Default: ./data",
+            valueName: "dir"
+        )
+    )
     var dataDir: String?
 
     @Option(help: ArgumentHelp("The admin token. Env: ASEED_ADMIN_TOKEN.", valueName: "token"))
@@ -35,11 +51,20 @@ struct RestartCommand: AsyncParsableCommand {
         let token = try adminTokenValue(settings)
         let address = try DashboardAddress.resolve(flag: dashboard, settings: settings)
         let response = try ApplianceHTTPClient(host: address.host, port: address.port).send(
-            "POST", "/api/control/components/\(component)/restart", headers: ["Authorization": "Bearer \(token)"])
+            "POST",
+            "/api/control/components/\(component)/restart",
+            headers: ["Authorization": "Bearer \(token)"]
+        )
         switch response.status {
         case 200..<300: print("\(component) is restarting")
-        case 401: throw OperatorError("the appliance refused the admin token: check --admin-token or the file in its data directory")
-        default: throw OperatorError("the appliance answered \(response.status): \(String(decoding: response.body, as: UTF8.self))")
+        case 401:
+            throw OperatorError(
+                "the appliance refused the admin token: check --admin-token or the file in its data directory"
+            )
+        default:
+            throw OperatorError(
+                "the appliance answered \(response.status): \(String(decoding: response.body, as: UTF8.self))"
+            )
         }
     }
 
@@ -47,11 +72,18 @@ struct RestartCommand: AsyncParsableCommand {
         if let token = settings.optionalString("admin-token", flag: adminToken), !token.isEmpty { return token }
         let path = settings.string("data-dir", flag: dataDir, default: "data") + "/dashboard/admin-token"
         guard let file = fopen(path, "r") else {
-            throw OperatorError("no admin token: give --admin-token, or run as a user that can read \(path) (\(String(cString: strerror(errno))))")
+            throw OperatorError(
+                """
+                no admin token: give --admin-token, or run as a user that can read \(path) \
+                (\(String(cString: strerror(errno))))
+                """
+            )
         }
         defer { fclose(file) }
         var buffer = [CChar](repeating: 0, count: 512)
-        guard fgets(&buffer, Int32(buffer.count), file) != nil else { throw OperatorError("the admin token file \(path) is empty") }
+        guard fgets(&buffer, Int32(buffer.count), file) != nil else {
+            throw OperatorError("the admin token file \(path) is empty")
+        }
         let token = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             .filter { !$0.isWhitespace }
         guard !token.isEmpty else { throw OperatorError("the admin token file \(path) is empty") }

@@ -18,7 +18,11 @@ import Synchronization
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the appliance: the Kafka broker on :9092, the order simulator, the analyzer and the dashboard on :5005 (the default command).",
+        abstract:
+            """
+            Run the appliance: the Kafka broker on :9092, the order simulator, the analyzer and the dashboard on \
+            :5005 (the default command).
+            """,
         discussion: """
             With --bootstrap-servers the simulator and the analyzer use that Kafka-compatible cluster and \
             no broker is started here. Every option is also an ASEED_* environment variable or a --config key.
@@ -27,7 +31,15 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Option(help: ArgumentHelp("Use this external Kafka cluster (comma-separated HOST:PORT) instead of the embedded broker. Env: ASEED_BOOTSTRAP_SERVERS.", valueName: "list"))
+    @Option(
+        help: ArgumentHelp(
+            """
+            Use this external Kafka cluster (comma-separated HOST:PORT) instead of the embedded broker. Env: \
+            ASEED_BOOTSTRAP_SERVERS.
+            """,
+            valueName: "list"
+        )
+    )
     var bootstrapServers: String?
 
     @Flag(help: "Do not start the order simulator. Env: ASEED_NO_SIMULATOR=true.")
@@ -47,7 +59,15 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var dashboard: DashboardOptions
 
-    @Option(help: ArgumentHelp("Longest a graceful stop may take, in ms; then the process exits with status 1, naming the components still stopping. Env: ASEED_STOP_TIMEOUT_MS. Default: 20000", valueName: "ms"))
+    @Option(
+        help: ArgumentHelp(
+            """
+            Longest a graceful stop may take, in ms; then the process exits with status 1, naming the components \
+            still stopping. Env: ASEED_STOP_TIMEOUT_MS. Default: 20000
+            """,
+            valueName: "ms"
+        )
+    )
     var stopTimeoutMs: Int?
 
     func run() async throws {
@@ -71,13 +91,18 @@ struct RunCommand: AsyncParsableCommand {
             try createDirectories(configuration.dataDirectory, for: "data-dir")
             dataDirectory = configuration.dataDirectory
             let brokerLogger = try logger("broker")
-            components.append(SupervisedComponent(name: "broker", logger: brokerLogger) {
-                let kafka = try KafkaBroker(configuration: configuration, logger: brokerLogger)
-                return [.init(service: kafka.logs), .init(service: kafka)]
-            })
+            components.append(
+                SupervisedComponent(name: "broker", logger: brokerLogger) {
+                    let kafka = try KafkaBroker(configuration: configuration, logger: brokerLogger)
+                    return [.init(service: kafka.logs), .init(service: kafka)]
+                }
+            )
             bootstrap = "127.0.0.1:\(configuration.listenPort)"
             diskSpace = DiskSpaceGuard(
-                dataDirectory: configuration.dataDirectory, reserveBytes: configuration.diskReserveBytes, logger: brokerLogger)
+                dataDirectory: configuration.dataDirectory,
+                reserveBytes: configuration.diskReserveBytes,
+                logger: brokerLogger
+            )
         }
         let status = ApplianceStatus(snapshots: snapshots, dataDirectory: dataDirectory, diskSpace: diskSpace)
         let currentSimulator = CurrentSimulator()
@@ -85,47 +110,83 @@ struct RunCommand: AsyncParsableCommand {
             let options = try simulator.options(settings, bootstrapServers: bootstrap)
             let simulatorLogger = try logger("simulator")
             let firstStart = Mutex(true)
-            components.append(SupervisedComponent(name: "simulator", logger: simulatorLogger) {
-                let component = try SimulatorComponent(
-                    configuration: options, after: currentSimulator.simulator, logger: simulatorLogger)
-                // Scenarios given at start run once, not again after each restart.
-                let isFirstStart = firstStart.withLock { first in
-                    defer { first = false }
-                    return first
+            components.append(
+                SupervisedComponent(name: "simulator", logger: simulatorLogger) {
+                    let component = try SimulatorComponent(
+                        configuration: options,
+                        after: currentSimulator.simulator,
+                        logger: simulatorLogger
+                    )
+                    // Scenarios given at start run once, not again after each restart.
+                    let isFirstStart = firstStart.withLock { first in
+                        defer { first = false }
+                        return first
+                    }
+                    if isFirstStart {
+                        for scenario in options.scenarios { _ = try component.simulator.trigger(scenario) }
+                    }
+                    currentSimulator.set(component.simulator)
+                    // A simulator that reached --count ends; the others keep running.
+                    return [.init(service: component, successTerminationBehavior: .gracefullyShutdownGroup)]
                 }
-                if isFirstStart {
-                    for scenario in options.scenarios { _ = try component.simulator.trigger(scenario) }
-                }
-                currentSimulator.set(component.simulator)
-                // A simulator that reached --count ends; the others keep running.
-                return [.init(service: component, successTerminationBehavior: .gracefullyShutdownGroup)]
-            })
+            )
             status.attach(simulator: currentSimulator, catalog: options.simulation.generator.catalog)
         }
         if withAnalyzer {
             let topic = settings.string("topic", flag: simulator.topic, default: "orders")
             let configuration = try analyzer.configuration(
-                settings, bootstrapServers: bootstrap, dataDirectory: dataDirectory, topic: topic)
+                settings,
+                bootstrapServers: bootstrap,
+                dataDirectory: dataDirectory,
+                topic: topic
+            )
             try createDirectories(configuration.directory, for: "data-dir")
             let analyzerLogger = try logger("analyzer")
             // A published snapshot means a checkpoint was written: the analyzer works again.
-            let checkpointed: SupervisedComponent.ProgressProbe = { since in (snapshots.latest?.generatedAtMicros ?? .min) >= since }
-            components.append(SupervisedComponent(name: "analyzer", logger: analyzerLogger, madeProgress: checkpointed) {
-                [.init(service: OrderAnalyzer(configuration: configuration, snapshots: snapshots, logger: analyzerLogger))]
-            })
+            let checkpointed: SupervisedComponent.ProgressProbe = { since in
+                (snapshots.latest?.generatedAtMicros ?? .min) >= since
+            }
+            components.append(
+                SupervisedComponent(name: "analyzer", logger: analyzerLogger, madeProgress: checkpointed) {
+                    [
+                        .init(
+                            service: OrderAnalyzer(
+                                configuration: configuration,
+                                snapshots: snapshots,
+                                logger: analyzerLogger
+                            )
+                        )
+                    ]
+                }
+            )
         }
         if withDashboard {
-            components.append(try dashboardComponent(
-                settings, dataDirectory: dataDirectory, bootstrap: bootstrap, embeddedBroker: external == nil,
-                snapshots: snapshots, status: status, logger: try logger("dashboard")))
+            components.append(
+                try dashboardComponent(
+                    settings,
+                    dataDirectory: dataDirectory,
+                    bootstrap: bootstrap,
+                    embeddedBroker: external == nil,
+                    snapshots: snapshots,
+                    status: status,
+                    logger: try logger("dashboard")
+                )
+            )
         }
         for component in components { status.register(component) }
         guard !components.isEmpty else {
-            throw ConfigurationError("nothing to run: --bootstrap-servers without the embedded broker, --no-simulator and --no-analyzer")
+            throw ConfigurationError(
+                "nothing to run: --bootstrap-servers without the embedded broker, --no-simulator and --no-analyzer"
+            )
         }
-        let stopTimeout = try settings.integer("stop-timeout-ms", flag: stopTimeoutMs,
-                                               default: Int(ForcedExit.defaultStopTimeout.components.seconds) * 1000)
-        guard stopTimeout > 0 else { throw ConfigurationError("stop-timeout-ms: expected a number of milliseconds above 0, got \(stopTimeout)") }
+        let stopTimeout = try settings.integer(
+            "stop-timeout-ms",
+            flag: stopTimeoutMs,
+            default: Int(ForcedExit.defaultStopTimeout.components.seconds) * 1000
+        )
+        guard stopTimeout > 0 else {
+            throw ConfigurationError("stop-timeout-ms: expected a number of milliseconds above 0, got \(stopTimeout)")
+        }
         // In dependency order; a component that ends by itself (the simulator after --count)
         // leaves the others running.
         let services = components.map {

@@ -22,7 +22,12 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Directory for simulator.log. Env: ASEED_LOG_DIR. Default: ./logs", valueName: "dir"))
     var logDir: String?
 
-    @Option(help: ArgumentHelp("Kafka brokers to bootstrap from, comma-separated. Env: ASEED_BOOTSTRAP_SERVERS. Default: localhost:9092", valueName: "list"))
+    @Option(
+        help: ArgumentHelp(
+            "Kafka brokers to bootstrap from, comma-separated. Env: ASEED_BOOTSTRAP_SERVERS. Default: localhost:9092",
+            valueName: "list"
+        )
+    )
     var bootstrapServers: String?
 
     @OptionGroup var simulator: SimulatorOptions
@@ -36,22 +41,28 @@ struct SimulateCommand: AsyncParsableCommand {
         let logger = try runner.logger("simulator")
         let producer = try KafkaProducer(configuration: options.producer, logger: logger)
         let simulator = OrderSimulator(
-            configuration: options.simulation, sink: KafkaOrderSink(producer: producer, topic: options.topic), logger: logger
+            configuration: options.simulation,
+            sink: KafkaOrderSink(producer: producer, topic: options.topic),
+            logger: logger
         )
         for option in options.scenarios {
             _ = try simulator.trigger(option)
         }
         let start = ContinuousClock.now
         try await runner.run(
-            [.init(service: simulator, successTerminationBehavior: .gracefullyShutdownGroup)], logger: logger)
+            [.init(service: simulator, successTerminationBehavior: .gracefullyShutdownGroup)],
+            logger: logger
+        )
         try await producer.close()
         let seconds = (ContinuousClock.now - start).seconds
         let made = simulator.stats.ordersGenerated
         let delivered = producer.statistics.recordsDelivered
-        print("""
+        print(
+            """
             made \(made) orders, \(delivered) delivered to \(options.topic) in \(seconds.formatted(decimals: 2)) s \
             (\(Int(Double(delivered) / max(seconds, 1e-9))) orders/s)
-            """)
+            """
+        )
     }
 }
 

@@ -8,7 +8,12 @@ struct SimulatorOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Topic to produce to. Default: orders", valueName: "name"))
     var topic: String?
 
-    @Option(help: ArgumentHelp("Orders per second (fractions allowed, e.g. 0.5). Default: the original's one every 3-8 s", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Orders per second (fractions allowed, e.g. 0.5). Default: the original's one every 3-8 s",
+            valueName: "n"
+        )
+    )
     var rate: Double?
 
     @Flag(help: "Produce as fast as the broker takes them.")
@@ -17,22 +22,55 @@ struct SimulatorOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Stop after this many orders. Default: run until stopped", valueName: "n"))
     var count: Int?
 
-    @Option(help: ArgumentHelp("Size of the customer pool (CUST-0001 ...). Default: the original's 1000", valueName: "n"))
+    @Option(
+        help: ArgumentHelp("Size of the customer pool (CUST-0001 ...). Default: the original's 1000", valueName: "n")
+    )
     var customers: Int?
 
-    @Option(help: ArgumentHelp("Seed of the random choices, for reproducible runs (order ids stay unique). Default: random", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Seed of the random choices, for reproducible runs (order ids stay unique). Default: random",
+            valueName: "n"
+        )
+    )
     var seed: UInt64?
 
-    @Option(help: ArgumentHelp("CSV catalog (product_id,product_name,category,price[,weight]) replacing the built-in 60 products.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "CSV catalog (product_id,product_name,category,price[,weight]) replacing the built-in 60 products.",
+            valueName: "file"
+        )
+    )
     var catalog: String?
 
-    @Option(help: ArgumentHelp("Follow a retail day: few orders at night, peaks at lunch and in the evening; the value is the shop's offset from UTC in minutes (0 for UTC, 60 for Central Europe in winter). Default: off", valueName: "minutes"))
+    @Option(
+        help: ArgumentHelp(
+            """
+            Follow a retail day: few orders at night, peaks at lunch and in the evening; the value is the shop's \
+            offset from UTC in minutes (0 for UTC, 60 for Central Europe in winter). Default: off
+            """,
+            valueName: "minutes"
+        )
+    )
     var dailyPattern: Int?
 
-    @Option(help: ArgumentHelp("Start a classroom scenario with the run (repeatable): flash-sale:PROD-001 or flash-sale:Electronics, spike, viral:PROD-042, malformed:50; add :30s or :5m to set its duration.", valueName: "scenario"))
+    @Option(
+        help: ArgumentHelp(
+            """
+            Start a classroom scenario with the run (repeatable): flash-sale:PROD-001 or flash-sale:Electronics, \
+            spike, viral:PROD-042, malformed:50; add :30s or :5m to set its duration.
+            """,
+            valueName: "scenario"
+        )
+    )
     var scenario: [String] = []
 
-    @Option(help: ArgumentHelp("Compression of produced batches: lz4, gzip, zstd, snappy or none. Default: lz4", valueName: "codec"))
+    @Option(
+        help: ArgumentHelp(
+            "Compression of produced batches: lz4, gzip, zstd, snappy or none. Default: lz4",
+            valueName: "codec"
+        )
+    )
     var compression: String?
 
     @Option(help: ArgumentHelp("Acknowledgements to wait for: all, 1 or 0. Default: all", valueName: "acks"))
@@ -60,9 +98,13 @@ struct SimulatorOptions: ParsableArguments {
         }
         let now = SystemOrderClock().nowMicros()
         let seedValue: UInt64 = try settings.integer("seed", flag: seed, default: UInt64.random(in: 0...UInt64.max))
-        let pattern: DailyPattern? = try settings.raw("daily-pattern", flag: dailyPattern.map { String($0) }).map { value, source in
+        let pattern: DailyPattern? = try settings.raw("daily-pattern", flag: dailyPattern.map { String($0) }).map {
+            value,
+            source in
             guard let offset = Int(value), (-14 * 60)...(14 * 60) ~= offset else {
-                throw ConfigurationError("\(source): expected an offset from UTC in minutes (-840 to 840), got '\(value)'")
+                throw ConfigurationError(
+                    "\(source): expected an offset from UTC in minutes (-840 to 840), got '\(value)'"
+                )
             }
             return DailyPattern.retail(utcOffsetMinutes: offset)
         }
@@ -71,8 +113,12 @@ struct SimulatorOptions: ParsableArguments {
             throw ConfigurationError("customers: expected a pool of at least 1 customer, got \(customerCount)")
         }
         let generator = OrderGenerator.Configuration(
-            catalog: products, seed: seedValue, runID: .make(startMicros: now),
-            customers: CustomerPool.Configuration(count: customerCount), dailyPattern: pattern)
+            catalog: products,
+            seed: seedValue,
+            runID: .make(startMicros: now),
+            customers: CustomerPool.Configuration(count: customerCount),
+            dailyPattern: pattern
+        )
         var pacing = PacingMode.standard
         if try settings.bool("flood", flag: flood ? true : nil, default: false) {
             pacing = .flood

@@ -11,14 +11,29 @@ struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Show the running appliance's components, ports, throughput, lag and disk use.",
-        discussion: "Asks the broker over Kafka and the dashboard over HTTP; reads --config like the appliance so it finds both. Exits 1 when no appliance answers.")
+        discussion:
+            """
+            Asks the broker over Kafka and the dashboard over HTTP; reads --config like the appliance so it finds \
+            both. Exits 1 when no appliance answers.
+            """
+    )
 
     @OptionGroup var cluster: ClusterOptions
 
-    @Option(help: ArgumentHelp("The dashboard's address. Default: the appliance's dashboard-listen from the config, else localhost:5005", valueName: "host:port"))
+    @Option(
+        help: ArgumentHelp(
+            "The dashboard's address. Default: the appliance's dashboard-listen from the config, else localhost:5005",
+            valueName: "host:port"
+        )
+    )
     var dashboard: String?
 
-    @Option(help: ArgumentHelp("The appliance's data directory, for its disk use. Env: ASEED_DATA_DIR. Default: ./data", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "The appliance's data directory, for its disk use. Env: ASEED_DATA_DIR. Default: ./data",
+            valueName: "dir"
+        )
+    )
     var dataDir: String?
 
     func run() async throws {
@@ -29,21 +44,37 @@ struct StatusCommand: AsyncParsableCommand {
         let dashboardAddress = try DashboardAddress.resolve(flag: dashboard, settings: settings)
         let services = try? serviceStatus(dashboardAddress)
         guard brokerLines != nil || services != nil else {
-            throw OperatorError("no appliance answers: neither a Kafka broker at \(kafka) nor a dashboard at \(dashboardAddress.host):\(dashboardAddress.port). Start it with `aseed run` (or `systemctl start aseed`), or point --config / --bootstrap-servers / --dashboard at it.")
+            throw OperatorError(
+                """
+                no appliance answers: neither a Kafka broker at \(kafka) nor a dashboard at \
+                \(dashboardAddress.host):\(dashboardAddress.port). Start it with `aseed run` (or `systemctl start \
+                aseed`), or point --config / --bootstrap-servers / --dashboard at it.
+                """
+            )
         }
         print("Kafka      \(kafka)  " + (brokerLines == nil ? "not answering" : "up"))
         for line in brokerLines ?? [] { print("           " + line) }
-        print("Dashboard  \(dashboardAddress.host):\(dashboardAddress.port)  " + (services.map { "up, overall \($0.overall_status)" } ?? "not answering"))
+        print(
+            "Dashboard  \(dashboardAddress.host):\(dashboardAddress.port)  "
+                + (services.map { "up, overall \($0.overall_status)" } ?? "not answering")
+        )
         if let services {
             var table = TextTable("COMPONENT", "STATE", "UPTIME", "THROUGHPUT", "LAST ERROR")
             for (name, service) in services.services.sorted(by: { $0.key < $1.key }) {
-                table.add([name, service.status, service.uptime_seconds.map(Self.duration) ?? "-",
-                           service.throughput.map { String(Int($0.rounded())) } ?? "-", service.last_error ?? "-"])
+                table.add([
+                    name, service.status, service.uptime_seconds.map(Self.duration) ?? "-",
+                    service.throughput.map { String(Int($0.rounded())) } ?? "-", service.last_error ?? "-",
+                ])
             }
             print(table.text.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         }
         let data = settings.string("data-dir", flag: dataDir, default: "data")
-        print("Disk       \(data): \(DiskUsage.describe(DiskUsage.bytes(under: data))) used, \(DiskUsage.describe(DiskUsage.freeBytes(at: data))) free")
+        print(
+            """
+            Disk       \(data): \(DiskUsage.describe(DiskUsage.bytes(under: data))) used, \
+            \(DiskUsage.describe(DiskUsage.freeBytes(at: data))) free
+            """
+        )
         // Only where an embedded broker keeps its data (an external cluster's disk is its own).
         let embedded = DiskUsage.bytes(under: data + "/metadata.sqlite") > 0
         if brokerLines != nil, embedded, let notice = try diskSpace(settings, data: data).fullDiskNotice() {
@@ -53,7 +84,8 @@ struct StatusCommand: AsyncParsableCommand {
 
     /// The guard the broker keeps on `data`, with its reserve as configured.
     private func diskSpace(_ settings: Settings, data: String) throws -> DiskSpaceGuard {
-        let reserve: Int? = settings.raw("disk-reserve-bytes", flag: nil) == nil
+        let reserve: Int? =
+            settings.raw("disk-reserve-bytes", flag: nil) == nil
             ? nil : try settings.integer("disk-reserve-bytes", flag: nil, default: 0)
         return DiskSpaceGuard(dataDirectory: data, reserveBytes: reserve, logger: Logger(label: "status"))
     }
@@ -65,10 +97,17 @@ struct StatusCommand: AsyncParsableCommand {
                 let topics = try await admin.listTopics()
                 var lines = ["\(topics.count) topics"]
                 if let orders = topics.first(where: { $0.name == "orders" }) {
-                    lines.append("orders: \(orders.partitions.count) partitions, \(orders.partitions.reduce(0) { $0 + $1.records }) records")
+                    lines.append(
+                        """
+                        orders: \(orders.partitions.count) partitions, \
+                        \(orders.partitions.reduce(0) { $0 + $1.records }) records
+                        """
+                    )
                 }
                 if let analyzer = try? await admin.describeGroup("aseed-analyzer"), !analyzer.offsets.isEmpty {
-                    lines.append("analyzer lag (group aseed-analyzer): \(analyzer.offsets.reduce(0) { $0 + $1.lag }) records")
+                    lines.append(
+                        "analyzer lag (group aseed-analyzer): \(analyzer.offsets.reduce(0) { $0 + $1.lag }) records"
+                    )
                 }
                 return lines
             }

@@ -8,7 +8,8 @@ struct TopicsCommand: AsyncParsableCommand {
         commandName: "topics",
         abstract: "List, describe, create or delete topics.",
         subcommands: [List.self, Describe.self, Create.self, Delete.self],
-        defaultSubcommand: List.self)
+        defaultSubcommand: List.self
+    )
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List topics with their partitions and records.")
@@ -19,14 +20,18 @@ struct TopicsCommand: AsyncParsableCommand {
             let topics = try await cluster.withAdmin { try await $0.listTopics() }
             var table = TextTable("TOPIC", "PARTITIONS", "RECORDS")
             for topic in topics {
-                table.add([topic.name, String(topic.partitions.count), String(topic.partitions.reduce(0) { $0 + $1.records })])
+                table.add([
+                    topic.name, String(topic.partitions.count), String(topic.partitions.reduce(0) { $0 + $1.records }),
+                ])
             }
             print(table.text)
         }
     }
 
     struct Describe: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a topic's partitions, leaders, offsets and configs.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show a topic's partitions, leaders, offsets and configs."
+        )
 
         @OptionGroup var cluster: ClusterOptions
 
@@ -38,12 +43,19 @@ struct TopicsCommand: AsyncParsableCommand {
             print("Topic: \(topic.name)  Partitions: \(topic.partitions.count)")
             var table = TextTable("PARTITION", "LEADER", "EARLIEST", "LATEST", "RECORDS")
             for partition in topic.partitions {
-                table.add([String(partition.partition), String(partition.leader), String(partition.earliestOffset),
-                           String(partition.latestOffset), String(partition.records)])
+                table.add([
+                    String(partition.partition), String(partition.leader), String(partition.earliestOffset),
+                    String(partition.latestOffset), String(partition.records),
+                ])
             }
             print(table.text)
             if !topic.configs.isEmpty {
-                print("Configs: " + topic.configs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+                print(
+                    "Configs: "
+                        + topic.configs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+                            separator: " "
+                        )
+                )
             }
         }
     }
@@ -59,7 +71,10 @@ struct TopicsCommand: AsyncParsableCommand {
         @Option(help: "Number of partitions. Default: 3")
         var partitions: Int32 = 3
 
-        @Option(name: .customLong("topic-config"), help: ArgumentHelp("A topic config (repeatable), e.g. retention.ms=86400000.", valueName: "key=value"))
+        @Option(
+            name: .customLong("topic-config"),
+            help: ArgumentHelp("A topic config (repeatable), e.g. retention.ms=86400000.", valueName: "key=value")
+        )
         var configs: [String] = []
 
         func run() async throws {

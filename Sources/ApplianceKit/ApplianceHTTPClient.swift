@@ -32,7 +32,10 @@ public struct ApplianceHTTPClient {
     ///
     /// - Throws: `OperatorError` when nothing answers or the answer is not HTTP.
     public func send(
-        _ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = []
+        _ method: String,
+        _ path: String,
+        headers: [String: String] = [:],
+        body: [UInt8] = []
     ) throws -> Response {
         let socket = try connect()
         defer { close(socket) }

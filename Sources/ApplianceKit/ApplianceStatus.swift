@@ -62,18 +62,34 @@ public final class ApplianceStatus: ApplianceControl, MetricsProvider {
         var statuses: [ComponentStatus] = []
         for name in Self.componentNames {
             guard let component = component(name) else {
-                statuses.append(ComponentStatus(
-                    name: name, state: .stopped, enabled: false, uptimeSeconds: nil, throughput: 0,
-                    throughputUnit: Self.unit(of: name), lastError: nil, restarts: 0))
+                statuses.append(
+                    ComponentStatus(
+                        name: name,
+                        state: .stopped,
+                        enabled: false,
+                        uptimeSeconds: nil,
+                        throughput: 0,
+                        throughputUnit: Self.unit(of: name),
+                        lastError: nil,
+                        restarts: 0
+                    )
+                )
                 continue
             }
             let status = component.status
             let throughput = status.state == .running ? await throughput(of: name) : 0
-            statuses.append(ComponentStatus(
-                name: name, state: status.state, enabled: true, uptimeSeconds: status.uptimeSeconds,
-                throughput: throughput, throughputUnit: Self.unit(of: name),
-                lastError: lastError(of: name, supervised: status.lastError),
-                restarts: status.restarts))
+            statuses.append(
+                ComponentStatus(
+                    name: name,
+                    state: status.state,
+                    enabled: true,
+                    uptimeSeconds: status.uptimeSeconds,
+                    throughput: throughput,
+                    throughputUnit: Self.unit(of: name),
+                    lastError: lastError(of: name, supervised: status.lastError),
+                    restarts: status.restarts
+                )
+            )
         }
         return statuses
     }

@@ -15,7 +15,8 @@ public struct ConfigFile: Sendable {
     public init(parsing text: String, path: String) throws(ConfigurationError) {
         var values: [String: String] = [:]
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first
+            let line =
+                rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first
                 .map { $0.trimmingWhitespace() } ?? ""
             if line.isEmpty { continue }
             guard let equals = line.firstIndex(of: "=") else {

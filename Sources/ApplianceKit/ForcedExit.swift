@@ -1,5 +1,6 @@
 import Logging
 import UnixSignals
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,7 +25,9 @@ public enum ForcedExit {
     /// - Parameter stopTimeout: how long the graceful stop that the first signal starts may
     ///   take; nil waits for it however long it takes.
     public static func watch(
-        logger: Logger, stopTimeout: Duration?, pending: @escaping @Sendable () -> [String] = { [] }
+        logger: Logger,
+        stopTimeout: Duration?,
+        pending: @escaping @Sendable () -> [String] = { [] }
     ) async {
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         Task.detached {
@@ -42,7 +45,9 @@ public enum ForcedExit {
     }
 
     private static func exitUnlessStopped(
-        within timeout: Duration, logger: Logger, pending: @escaping @Sendable () -> [String]
+        within timeout: Duration,
+        logger: Logger,
+        pending: @escaping @Sendable () -> [String]
     ) {
         Task.detached {
             try? await Task.sleep(for: timeout)

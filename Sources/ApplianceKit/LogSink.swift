@@ -1,8 +1,9 @@
+import Logging
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Logging
-import Synchronization
 
 /// Where a component's log lines go: standard error and `<log-dir>/<component>.log`.
 ///
@@ -40,7 +41,10 @@ public final class LogSink: Sendable {
     ///
     /// - Throws: `ConfigurationError` (`log-dir`) when the directory or the file cannot be made.
     public init(
-        directory: String, component: String, maxBytes: Int = LogSink.defaultMaxBytes, keep: Int = LogSink.defaultKeep
+        directory: String,
+        component: String,
+        maxBytes: Int = LogSink.defaultMaxBytes,
+        keep: Int = LogSink.defaultKeep
     ) throws {
         try createDirectories(directory, for: "log-dir", mode: LogSink.directoryMode)
         path = directory + "/" + component + ".log"
@@ -61,7 +65,11 @@ public final class LogSink: Sendable {
     /// - Throws: `ConfigurationError` for a size under 4096 bytes, a negative count or a
     ///   directory or file that cannot be made.
     public convenience init(
-        directory: String, component: String, settings: Settings, maxBytesFlag: Int? = nil, filesFlag: Int? = nil
+        directory: String,
+        component: String,
+        settings: Settings,
+        maxBytesFlag: Int? = nil,
+        filesFlag: Int? = nil
     ) throws {
         let maxBytes = try settings.integer("log-max-bytes", flag: maxBytesFlag, default: LogSink.defaultMaxBytes)
         let keep = try settings.integer("log-files", flag: filesFlag, default: LogSink.defaultKeep)

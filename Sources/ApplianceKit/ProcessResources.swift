@@ -1,8 +1,9 @@
+import Dashboard
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Dashboard
-import Synchronization
 
 /// The process's CPU, memory and disk use, from `/proc/self/stat`, `/proc/self/statm` and
 /// the data directory (`DiskUsage`). CPU is measured between two calls (at least a second apart, else the
@@ -47,8 +48,11 @@ public final class ProcessResources: Sendable {
             return (state.cpuPercent, state.dataBytes)
         }
         return ResourceUsage(
-            cpuPercent: cpu, residentBytes: Self.residentBytes(), dataBytes: data,
-            diskFreeBytes: DiskUsage.freeBytes(at: dataDirectory))
+            cpuPercent: cpu,
+            residentBytes: Self.residentBytes(),
+            dataBytes: data,
+            diskFreeBytes: DiskUsage.freeBytes(at: dataDirectory)
+        )
     }
 
     /// utime + stime of /proc/self/stat (fields 14 and 15, counted after the command name,

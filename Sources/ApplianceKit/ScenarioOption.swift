@@ -24,14 +24,19 @@ public struct ScenarioOption {
         }
         switch (kind, parts.count) {
         case ("flash-sale", 1):
-            let target: ScenarioTarget = catalog.index(ofProduct: parts[0]) != nil
+            let target: ScenarioTarget =
+                catalog.index(ofProduct: parts[0]) != nil
                 ? .product(parts[0]) : .category(parts[0])
             if case .category(let name) = target, catalog.indices(inCategory: name).isEmpty {
                 let problem = "'\(parts[0])' is neither a product id nor a category of the catalog"
                 throw ConfigurationError("scenario '\(text)': \(problem)")
             }
             scenario = .flashSale(
-                target: target, rateMultiplier: 5, discountPercent: 30, duration: duration ?? .seconds(300))
+                target: target,
+                rateMultiplier: 5,
+                discountPercent: 30,
+                duration: duration ?? .seconds(300)
+            )
         case ("spike", 0):
             scenario = .trafficSpike(rateMultiplier: 10, duration: duration ?? .seconds(120))
         case ("viral", 1):
@@ -57,9 +62,11 @@ public struct ScenarioOption {
     }
 
     private static func problem(_ text: String) -> ConfigurationError {
-        ConfigurationError("""
+        ConfigurationError(
+            """
             scenario '\(text)': expected flash-sale:PRODUCT-OR-CATEGORY, spike, viral:PRODUCT or malformed:COUNT, \
             optionally followed by :Ns or :Nm
-            """)
+            """
+        )
     }
 }

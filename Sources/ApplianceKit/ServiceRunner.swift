@@ -26,8 +26,12 @@ public struct ServiceRunner: Sendable {
     ///   file that cannot be made.
     public func logger(_ component: String) throws -> Logger {
         let sink = try LogSink(
-            directory: logDirectory, component: component, settings: settings, maxBytesFlag: logMaxBytes,
-            filesFlag: logFiles)
+            directory: logDirectory,
+            component: component,
+            settings: settings,
+            maxBytesFlag: logMaxBytes,
+            filesFlag: logFiles
+        )
         return sink.logger(component)
     }
 
@@ -39,13 +43,17 @@ public struct ServiceRunner: Sendable {
     ///     status 1; nil waits for it.
     ///   - pending: the names of the components still stopping, for that exit's message.
     public func run(
-        _ services: [ServiceGroupConfiguration.ServiceConfiguration], logger: Logger, stopTimeout: Duration? = nil,
+        _ services: [ServiceGroupConfiguration.ServiceConfiguration],
+        logger: Logger,
+        stopTimeout: Duration? = nil,
         pending: @escaping @Sendable () -> [String] = { [] }
     ) async throws {
         await ForcedExit.watch(logger: logger, stopTimeout: stopTimeout, pending: pending)
         let group = ServiceGroup(
             configuration: .init(
-                services: services, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [],
+                services: services,
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                cancellationSignals: [],
                 logger: logger
             )
         )

@@ -16,7 +16,9 @@ extension SimulatorComponent {
 
         /// A configuration from its parts.
         public init(
-            topic: String, simulation: OrderSimulator.Configuration, producer: KafkaProducerConfiguration,
+            topic: String,
+            simulation: OrderSimulator.Configuration,
+            producer: KafkaProducerConfiguration,
             scenarios: [Scenario]
         ) {
             self.topic = topic

@@ -61,8 +61,11 @@ public final class SupervisedComponent: Service, Sendable {
     /// A supervisor; `madeProgress` tells when a restarted component works again (without
     /// it, running `settleTime` without failing does). `clock` times uptimes and restart pauses.
     public init(
-        name: String, logger: Logger, madeProgress: ProgressProbe? = nil,
-        clock: any SupervisorClock = ContinuousSupervisorClock(), factory: @escaping Factory
+        name: String,
+        logger: Logger,
+        madeProgress: ProgressProbe? = nil,
+        clock: any SupervisorClock = ContinuousSupervisorClock(),
+        factory: @escaping Factory
     ) {
         self.name = name
         self.logger = logger

@@ -48,10 +48,23 @@ public enum UTCTimestamp {
                 text[at] = UInt8(ascii: ascii)
                 at += 1
             }
-            digits(year, 4); character("-"); digits(month, 2); character("-"); digits(day, 2); character("T")
-            digits(seconds / 3600, 2); character(":"); digits(seconds / 60 % 60, 2); character(":")
-            digits(seconds % 60, 2); character("."); digits(micros, 6)
-            for byte in zone.text { text[at] = byte; at += 1 }
+            digits(year, 4)
+            character("-")
+            digits(month, 2)
+            character("-")
+            digits(day, 2)
+            character("T")
+            digits(seconds / 3600, 2)
+            character(":")
+            digits(seconds / 60 % 60, 2)
+            character(":")
+            digits(seconds % 60, 2)
+            character(".")
+            digits(micros, 6)
+            for byte in zone.text {
+                text[at] = byte
+                at += 1
+            }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[0..<at]))
         }
     }

@@ -20,7 +20,9 @@ public enum WallClock {
     private static func now() -> (milliseconds: Int64, micros: Int64) {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
-        return (Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000,
-                Int64(time.tv_sec) * 1_000_000 + Int64(time.tv_nsec) / 1000)
+        return (
+            Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000,
+            Int64(time.tv_sec) * 1_000_000 + Int64(time.tv_nsec) / 1000
+        )
     }
 }

@@ -40,8 +40,16 @@ public struct ComponentStatus: Sendable, Equatable {
     public var restarts: Int
 
     /// A status from its parts.
-    public init(name: String, state: State, enabled: Bool, uptimeSeconds: Double?, throughput: Double,
-                throughputUnit: String, lastError: String?, restarts: Int) {
+    public init(
+        name: String,
+        state: State,
+        enabled: Bool,
+        uptimeSeconds: Double?,
+        throughput: Double,
+        throughputUnit: String,
+        lastError: String?,
+        restarts: Int
+    ) {
         self.name = name
         self.state = state
         self.enabled = enabled

@@ -38,12 +38,23 @@ public struct DashboardConfiguration: Sendable {
     /// A configuration with the contract's defaults: port 5005, 1 MiB bodies, 1,000 clients
     /// of 16 queued messages, status every 5 s; 8 KiB request lines in 64 KiB heads that take at
     /// most 10 s, 60 s idle connections, 3 s for clients to leave at a stop.
-    public init(host: String = "0.0.0.0", port: Int = 5005, adminToken: String, bodyLimit: Int = 1 << 20,
-                allowedOrigins: [String] = [], chartJSPath: String = DashboardConfiguration.debianChartJS,
-                assets: [String: StaticAsset] = [:], maxWebSocketClients: Int = 1000, clientQueueLength: Int = 16,
-                statusInterval: Duration = .seconds(5), maxRequestLine: Int = 8 << 10, maxRequestHead: Int = 64 << 10,
-                headerTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(60),
-                shutdownGrace: Duration = .seconds(3)) {
+    public init(
+        host: String = "0.0.0.0",
+        port: Int = 5005,
+        adminToken: String,
+        bodyLimit: Int = 1 << 20,
+        allowedOrigins: [String] = [],
+        chartJSPath: String = DashboardConfiguration.debianChartJS,
+        assets: [String: StaticAsset] = [:],
+        maxWebSocketClients: Int = 1000,
+        clientQueueLength: Int = 16,
+        statusInterval: Duration = .seconds(5),
+        maxRequestLine: Int = 8 << 10,
+        maxRequestHead: Int = 64 << 10,
+        headerTimeout: Duration = .seconds(10),
+        idleTimeout: Duration = .seconds(60),
+        shutdownGrace: Duration = .seconds(3)
+    ) {
         self.host = host
         self.port = port
         self.adminToken = adminToken

@@ -25,11 +25,23 @@ public final class DashboardServer: Service, Sendable {
     ///   - console: where the broker console reads; nil answers its routes with 503.
     ///   - metrics: components' own figures for `/metrics` (simulator, broker).
     ///   - onServerRunning: called with the bound port once the server listens.
-    public init(configuration: DashboardConfiguration, snapshots: SnapshotPublisher, control: any ApplianceControl,
-                console: (any BrokerConsoleSource)? = nil, metrics: [any MetricsProvider] = [], logger: Logger,
-                onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
-        api = DashboardAPI(configuration: configuration, snapshots: snapshots, control: control, console: console,
-                           metricsProviders: metrics, logger: logger)
+    public init(
+        configuration: DashboardConfiguration,
+        snapshots: SnapshotPublisher,
+        control: any ApplianceControl,
+        console: (any BrokerConsoleSource)? = nil,
+        metrics: [any MetricsProvider] = [],
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) {
+        api = DashboardAPI(
+            configuration: configuration,
+            snapshots: snapshots,
+            control: control,
+            console: console,
+            metricsProviders: metrics,
+            logger: logger
+        )
         self.onServerRunning = onServerRunning
     }
 
@@ -42,7 +54,12 @@ public final class DashboardServer: Service, Sendable {
     /// with nothing under way, and whatever is still open after the grace period is closed.
     public func run() async throws {
         if api.chartJS == nil {
-            api.logger.warning("Chart.js not found at \(api.configuration.chartJSPath): the page shows tables without charts (apt install libjs-chart.js, or --chart-js PATH)")
+            api.logger.warning(
+                """
+                Chart.js not found at \(api.configuration.chartJSPath): the page shows tables without charts (apt \
+                install libjs-chart.js, or --chart-js PATH)
+                """
+            )
         }
         let connections = ConnectionRegistry()
         defer { connections.cancelDeadline() }
@@ -66,43 +83,67 @@ public final class DashboardServer: Service, Sendable {
         // The decoder's own limits sit above the guard's, so the guard answers first.
         let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
             maxHeaderFieldSize: configuration.maxRequestHead + configuration.maxRequestLine,
-            maxHeaderListSize: configuration.maxRequestHead + configuration.maxRequestLine)
+            maxHeaderListSize: configuration.maxRequestHead + configuration.maxRequestLine
+        )
         let http1 = HTTP1Channel.Configuration(
             additionalChannelHandlers: [BodyLimitHandler(bodyLimit: bodyLimit)],
-            idleTimeout: TimeAmount(configuration.idleTimeout), httpDecoderConfiguration: decoder)
+            idleTimeout: TimeAmount(configuration.idleTimeout),
+            httpDecoderConfiguration: decoder
+        )
         let webSocket = HTTP1WebSocketUpgradeChannel.Configuration(
-            http1: http1, ws: .init(closeTimeout: configuration.shutdownGrace))
+            http1: http1,
+            ws: .init(closeTimeout: configuration.shutdownGrace)
+        )
         let limits = RequestHeadGuard.Limits(
-            maxRequestLine: configuration.maxRequestLine, maxHead: configuration.maxRequestHead,
-            headerTimeout: TimeAmount(configuration.headerTimeout), idleTimeout: TimeAmount(configuration.idleTimeout))
+            maxRequestLine: configuration.maxRequestLine,
+            maxHead: configuration.maxRequestHead,
+            headerTimeout: TimeAmount(configuration.headerTimeout),
+            idleTimeout: TimeAmount(configuration.idleTimeout)
+        )
         let server = HTTPServerBuilder { responder in
             DashboardChannel(
-                upgradeChannel: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: webSocket) { head, _, _ in
+                upgradeChannel: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: webSocket) {
+                    head,
+                    _,
+                    _ in
                     guard head.path?.split(separator: "?").first == "/ws",
-                          policy.allows(origin: head.headerFields[.origin], host: head.authority) else {
+                        policy.allows(origin: head.headerFields[.origin], host: head.authority)
+                    else {
                         return .dontUpgrade
                     }
                     return .upgrade([:]) { inbound, outbound, _ in
-                        try await WebSocketSession.run(inbound: inbound, outbound: outbound, hub: api.hub) { await api.initialData() }
+                        try await WebSocketSession.run(inbound: inbound, outbound: outbound, hub: api.hub) {
+                            await api.initialData()
+                        }
                     }
                 },
-                policy: policy, limits: limits, connections: connections)
+                policy: policy,
+                limits: limits,
+                connections: connections
+            )
         }
         return Application(
-            router: makeRouter(), server: server,
+            router: makeRouter(),
+            server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             services: [PushService(api: api)],
             onServerRunning: { [onServerRunning] channel in
                 await onServerRunning(channel.localAddress?.port ?? configuration.port)
             },
-            logger: api.logger)
+            logger: api.logger
+        )
     }
 
     /// The router: the response policy around every route of the table.
     func makeRouter() -> Router<BasicRequestContext> {
         let routes = api.routes()
         let router = Router()
-        router.add(middleware: ResponsePolicyMiddleware(routes: RouteTable(routes: routes.map(\.route)), counters: api.counters))
+        router.add(
+            middleware: ResponsePolicyMiddleware(
+                routes: RouteTable(routes: routes.map(\.route)),
+                counters: api.counters
+            )
+        )
         for (route, handler) in routes {
             router.on(RouterPath(route.path), method: route.method, use: handler)
         }

@@ -22,7 +22,9 @@ public final class KafkaBroker: Service, Sendable {
 
     /// - Parameter onListening: called with the bound Kafka port once clients can connect.
     public init(
-        configuration: BrokerConfiguration, logger: Logger, onListening: @escaping @Sendable (Int) -> Void = { _ in }
+        configuration: BrokerConfiguration,
+        logger: Logger,
+        onListening: @escaping @Sendable (Int) -> Void = { _ in }
     ) throws {
         // Before the first file is opened: the descriptor cache sizes itself from the limit.
         let files = OpenFileLimit.raiseToHardLimit()
@@ -33,12 +35,19 @@ public final class KafkaBroker: Service, Sendable {
         // The reserve is given back first, so the metadata store and the logs open on a disk
         // that something else filled; it is taken again once they are open, if there is room.
         let diskSpace = DiskSpaceGuard(
-            dataDirectory: configuration.dataDirectory, reserveBytes: configuration.diskReserveBytes, logger: logger)
+            dataDirectory: configuration.dataDirectory,
+            reserveBytes: configuration.diskReserveBytes,
+            logger: logger
+        )
         diskSpace.release()
         let store = try MetadataStore(dataDirectory: configuration.dataDirectory)
         let logs = LogManager(
-            dataDirectory: configuration.dataDirectory, configuration: configuration, metadata: store, logger: logger,
-            diskSpace: diskSpace)
+            dataDirectory: configuration.dataDirectory,
+            configuration: configuration,
+            metadata: store,
+            logger: logger,
+            diskSpace: diskSpace
+        )
         try logs.open()
         let topics = try TopicRegistry(store: store, logs: logs, broker: configuration, logger: logger)
         for (name, partitions) in configuration.initialTopics where topics.topic(named: name) == nil {
@@ -50,7 +59,12 @@ public final class KafkaBroker: Service, Sendable {
         self.groups = GroupCoordinator(configuration: KafkaBroker.groupConfiguration(configuration), logger: logger)
         self.appends = AppendNotifier()
         self.handler = RequestHandler(
-            configuration: configuration, topics: topics, groups: groups, offsets: store, appends: appends, logger: logger
+            configuration: configuration,
+            topics: topics,
+            groups: groups,
+            offsets: store,
+            appends: appends,
+            logger: logger
         )
         self.logger = logger
         self.onListening = onListening
@@ -59,9 +73,12 @@ public final class KafkaBroker: Service, Sendable {
     public func run() async throws {
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let server = KafkaServer(
-            host: configuration.listenHost, port: configuration.listenPort,
-            limits: ConnectionLimits(configuration), handler: handler,
-            eventLoopGroup: eventLoops, logger: logger
+            host: configuration.listenHost,
+            port: configuration.listenPort,
+            limits: ConnectionLimits(configuration),
+            handler: handler,
+            eventLoopGroup: eventLoops,
+            logger: logger
         )
         do {
             try await cancelWhenGracefulShutdown {

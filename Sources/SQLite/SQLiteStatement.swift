@@ -46,11 +46,22 @@ public final class SQLiteStatement {
             case .text(let text): code = sqlite3_bind_text(handle, position, text, -1, sqliteTransient)
             case .blob(let bytes):
                 code = bytes.withUnsafeBytes {
-                    sqlite3_bind_blob64(handle, position, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), UInt64($0.count), sqliteTransient)
+                    sqlite3_bind_blob64(
+                        handle,
+                        position,
+                        $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
+                        UInt64($0.count),
+                        sqliteTransient
+                    )
                 }
             case .borrowedBlob(let bytes):
-                code = sqlite3_bind_blob64(handle, position, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
-                                           UInt64(bytes.count), nil)
+                code = sqlite3_bind_blob64(
+                    handle,
+                    position,
+                    bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
+                    UInt64(bytes.count),
+                    nil
+                )
             case .null: code = sqlite3_bind_null(handle, position)
             }
             guard code == SQLITE_OK else { throw SQLiteError(code: code, connection: connection, sql: sql) }

@@ -13,8 +13,12 @@ struct CatalogParser {
 
     mutating func parse() throws(CatalogError) -> [Product] {
         guard let header = try nextRecord() else {
-            throw error(.empty, line: 0, "the file is empty; expected a header line "
-                + "'product_id,product_name,category,price[,weight]' and one line per product")
+            throw error(
+                .empty,
+                line: 0,
+                "the file is empty; expected a header line "
+                    + "'product_id,product_name,category,price[,weight]' and one line per product"
+            )
         }
         try readHeader(header)
         var products: [Product] = []
@@ -22,8 +26,12 @@ struct CatalogParser {
         while let record = try nextRecord() {
             let product = try product(from: record)
             if let earlier = firstLine[product.id] {
-                throw error(.duplicateProduct, line: record.line, field: "product_id",
-                            "'\(product.id)' was already defined on line \(earlier)")
+                throw error(
+                    .duplicateProduct,
+                    line: record.line,
+                    field: "product_id",
+                    "'\(product.id)' was already defined on line \(earlier)"
+                )
             }
             firstLine[product.id] = record.line
             products.append(product)
@@ -38,8 +46,11 @@ struct CatalogParser {
         do {
             return try reader.next()
         } catch {
-            throw self.error(.unterminatedQuote, line: error.line,
-                             "a quoted field starts here but its closing '\"' is missing")
+            throw self.error(
+                .unterminatedQuote,
+                line: error.line,
+                "a quoted field starts here but its closing '\"' is missing"
+            )
         }
     }
 
@@ -64,8 +75,11 @@ struct CatalogParser {
 
     private func product(from record: CSVReader.Record) throws(CatalogError) -> Product {
         guard record.fields.count == columnCount else {
-            throw error(.fieldCount, line: record.line,
-                        "expected \(columnCount) fields as in the header, got \(record.fields.count)")
+            throw error(
+                .fieldCount,
+                line: record.line,
+                "expected \(columnCount) fields as in the header, got \(record.fields.count)"
+            )
         }
         let id = try text("product_id", in: record)
         let name = try text("product_name", in: record)
@@ -81,8 +95,12 @@ struct CatalogParser {
             throw error(.invalidField, line: record.line, field: field, "expected a non-empty text, got ''")
         }
         guard !value.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
-            throw error(.invalidField, line: record.line, field: field,
-                        "expected text without control characters or line breaks")
+            throw error(
+                .invalidField,
+                line: record.line,
+                field: field,
+                "expected text without control characters or line breaks"
+            )
         }
         return value
     }
@@ -90,8 +108,12 @@ struct CatalogParser {
     private func cents(in record: CSVReader.Record) throws(CatalogError) -> Int {
         let raw = record.fields[columns["price"]!]
         guard let cents = Self.parseCents(trimmed(raw)), cents > 0 else {
-            throw error(.invalidField, line: record.line, field: "price",
-                        "expected a positive decimal like 19.99, got '\(raw)'")
+            throw error(
+                .invalidField,
+                line: record.line,
+                field: "price",
+                "expected a positive decimal like 19.99, got '\(raw)'"
+            )
         }
         return cents
     }
@@ -102,8 +124,12 @@ struct CatalogParser {
         let value = trimmed(raw)
         if value.isEmpty { return 1 }
         guard let weight = Double(value), weight.isFinite, weight >= 0 else {
-            throw error(.invalidField, line: record.line, field: "weight",
-                        "expected a number >= 0 like 1 or 2.5, got '\(raw)'")
+            throw error(
+                .invalidField,
+                line: record.line,
+                field: "weight",
+                "expected a number >= 0 like 1 or 2.5, got '\(raw)'"
+            )
         }
         return weight
     }
@@ -113,7 +139,8 @@ struct CatalogParser {
     static func parseCents(_ text: String) -> Int? {
         let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
         guard let whole = parts.first, !whole.isEmpty, whole.count <= 9,
-              whole.allSatisfy(\.isASCIIDigit) else { return nil }
+            whole.allSatisfy(\.isASCIIDigit)
+        else { return nil }
         var cents = Int(whole)! * 100
         if parts.count == 2 {
             let fraction = parts[1]
@@ -130,8 +157,12 @@ struct CatalogParser {
         return String(slice)
     }
 
-    private func error(_ code: CatalogError.Code, line: Int, field: String? = nil,
-                       _ message: String) -> CatalogError {
+    private func error(
+        _ code: CatalogError.Code,
+        line: Int,
+        field: String? = nil,
+        _ message: String
+    ) -> CatalogError {
         CatalogError(code: code, file: file, line: line, field: field, message: message)
     }
 }

@@ -35,7 +35,8 @@ public struct CustomerPool: Sendable {
     /// Picks the customer of the next order.
     public mutating func pick(using random: inout Xoshiro256) -> Int {
         if !recent.isEmpty, configuration.returningShare > 0,
-           random.nextUnit() < configuration.returningShare {
+            random.nextUnit() < configuration.returningShare
+        {
             return recent[Int(random.next(below: UInt64(recent.count)))]
         }
         let customer = Int(random.next(below: UInt64(configuration.count))) + 1

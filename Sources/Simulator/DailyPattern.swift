@@ -17,9 +17,13 @@ public struct DailyPattern: Sendable, Hashable {
     /// A shop's typical day: little at night, a lunch bump, the peak in the evening
     /// (averaging about 1 over the day, so the configured rate stays the daily mean).
     public static func retail(utcOffsetMinutes: Int = 0) -> DailyPattern {
-        DailyPattern(hourly: [0.3, 0.2, 0.15, 0.1, 0.1, 0.2, 0.4, 0.7, 0.9, 1.0, 1.1, 1.3,
-                              1.4, 1.2, 1.1, 1.1, 1.2, 1.4, 1.7, 1.9, 1.8, 1.5, 1.0, 0.6],
-                     utcOffsetMinutes: utcOffsetMinutes)
+        DailyPattern(
+            hourly: [
+                0.3, 0.2, 0.15, 0.1, 0.1, 0.2, 0.4, 0.7, 0.9, 1.0, 1.1, 1.3,
+                1.4, 1.2, 1.1, 1.1, 1.2, 1.4, 1.7, 1.9, 1.8, 1.5, 1.0, 0.6,
+            ],
+            utcOffsetMinutes: utcOffsetMinutes
+        )
     }
 
     /// The multiplier in force at `epochMicros`.

@@ -26,7 +26,9 @@ public struct KafkaOrderSink: OrderSink {
             do {
                 try await producer.send(topic: topic, bytes: batch.bytes, records: slices)
                 return
-            } catch let error as KafkaClientError where error.code == .brokerUnreachable || error.code == .metadataUnavailable {
+            } catch let error as KafkaClientError
+                where error.code == .brokerUnreachable || error.code == .metadataUnavailable
+            {
                 attempt += 1
                 let pause = backoff.delay(forAttempt: attempt)
                 // Graceful shutdown (SIGTERM) ends the wait; the batch is then given up.

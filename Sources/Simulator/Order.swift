@@ -15,8 +15,14 @@ public struct Order: Sendable, Hashable {
     public var timestampMicros: Int64
 
     /// Creates an order from its parts.
-    public init(sequence: UInt64, productIndex: Int, priceCents: Int, quantity: Int,
-                customerNumber: Int, timestampMicros: Int64) {
+    public init(
+        sequence: UInt64,
+        productIndex: Int,
+        priceCents: Int,
+        quantity: Int,
+        customerNumber: Int,
+        timestampMicros: Int64
+    ) {
         self.sequence = sequence
         self.productIndex = productIndex
         self.priceCents = priceCents

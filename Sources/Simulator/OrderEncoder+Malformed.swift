@@ -4,20 +4,30 @@ import KafkaWire
 extension OrderEncoder {
     /// Appends a deliberately broken record for `order` to `batch`, keyed by its order id.
     /// `variant` picks which field a `.missingField` record lacks, so a burst covers them all.
-    public func appendMalformed(_ order: Order, kind: MalformedKind, variant: Int,
-                                to batch: inout OrderBatch) {
+    public func appendMalformed(
+        _ order: Order,
+        kind: MalformedKind,
+        variant: Int,
+        to batch: inout OrderBatch
+    ) {
         let keyStart = batch.bytes.count
         batch.bytes.append(contentsOf: orderID(sequence: order.sequence).utf8)
         let valueStart = batch.bytes.count
         batch.bytes.append(contentsOf: malformedJSON(order, kind: kind, variant: variant).utf8)
-        batch.records.append(OrderBatch.Record(key: keyStart..<valueStart,
-                                               value: valueStart..<batch.bytes.count,
-                                               timestampMicros: order.timestampMicros))
+        batch.records.append(
+            OrderBatch.Record(
+                key: keyStart..<valueStart,
+                value: valueStart..<batch.bytes.count,
+                timestampMicros: order.timestampMicros
+            )
+        )
     }
 
     /// The fields a `.missingField` record may lack, in the order a burst leaves them out.
-    public static let omittableFields = ["price", "product_id", "quantity", "timestamp", "customer_id",
-                                         "order_id", "category", "product_name"]
+    public static let omittableFields = [
+        "price", "product_id", "quantity", "timestamp", "customer_id",
+        "order_id", "category", "product_name",
+    ]
 
     /// The text of a broken record (rare, so plain string building is fine here).
     public func malformedJSON(_ order: Order, kind: MalformedKind, variant: Int) -> String {
@@ -57,8 +67,11 @@ extension OrderEncoder {
         ]
     }
 
-    private func replace(_ name: String, with value: String,
-                         in fields: inout [(name: String, value: String)]) {
+    private func replace(
+        _ name: String,
+        with value: String,
+        in fields: inout [(name: String, value: String)]
+    ) {
         if let index = fields.firstIndex(where: { $0.name == name }) { fields[index].value = value }
     }
 

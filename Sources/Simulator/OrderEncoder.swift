@@ -51,8 +51,13 @@ public struct OrderEncoder: Sendable {
     public func append(_ order: Order, to batch: inout OrderBatch) {
         let start = batch.bytes.count
         let keyRange = appendJSON(order, to: &batch.bytes)
-        batch.records.append(OrderBatch.Record(key: keyRange, value: start..<batch.bytes.count,
-                                               timestampMicros: order.timestampMicros))
+        batch.records.append(
+            OrderBatch.Record(
+                key: keyRange,
+                value: start..<batch.bytes.count,
+                timestampMicros: order.timestampMicros
+            )
+        )
     }
 
     /// Appends the order's JSON to `bytes` and returns where its order id lies.

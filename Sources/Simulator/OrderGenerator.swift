@@ -24,10 +24,16 @@ public struct OrderGenerator: Sendable {
         public var dailyPattern: DailyPattern?
 
         /// The original's behaviour, with ids unique to this run.
-        public init(catalog: Catalog = .standard, seed: UInt64, runID: RunID,
-                    quantity: QuantityDistribution = .standard,
-                    customers: CustomerPool.Configuration = CustomerPool.Configuration(),
-                    popularity: [Double]? = nil, dailyPattern: DailyPattern? = nil, firstSequence: UInt64 = 1) {
+        public init(
+            catalog: Catalog = .standard,
+            seed: UInt64,
+            runID: RunID,
+            quantity: QuantityDistribution = .standard,
+            customers: CustomerPool.Configuration = CustomerPool.Configuration(),
+            popularity: [Double]? = nil,
+            dailyPattern: DailyPattern? = nil,
+            firstSequence: UInt64 = 1
+        ) {
             self.catalog = catalog
             self.seed = seed
             self.runID = runID
@@ -68,8 +74,11 @@ public struct OrderGenerator: Sendable {
         precondition(weights.count == catalog.products.count, "popularity needs one weight per product")
         self.configuration = configuration
         nextSequence = configuration.firstSequence
-        encoder = OrderEncoder(catalog: catalog, runID: configuration.runID,
-                               customerCount: configuration.customers.count)
+        encoder = OrderEncoder(
+            catalog: catalog,
+            runID: configuration.runID,
+            customerCount: configuration.customers.count
+        )
         random = Xoshiro256(seed: configuration.seed)
         customers = CustomerPool(configuration.customers)
         baseWeights = weights
@@ -87,13 +96,23 @@ public struct OrderGenerator: Sendable {
         let discount = discounts[index]
         if discount > 0 { price = (price * (100 - discount) + 50) / 100 }
         defer { nextSequence += 1 }
-        return Order(sequence: nextSequence, productIndex: index, priceCents: price,
-                     quantity: quantity, customerNumber: customer, timestampMicros: timestampMicros)
+        return Order(
+            sequence: nextSequence,
+            productIndex: index,
+            priceCents: price,
+            quantity: quantity,
+            customerNumber: customer,
+            timestampMicros: timestampMicros
+        )
     }
 
     /// Appends `count` orders with timestamps spread evenly over `(fromMicros, toMicros]`.
-    public mutating func appendOrders(_ count: Int, from fromMicros: Int64, to toMicros: Int64,
-                                      into batch: inout OrderBatch) {
+    public mutating func appendOrders(
+        _ count: Int,
+        from fromMicros: Int64,
+        to toMicros: Int64,
+        into batch: inout OrderBatch
+    ) {
         guard count > 0 else { return }
         let span = max(toMicros - fromMicros, 0)
         for position in 1...count {

@@ -25,8 +25,13 @@ public final class OrderSimulator: Service, Sendable {
         public var startPaused: Bool
 
         /// A configuration; by default the original's pace, endless, unpaused.
-        public init(generator: OrderGenerator.Configuration, pacing: PacingMode = .standard,
-                    count: Int? = nil, maxBatch: Int = 4096, startPaused: Bool = false) {
+        public init(
+            generator: OrderGenerator.Configuration,
+            pacing: PacingMode = .standard,
+            count: Int? = nil,
+            maxBatch: Int = 4096,
+            startPaused: Bool = false
+        ) {
             precondition(count.map { $0 >= 0 } ?? true, "count cannot be negative")
             precondition(maxBatch >= 1, "maxBatch must be at least 1")
             self.generator = generator
@@ -60,8 +65,12 @@ public final class OrderSimulator: Service, Sendable {
     static let errorBackoffMicros: Int64 = 500_000
 
     /// A simulator that sends to `sink`, telling time by `clock`.
-    public init(configuration: Configuration, sink: any OrderSink,
-                clock: any OrderClock = SystemOrderClock(), logger: Logger) {
+    public init(
+        configuration: Configuration,
+        sink: any OrderSink,
+        clock: any OrderClock = SystemOrderClock(),
+        logger: Logger
+    ) {
         self.configuration = configuration
         self.sink = sink
         self.clock = clock
@@ -77,10 +86,13 @@ public final class OrderSimulator: Service, Sendable {
     public func run() async throws {
         statsBox.withLock { $0.isRunning = true }
         defer { statsBox.withLock { $0.isRunning = false } }
-        logger.info("simulator starting", metadata: [
-            "run-id": "\(configuration.generator.runID)", "seed": "\(configuration.generator.seed)",
-            "pacing": "\(configuration.pacing)",
-        ])
+        logger.info(
+            "simulator starting",
+            metadata: [
+                "run-id": "\(configuration.generator.runID)", "seed": "\(configuration.generator.seed)",
+                "pacing": "\(configuration.pacing)",
+            ]
+        )
         await withGracefulShutdownHandler {
             var loop = SimulationLoop(simulator: self)
             await loop.run()
@@ -89,9 +101,12 @@ public final class OrderSimulator: Service, Sendable {
         }
         try await sink.flush()
         let stats = self.stats
-        logger.info("simulator stopped", metadata: [
-            "orders": "\(stats.ordersGenerated)", "malformed": "\(stats.malformedSent)",
-            "dropped": "\(stats.recordsDropped)",
-        ])
+        logger.info(
+            "simulator stopped",
+            metadata: [
+                "orders": "\(stats.ordersGenerated)", "malformed": "\(stats.malformedSent)",
+                "dropped": "\(stats.recordsDropped)",
+            ]
+        )
     }
 }

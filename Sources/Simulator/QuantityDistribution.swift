@@ -14,8 +14,10 @@ public struct QuantityDistribution: Sendable {
 
     /// Each quantity with its relative weight, e.g. `[(1, 60), (2, 25), (3, 10), (10, 5)]`.
     public init(weights: [(quantity: Int, weight: Double)]) {
-        precondition(weights.allSatisfy { $0.quantity >= 1 && $0.weight >= 0 },
-                     "quantities must be >= 1 and weights >= 0")
+        precondition(
+            weights.allSatisfy { $0.quantity >= 1 && $0.weight >= 0 },
+            "quantities must be >= 1 and weights >= 0"
+        )
         quantities = weights.map(\.quantity)
         table = AliasTable(weights: weights.map(\.weight))
     }

@@ -12,7 +12,8 @@ public struct RunID: Sendable, Hashable, CustomStringConvertible {
 
     /// A run id for a run started at `startSeconds` (since 1970) with a nonce in `0..<1296`.
     public init(startSeconds: Int64, nonce: UInt16) {
-        text = Self.base36(UInt64(max(0, startSeconds)), minimumWidth: 6)
+        text =
+            Self.base36(UInt64(max(0, startSeconds)), minimumWidth: 6)
             + Self.base36(UInt64(nonce % 1296), minimumWidth: 2)
     }
 

@@ -16,7 +16,7 @@ public enum Scenario: Sendable, Hashable {
     public var duration: Duration {
         switch self {
         case .flashSale(_, _, _, let duration), .trafficSpike(_, let duration),
-             .viralProduct(_, _, let duration), .malformedBurst(_, _, let duration):
+            .viralProduct(_, _, let duration), .malformedBurst(_, _, let duration):
             return duration
         }
     }

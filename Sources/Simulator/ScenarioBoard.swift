@@ -20,8 +20,12 @@ struct ScenarioBoard: Sendable {
         active.contains { if case .viralProduct = $0.scenario { true } else { false } }
     }
 
-    mutating func start(_ scenario: Scenario, id: ScenarioID, at now: Int64,
-                        catalog: Catalog) throws(ScenarioError) {
+    mutating func start(
+        _ scenario: Scenario,
+        id: ScenarioID,
+        at now: Int64,
+        catalog: Catalog
+    ) throws(ScenarioError) {
         let products = try Self.resolve(scenario, in: catalog)
         let end = now + Self.micros(scenario.duration)
         active.append(Active(id: id, scenario: scenario, startMicros: now, endMicros: end, products: products))
@@ -46,7 +50,9 @@ struct ScenarioBoard: Sendable {
     }
 
     private static func isOver(_ entry: Active, at now: Int64) -> Bool {
-        if case .malformedBurst(let count, _, _) = entry.scenario { return entry.sent >= count && now >= entry.endMicros }
+        if case .malformedBurst(let count, _, _) = entry.scenario {
+            return entry.sent >= count && now >= entry.endMicros
+        }
         return now >= entry.endMicros
     }
 
@@ -93,7 +99,9 @@ struct ScenarioBoard: Sendable {
             guard case .malformedBurst(let count, let kinds, _) = active[index].scenario else { continue }
             let entry = active[index]
             let span = entry.endMicros - entry.startMicros
-            let target = span <= 0 ? count
+            let target =
+                span <= 0
+                ? count
                 : min(count, Int((Double(count) * Double(now - entry.startMicros) / Double(span)).rounded(.up)))
             while active[index].sent < target {
                 let sent = active[index].sent
@@ -110,7 +118,9 @@ struct ScenarioBoard: Sendable {
         switch scenario {
         case .flashSale(let target, let multiplier, let discount, _):
             guard multiplier >= 0, multiplier.isFinite else { throw ScenarioError("rateMultiplier must be >= 0") }
-            guard (0...99).contains(discount) else { throw ScenarioError("discountPercent must be in 0...99, got \(discount)") }
+            guard (0...99).contains(discount) else {
+                throw ScenarioError("discountPercent must be in 0...99, got \(discount)")
+            }
             return try products(of: target, in: catalog)
         case .trafficSpike(let multiplier, _):
             guard multiplier >= 0, multiplier.isFinite else { throw ScenarioError("rateMultiplier must be >= 0") }
@@ -129,13 +139,20 @@ struct ScenarioBoard: Sendable {
         switch target {
         case .product(let id):
             guard let index = catalog.index(ofProduct: id) else {
-                throw ScenarioError("unknown product '\(id)'; the catalog has \(catalog.products.first!.id) ... \(catalog.products.last!.id)")
+                throw ScenarioError(
+                    """
+                    unknown product '\(id)'; the catalog has \(catalog.products.first!.id) ... \
+                    \(catalog.products.last!.id)
+                    """
+                )
             }
             return [index]
         case .category(let name):
             let indices = catalog.indices(inCategory: name)
             guard !indices.isEmpty else {
-                throw ScenarioError("unknown category '\(name)'; expected one of \(catalog.categories.joined(separator: ", "))")
+                throw ScenarioError(
+                    "unknown category '\(name)'; expected one of \(catalog.categories.joined(separator: ", "))"
+                )
             }
             return indices
         }

@@ -127,9 +127,12 @@ struct SimulationLoop {
             stats.sendErrors += 1
             stats.recordsDropped += batch.count
             stats.lastError = "\(error)"
-            simulator.logger.warning("sending orders failed; batch dropped", metadata: [
-                "records": "\(batch.count)", "error": "\(error)",
-            ])
+            simulator.logger.warning(
+                "sending orders failed; batch dropped",
+                metadata: [
+                    "records": "\(batch.count)", "error": "\(error)",
+                ]
+            )
             try await simulator.clock.sleep(micros: OrderSimulator.errorBackoffMicros)
         }
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Analyzer
 
 @Suite("Aggregates")
@@ -9,9 +10,26 @@ struct AnalyticsStateTests {
         driver.order("A", product: "PROD-001", price: "79.99", quantity: 2, customer: "C1", at: "12:00:00")
         driver.order("B", product: "PROD-002", price: "0.01", quantity: 3, customer: "C2", at: "12:00:01")
         driver.order("C", product: "PROD-001", price: "80.00", quantity: 1, customer: "C1", at: "12:00:02")
-        driver.order("D", product: "PROD-011", category: "Clothing", price: "19.99", quantity: 0, customer: "C3", at: "12:00:03")
+        driver.order(
+            "D",
+            product: "PROD-011",
+            category: "Clothing",
+            price: "19.99",
+            quantity: 0,
+            customer: "C3",
+            at: "12:00:03"
+        )
         let snapshot = driver.snapshot
-        #expect(snapshot.totals == .init(orders: 4, units: 6, revenueCents: 15998 + 3 + 8000, averageOrderValueCents: 6000, uniqueCustomers: 3))
+        #expect(
+            snapshot.totals
+                == .init(
+                    orders: 4,
+                    units: 6,
+                    revenueCents: 15998 + 3 + 8000,
+                    averageOrderValueCents: 6000,
+                    uniqueCustomers: 3
+                )
+        )
         let first = snapshot.products.first { $0.productID == "PROD-001" }!
         #expect(first.orderCount == 2 && first.totalQuantity == 3 && first.totalRevenueCents == 23998)
         // Mean of the order prices (79.99 + 80.00) / 2 = 79.995, half away from zero.

@@ -43,11 +43,24 @@ struct BatchCounterTests {
         let section = bytes.getSlice(at: RecordBatchHeader.size, length: bytes.readableBytes - RecordBatchHeader.size)!
         do {
             let records = try CompressionCodec(attributes: header.attributes)!.decompress(section, limit: limit)
-            return FetchedBatch(topic: "orders", partition: 1, header: header, recordBytes: records,
-                                firstOffset: firstOffset, batchBytes: bytes)
+            return FetchedBatch(
+                topic: "orders",
+                partition: 1,
+                header: header,
+                recordBytes: records,
+                firstOffset: firstOffset,
+                batchBytes: bytes
+            )
         } catch {
-            return FetchedBatch(topic: "orders", partition: 1, header: header, recordBytes: ByteBuffer(),
-                                firstOffset: firstOffset, batchBytes: bytes, readError: error)
+            return FetchedBatch(
+                topic: "orders",
+                partition: 1,
+                header: header,
+                recordBytes: ByteBuffer(),
+                firstOffset: firstOffset,
+                batchBytes: bytes,
+                readError: error
+            )
         }
     }
 
@@ -62,7 +75,11 @@ struct BatchCounterTests {
         }
 
         var malformed: [String: Int64] {
-            Dictionary(uniqueKeysWithValues: state.snapshot(.init(sequence: 1, nowMicros: 0)).pipeline.malformed.map { ($0.reason.rawValue, $0.count) })
+            Dictionary(
+                uniqueKeysWithValues: state.snapshot(.init(sequence: 1, nowMicros: 0)).pipeline.malformed.map {
+                    ($0.reason.rawValue, $0.count)
+                }
+            )
         }
 
         func header(_ key: String, of copy: Int = 0) -> String? {
@@ -73,7 +90,10 @@ struct BatchCounterTests {
     @Test func junkBehindACorrectCRCIsSkippedWhole() throws {
         let junk = Self.batch(section: Array("not an lz4 frame at all".utf8), count: 5, codec: .lz4)
         let good = try RecordBatch.encode(
-            header: RecordBatchHeader(baseOffset: 105), records: Self.records([Self.order("A"), Self.order("B")]), codec: .lz4)
+            header: RecordBatchHeader(baseOffset: 105),
+            records: Self.records([Self.order("A"), Self.order("B")]),
+            codec: .lz4
+        )
         let outcome = Outcome(Self.fetched(junk), Self.fetched(good, firstOffset: 105))
         #expect(outcome.malformed["unreadable-batch"] == 5)
         #expect(outcome.state.totals.orders == 2 && outcome.state.recordsIn == 7)
@@ -88,7 +108,10 @@ struct BatchCounterTests {
 
     @Test func aBatchOverTheLimitIsSkippedAsTooLarge() throws {
         let bomb = try RecordBatch.encode(
-            header: Self.header, records: Self.records([String(repeating: " ", count: 2 << 20)]), codec: .gzip)
+            header: Self.header,
+            records: Self.records([String(repeating: " ", count: 2 << 20)]),
+            codec: .gzip
+        )
         #expect(bomb.readableBytes < 10_000)
         let outcome = Outcome(Self.fetched(bomb, limit: 1 << 20))
         #expect(outcome.malformed["batch-too-large"] == 1 && outcome.malformed["unreadable-batch"] == 0)
@@ -98,7 +121,11 @@ struct BatchCounterTests {
     }
 
     @Test func recordsThatStopParsingCountWhatWasReadAndSkipTheRest() throws {
-        let plain = try RecordBatch.encode(header: Self.header, records: Self.records([Self.order("A"), "{}"]), codec: .none)
+        let plain = try RecordBatch.encode(
+            header: Self.header,
+            records: Self.records([Self.order("A"), "{}"]),
+            codec: .none
+        )
         var section = plain.getSlice(at: RecordBatchHeader.size, length: plain.readableBytes - RecordBatchHeader.size)!
         section.writeBytes([0x50, 0x00, 0x01])  // a record claiming 40 bytes, 2 present
         let broken = Self.batch(section: Array(buffer: section), count: 4, codec: .none)

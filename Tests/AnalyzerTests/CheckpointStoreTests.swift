@@ -1,9 +1,11 @@
+import SQLite
+import Testing
+
+@testable import Analyzer
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import SQLite
-import Testing
-@testable import Analyzer
 
 @Suite("Checkpoints")
 struct CheckpointStoreTests {
@@ -19,9 +21,16 @@ struct CheckpointStoreTests {
         for index in first..<last {
             let minute = index / 20
             let time = "12:\(minute < 10 ? "0" : "")\(minute):\(index % 60 < 10 ? "0" : "")\(index % 60)"
-            driver.order("O\(index)", product: "PROD-00\(index % 7 + 1)", category: index % 3 == 0 ? "Books" : "Sports",
-                         price: "\(index % 50).99", quantity: index % 4, customer: "C\(index % 37)", at: time,
-                         partition: Int32(index % 3))
+            driver.order(
+                "O\(index)",
+                product: "PROD-00\(index % 7 + 1)",
+                category: index % 3 == 0 ? "Books" : "Sports",
+                price: "\(index % 50).99",
+                quantity: index % 4,
+                customer: "C\(index % 37)",
+                at: time,
+                partition: Int32(index % 3)
+            )
             if index % 25 == 0 { driver.order("O\(index)", at: time, partition: Int32(index % 3)) }
             if index % 40 == 0 { driver.order("L\(index)", at: "11:00:00", partition: Int32(index % 3)) }
             if index % 33 == 0 { driver.record("not json") }

@@ -12,8 +12,16 @@ struct OrderValues: Equatable {
     var quantity: Int64
     var eventTimeMicros: Int64
 
-    init(orderID: String, productID: String, productName: String, category: String, customerID: String,
-         priceMicros: Int64, quantity: Int64, eventTimeMicros: Int64) {
+    init(
+        orderID: String,
+        productID: String,
+        productName: String,
+        category: String,
+        customerID: String,
+        priceMicros: Int64,
+        quantity: Int64,
+        eventTimeMicros: Int64
+    ) {
         self.orderID = orderID
         self.productID = productID
         self.productName = productName
@@ -26,20 +34,38 @@ struct OrderValues: Equatable {
 
     init(_ order: DecodedOrder) {
         func text(_ bytes: UnsafeRawBufferPointer) -> String { String(decoding: bytes, as: UTF8.self) }
-        self.init(orderID: text(order.orderID), productID: text(order.productID), productName: text(order.productName),
-                  category: text(order.category), customerID: text(order.customerID), priceMicros: order.priceMicros,
-                  quantity: order.quantity, eventTimeMicros: order.eventTimeMicros)
+        self.init(
+            orderID: text(order.orderID),
+            productID: text(order.productID),
+            productName: text(order.productName),
+            category: text(order.category),
+            customerID: text(order.customerID),
+            priceMicros: order.priceMicros,
+            quantity: order.quantity,
+            eventTimeMicros: order.eventTimeMicros
+        )
     }
 
     /// The fields of `sampleOrder`.
     static let sample = OrderValues(
-        orderID: "ORDER-TP8XMHCU-000001", productID: "PROD-001", productName: "Wireless Bluetooth Headphones",
-        category: "Electronics", customerID: "CUST-0842", priceMicros: 79_990_000, quantity: 2,
-        eventTimeMicros: 1_757_169_000_123_456)
+        orderID: "ORDER-TP8XMHCU-000001",
+        productID: "PROD-001",
+        productName: "Wireless Bluetooth Headphones",
+        category: "Electronics",
+        customerID: "CUST-0842",
+        priceMicros: 79_990_000,
+        quantity: 2,
+        eventTimeMicros: 1_757_169_000_123_456
+    )
 }
 
 /// An order as the simulator writes it.
-let sampleOrder = #"{"order_id":"ORDER-TP8XMHCU-000001","product_id":"PROD-001","product_name":"Wireless Bluetooth Headphones","category":"Electronics","price":79.99,"quantity":2,"customer_id":"CUST-0842","timestamp":"2025-09-06T14:30:00.123456+00:00"}"#
+let sampleOrder =
+    #"""
+    {"order_id":"ORDER-TP8XMHCU-000001","product_id":"PROD-001","product_name":"Wireless Bluetooth Headphones",\#
+    "category":"Electronics","price":79.99,"quantity":2,"customer_id":"CUST-0842",\#
+    "timestamp":"2025-09-06T14:30:00.123456+00:00"}
+    """#
 
 /// The sample order's fields as `"key":value` texts, to rebuild it with changes.
 let sampleFields: [(name: String, value: String)] = [

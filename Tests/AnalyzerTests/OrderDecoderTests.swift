@@ -53,7 +53,8 @@ struct OrderDecoderTests {
     @Test func whitespaceIsAllowedBetweenAllTokens() {
         let space = " \t\r\n "
         let fields = sampleFields.map { "\(space)\"\($0.name)\"\(space):\(space)\($0.value)\(space)" }
-        let json = space + "{" + fields.joined(separator: ",") + "," + space + "\"x\"" + space + ":" + space + "["
+        let json =
+            space + "{" + fields.joined(separator: ",") + "," + space + "\"x\"" + space + ":" + space + "["
             + space + "1" + space + "," + space + "{" + space + "}" + space + "]" + space + "}" + space
         #expect(order(json) == .sample)
         #expect(order("{ }") == nil)
@@ -95,7 +96,9 @@ struct OrderDecoderTests {
         var decoder = OrderDecoder()
         for length in [10, 3000, 100_000, 20] {
             let text = String(repeating: "ab\\n", count: length)
-            let json = sample(with: ["product_name": "\"\(text)\"", "category": "\"\(text)\\t\"", "order_id": #""\u0041""#])
+            let json = sample(with: [
+                "product_name": "\"\(text)\"", "category": "\"\(text)\\t\"", "order_id": #""\u0041""#,
+            ])
             let decoded = try decode(bytes: Array(json.utf8), with: &decoder).get()
             #expect(decoded.productName == String(repeating: "ab\n", count: length))
             #expect(decoded.category == String(repeating: "ab\n", count: length) + "\t")
@@ -112,9 +115,14 @@ struct OrderDecoderTests {
             #expect(order(sample(with: ["product_name": "\"\(head)\\n\(tail)\""]))?.productName == head + "\n" + tail)
             #expect(order(sample(with: ["product_name": "\"\(head)é\(tail)\""]))?.productName == head + "é" + tail)
             #expect(order(sample(with: ["product_name": "\"\(head)\""]))?.productName == head)
-            #expect(order(sample(with: ["product_name": "\"\(head)\u{7F}\(tail)\""]))?.productName == head + "\u{7F}" + tail)
+            #expect(
+                order(sample(with: ["product_name": "\"\(head)\u{7F}\(tail)\""]))?.productName == head + "\u{7F}" + tail
+            )
             #expect(reason(sample(with: ["product_name": "\"\(head)\u{1F}\(tail)\""])) == .invalidJSON)
-            #expect(reason(bytes: Array("{\"product_name\":\"\(head)".utf8) + [0xFF] + Array("\(tail)\"}".utf8)) == .invalidJSON)
+            #expect(
+                reason(bytes: Array("{\"product_name\":\"\(head)".utf8) + [0xFF] + Array("\(tail)\"}".utf8))
+                    == .invalidJSON
+            )
         }
     }
 
@@ -250,16 +258,19 @@ struct OrderDecoderTests {
         [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80], [0x80], [0xF0, 0x9F, 0x8E], [0xC3, 0x41],
     ])
     func invalidUTF8IsInvalidJSON(sequence: [UInt8]) {
-        let inName = Array(#"{"product_name":"x"#.utf8) + sequence + Array(#"y","#.utf8) + Array(sampleOrder.utf8.dropFirst())
+        let inName =
+            Array(#"{"product_name":"x"#.utf8) + sequence + Array(#"y","#.utf8) + Array(sampleOrder.utf8.dropFirst())
         #expect(reason(bytes: inName) == .invalidJSON)
-        let inUnknown = Array(String(sampleOrder.dropLast()).utf8) + Array(#","note":""#.utf8) + sequence + Array(#""}"#.utf8)
+        let inUnknown =
+            Array(String(sampleOrder.dropLast()).utf8) + Array(#","note":""#.utf8) + sequence + Array(#""}"#.utf8)
         #expect(reason(bytes: inUnknown) == .invalidJSON)
         let outsideStrings = Array(sampleOrder.utf8) + sequence
         #expect(reason(bytes: outsideStrings) == .invalidJSON)
     }
 
     static let otherJSONValues: [String] = [
-        "[]", "[" + sampleOrder + "]", #""text""#, "42", "-1.5e3", "null", "true", "false", " [1, {\"a\": null}] ", #""""#,
+        "[]", "[" + sampleOrder + "]", #""text""#, "42", "-1.5e3", "null", "true", "false", " [1, {\"a\": null}] ",
+        #""""#,
     ]
 
     @Test(arguments: otherJSONValues)
@@ -295,7 +306,8 @@ struct OrderDecoderTests {
         "2025-09-06T14:30:00+24:00", "2025-09-06T14:30:00+02:60", "2025-09-06T14:30:00.1234567890Z",
         "2025-09-06T14:30:00.Z", "2025-09-06X14:30:00", "2025-09-06T14:30:00 ", " 2025-09-06T14:30:00",
         "0000-01-01T00:00:00Z", "2025-9-6T14:30:00Z", "2025-09-06T14:30:00+0200x", "2025-09-06T14:30:00+2",
-        "2025-09-06T14:30:00UTC", "2025-09-06T14:30:00ZZ", "2025-09-06T14:30:00+02:00:00", "Sat, 06 Sep 2025 14:30:00 GMT",
+        "2025-09-06T14:30:00UTC", "2025-09-06T14:30:00ZZ", "2025-09-06T14:30:00+02:00:00",
+        "Sat, 06 Sep 2025 14:30:00 GMT",
         "2025-09-06T14:30:00\\u0000",
     ])
     func badTimestamps(timestamp: String) {
@@ -305,7 +317,9 @@ struct OrderDecoderTests {
     /// The broken records `aseed simulate` produces on purpose (OrderEncoder+Malformed.swift).
     @Test func theSimulatorsBrokenRecords() {
         #expect(reason(Self.half) == .invalidJSON)
-        for field in ["price", "product_id", "quantity", "timestamp", "customer_id", "order_id", "category", "product_name"] {
+        for field in [
+            "price", "product_id", "quantity", "timestamp", "customer_id", "order_id", "category", "product_name",
+        ] {
             #expect(reason(sample(with: [field: nil])) == .missingField)
         }
         #expect(reason(sample(with: ["quantity": "-2"])) == .negativeQuantity)
@@ -347,23 +361,30 @@ struct OrderDecoderTests {
         #expect(detail(sample(with: ["customer_id": nil])) == "field 'customer_id' is missing")
         #expect(detail(sample(with: ["category": "null"])) == "field 'category' is null")
         #expect(detail(sample(with: ["quantity": "-3"])) == "quantity -3 is below zero")
-        #expect(detail(sample(with: ["timestamp": #""yesterday""#])) == "timestamp 'yesterday' is not an ISO 8601 date and time")
+        #expect(
+            detail(sample(with: ["timestamp": #""yesterday""#]))
+                == "timestamp 'yesterday' is not an ISO 8601 date and time"
+        )
         #expect(detail("[]") == "the value is an array, not an object")
         #expect(detail(#"{"a":1"#) == "truncated value at offset 6")
         #expect(MalformedOrder(reason: .outOfRange, detail: "x").description == "out-of-range: x")
     }
 
     @Test func reasonNamesAreTheContracts() {
-        #expect(MalformedReason.allCases.map(\.rawValue) == [
-            "invalid-json", "not-an-object", "missing-field", "wrong-type", "bad-timestamp", "negative-price",
-            "negative-quantity", "out-of-range", "unreadable-batch", "batch-too-large",
-        ])
+        #expect(
+            MalformedReason.allCases.map(\.rawValue) == [
+                "invalid-json", "not-an-object", "missing-field", "wrong-type", "bad-timestamp", "negative-price",
+                "negative-quantity", "out-of-range", "unreadable-batch", "batch-too-large",
+            ]
+        )
     }
 
     @Test func aDecoderIsReusableAfterEveryKindOfRecord() throws {
         var decoder = OrderDecoder()
-        let records = ["[]", Self.half, sample(with: ["product_name": #""\u00e9""#]), sample(with: ["price": nil]),
-                       "{\"x\":" + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "}"]
+        let records = [
+            "[]", Self.half, sample(with: ["product_name": #""\u00e9""#]), sample(with: ["price": nil]),
+            "{\"x\":" + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "}",
+        ]
         for record in records {
             _ = decode(bytes: Array(record.utf8), with: &decoder)
             #expect(try decode(bytes: Array(sampleOrder.utf8), with: &decoder).get() == .sample)

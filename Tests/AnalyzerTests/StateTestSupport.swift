@@ -11,9 +11,17 @@ struct StateDriver {
 
     /// Applies an order given by its fields; `at` is "HH:MM:SS" on 2025-09-06 (UTC).
     @discardableResult
-    mutating func order(_ id: String, product: String = "PROD-001", name: String? = nil, category: String = "Electronics",
-                        price: String = "10.00", quantity: Int = 1, customer: String = "CUST-1", at time: String,
-                        partition: Int32 = 0) -> RecordOutcome? {
+    mutating func order(
+        _ id: String,
+        product: String = "PROD-001",
+        name: String? = nil,
+        category: String = "Electronics",
+        price: String = "10.00",
+        quantity: Int = 1,
+        customer: String = "CUST-1",
+        at time: String,
+        partition: Int32 = 0
+    ) -> RecordOutcome? {
         let json = """
             {"order_id":"\(id)","product_id":"\(product)","product_name":"\(name ?? "Name of \(product)")",\
             "category":"\(category)","price":\(price),"quantity":\(quantity),"customer_id":"\(customer)",\

@@ -41,8 +41,10 @@ struct TimestampTests {
         #expect(micros(text) == expected)
     }
 
-    @Test(arguments: ["2024-02-29T00:00:00Z", "2000-02-29T00:00:00Z", "1600-02-29T00:00:00Z", "2025-01-31T00:00:00Z",
-                      "2025-04-30T00:00:00Z", "2025-12-31T23:59:59Z"])
+    @Test(arguments: [
+        "2024-02-29T00:00:00Z", "2000-02-29T00:00:00Z", "1600-02-29T00:00:00Z", "2025-01-31T00:00:00Z",
+        "2025-04-30T00:00:00Z", "2025-12-31T23:59:59Z",
+    ])
     func realDates(text: String) {
         #expect(micros(text) != nil)
     }
@@ -70,7 +72,13 @@ struct TimestampTests {
             for month in 1...12 {
                 for day in 1...TimestampParser.daysIn(month: month, year: year) {
                     if TimestampParser.daysSinceEpoch(year: year, month: month, day: day) != expected {
-                        Issue.record("\(year)-\(month)-\(day) is day \(TimestampParser.daysSinceEpoch(year: year, month: month, day: day)), expected \(expected)")
+                        Issue.record(
+                            """
+                            \(year)-\(month)-\(day) is day \
+                            \(TimestampParser.daysSinceEpoch(year: year, month: month, day: day)), expected \
+                            \(expected)
+                            """
+                        )
                         return
                     }
                     expected += 1

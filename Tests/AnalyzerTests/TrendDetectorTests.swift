@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Analyzer
 
 @Suite("Trends and alerts")
@@ -9,9 +10,14 @@ struct TrendDetectorTests {
     func risingAndFalling() {
         var driver = StateDriver()
         var id = 0
-        func next() -> String { id += 1; return "O\(id)" }
+        func next() -> String {
+            id += 1
+            return "O\(id)"
+        }
         for minute in 0..<10 {
-            for second in [0, 30] { driver.order(next(), product: "PROD-001", at: "12:0\(minute):\(second == 0 ? "00" : "30")") }
+            for second in [0, 30] {
+                driver.order(next(), product: "PROD-001", at: "12:0\(minute):\(second == 0 ? "00" : "30")")
+            }
             for second in 0..<6 { driver.order(next(), product: "PROD-002", at: "12:0\(minute):0\(second)") }
         }
         for second in 0..<12 { driver.order(next(), product: "PROD-001", at: "12:10:\(10 + second)") }
@@ -35,7 +41,11 @@ struct TrendDetectorTests {
         for minute in 0..<12 {
             for second in 0..<(minute % 2 == 0 ? 10 : 12) {
                 id += 1
-                driver.order("O\(id)", product: "PROD-00\(1 + second % 5)", at: String(format2(12 + minute / 60, minute % 60, second)))
+                driver.order(
+                    "O\(id)",
+                    product: "PROD-00\(1 + second % 5)",
+                    at: String(format2(12 + minute / 60, minute % 60, second))
+                )
             }
         }
         for second in 0..<60 {

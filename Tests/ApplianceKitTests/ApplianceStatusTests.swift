@@ -8,7 +8,11 @@ struct ApplianceStatusTests {
         let directory = TemporaryDirectory()
         let status = ApplianceStatus(snapshots: nil, dataDirectory: directory.path)
         let analyzer = SupervisedComponent(
-            name: "analyzer", logger: quietLogger, clock: FakeClock(), factory: FakeComponent().build)
+            name: "analyzer",
+            logger: quietLogger,
+            clock: FakeClock(),
+            factory: FakeComponent().build
+        )
         status.register(analyzer)
         try await supervising(analyzer) {
             try await eventually("the analyzer runs") { analyzer.status.state == .running }

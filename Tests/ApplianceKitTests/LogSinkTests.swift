@@ -1,5 +1,6 @@
 import ApplianceKit
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -27,7 +27,8 @@ struct SettingsTests {
     @Test func numbersAndSwitchesAreParsedAndBadOnesNameTheirSource() throws {
         let settings = Settings(
             file: ConfigFile(values: ["log-files": "five", "no-simulator": "yes"]),
-            environment: ["ASEED_LOG_MAX_BYTES": "8192", "ASEED_NO_ANALYZER": "maybe"])
+            environment: ["ASEED_LOG_MAX_BYTES": "8192", "ASEED_NO_ANALYZER": "maybe"]
+        )
         #expect(try settings.integer("log-max-bytes", flag: nil, default: 1) == 8192)
         #expect(try settings.integer("log-max-bytes", flag: 4096, default: 1) == 4096)
         #expect(try settings.integer("customers", flag: nil, default: 1000) == 1000)

@@ -34,7 +34,11 @@ struct SupervisedComponentTests {
     @Test func theLastErrorStaysUntilTheRestartedComponentHasRunTheSettleTime() async throws {
         let clock = FakeClock()
         let supervisor = SupervisedComponent(
-            name: "dashboard", logger: quietLogger, clock: clock, factory: FakeComponent(failures: 1).build)
+            name: "dashboard",
+            logger: quietLogger,
+            clock: clock,
+            factory: FakeComponent(failures: 1).build
+        )
         try await supervising(supervisor) {
             try await eventually("the second build runs") { supervisor.status.state == .running }
             clock.advance(by: SupervisedComponent.settleTime - .seconds(1))
@@ -49,8 +53,12 @@ struct SupervisedComponentTests {
     @Test func aProgressProbeClearsTheLastErrorBeforeTheSettleTime() async throws {
         let clock = FakeClock()
         let supervisor = SupervisedComponent(
-            name: "analyzer", logger: quietLogger, madeProgress: { _ in true }, clock: clock,
-            factory: FakeComponent(failures: 1).build)
+            name: "analyzer",
+            logger: quietLogger,
+            madeProgress: { _ in true },
+            clock: clock,
+            factory: FakeComponent(failures: 1).build
+        )
         try await supervising(supervisor) {
             try await eventually("the second build runs") { supervisor.status.state == .running }
             #expect(supervisor.status.lastError == nil)
@@ -79,7 +87,11 @@ struct SupervisedComponentTests {
     @Test func aStoppedComponentEndsWithTheAppliance() async throws {
         let fake = FakeComponent()
         let supervisor = SupervisedComponent(
-            name: "simulator", logger: quietLogger, clock: FakeClock(), factory: fake.build)
+            name: "simulator",
+            logger: quietLogger,
+            clock: FakeClock(),
+            factory: fake.build
+        )
         try await supervising(supervisor) {
             try await eventually("the component runs") { supervisor.status.state == .running }
             await supervisor.stop()

@@ -89,7 +89,9 @@ func supervising(_ supervisor: SupervisedComponent, _ body: () async throws -> V
 /// Waits (polling, up to 10 s of real time) until `condition` holds; records an issue if it
 /// never does.
 func eventually(
-    _ what: String, sourceLocation: SourceLocation = #_sourceLocation, _ condition: () -> Bool
+    _ what: String,
+    sourceLocation: SourceLocation = #_sourceLocation,
+    _ condition: () -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + .seconds(10)
     while !condition() {

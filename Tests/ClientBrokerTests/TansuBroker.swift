@@ -55,8 +55,11 @@ final class TansuBroker: TestBroker, @unchecked Sendable {
         for _ in 0..<150 {
             guard process.isRunning else { return false }
             if let connection = try? await BrokerConnection.connect(
-                to: address, clientID: "probe", eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-                connectTimeout: .seconds(1)) {
+                to: address,
+                clientID: "probe",
+                eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+                connectTimeout: .seconds(1)
+            ) {
                 await connection.close()
                 return true
             }

@@ -1,7 +1,8 @@
-@testable import Dashboard
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+
+@testable import Dashboard
 
 @Suite("Analytics routes: the original's field names and the new views")
 struct AnalyticsRouteTests {
@@ -24,7 +25,12 @@ struct AnalyticsRouteTests {
             #expect(Set(data.keys) == ["top_products", "categories", "recent_orders", "metrics", "timestamp"])
             let top = try #require(data["top_products"] as? [[String: Any]])
             #expect(top.map { $0["product_id"] as? String } == ["PROD-002", "PROD-001", "PROD-003"])
-            #expect(Set(top[0].keys).isSuperset(of: ["product_id", "product_name", "category", "order_count", "total_quantity", "total_revenue", "avg_price"]))
+            #expect(
+                Set(top[0].keys).isSuperset(of: [
+                    "product_id", "product_name", "category", "order_count", "total_quantity", "total_revenue",
+                    "avg_price",
+                ])
+            )
             #expect(top[0]["product_name"] as? String == "Product <2>")
             let metrics = try #require(data["metrics"] as? [String: Any])
             #expect(metrics["total_orders"] as? Int == 15)
@@ -53,7 +59,11 @@ struct AnalyticsRouteTests {
             #expect(byName["simulator"]?["status"] as? String == "stopped")
             #expect(byName["simulator"]?["enabled"] as? Bool == false)
             #expect(byName["analyzer"]?["status"] as? String == "failed")
-            #expect(Set(byName["broker"]!.keys).isSuperset(of: ["status", "last_check", "uptime_seconds", "throughput", "last_error"]))
+            #expect(
+                Set(byName["broker"]!.keys).isSuperset(of: [
+                    "status", "last_check", "uptime_seconds", "throughput", "last_error",
+                ])
+            )
             let summary = try #require(services["summary"] as? [String: Int])
             #expect(summary == ["total_services": 4, "running": 2, "stopped": 2])
             #expect((services["resources"] as? [String: Any])?["resident_bytes"] as? Int == 50_000_000)
@@ -61,7 +71,8 @@ struct AnalyticsRouteTests {
     }
 
     @Test func readyzNamesTheComponentsThatAreNotRunning() async throws {
-        try await TestDashboard(control: FakeControl(states: ["analyzer": .starting], disabled: ["simulator"])).test { client in
+        try await TestDashboard(control: FakeControl(states: ["analyzer": .starting], disabled: ["simulator"])).test {
+            client in
             let response = try await client.execute(uri: "/readyz", method: .get)
             #expect(response.status == .serviceUnavailable)
             let components = try #require(try response.json["components"] as? [[String: Any]])
@@ -88,7 +99,9 @@ struct AnalyticsRouteTests {
             #expect((windows["items"] as? [Any])?.count == 2)
             #expect(try await client.execute(uri: "/api/windows?minutes=abc", method: .get).status == .badRequest)
             #expect(try await client.execute(uri: "/api/windows?minutes=0", method: .get).status == .badRequest)
-            #expect((try await client.execute(uri: "/api/alerts", method: .get).json["alerts"] as? [Any])?.isEmpty == true)
+            #expect(
+                (try await client.execute(uri: "/api/alerts", method: .get).json["alerts"] as? [Any])?.isEmpty == true
+            )
             let snapshot = try await client.execute(uri: "/api/snapshot", method: .get).json
             #expect(snapshot["sequence"] as? Int == 1)
             let pipeline = try await client.execute(uri: "/api/pipeline", method: .get).json

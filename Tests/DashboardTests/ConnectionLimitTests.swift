@@ -1,12 +1,17 @@
-@testable import Dashboard
 import NIOCore
 import NIOEmbedded
 import Testing
 
+@testable import Dashboard
+
 @Suite("Connection limits: the request head guard, the connection registry, the hub at shutdown")
 struct ConnectionLimitTests {
     static let limits = RequestHeadGuard.Limits(
-        maxRequestLine: 64, maxHead: 256, headerTimeout: .seconds(10), idleTimeout: .seconds(60))
+        maxRequestLine: 64,
+        maxHead: 256,
+        headerTimeout: .seconds(10),
+        idleTimeout: .seconds(60)
+    )
 
     private func guarded() throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
@@ -58,7 +63,9 @@ struct ConnectionLimitTests {
 
     @Test func aHeadEndSplitAcrossReadsIsFound() throws {
         let channel = try guarded()
-        for piece in ["GET / HTTP/1.1\r\nHost: x\r", "\n", "\r", "\n"] { try channel.writeInbound(ByteBuffer(string: piece)) }
+        for piece in ["GET / HTTP/1.1\r\nHost: x\r", "\n", "\r", "\n"] {
+            try channel.writeInbound(ByteBuffer(string: piece))
+        }
         channel.embeddedEventLoop.advanceTime(by: .seconds(11))
         #expect(try answer(channel).isEmpty)
         #expect(channel.isActive)

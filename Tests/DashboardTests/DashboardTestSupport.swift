@@ -1,5 +1,3 @@
-@testable import Analyzer
-@testable import Dashboard
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -10,6 +8,9 @@ import NIOCore
 import Synchronization
 import Testing
 
+@testable import Analyzer
+@testable import Dashboard
+
 /// The token the test servers use.
 let testToken = "test-admin-token-0123456789"
 
@@ -18,13 +19,26 @@ final class FakeControl: ApplianceControl {
     let statuses: Mutex<[ComponentStatus]>
     let commands = Mutex<[SimulatorCommand]>([])
 
-    init(states: [String: ComponentStatus.State] = ["broker": .running, "simulator": .running, "analyzer": .running, "dashboard": .running],
-         disabled: Set<String> = []) {
-        statuses = Mutex(["broker", "simulator", "analyzer", "dashboard"].map { name in
-            ComponentStatus(name: name, state: disabled.contains(name) ? .stopped : states[name] ?? .running,
-                            enabled: !disabled.contains(name), uptimeSeconds: disabled.contains(name) ? nil : 12.5,
-                            throughput: 3, throughputUnit: "orders/s", lastError: nil, restarts: 0)
-        })
+    init(
+        states: [String: ComponentStatus.State] = [
+            "broker": .running, "simulator": .running, "analyzer": .running, "dashboard": .running,
+        ],
+        disabled: Set<String> = []
+    ) {
+        statuses = Mutex(
+            ["broker", "simulator", "analyzer", "dashboard"].map { name in
+                ComponentStatus(
+                    name: name,
+                    state: disabled.contains(name) ? .stopped : states[name] ?? .running,
+                    enabled: !disabled.contains(name),
+                    uptimeSeconds: disabled.contains(name) ? nil : 12.5,
+                    throughput: 3,
+                    throughputUnit: "orders/s",
+                    lastError: nil,
+                    restarts: 0
+                )
+            }
+        )
     }
 
     func componentStatuses() async -> [ComponentStatus] { statuses.withLock { $0 } }
@@ -51,9 +65,20 @@ final class FakeControl: ApplianceControl {
 /// A broker console with one topic and one group.
 struct FakeConsole: BrokerConsoleSource {
     func topics() async throws -> [ConsoleTopic] {
-        [ConsoleTopic(name: "orders", partitions: (0..<3).map {
-            ConsolePartition(partition: $0, leader: 1, earliestOffset: 0, latestOffset: 100 + Int64($0), sizeBytes: 4096)
-        })]
+        [
+            ConsoleTopic(
+                name: "orders",
+                partitions: (0..<3).map {
+                    ConsolePartition(
+                        partition: $0,
+                        leader: 1,
+                        earliestOffset: 0,
+                        latestOffset: 100 + Int64($0),
+                        sizeBytes: 4096
+                    )
+                }
+            )
+        ]
     }
 
     func topic(named name: String) async throws -> ConsoleTopic? {
@@ -71,16 +96,26 @@ struct FakeConsole: BrokerConsoleSource {
         guard id == "aseed-analyzer" else { return nil }
         let orders0 = KafkaTopicPartition(topic: "orders", partition: 0)
         return GroupDescription(
-            groupID: id, state: "Stable", protocolType: "consumer", protocolName: "range",
+            groupID: id,
+            state: "Stable",
+            protocolType: "consumer",
+            protocolName: "range",
             members: [.init(memberID: "m-1", clientID: "aseed", host: "/127.0.0.1", assignment: [orders0])],
-            offsets: [.init(partition: orders0, committed: 90, latest: 100)])
+            offsets: [.init(partition: orders0, committed: 90, latest: 100)]
+        )
     }
 
     func messages(topic: String, partition: Int32?, limit: Int, filter: String?) async throws -> [ConsoleMessage] {
         guard topic == "orders" else { throw DashboardRequestError(.notFound, "no topic '\(topic)'") }
         return (0..<limit).map {
-            ConsoleMessage(partition: 0, offset: 99 - Int64($0), timestampMillis: 1_700_000_000_000, key: "ORDER-\($0)",
-                           value: #"{"order_id":"ORDER-\#($0)"}"#, headers: [("h", "v")])
+            ConsoleMessage(
+                partition: 0,
+                offset: 99 - Int64($0),
+                timestampMillis: 1_700_000_000_000,
+                key: "ORDER-\($0)",
+                value: #"{"order_id":"ORDER-\#($0)"}"#,
+                headers: [("h", "v")]
+            )
         }
     }
 }
@@ -90,20 +125,49 @@ enum TestSnapshots {
     static let start: Int64 = 1_764_000_000_000_000 - 1_764_000_000_000_000 % 60_000_000
 
     static func product(_ id: Int, orders: Int64) -> AnalyticsSnapshot.ProductRow {
-        .init(productID: String(format: "PROD-%03d", id), productName: "Product <\(id)>", category: "Electronics",
-              orderCount: orders, totalQuantity: orders * 2, totalRevenueCents: orders * 1999, averagePriceCents: 1999,
-              lastOrderMicros: start + 30_000_000)
+        .init(
+            productID: String(format: "PROD-%03d", id),
+            productName: "Product <\(id)>",
+            category: "Electronics",
+            orderCount: orders,
+            totalQuantity: orders * 2,
+            totalRevenueCents: orders * 1999,
+            averagePriceCents: 1999,
+            lastOrderMicros: start + 30_000_000
+        )
     }
 
     static func top(_ product: AnalyticsSnapshot.ProductRow) -> AnalyticsSnapshot.TopRow {
-        .init(productID: product.productID, productName: product.productName, category: product.category,
-              orderCount: product.orderCount, totalQuantity: product.totalQuantity, totalRevenueCents: product.totalRevenueCents)
+        .init(
+            productID: product.productID,
+            productName: product.productName,
+            category: product.category,
+            orderCount: product.orderCount,
+            totalQuantity: product.totalQuantity,
+            totalRevenueCents: product.totalRevenueCents
+        )
     }
 
     static func window(_ index: Int64, orders: Int64, closed: Bool) -> AnalyticsSnapshot.Window {
-        .init(startMicros: start + index * minute, endMicros: start + (index + 1) * minute, isClosed: closed, orders: orders,
-              units: orders, revenueCents: orders * 100, averageOrderValueCents: 100, uniqueCustomers: orders,
-              categories: [.init(category: "Electronics", orders: orders, units: orders, revenueCents: orders * 100, averageOrderValueCents: 100)])
+        .init(
+            startMicros: start + index * minute,
+            endMicros: start + (index + 1) * minute,
+            isClosed: closed,
+            orders: orders,
+            units: orders,
+            revenueCents: orders * 100,
+            averageOrderValueCents: 100,
+            uniqueCustomers: orders,
+            categories: [
+                .init(
+                    category: "Electronics",
+                    orders: orders,
+                    units: orders,
+                    revenueCents: orders * 100,
+                    averageOrderValueCents: 100
+                )
+            ]
+        )
     }
 
     /// Three products (PROD-002 has the most orders), two closed windows and an open one.
@@ -114,21 +178,55 @@ enum TestSnapshots {
             AnalyticsSnapshot.TopProducts(span: $0, byOrders: ranked, byUnits: ranked, byRevenue: ranked)
         }
         return AnalyticsSnapshot(
-            sequence: sequence, generatedAtMicros: start + 3 * minute,
+            sequence: sequence,
+            generatedAtMicros: start + 3 * minute,
             totals: .init(orders: 15, units: 30, revenueCents: 29985, averageOrderValueCents: 1999, uniqueCustomers: 7),
             products: products,
-            categories: [.init(category: "Electronics", orderCount: 15, totalQuantity: 30, totalRevenueCents: 29985,
-                               averagePriceCents: 1999, lastOrderMicros: start, uniqueProducts: 3)],
-            topProducts: spans, windowMicros: minute,
-            windows: [window(0, orders: 4, closed: true), window(1, orders: 7, closed: true), window(2, orders: 4, closed: false)],
-            recentOrders: [.init(orderID: "ORDER-000015", productID: "PROD-002", productName: "Product <2>", category: "Electronics",
-                                 priceCents: 1999, quantity: 2, customerID: "CUST-0001", eventTimeMicros: start + 150_000_000,
-                                 totalValueCents: 3998)],
+            categories: [
+                .init(
+                    category: "Electronics",
+                    orderCount: 15,
+                    totalQuantity: 30,
+                    totalRevenueCents: 29985,
+                    averagePriceCents: 1999,
+                    lastOrderMicros: start,
+                    uniqueProducts: 3
+                )
+            ],
+            topProducts: spans,
+            windowMicros: minute,
+            windows: [
+                window(0, orders: 4, closed: true), window(1, orders: 7, closed: true),
+                window(2, orders: 4, closed: false),
+            ],
+            recentOrders: [
+                .init(
+                    orderID: "ORDER-000015",
+                    productID: "PROD-002",
+                    productName: "Product <2>",
+                    category: "Electronics",
+                    priceCents: 1999,
+                    quantity: 2,
+                    customerID: "CUST-0001",
+                    eventTimeMicros: start + 150_000_000,
+                    totalValueCents: 3998
+                )
+            ],
             alerts: alerts,
-            pipeline: .init(recordsIn: 16, ordersCounted: 15, duplicates: 1, lateRecords: 0,
-                            malformed: MalformedReason.allCases.map { ($0, 0) }, watermarkMicros: start, maxEventMicros: start + 150_000_000,
-                            partitions: [.init(partition: 0, nextOffset: 16, highWatermark: 20)], recordsPerSecond: 2.5,
-                            latencyP50Milliseconds: 10, latencyP99Milliseconds: 20))
+            pipeline: .init(
+                recordsIn: 16,
+                ordersCounted: 15,
+                duplicates: 1,
+                lateRecords: 0,
+                malformed: MalformedReason.allCases.map { ($0, 0) },
+                watermarkMicros: start,
+                maxEventMicros: start + 150_000_000,
+                partitions: [.init(partition: 0, nextOffset: 16, highWatermark: 20)],
+                recordsPerSecond: 2.5,
+                latencyP50Milliseconds: 10,
+                latencyP99Milliseconds: 20
+            )
+        )
     }
 }
 
@@ -138,15 +236,37 @@ struct TestDashboard {
     let control: FakeControl
     let server: DashboardServer
 
-    init(control: FakeControl = FakeControl(), console: (any BrokerConsoleSource)? = FakeConsole(), bodyLimit: Int = 1 << 20,
-         assets: [String: StaticAsset] = ["index.html": StaticAsset(contentType: "text/html; charset=utf-8", text: "<!doctype html><title>ASEED</title>"),
-                                          "app.js": StaticAsset(contentType: "text/javascript; charset=utf-8", text: "console.log(1)")],
-         maxClients: Int = 1000, allowedOrigins: [String] = []) {
+    init(
+        control: FakeControl = FakeControl(),
+        console: (any BrokerConsoleSource)? = FakeConsole(),
+        bodyLimit: Int = 1 << 20,
+        assets: [String: StaticAsset] = [
+            "index.html": StaticAsset(
+                contentType: "text/html; charset=utf-8",
+                text: "<!doctype html><title>ASEED</title>"
+            ),
+            "app.js": StaticAsset(contentType: "text/javascript; charset=utf-8", text: "console.log(1)"),
+        ],
+        maxClients: Int = 1000,
+        allowedOrigins: [String] = []
+    ) {
         self.control = control
         server = DashboardServer(
-            configuration: DashboardConfiguration(host: "127.0.0.1", port: 0, adminToken: testToken, bodyLimit: bodyLimit,
-                                                  allowedOrigins: allowedOrigins, chartJSPath: "/nonexistent/chart.min.js", assets: assets, maxWebSocketClients: maxClients),
-            snapshots: snapshots, control: control, console: console, logger: Logger(label: "test"))
+            configuration: DashboardConfiguration(
+                host: "127.0.0.1",
+                port: 0,
+                adminToken: testToken,
+                bodyLimit: bodyLimit,
+                allowedOrigins: allowedOrigins,
+                chartJSPath: "/nonexistent/chart.min.js",
+                assets: assets,
+                maxWebSocketClients: maxClients
+            ),
+            snapshots: snapshots,
+            control: control,
+            console: console,
+            logger: Logger(label: "test")
+        )
     }
 
     /// Runs `body` against the router (no sockets).

@@ -1,7 +1,8 @@
-@testable import Dashboard
 import KafkaWire
 import Logging
 import Testing
+
+@testable import Dashboard
 
 @Suite("Message tail")
 struct MessageTailTests {
@@ -32,8 +33,11 @@ struct MessageTailTests {
     @Test func emptyRangesReadNothingWithoutConnecting() async throws {
         // Port 9 (discard) on localhost: any attempt to connect would fail the read.
         let tail = MessageTail(
-            topic: "orders", filter: nil, bootstrapServers: [BrokerAddress(host: "127.0.0.1", port: 9)],
-            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            topic: "orders",
+            filter: nil,
+            bootstrapServers: [BrokerAddress(host: "127.0.0.1", port: 9)],
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        )
         let messages = try await tail.read([(partition: 0, from: 5, to: 5), (partition: 1, from: 8, to: 3)])
         #expect(messages.isEmpty)
     }

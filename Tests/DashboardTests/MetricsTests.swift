@@ -1,6 +1,7 @@
-@testable import Dashboard
 import HummingbirdTesting
 import Testing
+
+@testable import Dashboard
 
 @Suite("/metrics in the Prometheus text format")
 struct MetricsTests {
@@ -14,15 +15,25 @@ struct MetricsTests {
         let dashboard = TestDashboard()
         dashboard.snapshots.publish(TestSnapshots.make())
         let server = DashboardServer(
-            configuration: .init(host: "127.0.0.1", port: 0, adminToken: testToken), snapshots: dashboard.snapshots,
-            control: FakeControl(), metrics: [Fixed()], logger: .init(label: "test"))
+            configuration: .init(host: "127.0.0.1", port: 0, adminToken: testToken),
+            snapshots: dashboard.snapshots,
+            control: FakeControl(),
+            metrics: [Fixed()],
+            logger: .init(label: "test")
+        )
         try await server.makeApplication().test(.router) { client in
             _ = try await client.execute(uri: "/healthz", method: .get)
             let response = try await client.execute(uri: "/metrics", method: .get)
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "text/plain; version=0.0.4; charset=utf-8")
             let lines = response.text.split(separator: "\n")
-            let sample = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})? -?[0-9.e+]+$/
+            // name, optional {label="value",...}, value
+            let sample =
+                #/
+                ^ [a-zA-Z_:] [a-zA-Z0-9_:]*
+                ( \{ [a-zA-Z_] [a-zA-Z0-9_]* = "[^"]*" ( , [a-zA-Z_] [a-zA-Z0-9_]* = "[^"]*" )* \} )?
+                \x20 -? [0-9.e+]+ $
+                /#
             for line in lines where !line.hasPrefix("#") {
                 #expect(line.wholeMatch(of: sample) != nil, "not a sample line: \(line)")
             }
@@ -41,7 +52,9 @@ struct MetricsTests {
         #expect(PrometheusText.number(2.5) == "2.5")
         #expect(PrometheusText.number(.nan) == "NaN")
         var text = PrometheusText()
-        text.append(MetricFamily(name: "x", help: "a\nb", kind: .gauge, samples: [.init(labels: [("l", #"q"u\o"#)], value: 1)]))
+        text.append(
+            MetricFamily(name: "x", help: "a\nb", kind: .gauge, samples: [.init(labels: [("l", #"q"u\o"#)], value: 1)])
+        )
         #expect(text.text == "# HELP x a\\nb\n# TYPE x gauge\nx{l=\"q\\\"u\\\\o\"} 1\n")
     }
 }

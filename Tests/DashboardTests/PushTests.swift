@@ -1,7 +1,8 @@
-@testable import Dashboard
-@testable import Analyzer
 import NIOCore
 import Testing
+
+@testable import Analyzer
+@testable import Dashboard
 
 @Suite("WebSocket hub: bounded queues, client limit; Origin policy")
 struct PushTests {
@@ -39,16 +40,18 @@ struct PushTests {
         #expect(hub.connect() != nil)
     }
 
-    @Test(arguments: [
-        (nil, "localhost:5005", [], true),
-        ("http://localhost:5005", "localhost:5005", [], true),
-        ("http://LOCALHOST:5005/", "localhost:5005", [], true),
-        ("http://evil.example", "localhost:5005", [], false),
-        ("http://localhost:5006", "localhost:5005", [], false),
-        ("http://projector.local:8080", "10.0.0.2:5005", ["http://projector.local:8080"], true),
-        ("http://anything", "localhost:5005", ["*"], true),
-        ("null", "localhost:5005", [], false),
-    ] as [(String?, String, [String], Bool)])
+    @Test(
+        arguments: [
+            (nil, "localhost:5005", [], true),
+            ("http://localhost:5005", "localhost:5005", [], true),
+            ("http://LOCALHOST:5005/", "localhost:5005", [], true),
+            ("http://evil.example", "localhost:5005", [], false),
+            ("http://localhost:5006", "localhost:5005", [], false),
+            ("http://projector.local:8080", "10.0.0.2:5005", ["http://projector.local:8080"], true),
+            ("http://anything", "localhost:5005", ["*"], true),
+            ("null", "localhost:5005", [], false),
+        ] as [(String?, String, [String], Bool)]
+    )
     func originPolicy(origin: String?, host: String, allowed: [String], expected: Bool) {
         #expect(OriginPolicy(allowedOrigins: allowed).allows(origin: origin, host: host) == expected)
     }
@@ -63,7 +66,14 @@ struct PushTests {
         #expect(names[3].hasPrefix(#"{"event":"raw_orders_update""#))
         let snapshot = String(buffer: PushEvents.updates(after: nil, first)[0])
         #expect(!snapshot.contains(#""products":"#))
-        let alert = Alert(kind: .rising, subject: "PROD-001", windowStartMicros: 0, value: 30, baselineTenThousandths: 50_000, message: "rising")
+        let alert = Alert(
+            kind: .rising,
+            subject: "PROD-001",
+            windowStartMicros: 0,
+            value: 30,
+            baselineTenThousandths: 50_000,
+            message: "rising"
+        )
         let second = TestSnapshots.make(sequence: 2, alerts: [alert])
         #expect(PushEvents.updates(after: first, second).count == 5)
         #expect(PushEvents.updates(after: second, TestSnapshots.make(sequence: 3, alerts: [alert])).count == 4)

@@ -1,8 +1,9 @@
-@testable import Dashboard
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import Dashboard
 
 @Suite("Routes: status codes, JSON errors, headers")
 struct RouteTests {
@@ -29,7 +30,10 @@ struct RouteTests {
         }
     }
 
-    @Test(arguments: [("/api/status", HTTPRequest.Method.post, "GET"), ("/api/top_products", .get, "POST"), ("/healthz", .delete, "GET")])
+    @Test(arguments: [
+        ("/api/status", HTTPRequest.Method.post, "GET"), ("/api/top_products", .get, "POST"),
+        ("/healthz", .delete, "GET"),
+    ])
     func aKnownPathWithAnotherMethodIs405(path: String, method: HTTPRequest.Method, allowed: String) async throws {
         try await TestDashboard().test { client in
             let response = try await client.execute(uri: path, method: method)
@@ -75,10 +79,14 @@ struct RouteTests {
             #expect(document["openapi"] as? String == "3.1.0")
             let paths = try #require(document["paths"] as? [String: [String: Any]])
             let expected: [(String, String)] = [
-                ("/", "get"), ("/console", "get"), ("/assets/{name}", "get"), ("/api/status", "get"), ("/api/service-status", "get"),
-                ("/api/dashboard_data", "get"), ("/api/top_products", "post"), ("/api/categories", "post"), ("/api/raw_orders", "post"),
-                ("/api/snapshot", "get"), ("/api/windows", "get"), ("/api/top", "get"), ("/api/alerts", "get"), ("/api/pipeline", "get"),
-                ("/api/external", "get"), ("/api/broker/topics", "get"), ("/api/broker/topics/{name}", "get"), ("/api/broker/groups", "get"),
+                ("/", "get"), ("/console", "get"), ("/assets/{name}", "get"), ("/api/status", "get"),
+                ("/api/service-status", "get"),
+                ("/api/dashboard_data", "get"), ("/api/top_products", "post"), ("/api/categories", "post"),
+                ("/api/raw_orders", "post"),
+                ("/api/snapshot", "get"), ("/api/windows", "get"), ("/api/top", "get"), ("/api/alerts", "get"),
+                ("/api/pipeline", "get"),
+                ("/api/external", "get"), ("/api/broker/topics", "get"), ("/api/broker/topics/{name}", "get"),
+                ("/api/broker/groups", "get"),
                 ("/api/broker/groups/{id}", "get"), ("/api/broker/messages", "get"), ("/api/control/simulator", "post"),
                 ("/api/control/components/{name}/restart", "post"), ("/api/openapi.json", "get"), ("/metrics", "get"),
                 ("/healthz", "get"), ("/readyz", "get"), ("/ws", "get"),

@@ -1,6 +1,7 @@
-@testable import Dashboard
 import Foundation
 import Testing
+
+@testable import Dashboard
 
 @Suite("Admin token: comparison and the generated file")
 struct SecurityTests {

@@ -1,8 +1,9 @@
-@testable import Dashboard
 import HummingbirdTesting
 import HummingbirdWSTesting
 import Synchronization
 import Testing
+
+@testable import Dashboard
 
 @Suite("WebSocket /ws over a live server")
 struct WebSocketTests {

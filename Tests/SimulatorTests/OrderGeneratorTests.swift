@@ -7,7 +7,9 @@ struct OrderGeneratorTests {
     let now: Int64 = 1_757_169_000_000_000
 
     @Test func sameSeedSameOrders() {
-        var a = generator(seed: 42), b = generator(seed: 42), c = generator(seed: 43)
+        var a = generator(seed: 42)
+        var b = generator(seed: 42)
+        var c = generator(seed: 43)
         let first = (0..<1000).map { _ in a.nextOrder(at: now) }
         #expect(first == (0..<1000).map { _ in b.nextOrder(at: now) })
         #expect(first != (0..<1000).map { _ in c.nextOrder(at: now) })
@@ -41,7 +43,10 @@ struct OrderGeneratorTests {
     @Test(arguments: [0.0, 0.3, 0.7])
     func returningCustomerShare(share: Double) {
         // A pool so large that new customers practically never repeat: every repeat is a return.
-        var generator = generator(seed: 11, customers: .init(count: 100_000_000, returningShare: share, recentCapacity: 50))
+        var generator = generator(
+            seed: 11,
+            customers: .init(count: 100_000_000, returningShare: share, recentCapacity: 50)
+        )
         var seen = Set<Int>()
         var returning = 0
         for _ in 0..<20_000 where !seen.insert(generator.nextOrder(at: now).customerNumber).inserted { returning += 1 }

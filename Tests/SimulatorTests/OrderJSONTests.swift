@@ -13,12 +13,22 @@ struct OrderJSONTests {
     }
 
     @Test func hasExactlyTheOriginalFieldsAndTypes() throws {
-        let order = Order(sequence: 1, productIndex: 0, priceCents: 7999, quantity: 2, customerNumber: 842,
-                          timestampMicros: 1_757_169_000_123_456)
+        let order = Order(
+            sequence: 1,
+            productIndex: 0,
+            priceCents: 7999,
+            quantity: 2,
+            customerNumber: 842,
+            timestampMicros: 1_757_169_000_123_456
+        )
         var batch = OrderBatch()
         encoder.append(order, to: &batch)
         let object = try parse(batch.value(at: 0))
-        #expect(Set(object.keys) == ["order_id", "product_id", "product_name", "category", "price", "quantity", "customer_id", "timestamp"])
+        #expect(
+            Set(object.keys) == [
+                "order_id", "product_id", "product_name", "category", "price", "quantity", "customer_id", "timestamp",
+            ]
+        )
         #expect(object["order_id"] as? String == "ORDER-T268A007-000001")
         #expect(String(decoding: batch.key(at: 0), as: UTF8.self) == "ORDER-T268A007-000001")
         #expect(object["product_id"] as? String == "PROD-001")
@@ -29,7 +39,14 @@ struct OrderJSONTests {
         #expect(object["customer_id"] as? String == "CUST-0842")
         #expect(object["timestamp"] as? String == "2025-09-06T14:30:00.123456+00:00")
         #expect(batch.records[0].timestampMicros == 1_757_169_000_123_456)
-        #expect(encoder.json(for: order) == #"{"order_id":"ORDER-T268A007-000001","product_id":"PROD-001","product_name":"Wireless Bluetooth Headphones","category":"Electronics","price":79.99,"quantity":2,"customer_id":"CUST-0842","timestamp":"2025-09-06T14:30:00.123456+00:00"}"#)
+        #expect(
+            encoder.json(for: order)
+                == #"""
+                {"order_id":"ORDER-T268A007-000001","product_id":"PROD-001","product_name":"Wireless Bluetooth \#
+                Headphones","category":"Electronics","price":79.99,"quantity":2,"customer_id":"CUST-0842",\#
+                "timestamp":"2025-09-06T14:30:00.123456+00:00"}
+                """#
+        )
     }
 
     @Test func pricesHaveTwoDigits() {
@@ -41,9 +58,20 @@ struct OrderJSONTests {
     }
 
     @Test func escapesCatalogTexts() throws {
-        let catalog = try Catalog(products: [Product(id: "Q\"1", name: "Back\\slash\nline\u{1}é", category: "Tab\there", priceCents: 100)])
+        let catalog = try Catalog(products: [
+            Product(id: "Q\"1", name: "Back\\slash\nline\u{1}é", category: "Tab\there", priceCents: 100)
+        ])
         let encoder = OrderEncoder(catalog: catalog, runID: RunID(startSeconds: 0, nonce: 0))
-        let json = encoder.json(for: Order(sequence: 1_234_567, productIndex: 0, priceCents: 100, quantity: 1, customerNumber: 1, timestampMicros: 0))
+        let json = encoder.json(
+            for: Order(
+                sequence: 1_234_567,
+                productIndex: 0,
+                priceCents: 100,
+                quantity: 1,
+                customerNumber: 1,
+                timestampMicros: 0
+            )
+        )
         let object = try parse(ArraySlice(json.utf8))
         #expect(object["product_id"] as? String == "Q\"1")
         #expect(object["product_name"] as? String == "Back\\slash\nline\u{1}é")

@@ -17,7 +17,10 @@ struct PacingTests {
         while now < end {
             total += controller.due(at: now, multiplier: 1)
             // A late wake-up (up to 3 ms) must not lose orders: credit carries them.
-            now = min(now + controller.wait(after: now, multiplier: 1) + (jitter ? Int64(random.next(below: 3000)) : 0), end)
+            now = min(
+                now + controller.wait(after: now, multiplier: 1) + (jitter ? Int64(random.next(below: 3000)) : 0),
+                end
+            )
         }
         // The last tick may land before the end; count what is due exactly at the end.
         return total + controller.due(at: end, multiplier: 1)
@@ -43,12 +46,23 @@ struct PacingTests {
         #expect((600...710).contains(made))
     }
 
-    func simulator(_ pacing: PacingMode, count: Int? = nil, sink: CollectingSink, runID: RunID? = nil,
-                   paused: Bool = false) -> OrderSimulator {
-        let generator = OrderGenerator.Configuration(seed: 1, runID: runID ?? RunID(startSeconds: 1_757_169_000, nonce: 0))
-        return OrderSimulator(configuration: .init(generator: generator, pacing: pacing, count: count, startPaused: paused),
-                              sink: sink, clock: ManualClock(startMicros: start, runFor: 4),
-                              logger: Logger(label: "test"))
+    func simulator(
+        _ pacing: PacingMode,
+        count: Int? = nil,
+        sink: CollectingSink,
+        runID: RunID? = nil,
+        paused: Bool = false
+    ) -> OrderSimulator {
+        let generator = OrderGenerator.Configuration(
+            seed: 1,
+            runID: runID ?? RunID(startSeconds: 1_757_169_000, nonce: 0)
+        )
+        return OrderSimulator(
+            configuration: .init(generator: generator, pacing: pacing, count: count, startPaused: paused),
+            sink: sink,
+            clock: ManualClock(startMicros: start, runFor: 4),
+            logger: Logger(label: "test")
+        )
     }
 
     @Test func simulatorKeepsItsRateOnAFakeClock() async throws {
@@ -68,7 +82,9 @@ struct PacingTests {
         let sink = CollectingSink()
         let simulator = simulator(.fixed(perSecond: 100), sink: sink)
         try simulator.trigger(.trafficSpike(rateMultiplier: 3, duration: .seconds(2)))
-        #expect(throws: ScenarioError.self) { try simulator.trigger(.viralProduct(productID: "nope", peakMultiplier: 2, duration: .seconds(1))) }
+        #expect(throws: ScenarioError.self) {
+            try simulator.trigger(.viralProduct(productID: "nope", peakMultiplier: 2, duration: .seconds(1)))
+        }
         try await simulator.run()
         // 2 s at 300/s, then 2 s at 100/s.
         #expect(abs(sink.records.count - 800) <= 4)
@@ -104,7 +120,12 @@ struct PacingTests {
         var keys: [Set<String>] = []
         for startSeconds in [start / 1_000_000, start / 1_000_000 + 1] {
             let sink = CollectingSink()
-            let simulator = simulator(.flood, count: 5000, sink: sink, runID: RunID.make(startMicros: startSeconds * 1_000_000))
+            let simulator = simulator(
+                .flood,
+                count: 5000,
+                sink: sink,
+                runID: RunID.make(startMicros: startSeconds * 1_000_000)
+            )
             try await simulator.run()
             keys.append(Set(sink.records.map(\.key)))
             #expect(keys.last!.count == 5000)

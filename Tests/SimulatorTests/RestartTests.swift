@@ -8,8 +8,12 @@ struct RestartTests {
     let start: Int64 = 1_757_169_000_000_000
 
     func simulator(_ configuration: OrderSimulator.Configuration, sink: CollectingSink) -> OrderSimulator {
-        OrderSimulator(configuration: configuration, sink: sink, clock: ManualClock(startMicros: start, runFor: 4),
-                       logger: Logger(label: "test"))
+        OrderSimulator(
+            configuration: configuration,
+            sink: sink,
+            clock: ManualClock(startMicros: start, runFor: 4),
+            logger: Logger(label: "test")
+        )
     }
 
     /// The restart the appliance does: a new simulator from the old one's configuration and stats.
@@ -34,7 +38,11 @@ struct RestartTests {
         #expect(after.last == "ORDER-\(generator.runID.text)-002005")
         // Not a replay of the first run's choices either.
         let products = { (records: [CollectingSink.Sent]) in
-            records.prefix(50).map { String(decoding: $0.value, as: UTF8.self).split(separator: "\"timestamp\"")[0].split(separator: "\"product_id\"")[1] }
+            records.prefix(50).map {
+                String(decoding: $0.value, as: UTF8.self).split(separator: "\"timestamp\"")[0].split(
+                    separator: "\"product_id\""
+                )[1]
+            }
         }
         #expect(products(firstSink.records.filter { isValidOrder($0.value) }) != products(secondSink.records))
     }

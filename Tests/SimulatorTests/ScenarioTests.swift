@@ -9,13 +9,18 @@ struct ScenarioTests {
 
     @Test func flashSaleOnACategoryRaisesItsShareAndCutsItsPrice() throws {
         var generator = generator(seed: 5)
-        try generator.start(.flashSale(target: .category("Books"), rateMultiplier: 10, discountPercent: 20, duration: .seconds(60)),
-                            id: ScenarioID(1), at: start)
+        try generator.start(
+            .flashSale(target: .category("Books"), rateMultiplier: 10, discountPercent: 20, duration: .seconds(60)),
+            id: ScenarioID(1),
+            at: start
+        )
         // Books weigh 10 of 145; ten times that is 100 of 235, and only the extra Books orders add rate.
         #expect(abs(generator.rateMultiplier(at: start) - 235.0 / 145) < 1e-9)
         let during = productShares(&generator, count: 50_000, at: start + 1_000_000)
         #expect(abs(books.map { during[$0] }.reduce(0, +) - 100.0 / 235) < 0.01)
-        let order = (0..<200).lazy.map { _ in generator.nextOrder(at: self.start) }.first { self.books.contains($0.productIndex) }!
+        let order = (0..<200).lazy.map { _ in generator.nextOrder(at: self.start) }.first {
+            self.books.contains($0.productIndex)
+        }!
         let list = Catalog.standard.products[order.productIndex].priceCents
         #expect(order.priceCents == (list * 80 + 50) / 100)
 
@@ -28,8 +33,11 @@ struct ScenarioTests {
 
     @Test func flashSaleOnAProduct() throws {
         var generator = generator(seed: 6)
-        try generator.start(.flashSale(target: .product("PROD-060"), rateMultiplier: 50, discountPercent: 50, duration: .seconds(10)),
-                            id: ScenarioID(1), at: start)
+        try generator.start(
+            .flashSale(target: .product("PROD-060"), rateMultiplier: 50, discountPercent: 50, duration: .seconds(10)),
+            id: ScenarioID(1),
+            at: start
+        )
         let shares = productShares(&generator, count: 50_000, at: start)
         #expect(abs(shares[59] - 50.0 / 194) < 0.01)
         generator.advance(to: start + 10_000_000)
@@ -48,7 +56,11 @@ struct ScenarioTests {
 
     @Test func viralProductRampsUpThenEnds() throws {
         var generator = generator(seed: 9)
-        try generator.start(.viralProduct(productID: "PROD-042", peakMultiplier: 100, duration: .seconds(100)), id: ScenarioID(1), at: start)
+        try generator.start(
+            .viralProduct(productID: "PROD-042", peakMultiplier: 100, duration: .seconds(100)),
+            id: ScenarioID(1),
+            at: start
+        )
         let early = productShares(&generator, count: 20_000, at: start)[41]
         generator.advance(to: start + 50_000_000)
         let middle = productShares(&generator, count: 20_000, at: start)[41]
@@ -72,13 +84,30 @@ struct ScenarioTests {
     @Test func unknownTargetsAreRefused() {
         var generator = generator()
         #expect(throws: ScenarioError.self) {
-            try generator.start(.flashSale(target: .category("Toys"), rateMultiplier: 2, discountPercent: 10, duration: .seconds(1)), id: ScenarioID(1), at: start)
+            try generator.start(
+                .flashSale(target: .category("Toys"), rateMultiplier: 2, discountPercent: 10, duration: .seconds(1)),
+                id: ScenarioID(1),
+                at: start
+            )
         }
         #expect(throws: ScenarioError.self) {
-            try generator.start(.viralProduct(productID: "PROD-999", peakMultiplier: 5, duration: .seconds(1)), id: ScenarioID(2), at: start)
+            try generator.start(
+                .viralProduct(productID: "PROD-999", peakMultiplier: 5, duration: .seconds(1)),
+                id: ScenarioID(2),
+                at: start
+            )
         }
         #expect(throws: ScenarioError.self) {
-            try generator.start(.flashSale(target: .product("PROD-001"), rateMultiplier: 2, discountPercent: 100, duration: .seconds(1)), id: ScenarioID(3), at: start)
+            try generator.start(
+                .flashSale(
+                    target: .product("PROD-001"),
+                    rateMultiplier: 2,
+                    discountPercent: 100,
+                    duration: .seconds(1)
+                ),
+                id: ScenarioID(3),
+                at: start
+            )
         }
     }
 
@@ -100,7 +129,14 @@ struct ScenarioTests {
     @Test(arguments: MalformedKind.allCases)
     func eachMalformedKindBreaksTheRecord(kind: MalformedKind) {
         let encoder = generator().encoder
-        let order = Order(sequence: 1, productIndex: 0, priceCents: 7999, quantity: 2, customerNumber: 1, timestampMicros: start)
+        let order = Order(
+            sequence: 1,
+            productIndex: 0,
+            priceCents: 7999,
+            quantity: 2,
+            customerNumber: 1,
+            timestampMicros: start
+        )
         for variant in 0..<OrderEncoder.omittableFields.count {
             #expect(!isValidOrder(Array(encoder.malformedJSON(order, kind: kind, variant: variant).utf8)))
         }
@@ -108,7 +144,11 @@ struct ScenarioTests {
 
     @Test func malformedBurstSpreadsOverItsDuration() throws {
         var generator = generator()
-        try generator.start(.malformedBurst(count: 10, kinds: [.negativeQuantity], duration: .seconds(10)), id: ScenarioID(1), at: start)
+        try generator.start(
+            .malformedBurst(count: 10, kinds: [.negativeQuantity], duration: .seconds(10)),
+            id: ScenarioID(1),
+            at: start
+        )
         var batch = OrderBatch()
         #expect(generator.appendMalformedDue(at: start + 5_000_000, into: &batch) == 5)
         generator.advance(to: start + 9_000_000)

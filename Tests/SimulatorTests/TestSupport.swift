@@ -46,8 +46,11 @@ final class CollectingSink: OrderSink {
         struct Refused: Error {}
         if failing { throw Refused() }
         let sent = (0..<batch.count).map {
-            Sent(key: String(decoding: batch.key(at: $0), as: UTF8.self), value: Array(batch.value(at: $0)),
-                 timestampMicros: batch.records[$0].timestampMicros)
+            Sent(
+                key: String(decoding: batch.key(at: $0), as: UTF8.self),
+                value: Array(batch.value(at: $0)),
+                timestampMicros: batch.records[$0].timestampMicros
+            )
         }
         state.withLock { $0.records += sent }
     }
@@ -64,7 +67,8 @@ func isValidOrder(_ bytes: [UInt8]) -> Bool {
     let texts = ["order_id", "product_id", "product_name", "category", "customer_id", "timestamp"]
     guard object.count == 8, texts.allSatisfy({ object[$0] is String }) else { return false }
     guard let price = object["price"] as? NSNumber, !(object["price"] is String), price.doubleValue > 0,
-          let quantity = object["quantity"] as? NSNumber, quantity.intValue > 0 else { return false }
+        let quantity = object["quantity"] as? NSNumber, quantity.intValue > 0
+    else { return false }
     return isUTCTimestamp(object["timestamp"] as! String)
 }
 
@@ -76,10 +80,19 @@ func isUTCTimestamp(_ text: String) -> Bool {
     return (1...12).contains(parts[1]) && (1...31).contains(parts[2]) && parts[3] < 24 && parts[4] < 60 && parts[5] < 60
 }
 
-func generator(seed: UInt64 = 1, customers: CustomerPool.Configuration = .init(),
-               catalog: Catalog = .standard) -> OrderGenerator {
-    OrderGenerator(configuration: .init(catalog: catalog, seed: seed, runID: RunID(startSeconds: 1_757_169_000, nonce: 1),
-                                        customers: customers))
+func generator(
+    seed: UInt64 = 1,
+    customers: CustomerPool.Configuration = .init(),
+    catalog: Catalog = .standard
+) -> OrderGenerator {
+    OrderGenerator(
+        configuration: .init(
+            catalog: catalog,
+            seed: seed,
+            runID: RunID(startSeconds: 1_757_169_000, nonce: 1),
+            customers: customers
+        )
+    )
 }
 
 /// Product shares over `count` orders made at `now`.

@@ -92,8 +92,13 @@ extension AnalyticsState {
         let categories = try (0..<reader.count()).map { _ in try reader.sums() }
         let productOrders = try (0..<reader.count()).map { _ in try reader.int32() }
         let customerCount = try reader.int64()
-        return TumblingWindow(start: start, sums: sums, categories: categories, productOrders: productOrders,
-                              customerCount: customerCount)
+        return TumblingWindow(
+            start: start,
+            sums: sums,
+            categories: categories,
+            productOrders: productOrders,
+            customerCount: customerCount
+        )
     }
 
     /// Restores the body; the sets are filled in by `CheckpointStore`.
@@ -105,7 +110,9 @@ extension AnalyticsState {
         let reasons = try reader.count()
         // A checkpoint of a version with fewer reasons (before the batch reasons) is fine:
         // the newer reasons were all zero then.
-        guard reasons <= malformed.count else { throw CheckpointError("the checkpoint counts \(reasons) malformed reasons, this version \(malformed.count)") }
+        guard reasons <= malformed.count else {
+            throw CheckpointError("the checkpoint counts \(reasons) malformed reasons, this version \(malformed.count)")
+        }
         for index in 0..<reasons { malformed[index] = try reader.int64() }
         maxEventMicros = try reader.int64()
         watermarkMicros = try reader.int64()
@@ -114,7 +121,10 @@ extension AnalyticsState {
         partitions = [:]
         for _ in 0..<(try reader.count()) {
             let partition = try reader.int32()
-            partitions[partition] = PartitionProgress(nextOffset: try reader.int64(), maxEventMicros: try reader.int64())
+            partitions[partition] = PartitionProgress(
+                nextOffset: try reader.int64(),
+                maxEventMicros: try reader.int64()
+            )
         }
         catalog = try Self.decodeCatalog(from: &reader)
         openWindows = try (0..<reader.count()).map { _ in
@@ -142,20 +152,37 @@ extension AnalyticsState {
         recent.restore(entries)
         alerts = try (0..<reader.count()).map { _ in
             let kindName = try reader.string()
-            guard let kind = Alert.Kind(rawValue: kindName) else { throw CheckpointError("unknown alert kind '\(kindName)' in the checkpoint") }
-            return Alert(kind: kind, subject: try reader.string(), windowStartMicros: try reader.int64(),
-                         value: try reader.int64(), baselineTenThousandths: try reader.int64(), message: try reader.string())
+            guard let kind = Alert.Kind(rawValue: kindName) else {
+                throw CheckpointError("unknown alert kind '\(kindName)' in the checkpoint")
+            }
+            return Alert(
+                kind: kind,
+                subject: try reader.string(),
+                windowStartMicros: try reader.int64(),
+                value: try reader.int64(),
+                baselineTenThousandths: try reader.int64(),
+                message: try reader.string()
+            )
         }
         let generation = try reader.int64()
         let generationStart = try reader.int64()
-        dedup = OrderDeduplicator(capacity: rules.dedupGenerationCapacity, current: FingerprintSet(), previous: FingerprintSet(),
-                                  generation: generation, generationStartMicros: generationStart)
+        dedup = OrderDeduplicator(
+            capacity: rules.dedupGenerationCapacity,
+            current: FingerprintSet(),
+            previous: FingerprintSet(),
+            generation: generation,
+            generationStartMicros: generationStart
+        )
         guard reader.isAtEnd else { throw CheckpointError("the checkpoint has bytes left over after its last field") }
     }
 
     private static func decodeCatalog(from reader: inout CheckpointReader) throws -> ProductCatalog {
         let products = try (0..<reader.count()).map { _ in
-            var product = ProductStats(id: try reader.string(), name: try reader.string(), category: try reader.string())
+            var product = ProductStats(
+                id: try reader.string(),
+                name: try reader.string(),
+                category: try reader.string()
+            )
             product.sums = try reader.sums()
             product.priceSumMicros = try reader.int128()
             product.lastOrderMicros = try reader.int64()

@@ -36,7 +36,9 @@ struct CheckpointReader {
 
     mutating func count(limit: Int = 1 << 31) throws -> Int {
         let value = try int64()
-        guard value >= 0, value <= Int64(limit) else { throw CheckpointError("count \(value) out of range in the checkpoint") }
+        guard value >= 0, value <= Int64(limit) else {
+            throw CheckpointError("count \(value) out of range in the checkpoint")
+        }
         return Int(value)
     }
 
@@ -57,7 +59,10 @@ struct CheckpointReader {
     }
 
     /// Fingerprints stored as raw little-endian integers back to back.
-    static func fingerprints<Fingerprint: FixedWidthInteger>(_ blob: [UInt8], as type: Fingerprint.Type) throws -> [Fingerprint] {
+    static func fingerprints<Fingerprint: FixedWidthInteger>(
+        _ blob: [UInt8],
+        as type: Fingerprint.Type
+    ) throws -> [Fingerprint] {
         let size = MemoryLayout<Fingerprint>.size
         guard blob.count % size == 0 else {
             throw CheckpointError("a fingerprint chunk of \(blob.count) bytes is not a multiple of \(size)")

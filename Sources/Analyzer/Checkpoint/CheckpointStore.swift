@@ -17,14 +17,17 @@ final class CheckpointStore {
     /// Opens (creating) the checkpoint database at `path`.
     init(path: String) throws {
         database = try SQLiteDatabase(path: path)
-        try database.execute("""
+        try database.execute(
+            """
             CREATE TABLE IF NOT EXISTS state (
-                id INTEGER PRIMARY KEY CHECK (id = 1), format INTEGER NOT NULL, rules BLOB NOT NULL, body BLOB NOT NULL);
+                id INTEGER PRIMARY KEY CHECK (id = 1), format INTEGER NOT NULL, rules BLOB NOT NULL,
+                body BLOB NOT NULL);
             CREATE TABLE IF NOT EXISTS closed_windows (start INTEGER PRIMARY KEY, body BLOB NOT NULL);
             CREATE TABLE IF NOT EXISTS hash_chunks (
                 id INTEGER PRIMARY KEY AUTOINCREMENT, owner TEXT NOT NULL, hashes BLOB NOT NULL);
             CREATE INDEX IF NOT EXISTS hash_chunks_by_owner ON hash_chunks (owner);
-            """)
+            """
+        )
     }
 
     /// The checkpointed state, or nil when there is none yet.
@@ -37,10 +40,20 @@ final class CheckpointStore {
         }
         guard let (format, storedRules, body) = rows.first else { return nil }
         guard format == Self.formatVersion else {
-            throw CheckpointError("the checkpoint \(database.path) has format \(format), this version writes \(Self.formatVersion); remove it to recount from the start of the topic")
+            throw CheckpointError(
+                """
+                the checkpoint \(database.path) has format \(format), this version writes \(Self.formatVersion); \
+                remove it to recount from the start of the topic
+                """
+            )
         }
         guard storedRules == Self.encode(rules) else {
-            throw CheckpointError("the checkpoint \(database.path) was computed with other window, watermark, dedup or ranking settings; use those again, or remove the file to recount with the new ones")
+            throw CheckpointError(
+                """
+                the checkpoint \(database.path) was computed with other window, watermark, dedup or ranking \
+                settings; use those again, or remove the file to recount with the new ones
+                """
+            )
         }
         var state = AnalyticsState(rules: rules)
         try state.decodeBody(body)
@@ -67,13 +80,18 @@ final class CheckpointStore {
             } else if owner == "dedup:\(generation - 1)" {
                 previous.formUnion(try CheckpointReader.fingerprints(blob, as: UInt128.self))
             } else if owner.hasPrefix("window:"), let start = Int64(owner.dropFirst("window:".count)),
-                      let index = state.openWindows.firstIndex(where: { $0.start == start }) {
+                let index = state.openWindows.firstIndex(where: { $0.start == start })
+            {
                 state.openWindows[index].customers!.formUnion(try CheckpointReader.fingerprints(blob, as: UInt64.self))
             }
         }
         state.dedup = OrderDeduplicator(
-            capacity: state.rules.dedupGenerationCapacity, current: current, previous: previous, generation: generation,
-            generationStartMicros: state.dedup.generationStartMicros)
+            capacity: state.rules.dedupGenerationCapacity,
+            current: current,
+            previous: previous,
+            generation: generation,
+            generationStartMicros: state.dedup.generationStartMicros
+        )
     }
 
     /// Writes the state in one transaction and clears its pending journal entries.
@@ -134,8 +152,10 @@ final class CheckpointStore {
     /// The settings a checkpoint's figures depend on, as bytes to compare.
     private static func encode(_ rules: AggregationRules) -> [UInt8] {
         var writer = CheckpointWriter()
-        for value in [rules.watermarkDelayMicros, rules.windowMicros, rules.windowRetentionMicros, rules.dedupHorizonMicros,
-                      Int64(rules.dedupGenerationCapacity), Int64(rules.topN), Int64(rules.recentOrders), Int64(rules.alertsKept)] {
+        for value in [
+            rules.watermarkDelayMicros, rules.windowMicros, rules.windowRetentionMicros, rules.dedupHorizonMicros,
+            Int64(rules.dedupGenerationCapacity), Int64(rules.topN), Int64(rules.recentOrders), Int64(rules.alertsKept),
+        ] {
             writer.int64(value)
         }
         return writer.bytes

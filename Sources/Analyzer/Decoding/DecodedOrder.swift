@@ -24,10 +24,16 @@ public struct DecodedOrder {
     public var eventTimeMicros: Int64
 
     /// An order from its parts (the decoder's result; also handy to build orders in tests).
-    public init(orderID: UnsafeRawBufferPointer, productID: UnsafeRawBufferPointer,
-                productName: UnsafeRawBufferPointer, category: UnsafeRawBufferPointer,
-                customerID: UnsafeRawBufferPointer, priceMicros: Int64, quantity: Int64,
-                eventTimeMicros: Int64) {
+    public init(
+        orderID: UnsafeRawBufferPointer,
+        productID: UnsafeRawBufferPointer,
+        productName: UnsafeRawBufferPointer,
+        category: UnsafeRawBufferPointer,
+        customerID: UnsafeRawBufferPointer,
+        priceMicros: Int64,
+        quantity: Int64,
+        eventTimeMicros: Int64
+    ) {
         self.orderID = orderID
         self.productID = productID
         self.productName = productName

@@ -127,7 +127,7 @@ struct JSONScanner {
         guard end - cursor >= 2 else { throw fail("truncated escape") }
         switch cursor[1] {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-             UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
             cursor += 2
         case UInt8(ascii: "u"):
             let unit = try hexUnit(at: cursor + 2)

@@ -8,7 +8,11 @@ extension OrderDecoder {
     /// Turns the scanned fields of an object into an order, or into the first reason of the
     /// contract's order (missing field, wrong type, bad timestamp, negative price, negative
     /// quantity, out of range) that applies.
-    static func check(_ base: UnsafePointer<UInt8>, count: Int, storage: DecoderStorage) -> Result<DecodedOrder, MalformedOrder> {
+    static func check(
+        _ base: UnsafePointer<UInt8>,
+        count: Int,
+        storage: DecoderStorage
+    ) -> Result<DecodedOrder, MalformedOrder> {
         let slots = storage.slots
         let orderID = slots[OrderField.orderID.rawValue]
         let productID = slots[OrderField.productID.rawValue]
@@ -20,9 +24,9 @@ extension OrderDecoder {
         let timestamp = slots[OrderField.timestamp.rawValue]
         // One test for the usual case; the slow path below finds which field is off.
         guard orderID.kind == .string, productID.kind == .string, productName.kind == .string,
-              category.kind == .string, price.kind == .number, quantity.kind == .number,
-              customerID.kind == .string, timestamp.kind == .string,
-              orderID.end > orderID.start, productID.end > productID.start
+            category.kind == .string, price.kind == .number, quantity.kind == .number,
+            customerID.kind == .string, timestamp.kind == .string,
+            orderID.end > orderID.start, productID.end > productID.start
         else { return .failure(fieldProblem(slots, base)) }
         let priceNumber = number(price, base)
         let quantityNumber = number(quantity, base)
@@ -34,36 +38,66 @@ extension OrderDecoder {
         }
         let timestampText = text(timestamp)
         guard let eventTime = TimestampParser.epochMicros(timestampText) else {
-            return .failure(MalformedOrder(reason: .badTimestamp,
-                                           detail: "timestamp \(quoted(timestampText)) is not an ISO 8601 date and time"))
+            return .failure(
+                MalformedOrder(
+                    reason: .badTimestamp,
+                    detail: "timestamp \(quoted(timestampText)) is not an ISO 8601 date and time"
+                )
+            )
         }
         if priceNumber.isNegative(in: base) {
-            return .failure(MalformedOrder(reason: .negativePrice, detail: "price \(numberText(price, base)) is below zero"))
+            return .failure(
+                MalformedOrder(reason: .negativePrice, detail: "price \(numberText(price, base)) is below zero")
+            )
         }
         if quantityNumber.isNegative(in: base) {
-            return .failure(MalformedOrder(reason: .negativeQuantity,
-                                           detail: "quantity \(numberText(quantity, base)) is below zero"))
+            return .failure(
+                MalformedOrder(
+                    reason: .negativeQuantity,
+                    detail: "quantity \(numberText(quantity, base)) is below zero"
+                )
+            )
         }
         guard let priceMicros = priceNumber.microUnits(in: base, limit: priceLimitMicros) else {
-            return .failure(MalformedOrder(reason: .outOfRange, detail: "price \(numberText(price, base)) is 10^9 or more"))
+            return .failure(
+                MalformedOrder(reason: .outOfRange, detail: "price \(numberText(price, base)) is 10^9 or more")
+            )
         }
         guard let units = quantityNumber.integerMagnitude(in: base, limit: quantityLimit) else {
-            return .failure(MalformedOrder(reason: .outOfRange,
-                                           detail: "quantity \(numberText(quantity, base)) is 10^9 or more"))
+            return .failure(
+                MalformedOrder(
+                    reason: .outOfRange,
+                    detail: "quantity \(numberText(quantity, base)) is 10^9 or more"
+                )
+            )
         }
-        return .success(DecodedOrder(
-            orderID: text(orderID), productID: text(productID), productName: text(productName),
-            category: text(category), customerID: text(customerID), priceMicros: priceMicros, quantity: units,
-            eventTimeMicros: eventTime))
+        return .success(
+            DecodedOrder(
+                orderID: text(orderID),
+                productID: text(productID),
+                productName: text(productName),
+                category: text(category),
+                customerID: text(customerID),
+                priceMicros: priceMicros,
+                quantity: units,
+                eventTimeMicros: eventTime
+            )
+        )
     }
 
     /// The first missing field (absent, `null` or an empty id), else the first field of the
     /// wrong type, in the contract's field order.
-    private static func fieldProblem(_ slots: UnsafeMutablePointer<FieldSlot>, _ base: UnsafePointer<UInt8>) -> MalformedOrder {
+    private static func fieldProblem(
+        _ slots: UnsafeMutablePointer<FieldSlot>,
+        _ base: UnsafePointer<UInt8>
+    ) -> MalformedOrder {
         for field in OrderField.allCases {
             let kind = slots[field.rawValue].kind
             if kind == .absent || kind == .null {
-                return MalformedOrder(reason: .missingField, detail: "field '\(field.name)' is \(kind == .null ? "null" : "missing")")
+                return MalformedOrder(
+                    reason: .missingField,
+                    detail: "field '\(field.name)' is \(kind == .null ? "null" : "missing")"
+                )
             }
         }
         for field in [OrderField.orderID, .productID] {
@@ -75,12 +109,16 @@ extension OrderDecoder {
         for field in OrderField.allCases {
             let slot = slots[field.rawValue]
             if slot.kind != field.expectedKind {
-                return MalformedOrder(reason: .wrongType,
-                                      detail: "field '\(field.name)' is \(slot.kind.described), expected \(field.expectedKind.described)")
+                return MalformedOrder(
+                    reason: .wrongType,
+                    detail: "field '\(field.name)' is \(slot.kind.described), expected \(field.expectedKind.described)"
+                )
             }
             if field == .quantity, !number(slot, base).isInteger {
-                return MalformedOrder(reason: .wrongType,
-                                      detail: "field 'quantity' has a fraction or an exponent, expected an integer")
+                return MalformedOrder(
+                    reason: .wrongType,
+                    detail: "field 'quantity' has a fraction or an exponent, expected an integer"
+                )
             }
         }
         // Unreachable: `check` only calls this when one of the tests above fails.

@@ -18,7 +18,9 @@ public struct OrderDecoder {
     /// the whole value is checked to be JSON first, then to be an object, then its fields'
     /// presence, types, timestamp, signs and ranges.
     public mutating func decode(_ value: UnsafeRawBufferPointer?) -> Result<DecodedOrder, MalformedOrder> {
-        guard let value else { return .failure(MalformedOrder(reason: .invalidJSON, detail: "the record has no value")) }
+        guard let value else {
+            return .failure(MalformedOrder(reason: .invalidJSON, detail: "the record has no value"))
+        }
         guard let start = value.baseAddress, value.count > 0 else {
             return .failure(MalformedOrder(reason: .invalidJSON, detail: "the value is empty"))
         }
@@ -28,7 +30,9 @@ public struct OrderDecoder {
         let base = start.assumingMemoryBound(to: UInt8.self)
         do throws(JSONSyntaxError) {
             if let kind = try Self.scan(base, count: value.count, into: storage) {
-                return .failure(MalformedOrder(reason: .notAnObject, detail: "the value is \(kind.described), not an object"))
+                return .failure(
+                    MalformedOrder(reason: .notAnObject, detail: "the value is \(kind.described), not an object")
+                )
             }
         } catch {
             return .failure(MalformedOrder(reason: .invalidJSON, detail: error.detail))
@@ -38,8 +42,11 @@ public struct OrderDecoder {
 
     /// Checks that the whole value is JSON and records the order fields of its top-level
     /// object in `storage`'s slots. Returns nil for an object, or the type of another value.
-    private static func scan(_ base: UnsafePointer<UInt8>, count: Int,
-                             into storage: DecoderStorage) throws(JSONSyntaxError) -> JSONKind? {
+    private static func scan(
+        _ base: UnsafePointer<UInt8>,
+        count: Int,
+        into storage: DecoderStorage
+    ) throws(JSONSyntaxError) -> JSONKind? {
         var scanner = JSONScanner(base: base, count: count)
         scanner.skipWhitespace()
         guard try scanner.peek() == UInt8(ascii: "{") else {
@@ -56,9 +63,13 @@ public struct OrderDecoder {
             while true {
                 guard try scanner.peek() == UInt8(ascii: "\"") else { throw scanner.fail("expected a key") }
                 let key = try scanner.scanString()
-                let field = key.escaped
-                    ? fieldNamed(escapedKey: UnsafeRawBufferPointer(start: base + key.start, count: key.end - key.start),
-                                 recordSize: count, storage: storage)
+                let field =
+                    key.escaped
+                    ? fieldNamed(
+                        escapedKey: UnsafeRawBufferPointer(start: base + key.start, count: key.end - key.start),
+                        recordSize: count,
+                        storage: storage
+                    )
                     : OrderField.named(base + key.start, count: key.end - key.start)
                 scanner.skipWhitespace()
                 try scanner.expect(UInt8(ascii: ":"), "expected ':' after a key")
@@ -88,8 +99,11 @@ public struct OrderDecoder {
 
     /// The field a key with escapes names (`"pr\u0069ce"` is `price`), matched on its
     /// unescaped bytes, which are given back to the scratch at once.
-    private static func fieldNamed(escapedKey: UnsafeRawBufferPointer, recordSize: Int,
-                                   storage: DecoderStorage) -> OrderField? {
+    private static func fieldNamed(
+        escapedKey: UnsafeRawBufferPointer,
+        recordSize: Int,
+        storage: DecoderStorage
+    ) -> OrderField? {
         let key = storage.unescape(escapedKey, recordSize: recordSize)
         defer { storage.release(key) }
         guard let start = key.baseAddress else { return nil }
@@ -99,8 +113,11 @@ public struct OrderDecoder {
     /// Reads the value of an order field into its slot: where a string or number is, or just
     /// the type of anything else (checked and skipped), for the checks after the scan.
     @inline(__always)
-    private static func scanFieldValue(_ scanner: inout JSONScanner, into slot: UnsafeMutablePointer<FieldSlot>,
-                                       storage: DecoderStorage) throws(JSONSyntaxError) {
+    private static func scanFieldValue(
+        _ scanner: inout JSONScanner,
+        into slot: UnsafeMutablePointer<FieldSlot>,
+        storage: DecoderStorage
+    ) throws(JSONSyntaxError) {
         let byte = try scanner.peek()
         if byte == UInt8(ascii: "\"") {
             let string = try scanner.scanString()

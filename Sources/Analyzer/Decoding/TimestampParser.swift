@@ -20,12 +20,12 @@ enum TimestampParser {
         let second = pair(17)
         let separator = bytes[10]
         guard century >= 0, yearOfCentury >= 0, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-              separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t") || separator == UInt8(ascii: " "),
-              bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")
+            separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t") || separator == UInt8(ascii: " "),
+            bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")
         else { return nil }
         let year = century * 100 + yearOfCentury
         guard year >= 1, (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
-              (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
+            (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
         else { return nil }
 
         var at = 19

@@ -27,15 +27,24 @@ struct AnalyzerRun {
     private var lastCommitWarning: ContinuousClock.Instant?
     private var assigned: Int32 = 0
 
-    init(configuration: AnalyzerConfiguration, state: AnalyticsState, store: CheckpointStore, snapshots: SnapshotPublisher,
-         eventLoopGroup: (any EventLoopGroup)?, logger: Logger) throws {
+    init(
+        configuration: AnalyzerConfiguration,
+        state: AnalyticsState,
+        store: CheckpointStore,
+        snapshots: SnapshotPublisher,
+        eventLoopGroup: (any EventLoopGroup)?,
+        logger: Logger
+    ) throws {
         self.configuration = configuration
         self.state = state
         self.store = store
         self.snapshots = snapshots
         self.logger = logger
         var consumerConfiguration = KafkaConsumerConfiguration(
-            bootstrapServers: configuration.bootstrapServers, clientID: "aseed-analyzer", groupID: configuration.groupID)
+            bootstrapServers: configuration.bootstrapServers,
+            clientID: "aseed-analyzer",
+            groupID: configuration.groupID
+        )
         consumerConfiguration.fetchMaxWait = min(.milliseconds(500), configuration.triggerInterval)
         consumerConfiguration.autoOffsetReset = configuration.start == .earliest ? .earliest : .latest
         // One bad batch (anyone can produce one) must not stop the analysis: it is counted,
@@ -43,9 +52,15 @@ struct AnalyzerRun {
         consumerConfiguration.deliversUnreadableBatches = true
         consumer = KafkaConsumer(configuration: consumerConfiguration, eventLoopGroup: eventLoopGroup, logger: logger)
         var producerConfiguration = KafkaProducerConfiguration(
-            bootstrapServers: configuration.bootstrapServers, clientID: "aseed-analyzer-dlq")
+            bootstrapServers: configuration.bootstrapServers,
+            clientID: "aseed-analyzer-dlq"
+        )
         producerConfiguration.linger = .milliseconds(1)
-        producer = try KafkaProducer(configuration: producerConfiguration, eventLoopGroup: eventLoopGroup, logger: logger)
+        producer = try KafkaProducer(
+            configuration: producerConfiguration,
+            eventLoopGroup: eventLoopGroup,
+            logger: logger
+        )
         counter = BatchCounter(deadLetterTopic: configuration.deadLetterTopic)
         let now = ContinuousClock.now
         nextTrigger = now + configuration.triggerInterval
@@ -63,14 +78,18 @@ struct AnalyzerRun {
             attempt += 1
             do {
                 let count = try await consumer.cluster.topic(configuration.topic, refresh: attempt > 1).partitionCount
-                guard count > 0 else { throw KafkaClientError(.metadataUnavailable, "topic \(configuration.topic) has no partitions") }
+                guard count > 0 else {
+                    throw KafkaClientError(.metadataUnavailable, "topic \(configuration.topic) has no partitions")
+                }
                 try await assign(partitionCount: Int32(count))
                 return true
             } catch let error as KafkaClientError {
                 if attempt == 1 || attempt % 10 == 0 {
                     logger.warning("cannot read topic \(configuration.topic) yet (\(error.message)); retrying")
                 }
-                try await Task.sleep(for: RetryBackoff(initial: .milliseconds(200), maximum: .seconds(5)).delay(forAttempt: attempt))
+                try await Task.sleep(
+                    for: RetryBackoff(initial: .milliseconds(200), maximum: .seconds(5)).delay(forAttempt: attempt)
+                )
             }
         }
         return false
@@ -79,16 +98,20 @@ struct AnalyzerRun {
     private mutating func assign(partitionCount: Int32) async throws {
         let topic = configuration.topic
         let start: ConsumerPosition = configuration.start == .earliest ? .earliest : .latest
-        try await consumer.assign((0..<partitionCount).map { partition in
-            let position = state.partitions[partition].map { ConsumerPosition.offset($0.nextOffset) } ?? start
-            return (topic, partition, position)
-        })
+        try await consumer.assign(
+            (0..<partitionCount).map { partition in
+                let position = state.partitions[partition].map { ConsumerPosition.offset($0.nextOffset) } ?? start
+                return (topic, partition, position)
+            }
+        )
         for partition in 0..<partitionCount where state.partitions[partition] == nil {
             let offset = try await consumer.position(topic: topic, partition: partition) ?? 0
             state.partitions[partition] = PartitionProgress(nextOffset: offset)
         }
         if partitionCount > assigned {
-            let positions = (0..<partitionCount).map { "\($0)@\(state.partitions[$0]!.nextOffset)" }.joined(separator: " ")
+            let positions = (0..<partitionCount).map { "\($0)@\(state.partitions[$0]!.nextOffset)" }.joined(
+                separator: " "
+            )
             logger.info("reading \(partitionCount) partitions of \(topic) from offsets \(positions)")
         }
         assigned = partitionCount
@@ -117,24 +140,38 @@ struct AnalyzerRun {
 
     private mutating func count(_ batch: FetchedBatch) {
         guard let skipped = counter.count(batch, into: &state, latency: &latency) else { return }
-        logger.error("offsets \(skipped.firstOffset)-\(skipped.lastOffset) of \(batch.topic)-\(batch.partition) cannot be read (\(skipped.detail)); \(skipped.records) records skipped as \(skipped.reason.rawValue) and the batch copied to \(configuration.deadLetterTopic)")
+        logger.error(
+            """
+            offsets \(skipped.firstOffset)-\(skipped.lastOffset) of \(batch.topic)-\(batch.partition) cannot be \
+            read (\(skipped.detail)); \(skipped.records) records skipped as \(skipped.reason.rawValue) and the \
+            batch copied to \(configuration.deadLetterTopic)
+            """
+        )
     }
 
     private func isAtEnd() async -> Bool {
         let ends = await consumer.fetchedHighWatermarks
         return (0..<assigned).allSatisfy { partition in
-            guard let end = ends[KafkaTopicPartition(topic: configuration.topic, partition: partition)] else { return false }
+            guard let end = ends[KafkaTopicPartition(topic: configuration.topic, partition: partition)] else {
+                return false
+            }
             return (state.partitions[partition]?.nextOffset ?? 0) >= end
         }
     }
 
     private mutating func checkForNewPartitions() async {
         guard let topic = try? await consumer.cluster.topic(configuration.topic, refresh: true),
-              topic.partitionCount > Int(assigned) else { return }
+            topic.partitionCount > Int(assigned)
+        else { return }
         do {
             try await assign(partitionCount: Int32(topic.partitionCount))
         } catch {
-            logger.warning("topic \(configuration.topic) grew to \(topic.partitionCount) partitions but they cannot be read yet: \(error)")
+            logger.warning(
+                """
+                topic \(configuration.topic) grew to \(topic.partitionCount) partitions but they cannot be read \
+                yet: \(error)
+                """
+            )
         }
     }
 
@@ -158,7 +195,9 @@ struct AnalyzerRun {
         var runtime = AnalyticsState.RuntimeFigures()
         runtime.sequence = sequence
         runtime.nowMicros = wallMicros
-        for (partition, end) in ends where partition.topic == configuration.topic { runtime.highWatermarks[partition.partition] = end }
+        for (partition, end) in ends where partition.topic == configuration.topic {
+            runtime.highWatermarks[partition.partition] = end
+        }
         runtime.recordsPerSecond = recordsPerSecond()
         runtime.latencyP50Milliseconds = latency.percentile(0.5)
         runtime.latencyP99Milliseconds = latency.percentile(0.99)
@@ -170,7 +209,8 @@ struct AnalyzerRun {
         }
     }
 
-    private mutating func idlePartitions(ends: [KafkaTopicPartition: Int64], now: ContinuousClock.Instant) -> Set<Int32> {
+    private mutating func idlePartitions(ends: [KafkaTopicPartition: Int64], now: ContinuousClock.Instant) -> Set<Int32>
+    {
         var idle: Set<Int32> = []
         for partition in 0..<assigned {
             let end = ends[KafkaTopicPartition(topic: configuration.topic, partition: partition)]
@@ -194,7 +234,9 @@ struct AnalyzerRun {
             let now = ContinuousClock.now
             if lastCommitWarning.map({ now - $0 >= .seconds(60) }) ?? true {
                 lastCommitWarning = now
-                logger.warning("committing offsets to group \(configuration.groupID) failed (lag tools will lag behind): \(error)")
+                logger.warning(
+                    "committing offsets to group \(configuration.groupID) failed (lag tools will lag behind): \(error)"
+                )
             }
         }
     }
@@ -209,7 +251,14 @@ struct AnalyzerRun {
     private func report(_ pipeline: AnalyticsSnapshot.Pipeline) {
         let lag = pipeline.partitions.reduce(Int64(0)) { $0 + $1.lag }
         let watermark = pipeline.watermarkMicros.map { UTCTimestamp.string(epochMicros: $0, zone: .z) } ?? "none"
-        logger.info("pipeline: \(Int(pipeline.recordsPerSecond.rounded())) records/s, lag \(lag), latency p50 \(pipeline.latencyP50Milliseconds) ms p99 \(pipeline.latencyP99Milliseconds) ms, watermark \(watermark), \(pipeline.ordersCounted) orders, \(pipeline.duplicates) duplicates, \(pipeline.lateRecords) late, \(pipeline.malformedTotal) malformed")
+        logger.info(
+            """
+            pipeline: \(Int(pipeline.recordsPerSecond.rounded())) records/s, lag \(lag), latency p50 \
+            \(pipeline.latencyP50Milliseconds) ms p99 \(pipeline.latencyP99Milliseconds) ms, watermark \
+            \(watermark), \(pipeline.ordersCounted) orders, \(pipeline.duplicates) duplicates, \
+            \(pipeline.lateRecords) late, \(pipeline.malformedTotal) malformed
+            """
+        )
     }
 
     /// Closes the consumer and the dead-letter producer.

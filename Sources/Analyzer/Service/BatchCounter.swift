@@ -28,7 +28,11 @@ struct BatchCounter {
     /// counted (not a duplicate) is noted in `latency`.
     ///
     /// - Returns: the part of the batch that could not be read, if any.
-    mutating func count(_ batch: FetchedBatch, into state: inout AnalyticsState, latency: inout LatencyTracker) -> Skipped? {
+    mutating func count(
+        _ batch: FetchedBatch,
+        into state: inout AnalyticsState,
+        latency: inout LatencyTracker
+    ) -> Skipped? {
         let partition = batch.partition
         var progress = state.partitions[partition] ?? PartitionProgress(nextOffset: batch.firstOffset)
         let source = "\(batch.topic)/\(partition)/"
@@ -58,7 +62,11 @@ struct BatchCounter {
         state.partitions[partition] = progress
         guard let failure, unread <= batch.header.lastOffset else { return nil }
         let skipped = Skipped(
-            reason: Self.reason(for: failure), firstOffset: unread, lastOffset: batch.header.lastOffset, detail: "\(failure)")
+            reason: Self.reason(for: failure),
+            firstOffset: unread,
+            lastOffset: batch.header.lastOffset,
+            detail: "\(failure)"
+        )
         state.countUnreadable(skipped.reason, records: skipped.records)
         deadLetters.add(unreadable: batch, from: unread, reason: skipped.reason, detail: skipped.detail)
         return skipped

@@ -42,16 +42,26 @@ struct DeadLetterQueue {
         headers.append(RecordHeader(key: "aseed-reason", value: ByteBuffer(string: reason.rawValue)))
         headers.append(RecordHeader(key: "aseed-source", value: ByteBuffer(string: source)))
         let value = record.value.map { Self.capped($0, headers: &headers) }
-        pending.append(Copy(key: record.key.map { Array($0.prefix(Self.maxValueBytes)) }, value: value,
-                            headers: headers, timestamp: record.timestamp))
+        pending.append(
+            Copy(
+                key: record.key.map { Array($0.prefix(Self.maxValueBytes)) },
+                value: value,
+                headers: headers,
+                timestamp: record.timestamp
+            )
+        )
     }
 
     /// Keeps a copy of a batch that cannot be read, from `firstOffset` (the records before it
     /// were read and counted) to its last offset.
-    mutating func add(unreadable batch: FetchedBatch, from firstOffset: Int64, reason: MalformedReason, detail: String) {
+    mutating func add(unreadable batch: FetchedBatch, from firstOffset: Int64, reason: MalformedReason, detail: String)
+    {
         var headers = [
             RecordHeader(key: "aseed-reason", value: ByteBuffer(string: reason.rawValue)),
-            RecordHeader(key: "aseed-source", value: ByteBuffer(string: "\(batch.topic)/\(batch.partition)/\(firstOffset)-\(batch.header.lastOffset)")),
+            RecordHeader(
+                key: "aseed-source",
+                value: ByteBuffer(string: "\(batch.topic)/\(batch.partition)/\(firstOffset)-\(batch.header.lastOffset)")
+            ),
             RecordHeader(key: "aseed-error", value: ByteBuffer(string: String(detail.prefix(1000)))),
         ]
         let value = batch.batchBytes.withUnsafeReadableBytes { Self.capped($0, headers: &headers) }
@@ -70,7 +80,13 @@ struct DeadLetterQueue {
     mutating func flush(with producer: KafkaProducer) async throws {
         guard !pending.isEmpty else { return }
         for copy in pending {
-            try await producer.send(topic: topic, key: copy.key, value: copy.value, headers: copy.headers, timestamp: copy.timestamp)
+            try await producer.send(
+                topic: topic,
+                key: copy.key,
+                value: copy.value,
+                headers: copy.headers,
+                timestamp: copy.timestamp
+            )
         }
         try await producer.flush()
         pending.removeAll()

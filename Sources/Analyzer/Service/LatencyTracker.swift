@@ -32,11 +32,17 @@ struct LatencyTracker {
             added[bucket, default: 0] += 1
         }
         pending.removeAll(keepingCapacity: pending.capacity < 1 << 20)
-        for (bucket, count) in added { total[bucket] += count; totalCount += count }
+        for (bucket, count) in added {
+            total[bucket] += count
+            totalCount += count
+        }
         history.append((nowMicros, added))
         let horizon = nowMicros - windowSeconds * 1_000_000
         while let first = history.first, first.atMicros < horizon {
-            for (bucket, count) in first.buckets { total[bucket] -= count; totalCount -= count }
+            for (bucket, count) in first.buckets {
+                total[bucket] -= count
+                totalCount -= count
+            }
             history.removeFirst()
         }
     }

@@ -20,8 +20,12 @@ public final class OrderAnalyzer: Service, Sendable {
     private let eventLoopGroup: (any EventLoopGroup)?
 
     /// An analyzer; nothing happens until `run`.
-    public init(configuration: AnalyzerConfiguration, snapshots: SnapshotPublisher = SnapshotPublisher(),
-                eventLoopGroup: (any EventLoopGroup)? = nil, logger: Logger) {
+    public init(
+        configuration: AnalyzerConfiguration,
+        snapshots: SnapshotPublisher = SnapshotPublisher(),
+        eventLoopGroup: (any EventLoopGroup)? = nil,
+        logger: Logger
+    ) {
         self.configuration = configuration
         self.snapshots = snapshots
         self.eventLoopGroup = eventLoopGroup
@@ -39,13 +43,28 @@ public final class OrderAnalyzer: Service, Sendable {
         let store = try CheckpointStore(path: configuration.directory + "/checkpoint.sqlite")
         let restored = try store.load(rules: configuration.rules)
         if let restored {
-            logger.info("resuming from the checkpoint: \(restored.totals.orders) orders counted, \(restored.recordsIn) records read")
+            logger.info(
+                """
+                resuming from the checkpoint: \(restored.totals.orders) orders counted, \(restored.recordsIn) \
+                records read
+                """
+            )
         } else {
-            logger.info("no checkpoint in \(configuration.directory): reading \(configuration.topic) from the \(configuration.start == .earliest ? "beginning" : "end")")
+            logger.info(
+                """
+                no checkpoint in \(configuration.directory): reading \(configuration.topic) from the \
+                \(configuration.start == .earliest ? "beginning" : "end")
+                """
+            )
         }
         var run = try AnalyzerRun(
-            configuration: configuration, state: restored ?? AnalyticsState(rules: configuration.rules), store: store,
-            snapshots: snapshots, eventLoopGroup: eventLoopGroup, logger: logger)
+            configuration: configuration,
+            state: restored ?? AnalyticsState(rules: configuration.rules),
+            store: store,
+            snapshots: snapshots,
+            eventLoopGroup: eventLoopGroup,
+            logger: logger
+        )
         do {
             // Both return early on graceful shutdown; the last trigger keeps what was read.
             if try await run.assignPartitions() {

@@ -12,9 +12,12 @@ extension AnalyticsSnapshot {
     /// Writes the whole snapshot as one JSON object.
     public func write(to writer: inout JSONWriter) {
         writer.beginObject()
-        writer.key("sequence"); writer.integer(sequence)
-        writer.key("generated_at"); writer.timestamp(micros: generatedAtMicros)
-        writer.key("totals"); totals.write(to: &writer)
+        writer.key("sequence")
+        writer.integer(sequence)
+        writer.key("generated_at")
+        writer.timestamp(micros: generatedAtMicros)
+        writer.key("totals")
+        totals.write(to: &writer)
         writer.key("products")
         writer.beginArray()
         for product in products { product.write(to: &writer) }
@@ -32,7 +35,8 @@ extension AnalyticsSnapshot {
         writer.endObject()
         writer.key("windows")
         writer.beginObject()
-        writer.key("length_seconds"); writer.integer(windowMicros / 1_000_000)
+        writer.key("length_seconds")
+        writer.integer(windowMicros / 1_000_000)
         writer.key("items")
         writer.beginArray()
         for window in windows { window.write(to: &writer) }
@@ -46,7 +50,8 @@ extension AnalyticsSnapshot {
         writer.beginArray()
         for alert in alerts { alert.write(to: &writer) }
         writer.endArray()
-        writer.key("pipeline"); pipeline.write(to: &writer)
+        writer.key("pipeline")
+        pipeline.write(to: &writer)
         writer.endObject()
     }
 }
@@ -55,11 +60,16 @@ extension AnalyticsSnapshot.Totals {
     /// `{orders, units, revenue, average_order_value, unique_customers}`.
     public func write(to writer: inout JSONWriter) {
         writer.beginObject()
-        writer.key("orders"); writer.integer(orders)
-        writer.key("units"); writer.integer(units)
-        writer.key("revenue"); writer.cents(revenueCents)
-        writer.key("average_order_value"); writer.cents(averageOrderValueCents)
-        writer.key("unique_customers"); writer.integer(uniqueCustomers)
+        writer.key("orders")
+        writer.integer(orders)
+        writer.key("units")
+        writer.integer(units)
+        writer.key("revenue")
+        writer.cents(revenueCents)
+        writer.key("average_order_value")
+        writer.cents(averageOrderValueCents)
+        writer.key("unique_customers")
+        writer.integer(uniqueCustomers)
         writer.endObject()
     }
 }
@@ -69,11 +79,17 @@ extension AnalyticsSnapshot.ProductRow {
     public func write(to writer: inout JSONWriter) {
         writer.beginObject()
         AnalyticsSnapshot.TopRow(
-            productID: productID, productName: productName, category: category, orderCount: orderCount,
-            totalQuantity: totalQuantity, totalRevenueCents: totalRevenueCents
+            productID: productID,
+            productName: productName,
+            category: category,
+            orderCount: orderCount,
+            totalQuantity: totalQuantity,
+            totalRevenueCents: totalRevenueCents
         ).writeFields(to: &writer)
-        writer.key("avg_price"); writer.cents(averagePriceCents)
-        writer.key("last_order_time"); writer.timestamp(micros: lastOrderMicros)
+        writer.key("avg_price")
+        writer.cents(averagePriceCents)
+        writer.key("last_order_time")
+        writer.timestamp(micros: lastOrderMicros)
         writer.endObject()
     }
 }
@@ -82,13 +98,20 @@ extension AnalyticsSnapshot.CategoryRow {
     /// The original's category fields plus `avg_price` and `last_order_time`.
     public func write(to writer: inout JSONWriter) {
         writer.beginObject()
-        writer.key("category"); writer.string(category)
-        writer.key("order_count"); writer.integer(orderCount)
-        writer.key("total_quantity"); writer.integer(totalQuantity)
-        writer.key("total_revenue"); writer.cents(totalRevenueCents)
-        writer.key("avg_price"); writer.cents(averagePriceCents)
-        writer.key("last_order_time"); writer.timestamp(micros: lastOrderMicros)
-        writer.key("unique_products"); writer.integer(uniqueProducts)
+        writer.key("category")
+        writer.string(category)
+        writer.key("order_count")
+        writer.integer(orderCount)
+        writer.key("total_quantity")
+        writer.integer(totalQuantity)
+        writer.key("total_revenue")
+        writer.cents(totalRevenueCents)
+        writer.key("avg_price")
+        writer.cents(averagePriceCents)
+        writer.key("last_order_time")
+        writer.timestamp(micros: lastOrderMicros)
+        writer.key("unique_products")
+        writer.integer(uniqueProducts)
         writer.endObject()
     }
 }
@@ -117,12 +140,18 @@ extension AnalyticsSnapshot.TopRow {
 
     /// The fields every product row shares, inside an object the caller opened.
     func writeFields(to writer: inout JSONWriter) {
-        writer.key("product_id"); writer.string(productID)
-        writer.key("product_name"); writer.string(productName)
-        writer.key("category"); writer.string(category)
-        writer.key("order_count"); writer.integer(orderCount)
-        writer.key("total_quantity"); writer.integer(totalQuantity)
-        writer.key("total_revenue"); writer.cents(totalRevenueCents)
+        writer.key("product_id")
+        writer.string(productID)
+        writer.key("product_name")
+        writer.string(productName)
+        writer.key("category")
+        writer.string(category)
+        writer.key("order_count")
+        writer.integer(orderCount)
+        writer.key("total_quantity")
+        writer.integer(totalQuantity)
+        writer.key("total_revenue")
+        writer.cents(totalRevenueCents)
     }
 }
 
@@ -130,23 +159,36 @@ extension AnalyticsSnapshot.Window {
     /// One window with its categories.
     public func write(to writer: inout JSONWriter) {
         writer.beginObject()
-        writer.key("start"); writer.timestamp(micros: startMicros)
-        writer.key("end"); writer.timestamp(micros: endMicros)
-        writer.key("closed"); writer.bool(isClosed)
-        writer.key("orders"); writer.integer(orders)
-        writer.key("units"); writer.integer(units)
-        writer.key("revenue"); writer.cents(revenueCents)
-        writer.key("average_order_value"); writer.cents(averageOrderValueCents)
-        writer.key("unique_customers"); writer.integer(uniqueCustomers)
+        writer.key("start")
+        writer.timestamp(micros: startMicros)
+        writer.key("end")
+        writer.timestamp(micros: endMicros)
+        writer.key("closed")
+        writer.bool(isClosed)
+        writer.key("orders")
+        writer.integer(orders)
+        writer.key("units")
+        writer.integer(units)
+        writer.key("revenue")
+        writer.cents(revenueCents)
+        writer.key("average_order_value")
+        writer.cents(averageOrderValueCents)
+        writer.key("unique_customers")
+        writer.integer(uniqueCustomers)
         writer.key("categories")
         writer.beginArray()
         for category in categories {
             writer.beginObject()
-            writer.key("category"); writer.string(category.category)
-            writer.key("orders"); writer.integer(category.orders)
-            writer.key("units"); writer.integer(category.units)
-            writer.key("revenue"); writer.cents(category.revenueCents)
-            writer.key("average_order_value"); writer.cents(category.averageOrderValueCents)
+            writer.key("category")
+            writer.string(category.category)
+            writer.key("orders")
+            writer.integer(category.orders)
+            writer.key("units")
+            writer.integer(category.units)
+            writer.key("revenue")
+            writer.cents(category.revenueCents)
+            writer.key("average_order_value")
+            writer.cents(category.averageOrderValueCents)
             writer.endObject()
         }
         writer.endArray()
@@ -158,15 +200,24 @@ extension AnalyticsSnapshot.RecentOrder {
     /// The order in the original's shape plus `total_value`; the timestamp normalised to UTC.
     public func write(to writer: inout JSONWriter) {
         writer.beginObject()
-        writer.key("order_id"); writer.string(orderID)
-        writer.key("product_id"); writer.string(productID)
-        writer.key("product_name"); writer.string(productName)
-        writer.key("category"); writer.string(category)
-        writer.key("price"); writer.cents(priceCents)
-        writer.key("quantity"); writer.integer(quantity)
-        writer.key("customer_id"); writer.string(customerID)
-        writer.key("timestamp"); writer.timestamp(micros: eventTimeMicros)
-        writer.key("total_value"); writer.cents(totalValueCents)
+        writer.key("order_id")
+        writer.string(orderID)
+        writer.key("product_id")
+        writer.string(productID)
+        writer.key("product_name")
+        writer.string(productName)
+        writer.key("category")
+        writer.string(category)
+        writer.key("price")
+        writer.cents(priceCents)
+        writer.key("quantity")
+        writer.integer(quantity)
+        writer.key("customer_id")
+        writer.string(customerID)
+        writer.key("timestamp")
+        writer.timestamp(micros: eventTimeMicros)
+        writer.key("total_value")
+        writer.cents(totalValueCents)
         writer.endObject()
     }
 }
@@ -175,12 +226,18 @@ extension Alert {
     /// `{kind, subject, window_start, value, baseline, message}`.
     public func write(to writer: inout JSONWriter) {
         writer.beginObject()
-        writer.key("kind"); writer.string(kind.rawValue)
-        writer.key("subject"); writer.string(subject)
-        writer.key("window_start"); writer.timestamp(micros: windowStartMicros)
-        writer.key("value"); writer.integer(value)
-        writer.key("baseline"); writer.tenThousandths(baselineTenThousandths)
-        writer.key("message"); writer.string(message)
+        writer.key("kind")
+        writer.string(kind.rawValue)
+        writer.key("subject")
+        writer.string(subject)
+        writer.key("window_start")
+        writer.timestamp(micros: windowStartMicros)
+        writer.key("value")
+        writer.integer(value)
+        writer.key("baseline")
+        writer.tenThousandths(baselineTenThousandths)
+        writer.key("message")
+        writer.string(message)
         writer.endObject()
     }
 }
@@ -189,15 +246,21 @@ extension AnalyticsSnapshot.Pipeline {
     /// Counts, watermark, partitions, rates and latency.
     public func write(to writer: inout JSONWriter) {
         writer.beginObject()
-        writer.key("records_in"); writer.integer(recordsIn)
-        writer.key("orders_counted"); writer.integer(ordersCounted)
-        writer.key("duplicates"); writer.integer(duplicates)
-        writer.key("late_records"); writer.integer(lateRecords)
-        writer.key("malformed_total"); writer.integer(malformedTotal)
+        writer.key("records_in")
+        writer.integer(recordsIn)
+        writer.key("orders_counted")
+        writer.integer(ordersCounted)
+        writer.key("duplicates")
+        writer.integer(duplicates)
+        writer.key("late_records")
+        writer.integer(lateRecords)
+        writer.key("malformed_total")
+        writer.integer(malformedTotal)
         writer.key("malformed")
         writer.beginObject()
         for (reason, count) in malformed {
-            writer.key(reason.rawValue); writer.integer(count)
+            writer.key(reason.rawValue)
+            writer.integer(count)
         }
         writer.endObject()
         writer.key("watermark")
@@ -208,18 +271,25 @@ extension AnalyticsSnapshot.Pipeline {
         writer.beginArray()
         for partition in partitions {
             writer.beginObject()
-            writer.key("partition"); writer.integer(partition.partition)
-            writer.key("next_offset"); writer.integer(partition.nextOffset)
-            writer.key("high_watermark"); writer.integer(partition.highWatermark)
-            writer.key("lag"); writer.integer(partition.lag)
+            writer.key("partition")
+            writer.integer(partition.partition)
+            writer.key("next_offset")
+            writer.integer(partition.nextOffset)
+            writer.key("high_watermark")
+            writer.integer(partition.highWatermark)
+            writer.key("lag")
+            writer.integer(partition.lag)
             writer.endObject()
         }
         writer.endArray()
-        writer.key("records_per_second"); writer.double(recordsPerSecond, decimals: 1)
+        writer.key("records_per_second")
+        writer.double(recordsPerSecond, decimals: 1)
         writer.key("latency_ms")
         writer.beginObject()
-        writer.key("p50"); writer.double(latencyP50Milliseconds, decimals: 1)
-        writer.key("p99"); writer.double(latencyP99Milliseconds, decimals: 1)
+        writer.key("p50")
+        writer.double(latencyP50Milliseconds, decimals: 1)
+        writer.key("p99")
+        writer.double(latencyP99Milliseconds, decimals: 1)
         writer.endObject()
         writer.endObject()
     }

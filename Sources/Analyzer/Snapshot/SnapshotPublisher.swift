@@ -21,7 +21,10 @@ public final class SnapshotPublisher: Sendable {
     /// A stream of snapshots from now on, starting with the newest one if there is one. It
     /// ends when the publisher finishes.
     public func subscribe() -> AsyncStream<AnalyticsSnapshot> {
-        let (stream, continuation) = AsyncStream.makeStream(of: AnalyticsSnapshot.self, bufferingPolicy: .bufferingNewest(1))
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: AnalyticsSnapshot.self,
+            bufferingPolicy: .bufferingNewest(1)
+        )
         let id = state.withLock { state -> Int in
             defer { state.nextID += 1 }
             state.subscribers[state.nextID] = continuation

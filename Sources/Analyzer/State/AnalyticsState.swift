@@ -76,8 +76,18 @@ struct AnalyticsState {
         }
         if windowStart < firstWindowStart { firstWindowStart = windowStart }
         openWindows[openWindowIndex(start: windowStart)].add(
-            quantity: order.quantity, revenueMicros: revenue, product: product, category: category, customer: customer)
-        buckets.add(minute: MinuteBuckets.minute(of: time), product: product, quantity: order.quantity, revenueMicros: revenue)
+            quantity: order.quantity,
+            revenueMicros: revenue,
+            product: product,
+            category: category,
+            customer: customer
+        )
+        buckets.add(
+            minute: MinuteBuckets.minute(of: time),
+            product: product,
+            quantity: order.quantity,
+            revenueMicros: revenue
+        )
         return .counted
     }
 
@@ -142,7 +152,11 @@ struct AnalyticsState {
             var window = openWindows.removeFirst()
             let start = window.start
             window.close()
-            let found = TrendDetector.alerts(for: window, previous: previousWindows(before: start), products: catalog.products)
+            let found = TrendDetector.alerts(
+                for: window,
+                previous: previousWindows(before: start),
+                products: catalog.products
+            )
             closedWindows.append(window)
             windowsClosedSinceCheckpoint.append(start)
             alerts.insert(contentsOf: found, at: 0)

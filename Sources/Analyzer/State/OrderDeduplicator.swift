@@ -28,8 +28,13 @@ struct OrderDeduplicator {
         current = FingerprintSet()
     }
 
-    init(capacity: Int, current: FingerprintSet<UInt128>, previous: FingerprintSet<UInt128>, generation: Int64,
-         generationStartMicros: Int64) {
+    init(
+        capacity: Int,
+        current: FingerprintSet<UInt128>,
+        previous: FingerprintSet<UInt128>,
+        generation: Int64,
+        generationStartMicros: Int64
+    ) {
         self.capacity = capacity
         self.current = current
         self.previous = previous

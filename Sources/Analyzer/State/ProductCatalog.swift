@@ -15,14 +15,21 @@ struct ProductCatalog {
 
     /// The slot of the product with this id, adding it (with this name and category) if new.
     @inline(__always)
-    mutating func productSlot(id: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer,
-                              category: UnsafeRawBufferPointer) -> Int32 {
+    mutating func productSlot(
+        id: UnsafeRawBufferPointer,
+        name: UnsafeRawBufferPointer,
+        category: UnsafeRawBufferPointer
+    ) -> Int32 {
         let key = ByteHash.fingerprint64(id)
         if let slot = productSlots[key] { return slot }
         let slot = Int32(products.count)
-        products.append(ProductStats(id: String(decoding: id, as: UTF8.self),
-                                     name: String(decoding: name, as: UTF8.self),
-                                     category: String(decoding: category, as: UTF8.self)))
+        products.append(
+            ProductStats(
+                id: String(decoding: id, as: UTF8.self),
+                name: String(decoding: name, as: UTF8.self),
+                category: String(decoding: category, as: UTF8.self)
+            )
+        )
         productSlots.insert(key, slot)
         return slot
     }
@@ -70,8 +77,12 @@ struct ProductCatalog {
     init(products: [ProductStats], categories: [CategoryStats]) {
         self.products = products
         self.categories = categories
-        for (slot, product) in products.enumerated() { productSlots.insert(ByteHash.fingerprint64(product.id), Int32(slot)) }
-        for (slot, category) in categories.enumerated() { categorySlots.insert(ByteHash.fingerprint64(category.name), Int32(slot)) }
+        for (slot, product) in products.enumerated() {
+            productSlots.insert(ByteHash.fingerprint64(product.id), Int32(slot))
+        }
+        for (slot, category) in categories.enumerated() {
+            categorySlots.insert(ByteHash.fingerprint64(category.name), Int32(slot))
+        }
     }
 
     init() {}

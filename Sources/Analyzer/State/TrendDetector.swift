@@ -25,15 +25,35 @@ struct TrendDetector {
             // Compare count with the mean total/positions in integers: exact, no rounding.
             let id = products[slot].id
             if count * positions >= 3 * total && count * positions >= total + 5 * positions {
-                alerts.append(Alert(
-                    kind: .rising, subject: id, windowStartMicros: window.start, value: count,
-                    baselineTenThousandths: mean(total, positions),
-                    message: "\(products[slot].name) (\(id)): \(count) orders in the window, \(format(mean(total, positions))) a window before"))
+                alerts.append(
+                    Alert(
+                        kind: .rising,
+                        subject: id,
+                        windowStartMicros: window.start,
+                        value: count,
+                        baselineTenThousandths: mean(total, positions),
+                        message:
+                            """
+                            \(products[slot].name) (\(id)): \(count) orders in the window, \
+                            \(format(mean(total, positions))) a window before
+                            """
+                    )
+                )
             } else if total >= 5 * positions && count * positions * 3 <= total {
-                alerts.append(Alert(
-                    kind: .falling, subject: id, windowStartMicros: window.start, value: count,
-                    baselineTenThousandths: mean(total, positions),
-                    message: "\(products[slot].name) (\(id)): \(count) orders in the window, down from \(format(mean(total, positions)))"))
+                alerts.append(
+                    Alert(
+                        kind: .falling,
+                        subject: id,
+                        windowStartMicros: window.start,
+                        value: count,
+                        baselineTenThousandths: mean(total, positions),
+                        message:
+                            """
+                            \(products[slot].name) (\(id)): \(count) orders in the window, down from \
+                            \(format(mean(total, positions)))
+                            """
+                    )
+                )
             }
         }
         return alerts
@@ -55,9 +75,17 @@ struct TrendDetector {
         let deviation = Int64((Double(spread).squareRoot() / Double(n) * 10_000).rounded())
         let direction = distance > 0 ? "above" : "below"
         return Alert(
-            kind: .ordersAnomaly, subject: "orders", windowStartMicros: window.start, value: window.sums.orders,
+            kind: .ordersAnomaly,
+            subject: "orders",
+            windowStartMicros: window.start,
+            value: window.sums.orders,
             baselineTenThousandths: baseline,
-            message: "\(window.sums.orders) orders in the window, far \(direction) the usual \(format(baseline)) (standard deviation \(format(deviation)))")
+            message:
+                """
+                \(window.sums.orders) orders in the window, far \(direction) the usual \(format(baseline)) \
+                (standard deviation \(format(deviation)))
+                """
+        )
     }
 
     /// total / positions in ten-thousandths, rounded half away from zero.
@@ -71,7 +99,10 @@ struct TrendDetector {
         var fraction = tenThousandths % 10_000
         guard fraction != 0 else { return String(whole) }
         var digits = 4
-        while fraction % 10 == 0 { fraction /= 10; digits -= 1 }
+        while fraction % 10 == 0 {
+            fraction /= 10
+            digits -= 1
+        }
         let text = String(fraction)
         return "\(whole)." + String(repeating: "0", count: digits - text.count) + text
     }

@@ -9,11 +9,16 @@ extension DashboardAPI {
         let view = await serviceView()
         let snapshot = snapshots.latest
         return .jsonObject { writer in
-            writer.key("status"); writer.string(view.apiStatus)
-            writer.key("timestamp"); writer.timestamp(micros: view.nowMicros)
-            writer.key("total_orders"); writer.integer(snapshot?.totals.orders ?? 0)
-            writer.key("total_revenue"); writer.cents(snapshot?.totals.revenueCents ?? 0)
-            writer.key("orders_per_minute"); writer.double(SnapshotViews.ordersPerMinute(snapshot), decimals: 1)
+            writer.key("status")
+            writer.string(view.apiStatus)
+            writer.key("timestamp")
+            writer.timestamp(micros: view.nowMicros)
+            writer.key("total_orders")
+            writer.integer(snapshot?.totals.orders ?? 0)
+            writer.key("total_revenue")
+            writer.cents(snapshot?.totals.revenueCents ?? 0)
+            writer.key("orders_per_minute")
+            writer.double(SnapshotViews.ordersPerMinute(snapshot), decimals: 1)
         }
     }
 
@@ -26,7 +31,9 @@ extension DashboardAPI {
 
     /// `/api/dashboard_data` (the original's).
     func dashboardData(_ request: Request, _ context: BasicRequestContext) -> Response {
-        .jsonObject(capacity: 32 * 1024) { SnapshotViews.writeDashboardData(snapshots.latest, nowMicros: WallClock.nowMicros, to: &$0) }
+        .jsonObject(capacity: 32 * 1024) {
+            SnapshotViews.writeDashboardData(snapshots.latest, nowMicros: WallClock.nowMicros, to: &$0)
+        }
     }
 
     /// `/api/snapshot`: the whole snapshot; 503 before the first.
@@ -53,14 +60,17 @@ extension DashboardAPI {
             throw APIError.badRequest("invalid-parameter", "by must be orders, units or revenue, got '\(by)'")
         }
         let ranking = snapshots.latest?.topProducts.first { $0.span == span }
-        let rows = switch by {
-        case "units": ranking?.byUnits
-        case "revenue": ranking?.byRevenue
-        default: ranking?.byOrders
-        }
+        let rows =
+            switch by {
+            case "units": ranking?.byUnits
+            case "revenue": ranking?.byRevenue
+            default: ranking?.byOrders
+            }
         return .jsonObject { writer in
-            writer.key("span"); writer.string(span.rawValue)
-            writer.key("by"); writer.string(by)
+            writer.key("span")
+            writer.string(span.rawValue)
+            writer.key("by")
+            writer.string(by)
             writer.key("products")
             writer.beginArray()
             for row in rows ?? [] { row.write(to: &writer) }
@@ -71,7 +81,8 @@ extension DashboardAPI {
     /// `/api/alerts`: newest first.
     func alerts(_ request: Request, _ context: BasicRequestContext) -> Response {
         .jsonObject { writer in
-            writer.key("alerts"); SnapshotViews.writeAlerts(snapshots.latest, to: &writer)
+            writer.key("alerts")
+            SnapshotViews.writeAlerts(snapshots.latest, to: &writer)
         }
     }
 
@@ -84,8 +95,14 @@ extension DashboardAPI {
 
     private func latestSnapshot() throws(APIError) -> AnalyticsSnapshot {
         guard let snapshot = snapshots.latest else {
-            throw APIError(.serviceUnavailable, "no-snapshot",
-                           "the analyzer has not published a snapshot yet (it starts within a trigger interval; with --no-analyzer there is none)")
+            throw APIError(
+                .serviceUnavailable,
+                "no-snapshot",
+                """
+                the analyzer has not published a snapshot yet (it starts within a trigger interval; with \
+                --no-analyzer there is none)
+                """
+            )
         }
         return snapshot
     }

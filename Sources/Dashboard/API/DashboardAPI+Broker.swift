@@ -34,10 +34,14 @@ extension DashboardAPI {
             writer.beginArray()
             for group in groups {
                 writer.beginObject()
-                writer.key("group_id"); writer.string(group.groupID)
-                writer.key("state"); writer.string(group.state)
-                writer.key("protocol_type"); writer.string(group.protocolType)
-                writer.key("members"); writer.integer(group.members)
+                writer.key("group_id")
+                writer.string(group.groupID)
+                writer.key("state")
+                writer.string(group.state)
+                writer.key("protocol_type")
+                writer.string(group.protocolType)
+                writer.key("members")
+                writer.integer(group.members)
                 writer.endObject()
             }
             writer.endArray()
@@ -51,8 +55,10 @@ extension DashboardAPI {
             throw APIError.notFound("no consumer group '\(id)'; /api/broker/groups lists them")
         }
         return .jsonObject(capacity: 4096) { writer in
-            writer.key("group_id"); writer.string(group.groupID)
-            writer.key("state"); writer.string(group.state)
+            writer.key("group_id")
+            writer.string(group.groupID)
+            writer.key("state")
+            writer.string(group.state)
             writer.key("members")
             writer.beginArray()
             for member in group.members { write(member, to: &writer) }
@@ -61,11 +67,16 @@ extension DashboardAPI {
             writer.beginArray()
             for offset in group.offsets {
                 writer.beginObject()
-                writer.key("topic"); writer.string(offset.partition.topic)
-                writer.key("partition"); writer.integer(offset.partition.partition)
-                writer.key("committed"); writer.integer(offset.committed)
-                writer.key("latest"); writer.integer(offset.latest)
-                writer.key("lag"); writer.integer(offset.lag)
+                writer.key("topic")
+                writer.string(offset.partition.topic)
+                writer.key("partition")
+                writer.integer(offset.partition.partition)
+                writer.key("committed")
+                writer.integer(offset.committed)
+                writer.key("latest")
+                writer.integer(offset.latest)
+                writer.key("lag")
+                writer.integer(offset.lag)
                 writer.endObject()
             }
             writer.endArray()
@@ -79,13 +90,18 @@ extension DashboardAPI {
         }
         let partition = try request.uri.queryParameters.get("partition").map { text throws(APIError) -> Int32 in
             guard let number = Int32(text), number >= 0 else {
-                throw APIError.badRequest("invalid-parameter", "partition must be a partition number (0 or more), got '\(text)'")
+                throw APIError.badRequest(
+                    "invalid-parameter",
+                    "partition must be a partition number (0 or more), got '\(text)'"
+                )
             }
             return number
         }
         let limit = try Self.integer(request, "limit", default: 20, in: 1...200)
         let filter = request.uri.queryParameters.get("filter").flatMap { $0.isEmpty ? nil : $0 }
-        let messages = try await withConsole { try await $0.messages(topic: topic, partition: partition, limit: limit, filter: filter) }
+        let messages = try await withConsole {
+            try await $0.messages(topic: topic, partition: partition, limit: limit, filter: filter)
+        }
         return .jsonObject(capacity: 16 * 1024) { writer in
             writer.key("messages")
             writer.beginArray()
@@ -97,7 +113,11 @@ extension DashboardAPI {
     /// Runs a console request; 503 without a console, console errors as 404 or 503.
     private func withConsole<Value>(_ body: (any BrokerConsoleSource) async throws -> Value) async throws -> Value {
         guard let console else {
-            throw APIError(.serviceUnavailable, "unavailable", "the broker console has no Kafka connection in this process")
+            throw APIError(
+                .serviceUnavailable,
+                "unavailable",
+                "the broker console has no Kafka connection in this process"
+            )
         }
         do {
             return try await body(console)
@@ -106,25 +126,40 @@ extension DashboardAPI {
         } catch let error as APIError {
             throw error
         } catch {
-            throw APIError(.serviceUnavailable, "unavailable", "the Kafka cluster did not answer: \(error); retry, or check the broker")
+            throw APIError(
+                .serviceUnavailable,
+                "unavailable",
+                "the Kafka cluster did not answer: \(error); retry, or check the broker"
+            )
         }
     }
 
     private func write(_ topic: ConsoleTopic, nowMicros: Int64, withConfigs: Bool, to writer: inout JSONWriter) {
         writer.beginObject()
-        writer.key("name"); writer.string(topic.name)
+        writer.key("name")
+        writer.string(topic.name)
         writer.key("partitions")
         writer.beginArray()
         for partition in topic.partitions {
             writer.beginObject()
-            writer.key("partition"); writer.integer(partition.partition)
-            writer.key("leader"); writer.integer(partition.leader)
-            writer.key("earliest_offset"); writer.integer(partition.earliestOffset)
-            writer.key("latest_offset"); writer.integer(partition.latestOffset)
+            writer.key("partition")
+            writer.integer(partition.partition)
+            writer.key("leader")
+            writer.integer(partition.leader)
+            writer.key("earliest_offset")
+            writer.integer(partition.earliestOffset)
+            writer.key("latest_offset")
+            writer.integer(partition.latestOffset)
             writer.key("size_bytes")
             if let size = partition.sizeBytes { writer.integer(size) } else { writer.null() }
-            let rate = rates.rate(topic: topic.name, partition: partition.partition, latestOffset: partition.latestOffset, nowMicros: nowMicros)
-            writer.key("messages_per_second"); writer.double(rate, decimals: 1)
+            let rate = rates.rate(
+                topic: topic.name,
+                partition: partition.partition,
+                latestOffset: partition.latestOffset,
+                nowMicros: nowMicros
+            )
+            writer.key("messages_per_second")
+            writer.double(rate, decimals: 1)
             writer.endObject()
         }
         writer.endArray()
@@ -132,7 +167,8 @@ extension DashboardAPI {
             writer.key("configs")
             writer.beginObject()
             for (key, value) in topic.configs.sorted(by: { $0.key < $1.key }) {
-                writer.key(key); writer.string(value)
+                writer.key(key)
+                writer.string(value)
             }
             writer.endObject()
         }
@@ -141,15 +177,20 @@ extension DashboardAPI {
 
     private func write(_ member: GroupDescription.Member, to writer: inout JSONWriter) {
         writer.beginObject()
-        writer.key("member_id"); writer.string(member.memberID)
-        writer.key("client_id"); writer.string(member.clientID)
-        writer.key("host"); writer.string(member.host)
+        writer.key("member_id")
+        writer.string(member.memberID)
+        writer.key("client_id")
+        writer.string(member.clientID)
+        writer.key("host")
+        writer.string(member.host)
         writer.key("assignment")
         writer.beginArray()
         for item in member.assignment {
             writer.beginObject()
-            writer.key("topic"); writer.string(item.topic)
-            writer.key("partition"); writer.integer(item.partition)
+            writer.key("topic")
+            writer.string(item.topic)
+            writer.key("partition")
+            writer.integer(item.partition)
             writer.endObject()
         }
         writer.endArray()
@@ -158,9 +199,12 @@ extension DashboardAPI {
 
     private func write(_ message: ConsoleMessage, to writer: inout JSONWriter) {
         writer.beginObject()
-        writer.key("partition"); writer.integer(message.partition)
-        writer.key("offset"); writer.integer(message.offset)
-        writer.key("timestamp"); writer.timestamp(micros: message.timestampMillis * 1000)
+        writer.key("partition")
+        writer.integer(message.partition)
+        writer.key("offset")
+        writer.integer(message.offset)
+        writer.key("timestamp")
+        writer.timestamp(micros: message.timestampMillis * 1000)
         writer.key("key")
         if let key = message.key { writer.string(key) } else { writer.null() }
         writer.key("value")
@@ -168,7 +212,8 @@ extension DashboardAPI {
         writer.key("headers")
         writer.beginObject()
         for header in message.headers {
-            writer.key(header.key); writer.string(header.value)
+            writer.key(header.key)
+            writer.string(header.value)
         }
         writer.endObject()
         writer.endObject()

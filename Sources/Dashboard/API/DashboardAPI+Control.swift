@@ -24,8 +24,11 @@ extension DashboardAPI {
             throw Self.apiError(error)
         }
         logger.info("simulator command \(command) applied")
-        let view = ServiceStatusView(statuses: [status], resources: .init(cpuPercent: 0, residentBytes: 0, dataBytes: 0, diskFreeBytes: 0),
-                                     nowMicros: WallClock.nowMicros)
+        let view = ServiceStatusView(
+            statuses: [status],
+            resources: .init(cpuPercent: 0, residentBytes: 0, dataBytes: 0, diskFreeBytes: 0),
+            nowMicros: WallClock.nowMicros
+        )
         var writer = JSONWriter()
         view.writeComponent(status, to: &writer)
         return .json(writer)
@@ -42,19 +45,30 @@ extension DashboardAPI {
         }
         logger.info("restart of \(name) requested")
         return .jsonObject(status: .accepted) { writer in
-            writer.key("component"); writer.string(name)
-            writer.key("status"); writer.string("restarting")
+            writer.key("component")
+            writer.string(name)
+            writer.key("status")
+            writer.string("restarting")
         }
     }
 
     private static func command(from body: SimulatorRequest) throws(APIError) -> SimulatorCommand {
         let given = [body.action != nil, body.rate != nil, body.scenario != nil].filter { $0 }.count
         guard given == 1 else {
-            throw APIError.badRequest("invalid-command", "send exactly one of {\"action\": \"start|stop|pause|resume\"}, {\"rate\": N} or {\"scenario\": \"flash-sale:PROD-001:30s\"}")
+            throw APIError.badRequest(
+                "invalid-command",
+                """
+                send exactly one of {\"action\": \"start|stop|pause|resume\"}, {\"rate\": N} or {\"scenario\": \
+                \"flash-sale:PROD-001:30s\"}
+                """
+            )
         }
         if let rate = body.rate {
             guard rate.isFinite, rate > 0 else {
-                throw APIError.badRequest("invalid-command", "rate must be a number of orders per second above 0, got \(rate)")
+                throw APIError.badRequest(
+                    "invalid-command",
+                    "rate must be a number of orders per second above 0, got \(rate)"
+                )
             }
             return .rate(rate)
         }
@@ -67,7 +81,10 @@ extension DashboardAPI {
         case "pause": return .pause
         case "resume": return .resume
         default:
-            throw APIError.badRequest("invalid-command", "action must be start, stop, pause or resume, got '\(body.action ?? "")'")
+            throw APIError.badRequest(
+                "invalid-command",
+                "action must be start, stop, pause or resume, got '\(body.action ?? "")'"
+            )
         }
     }
 

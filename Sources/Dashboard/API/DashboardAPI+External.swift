@@ -8,7 +8,11 @@ extension DashboardAPI {
     /// `top_products_update` with `"source": "external"`.
     func postTopProducts(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         try authorize(request)
-        let payload = try await JSONBody.decode(ExternalPayload.TopProducts.self, from: request, limit: configuration.bodyLimit)
+        let payload = try await JSONBody.decode(
+            ExternalPayload.TopProducts.self,
+            from: request,
+            limit: configuration.bodyLimit
+        )
         try payload.validate()
         var writer = JSONWriter(reservingCapacity: 4096)
         payload.write(to: &writer, receivedAtMicros: WallClock.nowMicros)
@@ -18,7 +22,11 @@ extension DashboardAPI {
     /// `POST /api/categories`.
     func postCategories(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         try authorize(request)
-        let payload = try await JSONBody.decode(ExternalPayload.Categories.self, from: request, limit: configuration.bodyLimit)
+        let payload = try await JSONBody.decode(
+            ExternalPayload.Categories.self,
+            from: request,
+            limit: configuration.bodyLimit
+        )
         try payload.validate()
         var writer = JSONWriter(reservingCapacity: 2048)
         payload.write(to: &writer, receivedAtMicros: WallClock.nowMicros)
@@ -28,7 +36,11 @@ extension DashboardAPI {
     /// `POST /api/raw_orders`.
     func postRawOrders(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         try authorize(request)
-        let payload = try await JSONBody.decode(ExternalPayload.RawOrders.self, from: request, limit: configuration.bodyLimit)
+        let payload = try await JSONBody.decode(
+            ExternalPayload.RawOrders.self,
+            from: request,
+            limit: configuration.bodyLimit
+        )
         try payload.validate()
         var writer = JSONWriter(reservingCapacity: 8192)
         payload.write(to: &writer, receivedAtMicros: WallClock.nowMicros)
@@ -47,8 +59,10 @@ extension DashboardAPI {
         hub.broadcast(PushEvents.external(event, json: json))
         logger.info("accepted an external \(kind.rawValue) result of \(items) rows")
         return .jsonObject(status: .accepted) { writer in
-            writer.key("accepted"); writer.string(kind.rawValue)
-            writer.key("items"); writer.integer(items)
+            writer.key("accepted")
+            writer.string(kind.rawValue)
+            writer.key("items")
+            writer.integer(items)
         }
     }
 }

@@ -5,7 +5,9 @@ extension DashboardAPI {
     func page(_ name: String) -> Handler {
         { _, _ in
             guard let asset = configuration.assets[name] else {
-                throw APIError.notFound("the page '\(name)' is not built into this binary; the API under /api still works")
+                throw APIError.notFound(
+                    "the page '\(name)' is not built into this binary; the API under /api still works"
+                )
             }
             return .body(asset.body, contentType: asset.contentType)
         }
@@ -16,7 +18,12 @@ extension DashboardAPI {
         let name = context.parameters.get("name") ?? ""
         if name == "chart.min.js" {
             guard let chartJS else {
-                throw APIError.notFound("Chart.js is not installed at \(configuration.chartJSPath): install Debian's libjs-chart.js or set --chart-js; the page shows tables without charts")
+                throw APIError.notFound(
+                    """
+                    Chart.js is not installed at \(configuration.chartJSPath): install Debian's libjs-chart.js or \
+                    set --chart-js; the page shows tables without charts
+                    """
+                )
             }
             return .body(chartJS.body, contentType: chartJS.contentType)
         }
@@ -31,10 +38,17 @@ extension DashboardAPI {
     func webSocketFallback(_ request: Request, _ context: BasicRequestContext) throws -> Response {
         if !origins.allows(origin: request.headers[.origin], host: request.head.authority) {
             logger.warning("refused a WebSocket from origin \(request.headers[.origin] ?? "?")")
-            throw APIError(.forbidden, "origin-refused",
-                           "WebSockets are accepted from the page's own host only; add this origin with --dashboard-origins")
+            throw APIError(
+                .forbidden,
+                "origin-refused",
+                "WebSockets are accepted from the page's own host only; add this origin with --dashboard-origins"
+            )
         }
-        throw APIError(.upgradeRequired, "upgrade-required", "/ws is a WebSocket: connect with a WebSocket client (ws://host:port/ws)",
-                       headers: [.upgrade: "websocket"])
+        throw APIError(
+            .upgradeRequired,
+            "upgrade-required",
+            "/ws is a WebSocket: connect with a WebSocket client (ws://host:port/ws)",
+            headers: [.upgrade: "websocket"]
+        )
     }
 }

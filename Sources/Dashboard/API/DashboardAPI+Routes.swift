@@ -7,52 +7,227 @@ extension DashboardAPI {
     /// Every route with its handler, in the order of the contract (Sources/Dashboard/README.md).
     func routes() -> [(route: Route, handler: Handler)] {
         var list: [(Route, Handler)] = [
-            (Route(method: .get, path: "/", summary: "The dashboard page", success: (200, "HTML page", "text/html"), errors: [404]), page("index.html")),
-            (Route(method: .get, path: "/console", summary: "The broker console page", success: (200, "HTML page", "text/html"), errors: [404]), page("console.html")),
-            (Route(method: .get, path: "/assets/{name}", summary: "The page's CSS and JavaScript; chart.min.js is Chart.js from Debian's libjs-chart.js",
-                   parameters: [.init(name: "name", inPath: true, description: "file name, e.g. chart.min.js")],
-                   success: (200, "the file", "text/javascript"), errors: [404]), asset),
-            (Route(method: .get, path: "/api/status", summary: "Health word and headline figures (the original's)"), status),
-            (Route(method: .get, path: "/api/service-status", summary: "Every component's state, uptime, throughput and last error, and the process's resources (the original's)"), serviceStatus),
-            (Route(method: .get, path: "/api/dashboard_data", summary: "Top 10 products, categories, recent orders and metrics (the original's)"), dashboardData),
-            (Route(method: .post, path: "/api/top_products", summary: "An external analyzer's top products; kept and pushed as top_products_update",
-                   needsToken: true, success: (202, "accepted", "application/json"), bodySchema: "TopProductsBody"), postTopProducts),
-            (Route(method: .post, path: "/api/categories", summary: "An external analyzer's categories; kept and pushed as categories_update",
-                   needsToken: true, success: (202, "accepted", "application/json"), bodySchema: "CategoriesBody"), postCategories),
-            (Route(method: .post, path: "/api/raw_orders", summary: "An external analyzer's recent orders; kept and pushed as raw_orders_update",
-                   needsToken: true, success: (202, "accepted", "application/json"), bodySchema: "RawOrdersBody"), postRawOrders),
-            (Route(method: .get, path: "/api/snapshot", summary: "The analyzer's whole snapshot", errors: [503]), snapshot),
-            (Route(method: .get, path: "/api/windows", summary: "Tumbling windows of the last N minutes",
-                   parameters: [.init(name: "minutes", inPath: false, description: "how many minutes back (default 60)")], errors: [400]), windows),
-            (Route(method: .get, path: "/api/top", summary: "A top-products ranking over a span",
-                   parameters: [.init(name: "span", inPath: false, description: "all, 5m, 15m or 60m (default all)"),
-                                .init(name: "by", inPath: false, description: "orders, units or revenue (default orders)")], errors: [400]), top),
+            (
+                Route(
+                    method: .get,
+                    path: "/",
+                    summary: "The dashboard page",
+                    success: (200, "HTML page", "text/html"),
+                    errors: [404]
+                ), page("index.html")
+            ),
+            (
+                Route(
+                    method: .get,
+                    path: "/console",
+                    summary: "The broker console page",
+                    success: (200, "HTML page", "text/html"),
+                    errors: [404]
+                ), page("console.html")
+            ),
+            (
+                Route(
+                    method: .get,
+                    path: "/assets/{name}",
+                    summary: "The page's CSS and JavaScript; chart.min.js is Chart.js from Debian's libjs-chart.js",
+                    parameters: [.init(name: "name", inPath: true, description: "file name, e.g. chart.min.js")],
+                    success: (200, "the file", "text/javascript"),
+                    errors: [404]
+                ), asset
+            ),
+            (
+                Route(method: .get, path: "/api/status", summary: "Health word and headline figures (the original's)"),
+                status
+            ),
+            (
+                Route(
+                    method: .get,
+                    path: "/api/service-status",
+                    summary:
+                        """
+                        Every component's state, uptime, throughput and last error, and the process's resources \
+                        (the original's)
+                        """
+                ), serviceStatus
+            ),
+            (
+                Route(
+                    method: .get,
+                    path: "/api/dashboard_data",
+                    summary: "Top 10 products, categories, recent orders and metrics (the original's)"
+                ), dashboardData
+            ),
+            (
+                Route(
+                    method: .post,
+                    path: "/api/top_products",
+                    summary: "An external analyzer's top products; kept and pushed as top_products_update",
+                    needsToken: true,
+                    success: (202, "accepted", "application/json"),
+                    bodySchema: "TopProductsBody"
+                ), postTopProducts
+            ),
+            (
+                Route(
+                    method: .post,
+                    path: "/api/categories",
+                    summary: "An external analyzer's categories; kept and pushed as categories_update",
+                    needsToken: true,
+                    success: (202, "accepted", "application/json"),
+                    bodySchema: "CategoriesBody"
+                ), postCategories
+            ),
+            (
+                Route(
+                    method: .post,
+                    path: "/api/raw_orders",
+                    summary: "An external analyzer's recent orders; kept and pushed as raw_orders_update",
+                    needsToken: true,
+                    success: (202, "accepted", "application/json"),
+                    bodySchema: "RawOrdersBody"
+                ), postRawOrders
+            ),
+            (
+                Route(method: .get, path: "/api/snapshot", summary: "The analyzer's whole snapshot", errors: [503]),
+                snapshot
+            ),
+            (
+                Route(
+                    method: .get,
+                    path: "/api/windows",
+                    summary: "Tumbling windows of the last N minutes",
+                    parameters: [
+                        .init(name: "minutes", inPath: false, description: "how many minutes back (default 60)")
+                    ],
+                    errors: [400]
+                ), windows
+            ),
+            (
+                Route(
+                    method: .get,
+                    path: "/api/top",
+                    summary: "A top-products ranking over a span",
+                    parameters: [
+                        .init(name: "span", inPath: false, description: "all, 5m, 15m or 60m (default all)"),
+                        .init(name: "by", inPath: false, description: "orders, units or revenue (default orders)"),
+                    ],
+                    errors: [400]
+                ), top
+            ),
             (Route(method: .get, path: "/api/alerts", summary: "Trend and anomaly alerts, newest first"), alerts),
-            (Route(method: .get, path: "/api/pipeline", summary: "Records, duplicates, late and malformed counts, watermark, lag, rates and latency", errors: [503]), pipeline),
-            (Route(method: .get, path: "/api/external", summary: "The latest results POSTed by an external analyzer, or {}"), externalResults),
-            (Route(method: .get, path: "/api/broker/topics", summary: "Topics with partitions, offsets, sizes and message rates", errors: [503]), brokerTopics),
-            (Route(method: .get, path: "/api/broker/topics/{name}", summary: "One topic with its configs",
-                   parameters: [.init(name: "name", inPath: true, description: "topic name")], errors: [404, 503]), brokerTopic),
+            (
+                Route(
+                    method: .get,
+                    path: "/api/pipeline",
+                    summary: "Records, duplicates, late and malformed counts, watermark, lag, rates and latency",
+                    errors: [503]
+                ), pipeline
+            ),
+            (
+                Route(
+                    method: .get,
+                    path: "/api/external",
+                    summary: "The latest results POSTed by an external analyzer, or {}"
+                ), externalResults
+            ),
+            (
+                Route(
+                    method: .get,
+                    path: "/api/broker/topics",
+                    summary: "Topics with partitions, offsets, sizes and message rates",
+                    errors: [503]
+                ), brokerTopics
+            ),
+            (
+                Route(
+                    method: .get,
+                    path: "/api/broker/topics/{name}",
+                    summary: "One topic with its configs",
+                    parameters: [.init(name: "name", inPath: true, description: "topic name")],
+                    errors: [404, 503]
+                ), brokerTopic
+            ),
             (Route(method: .get, path: "/api/broker/groups", summary: "Consumer groups", errors: [503]), brokerGroups),
-            (Route(method: .get, path: "/api/broker/groups/{id}", summary: "One group's members, assignments, committed offsets and lag",
-                   parameters: [.init(name: "id", inPath: true, description: "group id")], errors: [404, 503]), brokerGroup),
-            (Route(method: .get, path: "/api/broker/messages", summary: "The newest messages of a topic, newest first",
-                   parameters: [.init(name: "topic", inPath: false, description: "topic name (required)"),
-                                .init(name: "partition", inPath: false, description: "one partition (default all)"),
-                                .init(name: "limit", inPath: false, description: "1 to 200 (default 20)"),
-                                .init(name: "filter", inPath: false, description: "keep messages whose key or value contains this text")],
-                   errors: [400, 404, 503]), brokerMessages),
-            (Route(method: .post, path: "/api/control/simulator", summary: "Start, stop, pause or resume the simulator, set its rate or trigger a scenario",
-                   needsToken: true, bodySchema: "SimulatorCommand", errors: [404, 409]), controlSimulator),
-            (Route(method: .post, path: "/api/control/components/{name}/restart", summary: "Restart one component",
-                   needsToken: true, parameters: [.init(name: "name", inPath: true, description: "broker, simulator, analyzer or dashboard")],
-                   success: (202, "restart under way", "application/json"), errors: [404, 409]), restartComponent),
-            (Route(method: .get, path: "/metrics", summary: "Prometheus text format 0.0.4",
-                   success: (200, "metrics", "text/plain; version=0.0.4")), metrics),
+            (
+                Route(
+                    method: .get,
+                    path: "/api/broker/groups/{id}",
+                    summary: "One group's members, assignments, committed offsets and lag",
+                    parameters: [.init(name: "id", inPath: true, description: "group id")],
+                    errors: [404, 503]
+                ), brokerGroup
+            ),
+            (
+                Route(
+                    method: .get,
+                    path: "/api/broker/messages",
+                    summary: "The newest messages of a topic, newest first",
+                    parameters: [
+                        .init(name: "topic", inPath: false, description: "topic name (required)"),
+                        .init(name: "partition", inPath: false, description: "one partition (default all)"),
+                        .init(name: "limit", inPath: false, description: "1 to 200 (default 20)"),
+                        .init(
+                            name: "filter",
+                            inPath: false,
+                            description: "keep messages whose key or value contains this text"
+                        ),
+                    ],
+                    errors: [400, 404, 503]
+                ), brokerMessages
+            ),
+            (
+                Route(
+                    method: .post,
+                    path: "/api/control/simulator",
+                    summary: "Start, stop, pause or resume the simulator, set its rate or trigger a scenario",
+                    needsToken: true,
+                    bodySchema: "SimulatorCommand",
+                    errors: [404, 409]
+                ), controlSimulator
+            ),
+            (
+                Route(
+                    method: .post,
+                    path: "/api/control/components/{name}/restart",
+                    summary: "Restart one component",
+                    needsToken: true,
+                    parameters: [
+                        .init(name: "name", inPath: true, description: "broker, simulator, analyzer or dashboard")
+                    ],
+                    success: (202, "restart under way", "application/json"),
+                    errors: [404, 409]
+                ), restartComponent
+            ),
+            (
+                Route(
+                    method: .get,
+                    path: "/metrics",
+                    summary: "Prometheus text format 0.0.4",
+                    success: (200, "metrics", "text/plain; version=0.0.4")
+                ), metrics
+            ),
             (Route(method: .get, path: "/healthz", summary: "Liveness: 200 while the process serves"), healthz),
-            (Route(method: .get, path: "/readyz", summary: "Readiness: 200 when every enabled component runs, else 503 naming the others", errors: [503]), readyz),
-            (Route(method: .get, path: "/ws", summary: "WebSocket of live events (initial_data, snapshot_update, top_products_update, categories_update, raw_orders_update, alerts_update, service_status_update)",
-                   success: (101, "switching to the WebSocket protocol", "application/json"), errors: [403, 426]), webSocketFallback),
+            (
+                Route(
+                    method: .get,
+                    path: "/readyz",
+                    summary: "Readiness: 200 when every enabled component runs, else 503 naming the others",
+                    errors: [503]
+                ), readyz
+            ),
+            (
+                Route(
+                    method: .get,
+                    path: "/ws",
+                    summary:
+                        """
+                        WebSocket of live events (initial_data, snapshot_update, top_products_update, \
+                        categories_update, raw_orders_update, alerts_update, service_status_update)
+                        """,
+                    success: (101, "switching to the WebSocket protocol", "application/json"),
+                    errors: [403, 426]
+                ), webSocketFallback
+            ),
         ]
         let documentRoute = Route(method: .get, path: "/api/openapi.json", summary: "This document")
         let table = RouteTable(routes: list.map(\.0) + [documentRoute])

@@ -25,8 +25,14 @@ struct DashboardAPI: Sendable {
     let chartJS: StaticAsset?
     let logger: Logger
 
-    init(configuration: DashboardConfiguration, snapshots: SnapshotPublisher, control: any ApplianceControl,
-         console: (any BrokerConsoleSource)?, metricsProviders: [any MetricsProvider], logger: Logger) {
+    init(
+        configuration: DashboardConfiguration,
+        snapshots: SnapshotPublisher,
+        control: any ApplianceControl,
+        console: (any BrokerConsoleSource)?,
+        metricsProviders: [any MetricsProvider],
+        logger: Logger
+    ) {
         self.configuration = configuration
         self.snapshots = snapshots
         self.control = control
@@ -57,10 +63,18 @@ struct DashboardAPI: Sendable {
     }
 
     /// A query parameter as a whole number in a range; the default when absent.
-    static func integer(_ request: Request, _ name: String, default value: Int, in range: ClosedRange<Int>) throws(APIError) -> Int {
+    static func integer(
+        _ request: Request,
+        _ name: String,
+        default value: Int,
+        in range: ClosedRange<Int>
+    ) throws(APIError) -> Int {
         guard let text = request.uri.queryParameters.get(name) else { return value }
         guard let number = Int(text), range.contains(number) else {
-            throw APIError.badRequest("invalid-parameter", "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
+            throw APIError.badRequest(
+                "invalid-parameter",
+                "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)'"
+            )
         }
         return number
     }

@@ -23,7 +23,8 @@ final class MessageRates: Sendable {
             }
             let elapsed = nowMicros - previous.micros
             guard elapsed >= 1_000_000 else { return previous.rate }
-            let rate = latestOffset >= previous.offset ? Double(latestOffset - previous.offset) * 1e6 / Double(elapsed) : 0
+            let rate =
+                latestOffset >= previous.offset ? Double(latestOffset - previous.offset) * 1e6 / Double(elapsed) : 0
             samples[key] = Sample(offset: latestOffset, micros: nowMicros, rate: rate)
             return rate
         }

@@ -6,12 +6,21 @@ enum OpenAPIDocument {
     static func json(for routes: RouteTable) -> [UInt8] {
         var writer = JSONWriter(reservingCapacity: 32 * 1024)
         writer.beginObject()
-        writer.key("openapi"); writer.string("3.1.0")
+        writer.key("openapi")
+        writer.string("3.1.0")
         writer.key("info")
         writer.beginObject()
-        writer.key("title"); writer.string("ASEED dashboard API")
-        writer.key("version"); writer.string("1")
-        writer.key("description"); writer.string("Live order analytics, component status and control, and a read-only broker console. Requests that change state need 'Authorization: Bearer <admin token>'.")
+        writer.key("title")
+        writer.string("ASEED dashboard API")
+        writer.key("version")
+        writer.string("1")
+        writer.key("description")
+        writer.string(
+            """
+            Live order analytics, component status and control, and a read-only broker console. Requests that \
+            change state need 'Authorization: Bearer <admin token>'.
+            """
+        )
         writer.endObject()
         writer.key("paths")
         writer.beginObject()
@@ -24,7 +33,8 @@ enum OpenAPIDocument {
             writer.endObject()
         }
         writer.endObject()
-        writer.key("components"); writeComponents(to: &writer)
+        writer.key("components")
+        writeComponents(to: &writer)
         writer.endObject()
         return writer.bytes
     }
@@ -32,41 +42,60 @@ enum OpenAPIDocument {
     private static func writeOperation(_ route: RouteTable.Route, to writer: inout JSONWriter) {
         writer.key(route.method.rawValue.lowercased())
         writer.beginObject()
-        writer.key("summary"); writer.string(route.summary)
+        writer.key("summary")
+        writer.string(route.summary)
         if !route.parameters.isEmpty {
             writer.key("parameters")
             writer.beginArray()
             for parameter in route.parameters {
                 writer.beginObject()
-                writer.key("name"); writer.string(parameter.name)
-                writer.key("in"); writer.string(parameter.inPath ? "path" : "query")
-                writer.key("required"); writer.bool(parameter.inPath)
-                writer.key("description"); writer.string(parameter.description)
-                writer.key("schema"); writer.raw(#"{"type":"string"}"#)
+                writer.key("name")
+                writer.string(parameter.name)
+                writer.key("in")
+                writer.string(parameter.inPath ? "path" : "query")
+                writer.key("required")
+                writer.bool(parameter.inPath)
+                writer.key("description")
+                writer.string(parameter.description)
+                writer.key("schema")
+                writer.raw(#"{"type":"string"}"#)
                 writer.endObject()
             }
             writer.endArray()
         }
         if let schema = route.bodySchema {
             writer.key("requestBody")
-            writer.raw(##"{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/\##(schema)"}}}}"##)
+            writer.raw(
+                ##"""
+                    {"required":true,\##
+                    "content":{"application/json":{"schema":{"$ref":"#/components/schemas/\##(schema)"}}}}
+                """##
+            )
         }
         if route.needsToken {
-            writer.key("security"); writer.raw(#"[{"adminToken":[]}]"#)
+            writer.key("security")
+            writer.raw(#"[{"adminToken":[]}]"#)
         }
         writer.key("responses")
         writer.beginObject()
         writer.key(String(route.success.status))
         writer.beginObject()
-        writer.key("description"); writer.string(route.success.description)
-        writer.key("content"); writer.raw(#"{"\#(route.success.contentType)":{}}"#)
+        writer.key("description")
+        writer.string(route.success.description)
+        writer.key("content")
+        writer.raw(#"{"\#(route.success.contentType)":{}}"#)
         writer.endObject()
         var errors = route.errors
         if route.needsToken { errors.insert(401, at: 0) }
         if route.bodySchema != nil { errors += [400, 413] }
         for status in errors {
             writer.key(String(status))
-            writer.raw(##"{"description":"\##(errorDescription(status))","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Error"}}}}"##)
+            writer.raw(
+                ##"""
+                    {"description":"\##(errorDescription(status))",\##
+                    "content":{"application/json":{"schema":{"$ref":"#/components/schemas/Error"}}}}
+                """##
+            )
         }
         writer.endObject()
         writer.endObject()
@@ -91,19 +120,59 @@ enum OpenAPIDocument {
         let text = #"{"type":"string"}"#
         let batch = #""batch_id":{"type":["integer","string"]},"timestamp":\#(text)"#
         writer.beginObject()
-        writer.key("securitySchemes"); writer.raw(#"{"adminToken":{"type":"http","scheme":"bearer","description":"the token in <data-dir>/dashboard/admin-token or --admin-token"}}"#)
+        writer.key("securitySchemes")
+        writer.raw(
+            #"""
+            {"adminToken":{"type":"http","scheme":"bearer","description":"the token in \#
+            <data-dir>/dashboard/admin-token or --admin-token"}}
+            """#
+        )
         writer.key("schemas")
         writer.beginObject()
         writer.key("Error")
-        writer.raw(#"{"type":"object","required":["error","message"],"properties":{"error":\#(text),"message":\#(text)}}"#)
+        writer.raw(
+            #"{"type":"object","required":["error","message"],"properties":{"error":\#(text),"message":\#(text)}}"#
+        )
         writer.key("TopProductsBody")
-        writer.raw(#"{"type":"object","required":["batch_id","timestamp","products"],"properties":{\#(batch),"products":{"type":"array","items":{"type":"object","required":["product_id","product_name","category","order_count","total_quantity","total_revenue","avg_price"],"properties":{"product_id":\#(text),"product_name":\#(text),"category":\#(text),"order_count":\#(count),"total_quantity":\#(count),"total_revenue":\#(money),"avg_price":\#(money)}}}}}"#)
+        writer.raw(
+            #"""
+            {"type":"object","required":["batch_id","timestamp","products"],"properties":{\#(batch),\#
+            "products":{"type":"array","items":{"type":"object","required":["product_id","product_name",\#
+            "category","order_count","total_quantity","total_revenue","avg_price"],\#
+            "properties":{"product_id":\#(text),"product_name":\#(text),"category":\#(text),\#
+            "order_count":\#(count),"total_quantity":\#(count),"total_revenue":\#(money),\#
+            "avg_price":\#(money)}}}}}
+            """#
+        )
         writer.key("CategoriesBody")
-        writer.raw(#"{"type":"object","required":["batch_id","timestamp","categories"],"properties":{\#(batch),"categories":{"type":"array","items":{"type":"object","required":["category","order_count","total_quantity","total_revenue","unique_products"],"properties":{"category":\#(text),"order_count":\#(count),"total_quantity":\#(count),"total_revenue":\#(money),"unique_products":\#(count)}}}}}"#)
+        writer.raw(
+            #"""
+            {"type":"object","required":["batch_id","timestamp","categories"],"properties":{\#(batch),\#
+            "categories":{"type":"array","items":{"type":"object","required":["category","order_count",\#
+            "total_quantity","total_revenue","unique_products"],"properties":{"category":\#(text),\#
+            "order_count":\#(count),"total_quantity":\#(count),"total_revenue":\#(money),\#
+            "unique_products":\#(count)}}}}}
+            """#
+        )
         writer.key("RawOrdersBody")
-        writer.raw(#"{"type":"object","required":["batch_id","timestamp","orders"],"properties":{\#(batch),"orders":{"type":"array","items":{"type":"object","required":["order_id","product_id","product_name","category","price","quantity","customer_id","timestamp","total_value"],"properties":{"order_id":\#(text),"product_id":\#(text),"product_name":\#(text),"category":\#(text),"price":\#(money),"quantity":\#(count),"customer_id":\#(text),"timestamp":\#(text),"total_value":\#(money)}}}}}"#)
+        writer.raw(
+            #"""
+            {"type":"object","required":["batch_id","timestamp","orders"],"properties":{\#(batch),\#
+            "orders":{"type":"array","items":{"type":"object","required":["order_id","product_id","product_name",\#
+            "category","price","quantity","customer_id","timestamp","total_value"],\#
+            "properties":{"order_id":\#(text),"product_id":\#(text),"product_name":\#(text),"category":\#(text),\#
+            "price":\#(money),"quantity":\#(count),"customer_id":\#(text),"timestamp":\#(text),\#
+            "total_value":\#(money)}}}}}
+            """#
+        )
         writer.key("SimulatorCommand")
-        writer.raw(#"{"oneOf":[{"type":"object","required":["action"],"properties":{"action":{"enum":["start","stop","pause","resume"]}}},{"type":"object","required":["rate"],"properties":{"rate":{"type":"number","exclusiveMinimum":0}}},{"type":"object","required":["scenario"],"properties":{"scenario":\#(text)}}]}"#)
+        writer.raw(
+            #"""
+            {"oneOf":[{"type":"object","required":["action"],"properties":{"action":{"enum":["start","stop",\#
+            "pause","resume"]}}},{"type":"object","required":["rate"],"properties":{"rate":{"type":"number",\#
+            "exclusiveMinimum":0}}},{"type":"object","required":["scenario"],"properties":{"scenario":\#(text)}}]}
+            """#
+        )
         writer.endObject()
         writer.endObject()
     }

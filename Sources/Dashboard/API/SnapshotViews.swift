@@ -8,18 +8,27 @@ enum SnapshotViews {
     /// products by orders (their full product rows, as the original had `avg_price`), every
     /// category, the recent orders, the headline metrics and the snapshot's time.
     static func writeDashboardData(_ snapshot: AnalyticsSnapshot?, nowMicros: Int64, to writer: inout JSONWriter) {
-        writer.key("top_products"); writeTopProductRows(snapshot, to: &writer)
-        writer.key("categories"); writeCategories(snapshot, to: &writer)
-        writer.key("recent_orders"); writeRecentOrders(snapshot, to: &writer)
+        writer.key("top_products")
+        writeTopProductRows(snapshot, to: &writer)
+        writer.key("categories")
+        writeCategories(snapshot, to: &writer)
+        writer.key("recent_orders")
+        writeRecentOrders(snapshot, to: &writer)
         writer.key("metrics")
         writer.beginObject()
-        writer.key("total_orders"); writer.integer(snapshot?.totals.orders ?? 0)
-        writer.key("total_revenue"); writer.cents(snapshot?.totals.revenueCents ?? 0)
-        writer.key("orders_per_minute"); writer.double(ordersPerMinute(snapshot), decimals: 1)
-        writer.key("average_order_value"); writer.cents(snapshot?.totals.averageOrderValueCents ?? 0)
-        writer.key("unique_customers"); writer.integer(snapshot?.totals.uniqueCustomers ?? 0)
+        writer.key("total_orders")
+        writer.integer(snapshot?.totals.orders ?? 0)
+        writer.key("total_revenue")
+        writer.cents(snapshot?.totals.revenueCents ?? 0)
+        writer.key("orders_per_minute")
+        writer.double(ordersPerMinute(snapshot), decimals: 1)
+        writer.key("average_order_value")
+        writer.cents(snapshot?.totals.averageOrderValueCents ?? 0)
+        writer.key("unique_customers")
+        writer.integer(snapshot?.totals.uniqueCustomers ?? 0)
         writer.endObject()
-        writer.key("timestamp"); writer.timestamp(micros: snapshot?.generatedAtMicros ?? nowMicros)
+        writer.key("timestamp")
+        writer.timestamp(micros: snapshot?.generatedAtMicros ?? nowMicros)
     }
 
     /// The all-time top products by orders as full product rows.
@@ -54,7 +63,9 @@ enum SnapshotViews {
 
     /// Orders of the newest closed window, per minute (0 before one closes).
     static func ordersPerMinute(_ snapshot: AnalyticsSnapshot?) -> Double {
-        guard let snapshot, let window = snapshot.windows.last(where: \.isClosed), snapshot.windowMicros > 0 else { return 0 }
+        guard let snapshot, let window = snapshot.windows.last(where: \.isClosed), snapshot.windowMicros > 0 else {
+            return 0
+        }
         return Double(window.orders) * 60_000_000 / Double(snapshot.windowMicros)
     }
 
@@ -62,7 +73,8 @@ enum SnapshotViews {
     /// the newest window's end.
     static func writeWindows(_ snapshot: AnalyticsSnapshot?, minutes: Int, to writer: inout JSONWriter) {
         writer.beginObject()
-        writer.key("length_seconds"); writer.integer((snapshot?.windowMicros ?? 60_000_000) / 1_000_000)
+        writer.key("length_seconds")
+        writer.integer((snapshot?.windowMicros ?? 60_000_000) / 1_000_000)
         writer.key("items")
         writer.beginArray()
         if let snapshot, let newest = snapshot.windows.last {
@@ -76,10 +88,14 @@ enum SnapshotViews {
     /// The snapshot for `snapshot_update`: everything but `products`, with the last 60 windows.
     static func writeSnapshotUpdate(_ snapshot: AnalyticsSnapshot, to writer: inout JSONWriter) {
         writer.beginObject()
-        writer.key("sequence"); writer.integer(snapshot.sequence)
-        writer.key("generated_at"); writer.timestamp(micros: snapshot.generatedAtMicros)
-        writer.key("totals"); snapshot.totals.write(to: &writer)
-        writer.key("categories"); writeCategories(snapshot, to: &writer)
+        writer.key("sequence")
+        writer.integer(snapshot.sequence)
+        writer.key("generated_at")
+        writer.timestamp(micros: snapshot.generatedAtMicros)
+        writer.key("totals")
+        snapshot.totals.write(to: &writer)
+        writer.key("categories")
+        writeCategories(snapshot, to: &writer)
         writer.key("top_products")
         writer.beginObject()
         for top in snapshot.topProducts {
@@ -89,15 +105,19 @@ enum SnapshotViews {
         writer.endObject()
         writer.key("windows")
         writer.beginObject()
-        writer.key("length_seconds"); writer.integer(snapshot.windowMicros / 1_000_000)
+        writer.key("length_seconds")
+        writer.integer(snapshot.windowMicros / 1_000_000)
         writer.key("items")
         writer.beginArray()
         for window in snapshot.windows.suffix(60) { window.write(to: &writer) }
         writer.endArray()
         writer.endObject()
-        writer.key("recent_orders"); writeRecentOrders(snapshot, to: &writer)
-        writer.key("alerts"); writeAlerts(snapshot, to: &writer)
-        writer.key("pipeline"); snapshot.pipeline.write(to: &writer)
+        writer.key("recent_orders")
+        writeRecentOrders(snapshot, to: &writer)
+        writer.key("alerts")
+        writeAlerts(snapshot, to: &writer)
+        writer.key("pipeline")
+        snapshot.pipeline.write(to: &writer)
         writer.endObject()
     }
 

@@ -86,8 +86,14 @@ public struct ConsoleMessage: Sendable, Equatable {
     public var headers: [(key: String, value: String)]
 
     /// A message from its parts.
-    public init(partition: Int32, offset: Int64, timestampMillis: Int64, key: String?, value: String?,
-                headers: [(key: String, value: String)] = []) {
+    public init(
+        partition: Int32,
+        offset: Int64,
+        timestampMillis: Int64,
+        key: String?,
+        value: String?,
+        headers: [(key: String, value: String)] = []
+    ) {
         self.partition = partition
         self.offset = offset
         self.timestampMillis = timestampMillis

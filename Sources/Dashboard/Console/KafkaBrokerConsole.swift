@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import KafkaWire
 import Logging
 import NIOCore
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The broker console over the Kafka protocol (`KafkaAdmin` for topics and groups, a
 /// group-less consumer for the message tail), so it shows an external cluster as well as
@@ -68,8 +69,14 @@ public final class KafkaBrokerConsole: BrokerConsoleSource {
         for listing in try await admin.listGroups() {
             // ListGroups has no member count; a few groups are described one by one.
             let members = (try? await admin.describeGroup(listing.groupID).members.count) ?? 0
-            groups.append(ConsoleGroup(
-                groupID: listing.groupID, state: listing.state, protocolType: listing.protocolType, members: members))
+            groups.append(
+                ConsoleGroup(
+                    groupID: listing.groupID,
+                    state: listing.state,
+                    protocolType: listing.protocolType,
+                    members: members
+                )
+            )
         }
         return groups
     }
@@ -87,7 +94,10 @@ public final class KafkaBrokerConsole: BrokerConsoleSource {
     }
 
     public func messages(
-        topic: String, partition: Int32?, limit: Int, filter: String?
+        topic: String,
+        partition: Int32?,
+        limit: Int,
+        filter: String?
     ) async throws -> [ConsoleMessage] {
         guard let description = try await self.topic(named: topic) else {
             throw DashboardRequestError(.notFound, "no topic '\(topic)'; /api/broker/topics lists them")
@@ -111,11 +121,15 @@ public final class KafkaBrokerConsole: BrokerConsoleSource {
             name: topic.name,
             partitions: topic.partitions.map { partition in
                 ConsolePartition(
-                    partition: partition.partition, leader: partition.leader, earliestOffset: partition.earliestOffset,
+                    partition: partition.partition,
+                    leader: partition.leader,
+                    earliestOffset: partition.earliestOffset,
                     latestOffset: partition.latestOffset,
-                    sizeBytes: topicsDirectory.flatMap { Self.size(of: "\($0)/\(topic.name)-\(partition.partition)") })
+                    sizeBytes: topicsDirectory.flatMap { Self.size(of: "\($0)/\(topic.name)-\(partition.partition)") }
+                )
             },
-            configs: withConfigs ? topic.configs : [:])
+            configs: withConfigs ? topic.configs : [:]
+        )
     }
 
     /// Bytes of the files in a partition directory; nil when there is none.

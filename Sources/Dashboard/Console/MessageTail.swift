@@ -16,7 +16,9 @@ struct MessageTail {
         let wanted = ranges.filter { $0.from < $0.to }
         guard !wanted.isEmpty else { return [] }
         var configuration = KafkaConsumerConfiguration(
-            bootstrapServers: bootstrapServers, clientID: "aseed-console-tail")
+            bootstrapServers: bootstrapServers,
+            clientID: "aseed-console-tail"
+        )
         configuration.fetchMaxWait = .milliseconds(100)
         let consumer = KafkaConsumer(configuration: configuration, logger: logger)
         do {
@@ -30,7 +32,8 @@ struct MessageTail {
     }
 
     private func read(
-        _ wanted: [(partition: Int32, from: Int64, to: Int64)], with consumer: KafkaConsumer
+        _ wanted: [(partition: Int32, from: Int64, to: Int64)],
+        with consumer: KafkaConsumer
     ) async throws -> [ConsoleMessage] {
         try await consumer.assign(wanted.map { (topic, $0.partition, .offset($0.from)) })
         var ends = Dictionary(uniqueKeysWithValues: wanted.map { ($0.partition, $0.to) })
@@ -42,9 +45,13 @@ struct MessageTail {
                 try batch.forEachRecord { record in
                     guard record.offset < end else { return }
                     let message = ConsoleMessage(
-                        partition: batch.partition, offset: record.offset, timestampMillis: record.timestamp,
-                        key: record.keyString, value: record.valueString,
-                        headers: record.headers.map { ($0.key, $0.value.map { String(buffer: $0) } ?? "") })
+                        partition: batch.partition,
+                        offset: record.offset,
+                        timestampMillis: record.timestamp,
+                        key: record.keyString,
+                        value: record.valueString,
+                        headers: record.headers.map { ($0.key, $0.value.map { String(buffer: $0) } ?? "") }
+                    )
                     if Self.matches(message, filter: filter) { messages.append(message) }
                 }
                 if batch.nextOffset >= end { ends[batch.partition] = nil }

@@ -99,13 +99,20 @@ extension ExternalPayload.TopProducts {
         writer.beginArray()
         for product in products {
             writer.beginObject()
-            writer.key("product_id"); writer.string(product.product_id)
-            writer.key("product_name"); writer.string(product.product_name)
-            writer.key("category"); writer.string(product.category)
-            writer.key("order_count"); writer.integer(product.order_count)
-            writer.key("total_quantity"); writer.integer(product.total_quantity)
-            writer.key("total_revenue"); writer.double(product.total_revenue, decimals: 2)
-            writer.key("avg_price"); writer.double(product.avg_price, decimals: 2)
+            writer.key("product_id")
+            writer.string(product.product_id)
+            writer.key("product_name")
+            writer.string(product.product_name)
+            writer.key("category")
+            writer.string(product.category)
+            writer.key("order_count")
+            writer.integer(product.order_count)
+            writer.key("total_quantity")
+            writer.integer(product.total_quantity)
+            writer.key("total_revenue")
+            writer.double(product.total_revenue, decimals: 2)
+            writer.key("avg_price")
+            writer.double(product.avg_price, decimals: 2)
             writer.endObject()
         }
         writer.endArray()
@@ -134,11 +141,16 @@ extension ExternalPayload.Categories {
         writer.beginArray()
         for category in categories {
             writer.beginObject()
-            writer.key("category"); writer.string(category.category)
-            writer.key("order_count"); writer.integer(category.order_count)
-            writer.key("total_quantity"); writer.integer(category.total_quantity)
-            writer.key("total_revenue"); writer.double(category.total_revenue, decimals: 2)
-            writer.key("unique_products"); writer.integer(category.unique_products)
+            writer.key("category")
+            writer.string(category.category)
+            writer.key("order_count")
+            writer.integer(category.order_count)
+            writer.key("total_quantity")
+            writer.integer(category.total_quantity)
+            writer.key("total_revenue")
+            writer.double(category.total_revenue, decimals: 2)
+            writer.key("unique_products")
+            writer.integer(category.unique_products)
             writer.endObject()
         }
         writer.endArray()
@@ -167,15 +179,24 @@ extension ExternalPayload.RawOrders {
         writer.beginArray()
         for order in orders {
             writer.beginObject()
-            writer.key("order_id"); writer.string(order.order_id)
-            writer.key("product_id"); writer.string(order.product_id)
-            writer.key("product_name"); writer.string(order.product_name)
-            writer.key("category"); writer.string(order.category)
-            writer.key("price"); writer.double(order.price, decimals: 2)
-            writer.key("quantity"); writer.integer(order.quantity)
-            writer.key("customer_id"); writer.string(order.customer_id)
-            writer.key("timestamp"); writer.string(order.timestamp)
-            writer.key("total_value"); writer.double(order.total_value, decimals: 2)
+            writer.key("order_id")
+            writer.string(order.order_id)
+            writer.key("product_id")
+            writer.string(order.product_id)
+            writer.key("product_name")
+            writer.string(order.product_name)
+            writer.key("category")
+            writer.string(order.category)
+            writer.key("price")
+            writer.double(order.price, decimals: 2)
+            writer.key("quantity")
+            writer.integer(order.quantity)
+            writer.key("customer_id")
+            writer.string(order.customer_id)
+            writer.key("timestamp")
+            writer.string(order.timestamp)
+            writer.key("total_value")
+            writer.double(order.total_value, decimals: 2)
             writer.endObject()
         }
         writer.endArray()
@@ -184,11 +205,20 @@ extension ExternalPayload.RawOrders {
 }
 
 extension ExternalPayload {
-    static func writeHeader(_ batchID: BatchID, _ timestamp: String, _ receivedAtMicros: Int64, to writer: inout JSONWriter) {
-        writer.key("source"); writer.string("external")
-        writer.key("batch_id"); batchID.write(to: &writer)
-        writer.key("timestamp"); writer.string(timestamp)
-        writer.key("received_at"); writer.timestamp(micros: receivedAtMicros)
+    static func writeHeader(
+        _ batchID: BatchID,
+        _ timestamp: String,
+        _ receivedAtMicros: Int64,
+        to writer: inout JSONWriter
+    ) {
+        writer.key("source")
+        writer.string("external")
+        writer.key("batch_id")
+        batchID.write(to: &writer)
+        writer.key("timestamp")
+        writer.string(timestamp)
+        writer.key("received_at")
+        writer.timestamp(micros: receivedAtMicros)
     }
 
     static func require(_ condition: Bool, _ problem: String) throws(APIError) {
@@ -201,6 +231,9 @@ extension ExternalPayload {
 
     /// Money must be a finite amount of 0 or more below 10^12 (sums of it stay exact in a Double).
     static func requireMoney(_ value: Double, _ field: String) throws(APIError) {
-        try require(value.isFinite && value >= 0 && value < 1e12, "\(field) is \(value): expected an amount from 0 to 10^12")
+        try require(
+            value.isFinite && value >= 0 && value < 1e12,
+            "\(field) is \(value): expected an amount from 0 to 10^12"
+        )
     }
 }

@@ -28,8 +28,10 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     var json: JSONWriter {
         var writer = JSONWriter(reservingCapacity: 128 + message.utf8.count)
         writer.beginObject()
-        writer.key("error"); writer.string(code)
-        writer.key("message"); writer.string(message)
+        writer.key("error")
+        writer.string(code)
+        writer.key("message")
+        writer.string(message)
         writer.endObject()
         return writer
     }

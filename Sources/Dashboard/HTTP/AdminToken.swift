@@ -16,17 +16,26 @@ struct AdminToken: Sendable {
     func authorize(_ request: Request, logger: Logger) throws(APIError) {
         guard let header = request.headers[.authorization] else {
             logger.warning("refused \(request.method) \(request.uri.path): no Authorization header")
-            throw APIError(.unauthorized, "unauthorized",
-                           "this request changes state: send 'Authorization: Bearer <admin token>' (the token is in <data-dir>/dashboard/admin-token)",
-                           headers: [.wwwAuthenticate: "Bearer"])
+            throw APIError(
+                .unauthorized,
+                "unauthorized",
+                """
+                this request changes state: send 'Authorization: Bearer <admin token>' (the token is in \
+                <data-dir>/dashboard/admin-token)
+                """,
+                headers: [.wwwAuthenticate: "Bearer"]
+            )
         }
         let prefix = "Bearer "
         let given = header.hasPrefix(prefix) ? Array(header.utf8.dropFirst(prefix.utf8.count)) : []
         guard matches(given) else {
             logger.warning("refused \(request.method) \(request.uri.path): wrong admin token")
-            throw APIError(.unauthorized, "unauthorized",
-                           "the admin token is wrong: use the one in <data-dir>/dashboard/admin-token or --admin-token",
-                           headers: [.wwwAuthenticate: "Bearer"])
+            throw APIError(
+                .unauthorized,
+                "unauthorized",
+                "the admin token is wrong: use the one in <data-dir>/dashboard/admin-token or --admin-token",
+                headers: [.wwwAuthenticate: "Bearer"]
+            )
         }
     }
 

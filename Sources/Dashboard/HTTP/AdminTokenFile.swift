@@ -31,7 +31,9 @@ public enum AdminTokenFile {
             return Loaded(token: token, path: path, created: false)
         }
         if mkdir(directory, 0o700) != 0 && errno != EEXIST {
-            throw AdminTokenError("cannot create '\(directory)' (errno \(errno)): check that the data directory is writable")
+            throw AdminTokenError(
+                "cannot create '\(directory)' (errno \(errno)): check that the data directory is writable"
+            )
         }
         let token = makeToken()
         try write(token + "\n", to: path)
@@ -42,10 +44,12 @@ public enum AdminTokenFile {
     static func makeToken() -> String {
         var generator = SystemRandomNumberGenerator()
         let digits = Array("0123456789abcdef")
-        return String((0..<32).flatMap { _ -> [Character] in
-            let byte = UInt8.random(in: 0...255, using: &generator)
-            return [digits[Int(byte >> 4)], digits[Int(byte & 0xF)]]
-        })
+        return String(
+            (0..<32).flatMap { _ -> [Character] in
+                let byte = UInt8.random(in: 0...255, using: &generator)
+                return [digits[Int(byte >> 4)], digits[Int(byte & 0xF)]]
+            }
+        )
     }
 
     private static func read(_ path: String) -> String? {

@@ -44,10 +44,15 @@ final class BodyLimitHandler: ChannelDuplexHandler, RemovableChannelHandler {
             requestEnded = false
             responseEnded = false
             if let declared = head.headerFields[.contentLength].flatMap({ Int($0) }), declared > bodyLimit,
-               let headGuard, let guardContext {
+                let headGuard, let guardContext
+            {
                 refused = true
-                headGuard.reject(context: guardContext, status: .contentTooLarge, code: "body-too-large",
-                                 message: "the request body of \(declared) bytes is over the limit of \(bodyLimit) bytes")
+                headGuard.reject(
+                    context: guardContext,
+                    status: .contentTooLarge,
+                    code: "body-too-large",
+                    message: "the request body of \(declared) bytes is over the limit of \(bodyLimit) bytes"
+                )
                 return
             }
         case .body:

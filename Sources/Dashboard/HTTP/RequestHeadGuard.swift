@@ -172,8 +172,12 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
     private func expired(_ expiry: Expiry, context: ChannelHandlerContext) {
         guard case .awaitingHead(let started) = phase else { return }
         if expiry == .headerTimeout && started {
-            reject(context: context, status: .requestTimeout, code: "request-timeout",
-                   message: "the request head did not arrive whole within the header timeout")
+            reject(
+                context: context,
+                status: .requestTimeout,
+                code: "request-timeout",
+                message: "the request head did not arrive whole within the header timeout"
+            )
         } else {
             shut(context)
         }
@@ -198,13 +202,19 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
                 if byte == UInt8(ascii: "\n") {
                     requestLineEnded = true
                 } else if headBytes > limits.maxRequestLine {
-                    return .rejected(.uriTooLong, "uri-too-long",
-                                     "the request line is longer than \(limits.maxRequestLine) bytes")
+                    return .rejected(
+                        .uriTooLong,
+                        "uri-too-long",
+                        "the request line is longer than \(limits.maxRequestLine) bytes"
+                    )
                 }
             }
             if headBytes > limits.maxHead {
-                return .rejected(.requestHeaderFieldsTooLarge, "headers-too-large",
-                                 "the request head is longer than \(limits.maxHead) bytes")
+                return .rejected(
+                    .requestHeaderFieldsTooLarge,
+                    "headers-too-large",
+                    "the request head is longer than \(limits.maxHead) bytes"
+                )
             }
             switch (terminatorMatched, byte) {
             case (0, UInt8(ascii: "\r")), (2, UInt8(ascii: "\r")): terminatorMatched += 1

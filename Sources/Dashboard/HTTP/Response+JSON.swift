@@ -22,8 +22,11 @@ extension Response {
     }
 
     /// A JSON object built by `build`.
-    static func jsonObject(status: HTTPResponse.Status = .ok, capacity: Int = 1024,
-                           _ build: (inout JSONWriter) -> Void) -> Response {
+    static func jsonObject(
+        status: HTTPResponse.Status = .ok,
+        capacity: Int = 1024,
+        _ build: (inout JSONWriter) -> Void
+    ) -> Response {
         var writer = JSONWriter(reservingCapacity: capacity)
         writer.beginObject()
         build(&writer)

@@ -9,7 +9,11 @@ struct ResponsePolicyMiddleware<Context: RequestContext>: RouterMiddleware {
     let routes: RouteTable
     let counters: HTTPCounters
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         var response: Response
         do {
             response = try await next(request, context)
@@ -19,11 +23,18 @@ struct ResponsePolicyMiddleware<Context: RequestContext>: RouterMiddleware {
             response = translate(error, request: request).response()
         } catch {
             context.logger.error("\(request.method) \(request.uri.path) failed: \(error)")
-            response = APIError(.internalServerError, "internal", "the server failed to answer: \(error); see dashboard.log").response()
+            response = APIError(
+                .internalServerError,
+                "internal",
+                "the server failed to answer: \(error); see dashboard.log"
+            ).response()
         }
         SecurityHeaders.apply(to: &response.headers)
-        counters.count(route: routes.pattern(matching: request.uri.path) ?? "unmatched", method: request.method.rawValue,
-                       status: response.status.code)
+        counters.count(
+            route: routes.pattern(matching: request.uri.path) ?? "unmatched",
+            method: request.method.rawValue,
+            status: response.status.code
+        )
         return response
     }
 
@@ -35,13 +46,23 @@ struct ResponsePolicyMiddleware<Context: RequestContext>: RouterMiddleware {
             if !allowed.isEmpty {
                 var headers = HTTPFields()
                 headers[.allow] = allowed.joined(separator: ", ")
-                return APIError(.methodNotAllowed, "method-not-allowed",
-                                "\(request.method) is not supported on \(request.uri.path); use \(allowed.joined(separator: " or "))",
-                                headers: headers)
+                return APIError(
+                    .methodNotAllowed,
+                    "method-not-allowed",
+                    """
+                    \(request.method) is not supported on \(request.uri.path); use \
+                    \(allowed.joined(separator: " or "))
+                    """,
+                    headers: headers
+                )
             }
             return .notFound("no route \(request.uri.path); /api/openapi.json lists every route")
         case .contentTooLarge:
-            return APIError(.contentTooLarge, "body-too-large", "the request body is larger than the limit (--dashboard-body-limit)")
+            return APIError(
+                .contentTooLarge,
+                "body-too-large",
+                "the request body is larger than the limit (--dashboard-body-limit)"
+            )
         default:
             return APIError(error.status, "http-\(error.status.code)", error.status.reasonPhrase)
         }

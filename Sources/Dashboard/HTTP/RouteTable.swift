@@ -38,7 +38,8 @@ struct RouteTable: Sendable {
     /// The methods allowed on a path; empty for an unknown path.
     func methods(forPath path: String) -> [String] {
         var seen: [String] = []
-        for route in routes where Self.matches(pattern: route.path, path: path) && !seen.contains(route.method.rawValue) {
+        for route in routes where Self.matches(pattern: route.path, path: path) && !seen.contains(route.method.rawValue)
+        {
             seen.append(route.method.rawValue)
         }
         return seen

@@ -14,7 +14,9 @@ struct PrometheusText {
         for sample in family.samples {
             text += family.name
             if !sample.labels.isEmpty {
-                text += "{" + sample.labels.map { "\($0.name)=\"\(Self.escapeLabel($0.value))\"" }.joined(separator: ",") + "}"
+                text +=
+                    "{" + sample.labels.map { "\($0.name)=\"\(Self.escapeLabel($0.value))\"" }.joined(separator: ",")
+                    + "}"
             }
             text += " " + Self.number(sample.value) + "\n"
         }

@@ -20,7 +20,9 @@ struct DashboardChannel: ServerChildChannel {
         // so the gate is in place before the first request arrives.
         upgradeChannel.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let pipeline = channel.pipeline.syncOperations
-            let upgrader = try pipeline.handler(type: NIOTypedHTTPServerUpgradeHandler<HTTP1WebSocketUpgradeChannel.UpgradeResult>.self)
+            let upgrader = try pipeline.handler(
+                type: NIOTypedHTTPServerUpgradeHandler<HTTP1WebSocketUpgradeChannel.UpgradeResult>.self
+            )
             try pipeline.addHandler(UpgradeOriginGate(policy: policy), position: .before(upgrader))
             try pipeline.addHandler(RequestHeadGuard(limits: limits), position: .first)
             connections.add(channel)

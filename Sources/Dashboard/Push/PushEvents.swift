@@ -9,8 +9,10 @@ enum PushEvents {
     static func message(_ event: String, capacity: Int = 4096, _ writeData: (inout JSONWriter) -> Void) -> ByteBuffer {
         var writer = JSONWriter(reservingCapacity: capacity)
         writer.beginObject()
-        writer.key("event"); writer.string(event)
-        writer.key("data"); writeData(&writer)
+        writer.key("event")
+        writer.string(event)
+        writer.key("data")
+        writeData(&writer)
         writer.endObject()
         return ByteBuffer(bytes: writer.bytes)
     }
@@ -23,7 +25,8 @@ enum PushEvents {
             SnapshotViews.writeDashboardData(snapshot, nowMicros: services.nowMicros, to: &writer)
             writer.key("snapshot")
             if let snapshot { snapshot.write(to: &writer) } else { writer.null() }
-            writer.key("services"); services.write(to: &writer)
+            writer.key("services")
+            services.write(to: &writer)
             writer.endObject()
         }
     }
@@ -35,33 +38,46 @@ enum PushEvents {
             message("snapshot_update", capacity: 64 * 1024) { SnapshotViews.writeSnapshotUpdate(snapshot, to: &$0) },
             message("top_products_update") { writer in
                 writer.beginObject()
-                writer.key("source"); writer.string("analyzer")
-                writer.key("products"); SnapshotViews.writeTopProductRows(snapshot, to: &writer)
-                writer.key("timestamp"); writer.timestamp(micros: snapshot.generatedAtMicros)
+                writer.key("source")
+                writer.string("analyzer")
+                writer.key("products")
+                SnapshotViews.writeTopProductRows(snapshot, to: &writer)
+                writer.key("timestamp")
+                writer.timestamp(micros: snapshot.generatedAtMicros)
                 writer.endObject()
             },
             message("categories_update") { writer in
                 writer.beginObject()
-                writer.key("source"); writer.string("analyzer")
-                writer.key("categories"); SnapshotViews.writeCategories(snapshot, to: &writer)
-                writer.key("timestamp"); writer.timestamp(micros: snapshot.generatedAtMicros)
+                writer.key("source")
+                writer.string("analyzer")
+                writer.key("categories")
+                SnapshotViews.writeCategories(snapshot, to: &writer)
+                writer.key("timestamp")
+                writer.timestamp(micros: snapshot.generatedAtMicros)
                 writer.endObject()
             },
             message("raw_orders_update", capacity: 16 * 1024) { writer in
                 writer.beginObject()
-                writer.key("source"); writer.string("analyzer")
-                writer.key("orders"); SnapshotViews.writeRecentOrders(snapshot, to: &writer)
-                writer.key("timestamp"); writer.timestamp(micros: snapshot.generatedAtMicros)
+                writer.key("source")
+                writer.string("analyzer")
+                writer.key("orders")
+                SnapshotViews.writeRecentOrders(snapshot, to: &writer)
+                writer.key("timestamp")
+                writer.timestamp(micros: snapshot.generatedAtMicros)
                 writer.endObject()
             },
         ]
         if SnapshotViews.alertsDiffer(previous, snapshot) {
-            messages.append(message("alerts_update") { writer in
-                writer.beginObject()
-                writer.key("alerts"); SnapshotViews.writeAlerts(snapshot, to: &writer)
-                writer.key("timestamp"); writer.timestamp(micros: snapshot.generatedAtMicros)
-                writer.endObject()
-            })
+            messages.append(
+                message("alerts_update") { writer in
+                    writer.beginObject()
+                    writer.key("alerts")
+                    SnapshotViews.writeAlerts(snapshot, to: &writer)
+                    writer.key("timestamp")
+                    writer.timestamp(micros: snapshot.generatedAtMicros)
+                    writer.endObject()
+                }
+            )
         }
         return messages
     }

@@ -25,7 +25,10 @@ struct PushService: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             for await snapshot in api.snapshots.subscribe().cancelOnGracefulShutdown() {
                 // The renewed subscription starts with the latest snapshot, maybe one already sent.
-                if snapshot.sequence == previous?.sequence && snapshot.generatedAtMicros == previous?.generatedAtMicros { continue }
+                if snapshot.sequence == previous?.sequence && snapshot.generatedAtMicros == previous?.generatedAtMicros
+                {
+                    continue
+                }
                 for message in PushEvents.updates(after: previous, snapshot) { api.hub.broadcast(message) }
                 previous = snapshot
             }

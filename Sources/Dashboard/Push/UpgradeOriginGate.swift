@@ -23,7 +23,8 @@ final class UpgradeOriginGate: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         if head.headers.contains(name: "upgrade"),
-           !policy.allows(origin: head.headers.first(name: "origin"), host: head.headers.first(name: "host")) {
+            !policy.allows(origin: head.headers.first(name: "origin"), host: head.headers.first(name: "host"))
+        {
             head.headers.remove(name: "upgrade")
             // The decoder already read the request as an upgrade; closing after the answer
             // keeps it from parsing anything else on this connection.

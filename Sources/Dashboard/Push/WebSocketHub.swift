@@ -34,7 +34,10 @@ final class WebSocketHub: Sendable {
     /// Registers a client; nil when the hub is full (the caller closes with 1013) or closed
     /// (1001): a client that connects while the server stops must not be left waiting.
     func connect() -> Connection? {
-        let (stream, continuation) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(queueLength))
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: ByteBuffer.self,
+            bufferingPolicy: .bufferingNewest(queueLength)
+        )
         let id = state.withLock { state -> Int? in
             guard !state.closed, state.clients.count < maxClients else { return nil }
             defer { state.nextID += 1 }

@@ -9,8 +9,12 @@ enum WebSocketSession {
     /// Close code 1013 "try again later": the hub is full.
     static let tryAgainLater = WebSocketErrorCode(codeNumber: 1013)
 
-    static func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, hub: WebSocketHub,
-                    initialData: @Sendable () async -> ByteBuffer) async throws {
+    static func run(
+        inbound: WebSocketInboundStream,
+        outbound: WebSocketOutboundWriter,
+        hub: WebSocketHub,
+        initialData: @Sendable () async -> ByteBuffer
+    ) async throws {
         guard let connection = hub.connect() else {
             if hub.isClosed {
                 try await outbound.close(.goingAway, reason: "the dashboard is stopping")

@@ -21,13 +21,19 @@ public struct BrokerAddress: Hashable, Sendable, CustomStringConvertible {
         if let colon = trimmed.lastIndex(of: ":"), !trimmed.hasSuffix("]") {
             host = String(trimmed[..<colon])
             guard let parsed = Int(trimmed[trimmed.index(after: colon)...]), (1...65535).contains(parsed) else {
-                throw KafkaClientError(.invalidConfiguration, "bootstrap server \"\(text)\" has no valid port; write it as host:port, e.g. localhost:9092")
+                throw KafkaClientError(
+                    .invalidConfiguration,
+                    "bootstrap server \"\(text)\" has no valid port; write it as host:port, e.g. localhost:9092"
+                )
             }
             port = parsed
         }
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty else {
-            throw KafkaClientError(.invalidConfiguration, "bootstrap server \"\(text)\" has no host; write it as host:port, e.g. localhost:9092")
+            throw KafkaClientError(
+                .invalidConfiguration,
+                "bootstrap server \"\(text)\" has no host; write it as host:port, e.g. localhost:9092"
+            )
         }
         self.init(host: host, port: port)
     }

@@ -8,13 +8,21 @@ extension BrokerConnection {
     ///
     /// - Throws: like `send(_:minimumVersion:maximumVersion:expecting:)`.
     public func send<Request: KafkaRequestMessage, Response: KafkaResponseMessage>(
-        _ request: Request, minimumVersion: Int16 = 0, maximumVersion: Int16 = .max, timeout: Duration,
+        _ request: Request,
+        minimumVersion: Int16 = 0,
+        maximumVersion: Int16 = .max,
+        timeout: Duration,
         expecting: Response.Type = Response.self
     ) async throws -> Response {
         let version = try negotiatedVersion(for: Request.apiKey, minimum: minimumVersion, cap: maximumVersion)
         let body = try await Self.exchange(
-            request, version: version, channel: channel, pending: pending, clientID: clientID,
-            timeout: TimeAmount(timeout), address: address
+            request,
+            version: version,
+            channel: channel,
+            pending: pending,
+            clientID: clientID,
+            timeout: TimeAmount(timeout),
+            address: address
         ).get()
         return try Self.decodeResponse(body, as: Response.self, version: version, address: address)
     }

@@ -7,7 +7,10 @@ import NIOPosix
 // tagged fields in response header v1, except ApiVersions, which always uses v0 — KIP-511).
 extension BrokerConnection {
     static func openChannel(
-        to address: BrokerAddress, pending: PendingRequests, group: any EventLoopGroup, timeout: Duration,
+        to address: BrokerAddress,
+        pending: PendingRequests,
+        group: any EventLoopGroup,
+        timeout: Duration,
         maximumResponseSize: Int
     ) async throws -> any Channel {
         let bootstrap = ClientBootstrap(group: group)
@@ -16,9 +19,11 @@ extension BrokerConnection {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(KafkaFrameDecoder(maximumFrameSize: maximumResponseSize)))
+                        ByteToMessageHandler(KafkaFrameDecoder(maximumFrameSize: maximumResponseSize))
+                    )
                     try channel.pipeline.syncOperations.addHandler(
-                        BrokerConnectionHandler(pending: pending, address: address))
+                        BrokerConnectionHandler(pending: pending, address: address)
+                    )
                 }
             }
         do {
@@ -45,13 +50,20 @@ extension BrokerConnection {
     }
 
     static func encodeFrame<Request: KafkaRequestMessage>(
-        _ request: Request, version: Int16, correlationID: Int32, clientID: String, allocator: ByteBufferAllocator
+        _ request: Request,
+        version: Int16,
+        correlationID: Int32,
+        clientID: String,
+        allocator: ByteBufferAllocator
     ) -> ByteBuffer {
         var frame = allocator.buffer(capacity: 256)
         frame.writeInteger(Int32(0), endianness: .big)
         let header = RequestHeader(
-            requestApiKey: Request.apiKey.rawValue, requestApiVersion: version, correlationId: correlationID,
-            clientId: clientID)
+            requestApiKey: Request.apiKey.rawValue,
+            requestApiVersion: version,
+            correlationId: correlationID,
+            clientId: clientID
+        )
         header.write(to: &frame, version: Request.apiKey.requestHeaderVersion(for: version))
         request.write(to: &frame, version: version)
         frame.setInteger(Int32(frame.readableBytes - 4), at: frame.readerIndex, endianness: .big)
@@ -60,26 +72,50 @@ extension BrokerConnection {
 
     /// Writes a request and returns the future of its response body (after the correlation id).
     static func exchange<Request: KafkaRequestMessage>(
-        _ request: Request, version: Int16, channel: any Channel, pending: PendingRequests, clientID: String,
-        timeout: TimeAmount, address: BrokerAddress
+        _ request: Request,
+        version: Int16,
+        channel: any Channel,
+        pending: PendingRequests,
+        clientID: String,
+        timeout: TimeAmount,
+        address: BrokerAddress
     ) throws -> EventLoopFuture<ByteBuffer> {
         let promise = channel.eventLoop.makePromise(of: ByteBuffer.self)
         let id = try pending.register(promise)
-        let frame = encodeFrame(request, version: version, correlationID: id, clientID: clientID, allocator: channel.allocator)
+        let frame = encodeFrame(
+            request,
+            version: version,
+            correlationID: id,
+            clientID: clientID,
+            allocator: channel.allocator
+        )
         let timer = channel.eventLoop.scheduleTask(in: timeout) {
-            pending.fail(id, with: KafkaClientError(
-                .requestTimedOut,
-                "\(Request.apiKey.name) request to broker \(address) got no response within \(timeout.nanoseconds / 1_000_000) ms; it will be retried"))
+            pending.fail(
+                id,
+                with: KafkaClientError(
+                    .requestTimedOut,
+                    """
+                    \(Request.apiKey.name) request to broker \(address) got no response within \
+                    \(timeout.nanoseconds / 1_000_000) ms; it will be retried
+                    """
+                )
+            )
         }
         promise.futureResult.whenComplete { _ in timer.cancel() }
         channel.writeAndFlush(frame).whenFailure { error in
-            pending.fail(id, with: KafkaClientError(.connectionClosed, "could not write to broker \(address) (\(error))"))
+            pending.fail(
+                id,
+                with: KafkaClientError(.connectionClosed, "could not write to broker \(address) (\(error))")
+            )
         }
         return promise.futureResult
     }
 
     static func decodeResponse<Response: KafkaResponseMessage>(
-        _ body: ByteBuffer, as: Response.Type, version: Int16, address: BrokerAddress
+        _ body: ByteBuffer,
+        as: Response.Type,
+        version: Int16,
+        address: BrokerAddress
     ) throws -> Response {
         var body = body
         do {
@@ -88,7 +124,10 @@ extension BrokerConnection {
             }
             return try Response(from: &body, version: version)
         } catch {
-            throw KafkaClientError(.protocolViolation, "could not decode \(Response.apiKey.name) v\(version) response from broker \(address): \(error)")
+            throw KafkaClientError(
+                .protocolViolation,
+                "could not decode \(Response.apiKey.name) v\(version) response from broker \(address): \(error)"
+            )
         }
     }
 
@@ -96,21 +135,39 @@ extension BrokerConnection {
     /// does not know v3 answers UNSUPPORTED_VERSION in the v0 body format (KIP-511), then the
     /// client asks again at v0.
     static func negotiateVersions(
-        channel: any Channel, pending: PendingRequests, clientID: String, timeout: TimeAmount, address: BrokerAddress
+        channel: any Channel,
+        pending: PendingRequests,
+        clientID: String,
+        timeout: TimeAmount,
+        address: BrokerAddress
     ) async throws -> ApiVersionTable {
         let request = ApiVersionsRequest(clientSoftwareName: "aseed-kafkawire", clientSoftwareVersion: "1.0")
         for version: Int16 in [3, 0] {
             let body = try await exchange(
-                request, version: version, channel: channel, pending: pending, clientID: clientID,
-                timeout: timeout, address: address
+                request,
+                version: version,
+                channel: channel,
+                pending: pending,
+                clientID: clientID,
+                timeout: timeout,
+                address: address
             ).get()
-            guard let response = try? decodeResponse(body, as: ApiVersionsResponse.self, version: version, address: address)
+            guard
+                let response = try? decodeResponse(
+                    body,
+                    as: ApiVersionsResponse.self,
+                    version: version,
+                    address: address
+                )
             else { continue }
             let code = KafkaErrorCode(rawValue: response.errorCode)
             if code == .unsupportedVersion { continue }
             guard code == .none else { throw KafkaClientError.broker(code, "ApiVersions on broker \(address)") }
             return ApiVersionTable(brokerRanges: response.apiKeys.map { ($0.apiKey, $0.minVersion, $0.maxVersion) })
         }
-        throw KafkaClientError(.unsupportedVersion, "broker \(address) answered no ApiVersions request this client understands; is it a Kafka broker?")
+        throw KafkaClientError(
+            .unsupportedVersion,
+            "broker \(address) answered no ApiVersions request this client understands; is it a Kafka broker?"
+        )
     }
 }

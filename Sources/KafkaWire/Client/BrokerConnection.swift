@@ -20,8 +20,12 @@ public final class BrokerConnection: Sendable {
     let requestTimeout: TimeAmount
 
     private init(
-        address: BrokerAddress, channel: any Channel, pending: PendingRequests, clientID: String,
-        requestTimeout: TimeAmount, apiVersions: ApiVersionTable
+        address: BrokerAddress,
+        channel: any Channel,
+        pending: PendingRequests,
+        clientID: String,
+        requestTimeout: TimeAmount,
+        apiVersions: ApiVersionTable
     ) {
         self.address = address
         self.channel = channel
@@ -36,20 +40,38 @@ public final class BrokerConnection: Sendable {
     /// - Throws: `KafkaClientError` `.brokerUnreachable` when the TCP connection fails,
     ///   `.unsupportedVersion` or `.connectionClosed` when the ApiVersions exchange fails.
     public static func connect(
-        to address: BrokerAddress, clientID: String, eventLoopGroup: any EventLoopGroup,
-        connectTimeout: Duration = .seconds(10), requestTimeout: Duration = .seconds(30),
+        to address: BrokerAddress,
+        clientID: String,
+        eventLoopGroup: any EventLoopGroup,
+        connectTimeout: Duration = .seconds(10),
+        requestTimeout: Duration = .seconds(30),
         maximumResponseSize: Int = 256 * 1024 * 1024
     ) async throws -> BrokerConnection {
         let pending = PendingRequests()
         let channel = try await openChannel(
-            to: address, pending: pending, group: eventLoopGroup, timeout: connectTimeout,
-            maximumResponseSize: maximumResponseSize)
+            to: address,
+            pending: pending,
+            group: eventLoopGroup,
+            timeout: connectTimeout,
+            maximumResponseSize: maximumResponseSize
+        )
         let timeout = TimeAmount(requestTimeout)
         do {
-            let versions = try await negotiateVersions(channel: channel, pending: pending, clientID: clientID, timeout: timeout, address: address)
+            let versions = try await negotiateVersions(
+                channel: channel,
+                pending: pending,
+                clientID: clientID,
+                timeout: timeout,
+                address: address
+            )
             return BrokerConnection(
-                address: address, channel: channel, pending: pending, clientID: clientID,
-                requestTimeout: timeout, apiVersions: versions)
+                address: address,
+                channel: channel,
+                pending: pending,
+                clientID: clientID,
+                requestTimeout: timeout,
+                apiVersions: versions
+            )
         } catch {
             try? await channel.close()
             throw error
@@ -61,11 +83,18 @@ public final class BrokerConnection: Sendable {
     /// - Throws: `KafkaClientError` (`.connectionClosed`, `.requestTimedOut`,
     ///   `.protocolViolation`); broker error codes inside the response are left to the caller.
     public func send<Request: KafkaRequestMessage, Response: KafkaResponseMessage>(
-        _ request: Request, version: Int16, expecting: Response.Type = Response.self
+        _ request: Request,
+        version: Int16,
+        expecting: Response.Type = Response.self
     ) async throws -> Response {
         let body = try await Self.exchange(
-            request, version: version, channel: channel, pending: pending, clientID: clientID,
-            timeout: requestTimeout, address: address
+            request,
+            version: version,
+            channel: channel,
+            pending: pending,
+            clientID: clientID,
+            timeout: requestTimeout,
+            address: address
         ).get()
         return try Self.decodeResponse(body, as: Response.self, version: version, address: address)
     }
@@ -74,7 +103,13 @@ public final class BrokerConnection: Sendable {
     /// does not answer (Produce with acks=0). Returns once the bytes are written.
     public func sendWithoutResponse<Request: KafkaRequestMessage>(_ request: Request, version: Int16) async throws {
         let id = try pending.register(nil)
-        let frame = Self.encodeFrame(request, version: version, correlationID: id, clientID: clientID, allocator: channel.allocator)
+        let frame = Self.encodeFrame(
+            request,
+            version: version,
+            correlationID: id,
+            clientID: clientID,
+            allocator: channel.allocator
+        )
         try await channel.writeAndFlush(frame)
     }
 
@@ -82,7 +117,9 @@ public final class BrokerConnection: Sendable {
     ///
     /// - Throws: `.unsupportedVersion` when the broker supports no version in `minimum...cap`.
     public func send<Request: KafkaRequestMessage, Response: KafkaResponseMessage>(
-        _ request: Request, minimumVersion: Int16 = 0, maximumVersion: Int16 = .max,
+        _ request: Request,
+        minimumVersion: Int16 = 0,
+        maximumVersion: Int16 = .max,
         expecting: Response.Type = Response.self
     ) async throws -> Response {
         let version = try negotiatedVersion(for: Request.apiKey, minimum: minimumVersion, cap: maximumVersion)
@@ -95,7 +132,11 @@ public final class BrokerConnection: Sendable {
             let offered = apiVersions.range(for: api).map { "\($0.lowerBound)-\($0.upperBound)" } ?? "none"
             throw KafkaClientError(
                 .unsupportedVersion,
-                "broker \(address) supports \(api.name) versions \(offered), this client needs \(minimum)-\(min(cap, api.codecVersions.upperBound)); use a newer broker")
+                """
+                broker \(address) supports \(api.name) versions \(offered), this client needs \
+                \(minimum)-\(min(cap, api.codecVersions.upperBound)); use a newer broker
+                """
+            )
         }
         return version
     }
@@ -108,7 +149,9 @@ public final class BrokerConnection: Sendable {
 
     /// Closes the connection; waiting requests fail with `.connectionClosed`.
     public func close() async {
-        pending.close(with: KafkaClientError(.connectionClosed, "connection to broker \(address) was closed by this client"))
+        pending.close(
+            with: KafkaClientError(.connectionClosed, "connection to broker \(address) was closed by this client")
+        )
         try? await channel.close()
     }
 }

@@ -18,12 +18,22 @@ final class BrokerConnectionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        pending.close(with: KafkaClientError(.connectionClosed, "connection to broker \(address) closed; the request will be retried on a new connection"))
+        pending.close(
+            with: KafkaClientError(
+                .connectionClosed,
+                "connection to broker \(address) closed; the request will be retried on a new connection"
+            )
+        )
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        pending.close(with: KafkaClientError(.connectionClosed, "connection to broker \(address) failed (\(error)); the request will be retried on a new connection"))
+        pending.close(
+            with: KafkaClientError(
+                .connectionClosed,
+                "connection to broker \(address) failed (\(error)); the request will be retried on a new connection"
+            )
+        )
         context.close(promise: nil)
     }
 }

@@ -40,7 +40,8 @@ public struct ClusterMetadata: Sendable, Hashable {
         if !response.brokers.isEmpty {
             brokers = Dictionary(
                 response.brokers.map { ($0.nodeId, BrokerAddress(host: $0.host, port: Int($0.port))) },
-                uniquingKeysWith: { first, _ in first })
+                uniquingKeysWith: { first, _ in first }
+            )
         }
         var errors: [String: KafkaErrorCode] = [:]
         for topic in response.topics {

@@ -28,8 +28,12 @@ public struct ConsumedRecord {
             for _ in 0..<headerCount {
                 let key = try reader.readBytes()
                 let value = try reader.readBytes()
-                headers.append(RecordHeader(
-                    key: key.map { String(decoding: $0, as: UTF8.self) } ?? "", value: value.map { ByteBuffer(bytes: $0) }))
+                headers.append(
+                    RecordHeader(
+                        key: key.map { String(decoding: $0, as: UTF8.self) } ?? "",
+                        value: value.map { ByteBuffer(bytes: $0) }
+                    )
+                )
             }
         } catch {}
         return headers

@@ -14,7 +14,10 @@ public enum ConsumerPartitionAssignor: String, Sendable, Hashable, CaseIterable 
     /// Splits the partitions of the subscribed topics among `subscriptions` (member id to
     /// topics). `partitionCounts` gives each topic's partition count; topics missing from it
     /// are left out. Every member gets an entry, possibly empty.
-    public func assign(subscriptions: [String: [String]], partitionCounts: [String: Int32]) -> [String: [KafkaTopicPartition]] {
+    public func assign(
+        subscriptions: [String: [String]],
+        partitionCounts: [String: Int32]
+    ) -> [String: [KafkaTopicPartition]] {
         var result = Dictionary(uniqueKeysWithValues: subscriptions.keys.map { ($0, [KafkaTopicPartition]()) })
         let members = subscriptions.keys.sorted()
         let topics = Set(subscriptions.values.joined()).filter { partitionCounts[$0] != nil }.sorted()
@@ -28,7 +31,9 @@ public enum ConsumerPartitionAssignor: String, Sendable, Hashable, CaseIterable 
                 var next = 0
                 for (index, member) in subscribers.enumerated() {
                     let size = share + (index < extra ? 1 : 0)
-                    result[member]! += (next..<(next + size)).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) }
+                    result[member]! += (next..<(next + size)).map {
+                        KafkaTopicPartition(topic: topic, partition: Int32($0))
+                    }
                     next += size
                 }
             }
@@ -38,7 +43,9 @@ public enum ConsumerPartitionAssignor: String, Sendable, Hashable, CaseIterable 
                 for partition in 0..<partitionCounts[topic]! {
                     // Some member subscribes to every topic in `topics`, so this ends.
                     while !subscriptions[members[turn % members.count]]!.contains(topic) { turn += 1 }
-                    result[members[turn % members.count]]!.append(KafkaTopicPartition(topic: topic, partition: partition))
+                    result[members[turn % members.count]]!.append(
+                        KafkaTopicPartition(topic: topic, partition: partition)
+                    )
                     turn += 1
                 }
             }

@@ -48,7 +48,9 @@ public struct ConsumerProtocolAssignment: Sendable, Hashable {
             let topic = try buffer.readKafkaString(compact: false)
             let count = try buffer.readKafkaArrayCount(compact: false) ?? 0
             for _ in 0..<count {
-                partitions.append(KafkaTopicPartition(topic: topic, partition: try buffer.readKafkaInteger(as: Int32.self)))
+                partitions.append(
+                    KafkaTopicPartition(topic: topic, partition: try buffer.readKafkaInteger(as: Int32.self))
+                )
             }
         }
         userData = try buffer.readKafkaNullableBytes(compact: false)

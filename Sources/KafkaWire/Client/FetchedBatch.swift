@@ -30,8 +30,13 @@ public struct FetchedBatch: Sendable {
 
     /// A fetched batch from its parts.
     public init(
-        topic: String, partition: Int32, header: RecordBatchHeader, recordBytes: ByteBuffer, firstOffset: Int64,
-        batchBytes: ByteBuffer = ByteBuffer(), readError: (any Error)? = nil
+        topic: String,
+        partition: Int32,
+        header: RecordBatchHeader,
+        recordBytes: ByteBuffer,
+        firstOffset: Int64,
+        batchBytes: ByteBuffer = ByteBuffer(),
+        readError: (any Error)? = nil
     ) {
         self.topic = topic
         self.partition = partition
@@ -76,9 +81,16 @@ public struct FetchedBatch: Sendable {
                 let offset = header.baseOffset + Int64(offsetDelta)
                 guard offset >= firstOffset else { continue }
                 let timestamp = header.usesLogAppendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta
-                try body(ConsumedRecord(
-                    offset: offset, timestamp: timestamp, key: key, value: value, headerCount: headerCount,
-                    headerBytes: headerBytes))
+                try body(
+                    ConsumedRecord(
+                        offset: offset,
+                        timestamp: timestamp,
+                        key: key,
+                        value: value,
+                        headerCount: headerCount,
+                        headerBytes: headerBytes
+                    )
+                )
             }
         }
     }

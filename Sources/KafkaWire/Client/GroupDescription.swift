@@ -52,8 +52,14 @@ public struct GroupDescription: Sendable, Equatable {
     public var offsets: [Offset]
 
     /// A group from its parts.
-    public init(groupID: String, state: String, protocolType: String, protocolName: String, members: [Member],
-                offsets: [Offset]) {
+    public init(
+        groupID: String,
+        state: String,
+        protocolType: String,
+        protocolName: String,
+        members: [Member],
+        offsets: [Offset]
+    ) {
         self.groupID = groupID
         self.state = state
         self.protocolType = protocolType

@@ -20,7 +20,9 @@ extension KafkaAdmin {
     public func describeGroup(_ groupID: String) async throws -> GroupDescription {
         let coordinator = try await cluster.groupCoordinator(groupID)
         let described: DescribeGroupsResponse = try await coordinator.send(
-            DescribeGroupsRequest(groups: [groupID]), maximumVersion: 5)
+            DescribeGroupsRequest(groups: [groupID]),
+            maximumVersion: 5
+        )
         guard let group = described.groups.first else {
             throw KafkaClientError.broker(.groupIdNotFound, "DescribeGroups for \(groupID)")
         }
@@ -28,30 +30,48 @@ extension KafkaAdmin {
         guard code == .none else { throw KafkaClientError.broker(code, "DescribeGroups for \(groupID)") }
         let members = group.members.map { member in
             GroupDescription.Member(
-                memberID: member.memberId, clientID: member.clientId, host: member.clientHost,
-                assignment: Self.assignment(member.memberAssignment, protocolType: group.protocolType))
+                memberID: member.memberId,
+                clientID: member.clientId,
+                host: member.clientHost,
+                assignment: Self.assignment(member.memberAssignment, protocolType: group.protocolType)
+            )
         }.sorted { $0.memberID < $1.memberID }
         return GroupDescription(
-            groupID: groupID, state: group.groupState, protocolType: group.protocolType, protocolName: group.protocolData,
-            members: members, offsets: try await committedOffsets(groupID, coordinator: coordinator))
+            groupID: groupID,
+            state: group.groupState,
+            protocolType: group.protocolType,
+            protocolName: group.protocolData,
+            members: members,
+            offsets: try await committedOffsets(groupID, coordinator: coordinator)
+        )
     }
 
-    private func committedOffsets(_ groupID: String, coordinator: BrokerConnection) async throws -> [GroupDescription.Offset] {
+    private func committedOffsets(
+        _ groupID: String,
+        coordinator: BrokerConnection
+    ) async throws -> [GroupDescription.Offset] {
         // Null topics: every partition the group committed for (OffsetFetch v2+).
         let response: OffsetFetchResponse = try await coordinator.send(
-            OffsetFetchRequest(groupId: groupID, topics: nil), minimumVersion: 2, maximumVersion: 7)
+            OffsetFetchRequest(groupId: groupID, topics: nil),
+            minimumVersion: 2,
+            maximumVersion: 7
+        )
         let code = KafkaErrorCode(rawValue: response.errorCode)
         guard code == .none else { throw KafkaClientError.broker(code, "OffsetFetch for \(groupID)") }
         var committed: [KafkaTopicPartition: Int64] = [:]
         for topic in response.topics {
             for partition in topic.partitions where partition.committedOffset >= 0 {
-                committed[KafkaTopicPartition(topic: topic.name, partition: partition.partitionIndex)] = partition.committedOffset
+                committed[KafkaTopicPartition(topic: topic.name, partition: partition.partitionIndex)] =
+                    partition.committedOffset
             }
         }
         let ends = try await offsets(of: Array(committed.keys))
         return committed.keys.sorted().map { partition in
-            GroupDescription.Offset(partition: partition, committed: committed[partition]!,
-                                    latest: ends[partition]?.latest ?? committed[partition]!)
+            GroupDescription.Offset(
+                partition: partition,
+                committed: committed[partition]!,
+                latest: ends[partition]?.latest ?? committed[partition]!
+            )
         }
     }
 

@@ -13,8 +13,11 @@ public actor KafkaAdmin {
     ///
     /// - Parameter eventLoopGroup: the event loops for connections; without one a one-thread
     ///   group is created and stopped on `close`.
-    public init(configuration: KafkaClusterConfiguration, eventLoopGroup: (any EventLoopGroup)? = nil,
-                logger: Logger = Logger(label: "kafka.admin")) {
+    public init(
+        configuration: KafkaClusterConfiguration,
+        eventLoopGroup: (any EventLoopGroup)? = nil,
+        logger: Logger = Logger(label: "kafka.admin")
+    ) {
         var configuration = configuration
         // Looking at a topic must never create it.
         configuration.allowAutoTopicCreation = false
@@ -50,14 +53,24 @@ public actor KafkaAdmin {
     ///   INVALID_PARTITIONS, INVALID_CONFIG, ...).
     public func createTopic(_ name: String, partitions: Int32, configs: [String: String] = [:]) async throws {
         let request = CreateTopicsRequest(
-            topics: [.init(name: name, numPartitions: partitions, replicationFactor: -1,
-                           configs: configs.sorted { $0.key < $1.key }.map { .init(name: $0.key, value: $0.value) })],
-            timeoutMs: 30_000)
+            topics: [
+                .init(
+                    name: name,
+                    numPartitions: partitions,
+                    replicationFactor: -1,
+                    configs: configs.sorted { $0.key < $1.key }.map { .init(name: $0.key, value: $0.value) }
+                )
+            ],
+            timeoutMs: 30_000
+        )
         let response: CreateTopicsResponse = try await send(request, maximumVersion: 7)
         for result in response.topics {
             let code = KafkaErrorCode(rawValue: result.errorCode)
             guard code == .none else {
-                throw KafkaClientError.broker(code, "creating topic \(result.name)" + (result.errorMessage.map { ": \($0)" } ?? ""))
+                throw KafkaClientError.broker(
+                    code,
+                    "creating topic \(result.name)" + (result.errorMessage.map { ": \($0)" } ?? "")
+                )
             }
         }
     }
@@ -71,13 +84,18 @@ public actor KafkaAdmin {
         for result in response.responses {
             let code = KafkaErrorCode(rawValue: result.errorCode)
             guard code == .none else {
-                throw KafkaClientError.broker(code, "deleting topic \(result.name ?? name)" + (result.errorMessage.map { ": \($0)" } ?? ""))
+                throw KafkaClientError.broker(
+                    code,
+                    "deleting topic \(result.name ?? name)" + (result.errorMessage.map { ": \($0)" } ?? "")
+                )
             }
         }
     }
 
     /// Earliest and latest offsets of `partitions`, asked of each partition's leader.
-    public func offsets(of partitions: [KafkaTopicPartition]) async throws -> [KafkaTopicPartition: (earliest: Int64, latest: Int64)] {
+    public func offsets(
+        of partitions: [KafkaTopicPartition]
+    ) async throws -> [KafkaTopicPartition: (earliest: Int64, latest: Int64)] {
         let metadata = await cluster.cachedMetadata
         var byLeader: [Int32: [KafkaTopicPartition]] = [:]
         for partition in partitions {
@@ -97,28 +115,47 @@ public actor KafkaAdmin {
         return result
     }
 
-    private func describe(_ topics: [ClusterMetadata.Topic], configs: [String: [String: String]]) async throws -> [TopicDescription] {
-        let partitions = topics.flatMap { topic in topic.leaders.keys.map { KafkaTopicPartition(topic: topic.name, partition: $0) } }
+    private func describe(
+        _ topics: [ClusterMetadata.Topic],
+        configs: [String: [String: String]]
+    ) async throws -> [TopicDescription] {
+        let partitions = topics.flatMap { topic in
+            topic.leaders.keys.map { KafkaTopicPartition(topic: topic.name, partition: $0) }
+        }
         let offsets = try await offsets(of: partitions)
         return topics.map { topic in
             TopicDescription(
                 name: topic.name,
                 partitions: topic.leaders.keys.sorted().map { index in
                     let found = offsets[KafkaTopicPartition(topic: topic.name, partition: index)]
-                    return .init(partition: index, leader: topic.leaders[index] ?? -1,
-                                 earliestOffset: found?.earliest ?? 0, latestOffset: found?.latest ?? 0)
+                    return .init(
+                        partition: index,
+                        leader: topic.leaders[index] ?? -1,
+                        earliestOffset: found?.earliest ?? 0,
+                        latestOffset: found?.latest ?? 0
+                    )
                 },
-                configs: configs[topic.name] ?? [:])
+                configs: configs[topic.name] ?? [:]
+            )
         }
     }
 
-    private func listOffsets(_ partitions: [KafkaTopicPartition], timestamp: Int64, node: Int32) async throws -> [KafkaTopicPartition: Int64] {
+    private func listOffsets(
+        _ partitions: [KafkaTopicPartition],
+        timestamp: Int64,
+        node: Int32
+    ) async throws -> [KafkaTopicPartition: Int64] {
         let byTopic = Dictionary(grouping: partitions, by: \.topic)
         let request = ListOffsetsRequest(
-            replicaId: -1, isolationLevel: 0,
+            replicaId: -1,
+            isolationLevel: 0,
             topics: byTopic.keys.sorted().map { topic in
-                .init(name: topic, partitions: byTopic[topic]!.map { .init(partitionIndex: $0.partition, timestamp: timestamp) })
-            })
+                .init(
+                    name: topic,
+                    partitions: byTopic[topic]!.map { .init(partitionIndex: $0.partition, timestamp: timestamp) }
+                )
+            }
+        )
         let connection = try await cluster.connection(toNode: node)
         let response: ListOffsetsResponse = try await connection.send(request, minimumVersion: 1, maximumVersion: 7)
         var result: [KafkaTopicPartition: Int64] = [:]
@@ -151,7 +188,8 @@ public actor KafkaAdmin {
     /// Sends an admin request to any broker (the controller role does not exist here; every
     /// broker of the clusters we talk to accepts these).
     func send<Request: KafkaRequestMessage, Response: KafkaResponseMessage>(
-        _ request: Request, maximumVersion: Int16
+        _ request: Request,
+        maximumVersion: Int16
     ) async throws -> Response {
         let connection = try await cluster.anyConnection()
         return try await connection.send(request, maximumVersion: maximumVersion)

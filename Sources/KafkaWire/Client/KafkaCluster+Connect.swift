@@ -20,14 +20,24 @@ extension KafkaCluster {
             }
             if attempt < attempts {
                 let delay = configuration.reconnectBackoff.delay(forAttempt: attempt)
-                logger.warning("\(lastError?.message ?? "no broker reachable"); retrying in \(delay.milliseconds) ms (attempt \(attempt) of \(attempts))")
+                logger.warning(
+                    """
+                    \(lastError?.message ?? "no broker reachable"); retrying in \(delay.milliseconds) ms (attempt \
+                    \(attempt) of \(attempts))
+                    """
+                )
                 try await Task.sleep(for: delay)
             }
         }
         let tried = candidates.map(\.description).joined(separator: ", ")
         throw KafkaClientError(
             .brokerUnreachable,
-            "no broker reachable among \(tried) after \(attempts) attempts (last: \(lastError?.message ?? "unknown")); check that the broker runs and that the bootstrap servers and advertised addresses are right")
+            """
+            no broker reachable among \(tried) after \(attempts) attempts (last: \
+            \(lastError?.message ?? "unknown")); check that the broker runs and that the bootstrap servers and \
+            advertised addresses are right
+            """
+        )
     }
 
     private func existingConnection(to address: BrokerAddress) async throws -> BrokerConnection? {
@@ -50,8 +60,12 @@ extension KafkaCluster {
         let group = eventLoopGroup
         let task = Task {
             try await BrokerConnection.connect(
-                to: address, clientID: configuration.clientID, eventLoopGroup: group,
-                connectTimeout: configuration.connectTimeout, requestTimeout: configuration.requestTimeout)
+                to: address,
+                clientID: configuration.clientID,
+                eventLoopGroup: group,
+                connectTimeout: configuration.connectTimeout,
+                requestTimeout: configuration.requestTimeout
+            )
         }
         connections[address] = task
         do {
@@ -60,7 +74,8 @@ extension KafkaCluster {
             return connection
         } catch {
             if connections[address] == task { connections[address] = nil }
-            throw error as? KafkaClientError ?? KafkaClientError(.brokerUnreachable, "broker \(address) unreachable (\(error))")
+            throw error as? KafkaClientError
+                ?? KafkaClientError(.brokerUnreachable, "broker \(address) unreachable (\(error))")
         }
     }
 }
@@ -71,7 +86,7 @@ extension KafkaErrorCode {
     public var isStaleMetadata: Bool {
         switch self {
         case .unknownTopicOrPartition, .notLeaderOrFollower, .leaderNotAvailable, .fencedLeaderEpoch,
-             .unknownLeaderEpoch, .brokerNotAvailable, .replicaNotAvailable:
+            .unknownLeaderEpoch, .brokerNotAvailable, .replicaNotAvailable:
             true
         default:
             false
@@ -83,8 +98,8 @@ extension KafkaErrorCode {
         if isStaleMetadata { return true }
         return switch self {
         case .requestTimedOut, .networkException, .notEnoughReplicas, .notEnoughReplicasAfterAppend,
-             .corruptMessage, .kafkaStorageError, .concurrentTransactions, .throttlingQuotaExceeded,
-             .coordinatorLoadInProgress, .coordinatorNotAvailable, .notCoordinator:
+            .corruptMessage, .kafkaStorageError, .concurrentTransactions, .throttlingQuotaExceeded,
+            .coordinatorLoadInProgress, .coordinatorNotAvailable, .notCoordinator:
             true
         default:
             false

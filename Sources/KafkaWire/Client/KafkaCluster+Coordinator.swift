@@ -10,13 +10,20 @@ extension KafkaCluster {
             let connection = try await anyConnection()
             let version = try connection.negotiatedVersion(for: .findCoordinator, cap: 6)
             // v4 replaced the single key with a batch of keys.
-            let request = version >= 4
+            let request =
+                version >= 4
                 ? FindCoordinatorRequest(keyType: 0, coordinatorKeys: [groupID])
                 : FindCoordinatorRequest(key: groupID, keyType: 0)
             let response = try await connection.send(request, version: version, expecting: FindCoordinatorResponse.self)
-            let (code, host, port) = version >= 4
-                ? (KafkaErrorCode(rawValue: response.coordinators.first?.errorCode ?? KafkaErrorCode.coordinatorNotAvailable.rawValue),
-                   response.coordinators.first?.host ?? "", response.coordinators.first?.port ?? 0)
+            let (code, host, port) =
+                version >= 4
+                ? (
+                    KafkaErrorCode(
+                        rawValue: response.coordinators.first?.errorCode
+                            ?? KafkaErrorCode.coordinatorNotAvailable.rawValue
+                    ),
+                    response.coordinators.first?.host ?? "", response.coordinators.first?.port ?? 0
+                )
                 : (KafkaErrorCode(rawValue: response.errorCode), response.host, response.port)
             if code == .none {
                 return try await self.connection(to: [BrokerAddress(host: host, port: Int(port))])

@@ -24,7 +24,8 @@ public actor KafkaCluster {
     /// A cluster client. Without `eventLoopGroup` it creates (and on `shutdown` stops) a
     /// one-thread `MultiThreadedEventLoopGroup`.
     public init(
-        configuration: KafkaClusterConfiguration, eventLoopGroup: (any EventLoopGroup)? = nil,
+        configuration: KafkaClusterConfiguration,
+        eventLoopGroup: (any EventLoopGroup)? = nil,
         logger: Logger = Logger(label: "kafka.client")
     ) {
         self.configuration = configuration
@@ -42,7 +43,10 @@ public actor KafkaCluster {
     ///   `.brokerUnreachable` after `connectAttempts` failed connects.
     public func connection(toNode node: Int32) async throws -> BrokerConnection {
         guard let address = metadata.brokers[node] else {
-            throw KafkaClientError(.metadataUnavailable, "broker node \(node) is not in the cluster metadata; refreshing metadata")
+            throw KafkaClientError(
+                .metadataUnavailable,
+                "broker node \(node) is not in the cluster metadata; refreshing metadata"
+            )
         }
         return try await connection(to: [address])
     }
@@ -61,11 +65,14 @@ public actor KafkaCluster {
     /// Asks a broker for the metadata of `topics` (all topics when nil) and merges it into the
     /// cache. Returns the updated metadata and the per-topic errors the broker reported.
     @discardableResult
-    public func refreshMetadata(topics: [String]?) async throws -> (metadata: ClusterMetadata, errors: [String: KafkaErrorCode]) {
+    public func refreshMetadata(
+        topics: [String]?
+    ) async throws -> (metadata: ClusterMetadata, errors: [String: KafkaErrorCode]) {
         let connection = try await anyConnection()
         let request = MetadataRequest(
             topics: topics?.map { MetadataRequest.MetadataRequestTopic(name: $0) },
-            allowAutoTopicCreation: configuration.allowAutoTopicCreation)
+            allowAutoTopicCreation: configuration.allowAutoTopicCreation
+        )
         do {
             let response = try await connection.send(request, expecting: MetadataResponse.self)
             let errors = metadata.merge(response)
@@ -97,8 +104,13 @@ public actor KafkaCluster {
             try await Task.sleep(for: configuration.reconnectBackoff.delay(forAttempt: attempt))
         }
         throw KafkaClientError(
-            .metadataUnavailable, kafkaErrorCode: lastError,
-            "topic \(name) has no usable metadata (\(lastError.name)); check that the topic exists or that the broker may create it")
+            .metadataUnavailable,
+            kafkaErrorCode: lastError,
+            """
+            topic \(name) has no usable metadata (\(lastError.name)); check that the topic exists or that the \
+            broker may create it
+            """
+        )
     }
 
     /// Closes a connection that failed, so the next use reconnects.

@@ -14,17 +14,26 @@ extension KafkaConsumer {
         let groupID = try requireGroupID()
         let byTopic = Dictionary(grouping: offsets, by: \.topic)
         let request = OffsetCommitRequest(
-            groupId: groupID, generationIdOrMemberEpoch: generationID, memberId: memberID,
+            groupId: groupID,
+            generationIdOrMemberEpoch: generationID,
+            memberId: memberID,
             topics: byTopic.keys.sorted().map { topic in
-                .init(name: topic, partitions: byTopic[topic]!.map { .init(partitionIndex: $0.partition, committedOffset: $0.offset) })
-            })
+                .init(
+                    name: topic,
+                    partitions: byTopic[topic]!.map { .init(partitionIndex: $0.partition, committedOffset: $0.offset) }
+                )
+            }
+        )
         let response: OffsetCommitResponse = try await sendToCoordinator(request, minimumVersion: 2, maximumVersion: 8)
         for topic in response.topics {
             for partition in topic.partitions {
                 let code = KafkaErrorCode(rawValue: partition.errorCode)
                 guard code == .none else {
                     noteGroupError(code)
-                    throw KafkaClientError.broker(code, "OffsetCommit of \(topic.name)-\(partition.partitionIndex) for group \(groupID)")
+                    throw KafkaClientError.broker(
+                        code,
+                        "OffsetCommit of \(topic.name)-\(partition.partitionIndex) for group \(groupID)"
+                    )
                 }
             }
         }
@@ -32,17 +41,23 @@ extension KafkaConsumer {
 
     /// Commits the current position of every assigned partition that has one.
     public func commitPositions() async throws {
-        try await commit(assigned.compactMap { partition in
-            positions[partition].map { (partition.topic, partition.partition, $0) }
-        })
+        try await commit(
+            assigned.compactMap { partition in
+                positions[partition].map { (partition.topic, partition.partition, $0) }
+            }
+        )
     }
 
     /// The group's committed offsets of `partitions`; partitions without one are absent.
     ///
     /// - Throws: `.invalidConfiguration` without a group id, `.brokerError` for errors.
-    public func committed(_ partitions: [(topic: String, partition: Int32)]) async throws -> [KafkaTopicPartition: Int64] {
+    public func committed(
+        _ partitions: [(topic: String, partition: Int32)]
+    ) async throws -> [KafkaTopicPartition: Int64] {
         try checkOpen()
-        return try await committedOffsets(partitions.map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition) })
+        return try await committedOffsets(
+            partitions.map { KafkaTopicPartition(topic: $0.topic, partition: $0.partition) }
+        )
     }
 
     func committedOffsets(_ partitions: [KafkaTopicPartition]) async throws -> [KafkaTopicPartition: Int64] {
@@ -51,7 +66,8 @@ extension KafkaConsumer {
         let byTopic = Dictionary(grouping: partitions, by: \.topic)
         let request = OffsetFetchRequest(
             groupId: groupID,
-            topics: byTopic.keys.sorted().map { .init(name: $0, partitionIndexes: byTopic[$0]!.map(\.partition)) })
+            topics: byTopic.keys.sorted().map { .init(name: $0, partitionIndexes: byTopic[$0]!.map(\.partition)) }
+        )
         // v8 moves the request into per-group arrays; v7 is enough for one group.
         let response: OffsetFetchResponse = try await sendToCoordinator(request, minimumVersion: 1, maximumVersion: 7)
         let code = KafkaErrorCode(rawValue: response.errorCode)
@@ -61,10 +77,14 @@ extension KafkaConsumer {
             for partition in topic.partitions {
                 let code = KafkaErrorCode(rawValue: partition.errorCode)
                 guard code == .none else {
-                    throw KafkaClientError.broker(code, "OffsetFetch of \(topic.name)-\(partition.partitionIndex) for group \(groupID)")
+                    throw KafkaClientError.broker(
+                        code,
+                        "OffsetFetch of \(topic.name)-\(partition.partitionIndex) for group \(groupID)"
+                    )
                 }
                 if partition.committedOffset >= 0 {
-                    result[KafkaTopicPartition(topic: topic.name, partition: partition.partitionIndex)] = partition.committedOffset
+                    result[KafkaTopicPartition(topic: topic.name, partition: partition.partitionIndex)] =
+                        partition.committedOffset
                 }
             }
         }
@@ -73,14 +93,20 @@ extension KafkaConsumer {
 
     func requireGroupID() throws -> String {
         guard let groupID = configuration.groupID, !groupID.isEmpty else {
-            throw KafkaClientError(.invalidConfiguration, "committed offsets and subscriptions need a consumer group: set groupID")
+            throw KafkaClientError(
+                .invalidConfiguration,
+                "committed offsets and subscriptions need a consumer group: set groupID"
+            )
         }
         return groupID
     }
 
     /// Sends a group request to the coordinator, finding it first and again when it moved.
     func sendToCoordinator<Request: KafkaRequestMessage, Response: KafkaResponseMessage>(
-        _ request: Request, minimumVersion: Int16 = 0, maximumVersion: Int16 = .max, timeout: Duration? = nil
+        _ request: Request,
+        minimumVersion: Int16 = 0,
+        maximumVersion: Int16 = .max,
+        timeout: Duration? = nil
     ) async throws -> Response {
         var attempt = 0
         while true {
@@ -88,9 +114,15 @@ extension KafkaConsumer {
             let connection = try await coordinatorConnection()
             do {
                 return try await connection.send(
-                    request, minimumVersion: minimumVersion, maximumVersion: maximumVersion,
-                    timeout: timeout ?? configuration.cluster.requestTimeout, expecting: Response.self)
-            } catch let error as KafkaClientError where error.code == .connectionClosed || error.code == .requestTimedOut {
+                    request,
+                    minimumVersion: minimumVersion,
+                    maximumVersion: maximumVersion,
+                    timeout: timeout ?? configuration.cluster.requestTimeout,
+                    expecting: Response.self
+                )
+            } catch let error as KafkaClientError
+                where error.code == .connectionClosed || error.code == .requestTimedOut
+            {
                 coordinator = nil
                 await cluster.drop(connection)
                 guard attempt < configuration.cluster.connectAttempts else { throw error }

@@ -35,7 +35,12 @@ extension KafkaConsumer {
                     do {
                         let connection = try await cluster.connection(toNode: fetch.node)
                         do {
-                            return (fetch, .success(try await connection.send(fetch.request, minimumVersion: 4, maximumVersion: 12)))
+                            return (
+                                fetch,
+                                .success(
+                                    try await connection.send(fetch.request, minimumVersion: 4, maximumVersion: 12)
+                                )
+                            )
                         } catch {
                             await cluster.drop(connection)
                             throw error
@@ -54,7 +59,8 @@ extension KafkaConsumer {
             switch result {
             case .success(let response):
                 try handle(response, of: fetch.offsets, into: &batches)
-            case .failure(let error as KafkaClientError) where error.code == .connectionClosed || error.code == .requestTimedOut:
+            case .failure(let error as KafkaClientError)
+            where error.code == .connectionClosed || error.code == .requestTimedOut:
                 // A lost connection: the next poll reconnects and asks again.
                 logger.warning("fetch from broker \(fetch.node) failed: \(error.message)")
                 staleTopics.formUnion(fetch.offsets.keys.map(\.topic))
@@ -70,18 +76,31 @@ extension KafkaConsumer {
         return FetchRequest(
             replicaId: -1,
             maxWaitMs: Int32(clamping: configuration.fetchMaxWait.milliseconds),
-            minBytes: configuration.fetchMinBytes, maxBytes: configuration.fetchMaxBytes, isolationLevel: 0,
-            sessionId: 0, sessionEpoch: -1,
+            minBytes: configuration.fetchMinBytes,
+            maxBytes: configuration.fetchMaxBytes,
+            isolationLevel: 0,
+            sessionId: 0,
+            sessionEpoch: -1,
             topics: byTopic.keys.sorted().map { topic in
                 FetchRequest.FetchTopic(
                     topic: topic,
                     partitions: byTopic[topic]!.sorted().map {
-                        .init(partition: $0.partition, fetchOffset: offsets[$0]!, partitionMaxBytes: configuration.partitionMaxBytes)
-                    })
-            })
+                        .init(
+                            partition: $0.partition,
+                            fetchOffset: offsets[$0]!,
+                            partitionMaxBytes: configuration.partitionMaxBytes
+                        )
+                    }
+                )
+            }
+        )
     }
 
-    private func handle(_ response: FetchResponse, of offsets: [KafkaTopicPartition: Int64], into batches: inout [FetchedBatch]) throws {
+    private func handle(
+        _ response: FetchResponse,
+        of offsets: [KafkaTopicPartition: Int64],
+        into batches: inout [FetchedBatch]
+    ) throws {
         let topLevel = KafkaErrorCode(rawValue: response.errorCode)
         guard topLevel == .none else { throw KafkaClientError.broker(topLevel, "Fetch") }
         for topic in response.responses {
@@ -93,9 +112,19 @@ extension KafkaConsumer {
                 switch code {
                 case .none:
                     highWatermarks[partition] = data.highWatermark
-                    positions[partition] = try appendBatches(data.records, of: partition, from: requested, into: &batches)
+                    positions[partition] = try appendBatches(
+                        data.records,
+                        of: partition,
+                        from: requested,
+                        into: &batches
+                    )
                 case .offsetOutOfRange:
-                    logger.warning("offset \(requested) of \(partition) is out of range; resetting to \(configuration.autoOffsetReset)")
+                    logger.warning(
+                        """
+                        offset \(requested) of \(partition) is out of range; resetting to \
+                        \(configuration.autoOffsetReset)
+                        """
+                    )
                     positions[partition] = nil
                     pendingPositions[partition] = configuration.autoOffsetReset.position
                 case _ where code.isStaleMetadata:
@@ -110,7 +139,10 @@ extension KafkaConsumer {
 
     /// Cuts a partition's records into batches and returns the position after the last whole one.
     private func appendBatches(
-        _ records: ByteBuffer?, of partition: KafkaTopicPartition, from offset: Int64, into batches: inout [FetchedBatch]
+        _ records: ByteBuffer?,
+        of partition: KafkaTopicPartition,
+        from offset: Int64,
+        into batches: inout [FetchedBatch]
     ) throws -> Int64 {
         guard var bytes = records else { return offset }
         var position = offset
@@ -126,18 +158,37 @@ extension KafkaConsumer {
             do {
                 let frame = try RecordBatch.Frame(bytes)
                 let section = try frame.decompressedRecords(limit: configuration.decompressionLimit)
-                batches.append(FetchedBatch(
-                    topic: partition.topic, partition: partition.partition, header: frame.header, recordBytes: section,
-                    firstOffset: position, batchBytes: batchBytes))
+                batches.append(
+                    FetchedBatch(
+                        topic: partition.topic,
+                        partition: partition.partition,
+                        header: frame.header,
+                        recordBytes: section,
+                        firstOffset: position,
+                        batchBytes: batchBytes
+                    )
+                )
             } catch {
                 guard configuration.deliversUnreadableBatches else {
                     throw KafkaClientError(
-                        .protocolViolation, "batch at offset \(header.baseOffset) of \(partition) is unreadable: \(error)")
+                        .protocolViolation,
+                        "batch at offset \(header.baseOffset) of \(partition) is unreadable: \(error)"
+                    )
                 }
-                logger.warning("batch at offset \(header.baseOffset) of \(partition) is unreadable, passed on as such: \(error)")
-                batches.append(FetchedBatch(
-                    topic: partition.topic, partition: partition.partition, header: header, recordBytes: ByteBuffer(),
-                    firstOffset: position, batchBytes: batchBytes, readError: error))
+                logger.warning(
+                    "batch at offset \(header.baseOffset) of \(partition) is unreadable, passed on as such: \(error)"
+                )
+                batches.append(
+                    FetchedBatch(
+                        topic: partition.topic,
+                        partition: partition.partition,
+                        header: header,
+                        recordBytes: ByteBuffer(),
+                        firstOffset: position,
+                        batchBytes: batchBytes,
+                        readError: error
+                    )
+                )
             }
             position = header.lastOffset + 1
         }

@@ -40,13 +40,19 @@ extension KafkaConsumer {
         while true {
             try checkOpen()
             let join = JoinGroupRequest(
-                groupId: groupID, sessionTimeoutMs: Int32(clamping: configuration.sessionTimeout.milliseconds),
-                rebalanceTimeoutMs: Int32(clamping: configuration.rebalanceTimeout.milliseconds), memberId: memberID,
+                groupId: groupID,
+                sessionTimeoutMs: Int32(clamping: configuration.sessionTimeout.milliseconds),
+                rebalanceTimeoutMs: Int32(clamping: configuration.rebalanceTimeout.milliseconds),
+                memberId: memberID,
                 protocolType: Self.protocolType,
-                protocols: configuration.assignors.map { .init(name: $0.protocolName, metadata: metadata) })
+                protocols: configuration.assignors.map { .init(name: $0.protocolName, metadata: metadata) }
+            )
             let joined: JoinGroupResponse = try await sendToCoordinator(
-                join, minimumVersion: 1, maximumVersion: 9,
-                timeout: configuration.rebalanceTimeout + configuration.cluster.requestTimeout)
+                join,
+                minimumVersion: 1,
+                maximumVersion: 9,
+                timeout: configuration.rebalanceTimeout + configuration.cluster.requestTimeout
+            )
             let joinCode = KafkaErrorCode(rawValue: joined.errorCode)
             if joinCode == .memberIdRequired {
                 // KIP-394: the coordinator names the member, then expects it to join with that id.
@@ -65,18 +71,29 @@ extension KafkaConsumer {
                 assignments = try await assign(members: joined.members, protocolName: joined.protocolName ?? "")
             }
             let sync = SyncGroupRequest(
-                groupId: groupID, generationId: generationID, memberId: memberID, protocolType: Self.protocolType,
-                protocolName: joined.protocolName, assignments: assignments)
+                groupId: groupID,
+                generationId: generationID,
+                memberId: memberID,
+                protocolType: Self.protocolType,
+                protocolName: joined.protocolName,
+                assignments: assignments
+            )
             let synced: SyncGroupResponse = try await sendToCoordinator(sync, minimumVersion: 0, maximumVersion: 5)
             let syncCode = KafkaErrorCode(rawValue: synced.errorCode)
             guard syncCode == .none else {
                 noteGroupError(syncCode)
-                if syncCode.isRetriable || [.unknownMemberId, .rebalanceInProgress, .illegalGeneration].contains(syncCode) { continue }
+                if syncCode.isRetriable
+                    || [.unknownMemberId, .rebalanceInProgress, .illegalGeneration].contains(syncCode)
+                {
+                    continue
+                }
                 throw KafkaClientError.broker(syncCode, "SyncGroup for group \(groupID)")
             }
             let assignment = try ConsumerProtocolAssignment(decoding: synced.assignment)
             needsRejoin = false
-            logger.info("joined group \(groupID) generation \(generationID) as \(memberID): \(assignment.partitions.sorted())")
+            logger.info(
+                "joined group \(groupID) generation \(generationID) as \(memberID): \(assignment.partitions.sorted())"
+            )
             try await apply(assignment.partitions)
             startHeartbeats()
             return
@@ -85,10 +102,14 @@ extension KafkaConsumer {
 
     /// Runs the assignor the coordinator chose over every member's subscription.
     private func assign(
-        members: [JoinGroupResponse.JoinGroupResponseMember], protocolName: String
+        members: [JoinGroupResponse.JoinGroupResponseMember],
+        protocolName: String
     ) async throws -> [SyncGroupRequest.SyncGroupRequestAssignment] {
         guard let assignor = ConsumerPartitionAssignor(rawValue: protocolName) else {
-            throw KafkaClientError(.protocolViolation, "the coordinator chose assignor \(protocolName), which this consumer did not offer")
+            throw KafkaClientError(
+                .protocolViolation,
+                "the coordinator chose assignor \(protocolName), which this consumer did not offer"
+            )
         }
         var subscriptions: [String: [String]] = [:]
         for member in members {
@@ -104,7 +125,9 @@ extension KafkaConsumer {
             }
         }
         let plan = assignor.assign(subscriptions: subscriptions, partitionCounts: partitionCounts)
-        return plan.map { .init(memberId: $0.key, assignment: ConsumerProtocolAssignment(partitions: $0.value).encoded()) }
+        return plan.map {
+            .init(memberId: $0.key, assignment: ConsumerProtocolAssignment(partitions: $0.value).encoded())
+        }
     }
 
     /// Takes a new assignment: kept partitions keep their positions, new ones start from the
@@ -139,7 +162,9 @@ extension KafkaConsumer {
 
     /// One heartbeat; errors are logged and acted on, never thrown, so the loop goes on.
     func heartbeat() async {
-        guard !isClosed, !isJoining, !needsRejoin, generationID >= 0, let groupID = configuration.groupID else { return }
+        guard !isClosed, !isJoining, !needsRejoin, generationID >= 0, let groupID = configuration.groupID else {
+            return
+        }
         let generation = generationID
         let request = HeartbeatRequest(groupId: groupID, generationId: generation, memberId: memberID)
         do {
@@ -162,7 +187,8 @@ extension KafkaConsumer {
             let connection = try await coordinatorConnection()
             let version = try connection.negotiatedVersion(for: .leaveGroup, cap: 5)
             // v3 replaced the single member id with a batch of members.
-            let request = version >= 3
+            let request =
+                version >= 3
                 ? LeaveGroupRequest(groupId: groupID, members: [.init(memberId: memberID, reason: "consumer closed")])
                 : LeaveGroupRequest(groupId: groupID, memberId: memberID)
             let response = try await connection.send(request, version: version, expecting: LeaveGroupResponse.self)

@@ -21,10 +21,17 @@ extension KafkaConsumer {
     private func listOffsets(node: Int32, entries: [(KafkaTopicPartition, ConsumerPosition)]) async throws {
         let byTopic = Dictionary(grouping: entries, by: { $0.0.topic })
         let request = ListOffsetsRequest(
-            replicaId: -1, isolationLevel: 0,
+            replicaId: -1,
+            isolationLevel: 0,
             topics: byTopic.map { topic, entries in
-                .init(name: topic, partitions: entries.map { .init(partitionIndex: $0.0.partition, timestamp: Self.listOffsetsTimestamp($0.1)) })
-            })
+                .init(
+                    name: topic,
+                    partitions: entries.map {
+                        .init(partitionIndex: $0.0.partition, timestamp: Self.listOffsetsTimestamp($0.1))
+                    }
+                )
+            }
+        )
         let connection = try await cluster.connection(toNode: node)
         let response: ListOffsetsResponse
         do {
@@ -38,7 +45,9 @@ extension KafkaConsumer {
             for answer in topic.partitions {
                 let partition = KafkaTopicPartition(topic: topic.name, partition: answer.partitionIndex)
                 // The partition may have been reassigned or sought again meanwhile.
-                guard let requested = entries.first(where: { $0.0 == partition })?.1, pendingPositions[partition] == requested else {
+                guard let requested = entries.first(where: { $0.0 == partition })?.1,
+                    pendingPositions[partition] == requested
+                else {
                     continue
                 }
                 let code = KafkaErrorCode(rawValue: answer.errorCode)

@@ -45,12 +45,17 @@ public actor KafkaConsumer {
     /// - Parameter eventLoopGroup: the event loops for connections; without one the consumer
     ///   creates a one-thread group and stops it on `close`.
     public init(
-        configuration: KafkaConsumerConfiguration, eventLoopGroup: (any EventLoopGroup)? = nil,
+        configuration: KafkaConsumerConfiguration,
+        eventLoopGroup: (any EventLoopGroup)? = nil,
         logger: Logger = Logger(label: "kafka.consumer")
     ) {
         self.configuration = configuration
         self.logger = logger
-        self.cluster = KafkaCluster(configuration: configuration.cluster, eventLoopGroup: eventLoopGroup, logger: logger)
+        self.cluster = KafkaCluster(
+            configuration: configuration.cluster,
+            eventLoopGroup: eventLoopGroup,
+            logger: logger
+        )
     }
 
     /// The partitions the consumer reads, in topic and partition order.
@@ -67,7 +72,10 @@ public actor KafkaConsumer {
     public func assign(_ partitions: [(topic: String, partition: Int32, position: ConsumerPosition)]) throws {
         try checkOpen()
         guard subscription == nil else {
-            throw KafkaClientError(.invalidConfiguration, "the consumer subscribed to topics; the group assigns its partitions, so assign cannot be used")
+            throw KafkaClientError(
+                .invalidConfiguration,
+                "the consumer subscribed to topics; the group assigns its partitions, so assign cannot be used"
+            )
         }
         positions = [:]
         pendingPositions = [:]
@@ -83,7 +91,10 @@ public actor KafkaConsumer {
     public func seek(topic: String, partition: Int32, to position: ConsumerPosition) throws {
         let key = KafkaTopicPartition(topic: topic, partition: partition)
         guard assigned.contains(key) else {
-            throw KafkaClientError(.invalidConfiguration, "cannot seek \(key): the partition is not assigned to this consumer")
+            throw KafkaClientError(
+                .invalidConfiguration,
+                "cannot seek \(key): the partition is not assigned to this consumer"
+            )
         }
         positions[key] = nil
         pendingPositions[key] = position
@@ -146,8 +157,13 @@ public actor KafkaConsumer {
         let topic = try await cluster.topic(partition.topic)
         guard let node = topic.leaders[partition.partition], node >= 0 else {
             throw KafkaClientError(
-                .metadataUnavailable, kafkaErrorCode: .unknownTopicOrPartition,
-                "partition \(partition) does not exist (topic \(partition.topic) has \(topic.partitionCount) partitions)")
+                .metadataUnavailable,
+                kafkaErrorCode: .unknownTopicOrPartition,
+                """
+                partition \(partition) does not exist (topic \(partition.topic) has \(topic.partitionCount) \
+                partitions)
+                """
+            )
         }
         return node
     }

@@ -21,7 +21,8 @@ public enum KafkaPartitioner {
         let words = length / 4
         for index in 0..<words {
             let base = index * 4
-            var k = UInt32(data[base]) | UInt32(data[base + 1]) << 8 | UInt32(data[base + 2]) << 16
+            var k =
+                UInt32(data[base]) | UInt32(data[base + 1]) << 8 | UInt32(data[base + 2]) << 16
                 | UInt32(data[base + 3]) << 24
             k &*= m
             k ^= k >> 24

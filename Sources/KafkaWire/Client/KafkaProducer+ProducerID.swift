@@ -17,15 +17,23 @@ extension KafkaProducer {
                 return
             } catch let error as KafkaClientError {
                 lastError = error
-                guard error.kafkaErrorCode?.isRetriable ?? (error.code != .unsupportedVersion && error.code != .brokerError) else { break }
+                guard
+                    error.kafkaErrorCode?.isRetriable
+                        ?? (error.code != .unsupportedVersion && error.code != .brokerError)
+                else { break }
             } catch {
                 lastError = KafkaClientError(.brokerUnreachable, "InitProducerId failed: \(error)")
             }
             try? await Task.sleep(for: configuration.retryBackoff.delay(forAttempt: attempt))
         }
         let error = KafkaClientError(
-            lastError?.code ?? .brokerError, kafkaErrorCode: lastError?.kafkaErrorCode,
-            "the idempotent producer got no producer id (\(lastError?.message ?? "unknown error")); turn idempotence off for brokers that do not support it")
+            lastError?.code ?? .brokerError,
+            kafkaErrorCode: lastError?.kafkaErrorCode,
+            """
+            the idempotent producer got no producer id (\(lastError?.message ?? "unknown error")); turn \
+            idempotence off for brokers that do not support it
+            """
+        )
         logger.error("\(error)")
         let (reports, resume) = state.withLock { state in
             state.fatalError = error
@@ -39,14 +47,21 @@ extension KafkaProducer {
         let connection = try await cluster.anyConnection()
         let version = try connection.negotiatedVersion(for: .initProducerId, cap: 4)
         let (currentID, currentEpoch) = state.withLock { ($0.producerID, $0.producerEpoch) }
-        var request = InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: Int32.max, producerId: -1, producerEpoch: -1)
+        var request = InitProducerIdRequest(
+            transactionalId: nil,
+            transactionTimeoutMs: Int32.max,
+            producerId: -1,
+            producerEpoch: -1
+        )
         if version >= 3, currentID >= 0 {
             request.producerId = currentID
             request.producerEpoch = currentEpoch
         }
         let response = try await connection.send(request, version: version, expecting: InitProducerIdResponse.self)
         let code = KafkaErrorCode(rawValue: response.errorCode)
-        guard code == .none else { throw KafkaClientError.broker(code, "InitProducerId on broker \(connection.address)") }
+        guard code == .none else {
+            throw KafkaClientError.broker(code, "InitProducerId on broker \(connection.address)")
+        }
         return (response.producerId, response.producerEpoch)
     }
 }

@@ -96,18 +96,27 @@ extension KafkaProducer {
             topics[batch.topic, default: []].append(.init(index: batch.partition, records: batch.sealed))
         }
         return ProduceRequest(
-            transactionalId: nil, acks: acks.rawValue, timeoutMs: Int32(clamping: timeout.milliseconds),
-            topicData: topics.map { .init(name: $0.key, partitionData: $0.value) })
+            transactionalId: nil,
+            acks: acks.rawValue,
+            timeoutMs: Int32(clamping: timeout.milliseconds),
+            topicData: topics.map { .init(name: $0.key, partitionData: $0.value) }
+        )
     }
 
     /// Maps a partition's error code to what happens to its batch (Kafka's retriable and
     /// idempotence rules).
-    private func outcome(for batch: ProducerBatch, in response: ProduceResponse, broker: BrokerAddress) -> BatchOutcome {
+    private func outcome(for batch: ProducerBatch, in response: ProduceResponse, broker: BrokerAddress) -> BatchOutcome
+    {
         let context = "producing \(batch.recordCount) records to \(batch.topic)-\(batch.partition) on broker \(broker)"
-        guard let partition = response.responses.first(where: { $0.name == batch.topic })?
-            .partitionResponses.first(where: { $0.index == batch.partition })
+        guard
+            let partition = response.responses.first(where: { $0.name == batch.topic })?
+                .partitionResponses.first(where: { $0.index == batch.partition })
         else {
-            return .retry(KafkaClientError(.protocolViolation, "\(context): the response has no result for the partition"), refreshMetadata: true, bumpEpoch: false)
+            return .retry(
+                KafkaClientError(.protocolViolation, "\(context): the response has no result for the partition"),
+                refreshMetadata: true,
+                bumpEpoch: false
+            )
         }
         let code = KafkaErrorCode(rawValue: partition.errorCode)
         let error = KafkaClientError.broker(code, context)

@@ -35,13 +35,18 @@ public final class KafkaProducer: Sendable {
     ///   creates a one-thread group and stops it on `close`.
     /// - Throws: `.invalidConfiguration` for settings Kafka refuses (idempotence without acks=all).
     public init(
-        configuration: KafkaProducerConfiguration, eventLoopGroup: (any EventLoopGroup)? = nil,
+        configuration: KafkaProducerConfiguration,
+        eventLoopGroup: (any EventLoopGroup)? = nil,
         logger: Logger = Logger(label: "kafka.producer")
     ) throws {
         try configuration.validate()
         self.configuration = configuration
         self.logger = logger
-        self.cluster = KafkaCluster(configuration: configuration.cluster, eventLoopGroup: eventLoopGroup, logger: logger)
+        self.cluster = KafkaCluster(
+            configuration: configuration.cluster,
+            eventLoopGroup: eventLoopGroup,
+            logger: logger
+        )
         self.state = Mutex(RecordAccumulator(configuration: configuration))
         let task = Task { [self] in await runSender() }
         sender.withLock { $0 = task }
@@ -54,7 +59,11 @@ public final class KafkaProducer: Sendable {
     /// - Throws: `.metadataUnavailable` or `.brokerUnreachable` when the topic's partitions
     ///   cannot be learned, `.producerClosed` after `close`.
     public func send(
-        topic: String, key: [UInt8]?, value: [UInt8]?, headers: [RecordHeader] = [], timestamp: Int64? = nil
+        topic: String,
+        key: [UInt8]?,
+        value: [UInt8]?,
+        headers: [RecordHeader] = [],
+        timestamp: Int64? = nil
     ) async throws {
         while true {
             let result = try Self.withOptionalBytes(key) { key in
@@ -68,7 +77,11 @@ public final class KafkaProducer: Sendable {
 
     /// Sends a record whose key and value are `ByteBuffer`s (their readable bytes).
     public func send(
-        topic: String, key: ByteBuffer?, value: ByteBuffer?, headers: [RecordHeader] = [], timestamp: Int64? = nil
+        topic: String,
+        key: ByteBuffer?,
+        value: ByteBuffer?,
+        headers: [RecordHeader] = [],
+        timestamp: Int64? = nil
     ) async throws {
         while true {
             let result = try Self.withOptionalBytes(key) { key in
@@ -88,7 +101,9 @@ public final class KafkaProducer: Sendable {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let done = state.withLock { state -> Bool in
                 state.flushTarget = max(state.flushTarget, state.statistics.recordsSent)
-                guard state.completedRecords < state.statistics.recordsSent, state.fatalError == nil else { return true }
+                guard state.completedRecords < state.statistics.recordsSent, state.fatalError == nil else {
+                    return true
+                }
                 state.flushWaiters.append((state.statistics.recordsSent, continuation))
                 return false
             }
@@ -121,7 +136,10 @@ public final class KafkaProducer: Sendable {
     // MARK: Per-record path
 
     func append(
-        topic: String, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [RecordHeader],
+        topic: String,
+        key: UnsafeRawBufferPointer?,
+        value: UnsafeRawBufferPointer?,
+        headers: [RecordHeader],
         timestamp: Int64?
     ) throws -> RecordAccumulator.AppendResult {
         let timestamp = timestamp ?? WallClock.nowMilliseconds()
@@ -149,7 +167,7 @@ public final class KafkaProducer: Sendable {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let roomNow = state.withLock { state -> Bool in
                 guard state.statistics.bufferedBytes >= configuration.maxInFlightBytes, state.fatalError == nil,
-                      !state.closing
+                    !state.closing
                 else { return true }
                 state.spaceWaiters.append(continuation)
                 return false
@@ -166,14 +184,16 @@ public final class KafkaProducer: Sendable {
     }
 
     private static func withOptionalBytes<Result>(
-        _ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) throws -> Result
+        _ bytes: [UInt8]?,
+        _ body: (UnsafeRawBufferPointer?) throws -> Result
     ) rethrows -> Result {
         guard let bytes else { return try body(nil) }
         return try bytes.withUnsafeBytes { try body($0) }
     }
 
     private static func withOptionalBytes<Result>(
-        _ bytes: ByteBuffer?, _ body: (UnsafeRawBufferPointer?) throws -> Result
+        _ bytes: ByteBuffer?,
+        _ body: (UnsafeRawBufferPointer?) throws -> Result
     ) rethrows -> Result {
         guard let bytes else { return try body(nil) }
         return try bytes.withUnsafeReadableBytes { try body($0) }

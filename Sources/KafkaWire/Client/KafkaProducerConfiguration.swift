@@ -37,13 +37,22 @@ public struct KafkaProducerConfiguration: Sendable {
     /// Checks the combinations Kafka refuses.
     func validate() throws {
         if idempotence, acks != .all {
-            throw KafkaClientError(.invalidConfiguration, "idempotence needs acks=all (Kafka's rule); set acks to .all or turn idempotence off")
+            throw KafkaClientError(
+                .invalidConfiguration,
+                "idempotence needs acks=all (Kafka's rule); set acks to .all or turn idempotence off"
+            )
         }
         if idempotence, !(1...5).contains(maxInFlightRequestsPerBroker) {
-            throw KafkaClientError(.invalidConfiguration, "idempotence allows 1 to 5 in-flight requests per broker, not \(maxInFlightRequestsPerBroker)")
+            throw KafkaClientError(
+                .invalidConfiguration,
+                "idempotence allows 1 to 5 in-flight requests per broker, not \(maxInFlightRequestsPerBroker)"
+            )
         }
         guard batchSize > 0, maxInFlightBytes >= batchSize else {
-            throw KafkaClientError(.invalidConfiguration, "batch size (\(batchSize)) must be positive and at most the in-flight byte limit (\(maxInFlightBytes))")
+            throw KafkaClientError(
+                .invalidConfiguration,
+                "batch size (\(batchSize)) must be positive and at most the in-flight byte limit (\(maxInFlightBytes))"
+            )
         }
     }
 }

@@ -20,18 +20,29 @@ struct PartitionQueue: Sendable {
     /// Appends a record, first closing the open batch if the record would overflow it.
     /// Returns the bytes taken and whether a batch was opened or closed (the sender should look).
     mutating func append(
-        to partition: KafkaTopicPartition, timestamp: Int64, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
-        headers: [RecordHeader], batchSize: Int, allocator: ByteBufferAllocator, now: ContinuousClock.Instant
+        to partition: KafkaTopicPartition,
+        timestamp: Int64,
+        key: UnsafeRawBufferPointer?,
+        value: UnsafeRawBufferPointer?,
+        headers: [RecordHeader],
+        batchSize: Int,
+        allocator: ByteBufferAllocator,
+        now: ContinuousClock.Instant
     ) -> (bytes: Int, batchOpened: Bool, batchClosed: Bool) {
         var closed = false
         let limit = batchSize - RecordBatchHeader.size
         // Read the open batch's fields one by one: binding the whole batch to a constant
         // would copy it (and retain its buffer) for every record.
         if let recordCount = open?.recordCount, recordCount > 0, let baseTimestamp = open?.baseTimestamp,
-           let byteCount = open?.byteCount {
+            let byteCount = open?.byteCount
+        {
             let size = ProducerBatch.encodedSize(
-                timestampDelta: timestamp - baseTimestamp, offsetDelta: recordCount,
-                keyCount: key?.count, valueCount: value?.count, headers: headers)
+                timestampDelta: timestamp - baseTimestamp,
+                offsetDelta: recordCount,
+                keyCount: key?.count,
+                valueCount: value?.count,
+                headers: headers
+            )
             if byteCount + size > limit {
                 closeOpenBatch()
                 closed = true
@@ -40,8 +51,12 @@ struct PartitionQueue: Sendable {
         let opened = open == nil
         if opened {
             open = ProducerBatch(
-                topic: partition.topic, partition: partition.partition, capacity: min(batchSize, 64 * 1024),
-                allocator: allocator, now: now)
+                topic: partition.topic,
+                partition: partition.partition,
+                capacity: min(batchSize, 64 * 1024),
+                allocator: allocator,
+                now: now
+            )
         }
         let bytes = open!.append(timestamp: timestamp, key: key, value: value, headers: headers)
         if open!.byteCount >= limit {

@@ -39,24 +39,40 @@ struct ProducerBatch: Sendable {
 
     /// Bytes a record will take in the batch, length prefix included.
     static func encodedSize(
-        timestampDelta: Int64, offsetDelta: Int32, keyCount: Int?, valueCount: Int?, headers: [RecordHeader]
+        timestampDelta: Int64,
+        offsetDelta: Int32,
+        keyCount: Int?,
+        valueCount: Int?,
+        headers: [RecordHeader]
     ) -> Int {
         let body = Record.bodySize(
-            timestampDelta: timestampDelta, offsetDelta: offsetDelta, keyCount: keyCount, valueCount: valueCount,
-            headers: headers)
+            timestampDelta: timestampDelta,
+            offsetDelta: offsetDelta,
+            keyCount: keyCount,
+            valueCount: valueCount,
+            headers: headers
+        )
         return Record.varintSize(Int64(body)) + body
     }
 
     /// Appends one record; returns the bytes it took.
     @discardableResult
     mutating func append(
-        timestamp: Int64, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [RecordHeader]
+        timestamp: Int64,
+        key: UnsafeRawBufferPointer?,
+        value: UnsafeRawBufferPointer?,
+        headers: [RecordHeader]
     ) -> Int {
         if recordCount == 0 { baseTimestamp = timestamp }
         let timestampDelta = timestamp - baseTimestamp
         let written = Record.write(
-            timestampDelta: timestampDelta, offsetDelta: recordCount, key: key, value: value, headers: headers,
-            to: &records)
+            timestampDelta: timestampDelta,
+            offsetDelta: recordCount,
+            key: key,
+            value: value,
+            headers: headers,
+            to: &records
+        )
         maxTimestampDelta = max(maxTimestampDelta, timestampDelta)
         recordCount += 1
         return written
@@ -66,10 +82,17 @@ struct ProducerBatch: Sendable {
     /// (https://kafka.apache.org/documentation/#recordbatch).
     mutating func seal(codec: CompressionCodec, allocator: ByteBufferAllocator) throws {
         let header = RecordBatchHeader(
-            baseOffset: 0, partitionLeaderEpoch: -1, attributes: Int16(codec.rawValue),
-            lastOffsetDelta: recordCount - 1, baseTimestamp: baseTimestamp,
-            maxTimestamp: baseTimestamp + maxTimestampDelta, producerID: producerID, producerEpoch: producerEpoch,
-            baseSequence: baseSequence, recordCount: recordCount)
+            baseOffset: 0,
+            partitionLeaderEpoch: -1,
+            attributes: Int16(codec.rawValue),
+            lastOffsetDelta: recordCount - 1,
+            baseTimestamp: baseTimestamp,
+            maxTimestamp: baseTimestamp + maxTimestampDelta,
+            producerID: producerID,
+            producerEpoch: producerEpoch,
+            baseSequence: baseSequence,
+            recordCount: recordCount
+        )
         var out = allocator.buffer(capacity: RecordBatchHeader.size + codec.compressedSizeBound(records.readableBytes))
         header.write(to: &out)
         if codec == .none {

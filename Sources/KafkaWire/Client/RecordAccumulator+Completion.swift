@@ -13,18 +13,30 @@ extension RecordAccumulator {
     /// Applies a batch's outcome. Returns the delivery report (nil when the batch goes back for
     /// a retry) and the waiters to resume outside the lock.
     mutating func finish(
-        _ batch: ProducerBatch, outcome: BatchOutcome, now: ContinuousClock.Instant
+        _ batch: ProducerBatch,
+        outcome: BatchOutcome,
+        now: ContinuousClock.Instant
     ) -> (report: ProducerDeliveryReport?, resume: [CheckedContinuation<Void, Never>]) {
         let key = KafkaTopicPartition(topic: batch.topic, partition: batch.partition)
         queues[key]?.inFlight = false
         var report = ProducerDeliveryReport(
-            topic: batch.topic, partition: batch.partition, baseOffset: nil, recordCount: Int(batch.recordCount))
+            topic: batch.topic,
+            partition: batch.partition,
+            baseOffset: nil,
+            recordCount: Int(batch.recordCount)
+        )
         switch outcome {
         case .delivered(let baseOffset):
             report.baseOffset = baseOffset
             statistics.recordsDelivered += Int(batch.recordCount)
         case .retry(let error, let refreshMetadata, let bumpEpoch):
-            if let requeued = requeue(batch, error: error, now: now, refreshMetadata: refreshMetadata, bumpEpoch: bumpEpoch) {
+            if let requeued = requeue(
+                batch,
+                error: error,
+                now: now,
+                refreshMetadata: refreshMetadata,
+                bumpEpoch: bumpEpoch
+            ) {
                 report.error = requeued
                 recordFailure(batch, requeued)
             } else {
@@ -42,19 +54,29 @@ extension RecordAccumulator {
     /// Puts a batch back at the front of its queue, or returns the error that ends it when its
     /// retries or delivery time are used up.
     private mutating func requeue(
-        _ batch: ProducerBatch, error: KafkaClientError, now: ContinuousClock.Instant, refreshMetadata: Bool, bumpEpoch: Bool
+        _ batch: ProducerBatch,
+        error: KafkaClientError,
+        now: ContinuousClock.Instant,
+        refreshMetadata: Bool,
+        bumpEpoch: Bool
     ) -> KafkaClientError? {
         var batch = batch
         batch.attempts += 1
         if batch.attempts > configuration.retries || now - batch.createdAt > configuration.deliveryTimeout {
             return KafkaClientError(
-                .deliveryFailed, kafkaErrorCode: error.kafkaErrorCode,
-                "\(batch.recordCount) records for \(batch.topic)-\(batch.partition) not delivered after \(batch.attempts) attempts: \(error.message)")
+                .deliveryFailed,
+                kafkaErrorCode: error.kafkaErrorCode,
+                """
+                \(batch.recordCount) records for \(batch.topic)-\(batch.partition) not delivered after \
+                \(batch.attempts) attempts: \(error.message)
+                """
+            )
         }
         batch.retryAt = now + configuration.retryBackoff.delay(forAttempt: batch.attempts)
         if refreshMetadata { staleTopics.insert(batch.topic) }
         if bumpEpoch, batch.producerID == producerID, batch.producerEpoch == producerEpoch { needsEpochBump = true }
-        queues[KafkaTopicPartition(topic: batch.topic, partition: batch.partition), default: PartitionQueue()].ready.insert(batch, at: 0)
+        queues[KafkaTopicPartition(topic: batch.topic, partition: batch.partition), default: PartitionQueue()].ready
+            .insert(batch, at: 0)
         return nil
     }
 
@@ -64,13 +86,17 @@ extension RecordAccumulator {
         statistics.recordsFailed += Int(batch.recordCount)
         unreportedFailedRecords += Int(batch.recordCount)
         if unreportedErrors.count < 10 { unreportedErrors.append(error) }
-        if configuration.idempotence, batch.producerID == producerID, batch.producerEpoch == producerEpoch, producerID >= 0 {
+        if configuration.idempotence, batch.producerID == producerID, batch.producerEpoch == producerEpoch,
+            producerID >= 0
+        {
             needsEpochBump = true
         }
     }
 
     /// Fails every queued batch, e.g. when no producer id can be obtained.
-    mutating func failAll(_ error: KafkaClientError) -> (reports: [ProducerDeliveryReport], resume: [CheckedContinuation<Void, Never>]) {
+    mutating func failAll(
+        _ error: KafkaClientError
+    ) -> (reports: [ProducerDeliveryReport], resume: [CheckedContinuation<Void, Never>]) {
         var reports: [ProducerDeliveryReport] = []
         for key in Array(queues.keys) {
             var queue = queues[key]!
@@ -78,8 +104,15 @@ extension RecordAccumulator {
             for batch in queue.ready {
                 recordFailure(batch, error)
                 statistics.bufferedBytes -= batch.byteCount
-                reports.append(ProducerDeliveryReport(
-                    topic: batch.topic, partition: batch.partition, baseOffset: nil, recordCount: Int(batch.recordCount), error: error))
+                reports.append(
+                    ProducerDeliveryReport(
+                        topic: batch.topic,
+                        partition: batch.partition,
+                        baseOffset: nil,
+                        recordCount: Int(batch.recordCount),
+                        error: error
+                    )
+                )
             }
             queue.ready.removeAll()
             queues[key] = queue

@@ -42,7 +42,11 @@ extension RecordAccumulator {
         return node
     }
 
-    private mutating func takeDueBatch(of key: KafkaTopicPartition, now: ContinuousClock.Instant, plan: inout SenderPlan) -> ProducerBatch? {
+    private mutating func takeDueBatch(
+        of key: KafkaTopicPartition,
+        now: ContinuousClock.Instant,
+        plan: inout SenderPlan
+    ) -> ProducerBatch? {
         guard var queue = queues[key], !queue.inFlight else { return nil }
         guard !queue.ready.isEmpty || (queue.open?.recordCount ?? 0) > 0 else { return nil }
         if queue.ready.isEmpty, let open = queue.open, open.recordCount > 0 {
@@ -62,7 +66,9 @@ extension RecordAccumulator {
             return nil
         }
         let planned = plan.requests[node] == nil ? 1 : 0
-        guard inFlightRequests[node, default: 0] + planned <= configuration.maxInFlightRequestsPerBroker else { return nil }
+        guard inFlightRequests[node, default: 0] + planned <= configuration.maxInFlightRequestsPerBroker else {
+            return nil
+        }
         queues[key] = nil  // so the queue's buffers stay uniquely referenced while it changes
         if queue.ready.isEmpty {
             queue.closeOpenBatch()

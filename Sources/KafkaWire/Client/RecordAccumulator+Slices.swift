@@ -7,10 +7,15 @@ extension RecordAccumulator {
     /// Kafka promises. Keyless records all go to the topic's sticky partition. Nothing is
     /// appended when the topic is unknown.
     mutating func append(
-        topic: String, records: [KafkaProducer.Slice], from raw: UnsafeRawBufferPointer, now: ContinuousClock.Instant
+        topic: String,
+        records: [KafkaProducer.Slice],
+        from raw: UnsafeRawBufferPointer,
+        now: ContinuousClock.Instant
     ) throws -> AppendResult {
         if let fatalError { throw fatalError }
-        if closing { throw KafkaClientError(.producerClosed, "the producer is closed; create a new one to send more records") }
+        if closing {
+            throw KafkaClientError(.producerClosed, "the producer is closed; create a new one to send more records")
+        }
         guard let metadata = topics[topic], metadata.partitionCount > 0 else { return .unknownTopic }
         let sticky = Int(stickyPartitions[topic] ?? Int32.random(in: 0..<Int32(metadata.partitionCount)))
         var byPartition = [[Int]](repeating: [], count: metadata.partitionCount)
@@ -20,7 +25,9 @@ extension RecordAccumulator {
                 continue
             }
             let partition = KafkaPartitioner.partition(
-                forKey: UnsafeRawBufferPointer(rebasing: raw[key]), partitionCount: metadata.partitionCount)
+                forKey: UnsafeRawBufferPointer(rebasing: raw[key]),
+                partitionCount: metadata.partitionCount
+            )
             byPartition[Int(partition)].append(index)
         }
         var wakeSender = false
@@ -33,10 +40,15 @@ extension RecordAccumulator {
                 for index in indices {
                     let record = records[index]
                     let result = queue.append(
-                        to: target, timestamp: record.timestamp,
+                        to: target,
+                        timestamp: record.timestamp,
                         key: record.key.map { UnsafeRawBufferPointer(rebasing: raw[$0]) },
-                        value: UnsafeRawBufferPointer(rebasing: raw[record.value]), headers: [],
-                        batchSize: batchSize, allocator: allocator, now: now)
+                        value: UnsafeRawBufferPointer(rebasing: raw[record.value]),
+                        headers: [],
+                        batchSize: batchSize,
+                        allocator: allocator,
+                        now: now
+                    )
                     bytes += result.bytes
                     wakeSender = wakeSender || result.batchOpened || result.batchClosed
                 }

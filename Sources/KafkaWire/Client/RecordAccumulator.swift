@@ -46,11 +46,17 @@ struct RecordAccumulator: Sendable {
 
     /// Appends one record to its partition's open batch.
     mutating func append(
-        topic: String, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [RecordHeader],
-        timestamp: Int64, now: ContinuousClock.Instant
+        topic: String,
+        key: UnsafeRawBufferPointer?,
+        value: UnsafeRawBufferPointer?,
+        headers: [RecordHeader],
+        timestamp: Int64,
+        now: ContinuousClock.Instant
     ) throws -> AppendResult {
         if let fatalError { throw fatalError }
-        if closing { throw KafkaClientError(.producerClosed, "the producer is closed; create a new one to send more records") }
+        if closing {
+            throw KafkaClientError(.producerClosed, "the producer is closed; create a new one to send more records")
+        }
         guard let metadata = topics[topic], metadata.partitionCount > 0 else { return .unknownTopic }
         let partition: Int32
         if let key {
@@ -60,14 +66,24 @@ struct RecordAccumulator: Sendable {
         }
         let target = KafkaTopicPartition(topic: topic, partition: partition)
         let result = queues[target, default: PartitionQueue()].append(
-            to: target, timestamp: timestamp, key: key, value: value, headers: headers,
-            batchSize: configuration.batchSize, allocator: allocator, now: now)
-        if key == nil { stickyPartitions[topic] = result.batchClosed ? (partition + 1) % Int32(metadata.partitionCount) : partition }
+            to: target,
+            timestamp: timestamp,
+            key: key,
+            value: value,
+            headers: headers,
+            batchSize: configuration.batchSize,
+            allocator: allocator,
+            now: now
+        )
+        if key == nil {
+            stickyPartitions[topic] = result.batchClosed ? (partition + 1) % Int32(metadata.partitionCount) : partition
+        }
         statistics.recordsSent += 1
         statistics.bufferedBytes += result.bytes
         return .appended(
             wakeSender: result.batchOpened || result.batchClosed,
-            overLimit: statistics.bufferedBytes >= configuration.maxInFlightBytes)
+            overLimit: statistics.bufferedBytes >= configuration.maxInFlightBytes
+        )
     }
 
     /// Whether a `flush` or `close` waits, so batches go out without lingering.

@@ -9,7 +9,9 @@ extension ByteBuffer {
     /// size. Once `limit` bytes are written, `body` gets a one-byte probe on the stack instead:
     /// if the stream still has output, it is over the limit and decompression stops there.
     mutating func writeDecompressed(
-        limit: Int, codec: CompressionCodec, _ body: (UnsafeMutableRawBufferPointer) throws -> Int
+        limit: Int,
+        codec: CompressionCodec,
+        _ body: (UnsafeMutableRawBufferPointer) throws -> Int
     ) throws {
         let room = limit - readableBytes
         guard room > 0 else {

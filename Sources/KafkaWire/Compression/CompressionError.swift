@@ -50,8 +50,10 @@ public struct CompressionError: Error, CustomStringConvertible, Sendable, Hashab
 
     static func limit(_ codec: CompressionCodec, _ limit: Int) -> CompressionError {
         CompressionError(
-            codec: codec, code: .outputLimitExceeded,
-            message: "decompressed data exceeds the limit of \(limit) bytes")
+            codec: codec,
+            code: .outputLimitExceeded,
+            message: "decompressed data exceeds the limit of \(limit) bytes"
+        )
     }
 
     static func library(_ codec: CompressionCodec, _ message: String) -> CompressionError {

@@ -23,8 +23,15 @@ enum GzipCompression {
         defer { stream.deallocate() }
         // zlib keeps a pointer back to the z_stream, so it must not move: heap-allocated.
         let initStatus = deflateInit2_(
-            stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, gzipWindowBits, 8, Z_DEFAULT_STRATEGY,
-            zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+            stream,
+            Z_DEFAULT_COMPRESSION,
+            Z_DEFLATED,
+            gzipWindowBits,
+            8,
+            Z_DEFAULT_STRATEGY,
+            zlibVersion(),
+            Int32(MemoryLayout<z_stream>.size)
+        )
         guard initStatus == Z_OK else { throw failure(stream, initStatus, "deflateInit2") }
         defer { deflateEnd(stream) }
 
@@ -52,7 +59,11 @@ enum GzipCompression {
         stream.initialize(to: z_stream())
         defer { stream.deallocate() }
         let initStatus = inflateInit2_(
-            stream, autoDetectWindowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+            stream,
+            autoDetectWindowBits,
+            zlibVersion(),
+            Int32(MemoryLayout<z_stream>.size)
+        )
         guard initStatus == Z_OK else { throw failure(stream, initStatus, "inflateInit2") }
         defer { inflateEnd(stream) }
 
@@ -96,7 +107,9 @@ enum GzipCompression {
     }
 
     private static func failure(
-        _ stream: UnsafeMutablePointer<z_stream>, _ status: Int32, _ call: String
+        _ stream: UnsafeMutablePointer<z_stream>,
+        _ status: Int32,
+        _ call: String
     ) -> CompressionError {
         CompressionError.library(.gzip, "\(call) failed: \(message(stream, status))")
     }

@@ -30,7 +30,10 @@ enum LZ4FrameCompression {
             _ = try output.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { space in
                 let result = LZ4F_compressFrame(space.baseAddress, space.count, base, source.count, &preferences)
                 guard LZ4F_isError(result) == 0 else {
-                    throw CompressionError.library(.lz4, "LZ4F_compressFrame: \(String(cString: LZ4F_getErrorName(result)))")
+                    throw CompressionError.library(
+                        .lz4,
+                        "LZ4F_compressFrame: \(String(cString: LZ4F_getErrorName(result)))"
+                    )
                 }
                 return result
             }

@@ -39,8 +39,11 @@ enum SnappyCompression {
                 let written = try output.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { space in
                     var length = space.count
                     let status = snappy_compress(
-                        (base + offset).assumingMemoryBound(to: CChar.self), count,
-                        space.baseAddress!.assumingMemoryBound(to: CChar.self), &length)
+                        (base + offset).assumingMemoryBound(to: CChar.self),
+                        count,
+                        space.baseAddress!.assumingMemoryBound(to: CChar.self),
+                        &length
+                    )
                     guard status == SNAPPY_OK else {
                         throw CompressionError.library(.snappy, "snappy_compress failed with status \(status.rawValue)")
                     }
@@ -63,14 +66,25 @@ enum SnappyCompression {
                 throw CompressionError.corrupt(.snappy, "truncated xerial block length at byte \(offset)")
             }
             var length: Int32 = 0
-            withUnsafeMutableBytes(of: &length) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[offset..<offset + 4])) }
+            withUnsafeMutableBytes(of: &length) {
+                $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[offset..<offset + 4]))
+            }
             let blockLength = Int(Int32(bigEndian: length))
             offset += 4
             guard blockLength >= 0, blockLength <= source.count - offset else {
                 throw CompressionError.corrupt(
-                    .snappy, "xerial block of \(blockLength) bytes at byte \(offset - 4) exceeds the \(source.count - offset) bytes left")
+                    .snappy,
+                    """
+                    xerial block of \(blockLength) bytes at byte \(offset - 4) exceeds the \
+                    \(source.count - offset) bytes left
+                    """
+                )
             }
-            try decompressBlock(UnsafeRawBufferPointer(rebasing: source[offset..<offset + blockLength]), into: &output, limit: limit)
+            try decompressBlock(
+                UnsafeRawBufferPointer(rebasing: source[offset..<offset + blockLength]),
+                into: &output,
+                limit: limit
+            )
             offset += blockLength
         }
     }
@@ -81,7 +95,11 @@ enum SnappyCompression {
 
     /// Decompresses one raw snappy block, whose header states its uncompressed size: checked
     /// against the limit before anything is allocated.
-    private static func decompressBlock(_ block: UnsafeRawBufferPointer, into output: inout ByteBuffer, limit: Int) throws {
+    private static func decompressBlock(
+        _ block: UnsafeRawBufferPointer,
+        into output: inout ByteBuffer,
+        limit: Int
+    ) throws {
         try block.withNonNullBase { base in
             let compressed = base.assumingMemoryBound(to: CChar.self)
             var size = 0
@@ -97,7 +115,11 @@ enum SnappyCompression {
             try output.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { space in
                 var length = size
                 let status = snappy_uncompress(
-                    compressed, block.count, space.baseAddress!.assumingMemoryBound(to: CChar.self), &length)
+                    compressed,
+                    block.count,
+                    space.baseAddress!.assumingMemoryBound(to: CChar.self),
+                    &length
+                )
                 guard status == SNAPPY_OK, length == size else {
                     throw CompressionError.corrupt(.snappy, "invalid snappy block (status \(status.rawValue))")
                 }

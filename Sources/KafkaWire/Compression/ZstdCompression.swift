@@ -19,7 +19,10 @@ enum ZstdCompression {
             _ = try output.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { space in
                 let result = ZSTD_compress(space.baseAddress, space.count, base, source.count, level)
                 guard ZSTD_isError(result) == 0 else {
-                    throw CompressionError.library(.zstd, "ZSTD_compress: \(String(cString: ZSTD_getErrorName(result)))")
+                    throw CompressionError.library(
+                        .zstd,
+                        "ZSTD_compress: \(String(cString: ZSTD_getErrorName(result)))"
+                    )
                 }
                 return result
             }

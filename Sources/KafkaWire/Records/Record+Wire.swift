@@ -27,8 +27,13 @@ extension Record {
         }
         try expectFullyRead(body)
         return Record(
-            attributes: attributes, timestampDelta: timestampDelta, offsetDelta: offsetDelta,
-            key: key, value: value, headers: headers)
+            attributes: attributes,
+            timestampDelta: timestampDelta,
+            offsetDelta: offsetDelta,
+            key: key,
+            value: value,
+            headers: headers
+        )
     }
 
     /// Appends the record with its length prefix.
@@ -36,8 +41,14 @@ extension Record {
         Self.withOptionalBytes(key) { key in
             Self.withOptionalBytes(value) { value in
                 _ = Self.write(
-                    attributes: attributes, timestampDelta: timestampDelta, offsetDelta: offsetDelta,
-                    key: key, value: value, headers: headers, to: &buffer)
+                    attributes: attributes,
+                    timestampDelta: timestampDelta,
+                    offsetDelta: offsetDelta,
+                    key: key,
+                    value: value,
+                    headers: headers,
+                    to: &buffer
+                )
             }
         }
     }
@@ -45,19 +56,32 @@ extension Record {
     /// Bytes after the length prefix.
     var bodySize: Int {
         Self.bodySize(
-            timestampDelta: timestampDelta, offsetDelta: offsetDelta, keyCount: key?.readableBytes,
-            valueCount: value?.readableBytes, headers: headers)
+            timestampDelta: timestampDelta,
+            offsetDelta: offsetDelta,
+            keyCount: key?.readableBytes,
+            valueCount: value?.readableBytes,
+            headers: headers
+        )
     }
 
     /// Appends one record, length prefix included, from raw key and value bytes; returns the
     /// bytes written. The one record encoder: `write(to:)` and the producer's batches use it.
     static func write(
-        attributes: Int8 = 0, timestampDelta: Int64, offsetDelta: Int32, key: UnsafeRawBufferPointer?,
-        value: UnsafeRawBufferPointer?, headers: [RecordHeader], to buffer: inout ByteBuffer
+        attributes: Int8 = 0,
+        timestampDelta: Int64,
+        offsetDelta: Int32,
+        key: UnsafeRawBufferPointer?,
+        value: UnsafeRawBufferPointer?,
+        headers: [RecordHeader],
+        to buffer: inout ByteBuffer
     ) -> Int {
         let size = bodySize(
-            timestampDelta: timestampDelta, offsetDelta: offsetDelta, keyCount: key?.count, valueCount: value?.count,
-            headers: headers)
+            timestampDelta: timestampDelta,
+            offsetDelta: offsetDelta,
+            keyCount: key?.count,
+            valueCount: value?.count,
+            headers: headers
+        )
         let before = buffer.writerIndex
         buffer.reserveCapacity(minimumWritableBytes: size + varintSize(Int64(size)))
         buffer.writeVarint(Int32(size))
@@ -77,7 +101,11 @@ extension Record {
 
     /// Bytes of a record body (after its length prefix) with these fields.
     static func bodySize(
-        timestampDelta: Int64, offsetDelta: Int32, keyCount: Int?, valueCount: Int?, headers: [RecordHeader]
+        timestampDelta: Int64,
+        offsetDelta: Int32,
+        keyCount: Int?,
+        valueCount: Int?,
+        headers: [RecordHeader]
     ) -> Int {
         var size = 1 + varintSize(timestampDelta) + varintSize(Int64(offsetDelta))
         size += nullableBytesSize(keyCount) + nullableBytesSize(valueCount) + varintSize(Int64(headers.count))
@@ -138,7 +166,10 @@ extension Record {
         return varintSize(Int64(count)) + count
     }
 
-    private static func withOptionalBytes<Result>(_ bytes: ByteBuffer?, _ body: (UnsafeRawBufferPointer?) -> Result) -> Result {
+    private static func withOptionalBytes<Result>(
+        _ bytes: ByteBuffer?,
+        _ body: (UnsafeRawBufferPointer?) -> Result
+    ) -> Result {
         guard let bytes else { return body(nil) }
         return bytes.withUnsafeReadableBytes { body($0) }
     }

@@ -15,8 +15,12 @@ public struct Record: Hashable, Sendable {
     public var headers: [RecordHeader]
 
     public init(
-        attributes: Int8 = 0, timestampDelta: Int64 = 0, offsetDelta: Int32,
-        key: ByteBuffer?, value: ByteBuffer?, headers: [RecordHeader] = []
+        attributes: Int8 = 0,
+        timestampDelta: Int64 = 0,
+        offsetDelta: Int32,
+        key: ByteBuffer?,
+        value: ByteBuffer?,
+        headers: [RecordHeader] = []
     ) {
         self.attributes = attributes
         self.timestampDelta = timestampDelta

@@ -8,7 +8,11 @@ extension RecordBatch {
     /// (timestamp type, transactional, control). It computes `batchLength`,
     /// `lastOffsetDelta` (the last record's), `maxTimestamp` (baseTimestamp + the largest
     /// timestampDelta, or -1 without records), `recordCount`, the codec bits and the CRC.
-    public static func encode(header: RecordBatchHeader, records: [Record], codec: CompressionCodec) throws -> ByteBuffer {
+    public static func encode(
+        header: RecordBatchHeader,
+        records: [Record],
+        codec: CompressionCodec
+    ) throws -> ByteBuffer {
         var buffer = ByteBufferAllocator().buffer(capacity: 0)
         try encode(header: header, records: records, codec: codec, into: &buffer)
         return buffer
@@ -16,7 +20,10 @@ extension RecordBatch {
 
     /// Like `encode(header:records:codec:)`, appending the batch to `buffer`.
     public static func encode(
-        header: RecordBatchHeader, records: [Record], codec: CompressionCodec, into buffer: inout ByteBuffer
+        header: RecordBatchHeader,
+        records: [Record],
+        codec: CompressionCodec,
+        into buffer: inout ByteBuffer
     ) throws {
         var header = header
         header.magic = 2
@@ -37,7 +44,10 @@ extension RecordBatch {
         }
         let totalSize = buffer.writerIndex - batchStart
         buffer.setInteger(
-            Int32(totalSize - RecordBatchHeader.lengthPrefixSize), at: batchStart + 8, endianness: .big)
+            Int32(totalSize - RecordBatchHeader.lengthPrefixSize),
+            at: batchStart + 8,
+            endianness: .big
+        )
         RecordBatchHeader.sealCRC(in: &buffer, batchStart: batchStart, totalSize: totalSize)
     }
 }

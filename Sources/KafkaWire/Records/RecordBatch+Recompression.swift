@@ -19,10 +19,16 @@ extension RecordBatch {
             throw RecordBatchError(.truncated, "\(batch.readableBytes) bytes cannot hold the 61-byte batch header")
         }
         guard header.magic == 2 else {
-            throw RecordBatchError(.unsupportedMagic, "magic \(header.magic); only record batch v2 (magic 2) is supported")
+            throw RecordBatchError(
+                .unsupportedMagic,
+                "magic \(header.magic); only record batch v2 (magic 2) is supported"
+            )
         }
         guard header.totalSize >= RecordBatchHeader.size, header.totalSize <= batch.readableBytes else {
-            throw RecordBatchError(.truncated, "batch needs \(header.totalSize) bytes, \(batch.readableBytes) available")
+            throw RecordBatchError(
+                .truncated,
+                "batch needs \(header.totalSize) bytes, \(batch.readableBytes) available"
+            )
         }
         guard header.compressionCodec == 0 else {
             throw RecordBatchError(.alreadyCompressed, "batch is compressed with codec \(header.compressionCodec)")
@@ -30,9 +36,13 @@ extension RecordBatch {
         let start = batch.readerIndex
         guard codec != .none else { return batch.getSlice(at: start, length: header.totalSize)! }
 
-        let records = batch.getSlice(at: start + RecordBatchHeader.size, length: header.totalSize - RecordBatchHeader.size)!
+        let records = batch.getSlice(
+            at: start + RecordBatchHeader.size,
+            length: header.totalSize - RecordBatchHeader.size
+        )!
         var output = ByteBufferAllocator().buffer(
-            capacity: RecordBatchHeader.size + codec.compressedSizeBound(records.readableBytes))
+            capacity: RecordBatchHeader.size + codec.compressedSizeBound(records.readableBytes)
+        )
         output.writeImmutableBuffer(batch.getSlice(at: start, length: RecordBatchHeader.size)!)
         try codec.compress(records, appendingTo: &output)
 
@@ -40,7 +50,9 @@ extension RecordBatch {
         output.setInteger(Int32(totalSize - RecordBatchHeader.lengthPrefixSize), at: 8, endianness: .big)
         output.setInteger(
             (header.attributes & ~CompressionCodec.attributeMask) | Int16(codec.rawValue),
-            at: RecordBatchHeader.attributesPosition, endianness: .big)
+            at: RecordBatchHeader.attributesPosition,
+            endianness: .big
+        )
         RecordBatchHeader.sealCRC(in: &output, batchStart: 0, totalSize: totalSize)
         return output
     }

@@ -14,7 +14,8 @@ extension RecordBatch {
     /// - Throws: `RecordBatchError`, `CompressionError` or `KafkaDecodingError`.
     @discardableResult
     public static func validate(
-        _ batch: ByteBuffer, decompressionLimit: Int = defaultDecompressionLimit
+        _ batch: ByteBuffer,
+        decompressionLimit: Int = defaultDecompressionLimit
     ) throws -> RecordBatchHeader {
         let frame = try checkedFrame(batch)
         let section = try frame.decompressedRecords(limit: decompressionLimit)
@@ -46,11 +47,16 @@ extension RecordBatch {
         let frame = try Frame(batch)
         let header = frame.header
         guard header.recordCount > 0 else {
-            throw RecordBatchError(.invalidRecords, "recordCount \(header.recordCount): a batch needs at least one record")
+            throw RecordBatchError(
+                .invalidRecords,
+                "recordCount \(header.recordCount): a batch needs at least one record"
+            )
         }
         guard Int64(header.lastOffsetDelta) == Int64(header.recordCount) - 1 else {
             throw RecordBatchError(
-                .invalidRecords, "lastOffsetDelta \(header.lastOffsetDelta) does not match recordCount \(header.recordCount)")
+                .invalidRecords,
+                "lastOffsetDelta \(header.lastOffsetDelta) does not match recordCount \(header.recordCount)"
+            )
         }
         return frame
     }

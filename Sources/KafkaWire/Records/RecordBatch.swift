@@ -27,7 +27,8 @@ public struct RecordBatch: Hashable, Sendable {
     /// header's `recordCount`. On error the reader index is left unchanged.
     /// - Throws: `RecordBatchError`, `CompressionError` or `KafkaDecodingError`.
     public static func decode(
-        from buffer: inout ByteBuffer, decompressionLimit: Int = defaultDecompressionLimit
+        from buffer: inout ByteBuffer,
+        decompressionLimit: Int = defaultDecompressionLimit
     ) throws -> RecordBatch {
         let frame = try Frame(buffer)
         var section = try frame.decompressedRecords(limit: decompressionLimit)
@@ -66,7 +67,10 @@ extension RecordBatch {
                 throw RecordBatchError(.truncated, "\(available) bytes cannot hold the 61-byte batch header")
             }
             guard header.totalSize >= RecordBatchHeader.size else {
-                throw RecordBatchError(.invalidBatchLength, "batchLength \(header.batchLength) is shorter than the header")
+                throw RecordBatchError(
+                    .invalidBatchLength,
+                    "batchLength \(header.batchLength) is shorter than the header"
+                )
             }
             guard header.totalSize <= available else {
                 throw RecordBatchError(.truncated, "batch needs \(header.totalSize) bytes, \(available) available")
@@ -83,7 +87,9 @@ extension RecordBatch {
             self.header = header
             self.codec = codec
             self.records = buffer.getSlice(
-                at: buffer.readerIndex + RecordBatchHeader.size, length: header.totalSize - RecordBatchHeader.size)!
+                at: buffer.readerIndex + RecordBatchHeader.size,
+                length: header.totalSize - RecordBatchHeader.size
+            )!
         }
 
         func decompressedRecords(limit: Int) throws -> ByteBuffer {
@@ -92,7 +98,10 @@ extension RecordBatch {
 
         func expectRecordCount(_ count: Int) throws {
             guard count == Int(header.recordCount) else {
-                throw RecordBatchError(.invalidRecords, "recordCount is \(header.recordCount) but the batch holds \(count) records")
+                throw RecordBatchError(
+                    .invalidRecords,
+                    "recordCount is \(header.recordCount) but the batch holds \(count) records"
+                )
             }
         }
     }

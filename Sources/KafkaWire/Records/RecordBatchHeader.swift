@@ -39,9 +39,18 @@ public struct RecordBatchHeader: Hashable, Sendable {
     public static let maxTimestampPosition = 35
 
     public init(
-        baseOffset: Int64 = 0, batchLength: Int32 = 0, partitionLeaderEpoch: Int32 = -1, magic: Int8 = 2,
-        crc: UInt32 = 0, attributes: Int16 = 0, lastOffsetDelta: Int32 = 0, baseTimestamp: Int64 = 0,
-        maxTimestamp: Int64 = 0, producerID: Int64 = -1, producerEpoch: Int16 = -1, baseSequence: Int32 = -1,
+        baseOffset: Int64 = 0,
+        batchLength: Int32 = 0,
+        partitionLeaderEpoch: Int32 = -1,
+        magic: Int8 = 2,
+        crc: UInt32 = 0,
+        attributes: Int16 = 0,
+        lastOffsetDelta: Int32 = 0,
+        baseTimestamp: Int64 = 0,
+        maxTimestamp: Int64 = 0,
+        producerID: Int64 = -1,
+        producerEpoch: Int16 = -1,
+        baseSequence: Int32 = -1,
         recordCount: Int32 = 0
     ) {
         self.baseOffset = baseOffset
@@ -78,12 +87,19 @@ public struct RecordBatchHeader: Hashable, Sendable {
             buffer.getInteger(at: start + at, endianness: .big, as: T.self)!
         }
         return RecordBatchHeader(
-            baseOffset: int(0, Int64.self), batchLength: int(8, Int32.self),
-            partitionLeaderEpoch: int(12, Int32.self), magic: int(16, Int8.self), crc: int(17, UInt32.self),
-            attributes: int(21, Int16.self), lastOffsetDelta: int(23, Int32.self),
-            baseTimestamp: int(27, Int64.self), maxTimestamp: int(35, Int64.self),
-            producerID: int(43, Int64.self), producerEpoch: int(51, Int16.self),
-            baseSequence: int(53, Int32.self), recordCount: int(57, Int32.self)
+            baseOffset: int(0, Int64.self),
+            batchLength: int(8, Int32.self),
+            partitionLeaderEpoch: int(12, Int32.self),
+            magic: int(16, Int8.self),
+            crc: int(17, UInt32.self),
+            attributes: int(21, Int16.self),
+            lastOffsetDelta: int(23, Int32.self),
+            baseTimestamp: int(27, Int64.self),
+            maxTimestamp: int(35, Int64.self),
+            producerID: int(43, Int64.self),
+            producerEpoch: int(51, Int16.self),
+            baseSequence: int(53, Int32.self),
+            recordCount: int(57, Int32.self)
         )
     }
 
@@ -118,7 +134,7 @@ public struct RecordBatchHeader: Hashable, Sendable {
     /// Whether the stored CRC matches the bytes of the whole batch at the reader index.
     public static func hasValidCRC(_ batch: ByteBuffer) -> Bool {
         guard let header = peek(batch), header.totalSize <= batch.readableBytes,
-              header.totalSize >= size
+            header.totalSize >= size
         else { return false }
         let computed = batch.withUnsafeReadableBytes { bytes in
             CRC32C.update(0, UnsafeRawBufferPointer(rebasing: bytes[crcCoverageStart..<header.totalSize]))

@@ -30,7 +30,9 @@ struct RecordWalker {
         _ = try reader.readBytes()  // value
         let headerCount = try reader.readVarint()
         guard headerCount >= 0, headerCount <= (reader.limit - reader.position) / 2 else {
-            throw KafkaDecodingError("record header count \(headerCount) impossible with \(reader.limit - reader.position) bytes left")
+            throw KafkaDecodingError(
+                "record header count \(headerCount) impossible with \(reader.limit - reader.position) bytes left"
+            )
         }
         for _ in 0..<headerCount {
             guard try reader.readBytes() != nil else { throw KafkaDecodingError("null record header key") }

@@ -17,8 +17,12 @@ final class RequestHandler: Sendable {
     let logger: Logger
 
     init(
-        configuration: BrokerConfiguration, topics: TopicRegistry, groups: GroupCoordinator,
-        offsets: MetadataStore, appends: AppendNotifier, logger: Logger
+        configuration: BrokerConfiguration,
+        topics: TopicRegistry,
+        groups: GroupCoordinator,
+        offsets: MetadataStore,
+        appends: AppendNotifier,
+        logger: Logger
     ) {
         self.configuration = configuration
         self.topics = topics
@@ -33,36 +37,55 @@ final class RequestHandler: Sendable {
     func handle(_ frame: ByteBuffer, clientHost: String, allocator: ByteBufferAllocator) throws -> RequestOutcome {
         var frame = frame
         guard let rawKey = frame.getInteger(at: frame.readerIndex, endianness: .big, as: Int16.self),
-              let version = frame.getInteger(at: frame.readerIndex + 2, endianness: .big, as: Int16.self),
-              let correlationID = frame.getInteger(at: frame.readerIndex + 4, endianness: .big, as: Int32.self)
+            let version = frame.getInteger(at: frame.readerIndex + 2, endianness: .big, as: Int16.self),
+            let correlationID = frame.getInteger(at: frame.readerIndex + 4, endianness: .big, as: Int32.self)
         else {
             throw KafkaDecodingError("request frame of \(frame.readableBytes) bytes is too short for a header")
         }
         guard let apiKey = ApiKey(rawValue: rawKey) else {
             logger.warning("unknown API key \(rawKey) from \(clientHost) (correlation id \(correlationID))")
-            return .respond(ResponseBytes(ResponseFrame.bareError(.unsupportedVersion, correlationID: correlationID, allocator: allocator)))
+            return .respond(
+                ResponseBytes(
+                    ResponseFrame.bareError(.unsupportedVersion, correlationID: correlationID, allocator: allocator)
+                )
+            )
         }
         guard let served = ServedApis.advertised[apiKey], served.contains(version) else {
             logger.warning("unsupported \(apiKey.name) version \(version) from \(clientHost)")
             if apiKey == .apiVersions {
                 return .respond(ResponseBytes(apiVersionsFallback(correlationID: correlationID, allocator: allocator)))
             }
-            return .respond(ResponseBytes(ResponseFrame.bareError(.unsupportedVersion, correlationID: correlationID, allocator: allocator)))
+            return .respond(
+                ResponseBytes(
+                    ResponseFrame.bareError(.unsupportedVersion, correlationID: correlationID, allocator: allocator)
+                )
+            )
         }
         do {
             let header = try RequestHeader(from: &frame, version: apiKey.requestHeaderVersion(for: version))
             let context = RequestContext(
-                apiKey: apiKey, apiVersion: version, correlationID: correlationID,
-                clientID: header.clientId, clientHost: clientHost
+                apiKey: apiKey,
+                apiVersion: version,
+                correlationID: correlationID,
+                clientID: header.clientId,
+                clientHost: clientHost
             )
             return try dispatch(&frame, context: context, allocator: allocator)
         } catch let error as KafkaDecodingError {
             logger.warning("malformed \(apiKey.name) v\(version) request from \(clientHost): \(error.message)")
-            return .respond(ResponseBytes(ResponseFrame.bareError(.invalidRequest, correlationID: correlationID, allocator: allocator)))
+            return .respond(
+                ResponseBytes(
+                    ResponseFrame.bareError(.invalidRequest, correlationID: correlationID, allocator: allocator)
+                )
+            )
         }
     }
 
-    private func dispatch(_ body: inout ByteBuffer, context: RequestContext, allocator: ByteBufferAllocator) throws -> RequestOutcome {
+    private func dispatch(
+        _ body: inout ByteBuffer,
+        context: RequestContext,
+        allocator: ByteBufferAllocator
+    ) throws -> RequestOutcome {
         func now<Response: KafkaResponseMessage>(_ response: Response) -> RequestOutcome {
             .respond(ResponseBytes(ResponseFrame.encode(response, for: context, allocator: allocator)))
         }
@@ -130,8 +153,17 @@ final class RequestHandler: Sendable {
     /// KIP-511: a client that sends an ApiVersions version we do not know gets a v0-layout
     /// response with UNSUPPORTED_VERSION and our key list, and retries with a version from it.
     private func apiVersionsFallback(correlationID: Int32, allocator: ByteBufferAllocator) -> ByteBuffer {
-        let response = ApiVersionsResponse(errorCode: KafkaErrorCode.unsupportedVersion.rawValue, apiKeys: ServedApis.apiVersionEntries)
-        let context = RequestContext(apiKey: .apiVersions, apiVersion: 0, correlationID: correlationID, clientID: nil, clientHost: "")
+        let response = ApiVersionsResponse(
+            errorCode: KafkaErrorCode.unsupportedVersion.rawValue,
+            apiKeys: ServedApis.apiVersionEntries
+        )
+        let context = RequestContext(
+            apiKey: .apiVersions,
+            apiVersion: 0,
+            correlationID: correlationID,
+            clientID: nil,
+            clientHost: ""
+        )
         return ResponseFrame.encode(response, for: context, allocator: allocator)
     }
 }

@@ -35,7 +35,11 @@ enum ServedApis {
     /// ApiVersions response entries, sorted by key.
     static var apiVersionEntries: [ApiVersionsResponse.ApiVersion] {
         advertised.sorted { $0.key.rawValue < $1.key.rawValue }.map { key, range in
-            ApiVersionsResponse.ApiVersion(apiKey: key.rawValue, minVersion: range.lowerBound, maxVersion: range.upperBound)
+            ApiVersionsResponse.ApiVersion(
+                apiKey: key.rawValue,
+                minVersion: range.lowerBound,
+                maxVersion: range.upperBound
+            )
         }
     }
 }

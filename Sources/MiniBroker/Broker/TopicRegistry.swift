@@ -33,7 +33,9 @@ final class TopicRegistry: Sendable {
         var known: [String: Topic] = [:]
         for record in try store.topics() {
             known[record.name] = Topic(
-                name: record.name, id: record.id, partitionCount: record.partitionCount,
+                name: record.name,
+                id: record.id,
+                partitionCount: record.partitionCount,
                 configs: TopicConfigs(overrides: record.configs)
             )
         }
@@ -62,13 +64,19 @@ final class TopicRegistry: Sendable {
     /// Creates a topic; `validateOnly` checks without creating (CreateTopics v1+).
     @discardableResult
     func create(
-        name: String, partitions: Int32, configs: [String: String] = [:], validateOnly: Bool = false
+        name: String,
+        partitions: Int32,
+        configs: [String: String] = [:],
+        validateOnly: Bool = false
     ) throws(TopicError) -> Topic {
         if let problem = TopicRegistry.nameProblem(name) {
             throw TopicError(code: .invalidTopicException, message: problem)
         }
         guard partitions > 0, partitions <= 10_000 else {
-            throw TopicError(code: .invalidPartitions, message: "partition count must be between 1 and 10000, got \(partitions)")
+            throw TopicError(
+                code: .invalidPartitions,
+                message: "partition count must be between 1 and 10000, got \(partitions)"
+            )
         }
         for (key, value) in configs {
             if let problem = TopicConfigs.problem(key: key, value: value) {
@@ -81,15 +89,26 @@ final class TopicRegistry: Sendable {
             }
             let held = topics.values.reduce(0) { $0 + Int($1.partitionCount) }
             guard held + Int(partitions) <= broker.maxPartitions else {
-                throw TopicError(code: .policyViolation, message: """
-                    topic '\(name)' would bring the broker to \(held + Int(partitions)) partitions; it holds at most \
-                    \(broker.maxPartitions) (--max-partitions): delete topics or create fewer partitions
-                    """)
+                throw TopicError(
+                    code: .policyViolation,
+                    message: """
+                        topic '\(name)' would bring the broker to \(held + Int(partitions)) partitions; \
+                        it holds at most \(broker.maxPartitions) (--max-partitions): delete topics or create \
+                        fewer partitions
+                        """
+                )
             }
-            let topic = Topic(name: name, id: KafkaUUID.random(), partitionCount: partitions, configs: TopicConfigs(overrides: configs))
+            let topic = Topic(
+                name: name,
+                id: KafkaUUID.random(),
+                partitionCount: partitions,
+                configs: TopicConfigs(overrides: configs)
+            )
             if validateOnly { return topic }
             do {
-                try store.createTopic(TopicRecord(name: name, id: topic.id, partitionCount: partitions, configs: configs))
+                try store.createTopic(
+                    TopicRecord(name: name, id: topic.id, partitionCount: partitions, configs: configs)
+                )
                 try logs.createPartitions(topic: name, count: partitions, configs: configs)
             } catch {
                 // All or nothing: a topic half made (no descriptors, a full disk) would be
@@ -113,7 +132,7 @@ final class TopicRegistry: Sendable {
         }
         do {
             return .success(try create(name: name, partitions: broker.defaultPartitions))
-        } catch where error.code == .topicAlreadyExists {
+        } catch  where error.code == .topicAlreadyExists {
             // Another connection created it between our look-up and the create.
             return topic(named: name).map { .success($0) } ?? .failure(error)
         } catch {

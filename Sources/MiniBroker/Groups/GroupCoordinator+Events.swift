@@ -5,7 +5,8 @@ import Logging
 extension GroupCoordinator {
     /// Runs an event that only answers parked calls.
     func update(
-        groupID: String, _ event: (inout GroupRegistry, ContinuousClock.Instant) -> [GroupStateMachine.Action]
+        groupID: String,
+        _ event: (inout GroupRegistry, ContinuousClock.Instant) -> [GroupStateMachine.Action]
     ) {
         updateReturning(groupID: groupID) { registry, now in ((), event(&registry, now)) }
     }
@@ -13,7 +14,8 @@ extension GroupCoordinator {
     /// Runs an event on `groupID` and returns its direct result. Continuations are resumed
     /// after the lock is released; the group's timer is re-armed if its next deadline moved.
     func updateReturning<Result: Sendable>(
-        groupID: String, _ event: (inout GroupRegistry, ContinuousClock.Instant) -> (Result, [GroupStateMachine.Action])
+        groupID: String,
+        _ event: (inout GroupRegistry, ContinuousClock.Instant) -> (Result, [GroupStateMachine.Action])
     ) -> Result {
         let (result, resumptions) = registry.withLock { registry in
             let before = registry.groups[groupID].map { ($0.state.name, $0.generationID) }
@@ -23,7 +25,9 @@ extension GroupCoordinator {
             rearmTimer(groupID: groupID, registry: &registry)
             return (result, resumptions)
         }
-        resumptions.forEach { $0.resume() }
+        for resumption in resumptions {
+            resumption.resume()
+        }
         return result
     }
 
@@ -60,7 +64,9 @@ extension GroupCoordinator {
     }
 
     private func logTransition(
-        groupID: String, from before: (state: GroupState, generation: Int32)?, to group: GroupStateMachine?
+        groupID: String,
+        from before: (state: GroupState, generation: Int32)?,
+        to group: GroupStateMachine?
     ) {
         guard let group, before?.state != group.state.name || before?.generation != group.generationID else { return }
         logger.info(

@@ -34,7 +34,8 @@ public final class GroupCoordinator: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.registry = Mutex(
-            GroupRegistry(initialRebalanceDelay: .milliseconds(configuration.initialRebalanceDelayMs)))
+            GroupRegistry(initialRebalanceDelay: .milliseconds(configuration.initialRebalanceDelayMs))
+        )
     }
 
     /// JoinGroup. Returns at once for errors, MEMBER_ID_REQUIRED (KIP-394) and a follower
@@ -85,7 +86,10 @@ public final class GroupCoordinator: Sendable {
 
     /// LeaveGroup for one (v0-2) or several (v3+) members. Returns the top-level error and
     /// one error per member; for v0-2 the handler reports the member's error at top level.
-    public func leave(groupID: String, memberIDs: [String]) async -> (
+    public func leave(
+        groupID: String,
+        memberIDs: [String]
+    ) async -> (
         errorCode: KafkaErrorCode, members: [(memberID: String, errorCode: KafkaErrorCode)]
     ) {
         guard !groupID.isEmpty else { return (KafkaErrorCode.invalidGroupId, []) }
@@ -143,7 +147,9 @@ public final class GroupCoordinator: Sendable {
         let resumptions = registry.withLock { registry in
             registry.shutdown()
         }
-        resumptions.forEach { $0.resume() }
+        for resumption in resumptions {
+            resumption.resume()
+        }
         logger.info("Group coordinator stopped")
     }
 
@@ -159,8 +165,12 @@ public final class GroupCoordinator: Sendable {
 extension GroupSummary {
     static func dead(groupID: String, errorCode: KafkaErrorCode) -> GroupSummary {
         GroupSummary(
-            errorCode: errorCode, groupID: groupID, state: GroupState.dead.rawValue,
-            protocolType: "", protocolName: "", members: []
+            errorCode: errorCode,
+            groupID: groupID,
+            state: GroupState.dead.rawValue,
+            protocolType: "",
+            protocolName: "",
+            members: []
         )
     }
 }

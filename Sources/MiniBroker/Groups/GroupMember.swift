@@ -20,7 +20,10 @@ struct GroupMember {
     var sessionDeadline: ContinuousClock.Instant
 
     init(
-        request: JoinGroupInput, memberID: String, joinWaiter: GroupStateMachine.WaiterID, now: ContinuousClock.Instant
+        request: JoinGroupInput,
+        memberID: String,
+        joinWaiter: GroupStateMachine.WaiterID,
+        now: ContinuousClock.Instant
     ) {
         self.memberID = memberID
         self.groupInstanceID = request.groupInstanceID
@@ -59,7 +62,9 @@ struct GroupMember {
     }
 
     mutating func update(
-        from request: JoinGroupInput, joinWaiter: GroupStateMachine.WaiterID, now: ContinuousClock.Instant
+        from request: JoinGroupInput,
+        joinWaiter: GroupStateMachine.WaiterID,
+        now: ContinuousClock.Instant
     ) {
         groupInstanceID = request.groupInstanceID
         clientID = request.clientID

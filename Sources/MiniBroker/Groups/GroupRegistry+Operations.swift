@@ -5,7 +5,10 @@ extension GroupRegistry {
     /// JoinGroup: a new member may create the group; a member id the coordinator never saw
     /// for a missing group is unknown. A group created by a join that failed is not kept.
     mutating func join(
-        _ request: JoinGroupInput, waiter: GroupStateMachine.WaiterID, newMemberID: String, now: ContinuousClock.Instant
+        _ request: JoinGroupInput,
+        waiter: GroupStateMachine.WaiterID,
+        newMemberID: String,
+        now: ContinuousClock.Instant
     ) -> [GroupStateMachine.Action] {
         let groupID = request.groupID
         if isShutDown {

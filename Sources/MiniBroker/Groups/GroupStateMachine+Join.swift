@@ -9,7 +9,10 @@ extension GroupStateMachine {
     ///     when the join phase completes.
     ///   - newMemberID: the id to hand out if the request comes from a new member.
     mutating func join(
-        _ request: JoinGroupInput, waiter: WaiterID, newMemberID: String, now: ContinuousClock.Instant
+        _ request: JoinGroupInput,
+        waiter: WaiterID,
+        newMemberID: String,
+        now: ContinuousClock.Instant
     ) -> [Action] {
         let memberID = request.memberID
         if case .dead = state {
@@ -45,7 +48,10 @@ extension GroupStateMachine {
     /// KIP-394: with `requireKnownMemberID` the new member only receives an id and must come
     /// back with it; the id stays pending for one session timeout. Older clients join directly.
     private mutating func joinNewMember(
-        _ request: JoinGroupInput, waiter: WaiterID, newMemberID: String, now: ContinuousClock.Instant
+        _ request: JoinGroupInput,
+        waiter: WaiterID,
+        newMemberID: String,
+        now: ContinuousClock.Instant
     ) -> [Action] {
         guard request.requireKnownMemberID else {
             return addMemberAndRebalance(request, memberID: newMemberID, waiter: waiter, now: now)
@@ -55,7 +61,10 @@ extension GroupStateMachine {
     }
 
     private mutating func addMemberAndRebalance(
-        _ request: JoinGroupInput, memberID: String, waiter: WaiterID, now: ContinuousClock.Instant
+        _ request: JoinGroupInput,
+        memberID: String,
+        waiter: WaiterID,
+        now: ContinuousClock.Instant
     ) -> [Action] {
         addMember(GroupMember(request: request, memberID: memberID, joinWaiter: waiter, now: now))
         noteNewMemberDuringInitialDelay()
@@ -66,7 +75,9 @@ extension GroupStateMachine {
     }
 
     private mutating func joinExistingMember(
-        _ request: JoinGroupInput, waiter: WaiterID, now: ContinuousClock.Instant
+        _ request: JoinGroupInput,
+        waiter: WaiterID,
+        now: ContinuousClock.Instant
     ) -> [Action] {
         let memberID = request.memberID
         guard let member = members[memberID] else { return [] }
@@ -93,7 +104,9 @@ extension GroupStateMachine {
     /// already parked is superseded: it is answered with REBALANCE_IN_PROGRESS (a retriable
     /// error) rather than left hanging, and the newest request gets the generation.
     private mutating func updateMemberAndRebalance(
-        _ request: JoinGroupInput, waiter: WaiterID, now: ContinuousClock.Instant
+        _ request: JoinGroupInput,
+        waiter: WaiterID,
+        now: ContinuousClock.Instant
     ) -> [Action] {
         var actions: [Action] = []
         if let previous = members[request.memberID]?.joinWaiter {

@@ -23,7 +23,8 @@ extension GroupStateMachine {
     /// Kafka's `handleLeaveGroup`: each listed member leaves (a pending id is simply
     /// forgotten); unknown ids get UNKNOWN_MEMBER_ID each, the request as a whole succeeds.
     mutating func leave(
-        memberIDs: [String], now: ContinuousClock.Instant
+        memberIDs: [String],
+        now: ContinuousClock.Instant
     ) -> (errorCode: KafkaErrorCode, members: [(memberID: String, errorCode: KafkaErrorCode)], actions: [Action]) {
         if case .dead = state {
             return (KafkaErrorCode.coordinatorNotAvailable, [], [])

@@ -30,7 +30,9 @@ extension GroupStateMachine {
         }
         let delay = min(initialRebalanceDelay, rebalanceTimeout)
         return .initialDelay(
-            deadline: now + delay, remaining: max(rebalanceTimeout - delay, .zero), newMemberAdded: false
+            deadline: now + delay,
+            remaining: max(rebalanceTimeout - delay, .zero),
+            newMemberAdded: false
         )
     }
 

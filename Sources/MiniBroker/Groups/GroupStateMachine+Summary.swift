@@ -10,15 +10,21 @@ extension GroupStateMachine {
         let chosen = isStable ? (protocolName ?? "") : ""
         let described = memberOrder.compactMap { members[$0] }.map { member in
             GroupSummary.Member(
-                memberID: member.memberID, groupInstanceID: member.groupInstanceID,
-                clientID: member.clientID, clientHost: member.clientHost,
+                memberID: member.memberID,
+                groupInstanceID: member.groupInstanceID,
+                clientID: member.clientID,
+                clientHost: member.clientHost,
                 metadata: isStable ? member.metadata(for: chosen) : ByteBuffer(),
                 assignment: isStable ? member.assignment : ByteBuffer()
             )
         }
         return GroupSummary(
-            errorCode: KafkaErrorCode.none, groupID: groupID, state: state.name.rawValue,
-            protocolType: protocolType ?? "", protocolName: chosen, members: described
+            errorCode: KafkaErrorCode.none,
+            groupID: groupID,
+            state: state.name.rawValue,
+            protocolType: protocolType ?? "",
+            protocolName: chosen,
+            members: described
         )
     }
 

@@ -6,7 +6,9 @@ extension GroupStateMachine {
     /// Handles a SyncGroup. Followers park until the leader's SyncGroup brings the
     /// assignments; then everyone is answered and the group is Stable.
     mutating func sync(
-        _ request: SyncGroupInput, waiter: WaiterID, now: ContinuousClock.Instant
+        _ request: SyncGroupInput,
+        waiter: WaiterID,
+        now: ContinuousClock.Instant
     ) -> [Action] {
         if let error = syncError(for: request) {
             return [.answerSync(waiter, .failure(error))]
@@ -52,10 +54,13 @@ extension GroupStateMachine {
     /// Stores the leader's assignments (members it left out get an empty one, ids it invented
     /// are ignored), answers every parked SyncGroup and settles the group.
     private mutating func propagateAssignments(
-        _ assignments: [(memberID: String, assignment: ByteBuffer)], now: ContinuousClock.Instant
+        _ assignments: [(memberID: String, assignment: ByteBuffer)],
+        now: ContinuousClock.Instant
     ) -> [Action] {
         let byMember = Dictionary(
-            assignments.map { ($0.memberID, $0.assignment) }, uniquingKeysWith: { _, last in last })
+            assignments.map { ($0.memberID, $0.assignment) },
+            uniquingKeysWith: { _, last in last }
+        )
         for id in memberOrder {
             members[id]?.assignment = byMember[id] ?? ByteBuffer()
         }

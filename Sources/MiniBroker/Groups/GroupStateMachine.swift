@@ -116,14 +116,21 @@ extension GroupStateMachine {
             }
             : []
         return JoinGroupOutcome(
-            errorCode: KafkaErrorCode.none, generationID: generationID, protocolType: protocolType,
-            protocolName: protocolName, leaderID: leaderID ?? "", memberID: memberID, members: memberList
+            errorCode: KafkaErrorCode.none,
+            generationID: generationID,
+            protocolType: protocolType,
+            protocolName: protocolName,
+            leaderID: leaderID ?? "",
+            memberID: memberID,
+            members: memberList
         )
     }
 
     func currentSyncOutcome(for memberID: String) -> SyncGroupOutcome {
         SyncGroupOutcome(
-            errorCode: KafkaErrorCode.none, protocolType: protocolType, protocolName: protocolName,
+            errorCode: KafkaErrorCode.none,
+            protocolType: protocolType,
+            protocolName: protocolName,
             assignment: members[memberID]?.assignment ?? ByteBuffer()
         )
     }

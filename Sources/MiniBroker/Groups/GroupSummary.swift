@@ -17,8 +17,12 @@ public struct GroupSummary: Sendable {
 
         /// Creates a member description.
         public init(
-            memberID: String, groupInstanceID: String?, clientID: String, clientHost: String,
-            metadata: ByteBuffer, assignment: ByteBuffer
+            memberID: String,
+            groupInstanceID: String?,
+            clientID: String,
+            clientHost: String,
+            metadata: ByteBuffer,
+            assignment: ByteBuffer
         ) {
             self.memberID = memberID
             self.groupInstanceID = groupInstanceID
@@ -43,8 +47,12 @@ public struct GroupSummary: Sendable {
 
     /// Creates a group description.
     public init(
-        errorCode: KafkaErrorCode, groupID: String, state: String, protocolType: String,
-        protocolName: String, members: [Member]
+        errorCode: KafkaErrorCode,
+        groupID: String,
+        state: String,
+        protocolType: String,
+        protocolName: String,
+        members: [Member]
     ) {
         self.errorCode = errorCode
         self.groupID = groupID

@@ -42,8 +42,13 @@ public struct JoinGroupOutcome: Sendable {
     /// An error answer, shaped as Kafka's: generation -1, no protocol, no leader, no members.
     static func failure(_ errorCode: KafkaErrorCode, memberID: String) -> JoinGroupOutcome {
         JoinGroupOutcome(
-            errorCode: errorCode, generationID: -1, protocolType: nil, protocolName: nil,
-            leaderID: "", memberID: memberID, members: []
+            errorCode: errorCode,
+            generationID: -1,
+            protocolType: nil,
+            protocolName: nil,
+            leaderID: "",
+            memberID: memberID,
+            members: []
         )
     }
 }

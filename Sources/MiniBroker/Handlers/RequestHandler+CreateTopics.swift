@@ -8,13 +8,23 @@ extension RequestHandler {
         return CreateTopicsResponse(throttleTimeMs: 0, topics: results)
     }
 
-    private func createTopic(_ creatable: CreateTopicsRequest.CreatableTopic, validateOnly: Bool) -> CreateTopicsResponse.CreatableTopicResult {
+    private func createTopic(
+        _ creatable: CreateTopicsRequest.CreatableTopic,
+        validateOnly: Bool
+    ) -> CreateTopicsResponse.CreatableTopicResult {
         func failure(_ code: KafkaErrorCode, _ message: String) -> CreateTopicsResponse.CreatableTopicResult {
             logger.info("create topic \(creatable.name) refused: \(message)")
-            return CreateTopicsResponse.CreatableTopicResult(name: creatable.name, errorCode: code.rawValue, errorMessage: message)
+            return CreateTopicsResponse.CreatableTopicResult(
+                name: creatable.name,
+                errorCode: code.rawValue,
+                errorMessage: message
+            )
         }
         guard creatable.replicationFactor == -1 || creatable.replicationFactor == 1 else {
-            return failure(.invalidReplicationFactor, "replication factor \(creatable.replicationFactor) exceeds the 1 available broker")
+            return failure(
+                .invalidReplicationFactor,
+                "replication factor \(creatable.replicationFactor) exceeds the 1 available broker"
+            )
         }
         guard creatable.assignments.isEmpty else {
             return failure(.invalidRequest, "manual replica assignments are not supported; give a partition count")
@@ -26,13 +36,26 @@ extension RequestHandler {
             if config.value == nil { return failure(.invalidConfig, "config '\(config.name)' needs a value") }
         }
         do {
-            let topic = try topics.create(name: creatable.name, partitions: partitions, configs: configs, validateOnly: validateOnly)
+            let topic = try topics.create(
+                name: creatable.name,
+                partitions: partitions,
+                configs: configs,
+                validateOnly: validateOnly
+            )
             return CreateTopicsResponse.CreatableTopicResult(
-                name: topic.name, topicId: topic.id, errorCode: KafkaErrorCode.none.rawValue, errorMessage: nil,
-                numPartitions: topic.partitionCount, replicationFactor: 1,
+                name: topic.name,
+                topicId: topic.id,
+                errorCode: KafkaErrorCode.none.rawValue,
+                errorMessage: nil,
+                numPartitions: topic.partitionCount,
+                replicationFactor: 1,
                 configs: describedConfigs(topic.configs).map {
                     CreateTopicsResponse.CreatableTopicConfigs(
-                        name: $0.name, value: $0.value, readOnly: false, configSource: $0.source, isSensitive: false
+                        name: $0.name,
+                        value: $0.value,
+                        readOnly: false,
+                        configSource: $0.source,
+                        isSensitive: false
                     )
                 }
             )

@@ -13,7 +13,13 @@ extension RequestHandler {
                 )
             } catch {
                 logger.info("delete topic \(name) refused: \(error.message)")
-                results.append(DeleteTopicsResponse.DeletableTopicResult(name: name, errorCode: error.code.rawValue, errorMessage: error.message))
+                results.append(
+                    DeleteTopicsResponse.DeletableTopicResult(
+                        name: name,
+                        errorCode: error.code.rawValue,
+                        errorMessage: error.message
+                    )
+                )
             }
         }
         return DeleteTopicsResponse(throttleTimeMs: 0, responses: results)

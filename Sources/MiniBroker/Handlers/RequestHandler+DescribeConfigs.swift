@@ -24,7 +24,8 @@ extension RequestHandler {
                     return DescribeConfigsResponse.DescribeConfigsResult(
                         errorCode: KafkaErrorCode.unknownTopicOrPartition.rawValue,
                         errorMessage: "unknown topic '\(resource.resourceName)'",
-                        resourceType: resource.resourceType, resourceName: resource.resourceName
+                        resourceType: resource.resourceType,
+                        resourceName: resource.resourceName
                     )
                 }
                 entries = describedConfigs(topic.configs)
@@ -34,20 +35,28 @@ extension RequestHandler {
                 return DescribeConfigsResponse.DescribeConfigsResult(
                     errorCode: KafkaErrorCode.invalidRequest.rawValue,
                     errorMessage: "resource type \(resource.resourceType) is not supported (2 = topic, 4 = broker)",
-                    resourceType: resource.resourceType, resourceName: resource.resourceName
+                    resourceType: resource.resourceType,
+                    resourceName: resource.resourceName
                 )
             }
             let wanted = resource.configurationKeys.map(Set.init)
             let configs = entries.filter { wanted?.contains($0.name) ?? true }.map { entry in
                 DescribeConfigsResponse.DescribeConfigsResourceResult(
-                    name: entry.name, value: entry.value, readOnly: resource.resourceType == ConfigResourceType.broker,
-                    isDefault: entry.source == ConfigSource.defaultConfig, configSource: entry.source,
-                    isSensitive: false, synonyms: []
+                    name: entry.name,
+                    value: entry.value,
+                    readOnly: resource.resourceType == ConfigResourceType.broker,
+                    isDefault: entry.source == ConfigSource.defaultConfig,
+                    configSource: entry.source,
+                    isSensitive: false,
+                    synonyms: []
                 )
             }
             return DescribeConfigsResponse.DescribeConfigsResult(
-                errorCode: KafkaErrorCode.none.rawValue, errorMessage: nil, resourceType: resource.resourceType,
-                resourceName: resource.resourceName, configs: configs
+                errorCode: KafkaErrorCode.none.rawValue,
+                errorMessage: nil,
+                resourceType: resource.resourceType,
+                resourceName: resource.resourceName,
+                configs: configs
             )
         }
         return DescribeConfigsResponse(throttleTimeMs: 0, results: results)

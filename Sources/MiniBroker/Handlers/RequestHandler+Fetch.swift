@@ -5,8 +5,9 @@ extension RequestHandler {
     /// Fetch v4-12 with long polling.
     ///
     /// Reads every requested partition (`fetchWithoutWaiting`); when fewer than `min_bytes`
-    /// are found, `fetch(_:waitingSince:)` waits for an append (or `max_wait_ms`) and reads again. Each partition returns whole batches starting
-    /// with the one that contains the fetch offset, within the partition and response limits;
+    /// are found, `fetch(_:waitingSince:)` waits for an append (or `max_wait_ms`) and reads
+    /// again. Each partition returns whole batches starting with the one that contains the
+    /// fetch offset, within the partition and response limits;
     /// like Kafka (KIP-74) the first partition with data returns at least one batch even when
     /// it is larger than the limits, so a consumer can never be stuck behind a big batch.
     /// Records are not read into memory: they are regions of the segment files, sent with
@@ -16,7 +17,8 @@ extension RequestHandler {
         var version = version
         while true {
             let left = ContinuousClock.now.duration(to: deadline).components
-            let nanoseconds = UInt64(max(0, left.seconds)) * 1_000_000_000 + UInt64(max(0, left.attoseconds / 1_000_000_000))
+            let nanoseconds =
+                UInt64(max(0, left.seconds)) * 1_000_000_000 + UInt64(max(0, left.attoseconds / 1_000_000_000))
             await appends.wait(after: version, timeoutNanoseconds: nanoseconds)
             version = appends.version
             let result = readFetch(request)
@@ -53,7 +55,9 @@ extension RequestHandler {
             var slices: [FileSlice] = []
             for fetchPartition in fetchTopic.partitions {
                 let (data, slice) = readPartition(
-                    topic: fetchTopic.topic, fetchPartition, limit: min(Int(max(fetchPartition.partitionMaxBytes, 0)), remaining),
+                    topic: fetchTopic.topic,
+                    fetchPartition,
+                    limit: min(Int(max(fetchPartition.partitionMaxBytes, 0)), remaining),
                     mustReturnOneBatch: result.bytes == 0
                 )
                 result.bytes += slice.length
@@ -61,20 +65,34 @@ extension RequestHandler {
                 partitions.append(data)
                 slices.append(slice)
             }
-            result.response.responses.append(FetchResponse.FetchableTopicResponse(topic: fetchTopic.topic, partitions: partitions))
+            result.response.responses.append(
+                FetchResponse.FetchableTopicResponse(topic: fetchTopic.topic, partitions: partitions)
+            )
             result.slices.append(slices)
         }
         return result
     }
 
     private func readPartition(
-        topic: String, _ request: FetchRequest.FetchPartition, limit: Int, mustReturnOneBatch: Bool
+        topic: String,
+        _ request: FetchRequest.FetchPartition,
+        limit: Int,
+        mustReturnOneBatch: Bool
     ) -> (FetchResponse.PartitionData, FileSlice) {
-        func partition(_ code: KafkaErrorCode, highWatermark: Int64 = -1, logStart: Int64 = -1) -> FetchResponse.PartitionData {
+        func partition(
+            _ code: KafkaErrorCode,
+            highWatermark: Int64 = -1,
+            logStart: Int64 = -1
+        ) -> FetchResponse.PartitionData {
             FetchResponse.PartitionData(
-                partitionIndex: request.partition, errorCode: code.rawValue, highWatermark: highWatermark,
-                lastStableOffset: highWatermark, logStartOffset: logStart, abortedTransactions: nil,
-                preferredReadReplica: -1, records: nil
+                partitionIndex: request.partition,
+                errorCode: code.rawValue,
+                highWatermark: highWatermark,
+                lastStableOffset: highWatermark,
+                logStartOffset: logStart,
+                abortedTransactions: nil,
+                preferredReadReplica: -1,
+                records: nil
             )
         }
         guard let log = topics.log(topic: topic, partition: request.partition) else {
@@ -83,7 +101,9 @@ extension RequestHandler {
         let highWatermark = log.logEndOffset
         let logStart = log.logStartOffset
         do {
-            guard limit > 0 || mustReturnOneBatch else { return (partition(.none, highWatermark: highWatermark, logStart: logStart), .empty) }
+            guard limit > 0 || mustReturnOneBatch else {
+                return (partition(.none, highWatermark: highWatermark, logStart: logStart), .empty)
+            }
             var slice = try log.slice(from: request.fetchOffset, maxBytes: max(limit, 1))
             // The log always returns its first batch whole; only the first partition with
             // data may exceed the limits with it.

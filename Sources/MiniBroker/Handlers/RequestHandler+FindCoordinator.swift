@@ -6,13 +6,21 @@ extension RequestHandler {
     func findCoordinator(_ request: FindCoordinatorRequest, _ context: RequestContext) -> FindCoordinatorResponse {
         guard request.keyType == 0 else {
             return FindCoordinatorResponse(
-                throttleTimeMs: 0, errorCode: KafkaErrorCode.coordinatorNotAvailable.rawValue,
-                errorMessage: "transactions are not supported by this broker", nodeId: -1, host: "", port: -1
+                throttleTimeMs: 0,
+                errorCode: KafkaErrorCode.coordinatorNotAvailable.rawValue,
+                errorMessage: "transactions are not supported by this broker",
+                nodeId: -1,
+                host: "",
+                port: -1
             )
         }
         return FindCoordinatorResponse(
-            throttleTimeMs: 0, errorCode: KafkaErrorCode.none.rawValue, errorMessage: nil, nodeId: configuration.nodeID,
-            host: configuration.advertisedHost, port: Int32(configuration.advertisedPort)
+            throttleTimeMs: 0,
+            errorCode: KafkaErrorCode.none.rawValue,
+            errorMessage: nil,
+            nodeId: configuration.nodeID,
+            host: configuration.advertisedHost,
+            port: Int32(configuration.advertisedPort)
         )
     }
 }

@@ -6,51 +6,69 @@ import NIOCore
 extension RequestHandler {
     func joinGroup(_ request: JoinGroupRequest, _ context: RequestContext) async -> JoinGroupResponse {
         let version = context.apiVersion
-        let outcome = await groups.join(JoinGroupInput(
-            groupID: request.groupId,
-            memberID: request.memberId,
-            groupInstanceID: request.groupInstanceId,
-            protocolType: request.protocolType,
-            protocols: request.protocols.map { (name: $0.name, metadata: $0.metadata) },
-            sessionTimeoutMs: request.sessionTimeoutMs,
-            // v0 has no rebalance timeout: Kafka uses the session timeout.
-            rebalanceTimeoutMs: version == 0 ? request.sessionTimeoutMs : request.rebalanceTimeoutMs,
-            clientID: context.clientID ?? "",
-            clientHost: context.clientHost,
-            // KIP-394: from v4 a new member first gets MEMBER_ID_REQUIRED with its id.
-            requireKnownMemberID: version >= 4
-        ))
+        let outcome = await groups.join(
+            JoinGroupInput(
+                groupID: request.groupId,
+                memberID: request.memberId,
+                groupInstanceID: request.groupInstanceId,
+                protocolType: request.protocolType,
+                protocols: request.protocols.map { (name: $0.name, metadata: $0.metadata) },
+                sessionTimeoutMs: request.sessionTimeoutMs,
+                // v0 has no rebalance timeout: Kafka uses the session timeout.
+                rebalanceTimeoutMs: version == 0 ? request.sessionTimeoutMs : request.rebalanceTimeoutMs,
+                clientID: context.clientID ?? "",
+                clientHost: context.clientHost,
+                // KIP-394: from v4 a new member first gets MEMBER_ID_REQUIRED with its id.
+                requireKnownMemberID: version >= 4
+            )
+        )
         if outcome.errorCode != .none && outcome.errorCode != .memberIdRequired {
             let member = request.memberId.isEmpty ? context.clientHost : request.memberId
             logger.info("join \(request.groupId) by \(member): \(outcome.errorCode)")
         }
         return JoinGroupResponse(
-            throttleTimeMs: 0, errorCode: outcome.errorCode.rawValue, generationId: outcome.generationID,
-            protocolType: outcome.protocolType, protocolName: outcome.protocolName,
-            leader: outcome.leaderID, memberId: outcome.memberID,
+            throttleTimeMs: 0,
+            errorCode: outcome.errorCode.rawValue,
+            generationId: outcome.generationID,
+            protocolType: outcome.protocolType,
+            protocolName: outcome.protocolName,
+            leader: outcome.leaderID,
+            memberId: outcome.memberID,
             members: outcome.members.map {
                 JoinGroupResponse.JoinGroupResponseMember(
-                    memberId: $0.memberID, groupInstanceId: $0.groupInstanceID, metadata: $0.metadata
+                    memberId: $0.memberID,
+                    groupInstanceId: $0.groupInstanceID,
+                    metadata: $0.metadata
                 )
             }
         )
     }
 
     func syncGroup(_ request: SyncGroupRequest, _ context: RequestContext) async -> SyncGroupResponse {
-        let outcome = await groups.sync(SyncGroupInput(
-            groupID: request.groupId, memberID: request.memberId, generationID: request.generationId,
-            protocolType: request.protocolType, protocolName: request.protocolName,
-            assignments: request.assignments.map { (memberID: $0.memberId, assignment: $0.assignment) }
-        ))
+        let outcome = await groups.sync(
+            SyncGroupInput(
+                groupID: request.groupId,
+                memberID: request.memberId,
+                generationID: request.generationId,
+                protocolType: request.protocolType,
+                protocolName: request.protocolName,
+                assignments: request.assignments.map { (memberID: $0.memberId, assignment: $0.assignment) }
+            )
+        )
         return SyncGroupResponse(
-            throttleTimeMs: 0, errorCode: outcome.errorCode.rawValue, protocolType: outcome.protocolType,
-            protocolName: outcome.protocolName, assignment: outcome.assignment
+            throttleTimeMs: 0,
+            errorCode: outcome.errorCode.rawValue,
+            protocolType: outcome.protocolType,
+            protocolName: outcome.protocolName,
+            assignment: outcome.assignment
         )
     }
 
     func heartbeat(_ request: HeartbeatRequest, _ context: RequestContext) async -> HeartbeatResponse {
         let code = await groups.heartbeat(
-            groupID: request.groupId, memberID: request.memberId, generationID: request.generationId
+            groupID: request.groupId,
+            memberID: request.memberId,
+            generationID: request.generationId
         )
         return HeartbeatResponse(throttleTimeMs: 0, errorCode: code.rawValue)
     }
@@ -61,7 +79,9 @@ extension RequestHandler {
         let (code, perMember) = await groups.leave(groupID: request.groupId, memberIDs: memberIDs)
         let members = zip(request.members, perMember).map { member, result in
             LeaveGroupResponse.MemberResponse(
-                memberId: member.memberId, groupInstanceId: member.groupInstanceId, errorCode: result.1.rawValue
+                memberId: member.memberId,
+                groupInstanceId: member.groupInstanceId,
+                errorCode: result.1.rawValue
             )
         }
         // v0-2 have only the top-level code, so a single member's failure must show there.
@@ -74,24 +94,38 @@ extension RequestHandler {
         var described: [DescribeGroupsResponse.DescribedGroup] = []
         for groupID in request.groups {
             if let group = summaries.first(where: { $0.groupID == groupID }) {
-                described.append(DescribeGroupsResponse.DescribedGroup(
-                    errorCode: KafkaErrorCode.none.rawValue, groupId: groupID, groupState: group.state,
-                    protocolType: group.protocolType, protocolData: group.protocolName,
-                    members: group.members.map {
-                        DescribeGroupsResponse.DescribedGroupMember(
-                            memberId: $0.memberID, groupInstanceId: $0.groupInstanceID, clientId: $0.clientID,
-                            clientHost: $0.clientHost, memberMetadata: $0.metadata, memberAssignment: $0.assignment
-                        )
-                    }
-                ))
+                described.append(
+                    DescribeGroupsResponse.DescribedGroup(
+                        errorCode: KafkaErrorCode.none.rawValue,
+                        groupId: groupID,
+                        groupState: group.state,
+                        protocolType: group.protocolType,
+                        protocolData: group.protocolName,
+                        members: group.members.map {
+                            DescribeGroupsResponse.DescribedGroupMember(
+                                memberId: $0.memberID,
+                                groupInstanceId: $0.groupInstanceID,
+                                clientId: $0.clientID,
+                                clientHost: $0.clientHost,
+                                memberMetadata: $0.metadata,
+                                memberAssignment: $0.assignment
+                            )
+                        }
+                    )
+                )
             } else {
                 // Groups known only by their committed offsets are Empty; unknown ones Dead (as Kafka).
                 let hasOffsets = (try? offsets.groupsWithOffsets().contains(groupID)) ?? false
-                described.append(DescribeGroupsResponse.DescribedGroup(
-                    errorCode: KafkaErrorCode.none.rawValue, groupId: groupID,
-                    groupState: hasOffsets ? "Empty" : "Dead",
-                    protocolType: hasOffsets ? "consumer" : "", protocolData: "", members: []
-                ))
+                described.append(
+                    DescribeGroupsResponse.DescribedGroup(
+                        errorCode: KafkaErrorCode.none.rawValue,
+                        groupId: groupID,
+                        groupState: hasOffsets ? "Empty" : "Dead",
+                        protocolType: hasOffsets ? "consumer" : "",
+                        protocolData: "",
+                        members: []
+                    )
+                )
             }
         }
         return DescribeGroupsResponse(throttleTimeMs: 0, groups: described)
@@ -101,12 +135,16 @@ extension RequestHandler {
         var listed: [String: ListGroupsResponse.ListedGroup] = [:]
         for group in await groups.listGroups() {
             listed[group.groupID] = ListGroupsResponse.ListedGroup(
-                groupId: group.groupID, protocolType: group.protocolType, groupState: group.state
+                groupId: group.groupID,
+                protocolType: group.protocolType,
+                groupState: group.state
             )
         }
         for groupID in (try? offsets.groupsWithOffsets()) ?? [] where listed[groupID] == nil {
             listed[groupID] = ListGroupsResponse.ListedGroup(
-                groupId: groupID, protocolType: "consumer", groupState: "Empty"
+                groupId: groupID,
+                protocolType: "consumer",
+                groupState: "Empty"
             )
         }
         let states = Set(request.statesFilter.map { $0.lowercased() })

@@ -21,11 +21,21 @@ extension RequestHandler {
         static let maxTimestamp: Int64 = -3
     }
 
-    private func listOffset(topic: String, _ partition: ListOffsetsRequest.ListOffsetsPartition) -> ListOffsetsResponse.ListOffsetsPartitionResponse {
-        func answer(_ offset: Int64, _ timestamp: Int64, _ error: KafkaErrorCode = .none) -> ListOffsetsResponse.ListOffsetsPartitionResponse {
+    private func listOffset(
+        topic: String,
+        _ partition: ListOffsetsRequest.ListOffsetsPartition
+    ) -> ListOffsetsResponse.ListOffsetsPartitionResponse {
+        func answer(
+            _ offset: Int64,
+            _ timestamp: Int64,
+            _ error: KafkaErrorCode = .none
+        ) -> ListOffsetsResponse.ListOffsetsPartitionResponse {
             ListOffsetsResponse.ListOffsetsPartitionResponse(
-                partitionIndex: partition.partitionIndex, errorCode: error.rawValue,
-                timestamp: timestamp, offset: offset, leaderEpoch: error == .none ? 0 : -1
+                partitionIndex: partition.partitionIndex,
+                errorCode: error.rawValue,
+                timestamp: timestamp,
+                offset: offset,
+                leaderEpoch: error == .none ? 0 : -1
             )
         }
         guard let log = topics.log(topic: topic, partition: partition.partitionIndex) else {
@@ -56,7 +66,10 @@ extension RequestHandler {
     /// first batch whose largest timestamp qualifies; its records are then read, so the answer
     /// is a record's offset, as in Kafka. Should a batch's records not qualify after all
     /// (timestamps out of order inside it), the following batches are read in turn.
-    private func firstRecord(in log: PartitionLog, atOrAfter timestamp: Int64) throws -> (offset: Int64, timestamp: Int64)? {
+    private func firstRecord(
+        in log: PartitionLog,
+        atOrAfter timestamp: Int64
+    ) throws -> (offset: Int64, timestamp: Int64)? {
         guard let candidate = try log.offset(forTimestamp: timestamp) else { return nil }
         var offset = candidate.offset
         while offset < log.logEndOffset {
@@ -64,7 +77,10 @@ extension RequestHandler {
             guard batches.readableBytes > 0 else { return nil }
             let batch = try RecordBatch.decode(from: &batches)
             for record in batch.records where batch.header.baseTimestamp + record.timestampDelta >= timestamp {
-                return (batch.header.baseOffset + Int64(record.offsetDelta), batch.header.baseTimestamp + record.timestampDelta)
+                return (
+                    batch.header.baseOffset + Int64(record.offsetDelta),
+                    batch.header.baseTimestamp + record.timestampDelta
+                )
             }
             offset = batch.header.lastOffset + 1
         }

@@ -20,8 +20,10 @@ extension RequestHandler {
             throttleTimeMs: 0,
             brokers: [
                 MetadataResponse.MetadataResponseBroker(
-                    nodeId: configuration.nodeID, host: configuration.advertisedHost,
-                    port: Int32(configuration.advertisedPort), rack: nil
+                    nodeId: configuration.nodeID,
+                    host: configuration.advertisedHost,
+                    port: Int32(configuration.advertisedPort),
+                    rack: nil
                 )
             ],
             clusterId: configuration.clusterID,
@@ -30,17 +32,25 @@ extension RequestHandler {
         )
     }
 
-    private func metadataTopic(_ requested: MetadataRequest.MetadataRequestTopic, allowAutoCreate: Bool) -> MetadataResponse.MetadataResponseTopic {
+    private func metadataTopic(
+        _ requested: MetadataRequest.MetadataRequestTopic,
+        allowAutoCreate: Bool
+    ) -> MetadataResponse.MetadataResponseTopic {
         guard let name = requested.name else {
             // v10+: look-up by topic id alone.
             if let topic = topics.topic(withID: requested.topicId) { return describe(topic) }
             return MetadataResponse.MetadataResponseTopic(
-                errorCode: KafkaErrorCode.unknownTopicId.rawValue, name: nil, topicId: requested.topicId
+                errorCode: KafkaErrorCode.unknownTopicId.rawValue,
+                name: nil,
+                topicId: requested.topicId
             )
         }
         if let problem = TopicRegistry.nameProblem(name) {
             logger.info("metadata for invalid topic name: \(problem)")
-            return MetadataResponse.MetadataResponseTopic(errorCode: KafkaErrorCode.invalidTopicException.rawValue, name: name)
+            return MetadataResponse.MetadataResponseTopic(
+                errorCode: KafkaErrorCode.invalidTopicException.rawValue,
+                name: name
+            )
         }
         switch topics.existingOrAutoCreated(name, allowed: allowAutoCreate) {
         case .success(let topic):
@@ -54,12 +64,20 @@ extension RequestHandler {
         let node = configuration.nodeID
         let partitions = (0..<topic.partitionCount).map { index in
             MetadataResponse.MetadataResponsePartition(
-                errorCode: KafkaErrorCode.none.rawValue, partitionIndex: index, leaderId: node, leaderEpoch: 0,
-                replicaNodes: [node], isrNodes: [node], offlineReplicas: []
+                errorCode: KafkaErrorCode.none.rawValue,
+                partitionIndex: index,
+                leaderId: node,
+                leaderEpoch: 0,
+                replicaNodes: [node],
+                isrNodes: [node],
+                offlineReplicas: []
             )
         }
         return MetadataResponse.MetadataResponseTopic(
-            errorCode: KafkaErrorCode.none.rawValue, name: topic.name, topicId: topic.id, isInternal: false,
+            errorCode: KafkaErrorCode.none.rawValue,
+            name: topic.name,
+            topicId: topic.id,
+            isInternal: false,
             partitions: partitions
         )
     }

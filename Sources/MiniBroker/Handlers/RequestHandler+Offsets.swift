@@ -7,7 +7,9 @@ extension RequestHandler {
         let generation = context.apiVersion == 0 ? -1 : request.generationIdOrMemberEpoch
         let memberID = context.apiVersion == 0 ? "" : request.memberId
         let groupCode = await groups.validateOffsetCommit(
-            groupID: request.groupId, memberID: memberID, generationID: generation
+            groupID: request.groupId,
+            memberID: memberID,
+            generationID: generation
         )
         if groupCode != .none {
             logger.info("offset commit to \(request.groupId) by '\(memberID)' generation \(generation): \(groupCode)")
@@ -22,14 +24,21 @@ extension RequestHandler {
                         code = .unknownTopicOrPartition
                     }
                     if code == .none {
-                        commits.append(CommittedOffset(
-                            group: request.groupId, topic: topic.name, partition: partition.partitionIndex, offset: partition.committedOffset,
-                            leaderEpoch: partition.committedLeaderEpoch, metadata: partition.committedMetadata,
-                            commitTime: PartitionLog.currentTimeMilliseconds()
-                        ))
+                        commits.append(
+                            CommittedOffset(
+                                group: request.groupId,
+                                topic: topic.name,
+                                partition: partition.partitionIndex,
+                                offset: partition.committedOffset,
+                                leaderEpoch: partition.committedLeaderEpoch,
+                                metadata: partition.committedMetadata,
+                                commitTime: PartitionLog.currentTimeMilliseconds()
+                            )
+                        )
                     }
                     return OffsetCommitResponse.OffsetCommitResponsePartition(
-                        partitionIndex: partition.partitionIndex, errorCode: code.rawValue
+                        partitionIndex: partition.partitionIndex,
+                        errorCode: code.rawValue
                     )
                 }
             )
@@ -39,13 +48,20 @@ extension RequestHandler {
                 try offsets.commitOffsets(commits)
             } catch {
                 logger.error("storing offsets of \(request.groupId) failed: \(error)")
-                return OffsetCommitResponse(throttleTimeMs: 0, topics: request.topics.map { topic in
-                    OffsetCommitResponse.OffsetCommitResponseTopic(name: topic.name, partitions: topic.partitions.map {
-                        OffsetCommitResponse.OffsetCommitResponsePartition(
-                            partitionIndex: $0.partitionIndex, errorCode: KafkaErrorCode.kafkaStorageError.rawValue
+                return OffsetCommitResponse(
+                    throttleTimeMs: 0,
+                    topics: request.topics.map { topic in
+                        OffsetCommitResponse.OffsetCommitResponseTopic(
+                            name: topic.name,
+                            partitions: topic.partitions.map {
+                                OffsetCommitResponse.OffsetCommitResponsePartition(
+                                    partitionIndex: $0.partitionIndex,
+                                    errorCode: KafkaErrorCode.kafkaStorageError.rawValue
+                                )
+                            }
                         )
-                    })
-                })
+                    }
+                )
             }
         }
         return OffsetCommitResponse(throttleTimeMs: 0, topics: topicsResult)
@@ -59,21 +75,31 @@ extension RequestHandler {
             committed = try offsets.committedOffsets(group: request.groupId)
         } catch {
             logger.error("reading offsets of \(request.groupId) failed: \(error)")
-            return OffsetFetchResponse(throttleTimeMs: 0, topics: [], errorCode: KafkaErrorCode.kafkaStorageError.rawValue)
+            return OffsetFetchResponse(
+                throttleTimeMs: 0,
+                topics: [],
+                errorCode: KafkaErrorCode.kafkaStorageError.rawValue
+            )
         }
         var byTopic: [String: [Int32: CommittedOffset]] = [:]
         for entry in committed { byTopic[entry.topic, default: [:]][entry.partition] = entry }
-        let wanted: [(String, [Int32])] = request.topics.map { topics in topics.map { ($0.name, $0.partitionIndexes) } }
+        let wanted: [(String, [Int32])] =
+            request.topics.map { topics in topics.map { ($0.name, $0.partitionIndexes) } }
             ?? byTopic.keys.sorted().map { name in (name, byTopic[name]!.keys.sorted()) }
         let topicsResult = wanted.map { name, partitions in
-            OffsetFetchResponse.OffsetFetchResponseTopic(name: name, partitions: partitions.map { index in
-                let entry = byTopic[name]?[index]
-                return OffsetFetchResponse.OffsetFetchResponsePartition(
-                    partitionIndex: index, committedOffset: entry?.offset ?? -1,
-                    committedLeaderEpoch: entry?.leaderEpoch ?? -1, metadata: entry?.metadata ?? "",
-                    errorCode: KafkaErrorCode.none.rawValue
-                )
-            })
+            OffsetFetchResponse.OffsetFetchResponseTopic(
+                name: name,
+                partitions: partitions.map { index in
+                    let entry = byTopic[name]?[index]
+                    return OffsetFetchResponse.OffsetFetchResponsePartition(
+                        partitionIndex: index,
+                        committedOffset: entry?.offset ?? -1,
+                        committedLeaderEpoch: entry?.leaderEpoch ?? -1,
+                        metadata: entry?.metadata ?? "",
+                        errorCode: KafkaErrorCode.none.rawValue
+                    )
+                }
+            )
         }
         return OffsetFetchResponse(throttleTimeMs: 0, topics: topicsResult, errorCode: KafkaErrorCode.none.rawValue)
     }

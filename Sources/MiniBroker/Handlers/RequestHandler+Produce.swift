@@ -24,7 +24,12 @@ extension RequestHandler {
                     if let firstError {
                         return partitionError(partitionData.index, firstError)
                     }
-                    return producePartition(topic: topicData.name, partitionData, version: version, client: context.clientHost)
+                    return producePartition(
+                        topic: topicData.name,
+                        partitionData,
+                        version: version,
+                        client: context.clientHost
+                    )
                 }
             )
         }
@@ -34,18 +39,34 @@ extension RequestHandler {
         return ProduceResponse(responses: responses, throttleTimeMs: 0)
     }
 
-    private func partitionError(_ index: Int32, _ code: KafkaErrorCode, message: String? = nil) -> ProduceResponse.PartitionProduceResponse {
+    private func partitionError(
+        _ index: Int32,
+        _ code: KafkaErrorCode,
+        message: String? = nil
+    ) -> ProduceResponse.PartitionProduceResponse {
         ProduceResponse.PartitionProduceResponse(
-            index: index, errorCode: code.rawValue, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, errorMessage: message
+            index: index,
+            errorCode: code.rawValue,
+            baseOffset: -1,
+            logAppendTimeMs: -1,
+            logStartOffset: -1,
+            errorMessage: message
         )
     }
 
     private func producePartition(
-        topic name: String, _ data: ProduceRequest.PartitionProduceData, version: Int16, client: String
+        topic name: String,
+        _ data: ProduceRequest.PartitionProduceData,
+        version: Int16,
+        client: String
     ) -> ProduceResponse.PartitionProduceResponse {
         // Like Kafka, Produce never creates topics; clients ask Metadata first.
         guard let topic = topics.topic(named: name), let log = topics.log(topic: name, partition: data.index) else {
-            return partitionError(data.index, .unknownTopicOrPartition, message: "topic '\(name)' has no partition \(data.index)")
+            return partitionError(
+                data.index,
+                .unknownTopicOrPartition,
+                message: "topic '\(name)' has no partition \(data.index)"
+            )
         }
         let batch: ByteBuffer
         switch validatedBatch(data.records, topic: topic, version: version) {
@@ -58,8 +79,11 @@ extension RequestHandler {
             let result = try log.append(batch)
             if result.outcome == .appended { appends.notifyAppend() }
             return ProduceResponse.PartitionProduceResponse(
-                index: data.index, errorCode: KafkaErrorCode.none.rawValue, baseOffset: result.baseOffset,
-                logAppendTimeMs: -1, logStartOffset: log.logStartOffset
+                index: data.index,
+                errorCode: KafkaErrorCode.none.rawValue,
+                baseOffset: result.baseOffset,
+                logAppendTimeMs: -1,
+                logStartOffset: log.logStartOffset
             )
         } catch let error as StorageError where error.code != .fileSystem {
             // Sequence and epoch errors of idempotent producers, and a full disk (which the
@@ -83,25 +107,45 @@ extension RequestHandler {
     /// Checks one partition's records and returns the batch to store: exactly one RecordBatch
     /// v2 with a valid CRC, within `max.message.bytes`; uncompressed batches are compressed
     /// with LZ4 when the topic asks for it (the default).
-    func validatedBatch(_ records: ByteBuffer?, topic: TopicRegistry.Topic, version: Int16) -> Result<ByteBuffer, BatchProblem> {
+    func validatedBatch(
+        _ records: ByteBuffer?,
+        topic: TopicRegistry.Topic,
+        version: Int16
+    ) -> Result<ByteBuffer, BatchProblem> {
         guard let records, records.readableBytes > 0 else {
             return .failure(BatchProblem(code: .invalidRecord, message: "no record batch"))
         }
         let limit = topic.configs.maxMessageBytes(broker: configuration)
         guard records.readableBytes <= limit else {
-            return .failure(BatchProblem(code: .messageTooLarge, message: "batch of \(records.readableBytes) bytes exceeds max.message.bytes (\(limit))"))
+            return .failure(
+                BatchProblem(
+                    code: .messageTooLarge,
+                    message: "batch of \(records.readableBytes) bytes exceeds max.message.bytes (\(limit))"
+                )
+            )
         }
         guard let header = RecordBatchHeader.peek(records) else {
             return .failure(BatchProblem(code: .corruptMessage, message: "batch shorter than a record batch header"))
         }
         guard header.magic == 2 else {
-            return .failure(BatchProblem(code: .unsupportedForMessageFormat, message: "record batch magic \(header.magic); only v2 is stored"))
+            return .failure(
+                BatchProblem(
+                    code: .unsupportedForMessageFormat,
+                    message: "record batch magic \(header.magic); only v2 is stored"
+                )
+            )
         }
         guard header.totalSize == records.readableBytes else {
-            return .failure(BatchProblem(
-                code: header.totalSize < records.readableBytes ? .invalidRecord : .corruptMessage,
-                message: "batch length \(header.totalSize) does not match the \(records.readableBytes) bytes sent (exactly one batch per partition)"
-            ))
+            return .failure(
+                BatchProblem(
+                    code: header.totalSize < records.readableBytes ? .invalidRecord : .corruptMessage,
+                    message:
+                        """
+                        batch length \(header.totalSize) does not match the \(records.readableBytes) bytes sent \
+                        (exactly one batch per partition)
+                        """
+                )
+            )
         }
         if header.compressionCodec == Int(CompressionCodec.zstd.rawValue) && version < 7 {
             return .failure(BatchProblem(code: .unsupportedCompressionType, message: "zstd needs Produce v7 or later"))
@@ -119,11 +163,12 @@ extension RequestHandler {
                 try RecordBatch.validateFrame(records)
             }
         } catch let error as RecordBatchError {
-            let code: KafkaErrorCode = switch error.code {
-            case .crcMismatch, .truncated, .invalidBatchLength: .corruptMessage
-            case .unsupportedCompression: .unsupportedCompressionType
-            default: .invalidRecord
-            }
+            let code: KafkaErrorCode =
+                switch error.code {
+                case .crcMismatch, .truncated, .invalidBatchLength: .corruptMessage
+                case .unsupportedCompression: .unsupportedCompressionType
+                default: .invalidRecord
+                }
             return .failure(BatchProblem(code: code, message: error.message))
         } catch let error as CompressionError {
             return .failure(BatchProblem(code: .corruptMessage, message: "compressed records cannot be read: \(error)"))

@@ -13,8 +13,13 @@ public struct CommittedOffset: Sendable, Equatable {
     public var commitTime: Int64
 
     public init(
-        group: String, topic: String, partition: Int32, offset: Int64,
-        leaderEpoch: Int32 = -1, metadata: String? = nil, commitTime: Int64
+        group: String,
+        topic: String,
+        partition: Int32,
+        offset: Int64,
+        leaderEpoch: Int32 = -1,
+        metadata: String? = nil,
+        commitTime: Int64
     ) {
         self.group = group
         self.topic = topic

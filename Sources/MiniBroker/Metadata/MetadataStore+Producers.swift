@@ -10,10 +10,12 @@ extension MetadataStore {
             try database.execute("PRAGMA synchronous=FULL")
             defer { try? database.execute("PRAGMA synchronous=NORMAL") }
             return try database.transaction {
-                try database.statement("""
+                try database.statement(
+                    """
                     INSERT INTO counters (name, value) VALUES ('producer_id', 0)
                     ON CONFLICT (name) DO UPDATE SET value = value + 1
-                    """).run()
+                    """
+                ).run()
                 return try database.statement("SELECT value FROM counters WHERE name = 'producer_id'")
                     .rows { $0.int64(at: 0) }.first ?? 0
             }
@@ -24,7 +26,8 @@ extension MetadataStore {
     public func saveCheckpoints(_ checkpoints: [KafkaTopicPartition: PartitionCheckpoint]) throws {
         try withDatabase { database in
             try database.transaction {
-                let upsert = try database.statement("""
+                let upsert = try database.statement(
+                    """
                     INSERT INTO partition_checkpoints
                         (topic, partition, recovery_point, producer_snapshot_offset, producer_snapshot)
                     VALUES (?, ?, ?, ?, ?)
@@ -32,7 +35,8 @@ extension MetadataStore {
                         recovery_point = excluded.recovery_point,
                         producer_snapshot_offset = excluded.producer_snapshot_offset,
                         producer_snapshot = excluded.producer_snapshot
-                    """)
+                    """
+                )
                 for (partition, checkpoint) in checkpoints {
                     try upsert.run([
                         .text(partition.topic), .integer(Int64(partition.partition)),
@@ -47,13 +51,17 @@ extension MetadataStore {
     /// The last saved checkpoint of a partition, nil when none.
     public func checkpoint(for partition: KafkaTopicPartition) throws -> PartitionCheckpoint? {
         try withDatabase { database in
-            try database.statement("""
+            try database.statement(
+                """
                 SELECT recovery_point, producer_snapshot_offset, producer_snapshot
                 FROM partition_checkpoints WHERE topic = ? AND partition = ?
-                """).rows([.text(partition.topic), .integer(Int64(partition.partition))]) {
+                """
+            ).rows([.text(partition.topic), .integer(Int64(partition.partition))]) {
                 PartitionCheckpoint(
-                    recoveryPoint: $0.int64(at: 0), producerSnapshotOffset: $0.int64(at: 1),
-                    producerSnapshot: $0.blob(at: 2))
+                    recoveryPoint: $0.int64(at: 0),
+                    producerSnapshotOffset: $0.int64(at: 1),
+                    producerSnapshot: $0.blob(at: 2)
+                )
             }.first
         }
     }

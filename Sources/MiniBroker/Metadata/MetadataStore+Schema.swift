@@ -1,4 +1,5 @@
 import SQLite
+
 extension MetadataStore {
     /// Schema steps; step N brings `user_version` from N to N + 1. Only ever append: a
     /// database created by an older version is upgraded in place.
@@ -48,10 +49,13 @@ extension MetadataStore {
     static func migrate(_ database: SQLiteDatabase) throws {
         let current = try database.userVersion()
         guard current <= schemaVersion else {
-            throw SQLiteError(code: 0, message: """
-                \(database.path) has schema version \(current), newer than this aseed knows \
-                (\(schemaVersion)); run a newer aseed or move the data directory away
-                """)
+            throw SQLiteError(
+                code: 0,
+                message: """
+                    \(database.path) has schema version \(current), newer than this aseed knows \
+                    (\(schemaVersion)); run a newer aseed or move the data directory away
+                    """
+            )
         }
         for version in current..<schemaVersion {
             try database.transaction {

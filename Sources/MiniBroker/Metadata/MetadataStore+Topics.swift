@@ -22,8 +22,11 @@ extension MetadataStore {
                 .rows { row in
                     let name = row.string(at: 0) ?? ""
                     return TopicRecord(
-                        name: name, id: Self.uuid(from: row.blob(at: 1)),
-                        partitionCount: Int32(row.int64(at: 2)), configs: configs[name] ?? [:])
+                        name: name,
+                        id: Self.uuid(from: row.blob(at: 1)),
+                        partitionCount: Int32(row.int64(at: 2)),
+                        configs: configs[name] ?? [:]
+                    )
                 }
         }
     }
@@ -68,7 +71,8 @@ extension MetadataStore {
         }
     }
 
-    private static func insertConfigs(_ configs: [String: String], of topic: String, in database: SQLiteDatabase) throws {
+    private static func insertConfigs(_ configs: [String: String], of topic: String, in database: SQLiteDatabase) throws
+    {
         let insert = try database.statement("INSERT INTO topic_configs (topic, key, value) VALUES (?, ?, ?)")
         for (key, value) in configs.sorted(by: { $0.key < $1.key }) {
             try insert.run([.text(topic), .text(key), .text(value)])

@@ -1,8 +1,9 @@
+import Logging
+import NIOCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Logging
-import NIOCore
 
 /// Slows the listener's accept loop down while the process is out of file descriptors.
 ///
@@ -50,7 +51,13 @@ final class AcceptBackoff: ChannelInboundHandler {
         failures += 1
         let next = delay.map { min($0 * 2, Self.longestDelay) } ?? Self.firstDelay
         if delay == nil {
-            logger.error("cannot accept connections: \(ioError); trying again every \(Self.longestDelay.nanoseconds / 1_000_000) ms at most until descriptors are free (raise the open-files limit, LimitNOFILE=, if this recurs)")
+            logger.error(
+                """
+                cannot accept connections: \(ioError); trying again every \
+                \(Self.longestDelay.nanoseconds / 1_000_000) ms at most until descriptors are free (raise the \
+                open-files limit, LimitNOFILE=, if this recurs)
+                """
+            )
         }
         delay = next
         pause(for: next, context: context)

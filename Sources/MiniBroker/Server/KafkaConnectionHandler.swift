@@ -1,8 +1,9 @@
+import Logging
+import NIOCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Logging
-import NIOCore
 
 /// Serves one connection: request frames in, response frames out, in request order.
 ///

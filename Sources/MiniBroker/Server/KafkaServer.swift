@@ -19,8 +19,12 @@ final class KafkaServer: Sendable {
     private let logger: Logger
 
     init(
-        host: String, port: Int, limits: ConnectionLimits, handler: RequestHandler,
-        eventLoopGroup: MultiThreadedEventLoopGroup, logger: Logger
+        host: String,
+        port: Int,
+        limits: ConnectionLimits,
+        handler: RequestHandler,
+        eventLoopGroup: MultiThreadedEventLoopGroup,
+        logger: Logger
     ) {
         self.host = host
         self.port = port
@@ -47,7 +51,10 @@ final class KafkaServer: Sendable {
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             // Produce frames are often ~1 MiB; reads that can grow that large take a frame
             // in one piece instead of gluing 64 KiB reads together (a copy per frame).
-            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 16 * 1024, maximum: 1024 * 1024))
+            .childChannelOption(
+                .recvAllocator,
+                value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 16 * 1024, maximum: 1024 * 1024)
+            )
             // One read per wake-up: a connection told to wait for the request budget stops
             // after the read that told it, instead of up to three more (megabytes) landing.
             .childChannelOption(.maxMessagesPerRead, value: 1)

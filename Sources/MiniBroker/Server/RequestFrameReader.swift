@@ -257,7 +257,12 @@ final class RequestFrameReader: ChannelDuplexHandler {
             requestStarted = now
             armDeadline(at: now + limits.partialRequestTimeout, context: context)
         } else if now - started >= limits.partialRequestTimeout {
-            logger.warning("closing connection from \(clientHost): request incomplete after \(limits.partialRequestTimeout.nanoseconds / 1_000_000) ms (\(progress))")
+            logger.warning(
+                """
+                closing connection from \(clientHost): request incomplete after \
+                \(limits.partialRequestTimeout.nanoseconds / 1_000_000) ms (\(progress))
+                """
+            )
             finish()
             context.close(promise: nil)
         } else {

@@ -72,7 +72,9 @@ final class RequestMemoryBudget: Sendable {
             precondition(state.reserved >= 0, "released more request bytes than were reserved")
             return Self.grantWaiters(&state, limit: limit)
         }
-        granted.forEach { $0() }
+        for grant in granted {
+            grant()
+        }
     }
 
     /// Leaves the line. Returns false when the bytes were granted meanwhile: the grant's
@@ -84,7 +86,9 @@ final class RequestMemoryBudget: Sendable {
             // The one that left may have been what held the others back.
             return (true, Self.grantWaiters(&state, limit: limit))
         }
-        granted.forEach { $0() }
+        for grant in granted {
+            grant()
+        }
         return found
     }
 

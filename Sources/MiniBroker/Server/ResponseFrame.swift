@@ -5,7 +5,9 @@ import NIOCore
 enum ResponseFrame {
     /// Encodes `response` for the request described by `context`, header version included.
     static func encode<Response: KafkaResponseMessage>(
-        _ response: Response, for context: RequestContext, allocator: ByteBufferAllocator
+        _ response: Response,
+        for context: RequestContext,
+        allocator: ByteBufferAllocator
     ) -> ByteBuffer {
         var buffer = allocator.buffer(capacity: 256)
         writeHeader(for: context, to: &buffer)

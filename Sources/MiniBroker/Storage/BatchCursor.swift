@@ -30,8 +30,12 @@ struct BatchCursor {
     private var windowStart = 0
 
     init(
-        file: SegmentFile, size: Int, from position: Int, validates: Bool,
-        expectedOffset: Int64? = nil, chunkSize: Int = BatchCursor.recoveryChunkSize
+        file: SegmentFile,
+        size: Int,
+        from position: Int,
+        validates: Bool,
+        expectedOffset: Int64? = nil,
+        chunkSize: Int = BatchCursor.recoveryChunkSize
     ) {
         self.file = file
         self.chunkSize = chunkSize
@@ -45,7 +49,7 @@ struct BatchCursor {
         let start = position
         guard start < end else { return .end }
         guard let headerBytes = try bytes(at: start, count: RecordBatchHeader.size),
-              let header = RecordBatchHeader.peek(headerBytes)
+            let header = RecordBatchHeader.peek(headerBytes)
         else { return .invalid(position: start, reason: "a partial batch header") }
         guard header.totalSize >= RecordBatchHeader.size, header.lastOffsetDelta >= 0 else {
             return .invalid(position: start, reason: "bytes that are not a batch")
@@ -55,7 +59,9 @@ struct BatchCursor {
         }
         var whole: ByteBuffer?
         if validates {
-            guard header.magic == 2 else { return .invalid(position: start, reason: "a batch with magic \(header.magic)") }
+            guard header.magic == 2 else {
+                return .invalid(position: start, reason: "a batch with magic \(header.magic)")
+            }
             if let nextOffset, header.baseOffset < nextOffset {
                 return .invalid(position: start, reason: "a batch whose offsets go backwards")
             }

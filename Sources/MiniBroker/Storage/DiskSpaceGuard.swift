@@ -1,10 +1,11 @@
+import Logging
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Logging
-import Synchronization
 
 /// Keeps room on the data directory's file system for what must always work: deleting topics
 /// and records, committing offsets, a clean stop and the next start.
@@ -115,7 +116,8 @@ public final class DiskSpaceGuard: Sendable {
                 _ = takeReserve(&state, now: now)
             }
             if now - (state.checkedAt ?? now - Self.refreshMilliseconds) >= Self.refreshMilliseconds
-                || state.admittedSinceCheck >= Self.refreshBytes {
+                || state.admittedSinceCheck >= Self.refreshBytes
+            {
                 refresh(&state, now: now)
             }
             let free = state.freeBytes - Int64(state.admittedSinceCheck)
@@ -129,7 +131,9 @@ public final class DiskSpaceGuard: Sendable {
             state.admittedSinceCheck += bytes
             if state.refusing {
                 state.refusing = false
-                logger.notice("the disk of \(dataDirectory) has room again (\(Self.describe(free)) free): appends resume")
+                logger.notice(
+                    "the disk of \(dataDirectory) has room again (\(Self.describe(free)) free): appends resume"
+                )
             }
             return nil
         }
@@ -184,10 +188,12 @@ public final class DiskSpaceGuard: Sendable {
         refresh(&state, now: now)
         guard state.freeBytes >= Int64(reserveBytes) + margin, allocateReserveFile(bytes: reserveBytes) else {
             _ = unlink(reservePath)
-            logger.warning("""
+            logger.warning(
+                """
                 the disk of \(dataDirectory) is too full to keep its \(Self.describe(Int64(reserveBytes))) reserve \
                 (\(Self.describe(state.freeBytes)) free): reads go on, \(Self.advice(dataDirectory: dataDirectory))
-                """)
+                """
+            )
             return false
         }
         state.reserveHeld = true
@@ -229,7 +235,9 @@ public final class DiskSpaceGuard: Sendable {
     }
 
     static func describe(_ bytes: Int64) -> String {
-        if bytes >= 1 << 30 { return String(bytes / (1 << 20) / 1024) + "." + String(bytes / (1 << 20) % 1024 * 10 / 1024) + " GiB" }
+        if bytes >= 1 << 30 {
+            return String(bytes / (1 << 20) / 1024) + "." + String(bytes / (1 << 20) % 1024 * 10 / 1024) + " GiB"
+        }
         if bytes >= 1 << 20 { return String(bytes / (1 << 20)) + " MiB" }
         if bytes >= 1 << 10 { return String(bytes / (1 << 10)) + " KiB" }
         return String(bytes) + " bytes"

@@ -1,7 +1,8 @@
+import NIOCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import NIOCore
 
 /// Whole record batches as a region of a segment file, with a descriptor of its own, so the
 /// bytes can go from the page cache to the socket with sendfile (NIO `FileRegion`) instead of

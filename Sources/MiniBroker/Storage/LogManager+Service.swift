@@ -16,10 +16,11 @@ extension LogManager: Service {
     }
 
     private func runPeriodicWork() async throws {
-        let flushEvery: Int64? = switch configuration.flushPolicy {
+        let flushEvery: Int64? =
+            switch configuration.flushPolicy {
             case .everyBatch: nil
             case .interval(let milliseconds): Int64(max(1, milliseconds))
-        }
+            }
         let tick = min(flushEvery ?? 1_000, 1_000)
         var lastFlush = PartitionLog.currentTimeMilliseconds()
         var lastRetention = lastFlush

@@ -30,7 +30,10 @@ public final class LogManager: Sendable {
     /// - Parameter diskSpace: the guard of the data disk; nil for none (appends run until
     ///   the disk refuses them).
     public init(
-        dataDirectory: String, configuration: BrokerConfiguration, metadata: MetadataStore, logger: Logger,
+        dataDirectory: String,
+        configuration: BrokerConfiguration,
+        metadata: MetadataStore,
+        logger: Logger,
         diskSpace: DiskSpaceGuard? = nil
     ) {
         self.dataDirectory = dataDirectory
@@ -49,7 +52,12 @@ public final class LogManager: Sendable {
         let clean = FileSystem.fileExists(markerPath)
         let topics = try metadata.topics()
         for topic in topics {
-            try createPartitions(topic: topic.name, count: topic.partitionCount, configs: topic.configs, cleanShutdown: clean)
+            try createPartitions(
+                topic: topic.name,
+                count: topic.partitionCount,
+                configs: topic.configs,
+                cleanShutdown: clean
+            )
         }
         reportUnknownDirectories(known: Set(topics.map(\.name)))
         // From here on, a crash must be detected as unclean.
@@ -61,7 +69,9 @@ public final class LogManager: Sendable {
         if topics.isEmpty {
             logger.info("no topics yet in \(topicsDirectory)")
         } else {
-            logger.info("opened \(topics.count) topics from \(topicsDirectory) after a\(clean ? " clean" : "n unclean") stop")
+            logger.info(
+                "opened \(topics.count) topics from \(topicsDirectory) after a\(clean ? " clean" : "n unclean") stop"
+            )
         }
     }
 
@@ -88,13 +98,17 @@ public final class LogManager: Sendable {
     /// so this also serves to add partitions. The metadata store's topic row is the caller's.
     /// `configs` are the topic's overrides (`retention.ms`, `segment.bytes`, ...).
     @discardableResult
-    public func createPartitions(topic: String, count: Int32, configs: [String: String] = [:]) throws -> [PartitionLog] {
+    public func createPartitions(topic: String, count: Int32, configs: [String: String] = [:]) throws -> [PartitionLog]
+    {
         try createPartitions(topic: topic, count: count, configs: configs, cleanShutdown: false)
     }
 
     @discardableResult
     private func createPartitions(
-        topic: String, count: Int32, configs: [String: String], cleanShutdown: Bool
+        topic: String,
+        count: Int32,
+        configs: [String: String],
+        cleanShutdown: Bool
     ) throws -> [PartitionLog] {
         let configuration = self.configuration.applying(topicOverrides: configs)
         return try state.withLock { state in
@@ -105,9 +119,15 @@ public final class LogManager: Sendable {
                 let isNew = !FileSystem.fileExists(directory)
                 do {
                     let log = try PartitionLog(
-                        directory: topicsDirectory, topic: topic, partition: partition, configuration: configuration,
-                        logger: logger, checkpoint: try metadata.checkpoint(for: key), cleanShutdown: cleanShutdown,
-                        diskSpace: diskSpace)
+                        directory: topicsDirectory,
+                        topic: topic,
+                        partition: partition,
+                        configuration: configuration,
+                        logger: logger,
+                        checkpoint: try metadata.checkpoint(for: key),
+                        cleanShutdown: cleanShutdown,
+                        diskSpace: diskSpace
+                    )
                     state.logs[key] = log
                     return log
                 } catch {
@@ -123,7 +143,9 @@ public final class LogManager: Sendable {
     public func deleteTopic(_ topic: String) throws {
         let removed = state.withLock { state in
             let logs = state.logs.filter { $0.key.topic == topic }
-            logs.keys.forEach { state.logs[$0] = nil }
+            for key in logs.keys {
+                state.logs[key] = nil
+            }
             return Array(logs.values)
         }
         for log in removed { try log.delete() }
@@ -137,7 +159,7 @@ public final class LogManager: Sendable {
     /// are as the last flush left them, and visiting them all would cost an idle broker with
     /// thousands of partitions an fsync and a checkpoint row per partition every interval.
     public func flushAll() throws {
-        try saveCheckpoints(of: { $0.recoveryPoint < $0.logEndOffset }) { try $0.flush() }
+        try saveCheckpoints(of: { $0.recoveryPoint < $0.logEndOffset }, { try $0.flush() })
     }
 
     /// Applies retention to every log; returns how many segments were deleted.
@@ -165,7 +187,8 @@ public final class LogManager: Sendable {
     /// transaction (none when no log was selected). A failing log does not keep the others from
     /// being flushed; the first error is rethrown.
     private func saveCheckpoints(
-        of selected: (PartitionLog) -> Bool = { _ in true }, _ action: (PartitionLog) throws -> PartitionCheckpoint
+        of selected: (PartitionLog) -> Bool = { _ in true },
+        _ action: (PartitionLog) throws -> PartitionCheckpoint
     ) throws {
         let logs = state.withLock { $0.logs }
         var checkpoints: [KafkaTopicPartition: PartitionCheckpoint] = [:]

@@ -16,7 +16,10 @@ extension LogSegment {
     /// Whole batches from `position`: at least the first one (`firstBatchSize` bytes) even
     /// when larger than `maxBytes`, then as many more as fit in `maxBytes` (KIP-74).
     func read(from position: Int, firstBatchSize: Int, maxBytes: Int) throws -> ByteBuffer {
-        try log.read(at: position, count: wholeBatchLength(from: position, firstBatchSize: firstBatchSize, maxBytes: maxBytes))
+        try log.read(
+            at: position,
+            count: wholeBatchLength(from: position, firstBatchSize: firstBatchSize, maxBytes: maxBytes)
+        )
     }
 
     /// The same bytes as `read`, as a region of the file for sendfile.
@@ -60,8 +63,12 @@ extension LogSegment {
     func forEachHeader(from offset: Int64, _ body: (RecordBatchHeader) -> Void) throws {
         let entry = offsetIndex.lastEntry(atOrBelow: offset - baseOffset)
         var cursor = BatchCursor(
-            file: log, size: size, from: Int(entry?.position ?? 0), validates: false,
-            chunkSize: BatchCursor.recoveryChunkSize)
+            file: log,
+            size: size,
+            from: Int(entry?.position ?? 0),
+            validates: false,
+            chunkSize: BatchCursor.recoveryChunkSize
+        )
         while case .batch(let header, _, _) = try cursor.next() {
             if header.baseOffset >= offset { body(header) }
         }

@@ -124,8 +124,12 @@ final class LogSegment {
     /// the largest timestamp is known after a restart without scanning the segment.
     func appendTimeIndexEntryIfGrown() throws {
         guard maxTimestamp >= 0, maxTimestamp > (timeIndex.last?.timestamp ?? -1) else { return }
-        try timeIndex.append(TimeIndexEntry(
-            timestamp: maxTimestamp, relativeOffset: UInt32(offsetOfMaxTimestamp - baseOffset)))
+        try timeIndex.append(
+            TimeIndexEntry(
+                timestamp: maxTimestamp,
+                relativeOffset: UInt32(offsetOfMaxTimestamp - baseOffset)
+            )
+        )
     }
 
     func sync() throws {

@@ -5,8 +5,11 @@ extension PartitionLog {
     /// Loads the segments, recovers the tail after an unclean stop, and rebuilds the
     /// producer state.
     static func openState(
-        directory: String, topicPartition: KafkaTopicPartition, checkpoint: PartitionCheckpoint?,
-        cleanShutdown: Bool, logger: Logger
+        directory: String,
+        topicPartition: KafkaTopicPartition,
+        checkpoint: PartitionCheckpoint?,
+        cleanShutdown: Bool,
+        logger: Logger
     ) throws -> State {
         var segments = try segmentBaseOffsets(in: directory).map {
             try LogSegment(directory: directory, baseOffset: $0)
@@ -35,15 +38,21 @@ extension PartitionLog {
     /// re-validates the one containing it and all later ones, as Kafka does. At the first
     /// bad byte the segment is cut and later segments are removed; one warning says so.
     private static func recover(
-        _ segments: [LogSegment], after recoveryPoint: Int64, topicPartition: KafkaTopicPartition, logger: Logger
+        _ segments: [LogSegment],
+        after recoveryPoint: Int64,
+        topicPartition: KafkaTopicPartition,
+        logger: Logger
     ) throws -> [LogSegment] {
-        let firstUntrusted = recoveryPoint == .max
+        let firstUntrusted =
+            recoveryPoint == .max
             ? segments.count
             : (segments.lastIndex { $0.baseOffset <= recoveryPoint } ?? 0)
         for (index, segment) in segments.enumerated() {
             if index < firstUntrusted {
                 if try segment.load() { continue }
-                logger.notice("\(topicPartition): index of segment \(segment.baseOffset) is torn; rebuilding it from the log")
+                logger.notice(
+                    "\(topicPartition): index of segment \(segment.baseOffset) is torn; rebuilding it from the log"
+                )
             }
             guard let truncation = try segment.recover() else {
                 try segment.sync()
@@ -52,12 +61,16 @@ extension PartitionLog {
             try segment.sync()
             let dropped = segments[(index + 1)...]
             let droppedBytes = dropped.reduce(0) { $0 + $1.size }
-            try dropped.forEach { try $0.delete() }
-            logger.warning("""
+            for segment in dropped {
+                try segment.delete()
+            }
+            logger.warning(
+                """
                 recovered \(topicPartition): truncated \(truncation.truncatedBytes + droppedBytes) bytes of \
                 \(truncation.reason) at offset \(segment.nextOffset) (file position \(truncation.position) \
                 of segment \(segment.baseOffset)\(dropped.isEmpty ? "" : ", \(dropped.count) later segments removed"))
-                """)
+                """
+            )
             return Array(segments[...index])
         }
         return segments
@@ -65,7 +78,10 @@ extension PartitionLog {
 
     /// The producer state: the checkpoint's snapshot when it is usable, plus the batch
     /// headers appended after it; else a replay of the whole log.
-    private static func replayProducers(_ segments: [LogSegment], from checkpoint: PartitionCheckpoint?) throws
+    private static func replayProducers(
+        _ segments: [LogSegment],
+        from checkpoint: PartitionCheckpoint?
+    ) throws
         -> ProducerStateTable
     {
         let logEnd = segments[segments.count - 1].nextOffset
@@ -73,7 +89,8 @@ extension PartitionLog {
         var from = segments[0].baseOffset
         // A snapshot beyond the log end describes batches recovery cut off: not usable.
         if let checkpoint, checkpoint.producerSnapshotOffset <= logEnd,
-           let snapshot = ProducerStateTable(decoding: checkpoint.producerSnapshot) {
+            let snapshot = ProducerStateTable(decoding: checkpoint.producerSnapshot)
+        {
             table = snapshot
             from = max(from, checkpoint.producerSnapshotOffset)
         }

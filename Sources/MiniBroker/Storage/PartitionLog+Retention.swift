@@ -33,6 +33,8 @@ extension PartitionLog {
     private func deleteOldestSegment(_ state: inout State) throws {
         let oldest = state.segments.removeFirst()
         try oldest.delete()
-        logger.info("\(topicPartition): retention deleted segment \(oldest.baseOffset); log starts at \(state.logStartOffset)")
+        logger.info(
+            "\(topicPartition): retention deleted segment \(oldest.baseOffset); log starts at \(state.logStartOffset)"
+        )
     }
 }

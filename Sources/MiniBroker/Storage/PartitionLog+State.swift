@@ -1,9 +1,10 @@
+import KafkaWire
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import KafkaWire
 
 extension PartitionLog {
     /// Everything mutable about a partition log, guarded by its lock.
@@ -26,12 +27,15 @@ extension PartitionLog {
         /// The segment, file position and size of the batch containing `offset`; nil at the
         /// log end (or when the offset falls in a gap at the end).
         func batch(
-            containing offset: Int64, in topicPartition: KafkaTopicPartition
+            containing offset: Int64,
+            in topicPartition: KafkaTopicPartition
         ) throws -> (segment: LogSegment, position: Int, size: Int)? {
             try checkOpen(topicPartition)
             guard offset >= logStartOffset, offset <= logEndOffset else {
-                throw StorageError(.offsetOutOfRange,
-                    "\(topicPartition): offset \(offset) is outside [\(logStartOffset), \(logEndOffset)]")
+                throw StorageError(
+                    .offsetOutOfRange,
+                    "\(topicPartition): offset \(offset) is outside [\(logStartOffset), \(logEndOffset)]"
+                )
             }
             var index = segmentIndex(containing: offset)
             while offset < logEndOffset, index < segments.count {
@@ -55,8 +59,10 @@ extension PartitionLog {
 
         func checkpoint() -> PartitionCheckpoint {
             PartitionCheckpoint(
-                recoveryPoint: recoveryPoint, producerSnapshotOffset: logEndOffset,
-                producerSnapshot: producers.encoded())
+                recoveryPoint: recoveryPoint,
+                producerSnapshotOffset: logEndOffset,
+                producerSnapshot: producers.encoded()
+            )
         }
     }
 

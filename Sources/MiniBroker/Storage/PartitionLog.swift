@@ -58,8 +58,13 @@ public final class PartitionLog: Sendable {
     ///   - cleanShutdown: whether the broker stopped cleanly last time. Only then is the
     ///     whole log trusted without re-validating the batches after the recovery point.
     public init(
-        directory: String, topic: String, partition: Int32, configuration: BrokerConfiguration,
-        logger: Logger, checkpoint: PartitionCheckpoint? = nil, cleanShutdown: Bool = false,
+        directory: String,
+        topic: String,
+        partition: Int32,
+        configuration: BrokerConfiguration,
+        logger: Logger,
+        checkpoint: PartitionCheckpoint? = nil,
+        cleanShutdown: Bool = false,
         diskSpace: DiskSpaceGuard? = nil
     ) throws {
         let topicPartition = KafkaTopicPartition(topic: topic, partition: partition)
@@ -71,8 +76,12 @@ public final class PartitionLog: Sendable {
         self.logger = logger
         self.diskSpace = diskSpace
         let opened = try Self.openState(
-            directory: partitionDirectory, topicPartition: topicPartition, checkpoint: checkpoint,
-            cleanShutdown: cleanShutdown, logger: logger)
+            directory: partitionDirectory,
+            topicPartition: topicPartition,
+            checkpoint: checkpoint,
+            cleanShutdown: cleanShutdown,
+            logger: logger
+        )
         state = Mutex(opened)
     }
 
@@ -93,7 +102,7 @@ public final class PartitionLog: Sendable {
     @discardableResult
     public func append(_ batch: ByteBuffer) throws -> AppendResult {
         guard let incoming = RecordBatchHeader.peek(batch), incoming.magic == 2,
-              incoming.totalSize == batch.readableBytes, incoming.lastOffsetDelta >= 0
+            incoming.totalSize == batch.readableBytes, incoming.lastOffsetDelta >= 0
         else {
             throw StorageError(.corruptBatch, "\(topicPartition): append needs exactly one whole v2 batch")
         }
@@ -103,8 +112,12 @@ public final class PartitionLog: Sendable {
             try state.checkOpen(topicPartition)
             if case .duplicate(let original) = try state.producers.verdict(for: incoming) {
                 return AppendResult(
-                    outcome: .duplicate, baseOffset: original.baseOffset, lastOffset: original.lastOffset,
-                    logAppendTime: -1, logStartOffset: state.logStartOffset)
+                    outcome: .duplicate,
+                    baseOffset: original.baseOffset,
+                    lastOffset: original.lastOffset,
+                    logAppendTime: -1,
+                    logStartOffset: state.logStartOffset
+                )
             }
             try rollIfNeeded(&state, for: incoming)
             var header = incoming
@@ -114,8 +127,12 @@ public final class PartitionLog: Sendable {
             if syncs { state.recoveryPoint = state.logEndOffset }
             state.producers.record(header)
             return AppendResult(
-                outcome: .appended, baseOffset: header.baseOffset, lastOffset: header.lastOffset,
-                logAppendTime: now, logStartOffset: state.logStartOffset)
+                outcome: .appended,
+                baseOffset: header.baseOffset,
+                lastOffset: header.lastOffset,
+                logAppendTime: now,
+                logStartOffset: state.logStartOffset
+            )
         }
     }
 
@@ -187,7 +204,9 @@ public final class PartitionLog: Sendable {
                 try state.active.appendTimeIndexEntryIfGrown()
                 try state.active.sync()
                 state.recoveryPoint = state.logEndOffset
-                state.segments.forEach { $0.close() }
+                for segment in state.segments {
+                    segment.close()
+                }
                 state.isOpen = false
             }
             return state.checkpoint()
@@ -197,7 +216,9 @@ public final class PartitionLog: Sendable {
     /// Closes the log and removes its directory (topic deletion).
     public func delete() throws {
         try state.withLock { state in
-            state.segments.forEach { $0.close() }
+            for segment in state.segments {
+                segment.close()
+            }
             state.isOpen = false
             try FileSystem.removeTree(directory)
         }
@@ -211,7 +232,8 @@ public final class PartitionLog: Sendable {
         let full = active.size + header.totalSize > min(configuration.segmentBytes, Int(Int32.max))
         // Age compares batch timestamps, not the wall clock, as Kafka does: the segment is
         // as old as the time between its first batch and the new one.
-        let old = header.maxTimestamp >= 0 && active.firstBatchTimestamp >= 0
+        let old =
+            header.maxTimestamp >= 0 && active.firstBatchTimestamp >= 0
             && header.maxTimestamp - active.firstBatchTimestamp > configuration.segmentMilliseconds
         let overflows = !active.canHold(offset: state.logEndOffset + Int64(header.lastOffsetDelta))
         guard full || old || overflows else { return }

@@ -29,22 +29,24 @@ extension ProducerStateTable {
         var buffer = ByteBufferAllocator().buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
         guard buffer.readInteger(as: UInt8.self) == Self.snapshotVersion,
-              let count = buffer.readInteger(endianness: .big, as: UInt32.self)
+            let count = buffer.readInteger(endianness: .big, as: UInt32.self)
         else { return nil }
         var producers: [Int64: Producer] = [:]
         for _ in 0..<count {
             guard let id = buffer.readInteger(endianness: .big, as: Int64.self),
-                  let epoch = buffer.readInteger(endianness: .big, as: Int16.self),
-                  let batchCount = buffer.readInteger(as: UInt8.self)
+                let epoch = buffer.readInteger(endianness: .big, as: Int16.self),
+                let batchCount = buffer.readInteger(as: UInt8.self)
             else { return nil }
             var batches: [BatchRecord] = []
             for _ in 0..<batchCount {
                 guard let first = buffer.readInteger(endianness: .big, as: Int32.self),
-                      let last = buffer.readInteger(endianness: .big, as: Int32.self),
-                      let base = buffer.readInteger(endianness: .big, as: Int64.self),
-                      let lastOffset = buffer.readInteger(endianness: .big, as: Int64.self)
+                    let last = buffer.readInteger(endianness: .big, as: Int32.self),
+                    let base = buffer.readInteger(endianness: .big, as: Int64.self),
+                    let lastOffset = buffer.readInteger(endianness: .big, as: Int64.self)
                 else { return nil }
-                batches.append(BatchRecord(firstSequence: first, lastSequence: last, baseOffset: base, lastOffset: lastOffset))
+                batches.append(
+                    BatchRecord(firstSequence: first, lastSequence: last, baseOffset: base, lastOffset: lastOffset)
+                )
             }
             producers[id] = Producer(epoch: epoch, recentBatches: batches)
         }

@@ -49,23 +49,33 @@ struct ProducerStateTable: Equatable {
         let first = header.baseSequence
         let last = Self.lastSequence(of: header)
         if header.producerEpoch < producer.epoch {
-            throw StorageError(.invalidProducerEpoch,
-                "producer \(header.producerID) epoch \(header.producerEpoch) is older than \(producer.epoch)")
+            throw StorageError(
+                .invalidProducerEpoch,
+                "producer \(header.producerID) epoch \(header.producerEpoch) is older than \(producer.epoch)"
+            )
         }
         if header.producerEpoch > producer.epoch {
             guard first == 0 else {
-                throw StorageError(.outOfOrderSequenceNumber,
-                    "producer \(header.producerID) new epoch \(header.producerEpoch) starts at sequence \(first), not 0")
+                throw StorageError(
+                    .outOfOrderSequenceNumber,
+                    "producer \(header.producerID) new epoch \(header.producerEpoch) starts at sequence \(first), not 0"
+                )
             }
             return .append
         }
-        if let original = producer.recentBatches.first(where: { $0.firstSequence == first && $0.lastSequence == last }) {
+        if let original = producer.recentBatches.first(where: { $0.firstSequence == first && $0.lastSequence == last })
+        {
             return .duplicate(original)
         }
         guard let previous = producer.recentBatches.last else { return .append }
         guard Self.isNext(first, after: previous.lastSequence) else {
-            throw StorageError(.outOfOrderSequenceNumber,
-                "producer \(header.producerID) sent sequence \(first), expected \(Self.next(after: previous.lastSequence))")
+            throw StorageError(
+                .outOfOrderSequenceNumber,
+                """
+                producer \(header.producerID) sent sequence \(first), expected \
+                \(Self.next(after: previous.lastSequence))
+                """
+            )
         }
         return .append
     }
@@ -75,8 +85,11 @@ struct ProducerStateTable: Equatable {
     mutating func record(_ header: RecordBatchHeader) {
         guard Self.tracks(header) else { return }
         let batch = BatchRecord(
-            firstSequence: header.baseSequence, lastSequence: Self.lastSequence(of: header),
-            baseOffset: header.baseOffset, lastOffset: header.lastOffset)
+            firstSequence: header.baseSequence,
+            lastSequence: Self.lastSequence(of: header),
+            baseOffset: header.baseOffset,
+            lastOffset: header.lastOffset
+        )
         var producer = producers[header.producerID] ?? Producer(epoch: header.producerEpoch, recentBatches: [])
         if header.producerEpoch != producer.epoch {
             producer = Producer(epoch: header.producerEpoch, recentBatches: [])

@@ -1,9 +1,10 @@
+import NIOCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import NIOCore
 
 /// A file used with positional I/O (pread/pwrite), so appends and reads never share a file
 /// position. Its descriptor is borrowed from a `FileDescriptorCache` for each operation, so a

@@ -17,11 +17,13 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
         public static let corruptBatch = Code(name: "corrupt batch", kafkaErrorCode: .corruptMessage)
         /// An idempotent producer skipped or repeated sequence numbers (OUT_OF_ORDER_SEQUENCE_NUMBER).
         public static let outOfOrderSequenceNumber = Code(
-            name: "out of order sequence number", kafkaErrorCode: .outOfOrderSequenceNumber
+            name: "out of order sequence number",
+            kafkaErrorCode: .outOfOrderSequenceNumber
         )
         /// An idempotent producer wrote with an epoch older than the one already seen (INVALID_PRODUCER_EPOCH).
         public static let invalidProducerEpoch = Code(
-            name: "invalid producer epoch", kafkaErrorCode: .invalidProducerEpoch
+            name: "invalid producer epoch",
+            kafkaErrorCode: .invalidProducerEpoch
         )
         /// The disk is too full to take the append (KAFKA_STORAGE_ERROR, which producers retry);
         /// the message says what is free and what to do.

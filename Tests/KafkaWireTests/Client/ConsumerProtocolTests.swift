@@ -8,7 +8,10 @@ struct ConsumerProtocolTests {
     func roundTrip() throws {
         let subscription = ConsumerProtocolSubscription(topics: ["orders", "trades"])
         #expect(try ConsumerProtocolSubscription(decoding: subscription.encoded()) == subscription)
-        let partitions = [KafkaTopicPartition(topic: "a", partition: 0), KafkaTopicPartition(topic: "a", partition: 2), KafkaTopicPartition(topic: "b", partition: 1)]
+        let partitions = [
+            KafkaTopicPartition(topic: "a", partition: 0), KafkaTopicPartition(topic: "a", partition: 2),
+            KafkaTopicPartition(topic: "b", partition: 1),
+        ]
         let assignment = ConsumerProtocolAssignment(partitions: partitions)
         #expect(try ConsumerProtocolAssignment(decoding: assignment.encoded()).partitions == partitions)
         #expect(try ConsumerProtocolAssignment(decoding: ByteBuffer()).partitions.isEmpty)
@@ -23,7 +26,9 @@ struct ConsumerProtocolTests {
     @Test("range gives consecutive partitions per topic, extras to the first members")
     func range() {
         let plan = ConsumerPartitionAssignor.range.assign(
-            subscriptions: ["m1": ["t"], "m2": ["t"]], partitionCounts: ["t": 5])
+            subscriptions: ["m1": ["t"], "m2": ["t"]],
+            partitionCounts: ["t": 5]
+        )
         #expect(plan["m1"]!.map(\.partition) == [0, 1, 2])
         #expect(plan["m2"]!.map(\.partition) == [3, 4])
     }
@@ -31,9 +36,15 @@ struct ConsumerProtocolTests {
     @Test("round-robin deals partitions over topics, skipping members not subscribed")
     func roundRobin() {
         let plan = ConsumerPartitionAssignor.roundRobin.assign(
-            subscriptions: ["m1": ["a", "b"], "m2": ["a"]], partitionCounts: ["a": 3, "b": 2])
-        #expect(plan["m1"]! == [KafkaTopicPartition(topic: "a", partition: 0), KafkaTopicPartition(topic: "a", partition: 2),
-                                 KafkaTopicPartition(topic: "b", partition: 0), KafkaTopicPartition(topic: "b", partition: 1)])
+            subscriptions: ["m1": ["a", "b"], "m2": ["a"]],
+            partitionCounts: ["a": 3, "b": 2]
+        )
+        #expect(
+            plan["m1"]! == [
+                KafkaTopicPartition(topic: "a", partition: 0), KafkaTopicPartition(topic: "a", partition: 2),
+                KafkaTopicPartition(topic: "b", partition: 0), KafkaTopicPartition(topic: "b", partition: 1),
+            ]
+        )
         #expect(plan["m2"]! == [KafkaTopicPartition(topic: "a", partition: 1)])
         let lonely = ConsumerPartitionAssignor.roundRobin.assign(subscriptions: ["m1": ["x"]], partitionCounts: [:])
         #expect(lonely["m1"]!.isEmpty)

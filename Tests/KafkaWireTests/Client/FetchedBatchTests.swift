@@ -9,15 +9,28 @@ struct FetchedBatchTests {
         let records = [
             Record(timestampDelta: 0, offsetDelta: 0, key: ByteBuffer(string: "k0"), value: ByteBuffer(string: "v0")),
             Record(timestampDelta: 5, offsetDelta: 1, key: nil, value: ByteBuffer(string: "v1")),
-            Record(timestampDelta: 7, offsetDelta: 2, key: ByteBuffer(string: "k2"), value: nil,
-                   headers: [RecordHeader(key: "a", value: ByteBuffer(string: "1")), RecordHeader(key: "b", value: nil)]),
+            Record(
+                timestampDelta: 7,
+                offsetDelta: 2,
+                key: ByteBuffer(string: "k2"),
+                value: nil,
+                headers: [RecordHeader(key: "a", value: ByteBuffer(string: "1")), RecordHeader(key: "b", value: nil)]
+            ),
         ]
         let header = RecordBatchHeader(
-            baseOffset: 100, attributes: logAppendTime ? 0x08 : 0, lastOffsetDelta: 2, baseTimestamp: 1000,
-            maxTimestamp: 5000, recordCount: 3)
+            baseOffset: 100,
+            attributes: logAppendTime ? 0x08 : 0,
+            lastOffsetDelta: 2,
+            baseTimestamp: 1000,
+            maxTimestamp: 5000,
+            recordCount: 3
+        )
         let bytes = try RecordBatch.encode(header: header, records: records, codec: .none)
         let stored = try #require(RecordBatchHeader.peek(bytes))
-        let section = bytes.getSlice(at: bytes.readerIndex + RecordBatchHeader.size, length: bytes.readableBytes - RecordBatchHeader.size)!
+        let section = bytes.getSlice(
+            at: bytes.readerIndex + RecordBatchHeader.size,
+            length: bytes.readableBytes - RecordBatchHeader.size
+        )!
         return FetchedBatch(topic: "t", partition: 0, header: stored, recordBytes: section, firstOffset: firstOffset)
     }
 
@@ -31,7 +44,9 @@ struct FetchedBatchTests {
         #expect(seen.map(\.1) == [1005, 1007])
         #expect(seen.map(\.2) == [nil, "k2"])
         #expect(seen.map(\.3) == ["v1", nil])
-        #expect(seen[1].4 == [RecordHeader(key: "a", value: ByteBuffer(string: "1")), RecordHeader(key: "b", value: nil)])
+        #expect(
+            seen[1].4 == [RecordHeader(key: "a", value: ByteBuffer(string: "1")), RecordHeader(key: "b", value: nil)]
+        )
         #expect(try Self.batch(firstOffset: 0).records.map(\.offset) == [100, 101, 102])
 
         // With log-append time every record carries the batch's max timestamp.
@@ -52,7 +67,9 @@ struct FetchedBatchTests {
         let decoded = try RecordBatch.decode(from: &buffer)
         #expect(decoded.records.count == count)
         let section = try CompressionCodec.lz4.decompress(
-            bytes.getSlice(at: RecordBatchHeader.size, length: bytes.readableBytes - RecordBatchHeader.size)!, limit: 1 << 30)
+            bytes.getSlice(at: RecordBatchHeader.size, length: bytes.readableBytes - RecordBatchHeader.size)!,
+            limit: 1 << 30
+        )
         let batch = FetchedBatch(topic: "t", partition: 0, header: decoded.header, recordBytes: section, firstOffset: 0)
         var total = 0
         var last: Int64 = -1

@@ -13,7 +13,12 @@ struct ProducerBatchTests {
             let headers = index % 2 == 0 ? [RecordHeader(key: "h", value: ByteBuffer(string: "v\(index)"))] : []
             key.withOptionalBytes { key in
                 value.withUnsafeBytes { value in
-                    _ = batch.append(timestamp: 1_700_000_000_000 + Int64(index), key: key, value: value, headers: headers)
+                    _ = batch.append(
+                        timestamp: 1_700_000_000_000 + Int64(index),
+                        key: key,
+                        value: value,
+                        headers: headers
+                    )
                 }
             }
         }
@@ -40,9 +45,17 @@ struct ProducerBatchTests {
         for (index, record) in decoded.records.enumerated() {
             #expect(record.offsetDelta == Int32(index))
             #expect(record.timestampDelta == Int64(index))
-            #expect(record.key.map { Array($0.readableBytesView) } == (index % 3 == 0 ? nil : Array("key-\(index)".utf8)))
-            #expect(record.value.map { Array($0.readableBytesView) } == Array(repeating: UInt8(index % 251), count: 200 + index % 17))
-            #expect(record.headers == (index % 2 == 0 ? [RecordHeader(key: "h", value: ByteBuffer(string: "v\(index)"))] : []))
+            #expect(
+                record.key.map { Array($0.readableBytesView) } == (index % 3 == 0 ? nil : Array("key-\(index)".utf8))
+            )
+            #expect(
+                record.value.map { Array($0.readableBytesView) }
+                    == Array(repeating: UInt8(index % 251), count: 200 + index % 17)
+            )
+            #expect(
+                record.headers
+                    == (index % 2 == 0 ? [RecordHeader(key: "h", value: ByteBuffer(string: "v\(index)"))] : [])
+            )
         }
     }
 

@@ -19,24 +19,28 @@ import Testing
 
     @Test func metadataV8UsesClassicEncodings() {
         let encoded = bytes { metadataRequest.write(to: &$0, version: 8) }
-        #expect(encoded == [
-            0, 0, 0, 1,  // INT32 array count
-            0, 6, 0x6F, 0x72, 0x64, 0x65, 0x72, 0x73,  // INT16 length + "orders"
-            0,  // allow_auto_topic_creation
-            0,  // include_cluster_authorized_operations
-            1,  // include_topic_authorized_operations
-        ])
+        #expect(
+            encoded == [
+                0, 0, 0, 1,  // INT32 array count
+                0, 6, 0x6F, 0x72, 0x64, 0x65, 0x72, 0x73,  // INT16 length + "orders"
+                0,  // allow_auto_topic_creation
+                0,  // include_cluster_authorized_operations
+                1,  // include_topic_authorized_operations
+            ]
+        )
     }
 
     @Test func metadataV9UsesCompactEncodingsAndTaggedFields() throws {
         let encoded = bytes { metadataRequest.write(to: &$0, version: 9) }
-        #expect(encoded == [
-            2,  // compact array: count + 1
-            7, 0x6F, 0x72, 0x64, 0x65, 0x72, 0x73,  // compact string: length + 1, "orders"
-            0,  // the topic's tagged fields: none
-            0, 0, 1,
-            0,  // the request's tagged fields: none
-        ])
+        #expect(
+            encoded == [
+                2,  // compact array: count + 1
+                7, 0x6F, 0x72, 0x64, 0x65, 0x72, 0x73,  // compact string: length + 1, "orders"
+                0,  // the topic's tagged fields: none
+                0, 0, 1,
+                0,  // the request's tagged fields: none
+            ]
+        )
         var buffer = ByteBuffer(bytes: encoded)
         #expect(try MetadataRequest(from: &buffer, version: 9) == metadataRequest)
     }
@@ -81,14 +85,16 @@ import Testing
         response.finalizedFeaturesEpoch = 5  // tag 1
         var buffer = ByteBuffer()
         response.write(to: &buffer, version: 3)
-        #expect(Array(buffer.readableBytesView) == [
-            0, 0,  // error code
-            1,  // api keys: empty compact array
-            0, 0, 0, 0,  // throttle time
-            2,  // two tagged fields; supported/finalized features are empty, so left out
-            1, 8, 0, 0, 0, 0, 0, 0, 0, 5,  // tag 1, 8 bytes: finalized_features_epoch
-            3, 1, 1,  // tag 3, 1 byte: zk_migration_ready
-        ])
+        #expect(
+            Array(buffer.readableBytesView) == [
+                0, 0,  // error code
+                1,  // api keys: empty compact array
+                0, 0, 0, 0,  // throttle time
+                2,  // two tagged fields; supported/finalized features are empty, so left out
+                1, 8, 0, 0, 0, 0, 0, 0, 0, 5,  // tag 1, 8 bytes: finalized_features_epoch
+                3, 1, 1,  // tag 3, 1 byte: zk_migration_ready
+            ]
+        )
     }
 
     @Test func unknownTagsAreSkipped() throws {

@@ -31,28 +31,35 @@ struct GoldenFrame: Sendable, CustomTestStringConvertible {
         return names.filter { $0.hasSuffix(".hex") }.sorted().compactMap { name in
             let parts = name.dropLast(4).split(separator: "-")
             guard parts.count >= 4,
-                  let direction = Direction(rawValue: String(parts[parts.count - 1])),
-                  parts[parts.count - 2].hasPrefix("v"),
-                  let version = Int16(parts[parts.count - 2].dropFirst()),
-                  let text = try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+                let direction = Direction(rawValue: String(parts[parts.count - 1])),
+                parts[parts.count - 2].hasPrefix("v"),
+                let version = Int16(parts[parts.count - 2].dropFirst()),
+                let text = try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
             else { return nil }
             let hex = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined()
             var bytes: [UInt8] = []
             var index = hex.startIndex
             while index < hex.endIndex, let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex),
-                  let byte = UInt8(hex[index..<next], radix: 16) {
+                let byte = UInt8(hex[index..<next], radix: 16)
+            {
                 bytes.append(byte)
                 index = next
             }
             return GoldenFrame(
-                name: name, direction: direction, apiName: String(parts[parts.count - 3]),
-                version: version, bytes: ByteBuffer(bytes: bytes))
+                name: name,
+                direction: direction,
+                apiName: String(parts[parts.count - 3]),
+                version: version,
+                bytes: ByteBuffer(bytes: bytes)
+            )
         }
     }()
 }
 
 /// The body codecs of an API, as existentials so one test can walk every captured frame.
-private func bodyTypes(_ api: ApiKey) -> (request: any KafkaRequestMessage.Type, response: any KafkaResponseMessage.Type) {
+private func bodyTypes(
+    _ api: ApiKey
+) -> (request: any KafkaRequestMessage.Type, response: any KafkaResponseMessage.Type) {
     switch api {
     case .produce: (ProduceRequest.self, ProduceResponse.self)
     case .fetch: (FetchRequest.self, FetchResponse.self)

@@ -66,10 +66,15 @@ import Testing
         let bomb = try codec.compress(ByteBuffer(repeating: 0, count: 32 << 20))
         #expect(bomb.readableBytes < 2 << 20)
         var output = ByteBuffer()
-        let error = try #require(throws: CompressionError.self) { try codec.decompress(bomb, limit: limit, into: &output) }
+        let error = try #require(throws: CompressionError.self) {
+            try codec.decompress(bomb, limit: limit, into: &output)
+        }
         #expect(error.code == .outputLimitExceeded)
         #expect(output.readableBytes <= limit)
-        #expect(output.capacity <= 1 << 20, "\(codec) grew its output to \(output.capacity) bytes for a limit of \(limit)")
+        #expect(
+            output.capacity <= 1 << 20,
+            "\(codec) grew its output to \(output.capacity) bytes for a limit of \(limit)"
+        )
     }
 
     @Test(arguments: CompressionCodec.allCases)
@@ -124,7 +129,11 @@ import Testing
 
     @Test func snappyWritesXerialFraming() throws {
         let compressed = try CompressionCodec.snappy.compress(TestPayloads.string("hello"))
-        #expect(compressed.getBytes(at: 0, length: 16) == [0x82, 0x53, 0x4E, 0x41, 0x50, 0x50, 0x59, 0x00, 0, 0, 0, 1, 0, 0, 0, 1])
+        #expect(
+            compressed.getBytes(at: 0, length: 16) == [
+                0x82, 0x53, 0x4E, 0x41, 0x50, 0x50, 0x59, 0x00, 0, 0, 0, 1, 0, 0, 0, 1,
+            ]
+        )
         let blockLength = try #require(compressed.getInteger(at: 16, as: Int32.self))
         #expect(Int(blockLength) == compressed.readableBytes - 20)
     }
@@ -147,7 +156,9 @@ import Testing
     @Test func snappyChecksClaimedSizeBeforeAllocating() {
         // A raw block claiming 2^31 bytes of output, with none of them present.
         let bomb = ByteBuffer(bytes: [0x80, 0x80, 0x80, 0x80, 0x08, 0x00])
-        let error = #expect(throws: CompressionError.self) { try CompressionCodec.snappy.decompress(bomb, limit: 1 << 20) }
+        let error = #expect(throws: CompressionError.self) {
+            try CompressionCodec.snappy.decompress(bomb, limit: 1 << 20)
+        }
         #expect(error?.code == .outputLimitExceeded)
     }
 

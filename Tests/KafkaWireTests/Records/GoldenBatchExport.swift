@@ -1,10 +1,11 @@
+import KafkaWire
+import NIOCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import KafkaWire
-import NIOCore
 
 /// Our batches of the golden records, for the reverse check that real clients read what our
 /// encoder writes (`Tools/capture-batches/capture.py check DIR`). Not a test of its own: the

@@ -1,10 +1,11 @@
+import KafkaWire
+import NIOCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import KafkaWire
-import NIOCore
 
 /// The batches that real clients wrote, in `Tests/KafkaWireTests/Fixtures/batches/`, captured
 /// by `Tools/capture-batches/capture.py`: CLIENT-CODEC.hex holds one batch in hex, and
@@ -42,13 +43,22 @@ enum GoldenBatchFixtures {
             case "batch":
                 expected.baseTimestamp = Int64(fields["baseTimestamp"]!)!
             case "record":
-                expected.records.append(Record(
-                    timestampDelta: Int64(fields["timestampDelta"]!)!, offsetDelta: Int32(fields["offsetDelta"]!)!,
-                    key: try nullableHex(fields["key"]!), value: try nullableHex(fields["value"]!)))
+                expected.records.append(
+                    Record(
+                        timestampDelta: Int64(fields["timestampDelta"]!)!,
+                        offsetDelta: Int32(fields["offsetDelta"]!)!,
+                        key: try nullableHex(fields["key"]!),
+                        value: try nullableHex(fields["value"]!)
+                    )
+                )
             case "header":
                 var key = try hexBytes(fields["key"]!)
                 expected.records[expected.records.count - 1].headers.append(
-                    RecordHeader(key: key.readString(length: key.readableBytes)!, value: try nullableHex(fields["value"]!)))
+                    RecordHeader(
+                        key: key.readString(length: key.readableBytes)!,
+                        value: try nullableHex(fields["value"]!)
+                    )
+                )
             default:
                 throw FixtureError(message: "unknown line in \(client).records.txt: \(line)")
             }
@@ -77,7 +87,9 @@ enum GoldenBatchFixtures {
         guard let file = fopen(path, "wb") else { throw FixtureError(message: "cannot create \(path)") }
         defer { fclose(file) }
         let bytes = Array(text.utf8)
-        guard fwrite(bytes, 1, bytes.count, file) == bytes.count else { throw FixtureError(message: "cannot write \(path)") }
+        guard fwrite(bytes, 1, bytes.count, file) == bytes.count else {
+            throw FixtureError(message: "cannot write \(path)")
+        }
     }
 
     static func hexBytes(_ text: some StringProtocol) throws -> ByteBuffer {

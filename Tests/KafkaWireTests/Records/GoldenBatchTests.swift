@@ -1,11 +1,12 @@
+import KafkaWire
+import NIOCore
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import KafkaWire
-import NIOCore
-import Testing
 
 /// Our codec against batches that kafka-python and librdkafka really wrote.
 @Suite struct GoldenBatchTests {
@@ -32,9 +33,13 @@ import Testing
         let batch = try RecordBatch.decode(from: &input)
         let clientSection = try codec.decompress(
             bytes.getSlice(at: RecordBatchHeader.size, length: bytes.readableBytes - RecordBatchHeader.size)!,
-            limit: 1 << 20)
+            limit: 1 << 20
+        )
         let ours = try RecordBatch.encode(header: batch.header, records: batch.records, codec: .none)
-        #expect(ours.getSlice(at: RecordBatchHeader.size, length: ours.readableBytes - RecordBatchHeader.size) == clientSection)
+        #expect(
+            ours.getSlice(at: RecordBatchHeader.size, length: ours.readableBytes - RecordBatchHeader.size)
+                == clientSection
+        )
         if codec == .none {
             #expect(ours == bytes)
         }

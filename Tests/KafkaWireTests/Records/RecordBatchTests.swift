@@ -4,19 +4,31 @@ import Testing
 
 @Suite struct RecordBatchTests {
     static let header = RecordBatchHeader(
-        baseOffset: 1000, partitionLeaderEpoch: 7, attributes: 0x10, baseTimestamp: 1_700_000_000_000,
-        producerID: 4242, producerEpoch: 3, baseSequence: 17)
+        baseOffset: 1000,
+        partitionLeaderEpoch: 7,
+        attributes: 0x10,
+        baseTimestamp: 1_700_000_000_000,
+        producerID: 4242,
+        producerEpoch: 3,
+        baseSequence: 17
+    )
 
     static let records: [Record] = [
         Record(timestampDelta: 0, offsetDelta: 0, key: ByteBuffer(string: "k0"), value: ByteBuffer(string: "v0")),
         Record(timestampDelta: 5, offsetDelta: 1, key: nil, value: ByteBuffer(string: "no key")),
         Record(timestampDelta: 3, offsetDelta: 2, key: ByteBuffer(string: "tombstone"), value: nil),
-        Record(timestampDelta: 9, offsetDelta: 3, key: ByteBuffer(), value: ByteBuffer(), headers: [
-            RecordHeader(key: "trace-id", value: ByteBuffer(string: "abc")),
-            RecordHeader(key: "null-value", value: nil),
-            RecordHeader(key: "ünïcode ✓", value: ByteBuffer(bytes: [0, 255, 128])),
-            RecordHeader(key: "", value: ByteBuffer()),
-        ]),
+        Record(
+            timestampDelta: 9,
+            offsetDelta: 3,
+            key: ByteBuffer(),
+            value: ByteBuffer(),
+            headers: [
+                RecordHeader(key: "trace-id", value: ByteBuffer(string: "abc")),
+                RecordHeader(key: "null-value", value: nil),
+                RecordHeader(key: "ünïcode ✓", value: ByteBuffer(bytes: [0, 255, 128])),
+                RecordHeader(key: "", value: ByteBuffer()),
+            ]
+        ),
         Record(timestampDelta: -2, offsetDelta: 4, key: nil, value: TestPayloads.text(3000)),
     ]
 
@@ -110,7 +122,10 @@ import Testing
         #expect(code(Self.tamper(bytes, at: 16, with: Int8(1))) == .unsupportedMagic)
         #expect(code(Self.tamper(bytes, at: 8, with: Int32(10))) == .invalidBatchLength)
         #expect(code(Self.tamper(bytes, at: 8, with: Int32.max)) == .truncated)
-        #expect(code(Self.tamper(bytes, at: RecordBatchHeader.attributesPosition, with: Int16(0x0005))) == .unsupportedCompression)
+        #expect(
+            code(Self.tamper(bytes, at: RecordBatchHeader.attributesPosition, with: Int16(0x0005)))
+                == .unsupportedCompression
+        )
         #expect(code(Self.tamper(bytes, at: 57, with: Int32(6))) == .invalidRecords)
         #expect(code(Self.tamper(bytes, at: 57, with: Int32(-1))) == .invalidRecords)
     }
@@ -133,7 +148,9 @@ import Testing
     @Test func decompressionLimitApplies() throws {
         let records = [Record(offsetDelta: 0, key: nil, value: ByteBuffer(repeating: 0, count: 1 << 20))]
         var bytes = try RecordBatch.encode(header: Self.header, records: records, codec: .zstd)
-        let error = #expect(throws: CompressionError.self) { try RecordBatch.decode(from: &bytes, decompressionLimit: 1 << 16) }
+        let error = #expect(throws: CompressionError.self) {
+            try RecordBatch.decode(from: &bytes, decompressionLimit: 1 << 16)
+        }
         #expect(error?.code == .outputLimitExceeded)
         #expect(throws: CompressionError.self) { try RecordBatch.validate(bytes, decompressionLimit: 1 << 16) }
     }
@@ -170,7 +187,9 @@ import Testing
         let error = #expect(throws: RecordBatchError.self) { try RecordBatch.recompress(compressed, to: .lz4) }
         #expect(error?.code == .alreadyCompressed)
         let plain = try RecordBatch.encode(header: Self.header, records: Self.records, codec: .none)
-        #expect(throws: RecordBatchError.self) { try RecordBatch.recompress(plain.getSlice(at: 0, length: 100)!, to: .lz4) }
+        #expect(throws: RecordBatchError.self) {
+            try RecordBatch.recompress(plain.getSlice(at: 0, length: 100)!, to: .lz4)
+        }
         #expect(throws: RecordBatchError.self) { try RecordBatch.recompress(ByteBuffer(), to: .lz4) }
     }
 

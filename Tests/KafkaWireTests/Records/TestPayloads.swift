@@ -27,7 +27,9 @@ enum TestPayloads {
         var buffer = ByteBufferAllocator().buffer(capacity: count + 128)
         var index = 0
         while buffer.readableBytes < count {
-            buffer.writeString(#"{"order_id":\#(index),"customer":"c-\#(index % 97)","amount":\#(index % 1000).50,"items":[1,2,3]}"#)
+            buffer.writeString(
+                #"{"order_id":\#(index),"customer":"c-\#(index % 97)","amount":\#(index % 1000).50,"items":[1,2,3]}"#
+            )
             buffer.writeString("\n")
             index += 1
         }

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import KafkaWire
 import NIOCore
 import Testing
 
 @testable import MiniBroker
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The spliced Fetch encoding (fields from the codec, records as file regions) must produce
 /// exactly the bytes the generated codec writes for the same response with the records inline.
@@ -30,13 +31,22 @@ import Testing
             var slices: [FileSlice] = []
             for (index, region) in topicRegions.enumerated() {
                 var partition = FetchResponse.PartitionData(
-                    partitionIndex: Int32(index), errorCode: region == nil ? 1 : 0, highWatermark: 42,
-                    lastStableOffset: 42, logStartOffset: 3, abortedTransactions: nil, preferredReadReplica: -1
+                    partitionIndex: Int32(index),
+                    errorCode: region == nil ? 1 : 0,
+                    highWatermark: 42,
+                    lastStableOffset: 42,
+                    logStartOffset: 3,
+                    abortedTransactions: nil,
+                    preferredReadReplica: -1
                 )
                 splicedPartitions.append(partition)
                 if let region {
-                    partition.records = ByteBuffer(bytes: fileBytes[region.position..<(region.position + region.length)])
-                    slices.append(FileSlice(descriptor: open(path, O_RDONLY), position: region.position, length: region.length))
+                    partition.records = ByteBuffer(
+                        bytes: fileBytes[region.position..<(region.position + region.length)]
+                    )
+                    slices.append(
+                        FileSlice(descriptor: open(path, O_RDONLY), position: region.position, length: region.length)
+                    )
                 } else {
                     partition.records = ByteBuffer()
                     slices.append(.empty)
@@ -48,7 +58,13 @@ import Testing
             result.slices.append(slices)
         }
 
-        let context = RequestContext(apiKey: .fetch, apiVersion: version, correlationID: 77, clientID: nil, clientHost: "test")
+        let context = RequestContext(
+            apiKey: .fetch,
+            apiVersion: version,
+            correlationID: 77,
+            clientID: nil,
+            clientHost: "test"
+        )
         let expected = ResponseFrame.encode(inline, for: context, allocator: ByteBufferAllocator())
         var actual = ByteBuffer()
         for part in result.encode(for: context, allocator: ByteBufferAllocator()).parts {

@@ -161,19 +161,23 @@ struct GroupCoordinatorTests {
         var otherAssignor = GroupTestConsumer(coordinator, clientID: "c4")
         otherAssignor.protocols = ["sticky"]
         #expect(
-            await coordinator.join(otherAssignor.joinRequest()).errorCode == KafkaErrorCode.inconsistentGroupProtocol)
+            await coordinator.join(otherAssignor.joinRequest()).errorCode == KafkaErrorCode.inconsistentGroupProtocol
+        )
 
         let group = consumer.groupID
         let member = consumer.memberID
         #expect(
             await coordinator.heartbeat(groupID: group, memberID: member, generationID: 9)
-                == KafkaErrorCode.illegalGeneration)
+                == KafkaErrorCode.illegalGeneration
+        )
         #expect(
             await coordinator.heartbeat(groupID: group, memberID: "ghost", generationID: 1)
-                == KafkaErrorCode.unknownMemberId)
+                == KafkaErrorCode.unknownMemberId
+        )
         #expect(
             await coordinator.heartbeat(groupID: "nope", memberID: member, generationID: 1)
-                == KafkaErrorCode.unknownMemberId)
+                == KafkaErrorCode.unknownMemberId
+        )
         let staleSync = await coordinator.sync(SyncGroupInput(groupID: group, memberID: member, generationID: 0))
         #expect(staleSync.errorCode == KafkaErrorCode.illegalGeneration)
         let wrongProtocol = await coordinator.sync(
@@ -191,11 +195,13 @@ struct GroupCoordinatorTests {
         let coordinator = Support.coordinator()
         #expect(
             await coordinator.validateOffsetCommit(groupID: "tool", memberID: "", generationID: -1)
-                == KafkaErrorCode.none)
+                == KafkaErrorCode.none
+        )
         #expect(await coordinator.listGroups() == [ListedGroup(groupID: "tool", protocolType: "", state: "Empty")])
         #expect(
             await coordinator.validateOffsetCommit(groupID: "other", memberID: "m", generationID: 3)
-                == KafkaErrorCode.illegalGeneration)
+                == KafkaErrorCode.illegalGeneration
+        )
 
         var consumer = GroupTestConsumer(coordinator, clientID: "c1")
         let joined = await consumer.join()
@@ -203,17 +209,21 @@ struct GroupCoordinatorTests {
         let member = consumer.memberID
         #expect(
             await coordinator.validateOffsetCommit(groupID: group, memberID: member, generationID: 1)
-                == KafkaErrorCode.rebalanceInProgress)
+                == KafkaErrorCode.rebalanceInProgress
+        )
         _ = await consumer.sync(after: joined)
         #expect(
             await coordinator.validateOffsetCommit(groupID: group, memberID: member, generationID: 1)
-                == KafkaErrorCode.none)
+                == KafkaErrorCode.none
+        )
         #expect(
             await coordinator.validateOffsetCommit(groupID: group, memberID: member, generationID: 0)
-                == KafkaErrorCode.illegalGeneration)
+                == KafkaErrorCode.illegalGeneration
+        )
         #expect(
             await coordinator.validateOffsetCommit(groupID: group, memberID: "", generationID: -1)
-                == KafkaErrorCode.unknownMemberId)
+                == KafkaErrorCode.unknownMemberId
+        )
         coordinator.shutdown()
     }
 
@@ -232,7 +242,8 @@ struct GroupCoordinatorTests {
         #expect(
             await coordinator.listGroups() == [
                 ListedGroup(groupID: "orders-analyzer", protocolType: "consumer", state: "CompletingRebalance")
-            ])
+            ]
+        )
         _ = await consumer.sync(after: joined)
 
         let described = await coordinator.describe(groupIDs: ["orders-analyzer", "unknown"])
@@ -248,7 +259,8 @@ struct GroupCoordinatorTests {
         #expect(
             deleted.map(\.errorCode) == [
                 KafkaErrorCode.nonEmptyGroup, KafkaErrorCode.none, KafkaErrorCode.groupIdNotFound,
-            ])
+            ]
+        )
         #expect(await coordinator.listGroups().map(\.groupID) == ["orders-analyzer"])
         coordinator.shutdown()
     }

@@ -14,7 +14,9 @@ struct GroupStateMachineHarness {
 
     init(initialRebalanceDelayMs: Int = 100) {
         machine = GroupStateMachine(
-            groupID: "orders-analyzer", initialRebalanceDelay: .milliseconds(initialRebalanceDelayMs))
+            groupID: "orders-analyzer",
+            initialRebalanceDelay: .milliseconds(initialRebalanceDelayMs)
+        )
     }
 
     func instant(_ milliseconds: Int) -> ContinuousClock.Instant {
@@ -22,14 +24,23 @@ struct GroupStateMachineHarness {
     }
 
     static func request(
-        memberID: String, clientID: String = "client", protocolType: String = "consumer",
-        protocols: [String] = ["range"], sessionTimeoutMs: Int32 = 1_000, rebalanceTimeoutMs: Int32 = 2_000
+        memberID: String,
+        clientID: String = "client",
+        protocolType: String = "consumer",
+        protocols: [String] = ["range"],
+        sessionTimeoutMs: Int32 = 1_000,
+        rebalanceTimeoutMs: Int32 = 2_000
     ) -> JoinGroupInput {
         JoinGroupInput(
-            groupID: "orders-analyzer", memberID: memberID, protocolType: protocolType,
+            groupID: "orders-analyzer",
+            memberID: memberID,
+            protocolType: protocolType,
             protocols: protocols.map { (name: $0, metadata: ByteBuffer(string: "\($0)-\(clientID)")) },
-            sessionTimeoutMs: sessionTimeoutMs, rebalanceTimeoutMs: rebalanceTimeoutMs,
-            clientID: clientID, clientHost: "/127.0.0.1", requireKnownMemberID: true
+            sessionTimeoutMs: sessionTimeoutMs,
+            rebalanceTimeoutMs: rebalanceTimeoutMs,
+            clientID: clientID,
+            clientHost: "/127.0.0.1",
+            requireKnownMemberID: true
         )
     }
 
@@ -38,18 +49,24 @@ struct GroupStateMachineHarness {
     mutating func join(_ request: JoinGroupInput, at milliseconds: Int = 0) -> GroupStateMachine.WaiterID {
         let waiter = nextWaiter()
         record(
-            machine.join(request, waiter: waiter, newMemberID: "\(request.clientID)-new", now: instant(milliseconds)))
+            machine.join(request, waiter: waiter, newMemberID: "\(request.clientID)-new", now: instant(milliseconds))
+        )
         return waiter
     }
 
     @discardableResult
     mutating func sync(
-        memberID: String, generationID: Int32, assignments: [(memberID: String, assignment: ByteBuffer)] = [],
+        memberID: String,
+        generationID: Int32,
+        assignments: [(memberID: String, assignment: ByteBuffer)] = [],
         at milliseconds: Int = 0
     ) -> GroupStateMachine.WaiterID {
         let waiter = nextWaiter()
         let request = SyncGroupInput(
-            groupID: "orders-analyzer", memberID: memberID, generationID: generationID, assignments: assignments
+            groupID: "orders-analyzer",
+            memberID: memberID,
+            generationID: generationID,
+            assignments: assignments
         )
         record(machine.sync(request, waiter: waiter, now: instant(milliseconds)))
         return waiter
@@ -60,7 +77,8 @@ struct GroupStateMachineHarness {
     }
 
     mutating func leave(
-        _ memberIDs: [String], at milliseconds: Int = 0
+        _ memberIDs: [String],
+        at milliseconds: Int = 0
     ) -> [(memberID: String, errorCode: KafkaErrorCode)] {
         let outcome = machine.leave(memberIDs: memberIDs, now: instant(milliseconds))
         record(outcome.actions)
@@ -72,7 +90,11 @@ struct GroupStateMachineHarness {
     }
 
     /// Joins a new member through MEMBER_ID_REQUIRED and returns its id and parked join.
-    mutating func joinNewMember(clientID: String, protocols: [String] = ["range"], at milliseconds: Int = 0) -> (
+    mutating func joinNewMember(
+        clientID: String,
+        protocols: [String] = ["range"],
+        at milliseconds: Int = 0
+    ) -> (
         memberID: String, waiter: GroupStateMachine.WaiterID
     ) {
         let first = join(Self.request(memberID: "", clientID: clientID, protocols: protocols), at: milliseconds)

@@ -53,23 +53,33 @@ struct GroupStateMachineRandomTests {
         #expect(
             harness.syncAnswers.values.contains {
                 $0.errorCode == KafkaErrorCode.none && $0.assignment.readableBytes > 0
-            })
+            }
+        )
     }
 
     private static func step(
-        _ client: inout Client, harness: inout Harness, at clock: Int, using random: inout SeededGenerator
+        _ client: inout Client,
+        harness: inout Harness,
+        at clock: Int,
+        using random: inout SeededGenerator
     ) {
         learn(&client, from: harness)
         switch Int.random(in: 0..<20, using: &random) {
         case 0..<5:
             client.lastJoin = harness.join(
-                Harness.request(memberID: client.memberID, clientID: client.clientID), at: clock)
+                Harness.request(memberID: client.memberID, clientID: client.clientID),
+                at: clock
+            )
             learn(&client, from: harness)
         case 5..<12:
             let assignments = (harness.machine.isLeader(client.memberID) ? Array(harness.machine.members.keys) : [])
                 .map { (memberID: $0, assignment: ByteBuffer(string: "for-\($0)")) }
             _ = harness.sync(
-                memberID: client.memberID, generationID: client.generationID, assignments: assignments, at: clock)
+                memberID: client.memberID,
+                generationID: client.generationID,
+                assignments: assignments,
+                at: clock
+            )
         case 12..<19:
             _ = harness.heartbeat(memberID: client.memberID, generationID: client.generationID, at: clock)
         default:

@@ -43,7 +43,9 @@ struct GroupStateMachineTests {
         #expect(harness.heartbeat(memberID: memberID, generationID: 1) == KafkaErrorCode.none)
 
         let syncWaiter = harness.sync(
-            memberID: memberID, generationID: 1, assignments: [(memberID, ByteBuffer(string: "all partitions"))]
+            memberID: memberID,
+            generationID: 1,
+            assignments: [(memberID, ByteBuffer(string: "all partitions"))]
         )
         #expect(harness.syncAnswers[syncWaiter]?.errorCode == KafkaErrorCode.none)
         #expect(harness.syncAnswers[syncWaiter]?.assignment == ByteBuffer(string: "all partitions"))
@@ -78,7 +80,8 @@ struct GroupStateMachineTests {
         let followerSync = harness.sync(memberID: follower, generationID: 1)
         #expect(harness.syncAnswers[followerSync] == nil)
         let leaderSync = harness.sync(
-            memberID: leader, generationID: 1,
+            memberID: leader,
+            generationID: 1,
             assignments: [(leader, ByteBuffer(string: "p0")), (follower, ByteBuffer(string: "p1,p2"))]
         )
         #expect(harness.syncAnswers[leaderSync]?.assignment == ByteBuffer(string: "p0"))
@@ -233,13 +236,16 @@ struct GroupStateMachineTests {
         #expect(harness.machine.validateOffsetCommit(memberID: "", generationID: -1) == KafkaErrorCode.unknownMemberId)
         #expect(
             harness.machine.validateOffsetCommit(memberID: leader, generationID: 1)
-                == KafkaErrorCode.rebalanceInProgress)
+                == KafkaErrorCode.rebalanceInProgress
+        )
         _ = harness.sync(memberID: leader, generationID: 1)
         #expect(harness.machine.validateOffsetCommit(memberID: leader, generationID: 1) == KafkaErrorCode.none)
         #expect(
-            harness.machine.validateOffsetCommit(memberID: leader, generationID: 0) == KafkaErrorCode.illegalGeneration)
+            harness.machine.validateOffsetCommit(memberID: leader, generationID: 0) == KafkaErrorCode.illegalGeneration
+        )
         #expect(
-            harness.machine.validateOffsetCommit(memberID: "ghost", generationID: 1) == KafkaErrorCode.unknownMemberId)
+            harness.machine.validateOffsetCommit(memberID: "ghost", generationID: 1) == KafkaErrorCode.unknownMemberId
+        )
     }
 
     @Test("describe reports metadata and assignments only while Stable")

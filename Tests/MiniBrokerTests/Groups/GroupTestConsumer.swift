@@ -26,10 +26,15 @@ struct GroupTestConsumer {
 
     func joinRequest(requireKnownMemberID: Bool = true) -> JoinGroupInput {
         JoinGroupInput(
-            groupID: groupID, memberID: memberID, protocolType: "consumer",
+            groupID: groupID,
+            memberID: memberID,
+            protocolType: "consumer",
             protocols: protocols.map { (name: $0, metadata: ByteBuffer(string: "\($0)-\(clientID)")) },
-            sessionTimeoutMs: sessionTimeoutMs, rebalanceTimeoutMs: rebalanceTimeoutMs,
-            clientID: clientID, clientHost: "/127.0.0.1", requireKnownMemberID: requireKnownMemberID
+            sessionTimeoutMs: sessionTimeoutMs,
+            rebalanceTimeoutMs: rebalanceTimeoutMs,
+            clientID: clientID,
+            clientHost: "/127.0.0.1",
+            requireKnownMemberID: requireKnownMemberID
         )
     }
 
@@ -56,8 +61,12 @@ struct GroupTestConsumer {
         }
         return await coordinator.sync(
             SyncGroupInput(
-                groupID: groupID, memberID: memberID, generationID: generationID,
-                protocolType: joined.protocolType, protocolName: joined.protocolName, assignments: assignments
+                groupID: groupID,
+                memberID: memberID,
+                generationID: generationID,
+                protocolType: joined.protocolType,
+                protocolName: joined.protocolName,
+                assignments: assignments
             )
         )
     }
@@ -89,7 +98,10 @@ enum GroupTestSupport {
     static func coordinator(initialRebalanceDelayMs: Int32 = 30) -> GroupCoordinator {
         GroupCoordinator(
             configuration: .init(
-                minSessionTimeoutMs: 10, maxSessionTimeoutMs: 60_000, initialRebalanceDelayMs: initialRebalanceDelayMs),
+                minSessionTimeoutMs: 10,
+                maxSessionTimeoutMs: 60_000,
+                initialRebalanceDelayMs: initialRebalanceDelayMs
+            ),
             logger: Logger(label: "test.groups")
         )
     }
@@ -97,7 +109,8 @@ enum GroupTestSupport {
     /// The operation's result, or nil if it did not finish in time (a hung call), without
     /// waiting for it: a parked continuation cannot be cancelled.
     static func result<T: Sendable>(
-        within limit: Duration, _ operation: @escaping @Sendable () async -> T
+        within limit: Duration,
+        _ operation: @escaping @Sendable () async -> T
     ) async -> T? {
         let first = FirstResult<T>()
         return await withCheckedContinuation { continuation in

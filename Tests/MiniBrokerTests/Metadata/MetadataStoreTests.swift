@@ -1,6 +1,7 @@
 import KafkaWire
 import SQLite
 import Testing
+
 @testable import MiniBroker
 
 @Suite("Metadata store")
@@ -18,8 +19,15 @@ struct MetadataStoreTests {
         #expect(error?.isConstraintViolation == true)
 
         #expect(try store.topics().map(\.name) == ["audit", "orders"])
-        #expect(try store.topic(named: "orders") == TopicRecord(
-            name: "orders", id: id, partitionCount: 3, configs: ["retention.ms": "1000"]))
+        #expect(
+            try store.topic(named: "orders")
+                == TopicRecord(
+                    name: "orders",
+                    id: id,
+                    partitionCount: 3,
+                    configs: ["retention.ms": "1000"]
+                )
+        )
         try store.setPartitionCount(5, of: "orders")
         try store.setPartitionCount(2, of: "orders")
         try store.setConfigs(["compression.type": "lz4"], of: "orders")
@@ -38,15 +46,34 @@ struct MetadataStoreTests {
         let store = try MetadataStore(dataDirectory: directory.path)
         try store.commitOffsets([
             CommittedOffset(group: "analyzer", topic: "orders", partition: 0, offset: 10, commitTime: 1),
-            CommittedOffset(group: "analyzer", topic: "orders", partition: 1, offset: 20, leaderEpoch: 3,
-                            metadata: "m", commitTime: 1),
+            CommittedOffset(
+                group: "analyzer",
+                topic: "orders",
+                partition: 1,
+                offset: 20,
+                leaderEpoch: 3,
+                metadata: "m",
+                commitTime: 1
+            ),
             CommittedOffset(group: "audit", topic: "clicks", partition: 0, offset: 5, commitTime: 1),
         ])
-        try store.commitOffsets([CommittedOffset(group: "analyzer", topic: "orders", partition: 0, offset: 15, commitTime: 2)])
+        try store.commitOffsets([
+            CommittedOffset(group: "analyzer", topic: "orders", partition: 0, offset: 15, commitTime: 2)
+        ])
 
         #expect(try store.committedOffsets(group: "analyzer").map(\.offset) == [15, 20])
-        #expect(try store.committedOffset(group: "analyzer", topic: "orders", partition: 1) == CommittedOffset(
-            group: "analyzer", topic: "orders", partition: 1, offset: 20, leaderEpoch: 3, metadata: "m", commitTime: 1))
+        #expect(
+            try store.committedOffset(group: "analyzer", topic: "orders", partition: 1)
+                == CommittedOffset(
+                    group: "analyzer",
+                    topic: "orders",
+                    partition: 1,
+                    offset: 20,
+                    leaderEpoch: 3,
+                    metadata: "m",
+                    commitTime: 1
+                )
+        )
         #expect(try store.committedOffset(group: "analyzer", topic: "orders", partition: 0)?.metadata == nil)
         #expect(try store.committedOffset(group: "analyzer", topic: "orders", partition: 9) == nil)
         #expect(try store.groupsWithOffsets() == ["analyzer", "audit"])
@@ -64,7 +91,9 @@ struct MetadataStoreTests {
         try store.createTopic(TopicRecord(name: "orders", id: .random(), partitionCount: 1))
         try store.commitOffsets([CommittedOffset(group: "g", topic: "orders", partition: 0, offset: 1, commitTime: 0)])
         let partition = KafkaTopicPartition(topic: "orders", partition: 0)
-        try store.saveCheckpoints([partition: PartitionCheckpoint(recoveryPoint: 1, producerSnapshotOffset: 1, producerSnapshot: [])])
+        try store.saveCheckpoints([
+            partition: PartitionCheckpoint(recoveryPoint: 1, producerSnapshotOffset: 1, producerSnapshot: [])
+        ])
         try store.deleteTopic("orders")
         #expect(try store.committedOffsets(group: "g").isEmpty)
         #expect(try store.checkpoint(for: partition) == nil)
@@ -74,13 +103,19 @@ struct MetadataStoreTests {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let partition = KafkaTopicPartition(topic: "orders", partition: 2)
-        let checkpoint = PartitionCheckpoint(recoveryPoint: 42, producerSnapshotOffset: 40, producerSnapshot: [1, 2, 3])
+        let checkpoint = PartitionCheckpoint(
+            recoveryPoint: 42,
+            producerSnapshotOffset: 40,
+            producerSnapshot: [1, 2, 3]
+        )
         do {
             let store = try MetadataStore(dataDirectory: directory.path)
             #expect(try store.allocateProducerID() == 0)
             #expect(try store.allocateProducerID() == 1)
             try store.createTopic(TopicRecord(name: "orders", id: .random(), partitionCount: 3))
-            try store.commitOffsets([CommittedOffset(group: "g", topic: "orders", partition: 2, offset: 7, commitTime: 0)])
+            try store.commitOffsets([
+                CommittedOffset(group: "g", topic: "orders", partition: 2, offset: 7, commitTime: 0)
+            ])
             try store.saveCheckpoints([partition: checkpoint])
             try store.saveCheckpoints([partition: checkpoint])
         }

@@ -1,11 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import NIOCore
 import NIOEmbedded
 import Testing
+
 @testable import MiniBroker
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite("Accept backoff: out of file descriptors, the listener pauses instead of spinning")
 struct AcceptBackoffTests {

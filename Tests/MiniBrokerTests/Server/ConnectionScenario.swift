@@ -34,30 +34,50 @@ struct ConnectionScenario: Sendable, CustomTestStringConvertible {
         ConnectionScenario(
             testDescription: "an unknown API key is answered UNSUPPORTED_VERSION",
             bytes: WireFrame.raw(apiKey: 1_000, version: 0, correlationId: bad, body: []),
-            errorCode: .unsupportedVersion, closes: false),
+            errorCode: .unsupportedVersion,
+            closes: false
+        ),
         ConnectionScenario(
             testDescription: "an unserved version of a served API is answered UNSUPPORTED_VERSION",
             bytes: WireFrame.raw(apiKey: ApiKey.metadata.rawValue, version: 99, correlationId: bad, body: []),
-            errorCode: .unsupportedVersion, closes: false),
+            errorCode: .unsupportedVersion,
+            closes: false
+        ),
         ConnectionScenario(
             testDescription: "an unknown ApiVersions version gets the v0 answer with UNSUPPORTED_VERSION",
             bytes: WireFrame.raw(apiKey: ApiKey.apiVersions.rawValue, version: 99, correlationId: bad, body: []),
-            errorCode: .unsupportedVersion, closes: false),
+            errorCode: .unsupportedVersion,
+            closes: false
+        ),
         ConnectionScenario(
             testDescription: "a malformed body of a served API is answered INVALID_REQUEST",
             // An unterminated varint where the header's tagged fields start.
             bytes: WireFrame.raw(
-                apiKey: ApiKey.metadata.rawValue, version: 12, correlationId: bad,
-                body: [0x80, 0x80, 0x80, 0x80, 0x80]),
-            errorCode: .invalidRequest, closes: false),
+                apiKey: ApiKey.metadata.rawValue,
+                version: 12,
+                correlationId: bad,
+                body: [0x80, 0x80, 0x80, 0x80, 0x80]
+            ),
+            errorCode: .invalidRequest,
+            closes: false
+        ),
         ConnectionScenario(
             testDescription: "a frame too short for a request header closes the connection",
-            bytes: WireFrame.bare([0x00, 0x12, 0x00]), errorCode: nil, closes: true),
+            bytes: WireFrame.bare([0x00, 0x12, 0x00]),
+            errorCode: nil,
+            closes: true
+        ),
         ConnectionScenario(
             testDescription: "a frame over socket.request.max.bytes closes the connection unread",
-            bytes: WireFrame.bare([UInt8](repeating: 0, count: maximumFrameSize + 1)), errorCode: nil, closes: true),
+            bytes: WireFrame.bare([UInt8](repeating: 0, count: maximumFrameSize + 1)),
+            errorCode: nil,
+            closes: true
+        ),
         ConnectionScenario(
             testDescription: "a negative frame size closes the connection",
-            bytes: [0xFF, 0xFF, 0xFF, 0xF0, 0x00, 0x12], errorCode: nil, closes: true),
+            bytes: [0xFF, 0xFF, 0xFF, 0xF0, 0x00, 0x12],
+            errorCode: nil,
+            closes: true
+        ),
     ]
 }

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOEmbedded
 import Testing
+
 @testable import MiniBroker
 
 /// One connection served by `RequestFrameReader` and `KafkaConnectionHandler`, set up as
@@ -19,7 +20,8 @@ final class EmbeddedKafkaConnection {
         channel = try await NIOAsyncTestingChannel { channel in
             try channel.pipeline.syncOperations.addHandlers(
                 RequestFrameReader(limits: limits, logger: logger),
-                KafkaConnectionHandler(handler: handler, idleTimeout: limits.idleTimeout, logger: logger))
+                KafkaConnectionHandler(handler: handler, idleTimeout: limits.idleTimeout, logger: logger)
+            )
         }
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 40_000)).get()
     }

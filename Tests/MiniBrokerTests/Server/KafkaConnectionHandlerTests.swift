@@ -2,6 +2,7 @@ import KafkaWire
 import NIOCore
 import NIOEmbedded
 import Testing
+
 @testable import MiniBroker
 
 @Suite("Kafka connection handler: frames in, responses out, in memory and as over a socket")
@@ -9,11 +10,16 @@ struct KafkaConnectionHandlerTests {
     private static let apiVersions = ApiVersionsRequest(clientSoftwareName: "handler-test", clientSoftwareVersion: "1")
 
     /// Runs `body` with a served broker and a connection to it, then tears both down.
+    /// `connectionsMaxIdleMs` overrides the broker's idle limit.
     private func withConnection(
-        _ configure: (inout BrokerConfiguration) -> Void = { _ in },
+        connectionsMaxIdleMs: Int64? = nil,
         _ body: (EmbeddedKafkaConnection) async throws -> Void
     ) async throws {
-        let broker = try ServedBroker(configure)
+        let broker = try ServedBroker { configuration in
+            if let connectionsMaxIdleMs {
+                configuration.connectionsMaxIdleMs = connectionsMaxIdleMs
+            }
+        }
         defer { broker.remove() }
         let connection = try await EmbeddedKafkaConnection(broker)
         do {
@@ -41,18 +47,28 @@ struct KafkaConnectionHandlerTests {
     @Test func aCreatedTopicIsInTheNextMetadataAnswer() async throws {
         try await withConnection { connection in
             let create = CreateTopicsRequest(
-                topics: [.init(name: "handled", numPartitions: 2, replicationFactor: 1)], timeoutMs: 5000)
+                topics: [.init(name: "handled", numPartitions: 2, replicationFactor: 1)],
+                timeoutMs: 5000
+            )
             let metadata = MetadataRequest(topics: [.init(name: "handled")], allowAutoTopicCreation: false)
             try await connection.send(
                 WireFrame.request(create, version: 7, correlationId: 1)
-                    + WireFrame.request(metadata, version: 12, correlationId: 2))
+                    + WireFrame.request(metadata, version: 12, correlationId: 2)
+            )
             let transcript = try await connection.transcript(until: 2)
             let created = try WireFrame.decode(
-                try #require(transcript.response(to: 1)), as: CreateTopicsResponse.self, apiKey: .createTopics,
-                version: 7)
+                try #require(transcript.response(to: 1)),
+                as: CreateTopicsResponse.self,
+                apiKey: .createTopics,
+                version: 7
+            )
             #expect(created.topics.map(\.errorCode) == [0])
             let described = try WireFrame.decode(
-                try #require(transcript.response(to: 2)), as: MetadataResponse.self, apiKey: .metadata, version: 12)
+                try #require(transcript.response(to: 2)),
+                as: MetadataResponse.self,
+                apiKey: .metadata,
+                version: 12
+            )
             let topic = try #require(described.topics.first)
             #expect(topic.name == "handled")
             #expect(topic.errorCode == 0)
@@ -118,7 +134,7 @@ struct KafkaConnectionHandlerTests {
     }
 
     @Test func anIdleConnectionIsClosedAfterConnectionsMaxIdle() async throws {
-        try await withConnection({ $0.connectionsMaxIdleMs = 1000 }) { connection in
+        try await withConnection(connectionsMaxIdleMs: 1000) { connection in
             try await connection.send(WireFrame.request(Self.apiVersions, version: 3, correlationId: 1))
             #expect(try await connection.transcript(until: 1).response(to: 1) != nil)
             await connection.channel.testingEventLoop.advanceTime(by: .milliseconds(999))

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOEmbedded
 import Testing
+
 @testable import MiniBroker
 
 @Suite("Request frame reader: frames within the request memory budget, the request deadline")
@@ -15,7 +16,9 @@ struct RequestFrameReaderTests {
 
         init(_ limits: ConnectionLimits) throws {
             try channel.pipeline.syncOperations.addHandlers(
-                reads, RequestFrameReader(limits: limits, logger: Logger(label: "test")))
+                reads,
+                RequestFrameReader(limits: limits, logger: Logger(label: "test"))
+            )
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()
         }
 

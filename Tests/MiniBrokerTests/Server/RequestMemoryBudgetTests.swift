@@ -1,5 +1,6 @@
 import Synchronization
 import Testing
+
 @testable import MiniBroker
 
 @Suite("Request memory budget: reservations, the waiting line, release")

@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+
 @testable import MiniBroker
 
 /// What a connection handler serves from: a `RequestHandler` over a fresh data directory, with
@@ -21,9 +22,13 @@ struct ServedBroker {
         try logs.open()
         let topics = try TopicRegistry(store: store, logs: logs, broker: configuration, logger: logger)
         handler = RequestHandler(
-            configuration: configuration, topics: topics,
-            groups: GroupCoordinator(configuration: .init(), logger: logger), offsets: store,
-            appends: AppendNotifier(), logger: logger)
+            configuration: configuration,
+            topics: topics,
+            groups: GroupCoordinator(configuration: .init(), logger: logger),
+            offsets: store,
+            appends: AppendNotifier(),
+            logger: logger
+        )
         limits = ConnectionLimits(configuration)
     }
 

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+
 @testable import MiniBroker
 
 /// The same handlers behind a real listener: `KafkaServer` on 127.0.0.1 and a port the kernel
@@ -20,8 +21,13 @@ final class SocketKafkaServer {
     static func start(_ broker: ServedBroker) async throws -> SocketKafkaServer {
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let server = KafkaServer(
-            host: "127.0.0.1", port: 0, limits: broker.limits, handler: broker.handler,
-            eventLoopGroup: eventLoops, logger: Logger(label: "socket-server"))
+            host: "127.0.0.1",
+            port: 0,
+            limits: broker.limits,
+            handler: broker.handler,
+            eventLoopGroup: eventLoops,
+            logger: Logger(label: "socket-server")
+        )
         let (bound, signal) = AsyncStream.makeStream(of: Int.self)
         let serving = Task {
             defer { signal.finish() }
@@ -64,7 +70,8 @@ final class SocketKafkaServer {
     /// `body`'s result, or a failure once `timeout` passed (a client waiting on a broker that
     /// neither answers nor closes would otherwise hang the test).
     private func withTimeout<Value: Sendable>(
-        _ timeout: Duration, _ body: @escaping @Sendable () async throws -> Value
+        _ timeout: Duration,
+        _ body: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
         try await withThrowingTaskGroup(of: Value?.self) { group in
             group.addTask { try await body() }

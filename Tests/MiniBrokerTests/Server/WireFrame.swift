@@ -6,13 +6,18 @@ import NIOCore
 enum WireFrame {
     /// A request frame (size, header, body) as a client encodes it.
     static func request<Request: KafkaRequestMessage>(
-        _ body: Request, version: Int16, correlationId: Int32
+        _ body: Request,
+        version: Int16,
+        correlationId: Int32
     ) -> [UInt8] {
         var buffer = ByteBuffer()
         buffer.writeInteger(Int32(0))
         let header = RequestHeader(
-            requestApiKey: Request.apiKey.rawValue, requestApiVersion: version, correlationId: correlationId,
-            clientId: "handler-test")
+            requestApiKey: Request.apiKey.rawValue,
+            requestApiVersion: version,
+            correlationId: correlationId,
+            clientId: "handler-test"
+        )
         header.write(to: &buffer, version: Request.apiKey.requestHeaderVersion(for: version))
         body.write(to: &buffer, version: version)
         return sized(buffer)
@@ -41,7 +46,8 @@ enum WireFrame {
         var buffer = ByteBuffer(bytes: bytes)
         var frames: [[UInt8]] = []
         while let size = buffer.getInteger(at: buffer.readerIndex, as: Int32.self),
-              buffer.readableBytes >= 4 + Int(size) {
+            buffer.readableBytes >= 4 + Int(size)
+        {
             buffer.moveReaderIndex(forwardBy: 4)
             frames.append(Array(buffer.readSlice(length: Int(size))!.readableBytesView))
         }
@@ -55,7 +61,10 @@ enum WireFrame {
 
     /// Decodes a response frame (without its size) of `Response` in `version`.
     static func decode<Response: KafkaResponseMessage>(
-        _ response: [UInt8], as type: Response.Type, apiKey: ApiKey, version: Int16
+        _ response: [UInt8],
+        as type: Response.Type,
+        apiKey: ApiKey,
+        version: Int16
     ) throws -> Response {
         var buffer = ByteBuffer(bytes: response)
         _ = try ResponseHeader(from: &buffer, version: apiKey.responseHeaderVersion(for: version))

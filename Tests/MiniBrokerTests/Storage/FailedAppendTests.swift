@@ -1,10 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import KafkaWire
 import NIOCore
 import Testing
+
 @testable import MiniBroker
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An append whose index write fails (as on a full disk) must leave the partition exactly as
 /// before it: the bytes already written to the segment are cut back, the next append reuses
@@ -79,7 +81,13 @@ struct FailedAppendTests {
         try repair()
         // Unclean: recovery re-validates the whole tail; clean: the files are trusted as they are.
         let checkpoint: PartitionCheckpoint? = clean ? try log.close() : nil
-        if !clean { log.state.withLock { $0.segments.forEach { $0.close() } } }
+        if !clean {
+            log.state.withLock { state in
+                for segment in state.segments {
+                    segment.close()
+                }
+            }
+        }
 
         let reopened = try openLog(directory, checkpoint: checkpoint, clean: clean)
         #expect(reopened.logEndOffset == endBefore)

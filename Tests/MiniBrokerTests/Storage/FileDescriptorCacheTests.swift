@@ -1,8 +1,10 @@
+import Testing
+
+@testable import MiniBroker
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Testing
-@testable import MiniBroker
 
 @Suite("File descriptor cache: files stay usable with few descriptors open")
 struct FileDescriptorCacheTests {

@@ -1,6 +1,7 @@
 import KafkaWire
 import NIOCore
 import Testing
+
 @testable import MiniBroker
 
 @Suite("Partition log: idempotent producers")
@@ -102,11 +103,17 @@ struct IdempotentProducerTests {
         try log.append(TestBatch.idempotent(producerID: 9, epoch: 3, sequence: 0))
         let closing = mode == "clean" ? try log.close() : snapshot
 
-        let reopened = try openLog(directory, checkpoint: mode == "no checkpoint" ? nil : closing, clean: mode == "clean")
+        let reopened = try openLog(
+            directory,
+            checkpoint: mode == "no checkpoint" ? nil : closing,
+            clean: mode == "clean"
+        )
         #expect(try reopened.append(TestBatch.idempotent(sequence: 1)).baseOffset == 1)
         #expect(try reopened.append(TestBatch.idempotent(sequence: 2)).baseOffset == 2)
         #expect(try reopened.append(TestBatch.idempotent(sequence: 2)).outcome == .duplicate)
-        expectError(.invalidProducerEpoch) { _ = try reopened.append(TestBatch.idempotent(producerID: 9, epoch: 2, sequence: 0)) }
+        expectError(.invalidProducerEpoch) {
+            _ = try reopened.append(TestBatch.idempotent(producerID: 9, epoch: 2, sequence: 0))
+        }
         #expect(try reopened.append(TestBatch.idempotent(sequence: 3)).baseOffset == 4)
     }
 

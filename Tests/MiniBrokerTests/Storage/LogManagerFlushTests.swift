@@ -1,6 +1,7 @@
 import KafkaWire
 import Logging
 import Testing
+
 @testable import MiniBroker
 
 @Suite("Log manager flush: only logs with new data are flushed and checkpointed")
@@ -10,7 +11,11 @@ struct LogManagerFlushTests {
         defer { directory.remove() }
         let metadata = try MetadataStore(dataDirectory: directory.path)
         let logs = LogManager(
-            dataDirectory: directory.path, configuration: .storageTest(), metadata: metadata, logger: Logger(label: "test"))
+            dataDirectory: directory.path,
+            configuration: .storageTest(),
+            metadata: metadata,
+            logger: Logger(label: "test")
+        )
         try logs.open()
         let partitions = try logs.createPartitions(topic: "quiet", count: 2)
         try partitions[0].append(TestBatch(records: 2).bytes)

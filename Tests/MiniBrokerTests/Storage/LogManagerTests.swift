@@ -1,13 +1,18 @@
 import KafkaWire
 import Logging
 import Testing
+
 @testable import MiniBroker
 
 @Suite("Log manager: topics, checkpoints, clean and unclean stops")
 struct LogManagerTests {
     private func manager(_ directory: TemporaryDirectory, _ metadata: MetadataStore) -> LogManager {
         LogManager(
-            dataDirectory: directory.path, configuration: .storageTest(), metadata: metadata, logger: Logger(label: "test"))
+            dataDirectory: directory.path,
+            configuration: .storageTest(),
+            metadata: metadata,
+            logger: Logger(label: "test")
+        )
     }
 
     @Test func topicOverridesApplyToItsLogsAlsoAfterReopening() throws {

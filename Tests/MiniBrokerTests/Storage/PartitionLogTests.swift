@@ -1,13 +1,18 @@
 import KafkaWire
 import NIOCore
 import Testing
+
 @testable import MiniBroker
 
 @Suite("Partition log: append, read, time lookup")
 struct PartitionLogTests {
     /// 161-byte batches of three records each.
     @discardableResult
-    private func appendBatches(_ count: Int, to log: PartitionLog, timestamps: (Int) -> Int64 = { 1_000 + Int64($0) * 10 })
+    private func appendBatches(
+        _ count: Int,
+        to log: PartitionLog,
+        timestamps: (Int) -> Int64 = { 1_000 + Int64($0) * 10 }
+    )
         throws -> [PartitionLog.AppendResult]
     {
         try (0..<count).map { try log.append(TestBatch(records: 3, maxTimestamp: timestamps($0)).bytes) }
@@ -52,8 +57,10 @@ struct PartitionLogTests {
         #expect(read.readableBytes == original.readableBytes)
         #expect(RecordBatchHeader.hasValidCRC(read))
         #expect(RecordBatchHeader.peek(read)?.baseOffset == 3)
-        #expect(read.getBytes(at: read.readerIndex + 8, length: read.readableBytes - 8)
-            == original.getBytes(at: 8, length: original.readableBytes - 8))
+        #expect(
+            read.getBytes(at: read.readerIndex + 8, length: read.readableBytes - 8)
+                == original.getBytes(at: 8, length: original.readableBytes - 8)
+        )
     }
 
     @Test func readFromTheMiddleOfABatchReturnsThatWholeBatch() throws {

@@ -2,6 +2,7 @@ import KafkaWire
 import Logging
 import NIOCore
 import Testing
+
 @testable import MiniBroker
 
 @Suite("Partition log: recovery after an unclean stop")
@@ -51,7 +52,9 @@ struct RecoveryTests {
         let (log, handler) = try reopen(directory)
         #expect(log.logEndOffset == end - 2)
         #expect(try segment.size() == size - 161)
-        #expect(handler.lines(at: .warning).first?.contains("truncated 161 bytes of a batch with a CRC mismatch") == true)
+        #expect(
+            handler.lines(at: .warning).first?.contains("truncated 161 bytes of a batch with a CRC mismatch") == true
+        )
         #expect(try log.append(TestBatch().bytes).baseOffset == end - 2)
     }
 
@@ -90,7 +93,11 @@ struct RecoveryTests {
         try segment.write(ByteBuffer(bytes: [0xAB, 0xCD]), at: 161 + 100)
 
         let handler = RecordingLogHandler()
-        let recovered = try openLog(directory, configuration: configuration, logger: Logger(label: "t") { _ in handler })
+        let recovered = try openLog(
+            directory,
+            configuration: configuration,
+            logger: Logger(label: "t") { _ in handler }
+        )
         #expect(recovered.logEndOffset == 7)
         #expect(recovered.segmentCount == 2)
         #expect(handler.lines(at: .warning).first?.contains("truncated \(966 - 161 + 966 * 2) bytes") == true)
@@ -107,7 +114,12 @@ struct RecoveryTests {
         try index.write(ByteBuffer(bytes: [1, 2, 3]), at: try index.size())
 
         let handler = RecordingLogHandler()
-        let reopened = try openLog(directory, logger: Logger(label: "t") { _ in handler }, checkpoint: checkpoint, clean: true)
+        let reopened = try openLog(
+            directory,
+            logger: Logger(label: "t") { _ in handler },
+            checkpoint: checkpoint,
+            clean: true
+        )
         #expect(handler.lines(at: .notice).count == 1)
         #expect(try index.size() % 8 == 0)
         #expect(batchHeaders(in: try reopened.read(from: 13, maxBytes: 1)).first?.baseOffset == 13)

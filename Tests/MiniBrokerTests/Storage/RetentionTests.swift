@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MiniBroker
 
 @Suite("Partition log: retention")
@@ -20,7 +21,10 @@ struct RetentionTests {
         #expect(log.logStartOffset > 0)
         #expect(log.logEndOffset == 150)
         #expect(throws: StorageError.self) { try log.read(from: 0, maxBytes: 100) }
-        #expect(batchHeaders(in: try log.read(from: log.logStartOffset, maxBytes: 100)).first?.baseOffset == log.logStartOffset)
+        #expect(
+            batchHeaders(in: try log.read(from: log.logStartOffset, maxBytes: 100)).first?.baseOffset
+                == log.logStartOffset
+        )
     }
 
     @Test func deletesSegmentsWhoseNewestBatchIsOlderThanRetention() throws {

@@ -1,11 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import KafkaWire
 import Logging
 import NIOCore
 import Synchronization
+
 @testable import MiniBroker
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Builds RecordBatch v2 bytes for storage tests: a real header with a sealed CRC followed
 /// by filler standing in for the records (storage never decodes records).
@@ -20,10 +22,16 @@ struct TestBatch {
     var bytes: ByteBuffer {
         let total = RecordBatchHeader.size + payloadSize
         let header = RecordBatchHeader(
-            baseOffset: 0, batchLength: Int32(total - RecordBatchHeader.lengthPrefixSize),
-            lastOffsetDelta: records - 1, baseTimestamp: maxTimestamp, maxTimestamp: maxTimestamp,
-            producerID: producerID, producerEpoch: producerEpoch, baseSequence: baseSequence,
-            recordCount: records)
+            baseOffset: 0,
+            batchLength: Int32(total - RecordBatchHeader.lengthPrefixSize),
+            lastOffsetDelta: records - 1,
+            baseTimestamp: maxTimestamp,
+            maxTimestamp: maxTimestamp,
+            producerID: producerID,
+            producerEpoch: producerEpoch,
+            baseSequence: baseSequence,
+            recordCount: records
+        )
         var buffer = ByteBufferAllocator().buffer(capacity: total)
         header.write(to: &buffer)
         buffer.writeBytes((0..<payloadSize).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ Int(maxTimestamp)) })
@@ -88,7 +96,10 @@ final class RecordingLogHandler: LogHandler, Sendable {
 }
 
 extension BrokerConfiguration {
-    static func storageTest(segmentBytes: Int = 64 * 1024, flush: FlushPolicy = .interval(milliseconds: 1000)) -> BrokerConfiguration {
+    static func storageTest(
+        segmentBytes: Int = 64 * 1024,
+        flush: FlushPolicy = .interval(milliseconds: 1000)
+    ) -> BrokerConfiguration {
         var configuration = BrokerConfiguration()
         configuration.segmentBytes = segmentBytes
         configuration.flushPolicy = flush
@@ -98,10 +109,19 @@ extension BrokerConfiguration {
 
 /// Opens a partition log `orders-0` under `directory`.
 func openLog(
-    _ directory: TemporaryDirectory, configuration: BrokerConfiguration = .storageTest(),
-    logger: Logger = Logger(label: "test"), checkpoint: PartitionCheckpoint? = nil, clean: Bool = false
+    _ directory: TemporaryDirectory,
+    configuration: BrokerConfiguration = .storageTest(),
+    logger: Logger = Logger(label: "test"),
+    checkpoint: PartitionCheckpoint? = nil,
+    clean: Bool = false
 ) throws -> PartitionLog {
     try PartitionLog(
-        directory: directory.path, topic: "orders", partition: 0, configuration: configuration,
-        logger: logger, checkpoint: checkpoint, cleanShutdown: clean)
+        directory: directory.path,
+        topic: "orders",
+        partition: 0,
+        configuration: configuration,
+        logger: logger,
+        checkpoint: checkpoint,
+        cleanShutdown: clean
+    )
 }
