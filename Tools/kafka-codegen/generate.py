@@ -25,7 +25,9 @@ API_NAMES = [
     "Produce", "Fetch", "ListOffsets", "Metadata", "OffsetCommit", "OffsetFetch",
     "FindCoordinator", "JoinGroup", "Heartbeat", "LeaveGroup", "SyncGroup", "DescribeGroups",
     "ListGroups", "ApiVersions", "CreateTopics", "DeleteTopics", "InitProducerId",
-    "DescribeConfigs",
+    "DescribeConfigs", "DeleteRecords", "DescribeAcls", "CreateAcls", "DeleteAcls", "AlterConfigs",
+    "DescribeLogDirs", "CreatePartitions", "DeleteGroups", "ElectLeaders", "IncrementalAlterConfigs",
+    "OffsetDelete", "DescribeProducers", "DescribeCluster",
 ]
 HEADER_NAMES = ["RequestHeader", "ResponseHeader"]
 

@@ -18,8 +18,21 @@ public enum ApiKey: Int16, CaseIterable, Sendable {
     case apiVersions = 18
     case createTopics = 19
     case deleteTopics = 20
+    case deleteRecords = 21
     case initProducerId = 22
+    case describeAcls = 29
+    case createAcls = 30
+    case deleteAcls = 31
     case describeConfigs = 32
+    case alterConfigs = 33
+    case describeLogDirs = 35
+    case createPartitions = 37
+    case deleteGroups = 42
+    case electLeaders = 43
+    case incrementalAlterConfigs = 44
+    case offsetDelete = 47
+    case describeCluster = 60
+    case describeProducers = 61
 
     /// Kafka's name for the API, as in its protocol guide ("Produce").
     public var name: String {
@@ -40,8 +53,21 @@ public enum ApiKey: Int16, CaseIterable, Sendable {
         case .apiVersions: "ApiVersions"
         case .createTopics: "CreateTopics"
         case .deleteTopics: "DeleteTopics"
+        case .deleteRecords: "DeleteRecords"
         case .initProducerId: "InitProducerId"
+        case .describeAcls: "DescribeAcls"
+        case .createAcls: "CreateAcls"
+        case .deleteAcls: "DeleteAcls"
         case .describeConfigs: "DescribeConfigs"
+        case .alterConfigs: "AlterConfigs"
+        case .describeLogDirs: "DescribeLogDirs"
+        case .createPartitions: "CreatePartitions"
+        case .deleteGroups: "DeleteGroups"
+        case .electLeaders: "ElectLeaders"
+        case .incrementalAlterConfigs: "IncrementalAlterConfigs"
+        case .offsetDelete: "OffsetDelete"
+        case .describeCluster: "DescribeCluster"
+        case .describeProducers: "DescribeProducers"
         }
     }
 
@@ -64,8 +90,21 @@ public enum ApiKey: Int16, CaseIterable, Sendable {
         case .apiVersions: 0...4
         case .createTopics: 0...7
         case .deleteTopics: 0...6
+        case .deleteRecords: 0...2
         case .initProducerId: 0...5
+        case .describeAcls: 0...3
+        case .createAcls: 0...3
+        case .deleteAcls: 0...3
         case .describeConfigs: 0...4
+        case .alterConfigs: 0...2
+        case .describeLogDirs: 0...4
+        case .createPartitions: 0...3
+        case .deleteGroups: 0...2
+        case .electLeaders: 0...2
+        case .incrementalAlterConfigs: 0...1
+        case .offsetDelete: 0...0
+        case .describeCluster: 0...1
+        case .describeProducers: 0...0
         }
     }
 
@@ -88,8 +127,21 @@ public enum ApiKey: Int16, CaseIterable, Sendable {
         case .apiVersions: 3
         case .createTopics: 5
         case .deleteTopics: 4
+        case .deleteRecords: 2
         case .initProducerId: 2
+        case .describeAcls: 2
+        case .createAcls: 2
+        case .deleteAcls: 2
         case .describeConfigs: 4
+        case .alterConfigs: 2
+        case .describeLogDirs: 2
+        case .createPartitions: 2
+        case .deleteGroups: 2
+        case .electLeaders: 2
+        case .incrementalAlterConfigs: 1
+        case .offsetDelete: nil
+        case .describeCluster: 0
+        case .describeProducers: 0
         }
     }
 

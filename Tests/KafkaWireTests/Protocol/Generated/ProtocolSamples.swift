@@ -1321,6 +1321,808 @@ extension DescribeConfigsResponse.DescribeConfigsSynonym {
     }
 }
 
+extension DeleteRecordsRequest: SampledMessage {}
+
+extension DeleteRecordsRequest {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.topics = [DeleteRecordsRequest.DeleteRecordsTopic.sample(version: version, nulls: nulls)]
+        value.timeoutMs = 70001
+        return value
+    }
+}
+
+extension DeleteRecordsRequest.DeleteRecordsTopic {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.name = "name-é"
+        value.partitions = [DeleteRecordsRequest.DeleteRecordsPartition.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension DeleteRecordsRequest.DeleteRecordsPartition {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.partitionIndex = 70000
+        value.offset = 5000000001
+        return value
+    }
+}
+
+extension DeleteRecordsResponse: SampledMessage {}
+
+extension DeleteRecordsResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.throttleTimeMs = 70000
+        value.topics = [DeleteRecordsResponse.DeleteRecordsTopicResult.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension DeleteRecordsResponse.DeleteRecordsTopicResult {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.name = "name-é"
+        value.partitions = [DeleteRecordsResponse.DeleteRecordsPartitionResult.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension DeleteRecordsResponse.DeleteRecordsPartitionResult {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.partitionIndex = 70000
+        value.lowWatermark = 5000000001
+        value.errorCode = 302
+        return value
+    }
+}
+
+extension DescribeAclsRequest: SampledMessage {}
+
+extension DescribeAclsRequest {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.resourceTypeFilter = 5
+        value.resourceNameFilter = nulls ? nil : "resourceNameFilter-é"
+        if version >= 1 { value.patternTypeFilter = 7 }
+        value.principalFilter = nulls ? nil : "principalFilter-é"
+        value.hostFilter = nulls ? nil : "hostFilter-é"
+        value.operation = 10
+        value.permissionType = 11
+        return value
+    }
+}
+
+extension DescribeAclsResponse: SampledMessage {}
+
+extension DescribeAclsResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.throttleTimeMs = 70000
+        value.errorCode = 301
+        value.errorMessage = nulls ? nil : "errorMessage-é"
+        value.resources = [DescribeAclsResponse.DescribeAclsResource.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension DescribeAclsResponse.DescribeAclsResource {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.resourceType = 5
+        value.resourceName = "resourceName-é"
+        if version >= 1 { value.patternType = 7 }
+        value.acls = [DescribeAclsResponse.AclDescription.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension DescribeAclsResponse.AclDescription {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.principal = "principal-é"
+        value.host = "host-é"
+        value.operation = 7
+        value.permissionType = 8
+        return value
+    }
+}
+
+extension CreateAclsRequest: SampledMessage {}
+
+extension CreateAclsRequest {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.creations = [CreateAclsRequest.AclCreation.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension CreateAclsRequest.AclCreation {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.resourceType = 5
+        value.resourceName = "resourceName-é"
+        if version >= 1 { value.resourcePatternType = 7 }
+        value.principal = "principal-é"
+        value.host = "host-é"
+        value.operation = 10
+        value.permissionType = 11
+        return value
+    }
+}
+
+extension CreateAclsResponse: SampledMessage {}
+
+extension CreateAclsResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.throttleTimeMs = 70000
+        value.results = [CreateAclsResponse.AclCreationResult.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension CreateAclsResponse.AclCreationResult {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.errorCode = 300
+        value.errorMessage = nulls ? nil : "errorMessage-é"
+        return value
+    }
+}
+
+extension DeleteAclsRequest: SampledMessage {}
+
+extension DeleteAclsRequest {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.filters = [DeleteAclsRequest.DeleteAclsFilter.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension DeleteAclsRequest.DeleteAclsFilter {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.resourceTypeFilter = 5
+        value.resourceNameFilter = nulls ? nil : "resourceNameFilter-é"
+        if version >= 1 { value.patternTypeFilter = 7 }
+        value.principalFilter = nulls ? nil : "principalFilter-é"
+        value.hostFilter = nulls ? nil : "hostFilter-é"
+        value.operation = 10
+        value.permissionType = 11
+        return value
+    }
+}
+
+extension DeleteAclsResponse: SampledMessage {}
+
+extension DeleteAclsResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.throttleTimeMs = 70000
+        value.filterResults = [DeleteAclsResponse.DeleteAclsFilterResult.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension DeleteAclsResponse.DeleteAclsFilterResult {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.errorCode = 300
+        value.errorMessage = nulls ? nil : "errorMessage-é"
+        value.matchingAcls = [DeleteAclsResponse.DeleteAclsMatchingAcl.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension DeleteAclsResponse.DeleteAclsMatchingAcl {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.errorCode = 300
+        value.errorMessage = nulls ? nil : "errorMessage-é"
+        value.resourceType = 7
+        value.resourceName = "resourceName-é"
+        if version >= 1 { value.patternType = 9 }
+        value.principal = "principal-é"
+        value.host = "host-é"
+        value.operation = 12
+        value.permissionType = 13
+        return value
+    }
+}
+
+extension AlterConfigsRequest: SampledMessage {}
+
+extension AlterConfigsRequest {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.resources = [AlterConfigsRequest.AlterConfigsResource.sample(version: version, nulls: nulls)]
+        value.validateOnly = true
+        return value
+    }
+}
+
+extension AlterConfigsRequest.AlterConfigsResource {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.resourceType = 5
+        value.resourceName = "resourceName-é"
+        value.configs = [AlterConfigsRequest.AlterableConfig.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension AlterConfigsRequest.AlterableConfig {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.name = "name-é"
+        value.value = nulls ? nil : "value-é"
+        return value
+    }
+}
+
+extension AlterConfigsResponse: SampledMessage {}
+
+extension AlterConfigsResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.throttleTimeMs = 70000
+        value.responses = [AlterConfigsResponse.AlterConfigsResourceResponse.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension AlterConfigsResponse.AlterConfigsResourceResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.errorCode = 300
+        value.errorMessage = nulls ? nil : "errorMessage-é"
+        value.resourceType = 7
+        value.resourceName = "resourceName-é"
+        return value
+    }
+}
+
+extension DescribeLogDirsRequest: SampledMessage {}
+
+extension DescribeLogDirsRequest {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.topics = nulls ? nil : [DescribeLogDirsRequest.DescribableLogDirTopic.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension DescribeLogDirsRequest.DescribableLogDirTopic {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.topic = "topic-é"
+        value.partitions = [70001, 70001]
+        return value
+    }
+}
+
+extension DescribeLogDirsResponse: SampledMessage {}
+
+extension DescribeLogDirsResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.throttleTimeMs = 70000
+        if version >= 3 { value.errorCode = 301 }
+        value.results = [DescribeLogDirsResponse.DescribeLogDirsResult.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension DescribeLogDirsResponse.DescribeLogDirsResult {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.errorCode = 300
+        value.logDir = "logDir-é"
+        value.topics = [DescribeLogDirsResponse.DescribeLogDirsTopic.sample(version: version, nulls: nulls)]
+        if version >= 4 { value.totalBytes = 5000000003 }
+        if version >= 4 { value.usableBytes = 5000000004 }
+        return value
+    }
+}
+
+extension DescribeLogDirsResponse.DescribeLogDirsTopic {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.name = "name-é"
+        value.partitions = [DescribeLogDirsResponse.DescribeLogDirsPartition.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension DescribeLogDirsResponse.DescribeLogDirsPartition {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.partitionIndex = 70000
+        value.partitionSize = 5000000001
+        value.offsetLag = 5000000002
+        value.isFutureKey = true
+        return value
+    }
+}
+
+extension CreatePartitionsRequest: SampledMessage {}
+
+extension CreatePartitionsRequest {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.topics = [CreatePartitionsRequest.CreatePartitionsTopic.sample(version: version, nulls: nulls)]
+        value.timeoutMs = 70001
+        value.validateOnly = true
+        return value
+    }
+}
+
+extension CreatePartitionsRequest.CreatePartitionsTopic {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.name = "name-é"
+        value.count = 70001
+        value.assignments = nulls ? nil : [CreatePartitionsRequest.CreatePartitionsAssignment.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension CreatePartitionsRequest.CreatePartitionsAssignment {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.brokerIds = [70000, 70000]
+        return value
+    }
+}
+
+extension CreatePartitionsResponse: SampledMessage {}
+
+extension CreatePartitionsResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.throttleTimeMs = 70000
+        value.results = [CreatePartitionsResponse.CreatePartitionsTopicResult.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension CreatePartitionsResponse.CreatePartitionsTopicResult {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.name = "name-é"
+        value.errorCode = 301
+        value.errorMessage = nulls ? nil : "errorMessage-é"
+        return value
+    }
+}
+
+extension DeleteGroupsRequest: SampledMessage {}
+
+extension DeleteGroupsRequest {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.groupsNames = ["groupsNames-é", "second"]
+        return value
+    }
+}
+
+extension DeleteGroupsResponse: SampledMessage {}
+
+extension DeleteGroupsResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.throttleTimeMs = 70000
+        value.results = [DeleteGroupsResponse.DeletableGroupResult.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension DeleteGroupsResponse.DeletableGroupResult {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.groupId = "groupId-é"
+        value.errorCode = 301
+        return value
+    }
+}
+
+extension ElectLeadersRequest: SampledMessage {}
+
+extension ElectLeadersRequest {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        if version >= 1 { value.electionType = 5 }
+        value.topicPartitions = nulls ? nil : [ElectLeadersRequest.TopicPartitions.sample(version: version, nulls: nulls)]
+        value.timeoutMs = 70002
+        return value
+    }
+}
+
+extension ElectLeadersRequest.TopicPartitions {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.topic = "topic-é"
+        value.partitions = [70001, 70001]
+        return value
+    }
+}
+
+extension ElectLeadersResponse: SampledMessage {}
+
+extension ElectLeadersResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.throttleTimeMs = 70000
+        if version >= 1 { value.errorCode = 301 }
+        value.replicaElectionResults = [ElectLeadersResponse.ReplicaElectionResult.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension ElectLeadersResponse.ReplicaElectionResult {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.topic = "topic-é"
+        value.partitionResult = [ElectLeadersResponse.PartitionResult.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension ElectLeadersResponse.PartitionResult {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.partitionId = 70000
+        value.errorCode = 301
+        value.errorMessage = nulls ? nil : "errorMessage-é"
+        return value
+    }
+}
+
+extension IncrementalAlterConfigsRequest: SampledMessage {}
+
+extension IncrementalAlterConfigsRequest {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.resources = [IncrementalAlterConfigsRequest.AlterConfigsResource.sample(version: version, nulls: nulls)]
+        value.validateOnly = true
+        return value
+    }
+}
+
+extension IncrementalAlterConfigsRequest.AlterConfigsResource {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.resourceType = 5
+        value.resourceName = "resourceName-é"
+        value.configs = [IncrementalAlterConfigsRequest.AlterableConfig.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension IncrementalAlterConfigsRequest.AlterableConfig {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.name = "name-é"
+        value.configOperation = 6
+        value.value = nulls ? nil : "value-é"
+        return value
+    }
+}
+
+extension IncrementalAlterConfigsResponse: SampledMessage {}
+
+extension IncrementalAlterConfigsResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.throttleTimeMs = 70000
+        value.responses = [IncrementalAlterConfigsResponse.AlterConfigsResourceResponse.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension IncrementalAlterConfigsResponse.AlterConfigsResourceResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.errorCode = 300
+        value.errorMessage = nulls ? nil : "errorMessage-é"
+        value.resourceType = 7
+        value.resourceName = "resourceName-é"
+        return value
+    }
+}
+
+extension OffsetDeleteRequest: SampledMessage {}
+
+extension OffsetDeleteRequest {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.groupId = "groupId-é"
+        value.topics = [OffsetDeleteRequest.OffsetDeleteRequestTopic.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension OffsetDeleteRequest.OffsetDeleteRequestTopic {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.name = "name-é"
+        value.partitions = [OffsetDeleteRequest.OffsetDeleteRequestPartition.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension OffsetDeleteRequest.OffsetDeleteRequestPartition {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.partitionIndex = 70000
+        return value
+    }
+}
+
+extension OffsetDeleteResponse: SampledMessage {}
+
+extension OffsetDeleteResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.errorCode = 300
+        value.throttleTimeMs = 70001
+        value.topics = [OffsetDeleteResponse.OffsetDeleteResponseTopic.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension OffsetDeleteResponse.OffsetDeleteResponseTopic {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.name = "name-é"
+        value.partitions = [OffsetDeleteResponse.OffsetDeleteResponsePartition.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension OffsetDeleteResponse.OffsetDeleteResponsePartition {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.partitionIndex = 70000
+        value.errorCode = 301
+        return value
+    }
+}
+
+extension DescribeProducersRequest: SampledMessage {}
+
+extension DescribeProducersRequest {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.topics = [DescribeProducersRequest.TopicRequest.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension DescribeProducersRequest.TopicRequest {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.name = "name-é"
+        value.partitionIndexes = [70001, 70001]
+        return value
+    }
+}
+
+extension DescribeProducersResponse: SampledMessage {}
+
+extension DescribeProducersResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.throttleTimeMs = 70000
+        value.topics = [DescribeProducersResponse.TopicResponse.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension DescribeProducersResponse.TopicResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.name = "name-é"
+        value.partitions = [DescribeProducersResponse.PartitionResponse.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension DescribeProducersResponse.PartitionResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.partitionIndex = 70000
+        value.errorCode = 301
+        value.errorMessage = nulls ? nil : "errorMessage-é"
+        value.activeProducers = [DescribeProducersResponse.ProducerState.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension DescribeProducersResponse.ProducerState {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.producerId = 5000000000
+        value.producerEpoch = 70001
+        value.lastSequence = 70002
+        value.lastTimestamp = 5000000003
+        value.coordinatorEpoch = 70004
+        value.currentTxnStartOffset = 5000000005
+        return value
+    }
+}
+
+extension DescribeClusterRequest: SampledMessage {}
+
+extension DescribeClusterRequest {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.includeClusterAuthorizedOperations = true
+        if version >= 1 { value.endpointType = 6 }
+        return value
+    }
+}
+
+extension DescribeClusterResponse: SampledMessage {}
+
+extension DescribeClusterResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.throttleTimeMs = 70000
+        value.errorCode = 301
+        value.errorMessage = nulls ? nil : "errorMessage-é"
+        if version >= 1 { value.endpointType = 8 }
+        value.clusterId = "clusterId-é"
+        value.controllerId = 70005
+        value.brokers = [DescribeClusterResponse.DescribeClusterBroker.sample(version: version, nulls: nulls)]
+        value.clusterAuthorizedOperations = 70007
+        return value
+    }
+}
+
+extension DescribeClusterResponse.DescribeClusterBroker {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.brokerId = 70000
+        value.host = "host-é"
+        value.port = 70002
+        value.rack = nulls ? nil : "rack-é"
+        return value
+    }
+}
+
 extension RequestHeader: SampledMessage {}
 
 extension RequestHeader {
@@ -1386,6 +2188,32 @@ let allSampledMessages: [SampledMessageCase] = [
     SampledMessageCase(InitProducerIdResponse.self, versions: 0...5),
     SampledMessageCase(DescribeConfigsRequest.self, versions: 0...4),
     SampledMessageCase(DescribeConfigsResponse.self, versions: 0...4),
+    SampledMessageCase(DeleteRecordsRequest.self, versions: 0...2),
+    SampledMessageCase(DeleteRecordsResponse.self, versions: 0...2),
+    SampledMessageCase(DescribeAclsRequest.self, versions: 0...3),
+    SampledMessageCase(DescribeAclsResponse.self, versions: 0...3),
+    SampledMessageCase(CreateAclsRequest.self, versions: 0...3),
+    SampledMessageCase(CreateAclsResponse.self, versions: 0...3),
+    SampledMessageCase(DeleteAclsRequest.self, versions: 0...3),
+    SampledMessageCase(DeleteAclsResponse.self, versions: 0...3),
+    SampledMessageCase(AlterConfigsRequest.self, versions: 0...2),
+    SampledMessageCase(AlterConfigsResponse.self, versions: 0...2),
+    SampledMessageCase(DescribeLogDirsRequest.self, versions: 0...4),
+    SampledMessageCase(DescribeLogDirsResponse.self, versions: 0...4),
+    SampledMessageCase(CreatePartitionsRequest.self, versions: 0...3),
+    SampledMessageCase(CreatePartitionsResponse.self, versions: 0...3),
+    SampledMessageCase(DeleteGroupsRequest.self, versions: 0...2),
+    SampledMessageCase(DeleteGroupsResponse.self, versions: 0...2),
+    SampledMessageCase(ElectLeadersRequest.self, versions: 0...2),
+    SampledMessageCase(ElectLeadersResponse.self, versions: 0...2),
+    SampledMessageCase(IncrementalAlterConfigsRequest.self, versions: 0...1),
+    SampledMessageCase(IncrementalAlterConfigsResponse.self, versions: 0...1),
+    SampledMessageCase(OffsetDeleteRequest.self, versions: 0...0),
+    SampledMessageCase(OffsetDeleteResponse.self, versions: 0...0),
+    SampledMessageCase(DescribeProducersRequest.self, versions: 0...0),
+    SampledMessageCase(DescribeProducersResponse.self, versions: 0...0),
+    SampledMessageCase(DescribeClusterRequest.self, versions: 0...1),
+    SampledMessageCase(DescribeClusterResponse.self, versions: 0...1),
     SampledMessageCase(RequestHeader.self, versions: 0...2),
     SampledMessageCase(ResponseHeader.self, versions: 0...1),
 ]
