@@ -147,6 +147,34 @@ final class RequestHandler: Sendable {
             return now(initProducerId(try InitProducerIdRequest(from: &body, version: version), context))
         case .describeConfigs:
             return now(describeConfigs(try DescribeConfigsRequest(from: &body, version: version), context))
+        case .describeCluster:
+            return now(describeCluster(try DescribeClusterRequest(from: &body, version: version), context))
+        case .electLeaders:
+            return now(electLeaders(try ElectLeadersRequest(from: &body, version: version), context))
+        case .describeAcls:
+            return now(describeAcls(try DescribeAclsRequest(from: &body, version: version), context))
+        case .createAcls:
+            return now(createAcls(try CreateAclsRequest(from: &body, version: version), context))
+        case .deleteAcls:
+            return now(deleteAcls(try DeleteAclsRequest(from: &body, version: version), context))
+        case .deleteGroups:
+            let request = try DeleteGroupsRequest(from: &body, version: version)
+            return later { await self.deleteGroups(request, context) }
+        case .describeLogDirs:
+            return now(describeLogDirs(try DescribeLogDirsRequest(from: &body, version: version), context))
+        case .deleteRecords, .alterConfigs, .createPartitions, .incrementalAlterConfigs, .offsetDelete,
+            .describeProducers:
+            // Codecs exist, handlers not yet: ServedApis does not advertise these, so the
+            // version check above already answered UNSUPPORTED_VERSION.
+            return .respond(
+                ResponseBytes(
+                    ResponseFrame.bareError(
+                        .unsupportedVersion,
+                        correlationID: context.correlationID,
+                        allocator: allocator
+                    )
+                )
+            )
         }
     }
 

@@ -26,6 +26,13 @@ enum ServedApis {
         .deleteTopics: 0...4,
         .initProducerId: 0...4,
         .describeConfigs: 0...4,
+        .describeAcls: 0...3,
+        .createAcls: 0...3,
+        .deleteAcls: 0...3,
+        .deleteGroups: 0...2,
+        .electLeaders: 0...2,
+        .describeCluster: 0...1,
+        .describeLogDirs: 0...4,
     ]
 
     /// Produce versions below 3 carry message sets v0/v1, which we do not store: they are

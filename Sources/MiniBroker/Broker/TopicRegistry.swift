@@ -61,6 +61,14 @@ final class TopicRegistry: Sendable {
         return logs.log(topic: topic, partition: partition)
     }
 
+    /// The directory holding every partition log (Kafka's log dir; there is one).
+    var logDirectory: String { logs.topicsDirectory }
+
+    /// Free and total bytes of the disk the logs are on.
+    func diskSpace() -> DiskSpaceGuard.Report {
+        logs.diskSpace.report()
+    }
+
     /// Creates a topic; `validateOnly` checks without creating (CreateTopics v1+).
     @discardableResult
     func create(

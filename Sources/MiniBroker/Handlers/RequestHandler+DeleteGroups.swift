@@ -1,0 +1,29 @@
+import KafkaWire
+
+extension RequestHandler {
+    /// DeleteGroups v0-2: an Empty group goes with its committed offsets; a group with members
+    /// answers NON_EMPTY_GROUP. A group the coordinator no longer holds in memory (after a
+    /// restart) but with committed offsets is an Empty group to Kafka, so it is deleted too.
+    func deleteGroups(_ request: DeleteGroupsRequest, _ context: RequestContext) async -> DeleteGroupsResponse {
+        var results: [DeleteGroupsResponse.DeletableGroupResult] = []
+        for (groupID, outcome) in await groups.deleteGroups(groupIDs: request.groupsNames) {
+            let code = outcome == .groupIdNotFound && hasCommittedOffsets(groupID) ? .none : outcome
+            if code == .none {
+                do {
+                    try offsets.deleteOffsets(group: groupID)
+                } catch {
+                    logger.error("deleting the offsets of group \(groupID) failed: \(error)")
+                    results.append(.init(groupId: groupID, errorCode: KafkaErrorCode.kafkaStorageError.rawValue))
+                    continue
+                }
+                logger.info("group \(groupID) deleted by \(context.clientHost)")
+            }
+            results.append(.init(groupId: groupID, errorCode: code.rawValue))
+        }
+        return DeleteGroupsResponse(throttleTimeMs: 0, results: results)
+    }
+
+    private func hasCommittedOffsets(_ groupID: String) -> Bool {
+        (try? offsets.committedOffsets(group: groupID).isEmpty == false) ?? false
+    }
+}
