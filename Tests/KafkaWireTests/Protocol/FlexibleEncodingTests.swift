@@ -136,7 +136,7 @@ import Testing
         #expect(ApiKey.metadata.rawValue == 3)
         #expect(ApiKey.metadata.codecVersions == 0...12)
         #expect(ApiKey.describeConfigs.rawValue == 32)
-        #expect(ApiKey.allCases.count == 18)
+        #expect(ApiKey.allCases.count == 31)
     }
 
     @Test func headerVersions() {

