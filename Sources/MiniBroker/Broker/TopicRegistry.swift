@@ -2,6 +2,10 @@ import KafkaWire
 import Logging
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The broker's topics: names, ids, partition counts and configs (persisted in the
 /// `MetadataStore`) together with their partition logs (owned by the `LogManager`).
 final class TopicRegistry: Sendable {
@@ -61,8 +65,14 @@ final class TopicRegistry: Sendable {
         return logs.log(topic: topic, partition: partition)
     }
 
-    /// The directory holding every partition log (Kafka's log dir; there is one).
-    var logDirectory: String { logs.topicsDirectory }
+    /// The directory holding every partition log (Kafka's log dir; there is one), as an
+    /// absolute path, which is what tools show.
+    var logDirectory: String {
+        let directory = logs.topicsDirectory
+        guard let resolved = realpath(directory, nil) else { return directory }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
 
     /// Free and total bytes of the disk the logs are on.
     func diskSpace() -> DiskSpaceGuard.Report {
