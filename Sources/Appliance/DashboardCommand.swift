@@ -76,49 +76,27 @@ struct DashboardCommand: AsyncParsableCommand {
         let status = ApplianceStatus(snapshots: snapshots, dataDirectory: dataDirectory)
         var components: [SupervisedComponent] = []
         if withAnalyzer {
-            let configuration = try analyzer.configuration(
-                settings,
-                bootstrapServers: servers,
-                dataDirectory: dataDirectory,
-                topic: settings.string("topic", flag: topic, default: "orders")
-            )
-            try createDirectories(configuration.directory, for: "data-dir")
-            let analyzerLogger = try runner.logger("analyzer")
             components.append(
-                SupervisedComponent(name: "analyzer", logger: analyzerLogger) {
-                    [
-                        .init(
-                            service: OrderAnalyzer(
-                                configuration: configuration,
-                                snapshots: snapshots,
-                                logger: analyzerLogger
-                            )
-                        )
-                    ]
-                }
+                try analyzer.component(
+                    settings,
+                    bootstrapServers: servers,
+                    dataDirectory: dataDirectory,
+                    topic: settings.string("topic", flag: topic, default: "orders"),
+                    snapshots: snapshots,
+                    logger: try runner.logger("analyzer")
+                )
             )
         }
-        let console = KafkaBrokerConsole(
-            bootstrapServers: try Self.addresses(servers),
-            dataDirectory: nil,
-            logger: logger
-        )
-        let configuration = try dashboard.configuration(settings, dataDirectory: dataDirectory, logger: logger)
         components.append(
-            SupervisedComponent(name: "dashboard", logger: logger) {
-                [
-                    .init(
-                        service: DashboardServer(
-                            configuration: configuration,
-                            snapshots: snapshots,
-                            control: status,
-                            console: console,
-                            metrics: [status],
-                            logger: logger
-                        )
-                    )
-                ]
-            }
+            try dashboard.component(
+                settings,
+                dataDirectory: dataDirectory,
+                bootstrap: servers,
+                brokerDataDirectory: nil,
+                snapshots: snapshots,
+                status: status,
+                logger: logger
+            )
         )
         for component in components { status.register(component) }
         let services = components.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }

@@ -133,40 +133,24 @@ struct RunCommand: AsyncParsableCommand {
             status.attach(simulator: currentSimulator, catalog: options.simulation.generator.catalog)
         }
         if withAnalyzer {
-            let topic = settings.string("topic", flag: simulator.topic, default: "orders")
-            let configuration = try analyzer.configuration(
-                settings,
-                bootstrapServers: bootstrap,
-                dataDirectory: dataDirectory,
-                topic: topic
-            )
-            try createDirectories(configuration.directory, for: "data-dir")
-            let analyzerLogger = try logger("analyzer")
-            // A published snapshot means a checkpoint was written: the analyzer works again.
-            let checkpointed: SupervisedComponent.ProgressProbe = { since in
-                (snapshots.latest?.generatedAtMicros ?? .min) >= since
-            }
             components.append(
-                SupervisedComponent(name: "analyzer", logger: analyzerLogger, madeProgress: checkpointed) {
-                    [
-                        .init(
-                            service: OrderAnalyzer(
-                                configuration: configuration,
-                                snapshots: snapshots,
-                                logger: analyzerLogger
-                            )
-                        )
-                    ]
-                }
+                try analyzer.component(
+                    settings,
+                    bootstrapServers: bootstrap,
+                    dataDirectory: dataDirectory,
+                    topic: settings.string("topic", flag: simulator.topic, default: "orders"),
+                    snapshots: snapshots,
+                    logger: try logger("analyzer")
+                )
             )
         }
         if withDashboard {
             components.append(
-                try dashboardComponent(
+                try dashboard.component(
                     settings,
                     dataDirectory: dataDirectory,
                     bootstrap: bootstrap,
-                    embeddedBroker: external == nil,
+                    brokerDataDirectory: external == nil ? dataDirectory : nil,
                     snapshots: snapshots,
                     status: status,
                     logger: try logger("dashboard")

@@ -3,24 +3,27 @@ import ApplianceKit
 import Dashboard
 import Logging
 
-extension RunCommand {
-    /// The dashboard of `aseed run` under its supervisor: it follows the analyzer's snapshots,
-    /// reads the broker console over the Kafka protocol (`bootstrap`) and controls the
-    /// appliance through `status`. The configuration (and a generated token's one log line)
-    /// is made once; a restart builds a new server with it.
-    func dashboardComponent(
+extension DashboardOptions {
+    /// The dashboard under its supervisor, for `aseed run` and `aseed dashboard`: it follows
+    /// the analyzer's snapshots, reads the broker console over the Kafka protocol (`bootstrap`)
+    /// and controls the appliance through `status`. The configuration (and a generated token's
+    /// one log line) is made once; a restart builds a new server with it.
+    ///
+    /// - Parameter brokerDataDirectory: the embedded broker's data directory, for partition
+    ///   sizes in the console; nil for an external cluster.
+    func component(
         _ settings: Settings,
         dataDirectory: String,
         bootstrap: String,
-        embeddedBroker: Bool,
+        brokerDataDirectory: String?,
         snapshots: SnapshotPublisher,
         status: ApplianceStatus,
         logger: Logger
     ) throws -> SupervisedComponent {
-        let configuration = try dashboard.configuration(settings, dataDirectory: dataDirectory, logger: logger)
+        let configuration = try configuration(settings, dataDirectory: dataDirectory, logger: logger)
         let console = KafkaBrokerConsole(
             bootstrapServers: try DashboardCommand.addresses(bootstrap),
-            dataDirectory: embeddedBroker ? dataDirectory : nil,
+            dataDirectory: brokerDataDirectory,
             logger: logger
         )
         status.attach(brokerRate: { await console.messagesPerSecond() })

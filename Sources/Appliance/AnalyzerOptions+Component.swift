@@ -1,0 +1,31 @@
+import Analyzer
+import ApplianceKit
+import Logging
+
+extension AnalyzerOptions {
+    /// The analyzer under its supervisor, for `aseed run` and `aseed dashboard`, publishing to
+    /// `snapshots`. A published snapshot means a checkpoint was written, so after a failure the
+    /// analyzer counts as working again at its first snapshot rather than after the settle time.
+    func component(
+        _ settings: Settings,
+        bootstrapServers: String,
+        dataDirectory: String,
+        topic: String,
+        snapshots: SnapshotPublisher,
+        logger: Logger
+    ) throws -> SupervisedComponent {
+        let configuration = try configuration(
+            settings,
+            bootstrapServers: bootstrapServers,
+            dataDirectory: dataDirectory,
+            topic: topic
+        )
+        try createDirectories(configuration.directory, for: "data-dir")
+        let checkpointed: SupervisedComponent.ProgressProbe = { since in
+            (snapshots.latest?.generatedAtMicros ?? .min) >= since
+        }
+        return SupervisedComponent(name: "analyzer", logger: logger, madeProgress: checkpointed) {
+            [.init(service: OrderAnalyzer(configuration: configuration, snapshots: snapshots, logger: logger))]
+        }
+    }
+}
