@@ -18,6 +18,7 @@ import uuid
 
 import pytest
 
+import javaclients
 from kafkahelpers import create_topic
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
@@ -262,3 +263,11 @@ def topic_factory(broker):
         return name
 
     return make
+
+
+@pytest.fixture(scope="session", params=javaclients.VERSIONS,
+                ids=[f"kafka-clients-{v}" for v in javaclients.VERSIONS])
+def java_client(request, tmp_path_factory) -> str:
+    """The classpath of the checks under java/, compiled once per session against each Kafka
+    client version."""
+    return javaclients.compile_checks(request.param, tmp_path_factory.mktemp(f"classes-{request.param}"))

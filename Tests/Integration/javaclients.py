@@ -8,10 +8,8 @@ import subprocess
 
 import pytest
 
-from conftest import REPO
-
 SOURCES = pathlib.Path(__file__).resolve().parent / "java"
-JARS = pathlib.Path(os.environ.get("ASEED_KAFKA_JARS", REPO / ".venv" / "jars"))
+JARS = pathlib.Path(os.environ.get("ASEED_KAFKA_JARS", SOURCES.parents[2] / ".venv" / "jars"))
 VERSIONS = ["3.9.1", "4.3.0"]
 
 # Debian's libslf4j-java (logging silenced) and, for compressed batches, the codec libraries
@@ -50,8 +48,3 @@ def run_check(classpath: str, main: str, *args: str, timeout: float = 110) -> st
     assert "ALL CHECKS PASSED" in result.stdout, report
     return result.stdout
 
-
-@pytest.fixture(scope="session", params=VERSIONS, ids=[f"kafka-clients-{v}" for v in VERSIONS])
-def java_client(request, tmp_path_factory) -> str:
-    """The classpath of the checks compiled against each client version."""
-    return compile_checks(request.param, tmp_path_factory.mktemp(f"classes-{request.param}"))

@@ -3,7 +3,7 @@ do: kafka-cluster, kafka-leader-election, kafka-log-dirs, kafka-acls and kafka-c
 --delete against one broker, through java/AdminCheck.java."""
 import uuid
 
-from javaclients import java_client, run_check  # noqa: F401 (java_client is a fixture)
+from javaclients import run_check
 
 
 def run_admin_check(classpath, broker, mode):

@@ -3,7 +3,7 @@ kafka-consumer-groups are built on), versions 3.9.1 and 4.3.0, through java/Clie
 The jars come from scripts/fetch-kafka-client-jars.sh (run by `make test`)."""
 import uuid
 
-from javaclients import java_client, run_check  # noqa: F401 (java_client is a fixture)
+from javaclients import run_check
 
 
 def run_client_check(classpath, broker, mode):

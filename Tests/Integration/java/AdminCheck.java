@@ -3,21 +3,17 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ReplicaInfo;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.Node;
@@ -35,8 +31,6 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The Java AdminClient calls behind kafka-topics, kafka-configs, kafka-consumer-groups,
@@ -45,8 +39,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * Usage: AdminCheck BOOTSTRAP TOPIC GROUP (cluster | groups)
  */
-public final class AdminCheck {
-    private static final Duration WAIT = Duration.ofSeconds(30);
+public final class AdminCheck extends Checks {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 4) {
@@ -95,7 +88,7 @@ public final class AdminCheck {
             "partition 7 does not exist, got " + elected.get(missing));
         step("electLeaders: ElectionNotNeeded for an existing partition, UnknownTopicOrPartition for another");
 
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(bootstrap))) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(bootstrap, "none"))) {
             producer.send(new ProducerRecord<>(topic, 0, "key", "a value to take some room")).get();
         }
         int broker = nodes.iterator().next().id();
@@ -128,7 +121,7 @@ public final class AdminCheck {
     /** deleteConsumerGroups: refused while members remain, then the group and its offsets go. */
     static void groups(Admin admin, String bootstrap, String topic, String group) throws Exception {
         admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(bootstrap))) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(bootstrap, "none"))) {
             for (int i = 0; i < 3; i++) {
                 producer.send(new ProducerRecord<>(topic, "key-" + i, "value-" + i)).get();
             }
@@ -172,48 +165,5 @@ public final class AdminCheck {
         } catch (ExecutionException e) {
             return e.getCause();
         }
-    }
-
-    static Properties adminProps(String bootstrap) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
-        return props;
-    }
-
-    static Properties producerProps(String bootstrap) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        return props;
-    }
-
-    static Properties consumerProps(String bootstrap, String group) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        return props;
-    }
-
-    static void check(boolean condition, String what) {
-        if (!condition) {
-            fail("check failed: " + what);
-        }
-    }
-
-    static void step(String what) {
-        System.out.println("OK " + what);
-        System.out.flush();
-    }
-
-    static void fail(String message) {
-        System.out.println("FAILED " + message);
-        System.out.flush();
-        System.exit(1);
     }
 }

@@ -11,25 +11,20 @@ import java.util.TreeMap;
 import java.util.concurrent.Future;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Drives a broker the way kafka-console-producer, kafka-console-consumer, kafka-topics and
@@ -40,8 +35,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * Usage: ClientCheck BOOTSTRAP TOPIC GROUP (tools | codecs)
  */
-public final class ClientCheck {
-    private static final Duration WAIT = Duration.ofSeconds(30);
+public final class ClientCheck extends Checks {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 4) {
@@ -186,79 +180,10 @@ public final class ClientCheck {
         step("consumed every codec's records back in order");
     }
 
-    static Properties adminProps(String bootstrap) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
-        return props;
-    }
-
-    static Properties producerProps(String bootstrap, String codec) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, codec);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "40000");
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        return props;
-    }
-
-    static Properties consumerProps(String bootstrap, String group) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        if (group != null) {
-            props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        }
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
-        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        return props;
-    }
-
-    interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    static void waitUntil(Condition condition, String what) throws Exception {
-        long deadline = System.currentTimeMillis() + WAIT.toMillis();
-        while (System.currentTimeMillis() < deadline) {
-            if (condition.holds()) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        fail("timed out waiting for: " + what);
-    }
-
     static List<String> names(Collection<ConfigEntry> entries) {
         List<String> out = new ArrayList<>();
         entries.forEach(e -> out.add(e.name()));
         Collections.sort(out);
         return out;
-    }
-
-    static void check(boolean condition, String what) {
-        if (!condition) {
-            fail("check failed: " + what);
-        }
-    }
-
-    static void step(String what) {
-        System.out.println("OK " + what);
-        System.out.flush();
-    }
-
-    static void fail(String message) {
-        System.out.println("FAILED " + message);
-        System.out.flush();
-        System.exit(1);
     }
 }
