@@ -63,6 +63,11 @@ public struct BrokerConfiguration: Sendable {
     public var retentionMilliseconds: Int64 = 7 * 24 * 3_600_000
     /// Delete the oldest closed segments while a partition is larger (`retention.bytes`); -1 = no limit.
     public var retentionBytes: Int64 = -1
+    /// How batches are stored (`compression.type`): "lz4" compresses uncompressed batches,
+    /// "producer" keeps every batch as sent.
+    public var compressionType: String = "lz4"
+    /// What happens to old segments (`cleanup.policy`): "delete" (retention).
+    public var cleanupPolicy: String = "delete"
 
     /// Session timeout bounds for consumer group members.
     public var groupMinSessionTimeoutMs: Int32 = 6_000

@@ -1,6 +1,7 @@
 """The Java AdminClient (3.9.1 and 4.3.0), the authority on what Kafka's own command-line tools
 do: kafka-cluster, kafka-leader-election, kafka-log-dirs, kafka-acls and kafka-consumer-groups
---delete against one broker, through java/AdminCheck.java."""
+--delete (java/AdminCheck.java); kafka-topics --alter --partitions, kafka-configs and
+kafka-delete-records (java/TopicAdminCheck.java), against one broker."""
 import uuid
 
 from javaclients import run_check
@@ -24,3 +25,32 @@ def test_delete_consumer_groups(java_client, broker):
     out = run_admin_check(java_client, broker, "groups")
     assert "OK deleteConsumerGroups with a member: GroupNotEmptyException" in out
     assert "OK deleteConsumerGroups after the member left: deleted with its offsets" in out
+
+
+def run_topic_admin_check(classpath, broker, mode):
+    suffix = uuid.uuid4().hex[:8]
+    return run_check(classpath, "TopicAdminCheck", broker.bootstrap, f"topic-admin-{mode}-{suffix}",
+                     f"topic-admin-group-{suffix}", mode)
+
+
+def test_create_partitions_and_the_group_rebalances(java_client, broker):
+    out = run_topic_admin_check(java_client, broker, "partitions")
+    assert "OK createPartitions validateOnly: still 1 partition" in out
+    assert "OK createPartitions to fewer: InvalidPartitionsException" in out
+    assert "OK the group rebalanced: assigned 3 partitions" in out
+    assert "OK the record in new partition 2 consumed" in out
+
+
+def test_alter_and_describe_configs(java_client, broker):
+    out = run_topic_admin_check(java_client, broker, "configs")
+    assert "OK incrementalAlterConfigs SET retention.ms: DYNAMIC_TOPIC_CONFIG" in out
+    assert "OK retention.bytes takes effect at once" in out
+    assert "OK broker default log.retention.ms: inherited by the topic as DYNAMIC_DEFAULT_BROKER_CONFIG" in out
+    assert "OK broker configs:" in out
+
+
+def test_delete_records(java_client, broker):
+    out = run_topic_admin_check(java_client, broker, "records")
+    assert "OK deleteRecords before 4: low watermark 4, earliest 4" in out
+    assert "OK a consumer at offset 1 reset to the new start, 4" in out
+    assert "OK deleteRecords past the end: OffsetOutOfRangeException" in out

@@ -162,8 +162,16 @@ final class RequestHandler: Sendable {
             return later { await self.deleteGroups(request, context) }
         case .describeLogDirs:
             return now(describeLogDirs(try DescribeLogDirsRequest(from: &body, version: version), context))
-        case .deleteRecords, .alterConfigs, .createPartitions, .incrementalAlterConfigs, .offsetDelete,
-            .describeProducers:
+        case .createPartitions:
+            return now(createPartitions(try CreatePartitionsRequest(from: &body, version: version), context))
+        case .deleteRecords:
+            return now(deleteRecords(try DeleteRecordsRequest(from: &body, version: version), context))
+        case .alterConfigs:
+            return now(alterConfigs(try AlterConfigsRequest(from: &body, version: version), context))
+        case .incrementalAlterConfigs:
+            let request = try IncrementalAlterConfigsRequest(from: &body, version: version)
+            return now(incrementalAlterConfigs(request, context))
+        case .offsetDelete, .describeProducers:
             // Codecs exist, handlers not yet: ServedApis does not advertise these, so the
             // version check above already answered UNSUPPORTED_VERSION.
             return .respond(

@@ -33,6 +33,10 @@ enum ServedApis {
         .electLeaders: 0...2,
         .describeCluster: 0...1,
         .describeLogDirs: 0...4,
+        .createPartitions: 0...3,
+        .deleteRecords: 0...2,
+        .alterConfigs: 0...2,
+        .incrementalAlterConfigs: 0...1,
     ]
 
     /// Produce versions below 3 carry message sets v0/v1, which we do not store: they are

@@ -17,17 +17,18 @@ final class TopicRegistry: Sendable {
         var configs: TopicConfigs
     }
 
-    /// Why a topic could not be created or deleted, as a Kafka error.
+    /// Why a topic could not be created, changed or deleted (or a config set), as a Kafka
+    /// error.
     struct TopicError: Error {
         var code: KafkaErrorCode
         var message: String
     }
 
-    private let topics: Mutex<[String: Topic]>
-    private let store: MetadataStore
-    private let logs: LogManager
-    private let broker: BrokerConfiguration
-    private let logger: Logger
+    let topics: Mutex<[String: Topic]>
+    let store: MetadataStore
+    let logs: LogManager
+    let broker: BrokerConfiguration
+    let logger: Logger
 
     init(store: MetadataStore, logs: LogManager, broker: BrokerConfiguration, logger: Logger) throws {
         self.store = store
@@ -58,6 +59,17 @@ final class TopicRegistry: Sendable {
     func allTopics() -> [Topic] {
         topics.withLock { Array($0.values) }.sorted { $0.name < $1.name }
     }
+
+    /// The settings in force for a topic: start options, dynamic broker configs, its own.
+    func configuration(of topic: Topic) -> BrokerConfiguration {
+        logs.configuration(topicOverrides: topic.configs.overrides)
+    }
+
+    /// The settings a topic without overrides gets.
+    var topicDefaults: BrokerConfiguration { logs.configuration(topicOverrides: [:]) }
+
+    /// The dynamic broker configs in force.
+    var brokerConfigs: BrokerConfigs { logs.brokerConfigs }
 
     /// The log of one partition, or nil when the topic or partition does not exist.
     func log(topic: String, partition: Int32) -> PartitionLog? {
@@ -96,26 +108,14 @@ final class TopicRegistry: Sendable {
                 message: "partition count must be between 1 and 10000, got \(partitions)"
             )
         }
-        for (key, value) in configs {
-            if let problem = TopicConfigs.problem(key: key, value: value) {
-                throw TopicError(code: .invalidConfig, message: problem)
-            }
+        if let problem = TopicConfigs.problem(in: configs) {
+            throw TopicError(code: .invalidConfig, message: problem)
         }
         return try topics.withLock { topics throws(TopicError) -> Topic in
             if topics[name] != nil {
                 throw TopicError(code: .topicAlreadyExists, message: "topic '\(name)' already exists")
             }
-            let held = topics.values.reduce(0) { $0 + Int($1.partitionCount) }
-            guard held + Int(partitions) <= broker.maxPartitions else {
-                throw TopicError(
-                    code: .policyViolation,
-                    message: """
-                        topic '\(name)' would bring the broker to \(held + Int(partitions)) partitions; \
-                        it holds at most \(broker.maxPartitions) (--max-partitions): delete topics or create \
-                        fewer partitions
-                        """
-                )
-            }
+            try checkPartitionLimit(adding: partitions, to: name, in: topics)
             let topic = Topic(
                 name: name,
                 id: KafkaUUID.random(),
@@ -174,6 +174,21 @@ final class TopicRegistry: Sendable {
             throw TopicError(code: .kafkaStorageError, message: "could not delete topic '\(name)': \(error)")
         }
         logger.info("deleted topic \(name)")
+    }
+
+    /// Refuses partitions that would take the broker past `--max-partitions`.
+    func checkPartitionLimit(adding count: Int32, to name: String, in topics: [String: Topic]) throws(TopicError) {
+        let held = topics.values.reduce(0) { $0 + Int($1.partitionCount) }
+        guard held + Int(count) <= broker.maxPartitions else {
+            throw TopicError(
+                code: .policyViolation,
+                message: """
+                    topic '\(name)' would bring the broker to \(held + Int(count)) partitions; \
+                    it holds at most \(broker.maxPartitions) (--max-partitions): delete topics or create \
+                    fewer partitions
+                    """
+            )
+        }
     }
 
     /// Kafka's topic name rule: 1-249 characters of [a-zA-Z0-9._-], not "." or "..".

@@ -51,10 +51,10 @@ extension RequestHandler {
                 replicationFactor: 1,
                 configs: describedConfigs(topic.configs).map {
                     CreateTopicsResponse.CreatableTopicConfigs(
-                        name: $0.name,
-                        value: $0.value,
+                        name: $0.inForce.name,
+                        value: $0.inForce.value,
                         readOnly: false,
-                        configSource: $0.source,
+                        configSource: $0.inForce.source,
                         isSensitive: false
                     )
                 }

@@ -71,12 +71,17 @@ extension RequestHandler {
         atOrAfter timestamp: Int64
     ) throws -> (offset: Int64, timestamp: Int64)? {
         guard let candidate = try log.offset(forTimestamp: timestamp) else { return nil }
-        var offset = candidate.offset
+        // Records below the log start (DeleteRecords) are not answered even when their batch is.
+        let start = log.logStartOffset
+        var offset = max(candidate.offset, start)
         while offset < log.logEndOffset {
             var batches = try log.read(from: offset, maxBytes: 1)
             guard batches.readableBytes > 0 else { return nil }
             let batch = try RecordBatch.decode(from: &batches)
-            for record in batch.records where batch.header.baseTimestamp + record.timestampDelta >= timestamp {
+            for record in batch.records
+            where batch.header.baseTimestamp + record.timestampDelta >= timestamp
+                && batch.header.baseOffset + Int64(record.offsetDelta) >= start
+            {
                 return (
                     batch.header.baseOffset + Int64(record.offsetDelta),
                     batch.header.baseTimestamp + record.timestampDelta

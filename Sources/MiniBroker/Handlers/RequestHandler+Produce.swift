@@ -61,7 +61,7 @@ extension RequestHandler {
         client: String
     ) -> ProduceResponse.PartitionProduceResponse {
         // Like Kafka, Produce never creates topics; clients ask Metadata first.
-        guard let topic = topics.topic(named: name), let log = topics.log(topic: name, partition: data.index) else {
+        guard let log = topics.log(topic: name, partition: data.index) else {
             return partitionError(
                 data.index,
                 .unknownTopicOrPartition,
@@ -69,7 +69,7 @@ extension RequestHandler {
             )
         }
         let batch: ByteBuffer
-        switch validatedBatch(data.records, topic: topic, version: version) {
+        switch validatedBatch(data.records, settings: log.configuration, version: version) {
         case .success(let valid): batch = valid
         case .failure(let problem):
             logger.warning("produce to \(name)-\(data.index) from \(client) refused: \(problem.message)")
@@ -106,16 +106,16 @@ extension RequestHandler {
 
     /// Checks one partition's records and returns the batch to store: exactly one RecordBatch
     /// v2 with a valid CRC, within `max.message.bytes`; uncompressed batches are compressed
-    /// with LZ4 when the topic asks for it (the default).
+    /// with LZ4 when the topic asks for it (the default). `settings` are the topic's.
     func validatedBatch(
         _ records: ByteBuffer?,
-        topic: TopicRegistry.Topic,
+        settings: BrokerConfiguration,
         version: Int16
     ) -> Result<ByteBuffer, BatchProblem> {
         guard let records, records.readableBytes > 0 else {
             return .failure(BatchProblem(code: .invalidRecord, message: "no record batch"))
         }
-        let limit = topic.configs.maxMessageBytes(broker: configuration)
+        let limit = settings.messageMaxBytes
         guard records.readableBytes <= limit else {
             return .failure(
                 BatchProblem(
@@ -176,7 +176,7 @@ extension RequestHandler {
             return .failure(BatchProblem(code: .invalidRecord, message: "\(error)"))
         }
         let codec = CompressionCodec(attributes: header.attributes) ?? .none
-        if codec == .none && topic.configs.compressesUncompressedBatches(broker: configuration) {
+        if codec == .none && settings.compressionType == "lz4" {
             do {
                 return .success(try RecordBatch.recompress(records, to: .lz4))
             } catch {

@@ -69,7 +69,10 @@ extension MetadataStore {
     /// Forgets the checkpoints of a topic's partitions.
     public func deleteCheckpoints(topic: String) throws {
         try withDatabase { database in
-            try database.statement("DELETE FROM partition_checkpoints WHERE topic = ?").run([.text(topic)])
+            try database.transaction {
+                try database.statement("DELETE FROM partition_checkpoints WHERE topic = ?").run([.text(topic)])
+                try database.statement("DELETE FROM log_start_offsets WHERE topic = ?").run([.text(topic)])
+            }
         }
     }
 }

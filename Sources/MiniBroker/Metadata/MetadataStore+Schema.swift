@@ -39,7 +39,21 @@ extension MetadataStore {
             producer_snapshot BLOB NOT NULL,
             PRIMARY KEY (topic, partition)
         );
+        """,
         """
+        CREATE TABLE broker_configs (
+            scope TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (scope, key)
+        );
+        CREATE TABLE log_start_offsets (
+            topic TEXT NOT NULL,
+            partition INTEGER NOT NULL,
+            log_start_offset INTEGER NOT NULL,
+            PRIMARY KEY (topic, partition)
+        );
+        """,
     ]
 
     /// The schema version this build writes.

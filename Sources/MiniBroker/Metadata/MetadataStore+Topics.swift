@@ -63,6 +63,7 @@ extension MetadataStore {
                     "DELETE FROM topic_configs WHERE topic = ?",
                     "DELETE FROM committed_offsets WHERE topic = ?",
                     "DELETE FROM partition_checkpoints WHERE topic = ?",
+                    "DELETE FROM log_start_offsets WHERE topic = ?",
                     "DELETE FROM topics WHERE name = ?",
                 ] {
                     try database.statement(sql).run([.text(name)])

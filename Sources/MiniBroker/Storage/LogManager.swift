@@ -25,6 +25,10 @@ public final class LogManager: Sendable {
     private struct State {
         var logs: [KafkaTopicPartition: PartitionLog] = [:]
         var lastShutdownWasClean = false
+        /// The dynamic broker configs every topic inherits from.
+        var brokerConfigs = BrokerConfigs()
+        /// Each topic's own config overrides.
+        var topicOverrides: [String: [String: String]] = [:]
     }
 
     /// - Parameter diskSpace: the guard of the data disk; nil for none (appends run until
@@ -50,6 +54,8 @@ public final class LogManager: Sendable {
     public func open() throws {
         try FileSystem.createDirectory(topicsDirectory)
         let clean = FileSystem.fileExists(markerPath)
+        let brokerConfigs = try metadata.brokerConfigs()
+        state.withLock { $0.brokerConfigs = brokerConfigs }
         let topics = try metadata.topics()
         for topic in topics {
             try createPartitions(
@@ -94,6 +100,37 @@ public final class LogManager: Sendable {
     /// Every partition with a log.
     public var partitions: [KafkaTopicPartition] { state.withLock { Array($0.logs.keys) } }
 
+    /// The dynamic broker configs in force.
+    public var brokerConfigs: BrokerConfigs { state.withLock { $0.brokerConfigs } }
+
+    /// The settings a topic with `overrides` gets: start options, dynamic broker configs, then
+    /// the topic's own.
+    public func configuration(topicOverrides overrides: [String: String]) -> BrokerConfiguration {
+        configuration.effective(broker: brokerConfigs, topicOverrides: overrides)
+    }
+
+    /// Applies a topic's new config overrides to its open logs.
+    public func reconfigure(topic: String, overrides: [String: String]) {
+        let (logs, settings) = state.withLock { state in
+            state.topicOverrides[topic] = overrides
+            let settings = configuration.effective(broker: state.brokerConfigs, topicOverrides: overrides)
+            return (state.logs.values.filter { $0.topicPartition.topic == topic }, settings)
+        }
+        for log in logs { log.reconfigure(settings) }
+    }
+
+    /// Applies new dynamic broker configs to every open log (topics' own values still win).
+    public func reconfigure(broker configs: BrokerConfigs) {
+        let updates = state.withLock { state in
+            state.brokerConfigs = configs
+            return state.logs.values.map { log in
+                let overrides = state.topicOverrides[log.topicPartition.topic] ?? [:]
+                return (log, configuration.effective(broker: configs, topicOverrides: overrides))
+            }
+        }
+        for (log, settings) in updates { log.reconfigure(settings) }
+    }
+
     /// Opens or creates the logs of partitions 0..<count of `topic`; existing ones are kept,
     /// so this also serves to add partitions. The metadata store's topic row is the caller's.
     /// `configs` are the topic's overrides (`retention.ms`, `segment.bytes`, ...).
@@ -110,9 +147,10 @@ public final class LogManager: Sendable {
         configs: [String: String],
         cleanShutdown: Bool
     ) throws -> [PartitionLog] {
-        let configuration = self.configuration.applying(topicOverrides: configs)
-        return try state.withLock { state in
-            try (0..<count).map { partition in
+        try state.withLock { state in
+            state.topicOverrides[topic] = configs
+            let configuration = self.configuration.effective(broker: state.brokerConfigs, topicOverrides: configs)
+            return try (0..<count).map { partition in
                 let key = KafkaTopicPartition(topic: topic, partition: partition)
                 if let existing = state.logs[key] { return existing }
                 let directory = topicsDirectory + "/" + key.description
@@ -126,6 +164,7 @@ public final class LogManager: Sendable {
                         logger: logger,
                         checkpoint: try metadata.checkpoint(for: key),
                         cleanShutdown: cleanShutdown,
+                        logStartOffset: try metadata.logStartOffset(for: key),
                         diskSpace: diskSpace
                     )
                     state.logs[key] = log
@@ -146,11 +185,23 @@ public final class LogManager: Sendable {
             for key in logs.keys {
                 state.logs[key] = nil
             }
+            state.topicOverrides[topic] = nil
             return Array(logs.values)
         }
         for log in removed { try log.delete() }
         try metadata.deleteCheckpoints(topic: topic)
         logger.info("deleted the logs of topic \(topic) (\(removed.count) partitions)")
+    }
+
+    /// Removes the logs of `topic`'s partitions from `first` on, undoing a CreatePartitions
+    /// whose new count could not be recorded.
+    public func removePartitions(topic: String, from first: Int32) throws {
+        let removed = state.withLock { state in
+            let logs = state.logs.filter { $0.key.topic == topic && $0.key.partition >= first }
+            for key in logs.keys { state.logs[key] = nil }
+            return Array(logs.values)
+        }
+        for log in removed { try log.delete() }
     }
 
     /// fsyncs the logs appended to since their last flush and saves their checkpoints
@@ -162,10 +213,14 @@ public final class LogManager: Sendable {
         try saveCheckpoints(of: { $0.recoveryPoint < $0.logEndOffset }, { try $0.flush() })
     }
 
-    /// Applies retention to every log; returns how many segments were deleted.
+    /// Applies retention to every log (or to one topic's); returns how many segments were
+    /// deleted.
     @discardableResult
-    public func applyRetention(now: Int64 = PartitionLog.currentTimeMilliseconds()) throws -> Int {
-        let logs = state.withLock { Array($0.logs.values) }
+    public func applyRetention(topic: String? = nil, now: Int64 = PartitionLog.currentTimeMilliseconds()) throws -> Int
+    {
+        let logs = state.withLock { state in
+            state.logs.values.filter { topic == nil || $0.topicPartition.topic == topic }
+        }
         return try logs.reduce(0) { $0 + (try $1.applyRetention(now: now)) }
     }
 

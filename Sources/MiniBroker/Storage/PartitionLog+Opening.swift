@@ -9,6 +9,7 @@ extension PartitionLog {
         topicPartition: KafkaTopicPartition,
         checkpoint: PartitionCheckpoint?,
         cleanShutdown: Bool,
+        logStartOffset: Int64?,
         logger: Logger
     ) throws -> State {
         var segments = try segmentBaseOffsets(in: directory).map {
@@ -21,9 +22,22 @@ extension PartitionLog {
         // After a clean stop everything was flushed: nothing needs re-validating.
         let recoveryPoint = cleanShutdown ? Int64.max : (checkpoint?.recoveryPoint ?? 0)
         segments = try recover(segments, after: recoveryPoint, topicPartition: topicPartition, logger: logger)
-        let producers = try replayProducers(segments, from: checkpoint)
         let logEnd = segments[segments.count - 1].nextOffset
-        return State(segments: segments, producers: producers, recoveryPoint: logEnd)
+        // Recovery may have cut the log below where DeleteRecords had moved its start.
+        let start = min(max(logStartOffset ?? 0, segments[0].baseOffset), logEnd)
+        segments = try dropSegments(whollyBelow: start, of: segments)
+        let producers = try replayProducers(segments, from: checkpoint)
+        return State(segments: segments, producers: producers, recoveryPoint: logEnd, logStartOffset: start)
+    }
+
+    /// Deletes the segments a DeleteRecords had moved the log start past, when the broker
+    /// stopped before it could delete them itself. The active segment stays.
+    private static func dropSegments(whollyBelow offset: Int64, of segments: [LogSegment]) throws -> [LogSegment] {
+        var kept = segments[...]
+        while kept.count > 1, kept[kept.startIndex + 1].baseOffset <= offset {
+            try kept.removeFirst().delete()
+        }
+        return Array(kept)
     }
 
     /// Base offsets of the `.log` files in `directory`, ascending.

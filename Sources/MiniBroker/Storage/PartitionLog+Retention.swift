@@ -33,6 +33,7 @@ extension PartitionLog {
     private func deleteOldestSegment(_ state: inout State) throws {
         let oldest = state.segments.removeFirst()
         try oldest.delete()
+        state.logStartOffset = max(state.logStartOffset, state.segments[0].baseOffset)
         logger.info(
             "\(topicPartition): retention deleted segment \(oldest.baseOffset); log starts at \(state.logStartOffset)"
         )

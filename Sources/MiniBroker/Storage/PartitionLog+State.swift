@@ -13,10 +13,12 @@ extension PartitionLog {
         var segments: [LogSegment]
         var producers: ProducerStateTable
         var recoveryPoint: Int64
+        /// The first offset clients may read: the first segment's base offset, or higher
+        /// once DeleteRecords moved it into that segment.
+        var logStartOffset: Int64
         var isOpen = true
 
         var active: LogSegment { segments[segments.count - 1] }
-        var logStartOffset: Int64 { segments[0].baseOffset }
         var logEndOffset: Int64 { active.nextOffset }
 
         func checkOpen(_ topicPartition: KafkaTopicPartition) throws {

@@ -44,7 +44,9 @@ public final class PartitionLog: Sendable {
     public let topicPartition: KafkaTopicPartition
     /// This partition's own directory, `<directory>/<topic>-<partition>`.
     public let directory: String
-    let configuration: BrokerConfiguration
+    /// The topic's settings in force; `reconfigure` replaces them while the log is open.
+    public var configuration: BrokerConfiguration { settings.withLock { $0 } }
+    private let settings: Mutex<BrokerConfiguration>
     let logger: Logger
     /// Asked before each append whether the disk has room; nil for no check.
     let diskSpace: DiskSpaceGuard?
@@ -57,6 +59,7 @@ public final class PartitionLog: Sendable {
     ///   - checkpoint: what the last flush or close saved; nil when unknown.
     ///   - cleanShutdown: whether the broker stopped cleanly last time. Only then is the
     ///     whole log trusted without re-validating the batches after the recovery point.
+    ///   - logStartOffset: where DeleteRecords last moved the start of the log; nil for none.
     public init(
         directory: String,
         topic: String,
@@ -65,6 +68,7 @@ public final class PartitionLog: Sendable {
         logger: Logger,
         checkpoint: PartitionCheckpoint? = nil,
         cleanShutdown: Bool = false,
+        logStartOffset: Int64? = nil,
         diskSpace: DiskSpaceGuard? = nil
     ) throws {
         let topicPartition = KafkaTopicPartition(topic: topic, partition: partition)
@@ -72,7 +76,7 @@ public final class PartitionLog: Sendable {
         try FileSystem.createDirectory(partitionDirectory)
         self.topicPartition = topicPartition
         self.directory = partitionDirectory
-        self.configuration = configuration
+        self.settings = Mutex(configuration)
         self.logger = logger
         self.diskSpace = diskSpace
         let opened = try Self.openState(
@@ -80,12 +84,14 @@ public final class PartitionLog: Sendable {
             topicPartition: topicPartition,
             checkpoint: checkpoint,
             cleanShutdown: cleanShutdown,
+            logStartOffset: logStartOffset,
             logger: logger
         )
         state = Mutex(opened)
     }
 
-    /// The first offset still in the log (older segments were deleted by retention).
+    /// The first offset still in the log (older segments were deleted by retention, older
+    /// records by DeleteRecords).
     public var logStartOffset: Int64 { state.withLock { $0.logStartOffset } }
     /// The offset the next appended record gets.
     public var logEndOffset: Int64 { state.withLock { $0.logEndOffset } }
@@ -95,6 +101,12 @@ public final class PartitionLog: Sendable {
     public var sizeInBytes: Int { state.withLock { $0.segments.reduce(0) { $0 + $1.size } } }
     /// Number of segments, the active one included.
     public var segmentCount: Int { state.withLock { $0.segments.count } }
+
+    /// Replaces the topic's settings (AlterConfigs): the next append rolls by the new segment
+    /// settings, the next retention pass deletes by the new retention settings.
+    public func reconfigure(_ configuration: BrokerConfiguration) {
+        settings.withLock { $0 = configuration }
+    }
 
     /// Appends one whole RecordBatch v2 (the caller validated its size and CRC), assigning
     /// its offsets by rewriting the base offset, which the CRC does not cover. When it
@@ -229,6 +241,7 @@ public final class PartitionLog: Sendable {
     private func rollIfNeeded(_ state: inout State, for header: RecordBatchHeader) throws {
         let active = state.active
         guard !active.isEmpty else { return }
+        let configuration = self.configuration
         let full = active.size + header.totalSize > min(configuration.segmentBytes, Int(Int32.max))
         // Age compares batch timestamps, not the wall clock, as Kafka does: the segment is
         // as old as the time between its first batch and the new one.

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
@@ -151,19 +150,5 @@ public final class AdminCheck extends Checks {
         Throwable unknown = cause(() -> admin.deleteConsumerGroups(List.of(group + "-unknown")).all().get());
         check(unknown instanceof GroupIdNotFoundException, "an unknown group is not found, got " + unknown);
         step("deleteConsumerGroups of an unknown group: GroupIdNotFoundException");
-    }
-
-    interface Call {
-        void run() throws Exception;
-    }
-
-    /** The exception a call failed with (unwrapped from ExecutionException), or null. */
-    static Throwable cause(Call call) throws Exception {
-        try {
-            call.run();
-            return null;
-        } catch (ExecutionException e) {
-            return e.getCause();
-        }
     }
 }

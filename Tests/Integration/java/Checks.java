@@ -1,5 +1,6 @@
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -34,6 +35,20 @@ class Checks {
             Thread.sleep(200);
         }
         fail("timed out waiting for: " + what);
+    }
+
+    interface Call {
+        void run() throws Exception;
+    }
+
+    /** The exception a call failed with (unwrapped from ExecutionException), or null. */
+    static Throwable cause(Call call) throws Exception {
+        try {
+            call.run();
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
     }
 
     static void check(boolean condition, String what) {

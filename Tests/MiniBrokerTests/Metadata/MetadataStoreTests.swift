@@ -94,9 +94,11 @@ struct MetadataStoreTests {
         try store.saveCheckpoints([
             partition: PartitionCheckpoint(recoveryPoint: 1, producerSnapshotOffset: 1, producerSnapshot: [])
         ])
+        try store.saveLogStartOffset(1, for: partition)
         try store.deleteTopic("orders")
         #expect(try store.committedOffsets(group: "g").isEmpty)
         #expect(try store.checkpoint(for: partition) == nil)
+        #expect(try store.logStartOffset(for: partition) == nil)
     }
 
     @Test func everythingSurvivesReopening() throws {
@@ -118,12 +120,22 @@ struct MetadataStoreTests {
             ])
             try store.saveCheckpoints([partition: checkpoint])
             try store.saveCheckpoints([partition: checkpoint])
+            try store.saveLogStartOffset(5, for: partition)
+            try store.saveLogStartOffset(9, for: partition)
+            try store.setBrokerConfigs(["log.retention.ms": "1000"], scope: .clusterDefault)
+            try store.setBrokerConfigs(["log.segment.bytes": "2000", "log.retention.ms": "3000"], scope: .broker)
+            try store.setConfigs(["retention.ms": "60000"], of: "orders")
         }
         let store = try MetadataStore(dataDirectory: directory.path)
         #expect(try store.allocateProducerID() == 2)
         #expect(try store.topic(named: "orders")?.partitionCount == 3)
         #expect(try store.committedOffset(group: "g", topic: "orders", partition: 2)?.offset == 7)
         #expect(try store.checkpoint(for: partition) == checkpoint)
+        #expect(try store.logStartOffset(for: partition) == 9)
+        let brokerConfigs = try store.brokerConfigs()
+        #expect(brokerConfigs[.clusterDefault] == ["log.retention.ms": "1000"])
+        #expect(brokerConfigs[.broker] == ["log.segment.bytes": "2000", "log.retention.ms": "3000"])
+        #expect(try store.topic(named: "orders")?.configs == ["retention.ms": "60000"])
     }
 
     @Test func schemaIsVersionedAndANewerOneIsRefused() throws {

@@ -113,7 +113,8 @@ func openLog(
     configuration: BrokerConfiguration = .storageTest(),
     logger: Logger = Logger(label: "test"),
     checkpoint: PartitionCheckpoint? = nil,
-    clean: Bool = false
+    clean: Bool = false,
+    logStartOffset: Int64? = nil
 ) throws -> PartitionLog {
     try PartitionLog(
         directory: directory.path,
@@ -122,6 +123,7 @@ func openLog(
         configuration: configuration,
         logger: logger,
         checkpoint: checkpoint,
-        cleanShutdown: clean
+        cleanShutdown: clean,
+        logStartOffset: logStartOffset
     )
 }
