@@ -1,12 +1,15 @@
 """The admin clients of confluent-kafka (librdkafka) and kafka-python 3 against one broker:
 the cluster's description, the log directory, ACLs (none without an authorizer) and deleting
-consumer groups with their committed offsets (leader election: test_java_admin.py)."""
+consumer groups with their committed offsets, deleting a group's offsets of one topic (leader
+election: test_java_admin.py)."""
 import os
 
 import pytest
 from confluent_kafka import ConsumerGroupTopicPartitions, Consumer, KafkaError, KafkaException
 from confluent_kafka.admin import (AclBinding, AclBindingFilter, AclOperation, AclPermissionType, AdminClient,
                                    ResourcePatternType, ResourceType)
+from kafka import TopicPartition as KafkaPythonPartition
+from kafka.errors import GroupSubscribedToTopicError, NoError
 from kafka.admin import (ACLFilter, ACLOperation, ACLPermissionType, ACLResourcePatternType, KafkaAdminClient,
                          ResourcePatternFilter)
 from kafka.admin import ResourceType as KafkaPythonResourceType
@@ -138,3 +141,14 @@ def test_kafka_python_describes_the_log_dirs(broker, topic_factory, kafka_python
     sizes = {p["partition_index"]: p["partition_size"] for p in described["partitions"]}
     assert sizes.keys() == {0, 1} and sizes[0] > 1000 and sizes[1] == 0, described
     assert 0 < directory["usable_bytes"] <= directory["total_bytes"]
+
+
+def test_kafka_python_deletes_group_offsets_once_no_member_subscribes(broker, topic_factory, kafka_python_admin):
+    group, member = committed_group(broker, topic_factory)
+    [partition] = [KafkaPythonPartition(p.topic, p.partition) for p in member.assignment()]
+    refused = kafka_python_admin.delete_group_offsets(group, [partition])
+    assert refused[partition] is GroupSubscribedToTopicError, refused
+    member.close()
+    deleted = kafka_python_admin.delete_group_offsets(group, [partition])
+    assert deleted[partition] is NoError, deleted
+    assert partition not in kafka_python_admin.list_group_offsets(group)[group]

@@ -21,6 +21,13 @@ def test_cluster_leaders_and_acls(java_client, broker):
     assert "OK createAcls: SecurityDisabledException" in out
 
 
+def test_delete_group_offsets_and_describe_producers(java_client, broker):
+    out = run_admin_check(java_client, broker, "offsets")
+    assert "OK deleteConsumerGroupOffsets with a subscribed member: GroupSubscribedToTopicException" in out
+    assert "OK deleteConsumerGroupOffsets after the member left: offset deleted" in out
+    assert "OK describeProducers: producer " in out
+
+
 def test_delete_consumer_groups(java_client, broker):
     out = run_admin_check(java_client, broker, "groups")
     assert "OK deleteConsumerGroups with a member: GroupNotEmptyException" in out

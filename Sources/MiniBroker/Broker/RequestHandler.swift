@@ -171,18 +171,11 @@ final class RequestHandler: Sendable {
         case .incrementalAlterConfigs:
             let request = try IncrementalAlterConfigsRequest(from: &body, version: version)
             return now(incrementalAlterConfigs(request, context))
-        case .offsetDelete, .describeProducers:
-            // Codecs exist, handlers not yet: ServedApis does not advertise these, so the
-            // version check above already answered UNSUPPORTED_VERSION.
-            return .respond(
-                ResponseBytes(
-                    ResponseFrame.bareError(
-                        .unsupportedVersion,
-                        correlationID: context.correlationID,
-                        allocator: allocator
-                    )
-                )
-            )
+        case .offsetDelete:
+            let request = try OffsetDeleteRequest(from: &body, version: version)
+            return later { await self.offsetDelete(request, context) }
+        case .describeProducers:
+            return now(describeProducers(try DescribeProducersRequest(from: &body, version: version), context))
         }
     }
 

@@ -37,6 +37,8 @@ enum ServedApis {
         .deleteRecords: 0...2,
         .alterConfigs: 0...2,
         .incrementalAlterConfigs: 0...1,
+        .offsetDelete: 0...0,
+        .describeProducers: 0...0,
     ]
 
     /// Produce versions below 3 carry message sets v0/v1, which we do not store: they are

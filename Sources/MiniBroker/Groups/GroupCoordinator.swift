@@ -141,6 +141,13 @@ public final class GroupCoordinator: Sendable {
         }
     }
 
+    /// What OffsetDelete may delete of a group's committed offsets.
+    public func offsetDeletionVerdict(groupID: String) async -> OffsetDeletionVerdict {
+        registry.withLock { registry in
+            registry.groups[groupID]?.offsetDeletionVerdict ?? .unknownGroup
+        }
+    }
+
     /// Stops the coordinator: cancels every timer and answers every parked call with
     /// COORDINATOR_NOT_AVAILABLE (15); later calls get the same error.
     public func shutdown() {

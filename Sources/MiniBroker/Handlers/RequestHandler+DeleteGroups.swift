@@ -23,7 +23,8 @@ extension RequestHandler {
         return DeleteGroupsResponse(throttleTimeMs: 0, results: results)
     }
 
-    private func hasCommittedOffsets(_ groupID: String) -> Bool {
+    /// Whether the metadata store holds offsets of the group.
+    func hasCommittedOffsets(_ groupID: String) -> Bool {
         (try? offsets.committedOffsets(group: groupID).isEmpty == false) ?? false
     }
 }

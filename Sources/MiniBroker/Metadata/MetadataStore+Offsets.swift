@@ -1,3 +1,4 @@
+import KafkaWire
 import SQLite
 
 extension MetadataStore {
@@ -63,6 +64,20 @@ extension MetadataStore {
     public func deleteOffsets(group: String) throws {
         try withDatabase { database in
             try database.statement("DELETE FROM committed_offsets WHERE group_id = ?").run([.text(group)])
+        }
+    }
+
+    /// Forgets a group's offsets of some partitions (OffsetDelete), in one transaction.
+    public func deleteOffsets(group: String, partitions: [KafkaTopicPartition]) throws {
+        try withDatabase { database in
+            try database.transaction {
+                let delete = try database.statement(
+                    "DELETE FROM committed_offsets WHERE group_id = ? AND topic = ? AND partition = ?"
+                )
+                for partition in partitions {
+                    try delete.run([.text(group), .text(partition.topic), .integer(Int64(partition.partition))])
+                }
+            }
         }
     }
 

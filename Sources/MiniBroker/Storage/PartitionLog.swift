@@ -102,6 +102,10 @@ public final class PartitionLog: Sendable {
     /// Number of segments, the active one included.
     public var segmentCount: Int { state.withLock { $0.segments.count } }
 
+    /// The idempotent producers that wrote to this partition and are still remembered, by
+    /// producer id (DescribeProducers).
+    var producers: [Int64: ProducerStateTable.Producer] { state.withLock { $0.producers.producers } }
+
     /// Replaces the topic's settings (AlterConfigs): the next append rolls by the new segment
     /// settings, the next retention pass deletes by the new retention settings.
     public func reconfigure(_ configuration: BrokerConfiguration) {

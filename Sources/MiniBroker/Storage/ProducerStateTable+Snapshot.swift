@@ -1,9 +1,10 @@
 import NIOCore
 
 /// The table encoded for the metadata store: a format version byte, then per producer its
-/// id, epoch and recent batches, big-endian.
+/// id, epoch, last timestamp and recent batches, big-endian. A snapshot of another version is
+/// not read: the state is rebuilt from the log.
 extension ProducerStateTable {
-    static let snapshotVersion: UInt8 = 1
+    static let snapshotVersion: UInt8 = 2
 
     func encoded() -> [UInt8] {
         var buffer = ByteBufferAllocator().buffer(capacity: 16 + producers.count * 64)
@@ -12,6 +13,7 @@ extension ProducerStateTable {
         for (id, producer) in producers.sorted(by: { $0.key < $1.key }) {
             buffer.writeInteger(id, endianness: .big)
             buffer.writeInteger(producer.epoch, endianness: .big)
+            buffer.writeInteger(producer.lastTimestamp, endianness: .big)
             buffer.writeInteger(UInt8(producer.recentBatches.count))
             for batch in producer.recentBatches {
                 buffer.writeInteger(batch.firstSequence, endianness: .big)
@@ -35,6 +37,7 @@ extension ProducerStateTable {
         for _ in 0..<count {
             guard let id = buffer.readInteger(endianness: .big, as: Int64.self),
                 let epoch = buffer.readInteger(endianness: .big, as: Int16.self),
+                let lastTimestamp = buffer.readInteger(endianness: .big, as: Int64.self),
                 let batchCount = buffer.readInteger(as: UInt8.self)
             else { return nil }
             var batches: [BatchRecord] = []
@@ -48,7 +51,7 @@ extension ProducerStateTable {
                     BatchRecord(firstSequence: first, lastSequence: last, baseOffset: base, lastOffset: lastOffset)
                 )
             }
-            producers[id] = Producer(epoch: epoch, recentBatches: batches)
+            producers[id] = Producer(epoch: epoch, recentBatches: batches, lastTimestamp: lastTimestamp)
         }
         self.init(producers: producers)
     }

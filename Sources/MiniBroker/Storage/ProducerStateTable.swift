@@ -17,6 +17,9 @@ struct ProducerStateTable: Equatable {
         var epoch: Int16
         /// Oldest first, at most `retainedBatches`.
         var recentBatches: [BatchRecord]
+        /// The largest timestamp of the producer's last batch (DescribeProducers); -1 when
+        /// unknown.
+        var lastTimestamp: Int64 = -1
     }
 
     /// What to do with an incoming batch.
@@ -95,6 +98,7 @@ struct ProducerStateTable: Equatable {
             producer = Producer(epoch: header.producerEpoch, recentBatches: [])
         }
         producer.recentBatches.append(batch)
+        producer.lastTimestamp = header.maxTimestamp
         if producer.recentBatches.count > Self.retainedBatches {
             producer.recentBatches.removeFirst(producer.recentBatches.count - Self.retainedBatches)
         }

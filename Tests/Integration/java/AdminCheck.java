@@ -9,6 +9,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.ReplicaInfo;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -25,6 +26,7 @@ import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.ElectionNotNeededException;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.apache.kafka.common.errors.GroupSubscribedToTopicException;
 import org.apache.kafka.common.errors.SecurityDisabledException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.resource.PatternType;
@@ -36,13 +38,13 @@ import org.apache.kafka.common.resource.ResourceType;
  * kafka-acls and kafka-leader-election, against one broker. Prints one line per step; exits 1
  * on the first failed check.
  *
- * Usage: AdminCheck BOOTSTRAP TOPIC GROUP (cluster | groups)
+ * Usage: AdminCheck BOOTSTRAP TOPIC GROUP (cluster | groups | offsets)
  */
 public final class AdminCheck extends Checks {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 4) {
-            fail("usage: AdminCheck BOOTSTRAP TOPIC GROUP (cluster | groups)");
+            fail("usage: AdminCheck BOOTSTRAP TOPIC GROUP (cluster | groups | offsets)");
         }
         String bootstrap = args[0];
         String topic = args[1];
@@ -54,6 +56,9 @@ public final class AdminCheck extends Checks {
                     break;
                 case "groups":
                     groups(admin, bootstrap, topic, group);
+                    break;
+                case "offsets":
+                    offsets(admin, bootstrap, topic, group);
                     break;
                 default:
                     fail("unknown mode " + args[3]);
@@ -117,8 +122,12 @@ public final class AdminCheck extends Checks {
         step("deleteAcls: nothing matched");
     }
 
-    /** deleteConsumerGroups: refused while members remain, then the group and its offsets go. */
-    static void groups(Admin admin, String bootstrap, String topic, String group) throws Exception {
+    /**
+     * A member of a new group that read the 3 records an idempotent producer wrote to a new
+     * one-partition topic and committed.
+     */
+    static KafkaConsumer<String, String> committedMember(Admin admin, String bootstrap, String topic, String group)
+            throws Exception {
         admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(bootstrap, "none"))) {
             for (int i = 0; i < 3; i++) {
@@ -135,6 +144,47 @@ public final class AdminCheck extends Checks {
         check(read == 3, "the consumer read 3 records, got " + read);
         consumer.commitSync();
         step("a member of " + group + " read and committed 3 records");
+        return consumer;
+    }
+
+    /**
+     * deleteConsumerGroupOffsets (kafka-consumer-groups --delete-offsets): refused for a topic a
+     * member subscribes to, done once it left; describeProducers (kafka-transactions
+     * describe-producers) shows the idempotent producer.
+     */
+    static void offsets(Admin admin, String bootstrap, String topic, String group) throws Exception {
+        KafkaConsumer<String, String> consumer = committedMember(admin, bootstrap, topic, group);
+        TopicPartition partition = new TopicPartition(topic, 0);
+        Throwable subscribed = cause(() -> admin.deleteConsumerGroupOffsets(group, Set.of(partition)).all().get());
+        check(subscribed instanceof GroupSubscribedToTopicException, "subscribed topic kept, got " + subscribed);
+        step("deleteConsumerGroupOffsets with a subscribed member: GroupSubscribedToTopicException");
+
+        consumer.close();
+        admin.deleteConsumerGroupOffsets(group, Set.of(partition)).all().get();
+        Map<TopicPartition, OffsetAndMetadata> left =
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        check(left.get(partition) == null, "the offset of " + partition + " deleted, got " + left);
+        step("deleteConsumerGroupOffsets after the member left: offset deleted");
+
+        Throwable unknown = cause(() ->
+            admin.deleteConsumerGroupOffsets(group + "-unknown", Set.of(partition)).all().get());
+        check(unknown instanceof GroupIdNotFoundException, "an unknown group is not found, got " + unknown);
+        step("deleteConsumerGroupOffsets of an unknown group: GroupIdNotFoundException");
+
+        List<ProducerState> producers =
+            admin.describeProducers(List.of(partition)).partitionResult(partition).get().activeProducers();
+        check(producers.size() == 1, "one idempotent producer, got " + producers);
+        ProducerState producer = producers.get(0);
+        check(producer.lastSequence() == 2, "its last sequence is 2, got " + producer);
+        check(producer.lastTimestamp() > 0, "its last timestamp, got " + producer);
+        check(producer.currentTransactionStartOffset().isEmpty(), "no open transaction, got " + producer);
+        step("describeProducers: producer " + producer.producerId() + " epoch " + producer.producerEpoch()
+            + " last sequence " + producer.lastSequence());
+    }
+
+    /** deleteConsumerGroups: refused while members remain, then the group and its offsets go. */
+    static void groups(Admin admin, String bootstrap, String topic, String group) throws Exception {
+        KafkaConsumer<String, String> consumer = committedMember(admin, bootstrap, topic, group);
 
         Throwable busy = cause(() -> admin.deleteConsumerGroups(List.of(group)).all().get());
         check(busy instanceof GroupNotEmptyException, "a group with a member is not deleted, got " + busy);

@@ -122,8 +122,17 @@ struct IdempotentProducerTests {
         for sequence: Int32 in 0..<7 {
             table.record(.init(baseOffset: Int64(sequence), producerID: 5, producerEpoch: 2, baseSequence: sequence))
         }
-        table.record(.init(baseOffset: 9, lastOffsetDelta: 4, producerID: 6, producerEpoch: 0, baseSequence: 10))
+        var last = RecordBatchHeader(
+            baseOffset: 9,
+            lastOffsetDelta: 4,
+            producerID: 6,
+            producerEpoch: 0,
+            baseSequence: 10
+        )
+        last.maxTimestamp = 1_700_000_000_000
+        table.record(last)
         #expect(table.producers[5]?.recentBatches.count == 5)
+        #expect(table.producers[6]?.lastTimestamp == 1_700_000_000_000)
         #expect(ProducerStateTable(decoding: table.encoded()) == table)
         #expect(ProducerStateTable(decoding: [9, 9]) == nil)
     }
