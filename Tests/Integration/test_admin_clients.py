@@ -1,7 +1,7 @@
 """The admin clients of confluent-kafka (librdkafka) and kafka-python 3 against one broker:
 the cluster's description, the log directory, ACLs (none without an authorizer) and deleting
-consumer groups with their committed offsets, deleting a group's offsets of one topic (leader
-election: test_java_admin.py)."""
+consumer groups with their committed offsets, deleting a group's offsets of one topic, leader
+election (also in test_java_admin.py)."""
 import os
 
 import pytest
@@ -152,3 +152,11 @@ def test_kafka_python_deletes_group_offsets_once_no_member_subscribes(broker, to
     deleted = kafka_python_admin.delete_group_offsets(group, [partition])
     assert deleted[partition] is NoError, deleted
     assert partition not in kafka_python_admin.list_group_offsets(group)[group]
+
+
+def test_kafka_python_elect_leaders_needs_no_election(topic_factory, kafka_python_admin):
+    topic = topic_factory(2, "admin-elect")
+    response = kafka_python_admin.elect_leaders(0, {topic: [0, 1]})
+    [result] = response.replica_election_results
+    assert result.topic == topic
+    assert sorted((p.partition_id, p.error_code) for p in result.partition_result) == [(0, 84), (1, 84)]
