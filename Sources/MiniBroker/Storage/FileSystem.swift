@@ -54,6 +54,19 @@ enum FileSystem {
     }
 
     /// fsyncs a directory, so a file created, renamed or removed in it stays so after a power cut.
+    /// Writes every file's data and metadata on the file system holding `path` to the device
+    /// in one call: cheaper than an fsync per file when thousands of files changed.
+    static func syncFileSystem(containing path: String) throws {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw SegmentFile.failure("open", path) }
+        defer { close(descriptor) }
+        #if canImport(Glibc)
+        guard linuxSyncFileSystem(descriptor) == 0 else { throw SegmentFile.failure("syncfs", path) }
+        #else
+        guard fsync(descriptor) == 0 else { throw SegmentFile.failure("fsync", path) }
+        #endif
+    }
+
     static func syncDirectory(_ path: String) throws {
         let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { throw SegmentFile.failure("open", path) }
@@ -61,3 +74,9 @@ enum FileSystem {
         guard fsync(descriptor) == 0 else { throw SegmentFile.failure("fsync", path) }
     }
 }
+
+#if canImport(Glibc)
+/// glibc's syncfs(2), which Swift's Glibc module leaves out (it needs _GNU_SOURCE).
+@_silgen_name("syncfs")
+private func linuxSyncFileSystem(_ descriptor: Int32) -> Int32
+#endif

@@ -209,9 +209,24 @@ public final class LogManager: Sendable {
     /// Logs with nothing past their recovery point are skipped: their files and checkpoints
     /// are as the last flush left them, and visiting them all would cost an idle broker with
     /// thousands of partitions an fsync and a checkpoint row per partition every interval.
+    ///
+    /// With many logs to flush (thousands of partitions written at once), one `syncfs` of the
+    /// data's file system replaces their fsyncs.
     public func flushAll() throws {
-        try saveCheckpoints(of: { $0.recoveryPoint < $0.logEndOffset }, { try $0.flush() })
+        let dirty = state.withLock { $0.logs.values.filter { $0.recoveryPoint < $0.logEndOffset } }
+        guard dirty.count >= Self.fileSystemSyncThreshold else {
+            try saveCheckpoints(of: { $0.recoveryPoint < $0.logEndOffset }, { try $0.flush() })
+            return
+        }
+        let ends = dirty.map { ($0, $0.endBeforeSync()) }
+        try FileSystem.syncFileSystem(containing: dataDirectory)
+        var checkpoints: [KafkaTopicPartition: PartitionCheckpoint] = [:]
+        for (log, end) in ends { checkpoints[log.topicPartition] = log.markSynced(upTo: end) }
+        try metadata.saveCheckpoints(checkpoints)
     }
+
+    /// From this many logs to flush or close at once, one file system sync serves them all.
+    static let fileSystemSyncThreshold = 32
 
     /// Applies retention to every log (or to one topic's); returns how many segments were
     /// deleted.
@@ -229,7 +244,11 @@ public final class LogManager: Sendable {
     public func close() throws {
         // The reserve's room lets the checkpoints and the marker be written on a full disk.
         diskSpace.release()
-        try saveCheckpoints { try $0.close() }
+        let syncEach = state.withLock { $0.logs.count } < Self.fileSystemSyncThreshold
+        try saveCheckpoints(
+            { try $0.close(syncing: syncEach) },
+            beforeSaving: { if !syncEach { try FileSystem.syncFileSystem(containing: dataDirectory) } }
+        )
         let marker = try SegmentFile(path: markerPath)
         try marker.sync()
         marker.close()
@@ -238,12 +257,14 @@ public final class LogManager: Sendable {
         logger.info("closed all partition logs cleanly")
     }
 
-    /// Runs `action` on every log `selected` accepts, then saves what they return in one
-    /// transaction (none when no log was selected). A failing log does not keep the others from
+    /// Runs `action` on every log `selected` accepts, then `beforeSaving` (the file system
+    /// sync the actions left to it), then saves what they returned in one transaction (none
+    /// when no log was selected). A failing log does not keep the others from
     /// being flushed; the first error is rethrown.
     private func saveCheckpoints(
         of selected: (PartitionLog) -> Bool = { _ in true },
-        _ action: (PartitionLog) throws -> PartitionCheckpoint
+        _ action: (PartitionLog) throws -> PartitionCheckpoint,
+        beforeSaving: () throws -> Void = {}
     ) throws {
         let logs = state.withLock { $0.logs }
         var checkpoints: [KafkaTopicPartition: PartitionCheckpoint] = [:]
@@ -256,6 +277,7 @@ public final class LogManager: Sendable {
                 firstError = firstError ?? error
             }
         }
+        try beforeSaving()
         if !checkpoints.isEmpty { try metadata.saveCheckpoints(checkpoints) }
         if let firstError { throw firstError }
     }

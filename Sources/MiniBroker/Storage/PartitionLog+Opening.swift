@@ -69,7 +69,10 @@ extension PartitionLog {
                 )
             }
             guard let truncation = try segment.recover() else {
-                try segment.sync()
+                // Only batches past the recovery point may be in no more than the page cache.
+                // Skipping the sync otherwise keeps a restart of thousands of partitions (and
+                // the creation of new, empty ones) from paying three fsyncs each.
+                if segment.nextOffset > recoveryPoint { try segment.sync() }
                 continue
             }
             try segment.sync()

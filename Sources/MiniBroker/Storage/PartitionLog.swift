@@ -205,6 +205,19 @@ public final class PartitionLog: Sendable {
         }
     }
 
+    /// The log end offset, for a caller about to sync the whole file system itself
+    /// (`LogManager`, when many logs need a flush); `markSynced(upTo:)` follows the sync.
+    func endBeforeSync() -> Int64 { state.withLock { $0.logEndOffset } }
+
+    /// Moves the recovery point to `offset` after the caller synced the file system, and
+    /// returns the checkpoint to persist.
+    func markSynced(upTo offset: Int64) -> PartitionCheckpoint {
+        state.withLock { state in
+            state.recoveryPoint = max(state.recoveryPoint, min(offset, state.logEndOffset))
+            return state.checkpoint()
+        }
+    }
+
     /// The recovery point and producer state as they are now, without flushing.
     public func checkpoint() -> PartitionCheckpoint {
         state.withLock { $0.checkpoint() }
@@ -212,13 +225,15 @@ public final class PartitionLog: Sendable {
 
     /// Flushes everything and closes the files. Returns the checkpoint to persist; after it,
     /// the next open may trust the whole log. Calling it again does nothing more.
+    /// - Parameter syncing: false when the caller syncs the whole file system afterwards,
+    ///   before it persists the checkpoint.
     @discardableResult
-    public func close() throws -> PartitionCheckpoint {
+    public func close(syncing: Bool = true) throws -> PartitionCheckpoint {
         try state.withLock { state in
             if state.isOpen {
                 try state.active.trimToSize()
                 try state.active.appendTimeIndexEntryIfGrown()
-                try state.active.sync()
+                if syncing { try state.active.sync() }
                 state.recoveryPoint = state.logEndOffset
                 for segment in state.segments {
                     segment.close()

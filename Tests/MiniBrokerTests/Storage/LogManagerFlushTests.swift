@@ -43,4 +43,41 @@ struct LogManagerFlushTests {
         try logs.close()
         #expect(try metadata.checkpoint(for: idle)?.producerSnapshot != [42])
     }
+
+    @Test func manyLogsAreFlushedAndClosedWithOneFileSystemSync() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let metadata = try MetadataStore(dataDirectory: directory.path)
+        let logs = LogManager(
+            dataDirectory: directory.path,
+            configuration: .storageTest(),
+            metadata: metadata,
+            logger: Logger(label: "test")
+        )
+        try logs.open()
+        let count = LogManager.fileSystemSyncThreshold + 8
+        try metadata.createTopic(TopicRecord(name: "wide", id: .random(), partitionCount: Int32(count)))
+        let partitions = try logs.createPartitions(topic: "wide", count: Int32(count))
+        for log in partitions { try log.append(TestBatch(records: 2).bytes) }
+        try logs.flushAll()
+        for log in partitions {
+            #expect(log.recoveryPoint == 2)
+            #expect(try metadata.checkpoint(for: log.topicPartition)?.recoveryPoint == 2)
+        }
+        for log in partitions { try log.append(TestBatch(records: 1).bytes) }
+        try logs.close()
+        for log in partitions {
+            #expect(try metadata.checkpoint(for: log.topicPartition)?.recoveryPoint == 3)
+        }
+        // The next open trusts every log after the clean stop.
+        let reopened = LogManager(
+            dataDirectory: directory.path,
+            configuration: .storageTest(),
+            metadata: metadata,
+            logger: Logger(label: "test")
+        )
+        try reopened.open()
+        #expect(reopened.lastShutdownWasClean)
+        #expect(reopened.log(topic: "wide", partition: 0)?.logEndOffset == 3)
+    }
 }
