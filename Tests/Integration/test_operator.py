@@ -3,6 +3,7 @@ status, and what they say when nothing is running."""
 import signal
 import socket
 import subprocess
+import threading
 import time
 
 import pytest
@@ -131,16 +132,23 @@ def test_logs_show_a_component_and_follow_new_lines(appliance):
     everything = aseed("logs", "-n", "2", *logs).stdout
     assert any(line.startswith("analyzer | ") for line in everything.splitlines())
     follower = subprocess.Popen([ASEED_BIN, "logs", "broker", "-f", "-n", "0", *logs], stdout=subprocess.PIPE, text=True)
+    followed: list[str] = []
+    reader = threading.Thread(target=lambda: followed.extend(follower.stdout), daemon=True)
+    reader.start()
     try:
-        time.sleep(0.5)
-        with socket.create_connection(("127.0.0.1", appliance["port"])) as connection:
-            connection.sendall(b"\xff\xff\xff\xff")  # a malformed frame: the broker logs a warning
-            connection.recv(16)
-        time.sleep(1)
+        # The follower sees only lines written after it started, and a busy machine may take
+        # a while to start it: malformed frames (each logged by the broker) until one shows.
+        deadline = time.monotonic() + 30
+        while not any("closing connection" in line for line in followed) and time.monotonic() < deadline:
+            with socket.create_connection(("127.0.0.1", appliance["port"])) as connection:
+                connection.sendall(b"\xff\xff\xff\xff")
+                connection.recv(16)
+            time.sleep(0.5)
     finally:
         follower.send_signal(signal.SIGINT)
-        out, _ = follower.communicate(timeout=10)
-    assert "closing connection" in out
+        follower.wait(timeout=10)
+        reader.join(timeout=10)
+    assert any("closing connection" in line for line in followed), followed
     unknown = aseed("logs", "nonsense", *logs, check=False)
     assert unknown.returncode != 0 and "unknown component" in unknown.stderr
 
