@@ -67,6 +67,21 @@ extension BrokerConfiguration {
         if let value = overrides["segment.bytes"].flatMap(Int.init) { topic.segmentBytes = value }
         if let value = overrides["segment.ms"].flatMap(Int64.init) { topic.segmentMilliseconds = value }
         if let value = overrides["max.message.bytes"].flatMap(Int.init) { topic.messageMaxBytes = value }
+        if let value = overrides["cleanup.policy"].flatMap(CleanupPolicy.init(kafkaValue:)) {
+            topic.cleanupPolicy = value
+        }
+        if let value = overrides["min.cleanable.dirty.ratio"].flatMap(Double.init) {
+            topic.minCleanableDirtyRatio = value
+        }
+        if let value = overrides["min.compaction.lag.ms"].flatMap(Int64.init) {
+            topic.minCompactionLagMilliseconds = value
+        }
+        if let value = overrides["max.compaction.lag.ms"].flatMap(Int64.init) {
+            topic.maxCompactionLagMilliseconds = value
+        }
+        if let value = overrides["delete.retention.ms"].flatMap(Int64.init) {
+            topic.deleteRetentionMilliseconds = value
+        }
         return topic
     }
 }
