@@ -2,8 +2,8 @@ import KafkaWire
 import Logging
 
 extension PartitionLog {
-    /// Loads the segments, recovers the tail after an unclean stop, and rebuilds the
-    /// producer state.
+    /// Finishes or undoes a compaction swap a crash interrupted, loads the segments, recovers
+    /// the tail after an unclean stop, and rebuilds the producer state.
     static func openState(
         directory: String,
         topicPartition: KafkaTopicPartition,
@@ -11,6 +11,11 @@ extension PartitionLog {
         cleanShutdown: Bool,
         logger: Logger
     ) throws -> State {
+        let swappedIn = try CompactionRecovery.recover(
+            directory: directory,
+            logger: logger,
+            partition: topicPartition.description
+        )
         var segments = try segmentBaseOffsets(in: directory).map {
             try LogSegment(directory: directory, baseOffset: $0)
         }
@@ -20,7 +25,13 @@ extension PartitionLog {
         }
         // After a clean stop everything was flushed: nothing needs re-validating.
         let recoveryPoint = cleanShutdown ? Int64.max : (checkpoint?.recoveryPoint ?? 0)
-        segments = try recover(segments, after: recoveryPoint, topicPartition: topicPartition, logger: logger)
+        segments = try recover(
+            segments,
+            after: recoveryPoint,
+            rebuilding: swappedIn,
+            topicPartition: topicPartition,
+            logger: logger
+        )
         let producers = try replayProducers(segments, from: checkpoint)
         let logEnd = segments[segments.count - 1].nextOffset
         return State(segments: segments, producers: producers, recoveryPoint: logEnd)
@@ -37,9 +48,12 @@ extension PartitionLog {
     /// Trusts the segments wholly below the recovery point (loading their indexes), and
     /// re-validates the one containing it and all later ones, as Kafka does. At the first
     /// bad byte the segment is cut and later segments are removed; one warning says so.
+    /// Segments in `rebuilding` (swapped in by compaction recovery) are re-validated wherever
+    /// they are, which rebuilds their indexes.
     private static func recover(
         _ segments: [LogSegment],
         after recoveryPoint: Int64,
+        rebuilding: Set<Int64>,
         topicPartition: KafkaTopicPartition,
         logger: Logger
     ) throws -> [LogSegment] {
@@ -48,7 +62,7 @@ extension PartitionLog {
             ? segments.count
             : (segments.lastIndex { $0.baseOffset <= recoveryPoint } ?? 0)
         for (index, segment) in segments.enumerated() {
-            if index < firstUntrusted {
+            if index < firstUntrusted && !rebuilding.contains(segment.baseOffset) {
                 if try segment.load() { continue }
                 logger.notice(
                     "\(topicPartition): index of segment \(segment.baseOffset) is torn; rebuilding it from the log"

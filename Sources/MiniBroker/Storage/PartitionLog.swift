@@ -49,6 +49,8 @@ public final class PartitionLog: Sendable {
     /// Asked before each append whether the disk has room; nil for no check.
     let diskSpace: DiskSpaceGuard?
     let state: Mutex<State>
+    /// The log cleaner's checkpoint, statistics and abort flag (see `PartitionLog+Compaction`).
+    let cleaning: Mutex<CleaningState>
 
     /// Opens the partition's log, creating its directory and first segment when missing.
     ///
@@ -83,6 +85,7 @@ public final class PartitionLog: Sendable {
             logger: logger
         )
         state = Mutex(opened)
+        cleaning = Mutex(CleaningState(firstDirtyOffset: CleanerCheckpoint.read(directory: partitionDirectory)))
     }
 
     /// The first offset still in the log (older segments were deleted by retention).
@@ -198,7 +201,8 @@ public final class PartitionLog: Sendable {
     /// the next open may trust the whole log. Calling it again does nothing more.
     @discardableResult
     public func close() throws -> PartitionCheckpoint {
-        try state.withLock { state in
+        abortCleaning()
+        return try state.withLock { state in
             if state.isOpen {
                 try state.active.trimToSize()
                 try state.active.appendTimeIndexEntryIfGrown()
@@ -215,6 +219,7 @@ public final class PartitionLog: Sendable {
 
     /// Closes the log and removes its directory (topic deletion).
     public func delete() throws {
+        abortCleaning()
         try state.withLock { state in
             for segment in state.segments {
                 segment.close()
