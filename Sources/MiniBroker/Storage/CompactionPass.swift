@@ -56,53 +56,52 @@ final class CompactionPass {
         return (map, range.endIndex)
     }
 
-    /// Groups consecutive segments so each group's bytes stay within `segment.bytes` (the
-    /// cleaned segment is no larger) and its offsets within the index's 32-bit relative offsets.
-    static func groups(of segments: ArraySlice<LogSegment>, maxBytes: Int) -> [[LogSegment]] {
-        var groups: [[LogSegment]] = []
-        var current: [LogSegment] = []
-        var bytes = 0
-        for segment in segments {
-            if let first = current.first {
-                let lastOffset = max(segment.nextOffset - 1, first.baseOffset)
-                let fits = bytes + segment.size <= maxBytes && first.canHold(offset: lastOffset)
-                if !fits {
-                    groups.append(current)
-                    current = []
-                    bytes = 0
-                }
-            }
-            current.append(segment)
-            bytes += segment.size
-        }
-        if !current.isEmpty { groups.append(current) }
-        return groups
-    }
-
-    /// Writes the cleaned copy of `group` as `<base>.{log,index,timeindex}.cleaned`, fsynced,
-    /// with indexes built as appends build them. On failure its files are removed.
-    func writeCleanedSegment(_ group: [LogSegment], map: OffsetMap) throws -> LogSegment {
-        let base = group[0].baseOffset
-        for kind in LogSegment.fileKinds {
-            try FileSystem.removeFile(LogSegment.path(directory, base, kind) + CompactionRecovery.cleanedSuffix)
-        }
-        let output = try LogSegment(directory: directory, baseOffset: base, suffix: CompactionRecovery.cleanedSuffix)
+    /// Writes the cleaned copy of `replaced` (the segments from the log start on) as new
+    /// segments of at most `segment.bytes` each, files `<base>.{log,index,timeindex}.cleaned`,
+    /// fsynced, with indexes built as appends build them. The first starts at the log start,
+    /// each later one at its first batch, so the log start offset does not move; one is
+    /// written even when nothing is kept. Output segments are cut by what is kept, not by
+    /// the old segments, so a first cleaning already packs many shrunken segments into one.
+    /// On failure (or cancellation) every file written is removed.
+    func writeCleanedSegments(_ replaced: [LogSegment], map: OffsetMap) throws -> [LogSegment] {
+        var written: [LogSegment] = []
         do {
-            for segment in group {
+            var current = try newSegment(at: replaced[0].baseOffset)
+            written.append(current)
+            for segment in replaced {
                 try forEachBatch(of: segment) { header, bytes in
                     guard let kept = try retained(header, bytes, map: map) else { return }
-                    try output.append(kept, header: RecordBatchHeader.peek(kept)!, now: now)
+                    let keptHeader = RecordBatchHeader.peek(kept)!
+                    let full = current.size + kept.readableBytes > configuration.segmentBytes
+                    if !current.isEmpty && (full || !current.canHold(offset: keptHeader.lastOffset)) {
+                        try finish(current)
+                        current = try newSegment(at: keptHeader.baseOffset)
+                        written.append(current)
+                    }
+                    try current.append(kept, header: keptHeader, now: now)
                     figures.bytesWritten += Int64(kept.readableBytes)
                     throttle.account(kept.readableBytes, isCancelled: isCancelled)
                 }
             }
-            try output.appendTimeIndexEntryIfGrown()
-            try output.sync()
-            return output
+            try finish(current)
+            return written
         } catch {
-            try? output.delete()
+            for segment in written { try? segment.delete() }
             throw error
         }
+    }
+
+    private func newSegment(at base: Int64) throws -> LogSegment {
+        for kind in LogSegment.fileKinds {
+            try FileSystem.removeFile(LogSegment.path(directory, base, kind) + CompactionRecovery.cleanedSuffix)
+        }
+        return try LogSegment(directory: directory, baseOffset: base, suffix: CompactionRecovery.cleanedSuffix)
+    }
+
+    /// Adds the final time index entry, as a roll does, and fsyncs the three files.
+    private func finish(_ segment: LogSegment) throws {
+        try segment.appendTimeIndexEntryIfGrown()
+        try segment.sync()
     }
 
     /// What of a batch stays, as bytes to write; nil when it goes entirely.

@@ -44,12 +44,13 @@ extension PartitionLog {
     ) throws -> CleaningOutcome {
         let configuration = self.configuration
         guard configuration.cleanupPolicy.compacts else { return .notCompacted }
-        let began = cleaning.withLock { state in
-            guard !state.isCleaning && !state.abortRequested else { return false }
+        let refusal = cleaning.withLock { state -> CleaningOutcome? in
+            if state.abortRequested { return .abandoned("the log is closed") }
+            if state.isCleaning { return .busy }
             state.isCleaning = true
-            return true
+            return nil
         }
-        guard began else { return .busy }
+        if let refusal { return refusal }
         defer { cleaning.withLock { $0.isCleaning = false } }
         let isCancelled = { isStopping() || self.cleaning.withLock { $0.abortRequested } }
         do {
@@ -120,9 +121,7 @@ extension PartitionLog {
         var cleaned: [LogSegment] = []
         var steps = SwapSteps(crashBefore: options.crashBeforeSwapStep)
         do {
-            for group in CompactionPass.groups(of: replaced[...], maxBytes: configuration.segmentBytes) {
-                cleaned.append(try pass.writeCleanedSegment(group, map: map))
-            }
+            cleaned = try pass.writeCleanedSegments(replaced, map: map)
             try FileSystem.syncDirectory(directory)
             options.beforeSwap?()
             guard try swap(replaced, with: cleaned, endOffset: endOffset, steps: &steps, isCancelled: isCancelled)
