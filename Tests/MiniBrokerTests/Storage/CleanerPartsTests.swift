@@ -110,10 +110,11 @@ struct CleanerPartsTests {
         }
         let clock = FakeClock()
         var slept: [UInt64] = []
-        var throttle = CleanerThrottle(bytesPerSecond: 1_000_000, clock: { clock.now }) { nanoseconds in
+        let sleep = { (nanoseconds: UInt64) in
             slept.append(nanoseconds)
             clock.now += nanoseconds
         }
+        var throttle = CleanerThrottle(bytesPerSecond: 1_000_000, clock: { clock.now }, sleep: sleep)
         throttle.account(500_000, isCancelled: { false })  // half a second's worth
         #expect(throttle.sleptNanoseconds == 500_000_000)
         #expect(slept.allSatisfy { $0 <= CleanerThrottle.sleepSlice })
@@ -127,7 +128,11 @@ struct CleanerPartsTests {
             }
         )
         #expect(slept.count == 3)
-        var unthrottled = CleanerThrottle(bytesPerSecond: 0, clock: { clock.now }) { _ in Issue.record("slept") }
+        var unthrottled = CleanerThrottle(
+            bytesPerSecond: 0,
+            clock: { clock.now },
+            sleep: { _ in Issue.record("slept") }
+        )
         unthrottled.account(1 << 30, isCancelled: { false })
     }
 
