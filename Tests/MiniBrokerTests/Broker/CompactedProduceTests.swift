@@ -6,7 +6,11 @@ import Testing
 
 @Suite("Produce to a compacted topic")
 struct CompactedProduceTests {
-    private func produce(_ served: ServedBroker, _ batch: ByteBuffer, version: Int16 = 9)
+    private func produce(
+        _ served: ServedBroker,
+        _ batch: ByteBuffer,
+        version: Int16 = 9
+    )
         -> ProduceResponse.PartitionProduceResponse?
     {
         let request = ProduceRequest(
