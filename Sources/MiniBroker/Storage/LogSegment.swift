@@ -3,7 +3,9 @@ import NIOCore
 
 /// One segment of a partition log: `{baseOffset:020}.log` holding RecordBatch v2 bytes
 /// exactly as Kafka stores them, with its sparse `.index` (offset -> position) and
-/// `.timeindex` (max timestamp -> offset). Not thread-safe: used under the partition's lock.
+/// `.timeindex` (max timestamp -> offset). Not thread-safe: used under the partition's lock,
+/// except that the log cleaner reads closed segments, which no longer change, without it
+/// (see `CleaningSnapshot`).
 final class LogSegment {
     /// Bytes of batches between two index entries, as Kafka's `index.interval.bytes`.
     static let indexIntervalBytes = 4096

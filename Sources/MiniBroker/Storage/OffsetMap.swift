@@ -6,6 +6,10 @@
 /// which must never happen, and the map's memory stays bounded anyway because a cleaning
 /// that fills it stops at the end of that segment and leaves the rest to the next round
 /// (`isFull`). The price is memory for long keys, which `estimatedBytes` counts.
+///
+/// Entries are found by a hash of the key's bytes and then compared byte for byte, so a
+/// lookup (one per record rewritten) allocates nothing; the rare keys whose hash another key
+/// already has go to a second table keyed by the bytes themselves.
 struct OffsetMap {
     /// Bytes a cleaning's map may take before it stops adding segments (Kafka's
     /// `log.cleaner.dedupe.buffer.size` is 128 MiB for all cleaner threads).
@@ -13,7 +17,13 @@ struct OffsetMap {
     /// Rough per-entry cost beyond the key bytes: the array's header and the table slot.
     private static let entryOverhead = 72
 
-    private var offsets: [[UInt8]: Int64] = [:]
+    private struct Entry {
+        var key: [UInt8]
+        var offset: Int64
+    }
+
+    private var byHash: [Int: Entry] = [:]
+    private var collided: [[UInt8]: Int64] = [:]
     private(set) var estimatedBytes = 0
     let memoryLimit: Int
 
@@ -21,20 +31,36 @@ struct OffsetMap {
         self.memoryLimit = memoryLimit
     }
 
-    var count: Int { offsets.count }
+    var count: Int { byHash.count + collided.count }
     /// Whether the map reached its memory limit: no further segment should be added.
     var isFull: Bool { estimatedBytes >= memoryLimit }
 
     /// Records `offset` as the newest for `key` (offsets arrive in increasing order).
     mutating func put(_ key: UnsafeRawBufferPointer, offset: Int64) {
-        let bytes = [UInt8](key)
-        if offsets.updateValue(offset, forKey: bytes) == nil {
-            estimatedBytes += bytes.count + Self.entryOverhead
+        let hash = Self.hash(key)
+        if var entry = byHash[hash] {
+            if entry.key.elementsEqual(key) {
+                entry.offset = offset
+                byHash[hash] = entry
+            } else if collided.updateValue(offset, forKey: [UInt8](key)) == nil {
+                estimatedBytes += key.count + Self.entryOverhead
+            }
+            return
         }
+        byHash[hash] = Entry(key: [UInt8](key), offset: offset)
+        estimatedBytes += key.count + Self.entryOverhead
     }
 
     /// The newest offset of `key` in the mapped range, nil when the key is not there.
     func newestOffset(of key: UnsafeRawBufferPointer) -> Int64? {
-        offsets[[UInt8](key)]
+        guard let entry = byHash[Self.hash(key)] else { return nil }
+        if entry.key.elementsEqual(key) { return entry.offset }
+        return collided.isEmpty ? nil : collided[[UInt8](key)]
+    }
+
+    private static func hash(_ key: UnsafeRawBufferPointer) -> Int {
+        var hasher = Hasher()
+        hasher.combine(bytes: key)
+        return hasher.finalize()
     }
 }

@@ -126,7 +126,7 @@ extension PartitionLog {
             options.beforeSwap?()
             guard try swap(replaced, with: cleaned, endOffset: endOffset, steps: &steps, isCancelled: isCancelled)
             else {
-                for segment in cleaned { try? segment.delete() }
+                if isCancelled() { return .abandoned("the cleaning was stopped") }
                 return .abandoned("the log's segments changed during the cleaning")
             }
         } catch let crash as SimulatedCrash {
