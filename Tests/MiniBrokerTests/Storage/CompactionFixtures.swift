@@ -62,6 +62,10 @@ func storedContents(_ log: PartitionLog) throws -> (headers: [RecordBatchHeader]
                     )
                 )
             }
+            // Offsets only grow in a log; a log that goes back would loop forever here.
+            guard batch.header.lastOffset + 1 > offset else {
+                throw StorageError(.corruptBatch, "batch \(batch.header.baseOffset) goes back from offset \(offset)")
+            }
             offset = batch.header.lastOffset + 1
         }
     }

@@ -54,7 +54,7 @@ struct CompactionRecoveryTests {
         var step = 0
         var outcomes: [Int: String] = [:]
         var finishedOnOpen = 0
-        while true {
+        while step < 1_000 {
             let directory = TemporaryDirectory(inMemory: true)
             defer { directory.remove() }
             let (log, model) = try preparedLog(directory)
