@@ -103,6 +103,22 @@ struct BrokerOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
+            "How often the log cleaner looks for compacted partitions to clean. Default: 15000",
+            valueName: "ms"
+        )
+    )
+    var logCleanerIntervalMs: Int64?
+
+    @Option(
+        help: ArgumentHelp(
+            "Bytes per second the log cleaner may read and write; 0: unthrottled. Default: 67108864",
+            valueName: "bytes"
+        )
+    )
+    var logCleanerIoBytesPerSecond: Int64?
+
+    @Option(
+        help: ArgumentHelp(
             "How long a new consumer group waits for more members before its first rebalance. Default: 3000",
             valueName: "ms"
         )
@@ -191,6 +207,16 @@ struct BrokerOptions: ParsableArguments {
             "retention-bytes",
             flag: retentionBytes,
             default: broker.retentionBytes
+        )
+        broker.cleanerCheckIntervalMilliseconds = try settings.integer(
+            "log-cleaner-interval-ms",
+            flag: logCleanerIntervalMs,
+            default: broker.cleanerCheckIntervalMilliseconds
+        )
+        broker.cleanerIOBytesPerSecond = try settings.integer(
+            "log-cleaner-io-bytes-per-second",
+            flag: logCleanerIoBytesPerSecond,
+            default: broker.cleanerIOBytesPerSecond
         )
         broker.groupInitialRebalanceDelayMs = try settings.integer(
             "group-initial-rebalance-delay-ms",

@@ -66,8 +66,26 @@ public struct BrokerConfiguration: Sendable {
     /// How batches are stored (`compression.type`): "lz4" compresses uncompressed batches,
     /// "producer" keeps every batch as sent.
     public var compressionType: String = "lz4"
-    /// What happens to old segments (`cleanup.policy`): "delete" (retention).
-    public var cleanupPolicy: String = "delete"
+
+    /// What happens to old data (`cleanup.policy`): retention deletes segments, compaction keeps
+    /// the newest record per key, or both.
+    public var cleanupPolicy: CleanupPolicy = .delete
+    /// A compacted partition is cleaned once the dirty part (written since the last cleaning)
+    /// exceeds this share of the cleanable bytes (`min.cleanable.dirty.ratio`).
+    public var minCleanableDirtyRatio: Double = 0.5
+    /// Records stay uncompacted for at least this long (`min.compaction.lag.ms`): a segment
+    /// whose newest batch is younger is not cleaned yet.
+    public var minCompactionLagMilliseconds: Int64 = 0
+    /// Dirty data older than this is cleaned whatever the dirty ratio (`max.compaction.lag.ms`).
+    public var maxCompactionLagMilliseconds: Int64 = .max
+    /// How long a tombstone (a keyed record with a null value) survives in the cleaned part of
+    /// a compacted log, so consumers see the deletion (`delete.retention.ms`).
+    public var deleteRetentionMilliseconds: Int64 = 86_400_000
+    /// Bytes per second the log cleaner may read plus write; 0 or negative: unthrottled.
+    /// Kept well below the disk's speed so cleaning does not starve produce and fetch.
+    public var cleanerIOBytesPerSecond: Int64 = 64 * 1_048_576
+    /// How often the log cleaner looks for compacted partitions to clean.
+    public var cleanerCheckIntervalMilliseconds: Int64 = 15_000
 
     /// Session timeout bounds for consumer group members.
     public var groupMinSessionTimeoutMs: Int32 = 6_000

@@ -36,6 +36,7 @@ public struct RecordBatchHeader: Hashable, Sendable {
     public static let partitionLeaderEpochPosition = 12
     public static let crcPosition = 17
     public static let attributesPosition = 21
+    public static let lastOffsetDeltaPosition = 23
     public static let maxTimestampPosition = 35
 
     public init(

@@ -5,6 +5,13 @@
 /// order) that is millions of records per gigabyte, so this path avoids the reference
 /// counting and bounds bookkeeping of `ByteBuffer` slices and reads the bytes directly.
 struct RecordWalker {
+    /// The fields of one record the broker looks at; `key` points into the walked bytes.
+    struct Fields {
+        var offsetDelta: Int32
+        var key: UnsafeRawBufferPointer?
+        var hasValue: Bool
+    }
+
     private var reader: RawRecordReader
 
     init(_ bytes: UnsafeRawBufferPointer) {
@@ -16,6 +23,11 @@ struct RecordWalker {
 
     /// Checks the next record and returns its offset delta.
     mutating func nextRecord() throws -> Int32 {
+        try nextFields().offsetDelta
+    }
+
+    /// Checks the next record and returns its offset delta, key and whether its value is set.
+    mutating func nextFields() throws -> Fields {
         reader.limit = reader.bytes.count
         let length = try reader.readVarint()
         guard length >= 0, length <= reader.bytes.count - reader.position else {
@@ -26,8 +38,8 @@ struct RecordWalker {
         reader.position += 1  // attributes
         _ = try reader.readVarlong()  // timestamp delta
         let offsetDelta = try reader.readVarint()
-        _ = try reader.readBytes()  // key
-        _ = try reader.readBytes()  // value
+        let key = try reader.readBytes()
+        let value = try reader.readBytes()
         let headerCount = try reader.readVarint()
         guard headerCount >= 0, headerCount <= (reader.limit - reader.position) / 2 else {
             throw KafkaDecodingError(
@@ -41,6 +53,6 @@ struct RecordWalker {
         guard reader.position == reader.limit else {
             throw KafkaDecodingError("record has \(reader.limit - reader.position) bytes beyond its last header")
         }
-        return Int32(offsetDelta)
+        return Fields(offsetDelta: Int32(offsetDelta), key: key, hasValue: value != nil)
     }
 }

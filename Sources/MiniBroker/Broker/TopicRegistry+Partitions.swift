@@ -73,7 +73,7 @@ extension TopicRegistry {
             throw TopicError(code: .unknownTopicOrPartition, message: "unknown partition \(name)-\(partition)")
         }
         let policy = configuration(of: topic).cleanupPolicy
-        guard ConfigDefinition.items(of: policy).contains("delete") else {
+        guard policy.deletes else {
             throw TopicError(
                 code: .policyViolation,
                 message: "topic '\(name)' has cleanup.policy=\(policy); records can be deleted only under 'delete'"

@@ -16,10 +16,14 @@ struct TopicConfigs: Sendable, Equatable {
             name: "cleanup.policy",
             type: .list,
             brokerSynonym: "log.cleanup.policy",
-            documentation: "What happens to old segments: 'delete' removes them by retention.ms and retention.bytes.",
-            value: { $0.cleanupPolicy },
+            documentation: """
+                What happens to old data: 'delete' removes old segments by retention.ms and \
+                retention.bytes; 'compact' keeps the newest record of each key; both do both.
+                """,
+            value: { $0.cleanupPolicy.kafkaValue },
             check: { value in
-                ConfigDefinition.items(of: value) == ["delete"] ? nil : "cleanup.policy supports only 'delete'"
+                CleanupPolicy(kafkaValue: value) == nil
+                    ? "cleanup.policy must be 'delete', 'compact' or 'compact,delete', got '\(value)'" : nil
             }
         ),
         ConfigDefinition(
@@ -33,6 +37,28 @@ struct TopicConfigs: Sendable, Equatable {
             value: { $0.compressionType },
             // Re-encoding compressed batches into another codec is not offered.
             check: ConfigDefinition.oneOf("compression.type", ["lz4", "producer"])
+        ),
+        ConfigDefinition(
+            name: "delete.retention.ms",
+            type: .long,
+            brokerSynonym: "log.cleaner.delete.retention.ms",
+            documentation: """
+                How long a tombstone (a record with a key and no value) stays in a compacted \
+                topic once cleaned, so consumers see the deletion, in milliseconds.
+                """,
+            value: { String($0.deleteRetentionMilliseconds) },
+            check: ConfigDefinition.integer("delete.retention.ms", atLeast: 0)
+        ),
+        ConfigDefinition(
+            name: "max.compaction.lag.ms",
+            type: .long,
+            brokerSynonym: "log.cleaner.max.compaction.lag.ms",
+            documentation: """
+                Records not yet compacted are cleaned once they are this old, whatever the \
+                dirty ratio, in milliseconds.
+                """,
+            value: { String($0.maxCompactionLagMilliseconds) },
+            check: ConfigDefinition.integer("max.compaction.lag.ms", atLeast: 1)
         ),
         ConfigDefinition(
             name: "max.message.bytes",
@@ -49,6 +75,30 @@ struct TopicConfigs: Sendable, Equatable {
             documentation: "Which timestamp records carry: the producer's (CreateTime).",
             value: { _ in "CreateTime" },
             check: ConfigDefinition.oneOf("message.timestamp.type", ["CreateTime"])
+        ),
+        ConfigDefinition(
+            name: "min.cleanable.dirty.ratio",
+            type: .double,
+            brokerSynonym: "log.cleaner.min.cleanable.ratio",
+            documentation: """
+                A compacted partition is cleaned when the share of its bytes written since the \
+                last cleaning exceeds this ratio.
+                """,
+            value: { String($0.minCleanableDirtyRatio) },
+            check: { value in
+                guard let ratio = Double(value), ratio >= 0, ratio <= 1 else {
+                    return "min.cleanable.dirty.ratio must be a number from 0 to 1, got '\(value)'"
+                }
+                return nil
+            }
+        ),
+        ConfigDefinition(
+            name: "min.compaction.lag.ms",
+            type: .long,
+            brokerSynonym: "log.cleaner.min.compaction.lag.ms",
+            documentation: "Records stay uncompacted for at least this long, in milliseconds.",
+            value: { String($0.minCompactionLagMilliseconds) },
+            check: ConfigDefinition.integer("min.compaction.lag.ms", atLeast: 0)
         ),
         ConfigDefinition(
             name: "min.insync.replicas",
@@ -146,7 +196,21 @@ extension BrokerConfiguration {
         if let value = overrides["segment.ms"].flatMap(Int64.init) { topic.segmentMilliseconds = value }
         if let value = overrides["max.message.bytes"].flatMap(Int.init) { topic.messageMaxBytes = value }
         if let value = overrides["compression.type"] { topic.compressionType = value }
-        if let value = overrides["cleanup.policy"] { topic.cleanupPolicy = value }
+        if let value = overrides["cleanup.policy"].flatMap(CleanupPolicy.init(kafkaValue:)) {
+            topic.cleanupPolicy = value
+        }
+        if let value = overrides["min.cleanable.dirty.ratio"].flatMap(Double.init) {
+            topic.minCleanableDirtyRatio = value
+        }
+        if let value = overrides["min.compaction.lag.ms"].flatMap(Int64.init) {
+            topic.minCompactionLagMilliseconds = value
+        }
+        if let value = overrides["max.compaction.lag.ms"].flatMap(Int64.init) {
+            topic.maxCompactionLagMilliseconds = value
+        }
+        if let value = overrides["delete.retention.ms"].flatMap(Int64.init) {
+            topic.deleteRetentionMilliseconds = value
+        }
         return topic
     }
 }

@@ -75,6 +75,16 @@ extension RequestHandler {
             logger.warning("produce to \(name)-\(data.index) from \(client) refused: \(problem.message)")
             return partitionError(data.index, problem.code, message: problem.message)
         }
+        if log.configuration.cleanupPolicy.compacts, let records = data.records,
+            let keyless = KeylessRecords.find(in: records, partition: log.topicPartition)
+        {
+            logger.info("produce to \(name)-\(data.index) from \(client) refused: \(keyless.message)")
+            var response = partitionError(data.index, .invalidRecord, message: keyless.message)
+            response.recordErrors = keyless.indices.map {
+                .init(batchIndex: Int32($0), batchIndexErrorMessage: keyless.message)
+            }
+            return response
+        }
         do {
             let result = try log.append(batch)
             if result.outcome == .appended { appends.notifyAppend() }

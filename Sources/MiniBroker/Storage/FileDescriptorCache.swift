@@ -14,9 +14,12 @@ import Darwin
 /// use instead and the least recently used are closed when the cache is full; a file in use
 /// (between `checkout` and `checkin`) is never closed under its user.
 ///
-/// Thread-safe. Each `SegmentFile` is used by one partition under its lock, so one key never
-/// has two users at once, but the eviction of one partition's files happens on whatever
-/// thread opens another's.
+/// Thread-safe. A file may have several users at once: the partition's appends and reads under
+/// its lock, and the log cleaner reading closed segments without it. The eviction of one
+/// partition's files happens on whatever thread opens another's, and `close` of a file still
+/// in use (retention deleting a segment the cleaner reads) only takes effect at the last
+/// `checkin`, so a descriptor is never closed, and its number reused for another file, under a
+/// `pread` in flight.
 final class FileDescriptorCache: Sendable {
     /// One cached file's identity.
     struct Key: Hashable, Sendable {
@@ -27,6 +30,8 @@ final class FileDescriptorCache: Sendable {
         var descriptor: Int32
         var pins = 0
         var lastUse: UInt64
+        /// `close` was asked while the file was in use: close it at the last `checkin`.
+        var closesWhenIdle = false
     }
 
     private struct State {
@@ -88,14 +93,32 @@ final class FileDescriptorCache: Sendable {
 
     /// Ends a use begun by `checkout`; the descriptor may be closed from now on.
     func checkin(_ key: Key) {
-        state.withLock { state in
-            state.entries[key]?.pins -= 1
+        let retired = state.withLock { state -> Int32? in
+            guard var entry = state.entries[key] else { return nil }
+            entry.pins -= 1
+            if entry.pins == 0 && entry.closesWhenIdle {
+                state.entries[key] = nil
+                return entry.descriptor
+            }
+            state.entries[key] = entry
+            return nil
         }
+        if let retired { closeDescriptor(retired) }
     }
 
-    /// Closes `key`'s file if it is open; the key may be checked out again later.
+    /// Closes `key`'s file if it is open, or at the end of its last use when it is in use; the
+    /// key may be checked out again later.
     func close(_ key: Key) {
-        let descriptor = state.withLock { $0.entries.removeValue(forKey: key)?.descriptor }
+        let descriptor = state.withLock { state -> Int32? in
+            guard var entry = state.entries[key] else { return nil }
+            if entry.pins > 0 {
+                entry.closesWhenIdle = true
+                state.entries[key] = entry
+                return nil
+            }
+            state.entries[key] = nil
+            return entry.descriptor
+        }
         if let descriptor { closeDescriptor(descriptor) }
     }
 

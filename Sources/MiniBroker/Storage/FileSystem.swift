@@ -53,6 +53,48 @@ enum FileSystem {
         if rmdir(path) != 0 && errno != ENOENT { throw SegmentFile.failure("rmdir", path) }
     }
 
+    /// Renames `path` to `newPath` (atomically replacing it if it exists).
+    static func move(_ path: String, to newPath: String) throws {
+        guard rename(path, newPath) == 0 else { throw SegmentFile.failure("rename", path + " to " + newPath) }
+    }
+
+    /// Replaces the file at `path` with `bytes` so that a crash at any moment leaves either the
+    /// old or the new content, never a mix: write a temporary file, fsync it, rename it over
+    /// `path`, fsync the directory.
+    static func writeAtomically(_ bytes: [UInt8], to path: String, directory: String) throws {
+        let temporary = path + ".tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw SegmentFile.failure("open", temporary) }
+        defer { close(descriptor) }
+        var done = 0
+        while done < bytes.count {
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + done, bytes.count - done) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { throw SegmentFile.failure("write", temporary) }
+            done += written
+        }
+        guard fsync(descriptor) == 0 else { throw SegmentFile.failure("fsync", temporary) }
+        try move(temporary, to: path)
+        try syncDirectory(directory)
+    }
+
+    /// The whole content of a small file, nil when it does not exist or cannot be read.
+    static func readSmallFile(_ path: String, limit: Int = 1 << 20) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes = [UInt8](repeating: 0, count: limit)
+        var done = 0
+        while done < limit {
+            let got = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + done, limit - done) }
+            if got < 0 && errno == EINTR { continue }
+            if got < 0 { return nil }
+            if got == 0 { break }
+            done += got
+        }
+        return Array(bytes[..<done])
+    }
+
     /// fsyncs a directory, so a file created, renamed or removed in it stays so after a power cut.
     /// Writes every file's data and metadata on the file system holding `path` to the device
     /// in one call: cheaper than an fsync per file when thousands of files changed.

@@ -5,10 +5,12 @@ extension LogManager: Service {
     static let retentionCheckMilliseconds: Int64 = 300_000
 
     /// Flushes every flush interval (with `.interval` policy) and applies retention every
-    /// five minutes, until graceful shutdown; then closes the logs cleanly. Call `open()`
+    /// five minutes, with the log cleaner's thread compacting meanwhile, until graceful
+    /// shutdown; then stops the cleaner and closes the logs cleanly. Call `open()`
     /// before starting the services, and register this service before the broker so the
     /// broker stops first (service groups stop in reverse order).
     public func run() async throws {
+        startCleaner()
         try? await cancelWhenGracefulShutdown {
             try await self.runPeriodicWork()
         }

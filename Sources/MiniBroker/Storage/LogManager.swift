@@ -20,6 +20,8 @@ public final class LogManager: Sendable {
     let logger: Logger
     /// Room kept on the disk; appends of every log ask it first.
     public let diskSpace: DiskSpaceGuard
+    /// Compacts the partitions of compacted topics; its thread runs while `run()` does.
+    let cleaner: LogCleaner
     private let state = Mutex(State())
 
     private struct State {
@@ -45,6 +47,7 @@ public final class LogManager: Sendable {
         self.metadata = metadata
         self.logger = logger
         self.diskSpace = diskSpace ?? DiskSpaceGuard(dataDirectory: dataDirectory, reserveBytes: 0, logger: logger)
+        self.cleaner = LogCleaner(configuration: configuration, logger: logger)
     }
 
     private var markerPath: String { dataDirectory + "/" + Self.cleanShutdownMarker }
@@ -239,9 +242,37 @@ public final class LogManager: Sendable {
         return try logs.reduce(0) { $0 + (try $1.applyRetention(now: now)) }
     }
 
-    /// Clean stop: flushes and closes every log, saves the checkpoints, then leaves the
-    /// clean-stop marker so the next open trusts the logs.
+    /// Compacts, once and on the caller's thread, every partition of a compacted topic whose
+    /// cleaning is due (dirty ratio, compaction lags), the dirtiest first; waits for a cleaning
+    /// the cleaner's thread runs to end first. For tests and an operator's "compact now".
+    /// Returns what happened to each compacted partition.
+    @discardableResult
+    public func cleanNow(now: Int64 = PartitionLog.currentTimeMilliseconds()) -> [KafkaTopicPartition: CleaningOutcome]
+    {
+        cleaner.cleanDue(state.withLock { Array($0.logs.values) }, now: now)
+    }
+
+    /// The log cleaner's figures for every partition of a compacted topic. Never waits for a
+    /// cleaning.
+    public func cleanerStats(now: Int64 = PartitionLog.currentTimeMilliseconds()) -> [KafkaTopicPartition: CleanerStats]
+    {
+        let logs = state.withLock { Array($0.logs.values) }
+        var stats: [KafkaTopicPartition: CleanerStats] = [:]
+        for log in logs where log.configuration.cleanupPolicy.compacts {
+            stats[log.topicPartition] = log.cleanerStats(now: now)
+        }
+        return stats
+    }
+
+    /// Starts the log cleaner's thread (`run()` does).
+    func startCleaner() {
+        cleaner.start { [self] in state.withLock { Array($0.logs.values) } }
+    }
+
+    /// Clean stop: stops the log cleaner, flushes and closes every log, saves the checkpoints,
+    /// then leaves the clean-stop marker so the next open trusts the logs.
     public func close() throws {
+        cleaner.stop()
         // The reserve's room lets the checkpoints and the marker be written on a full disk.
         diskSpace.release()
         let syncEach = state.withLock { $0.logs.count } < Self.fileSystemSyncThreshold

@@ -3,7 +3,9 @@ import NIOCore
 
 /// One segment of a partition log: `{baseOffset:020}.log` holding RecordBatch v2 bytes
 /// exactly as Kafka stores them, with its sparse `.index` (offset -> position) and
-/// `.timeindex` (max timestamp -> offset). Not thread-safe: used under the partition's lock.
+/// `.timeindex` (max timestamp -> offset). Not thread-safe: used under the partition's lock,
+/// except that the log cleaner reads closed segments, which no longer change, without it
+/// (see `CleaningSnapshot`).
 final class LogSegment {
     /// Bytes of batches between two index entries, as Kafka's `index.interval.bytes`.
     static let indexIntervalBytes = 4096
@@ -12,6 +14,7 @@ final class LogSegment {
     static let lookupChunkSize = 16 * 1024
 
     let baseOffset: Int64
+    let directory: String
     let log: SegmentFile
     var offsetIndex: SparseIndex<OffsetIndexEntry>
     var timeIndex: SparseIndex<TimeIndexEntry>
@@ -29,11 +32,19 @@ final class LogSegment {
     /// Wall-clock time of the last write, for retention when batches carry no timestamps.
     var lastModified: Int64
 
+    /// The segment's file kinds, the log last: it is renamed last, so a `.log` under a name
+    /// means its indexes already have that name too.
+    static let fileKinds = ["index", "timeindex", "log"]
+
     /// Opens the three files of the segment starting at `baseOffset`, creating missing ones.
     /// Indexes are not loaded yet: call `load()` or `recover()`.
-    init(directory: String, baseOffset: Int64) throws {
+    ///
+    /// - Parameter suffix: appended to each file name, e.g. `.cleaned` for a segment the log
+    ///   cleaner writes before it swaps it in (see `PartitionLog+Compaction`); empty for a live one.
+    init(directory: String, baseOffset: Int64, suffix: String = "") throws {
         self.baseOffset = baseOffset
-        let paths = ["log", "index", "timeindex"].map { Self.path(directory, baseOffset, $0) }
+        self.directory = directory
+        let paths = ["log", "index", "timeindex"].map { Self.path(directory, baseOffset, $0) + suffix }
         let existed = paths.map(FileSystem.fileExists)
         do {
             log = try SegmentFile(path: paths[0])
@@ -142,6 +153,13 @@ final class LogSegment {
         log.close()
         offsetIndex.close()
         timeIndex.close()
+    }
+
+    /// Renames the three files to their live names plus `suffix`, indexes first.
+    func renameFiles(suffix: String) throws {
+        try offsetIndex.rename(to: Self.path(directory, baseOffset, "index") + suffix)
+        try timeIndex.rename(to: Self.path(directory, baseOffset, "timeindex") + suffix)
+        try log.rename(to: Self.path(directory, baseOffset, "log") + suffix)
     }
 
     /// Closes and removes the segment's files.

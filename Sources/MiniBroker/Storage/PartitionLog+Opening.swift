@@ -2,8 +2,8 @@ import KafkaWire
 import Logging
 
 extension PartitionLog {
-    /// Loads the segments, recovers the tail after an unclean stop, and rebuilds the
-    /// producer state.
+    /// Finishes or undoes a compaction swap a crash interrupted, loads the segments, recovers
+    /// the tail after an unclean stop, and rebuilds the producer state.
     static func openState(
         directory: String,
         topicPartition: KafkaTopicPartition,
@@ -12,6 +12,11 @@ extension PartitionLog {
         logStartOffset: Int64?,
         logger: Logger
     ) throws -> State {
+        let swappedIn = try CompactionRecovery.recover(
+            directory: directory,
+            logger: logger,
+            partition: topicPartition.description
+        )
         var segments = try segmentBaseOffsets(in: directory).map {
             try LogSegment(directory: directory, baseOffset: $0)
         }
@@ -21,7 +26,13 @@ extension PartitionLog {
         }
         // After a clean stop everything was flushed: nothing needs re-validating.
         let recoveryPoint = cleanShutdown ? Int64.max : (checkpoint?.recoveryPoint ?? 0)
-        segments = try recover(segments, after: recoveryPoint, topicPartition: topicPartition, logger: logger)
+        segments = try recover(
+            segments,
+            after: recoveryPoint,
+            rebuilding: swappedIn,
+            topicPartition: topicPartition,
+            logger: logger
+        )
         let logEnd = segments[segments.count - 1].nextOffset
         // Recovery may have cut the log below where DeleteRecords had moved its start.
         let start = min(max(logStartOffset ?? 0, segments[0].baseOffset), logEnd)
@@ -51,9 +62,12 @@ extension PartitionLog {
     /// Trusts the segments wholly below the recovery point (loading their indexes), and
     /// re-validates the one containing it and all later ones, as Kafka does. At the first
     /// bad byte the segment is cut and later segments are removed; one warning says so.
+    /// Segments in `rebuilding` (swapped in by compaction recovery) are re-validated wherever
+    /// they are, which rebuilds their indexes.
     private static func recover(
         _ segments: [LogSegment],
         after recoveryPoint: Int64,
+        rebuilding: Set<Int64>,
         topicPartition: KafkaTopicPartition,
         logger: Logger
     ) throws -> [LogSegment] {
@@ -62,7 +76,7 @@ extension PartitionLog {
             ? segments.count
             : (segments.lastIndex { $0.baseOffset <= recoveryPoint } ?? 0)
         for (index, segment) in segments.enumerated() {
-            if index < firstUntrusted {
+            if index < firstUntrusted && !rebuilding.contains(segment.baseOffset) {
                 if try segment.load() { continue }
                 logger.notice(
                     "\(topicPartition): index of segment \(segment.baseOffset) is torn; rebuilding it from the log"

@@ -5,9 +5,14 @@ extension PartitionLog {
     ///
     /// A segment's age is its largest batch timestamp (the file's modification time when
     /// batches carry none), as in Kafka.
+    ///
+    /// Only a cleanup policy with `delete` (`delete`, `compact,delete`) deletes: a topic that is
+    /// only compacted keeps every segment, the cleaner alone shrinks it.
     @discardableResult
     public func applyRetention(now: Int64) throws -> Int {
-        try state.withLock { state in
+        let configuration = self.configuration
+        guard configuration.cleanupPolicy.deletes else { return 0 }
+        return try state.withLock { state in
             try state.checkOpen(topicPartition)
             var deleted = 0
             let maxAge = configuration.retentionMilliseconds
@@ -26,7 +31,7 @@ extension PartitionLog {
         }
     }
 
-    private static func age(of segment: LogSegment) -> Int64 {
+    static func age(of segment: LogSegment) -> Int64 {
         segment.maxTimestamp >= 0 ? segment.maxTimestamp : segment.lastModified
     }
 

@@ -51,6 +51,8 @@ public final class PartitionLog: Sendable {
     /// Asked before each append whether the disk has room; nil for no check.
     let diskSpace: DiskSpaceGuard?
     let state: Mutex<State>
+    /// The log cleaner's checkpoint, statistics and abort flag (see `PartitionLog+Compaction`).
+    let cleaning: Mutex<CleaningState>
 
     /// Opens the partition's log, creating its directory and first segment when missing.
     ///
@@ -88,6 +90,7 @@ public final class PartitionLog: Sendable {
             logger: logger
         )
         state = Mutex(opened)
+        cleaning = Mutex(CleaningState(firstDirtyOffset: CleanerCheckpoint.read(directory: partitionDirectory)))
     }
 
     /// The first offset still in the log (older segments were deleted by retention, older
@@ -229,7 +232,8 @@ public final class PartitionLog: Sendable {
     ///   before it persists the checkpoint.
     @discardableResult
     public func close(syncing: Bool = true) throws -> PartitionCheckpoint {
-        try state.withLock { state in
+        abortCleaning()
+        return try state.withLock { state in
             if state.isOpen {
                 try state.active.trimToSize()
                 try state.active.appendTimeIndexEntryIfGrown()
@@ -246,6 +250,7 @@ public final class PartitionLog: Sendable {
 
     /// Closes the log and removes its directory (topic deletion).
     public func delete() throws {
+        abortCleaning()
         try state.withLock { state in
             for segment in state.segments {
                 segment.close()

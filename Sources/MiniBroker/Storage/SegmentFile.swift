@@ -8,10 +8,16 @@ import Darwin
 
 /// A file used with positional I/O (pread/pwrite), so appends and reads never share a file
 /// position. Its descriptor is borrowed from a `FileDescriptorCache` for each operation, so a
-/// broker with many partitions keeps only the files in use open. Not thread-safe: a
-/// `PartitionLog` uses it under its lock.
+/// broker with many partitions keeps only the files in use open.
+///
+/// Writes, truncation and `rename` happen under the partition's lock. Reads of a closed
+/// segment may also come from the log cleaner without the lock, concurrently with reads under
+/// it: `pread` has no shared file position, and the cache keeps the descriptor open while any
+/// of them uses it.
 final class SegmentFile {
-    let path: String
+    /// Where the file is now; changes only with `rename`, under the partition's lock, or before
+    /// the file is shared (the cleaner's new segments).
+    private(set) var path: String
     private let flags: Int32
     private let cache: FileDescriptorCache
     private let key: FileDescriptorCache.Key
@@ -173,6 +179,12 @@ final class SegmentFile {
         try withDescriptor { descriptor in
             guard ftruncate(descriptor, off_t(length)) == 0 else { throw Self.failure("truncate", path) }
         }
+    }
+
+    /// Renames the file. An open descriptor stays valid; a later reopen uses the new name.
+    func rename(to newPath: String) throws {
+        try FileSystem.move(path, to: newPath)
+        path = newPath
     }
 
     /// Closes the descriptor if the cache holds one; a later operation opens the file again.

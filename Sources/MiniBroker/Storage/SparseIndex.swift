@@ -78,6 +78,7 @@ struct SparseIndex<Entry: SparseIndexEntry> {
     }
 
     func sync() throws { try file.sync() }
+    func rename(to path: String) throws { try file.rename(to: path) }
     func close() { file.close() }
 
     /// First index whose entry satisfies `isAfter` (entries are sorted, so it is monotonic).

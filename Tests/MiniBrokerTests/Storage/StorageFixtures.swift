@@ -59,8 +59,11 @@ func batchHeaders(in buffer: ByteBuffer) -> [RecordBatchHeader] {
 struct TemporaryDirectory {
     let path: String
 
-    init() {
-        var template = Array("/tmp/aseed-storage-XXXXXX".utf8CString)
+    /// - Parameter inMemory: under /dev/shm when it exists (tmpfs: fsync costs nothing), for
+    ///   tests that open and sync a log many times.
+    init(inMemory: Bool = false) {
+        let parent = inMemory && FileSystem.isDirectory("/dev/shm") ? "/dev/shm" : "/tmp"
+        var template = Array("\(parent)/aseed-storage-XXXXXX".utf8CString)
         path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
     }
 

@@ -1,0 +1,49 @@
+import NIOCore
+
+extension RecordBatch {
+    /// Calls `body` with the key view of every record of `batch`, in order, after checking the
+    /// batch's framing (magic, length, CRC-32C, codec) and decompressing its records (at most
+    /// `decompressionLimit` bytes).
+    ///
+    /// - Parameter batch: one whole batch at the reader index (bytes after it are ignored).
+    /// - Throws: `RecordBatchError`, `CompressionError` or `KafkaDecodingError`, or what `body` throws.
+    public static func forEachRecordKey(
+        in batch: ByteBuffer,
+        decompressionLimit: Int = defaultDecompressionLimit,
+        _ body: (RecordKeyView) throws -> Void
+    ) throws {
+        let frame = try Frame(batch)
+        let section = try frame.decompressedRecords(limit: decompressionLimit)
+        try section.withUnsafeReadableBytes { bytes in
+            try walkKeys(bytes, body)
+        }
+    }
+
+    /// Indexes (from 0) of the records of `batch` whose key is null. A compacted topic refuses
+    /// such records (Kafka's `LogValidator`: INVALID_RECORD with one record error each).
+    ///
+    /// - Throws: as `forEachRecordKey`.
+    public static func indicesOfRecordsWithoutKey(
+        in batch: ByteBuffer,
+        decompressionLimit: Int = defaultDecompressionLimit
+    ) throws -> [Int] {
+        var indices: [Int] = []
+        try forEachRecordKey(in: batch, decompressionLimit: decompressionLimit) { record in
+            if record.key == nil { indices.append(record.index) }
+        }
+        return indices
+    }
+
+    /// Walks an uncompressed records section, calling `body` for each record.
+    static func walkKeys(_ bytes: UnsafeRawBufferPointer, _ body: (RecordKeyView) throws -> Void) throws {
+        var walker = RecordWalker(bytes)
+        var index = 0
+        while walker.hasMore {
+            let fields = try walker.nextFields()
+            try body(
+                RecordKeyView(index: index, offsetDelta: fields.offsetDelta, key: fields.key, hasValue: fields.hasValue)
+            )
+            index += 1
+        }
+    }
+}

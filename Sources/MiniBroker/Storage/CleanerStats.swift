@@ -1,0 +1,65 @@
+/// What the log cleaner did and sees for one compacted partition, for the console, the CLI and
+/// metrics. Reading it never waits for a cleaning (`PartitionLog.cleanerStats`).
+public struct CleanerStats: Sendable, Equatable {
+    /// Figures of one cleaning.
+    public struct Cleaning: Sendable, Equatable {
+        /// When it finished, milliseconds since the epoch.
+        public var finishedAt: Int64
+        public var durationMilliseconds: Int64
+        /// Bytes read from the log: the dirty part to map its keys, then every rewritten segment.
+        public var bytesRead: Int64
+        /// Bytes of the cleaned segments written.
+        public var bytesWritten: Int64
+        /// Bytes the log shrank by: replaced segments minus their cleaned replacements.
+        public var bytesReclaimed: Int64
+        /// Records kept and removed among the rewritten batches' records.
+        public var recordsKept: Int64
+        public var recordsRemoved: Int64
+
+        public init(
+            finishedAt: Int64 = 0,
+            durationMilliseconds: Int64 = 0,
+            bytesRead: Int64 = 0,
+            bytesWritten: Int64 = 0,
+            bytesReclaimed: Int64 = 0,
+            recordsKept: Int64 = 0,
+            recordsRemoved: Int64 = 0
+        ) {
+            self.finishedAt = finishedAt
+            self.durationMilliseconds = durationMilliseconds
+            self.bytesRead = bytesRead
+            self.bytesWritten = bytesWritten
+            self.bytesReclaimed = bytesReclaimed
+            self.recordsKept = recordsKept
+            self.recordsRemoved = recordsRemoved
+        }
+    }
+
+    /// Dirty bytes over clean plus dirty bytes of the cleanable range, now.
+    public var dirtyRatio: Double = 0
+    /// Below this offset the log was compacted (the cleaner's checkpoint).
+    public var firstDirtyOffset: Int64 = 0
+    /// The last completed cleaning; nil before the first since the broker started.
+    public var lastCleaning: Cleaning?
+    /// Completed cleanings since the broker started.
+    public var cleanings: Int = 0
+    public var totalBytesRead: Int64 = 0
+    public var totalBytesWritten: Int64 = 0
+    public var totalBytesReclaimed: Int64 = 0
+    /// Why the last attempt failed; nil once a cleaning succeeds again.
+    public var lastError: String?
+    /// Milliseconds since the epoch of the last failure, nil when none.
+    public var lastErrorAt: Int64?
+
+    public init() {}
+
+    /// Adds a completed cleaning to the figures.
+    mutating func record(_ cleaning: Cleaning) {
+        lastCleaning = cleaning
+        cleanings += 1
+        totalBytesRead += cleaning.bytesRead
+        totalBytesWritten += cleaning.bytesWritten
+        totalBytesReclaimed += cleaning.bytesReclaimed
+        lastError = nil
+    }
+}

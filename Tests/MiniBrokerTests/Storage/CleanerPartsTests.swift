@@ -1,0 +1,179 @@
+import KafkaWire
+import NIOCore
+import Testing
+
+@testable import MiniBroker
+
+@Suite("Log cleaner: settings, cleanable range, throttle, key checks")
+struct CleanerPartsTests {
+    @Test func parsesKafkasCleanupPolicies() {
+        #expect(CleanupPolicy(kafkaValue: "delete") == .delete)
+        #expect(CleanupPolicy(kafkaValue: "compact") == .compact)
+        #expect(CleanupPolicy(kafkaValue: "compact,delete") == .compactAndDelete)
+        #expect(CleanupPolicy(kafkaValue: "delete, compact") == .compactAndDelete)
+        #expect(CleanupPolicy(kafkaValue: "compact,") == nil)
+        #expect(CleanupPolicy(kafkaValue: "Compact") == nil)
+        #expect(CleanupPolicy.compactAndDelete.kafkaValue == "compact,delete")
+        #expect(!CleanupPolicy.compact.deletes && CleanupPolicy.compact.compacts)
+        #expect(CleanupPolicy.delete.deletes && !CleanupPolicy.delete.compacts)
+    }
+
+    @Test func topicOverridesSetTheCompactionSettings() {
+        let broker = BrokerConfiguration()
+        #expect(broker.cleanupPolicy == .delete && broker.minCleanableDirtyRatio == 0.5)
+        #expect(broker.minCompactionLagMilliseconds == 0 && broker.maxCompactionLagMilliseconds == .max)
+        #expect(broker.deleteRetentionMilliseconds == 86_400_000)
+        let topic = broker.applying(topicOverrides: [
+            "cleanup.policy": "delete,compact",
+            "min.cleanable.dirty.ratio": "0.1",
+            "min.compaction.lag.ms": "1000",
+            "max.compaction.lag.ms": "2000",
+            "delete.retention.ms": "3000",
+        ])
+        #expect(topic.cleanupPolicy == .compactAndDelete && topic.minCleanableDirtyRatio == 0.1)
+        #expect(topic.minCompactionLagMilliseconds == 1_000 && topic.maxCompactionLagMilliseconds == 2_000)
+        #expect(topic.deleteRetentionMilliseconds == 3_000)
+        #expect(broker.applying(topicOverrides: ["cleanup.policy": "bogus"]).cleanupPolicy == .delete)
+    }
+
+    private func segment(
+        _ base: Int64,
+        size: Int = 100,
+        newest: Int64 = 1_000,
+        oldest: Int64 = 500
+    )
+        -> CleanableRange.Segment
+    {
+        CleanableRange.Segment(baseOffset: base, size: size, largestTimestamp: newest, firstBatchTimestamp: oldest)
+    }
+
+    @Test func theCleanableRangeFollowsTheCheckpointAndTheLags() {
+        var configuration = BrokerConfiguration()
+        let segments = [segment(0), segment(10), segment(20, newest: 9_000), segment(30)]
+        var range = CleanableRange(
+            segments: segments,
+            activeBaseOffset: 40,
+            checkpoint: 20,
+            now: 10_000,
+            configuration: configuration
+        )
+        #expect(range.firstDirtyIndex == 2 && range.endIndex == 4 && range.endOffset == 40)
+        #expect(range.dirtyRatio == 0.5 && !range.isCleanable(configuration))
+        configuration.minCleanableDirtyRatio = 0.4
+        #expect(range.isCleanable(configuration))
+
+        // Segment 20 is younger than the lag: the range stops before it.
+        configuration.minCompactionLagMilliseconds = 5_000
+        range = CleanableRange(
+            segments: segments,
+            activeBaseOffset: 40,
+            checkpoint: 10,
+            now: 10_000,
+            configuration: configuration
+        )
+        #expect(range.firstDirtyIndex == 1 && range.endIndex == 2 && range.endOffset == 20)
+        #expect(range.dirtyBytes == 100 && range.cleanBytes == 100)
+
+        // A checkpoint outside the log counts as none.
+        range = CleanableRange(
+            segments: segments,
+            activeBaseOffset: 40,
+            checkpoint: 99,
+            now: 10_000,
+            configuration: configuration
+        )
+        #expect(range.firstDirtyOffset == 0)
+        configuration.minCompactionLagMilliseconds = 0
+        configuration.minCleanableDirtyRatio = 0.99
+        configuration.maxCompactionLagMilliseconds = 1_000
+        range = CleanableRange(
+            segments: segments,
+            activeBaseOffset: 40,
+            checkpoint: 30,
+            now: 10_000,
+            configuration: configuration
+        )
+        #expect(range.isOverdue && range.isCleanable(configuration))
+        range = CleanableRange(
+            segments: [],
+            activeBaseOffset: 0,
+            checkpoint: nil,
+            now: 10_000,
+            configuration: configuration
+        )
+        #expect(range.dirtyBytes == 0 && !range.isCleanable(configuration))
+    }
+
+    @Test func theThrottleSleepsToTheRateAndStopsSleepingWhenCancelled() {
+        final class FakeClock: @unchecked Sendable {
+            var now: UInt64 = 1_000
+        }
+        let clock = FakeClock()
+        var slept: [UInt64] = []
+        let sleep = { (nanoseconds: UInt64) in
+            slept.append(nanoseconds)
+            clock.now += nanoseconds
+        }
+        var throttle = CleanerThrottle(bytesPerSecond: 1_000_000, clock: { clock.now }, sleep: sleep)
+        throttle.account(500_000, isCancelled: { false })  // half a second's worth
+        #expect(throttle.sleptNanoseconds == 500_000_000)
+        #expect(slept.allSatisfy { $0 <= CleanerThrottle.sleepSlice })
+        slept = []
+        var calls = 0
+        throttle.account(
+            1_000_000,
+            isCancelled: {
+                calls += 1
+                return calls > 3
+            }
+        )
+        #expect(slept.count == 3)
+        var unthrottled = CleanerThrottle(
+            bytesPerSecond: 0,
+            clock: { clock.now },
+            sleep: { _ in Issue.record("slept") }
+        )
+        unthrottled.account(1 << 30, isCancelled: { false })
+    }
+
+    @Test func theOffsetMapKeepsTheNewestOffsetOfEachExactKey() {
+        var map = OffsetMap(memoryLimit: 290)
+        let keys = ["a", "ab", "a\u{0}"].map { Array($0.utf8) }
+        for (offset, key) in keys.enumerated() { key.withUnsafeBytes { map.put($0, offset: Int64(offset)) } }
+        keys[0].withUnsafeBytes { map.put($0, offset: 9) }
+        #expect(map.count == 3 && !map.isFull)
+        #expect(keys.map { key in key.withUnsafeBytes { map.newestOffset(of: $0) } } == [9, 1, 2])
+        #expect(Array("b".utf8).withUnsafeBytes { map.newestOffset(of: $0) } == nil)
+        Array("c".utf8).withUnsafeBytes { map.put($0, offset: 10) }
+        #expect(map.isFull)
+    }
+
+    @Test func findsTheRecordsWithoutAKey() throws {
+        let partition = KafkaTopicPartition(topic: "compacted", partition: 2)
+        let keyed = keyedBatch([KeyedRecord(key: "a", value: "1"), KeyedRecord(key: "b", value: nil)], codec: .lz4)
+        #expect(KeylessRecords.find(in: keyed, partition: partition) == nil)
+        let mixed = keyedBatch(
+            [KeyedRecord(key: nil, value: "1"), KeyedRecord(key: "b", value: "2"), KeyedRecord(key: nil, value: nil)],
+            codec: .zstd
+        )
+        let found = try #require(KeylessRecords.find(in: mixed, partition: partition))
+        #expect(found.indices == [0, 2])
+        #expect(found.message.contains("compacted topic partition compacted-2 needs a key on every record"))
+    }
+
+    @Test func aFileInUseIsClosedOnlyAfterItsLastUse() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let cache = FileDescriptorCache(capacity: 8)
+        let file = try SegmentFile(path: directory.path + "/file", cache: cache)
+        try file.write(ByteBuffer(string: "content"), at: 0)
+        let readWhileInUse = try file.withDescriptor { _ throws -> String in
+            file.close()  // retention deleting a segment the cleaner is reading
+            #expect(cache.openCount == 1)
+            return String(buffer: try file.read(at: 0, count: 7))
+        }
+        #expect(readWhileInUse == "content")
+        #expect(cache.openCount == 0)
+        #expect(String(buffer: try file.read(at: 0, count: 7)) == "content")  // reopened
+    }
+}
