@@ -111,14 +111,18 @@ struct GroupCoordinatorTests {
         var silent = GroupTestConsumer(coordinator, clientID: "silent")
         var active = GroupTestConsumer(coordinator, clientID: "active")
         silent.sessionTimeoutMs = 300
-        active.sessionTimeoutMs = 300
+        // The active member's timeouts are long: the test's own tasks may wait for a thread
+        // for far longer than 300 ms while other suites keep the cooperative pool busy, and
+        // only the silent member may expire here.
+        active.sessionTimeoutMs = 30_000
+        active.rebalanceTimeoutMs = 30_000
         async let first = Self.joinedAndSynced(silent)
         async let second = Self.joinedAndSynced(active)
         silent = await first.0
         active = await second.0
 
         let activeConsumer = active
-        let told = await Support.eventually(within: .seconds(2)) {
+        let told = await Support.eventually(within: .seconds(30)) {
             try? await Task.sleep(for: .milliseconds(40))
             return await activeConsumer.heartbeat() == KafkaErrorCode.rebalanceInProgress
         }
@@ -130,8 +134,12 @@ struct GroupCoordinatorTests {
         #expect(members == [rejoined.memberID])
         #expect(await silent.heartbeat() == KafkaErrorCode.unknownMemberId)
 
-        let emptied = await Support.eventually(within: .seconds(2)) {
-            await coordinator.describe(groupIDs: ["orders-analyzer"]).first?.state == "Empty"
+        // The last member of a group expiring leaves it Empty.
+        var lonely = GroupTestConsumer(coordinator, groupID: "orders-lonely", clientID: "lonely")
+        lonely.sessionTimeoutMs = 300
+        _ = await Self.joinedAndSynced(lonely)
+        let emptied = await Support.eventually(within: .seconds(30)) {
+            await coordinator.describe(groupIDs: ["orders-lonely"]).first?.state == "Empty"
         }
         #expect(emptied)
         coordinator.shutdown()
@@ -286,8 +294,8 @@ struct GroupCoordinatorTests {
         coordinator.shutdown()
         lonely.shutdown()
 
-        let sync = await Support.result(within: .seconds(2)) { await parkedSync.value }
-        let join = await Support.result(within: .seconds(2)) { await parkedJoin.value }
+        let sync = await Support.result(within: .seconds(30)) { await parkedSync.value }
+        let join = await Support.result(within: .seconds(30)) { await parkedJoin.value }
         #expect(sync?.errorCode == KafkaErrorCode.coordinatorNotAvailable)
         #expect(join?.errorCode == KafkaErrorCode.coordinatorNotAvailable)
         #expect(await follower.0.heartbeat() == KafkaErrorCode.coordinatorNotAvailable)

@@ -124,7 +124,7 @@ enum GroupTestSupport {
     }
 
     /// Polls until the condition holds or the limit passes.
-    static func eventually(within limit: Duration = .seconds(5), _ condition: () async -> Bool) async -> Bool {
+    static func eventually(within limit: Duration = .seconds(30), _ condition: () async -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             if await condition() {
