@@ -7,10 +7,9 @@ import uuid
 from javaclients import run_check
 
 
-def run_admin_check(classpath, broker, mode):
+def run_admin_check(classpath, broker, mode, main="AdminCheck"):
     suffix = uuid.uuid4().hex[:8]
-    return run_check(classpath, "AdminCheck", broker.bootstrap, f"admin-{mode}-{suffix}", f"admin-group-{suffix}",
-                     mode)
+    return run_check(classpath, main, broker.bootstrap, f"admin-{mode}-{suffix}", f"admin-group-{suffix}", mode)
 
 
 def test_cluster_leaders_and_acls(java_client, broker):
@@ -34,14 +33,8 @@ def test_delete_consumer_groups(java_client, broker):
     assert "OK deleteConsumerGroups after the member left: deleted with its offsets" in out
 
 
-def run_topic_admin_check(classpath, broker, mode):
-    suffix = uuid.uuid4().hex[:8]
-    return run_check(classpath, "TopicAdminCheck", broker.bootstrap, f"topic-admin-{mode}-{suffix}",
-                     f"topic-admin-group-{suffix}", mode)
-
-
 def test_create_partitions_and_the_group_rebalances(java_client, broker):
-    out = run_topic_admin_check(java_client, broker, "partitions")
+    out = run_admin_check(java_client, broker, "partitions", "TopicAdminCheck")
     assert "OK createPartitions validateOnly: still 1 partition" in out
     assert "OK createPartitions to fewer: InvalidPartitionsException" in out
     assert "OK the group rebalanced: assigned 3 partitions" in out
@@ -49,7 +42,7 @@ def test_create_partitions_and_the_group_rebalances(java_client, broker):
 
 
 def test_alter_and_describe_configs(java_client, broker):
-    out = run_topic_admin_check(java_client, broker, "configs")
+    out = run_admin_check(java_client, broker, "configs", "TopicAdminCheck")
     assert "OK incrementalAlterConfigs SET retention.ms: DYNAMIC_TOPIC_CONFIG" in out
     assert "OK retention.bytes takes effect at once" in out
     assert "OK broker default log.retention.ms: inherited by the topic as DYNAMIC_DEFAULT_BROKER_CONFIG" in out
@@ -57,7 +50,7 @@ def test_alter_and_describe_configs(java_client, broker):
 
 
 def test_delete_records(java_client, broker):
-    out = run_topic_admin_check(java_client, broker, "records")
+    out = run_admin_check(java_client, broker, "records", "TopicAdminCheck")
     assert "OK deleteRecords before 4: low watermark 4, earliest 4" in out
     assert "OK a consumer at offset 1 reset to the new start, 4" in out
     assert "OK deleteRecords past the end: OffsetOutOfRangeException" in out

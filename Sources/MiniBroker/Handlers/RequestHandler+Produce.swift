@@ -68,14 +68,15 @@ extension RequestHandler {
                 message: "topic '\(name)' has no partition \(data.index)"
             )
         }
+        let settings = log.configuration
         let batch: ByteBuffer
-        switch validatedBatch(data.records, settings: log.configuration, version: version) {
+        switch validatedBatch(data.records, settings: settings, version: version) {
         case .success(let valid): batch = valid
         case .failure(let problem):
             logger.warning("produce to \(name)-\(data.index) from \(client) refused: \(problem.message)")
             return partitionError(data.index, problem.code, message: problem.message)
         }
-        if log.configuration.cleanupPolicy.compacts, let records = data.records,
+        if settings.cleanupPolicy.compacts, let records = data.records,
             let keyless = KeylessRecords.find(in: records, partition: log.topicPartition)
         {
             logger.info("produce to \(name)-\(data.index) from \(client) refused: \(keyless.message)")

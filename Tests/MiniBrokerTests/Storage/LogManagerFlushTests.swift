@@ -6,16 +6,20 @@ import Testing
 
 @Suite("Log manager flush: only logs with new data are flushed and checkpointed")
 struct LogManagerFlushTests {
-    @Test func aFlushWithNothingNewWritesNoCheckpoint() throws {
-        let directory = TemporaryDirectory()
-        defer { directory.remove() }
-        let metadata = try MetadataStore(dataDirectory: directory.path)
-        let logs = LogManager(
+    private static func logManager(_ directory: TemporaryDirectory, _ metadata: MetadataStore) -> LogManager {
+        LogManager(
             dataDirectory: directory.path,
             configuration: .storageTest(),
             metadata: metadata,
             logger: Logger(label: "test")
         )
+    }
+
+    @Test func aFlushWithNothingNewWritesNoCheckpoint() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let metadata = try MetadataStore(dataDirectory: directory.path)
+        let logs = Self.logManager(directory, metadata)
         try logs.open()
         let partitions = try logs.createPartitions(topic: "quiet", count: 2)
         try partitions[0].append(TestBatch(records: 2).bytes)
@@ -48,12 +52,7 @@ struct LogManagerFlushTests {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let metadata = try MetadataStore(dataDirectory: directory.path)
-        let logs = LogManager(
-            dataDirectory: directory.path,
-            configuration: .storageTest(),
-            metadata: metadata,
-            logger: Logger(label: "test")
-        )
+        let logs = Self.logManager(directory, metadata)
         try logs.open()
         let count = LogManager.fileSystemSyncThreshold + 8
         try metadata.createTopic(TopicRecord(name: "wide", id: .random(), partitionCount: Int32(count)))
@@ -70,12 +69,7 @@ struct LogManagerFlushTests {
             #expect(try metadata.checkpoint(for: log.topicPartition)?.recoveryPoint == 3)
         }
         // The next open trusts every log after the clean stop.
-        let reopened = LogManager(
-            dataDirectory: directory.path,
-            configuration: .storageTest(),
-            metadata: metadata,
-            logger: Logger(label: "test")
-        )
+        let reopened = Self.logManager(directory, metadata)
         try reopened.open()
         #expect(reopened.lastShutdownWasClean)
         #expect(reopened.log(topic: "wide", partition: 0)?.logEndOffset == 3)
