@@ -1,7 +1,9 @@
 """The log cleaner's throughput: a compacted topic pre-filled with about 256 MB of LZ4 batches
 (100,000 keys, each updated about ten times) is cleaned by a broker restarted with the cleaner
-unthrottled. Reports MB of log read per second of cleaning and the broker's CPU seconds per GB
-read (target under 1 CPU s/GB), medians of 3 runs on fresh brokers.
+unthrottled. Reports MB of log processed (the size of the log the cleaning covered, as Kafka's
+cleaner reports it; the key map's pass reads the dirty part once more) per second of cleaning and
+the broker's CPU seconds per GB of log processed (target under 1 CPU s/GB), medians of 3 runs on
+fresh brokers.
 
 `make bench` runs it with ASEED_BIN set to the release binary.
 Usage: python benchmarks/cleaner_bench.py [--megabytes 256] [--runs 3]
@@ -21,7 +23,7 @@ from reliability_bench import Broker, cpu_ticks
 
 KEYS = 100_000
 VALUE_BYTES = 256
-CLEANED = re.compile(r"compacted (\d+) bytes read, (\d+) written, (\d+) reclaimed, (\d+) records removed in (\d+) ms")
+CLEANED = re.compile(r"compacted (\d+) bytes of log \((\d+) mapped\), (\d+) written, (\d+) reclaimed, (\d+) records removed in (\d+) ms")
 
 
 def fill(bootstrap: str, topic: str, megabytes: int) -> None:
@@ -46,9 +48,9 @@ def fill(bootstrap: str, topic: str, megabytes: int) -> None:
 
 
 def cleanings(log_path: str) -> list[tuple[int, int]]:
-    """(bytes read, milliseconds) of every cleaning the broker logged."""
+    """(bytes of log processed, milliseconds) of every cleaning the broker logged."""
     with open(log_path, errors="replace") as file:
-        return [(int(m[1]), int(m[5])) for m in CLEANED.finditer(file.read())]
+        return [(int(m[1]), int(m[6])) for m in CLEANED.finditer(file.read())]
 
 
 def run(megabytes: int) -> tuple[float, float, int]:
@@ -86,8 +88,8 @@ def main() -> None:
     for rate, cpu, read in results:
         print(f"cleaned {read / 1e6:.0f} MB at {rate:.1f} MB/s, {cpu:.2f} CPU s/GB", file=sys.stderr)
     print("\n| measure | aseed | target |\n|---|---:|---:|")
-    print(f"| log cleaner, MB of log read per second (unthrottled) | {statistics.median(r[0] for r in results):.1f} | |")
-    print(f"| log cleaner, broker CPU s per GB read | {statistics.median(r[1] for r in results):.2f} | < 1 |")
+    print(f"| log cleaner, MB of log processed per second (unthrottled) | {statistics.median(r[0] for r in results):.1f} | |")
+    print(f"| log cleaner, broker CPU s per GB of log processed | {statistics.median(r[1] for r in results):.2f} | < 1 |")
 
 
 if __name__ == "__main__":

@@ -21,14 +21,17 @@ extension RecordBatch {
     /// log-append-time batches, whose timestamp is the broker's), the length and the CRC are
     /// computed anew.
     ///
-    /// - Parameter batch: one whole batch at the reader index (bytes after it are ignored).
+    /// - Parameters:
+    ///   - batch: one whole batch at the reader index (bytes after it are ignored).
+    ///   - checksumVerified: whether the caller already checked the batch's CRC-32C.
     /// - Throws: `RecordBatchError`, `CompressionError` or `KafkaDecodingError`, or what `keep` throws.
     public static func retaining(
         in batch: ByteBuffer,
         decompressionLimit: Int = defaultDecompressionLimit,
+        checksumVerified: Bool = false,
         where keep: (RecordKeyView) throws -> Bool
     ) throws -> Retained {
-        let frame = try Frame(batch)
+        let frame = try Frame(batch, checksumVerified: checksumVerified)
         var section = try frame.decompressedRecords(limit: decompressionLimit)
         var decisions: [Bool] = []
         decisions.reserveCapacity(Int(max(0, frame.header.recordCount)))

@@ -45,14 +45,15 @@ public struct RecordBatch: Hashable, Sendable {
 }
 
 extension RecordBatch {
-    /// A batch whose framing was checked: magic, length, CRC and codec.
+    /// A batch whose framing was checked: magic, length, CRC (unless the caller checked it
+    /// already) and codec.
     struct Frame {
         let header: RecordBatchHeader
         let codec: CompressionCodec
         /// The bytes after the 61-byte header, still compressed.
         let records: ByteBuffer
 
-        init(_ buffer: ByteBuffer) throws {
+        init(_ buffer: ByteBuffer, checksumVerified: Bool = false) throws {
             let available = buffer.readableBytes
             // Magic sits at byte 16; check it before the rest of the header, whose layout
             // depends on it.
@@ -75,7 +76,7 @@ extension RecordBatch {
             guard header.totalSize <= available else {
                 throw RecordBatchError(.truncated, "batch needs \(header.totalSize) bytes, \(available) available")
             }
-            guard RecordBatchHeader.hasValidCRC(buffer) else {
+            guard checksumVerified || RecordBatchHeader.hasValidCRC(buffer) else {
                 throw RecordBatchError(.crcMismatch, "stored CRC \(header.crc) does not match the batch bytes")
             }
             guard let codec = CompressionCodec(attributes: header.attributes) else {

@@ -23,6 +23,9 @@ struct BatchCursor {
     /// Whether to check magic, CRC-32C and offsets of each batch (recovery), or only follow
     /// the lengths (data known to be good).
     private let validates: Bool
+    /// Whether validating includes the CRC-32C (a caller that checks it itself, or checked it
+    /// moments ago, skips it).
+    private let verifiesChecksums: Bool
     private(set) var position: Int
     /// Every batch must start at or after this offset: offsets only grow in a log.
     private var nextOffset: Int64?
@@ -34,6 +37,7 @@ struct BatchCursor {
         size: Int,
         from position: Int,
         validates: Bool,
+        verifiesChecksums: Bool = true,
         expectedOffset: Int64? = nil,
         chunkSize: Int = BatchCursor.recoveryChunkSize
     ) {
@@ -42,6 +46,7 @@ struct BatchCursor {
         self.end = size
         self.position = position
         self.validates = validates
+        self.verifiesChecksums = verifiesChecksums
         self.nextOffset = expectedOffset
     }
 
@@ -68,7 +73,7 @@ struct BatchCursor {
             guard let batch = try bytes(at: start, count: header.totalSize) else {
                 return .invalid(position: start, reason: "a partial batch")
             }
-            guard RecordBatchHeader.hasValidCRC(batch) else {
+            guard !verifiesChecksums || RecordBatchHeader.hasValidCRC(batch) else {
                 return .invalid(position: start, reason: "a batch with a CRC mismatch")
             }
             whole = batch

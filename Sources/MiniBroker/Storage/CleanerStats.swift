@@ -6,8 +6,10 @@ public struct CleanerStats: Sendable, Equatable {
         /// When it finished, milliseconds since the epoch.
         public var finishedAt: Int64
         public var durationMilliseconds: Int64
-        /// Bytes read from the log: the dirty part to map its keys, then every rewritten segment.
+        /// Bytes of log processed: the segments rewritten (Kafka's "MB of log processed").
         public var bytesRead: Int64
+        /// Bytes read beforehand to map the keys of the dirty segments.
+        public var mapBytesRead: Int64
         /// Bytes of the cleaned segments written.
         public var bytesWritten: Int64
         /// Bytes the log shrank by: replaced segments minus their cleaned replacements.
@@ -20,6 +22,7 @@ public struct CleanerStats: Sendable, Equatable {
             finishedAt: Int64 = 0,
             durationMilliseconds: Int64 = 0,
             bytesRead: Int64 = 0,
+            mapBytesRead: Int64 = 0,
             bytesWritten: Int64 = 0,
             bytesReclaimed: Int64 = 0,
             recordsKept: Int64 = 0,
@@ -28,6 +31,7 @@ public struct CleanerStats: Sendable, Equatable {
             self.finishedAt = finishedAt
             self.durationMilliseconds = durationMilliseconds
             self.bytesRead = bytesRead
+            self.mapBytesRead = mapBytesRead
             self.bytesWritten = bytesWritten
             self.bytesReclaimed = bytesReclaimed
             self.recordsKept = recordsKept

@@ -37,23 +37,48 @@ final class CompactionPass {
 
     private var decompressionLimit: Int { max(configuration.messageMaxBytes, RecordBatch.defaultDecompressionLimit) }
 
-    /// Maps key -> newest offset over the dirty segments, oldest first. Stops after the segment
-    /// in which the map fills up (the first one always goes in whole). Returns the map and the
-    /// index one past the last segment mapped: the cleaning covers `segments[..<end]`.
-    func buildOffsetMap(memoryLimit: Int) throws -> (map: OffsetMap, end: Int) {
-        var map = OffsetMap(memoryLimit: memoryLimit)
+    /// What the map pass found: the newest offset of every key, the dirty batches' records,
+    /// and the index one past the last segment mapped (the cleaning covers `segments[..<end]`).
+    struct Mapping {
+        var map: OffsetMap
+        var records = MappedRecords()
+        var end: Int
+
+        /// Whether the map and the records reached the memory limit.
+        var isFull: Bool { map.estimatedBytes + records.estimatedBytes >= map.memoryLimit }
+    }
+
+    /// Maps key -> newest offset over the dirty segments, oldest first, and keeps each dirty
+    /// record's entry for the rewrite. Stops after the segment in which the memory limit is
+    /// reached (the first one always goes in whole). Every batch's CRC is checked here, once.
+    func buildOffsetMap(memoryLimit: Int) throws -> Mapping {
+        var mapping = Mapping(map: OffsetMap(memoryLimit: memoryLimit), end: range.endIndex)
         for index in range.firstDirtyIndex..<range.endIndex {
-            if index > range.firstDirtyIndex && map.isFull { return (map, index) }
-            try forEachBatch(of: snapshot.segments[index]) { header, bytes in
+            if index > range.firstDirtyIndex && mapping.isFull {
+                mapping.end = index
+                return mapping
+            }
+            try forEachBatch(of: snapshot.segments[index], verifiesChecksums: true) { header, bytes in
+                figures.mapBytesRead += Int64(header.totalSize)
                 // Transaction markers and transactional batches are left as they are, and do not
                 // count as newer values of a key.
                 guard !header.isControl && !header.isTransactional else { return }
-                try RecordBatch.forEachRecordKey(in: bytes, decompressionLimit: decompressionLimit) { record in
-                    if let key = record.key { map.put(key, offset: header.baseOffset + Int64(record.offsetDelta)) }
+                // Records below the first dirty offset are mapped (a newer copy of their key may
+                // follow) but decided again at the rewrite, where the tombstone rule needs them.
+                let isDirty = header.baseOffset >= range.firstDirtyOffset
+                if isDirty { mapping.records.beginBatch(baseOffset: header.baseOffset) }
+                try RecordBatch.forEachRecordKey(
+                    in: bytes,
+                    decompressionLimit: decompressionLimit,
+                    checksumVerified: true
+                ) { record in
+                    let offset = header.baseOffset + Int64(record.offsetDelta)
+                    let entry = record.key.map { mapping.map.put($0, offset: offset) } ?? MappedRecords.noKey
+                    if isDirty { mapping.records.add(entry: entry, offset: offset) }
                 }
             }
         }
-        return (map, range.endIndex)
+        return mapping
     }
 
     /// Writes the cleaned copy of `replaced` (the segments from the log start on) as new
@@ -63,14 +88,19 @@ final class CompactionPass {
     /// written even when nothing is kept. Output segments are cut by what is kept, not by
     /// the old segments, so a first cleaning already packs many shrunken segments into one.
     /// On failure (or cancellation) every file written is removed.
-    func writeCleanedSegments(_ replaced: [LogSegment], map: OffsetMap) throws -> [LogSegment] {
+    func writeCleanedSegments(_ replaced: [LogSegment], mapping: Mapping) throws -> [LogSegment] {
         var written: [LogSegment] = []
+        var mapped = MappedRecords.Walk(mapping.records)
         do {
             var current = try newSegment(at: replaced[0].baseOffset)
             written.append(current)
             for segment in replaced {
-                try forEachBatch(of: segment) { header, bytes in
-                    guard let kept = try retained(header, bytes, map: map) else { return }
+                // Checksums: the map pass checked the dirty batches; the others are checked
+                // when they are decoded, and a batch kept whole was decoded or mapped.
+                try forEachBatch(of: segment, verifiesChecksums: false) { header, bytes in
+                    figures.bytesRead += Int64(header.totalSize)
+                    let batch = mapped.next(baseOffset: header.baseOffset)
+                    guard let kept = try retained(header, bytes, mapping: mapping, mapped: batch) else { return }
                     let keptHeader = RecordBatchHeader.peek(kept)!
                     let full = current.size + kept.readableBytes > configuration.segmentBytes
                     if !current.isEmpty && (full || !current.canHold(offset: keptHeader.lastOffset)) {
@@ -112,8 +142,57 @@ final class CompactionPass {
     /// the dirty range; once it is in the clean range (below the first dirty offset) it is
     /// removed as soon as its batch's max timestamp is older than `delete.retention.ms`, so a
     /// consumer has at least that long after the tombstone's time to see the deletion.
-    private func retained(_ header: RecordBatchHeader, _ bytes: ByteBuffer, map: OffsetMap) throws -> ByteBuffer? {
+    ///
+    /// A dirty batch (`mapped`) is decided from the map pass's entries: it is decoded only
+    /// when some of its records stay and some go.
+    private func retained(
+        _ header: RecordBatchHeader,
+        _ bytes: ByteBuffer,
+        mapping: Mapping,
+        mapped: MappedRecords.Batch?
+    ) throws -> ByteBuffer? {
         if header.isControl || header.isTransactional { return bytes }
+        let result: RecordBatch.Retained
+        if let mapped {
+            result = try retained(bytes, keeps: mapping.records.keeps(mapped, map: mapping.map))
+        } else {
+            result = try retainedByKey(header, bytes, map: mapping.map)
+        }
+        switch result {
+        case .all: return bytes
+        case .some(let rewritten): return rewritten
+        case .none:
+            let isProducersLast =
+                header.producerID >= 0 && snapshot.producerLastOffsets[header.producerID] == header.lastOffset
+            return isProducersLast ? RecordBatch.emptyBatch(replacing: header) : nil
+        }
+    }
+
+    /// A dirty batch's records kept per `keeps` (one flag per record, from the map pass).
+    private func retained(_ bytes: ByteBuffer, keeps: [Bool]) throws -> RecordBatch.Retained {
+        let kept = keeps.reduce(0) { $1 ? $0 + 1 : $0 }
+        figures.recordsKept += Int64(kept)
+        figures.recordsRemoved += Int64(keeps.count - kept)
+        if kept == 0 { return .none }
+        if kept == keeps.count { return .all }
+        return try RecordBatch.retaining(in: bytes, decompressionLimit: decompressionLimit, checksumVerified: true) {
+            record in
+            guard record.index < keeps.count else {
+                throw StorageError(.corruptBatch, "a batch changed between the cleaner's two passes")
+            }
+            return keeps[record.index]
+        }
+    }
+
+    /// A batch of the clean range (or a dirty one the map pass did not keep) decided by looking
+    /// up each record's key.
+    private func retainedByKey(
+        _ header: RecordBatchHeader,
+        _ bytes: ByteBuffer,
+        map: OffsetMap
+    ) throws
+        -> RecordBatch.Retained
+    {
         let horizon = now.subtractingReportingOverflow(configuration.deleteRetentionMilliseconds)
         let tombstonesExpired = !horizon.overflow && header.maxTimestamp < horizon.partialValue
         let firstDirty = range.firstDirtyOffset
@@ -133,20 +212,15 @@ final class CompactionPass {
         }
         figures.recordsKept += kept
         figures.recordsRemoved += removed
-        switch result {
-        case .all: return bytes
-        case .some(let rewritten): return rewritten
-        case .none:
-            let isProducersLast =
-                header.producerID >= 0 && snapshot.producerLastOffsets[header.producerID] == header.lastOffset
-            return isProducersLast ? RecordBatch.emptyBatch(replacing: header) : nil
-        }
+        return result
     }
 
-    /// Calls `body` with every batch of a closed segment, CRC checked, counting the bytes read
-    /// against the throttle and stopping when the cleaning is cancelled.
+    /// Calls `body` with every batch of a closed segment, its framing checked (and its CRC when
+    /// `verifiesChecksums`), counting the bytes read against the throttle and stopping when the
+    /// cleaning is cancelled.
     private func forEachBatch(
         of segment: LogSegment,
+        verifiesChecksums: Bool,
         _ body: (RecordBatchHeader, ByteBuffer) throws -> Void
     ) throws {
         var cursor = BatchCursor(
@@ -154,13 +228,13 @@ final class CompactionPass {
             size: segment.size,
             from: 0,
             validates: true,
+            verifiesChecksums: verifiesChecksums,
             expectedOffset: segment.baseOffset
         )
         while true {
             if isCancelled() { throw CleaningCancelled() }
             switch try cursor.next() {
             case .batch(let header, _, let bytes):
-                figures.bytesRead += Int64(header.totalSize)
                 throttle.account(header.totalSize, isCancelled: isCancelled)
                 try body(header, bytes!)
             case .end:

@@ -65,7 +65,8 @@ extension PartitionLog {
                 cleaning.withLock { $0.stats.record(figures) }
                 logger.info(
                     """
-                    \(topicPartition): compacted \(figures.bytesRead) bytes read, \(figures.bytesWritten) written, \
+                    \(topicPartition): compacted \(figures.bytesRead) bytes of log \
+                    (\(figures.mapBytesRead) mapped), \(figures.bytesWritten) written, \
                     \(figures.bytesReclaimed) reclaimed, \(figures.recordsRemoved) records removed \
                     in \(figures.durationMilliseconds) ms
                     """
@@ -115,13 +116,14 @@ extension PartitionLog {
             throttle: throttle,
             isCancelled: isCancelled
         )
-        let (map, end) = try pass.buildOffsetMap(memoryLimit: options.mapMemoryLimit)
+        let mapping = try pass.buildOffsetMap(memoryLimit: options.mapMemoryLimit)
+        let end = mapping.end
         let endOffset = end < snapshot.segments.count ? snapshot.segments[end].baseOffset : snapshot.activeBaseOffset
         let replaced = Array(snapshot.segments[..<end])
         var cleaned: [LogSegment] = []
         var steps = SwapSteps(crashBefore: options.crashBeforeSwapStep)
         do {
-            cleaned = try pass.writeCleanedSegments(replaced, map: map)
+            cleaned = try pass.writeCleanedSegments(replaced, mapping: mapping)
             try FileSystem.syncDirectory(directory)
             options.beforeSwap?()
             guard try swap(replaced, with: cleaned, endOffset: endOffset, steps: &steps, isCancelled: isCancelled)

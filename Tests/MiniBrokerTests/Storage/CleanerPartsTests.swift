@@ -137,7 +137,7 @@ struct CleanerPartsTests {
     }
 
     @Test func theOffsetMapKeepsTheNewestOffsetOfEachExactKey() {
-        var map = OffsetMap(memoryLimit: 290)
+        var map = OffsetMap(memoryLimit: 6 + 4 * OffsetMap.entryOverhead)
         let keys = ["a", "ab", "a\u{0}"].map { Array($0.utf8) }
         for (offset, key) in keys.enumerated() { key.withUnsafeBytes { map.put($0, offset: Int64(offset)) } }
         keys[0].withUnsafeBytes { map.put($0, offset: 9) }
@@ -146,6 +146,51 @@ struct CleanerPartsTests {
         #expect(Array("b".utf8).withUnsafeBytes { map.newestOffset(of: $0) } == nil)
         Array("c".utf8).withUnsafeBytes { map.put($0, offset: 10) }
         #expect(map.isFull)
+    }
+
+    @Test func theOffsetMapFindsEveryKeyAfterGrowing() {
+        var map = OffsetMap()
+        // Lengths 0 to 40: keys shorter than, equal to and longer than the hash's 8-byte words.
+        let keys = (0..<20_000).map { index in Array("k\(index)".utf8) + Array(repeating: 7, count: index % 33) }
+        var entries: [OffsetMap.Entry] = []
+        for (offset, key) in keys.enumerated() {
+            entries.append(key.withUnsafeBytes { map.put($0, offset: Int64(offset)) })
+        }
+        let empty: [UInt8] = []
+        empty.withUnsafeBytes { map.put($0, offset: 50_000) }
+        for (index, key) in keys.enumerated() where index % 2 == 0 {
+            let entry = key.withUnsafeBytes { map.put($0, offset: Int64(100_000 + index)) }
+            #expect(entry == entries[index])
+        }
+        #expect(map.count == keys.count + 1)
+        for (index, key) in keys.enumerated() {
+            let expected = Int64(index % 2 == 0 ? 100_000 + index : index)
+            #expect(key.withUnsafeBytes { map.newestOffset(of: $0) } == expected)
+            #expect(map.newestOffset(of: entries[index]) == expected)
+        }
+        #expect(empty.withUnsafeBytes { map.newestOffset(of: $0) } == 50_000)
+        #expect(Array("k2\u{7}".utf8).withUnsafeBytes { map.newestOffset(of: $0) } == nil)
+    }
+
+    @Test func mappedRecordsSayWhichRecordsAreTheirKeysNewest() {
+        var map = OffsetMap()
+        var records = MappedRecords()
+        let keys = ["a", "b", "a", "c"].map { Array($0.utf8) }
+        records.beginBatch(baseOffset: 10)
+        for (delta, key) in keys.enumerated() {
+            let offset = Int64(10 + delta)
+            records.add(entry: key.withUnsafeBytes { map.put($0, offset: offset) }, offset: offset)
+        }
+        records.add(entry: MappedRecords.noKey, offset: 14)
+        records.beginBatch(baseOffset: 20)
+        records.add(entry: Array("b".utf8).withUnsafeBytes { map.put($0, offset: 20) }, offset: 20)
+        var walk = MappedRecords.Walk(records)
+        #expect(walk.next(baseOffset: 5) == nil)
+        let first = walk.next(baseOffset: 10)
+        #expect(first.map { records.keeps($0, map: map) } == [false, false, true, true, false])
+        #expect(walk.next(baseOffset: 15) == nil)
+        #expect(walk.next(baseOffset: 20).map { records.keeps($0, map: map) } == [true])
+        #expect(walk.next(baseOffset: 20) == nil)
     }
 
     @Test func findsTheRecordsWithoutAKey() throws {
