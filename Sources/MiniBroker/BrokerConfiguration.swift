@@ -78,6 +78,13 @@ public struct BrokerConfiguration: Sendable {
     public var minCompactionLagMilliseconds: Int64 = 0
     /// Dirty data older than this is cleaned whatever the dirty ratio (`max.compaction.lag.ms`).
     public var maxCompactionLagMilliseconds: Int64 = .max
+
+    /// How old the active segment may grow before the next append rolls it: `segment.ms`, or
+    /// on a compacted topic `max.compaction.lag.ms` when that is sooner, so records due for
+    /// cleaning do not wait in the active segment, which is never cleaned (Kafka's KIP-354).
+    public var segmentRollMilliseconds: Int64 {
+        cleanupPolicy.compacts ? min(segmentMilliseconds, maxCompactionLagMilliseconds) : segmentMilliseconds
+    }
     /// How long a tombstone (a keyed record with a null value) survives in the cleaned part of
     /// a compacted log, so consumers see the deletion (`delete.retention.ms`).
     public var deleteRetentionMilliseconds: Int64 = 86_400_000

@@ -54,6 +54,19 @@ public struct CleanerStats: Sendable, Equatable {
     public var lastError: String?
     /// Milliseconds since the epoch of the last failure, nil when none.
     public var lastErrorAt: Int64?
+    /// Failed attempts since the last success.
+    public var failuresInARow = 0
+
+    /// The first wait after a failure, doubled after each further one up to `longestRetryDelay`.
+    static let firstRetryDelay: Int64 = 60_000
+    static let longestRetryDelay: Int64 = 3_600_000
+
+    /// When the cleaner tries again after failures; nil when the last attempt did not fail.
+    public var retryAt: Int64? {
+        guard failuresInARow > 0, let lastErrorAt else { return nil }
+        let delay = Self.firstRetryDelay << Int64(min(failuresInARow - 1, 6))
+        return lastErrorAt + min(delay, Self.longestRetryDelay)
+    }
 
     public init() {}
 
@@ -65,5 +78,13 @@ public struct CleanerStats: Sendable, Equatable {
         totalBytesWritten += cleaning.bytesWritten
         totalBytesReclaimed += cleaning.bytesReclaimed
         lastError = nil
+        failuresInARow = 0
+    }
+
+    /// Adds a failed attempt at `time`.
+    mutating func recordFailure(_ error: String, at time: Int64) {
+        lastError = error
+        lastErrorAt = time
+        failuresInARow += 1
     }
 }

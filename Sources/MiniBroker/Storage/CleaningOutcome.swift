@@ -7,6 +7,9 @@ public enum CleaningOutcome: Sendable, Equatable {
     case notDue
     /// Another cleaning of this partition is running.
     case busy
+    /// The last attempts failed; the cleaner leaves the partition alone until this time
+    /// (milliseconds since the epoch) rather than read a damaged log again every round.
+    case backingOff(until: Int64)
     /// The log was compacted.
     case cleaned(CleanerStats.Cleaning)
     /// The cleaning stopped without changing the log: the broker is stopping, the partition

@@ -79,6 +79,10 @@ public final class LogCleaner: Sendable {
                     outcomes[log.topicPartition] = .abandoned("the cleaner is stopping")
                     continue
                 }
+                if let retryAt = log.cleanerStats(now: now).retryAt, now < retryAt {
+                    outcomes[log.topicPartition] = .backingOff(until: retryAt)
+                    continue
+                }
                 do {
                     outcomes[log.topicPartition] = try log.clean(
                         now: now,

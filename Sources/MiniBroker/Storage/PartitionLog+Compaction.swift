@@ -78,11 +78,13 @@ extension PartitionLog {
         } catch let crash as SimulatedCrash {
             throw crash
         } catch {
-            cleaning.withLock { state in
-                state.stats.lastError = "\(error)"
-                state.stats.lastErrorAt = now
+            let retryAt = cleaning.withLock { state in
+                state.stats.recordFailure("\(error)", at: now)
+                return state.stats.retryAt ?? now
             }
-            logger.error("\(topicPartition): compaction failed: \(error)")
+            logger.error(
+                "\(topicPartition): compaction failed, next attempt in \((retryAt - now) / 1000) s: \(error)"
+            )
             throw error
         }
     }

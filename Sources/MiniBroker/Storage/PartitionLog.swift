@@ -271,7 +271,7 @@ public final class PartitionLog: Sendable {
         // as old as the time between its first batch and the new one.
         let old =
             header.maxTimestamp >= 0 && active.firstBatchTimestamp >= 0
-            && header.maxTimestamp - active.firstBatchTimestamp > configuration.segmentMilliseconds
+            && header.maxTimestamp - active.firstBatchTimestamp > configuration.segmentRollMilliseconds
         let overflows = !active.canHold(offset: state.logEndOffset + Int64(header.lastOffsetDelta))
         guard full || old || overflows else { return }
         try active.appendTimeIndexEntryIfGrown()

@@ -1,5 +1,6 @@
 import Dispatch
 import KafkaWire
+import Logging
 import NIOCore
 import Synchronization
 import Testing
@@ -183,6 +184,48 @@ struct LogCleanerTests {
         #expect(try overdue.clean(now: 30_000) == .notDue)  // dirty data 29 s old
         #expect(try overdue.clean(now: 100_000) != .notDue)
         #expect(model.problems(in: try storedContents(overdue).records) == [])
+    }
+
+    @Test func rollsTheActiveSegmentOnceItsRecordsAreOverdue() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        var configuration = BrokerConfiguration.compactionTest(segmentBytes: 1 << 20)
+        configuration.maxCompactionLagMilliseconds = 60_000
+        let log = try openLog(directory, configuration: configuration)
+        try log.append(keyedBatch([KeyedRecord(key: "a", value: "1")], timestamp: 1_000))
+        try log.append(keyedBatch([KeyedRecord(key: "a", value: "2")], timestamp: 61_000))
+        #expect(log.activeBaseOffset == 0)  // exactly the lag: not yet
+        try log.append(keyedBatch([KeyedRecord(key: "a", value: "3")], timestamp: 61_001))
+        #expect(log.activeBaseOffset == 2)
+        #expect(try log.clean(now: 100_000) != .notDue)
+        #expect(try storedContents(log).records.map(\.value) == ["2", "3"])
+
+        // Without compaction only segment.ms (7 days) rolls by age.
+        var deleting = configuration
+        deleting.cleanupPolicy = .delete
+        log.reconfigure(deleting)
+        try log.append(keyedBatch([KeyedRecord(key: "a", value: "4")], timestamp: 10_000_000))
+        #expect(log.activeBaseOffset == 2)
+    }
+
+    @Test func waitsLongerAfterEachFailedCleaning() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let log = try openLog(directory, configuration: .compactionTest())
+        var model = CompactionModel()
+        try model.appendWorkload(to: log, batches: 100, keys: 10, timestamp: 1_000)
+        // Damage a record of the first segment, as a bad disk would, after it was written.
+        try SegmentFile(path: LogSegment.path(log.directory, 0, "log")).write(ByteBuffer(bytes: [0xAB]), at: 70)
+        let cleaner = LogCleaner(configuration: .compactionTest(), logger: Logger(label: "test"))
+        let start: Int64 = 10_000_000
+        var attempts: [Int64] = []
+        for now in stride(from: start, to: start + 400_000, by: 10_000) {
+            if case .abandoned = cleaner.cleanDue([log], now: now)[log.topicPartition] { attempts.append(now - start) }
+        }
+        #expect(attempts == [0, 60_000, 180_000])  // then 240 s after the third
+        let stats = log.cleanerStats(now: start)
+        #expect(stats.failuresInARow == 3 && stats.retryAt == start + 180_000 + 240_000)
+        #expect(stats.lastError?.contains("CRC") == true)
     }
 
     @Test func leavesSegmentsYoungerThanTheMinimumLag() throws {
