@@ -76,9 +76,9 @@ extension RequestHandler {
             logger.warning("produce to \(name)-\(data.index) from \(client) refused: \(problem.message)")
             return partitionError(data.index, problem.code, message: problem.message)
         }
-        if settings.cleanupPolicy.compacts, let records = data.records,
-            let keyless = KeylessRecords.find(in: records, partition: log.topicPartition)
-        {
+        // A compacted topic needs every record's key: refused without one, kept for the cleaner.
+        let keys = settings.cleanupPolicy.compacts ? data.records.flatMap { try? BatchKeys(of: $0) } : nil
+        if let keys, let keyless = KeylessRecords(keys, partition: log.topicPartition) {
             logger.info("produce to \(name)-\(data.index) from \(client) refused: \(keyless.message)")
             var response = partitionError(data.index, .invalidRecord, message: keyless.message)
             response.recordErrors = keyless.indices.map {
@@ -87,7 +87,7 @@ extension RequestHandler {
             return response
         }
         do {
-            let result = try log.append(batch)
+            let result = try log.append(batch, keys: keys)
             if result.outcome == .appended { appends.notifyAppend() }
             return ProduceResponse.PartitionProduceResponse(
                 index: data.index,

@@ -50,7 +50,9 @@ final class CompactionPass {
 
     /// Maps key -> newest offset over the dirty segments, oldest first, and keeps each dirty
     /// record's entry for the rewrite. Stops after the segment in which the memory limit is
-    /// reached (the first one always goes in whole). Every batch's CRC is checked here, once.
+    /// reached (the first one always goes in whole). A segment's keys come from its key file
+    /// when that describes the segment (`SegmentKeys`), else from decoding its batches, whose
+    /// CRCs are then checked.
     func buildOffsetMap(memoryLimit: Int) throws -> Mapping {
         var mapping = Mapping(map: OffsetMap(memoryLimit: memoryLimit), end: range.endIndex)
         for index in range.firstDirtyIndex..<range.endIndex {
@@ -58,27 +60,69 @@ final class CompactionPass {
                 mapping.end = index
                 return mapping
             }
-            try forEachBatch(of: snapshot.segments[index], verifiesChecksums: true) { header, bytes in
-                figures.mapBytesRead += Int64(header.totalSize)
-                // Transaction markers and transactional batches are left as they are, and do not
-                // count as newer values of a key.
-                guard !header.isControl && !header.isTransactional else { return }
-                // Records below the first dirty offset are mapped (a newer copy of their key may
-                // follow) but decided again at the rewrite, where the tombstone rule needs them.
-                let isDirty = header.baseOffset >= range.firstDirtyOffset
-                if isDirty { mapping.records.beginBatch(baseOffset: header.baseOffset) }
-                try RecordBatch.forEachRecordKey(
-                    in: bytes,
-                    decompressionLimit: decompressionLimit,
-                    checksumVerified: true
-                ) { record in
-                    let offset = header.baseOffset + Int64(record.offsetDelta)
-                    let entry = record.key.map { mapping.map.put($0, offset: offset) } ?? MappedRecords.noKey
-                    if isDirty { mapping.records.add(entry: entry, offset: offset) }
-                }
+            let segment = snapshot.segments[index]
+            if let keys = SegmentKeys.load(for: segment) {
+                try map(keys, into: &mapping)
+            } else {
+                try mapByDecoding(segment, into: &mapping)
             }
         }
         return mapping
+    }
+
+    private func map(_ keys: SegmentKeys, into mapping: inout Mapping) throws {
+        figures.mapBytesRead += Int64(keys.bytes.readableBytes)
+        throttle.account(keys.bytes.readableBytes, isCancelled: isCancelled)
+        for batch in keys.batches {
+            if isCancelled() { throw CleaningCancelled() }
+            let isData = !batch.isControl && !batch.isTransactional
+            let isDecided = isData && batch.baseOffset >= range.firstDirtyOffset
+            mapping.records.beginBatch(
+                baseOffset: batch.baseOffset,
+                size: batch.size,
+                crc: batch.crc,
+                isDecided: isDecided
+            )
+            guard isData else { continue }
+            try keys.forEachRecord(of: batch) { delta, key in
+                Self.mapRecord(key: key, offset: batch.baseOffset + Int64(delta), isDecided: isDecided, into: &mapping)
+            }
+        }
+    }
+
+    private func mapByDecoding(_ segment: LogSegment, into mapping: inout Mapping) throws {
+        try forEachBatch(of: segment, verifiesChecksums: true) { header, bytes in
+            figures.mapBytesRead += Int64(header.totalSize)
+            // Transaction markers and transactional batches are left as they are, and do not
+            // count as newer values of a key. Records below the first dirty offset are mapped
+            // (a newer copy of their key may follow) but decided again at the rewrite, where
+            // the tombstone rule needs them.
+            let isData = !header.isControl && !header.isTransactional
+            let isDecided = isData && header.baseOffset >= range.firstDirtyOffset
+            mapping.records.beginBatch(
+                baseOffset: header.baseOffset,
+                size: header.totalSize,
+                crc: header.crc,
+                isDecided: isDecided
+            )
+            guard isData else { return }
+            try RecordBatch.forEachRecordKey(in: bytes, decompressionLimit: decompressionLimit, checksumVerified: true)
+            {
+                record in
+                let offset = header.baseOffset + Int64(record.offsetDelta)
+                Self.mapRecord(key: record.key, offset: offset, isDecided: isDecided, into: &mapping)
+            }
+        }
+    }
+
+    private static func mapRecord(
+        key: UnsafeRawBufferPointer?,
+        offset: Int64,
+        isDecided: Bool,
+        into mapping: inout Mapping
+    ) {
+        let entry = key.map { mapping.map.put($0, offset: offset) } ?? MappedRecords.noKey
+        if isDecided { mapping.records.add(entry: entry, offset: offset) }
     }
 
     /// Writes the cleaned copy of `replaced` (the segments from the log start on) as new
@@ -94,13 +138,15 @@ final class CompactionPass {
         do {
             var current = try newSegment(at: replaced[0].baseOffset)
             written.append(current)
-            for segment in replaced {
-                // Checksums: the map pass checked the dirty batches; the others are checked
-                // when they are decoded, and a batch kept whole was decoded or mapped.
+            for (index, segment) in replaced.enumerated() {
+                // Checksums are checked where a batch is decoded; one kept whole or dropped
+                // without decoding is copied or left as it is.
+                let isMapped = index >= range.firstDirtyIndex
                 try forEachBatch(of: segment, verifiesChecksums: false) { header, bytes in
                     figures.bytesRead += Int64(header.totalSize)
-                    let batch = mapped.next(baseOffset: header.baseOffset)
-                    guard let kept = try retained(header, bytes, mapping: mapping, mapped: batch) else { return }
+                    let batch = isMapped ? try mappedBatch(header, &mapped, in: segment) : nil
+                    let decided = batch?.isDecided == true ? batch : nil
+                    guard let kept = try retained(header, bytes, mapping: mapping, mapped: decided) else { return }
                     let keptHeader = RecordBatchHeader.peek(kept)!
                     let full = current.size + kept.readableBytes > configuration.segmentBytes
                     if !current.isEmpty && (full || !current.canHold(offset: keptHeader.lastOffset)) {
@@ -113,10 +159,29 @@ final class CompactionPass {
                     throttle.account(kept.readableBytes, isCancelled: isCancelled)
                 }
             }
+            guard mapped.isAtEnd else {
+                throw StorageError(.corruptBatch, "the log holds fewer batches than the cleaner's map pass saw")
+            }
             try finish(current)
             return written
         } catch {
             for segment in written { try? segment.delete() }
+            throw error
+        }
+    }
+
+    /// The map pass's record of the batch `header` describes. On a mismatch (a stale key file,
+    /// or a segment changed under the cleaner) the segment's key file is removed so that the
+    /// next attempt decodes it, and the cleaning fails.
+    private func mappedBatch(
+        _ header: RecordBatchHeader,
+        _ walk: inout MappedRecords.Walk,
+        in segment: LogSegment
+    ) throws -> MappedRecords.Batch {
+        do {
+            return try walk.next(matching: header)
+        } catch {
+            LogSegment.removeKeyFile(directory, segment.baseOffset)
             throw error
         }
     }
@@ -175,8 +240,7 @@ final class CompactionPass {
         figures.recordsRemoved += Int64(keeps.count - kept)
         if kept == 0 { return .none }
         if kept == keeps.count { return .all }
-        return try RecordBatch.retaining(in: bytes, decompressionLimit: decompressionLimit, checksumVerified: true) {
-            record in
+        return try RecordBatch.retaining(in: bytes, decompressionLimit: decompressionLimit) { record in
             guard record.index < keeps.count else {
                 throw StorageError(.corruptBatch, "a batch changed between the cleaner's two passes")
             }

@@ -15,12 +15,14 @@ struct KeylessRecords: Equatable {
     /// a key. A batch whose records cannot be read counts as having none without a key: the
     /// validation before this reports it.
     static func find(in batch: ByteBuffer, partition: KafkaTopicPartition) -> KeylessRecords? {
-        guard let indices = try? RecordBatch.indicesOfRecordsWithoutKey(in: batch), !indices.isEmpty else {
-            return nil
-        }
-        return KeylessRecords(
-            indices: indices,
-            message: "compacted topic partition \(partition) needs a key on every record; \(indices.count) have none"
-        )
+        (try? BatchKeys(of: batch)).flatMap { KeylessRecords($0, partition: partition) }
+    }
+
+    /// The keyless records among `keys`, nil when every record has a key.
+    init?(_ keys: BatchKeys, partition: KafkaTopicPartition) {
+        let indices = keys.keyless
+        guard !indices.isEmpty else { return nil }
+        self.indices = indices
+        message = "compacted topic partition \(partition) needs a key on every record; \(indices.count) have none"
     }
 }

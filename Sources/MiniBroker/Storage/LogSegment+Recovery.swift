@@ -57,6 +57,7 @@ extension LogSegment {
                 let truncation = SegmentTruncation(position: position, truncatedBytes: size - position, reason: reason)
                 try log.truncate(to: position)
                 size = position
+                Self.removeKeyFile(directory, baseOffset)
                 return truncation
             }
         }

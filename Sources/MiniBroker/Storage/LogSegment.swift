@@ -31,6 +31,11 @@ final class LogSegment {
     var bytesSinceLastIndexEntry = 0
     /// Wall-clock time of the last write, for retention when batches carry no timestamps.
     var lastModified: Int64
+    /// The key file being written while this segment is active (see `LogSegment+Keys`).
+    var keysFile: SegmentFile?
+    var keysSize = 0
+    /// Set once the key file cannot describe the whole segment: no entries are written.
+    var keysAbandoned = false
 
     /// The segment's file kinds, the log last: it is renamed last, so a `.log` under a name
     /// means its indexes already have that name too.
@@ -153,6 +158,7 @@ final class LogSegment {
         log.close()
         offsetIndex.close()
         timeIndex.close()
+        finishKeys()
     }
 
     /// Renames the three files to their live names plus `suffix`, indexes first.
@@ -165,6 +171,7 @@ final class LogSegment {
     /// Closes and removes the segment's files.
     func delete() throws {
         close()
+        Self.removeKeyFile(directory, baseOffset)
         try FileSystem.removeFile(log.path)
         try FileSystem.removeFile(offsetIndex.path)
         try FileSystem.removeFile(timeIndex.path)

@@ -1,18 +1,26 @@
-/// The records of the dirty batches the map pass read, in log order: per batch its base
-/// offset, per record its key's map entry and its offset. With them the rewrite decides what
-/// stays without decompressing a batch again; only a batch that keeps some of its records
-/// and drops others must be decoded and re-encoded.
+import KafkaWire
+
+/// Every batch the map pass read, in log order (base offset, size, CRC), and for the dirty
+/// ones whose records the map decides, each record's key entry and offset. With them the
+/// rewrite decides what stays without decompressing a batch again (only a batch that keeps
+/// some records and drops others must be decoded and re-encoded), and checks that it reads
+/// the very batches the map pass saw.
 struct MappedRecords {
     /// One mapped batch: its records are `first..<first + count`.
     struct Batch {
         let baseOffset: Int64
+        let size: Int
+        let crc: UInt32
+        /// Whether the map pass's entries decide its records (a dirty data batch); else the
+        /// rewrite looks its keys up, or keeps it as it is (control and transactional batches).
+        let isDecided: Bool
         let first: Int
         var count: Int
     }
 
     /// Memory per record (entry and offset) and per batch, counted against the map's limit.
     static let bytesPerRecord = 12
-    static let bytesPerBatch = 24
+    static let bytesPerBatch = 48
     /// Marks a record without a key: it never stays.
     static let noKey: OffsetMap.Entry = -1
 
@@ -22,9 +30,11 @@ struct MappedRecords {
 
     var estimatedBytes: Int { entries.count * Self.bytesPerRecord + batches.count * Self.bytesPerBatch }
 
-    /// Starts the next batch; `add` then appends its records.
-    mutating func beginBatch(baseOffset: Int64) {
-        batches.append(Batch(baseOffset: baseOffset, first: entries.count, count: 0))
+    /// Starts the next batch; `add` then appends its records when `isDecided`.
+    mutating func beginBatch(baseOffset: Int64, size: Int, crc: UInt32, isDecided: Bool) {
+        batches.append(
+            Batch(baseOffset: baseOffset, size: size, crc: crc, isDecided: isDecided, first: entries.count, count: 0)
+        )
     }
 
     /// Appends a record of the batch begun last.
@@ -41,22 +51,31 @@ struct MappedRecords {
         }
     }
 
-    /// Finds the mapped batches of a walk in log order: `next(baseOffset:)` returns the batch
-    /// with that base offset, if it was mapped, moving past the ones before it.
+    /// The mapped batches in log order, each checked against the batch the rewrite reads.
     struct Walk {
         let records: MappedRecords
-        private var index = 0
+        private(set) var index = 0
 
         init(_ records: MappedRecords) {
             self.records = records
         }
 
-        mutating func next(baseOffset: Int64) -> Batch? {
-            let batches = records.batches
-            while index < batches.count && batches[index].baseOffset < baseOffset { index += 1 }
-            guard index < batches.count, batches[index].baseOffset == baseOffset else { return nil }
+        var isAtEnd: Bool { index == records.batches.count }
+
+        /// The mapped batch for the batch `header` describes, which must be the next one.
+        ///
+        /// - Throws: `StorageError` `.corruptBatch` when it is not the batch the map pass saw.
+        mutating func next(matching header: RecordBatchHeader) throws -> Batch {
+            guard index < records.batches.count else { throw Self.mismatch(header) }
+            let batch = records.batches[index]
+            guard batch.baseOffset == header.baseOffset, batch.size == header.totalSize, batch.crc == header.crc
+            else { throw Self.mismatch(header) }
             index += 1
-            return batches[index - 1]
+            return batch
+        }
+
+        private static func mismatch(_ header: RecordBatchHeader) -> StorageError {
+            StorageError(.corruptBatch, "batch \(header.baseOffset) is not the batch the cleaner's map pass saw")
         }
     }
 }

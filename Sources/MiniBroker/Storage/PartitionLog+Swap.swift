@@ -20,6 +20,9 @@ extension PartitionLog {
         isCancelled: () -> Bool
     ) throws -> Bool {
         let plan = SwapPlan(fromOffset: old[0].baseOffset, toOffset: endOffset, newBaseOffsets: new.map(\.baseOffset))
+        // The replaced segments' key files go first, so none can outlive its segment under a
+        // name a new segment takes (the cleaner would not trust it anyway: see `SegmentKeys`).
+        for segment in old { LogSegment.removeKeyFile(directory, segment.baseOffset) }
         try steps.run { try plan.write(directory: directory) }
         do {
             for segment in new.reversed() {

@@ -118,8 +118,16 @@ public final class PartitionLog: Sendable {
     /// Appends one whole RecordBatch v2 (the caller validated its size and CRC), assigning
     /// its offsets by rewriting the base offset, which the CRC does not cover. When it
     /// throws, the partition is exactly as before, on disk and in memory.
+    ///
+    /// - Parameter keys: on a compacted topic, the batch's keys as the produce path read
+    ///   them, for the segment's key file (`SegmentKeys`).
     @discardableResult
     public func append(_ batch: ByteBuffer) throws -> AppendResult {
+        try append(batch, keys: nil)
+    }
+
+    @discardableResult
+    func append(_ batch: ByteBuffer, keys: BatchKeys?) throws -> AppendResult {
         guard let incoming = RecordBatchHeader.peek(batch), incoming.magic == 2,
             incoming.totalSize == batch.readableBytes, incoming.lastOffsetDelta >= 0
         else {
@@ -142,7 +150,9 @@ public final class PartitionLog: Sendable {
             var header = incoming
             header.baseOffset = state.logEndOffset
             let syncs = configuration.flushPolicy == .everyBatch
+            let position = state.active.size
             try state.active.append(batch, header: header, now: now, sync: syncs)
+            if let keys { state.active.appendKeys(keys, header: header, position: position) }
             if syncs { state.recoveryPoint = state.logEndOffset }
             state.producers.record(header)
             return AppendResult(
@@ -275,6 +285,7 @@ public final class PartitionLog: Sendable {
         let overflows = !active.canHold(offset: state.logEndOffset + Int64(header.lastOffsetDelta))
         guard full || old || overflows else { return }
         try active.appendTimeIndexEntryIfGrown()
+        active.finishKeys()
         // A segment is fsynced once when it rolls, so `flush()` only ever syncs the active one.
         try active.sync()
         state.recoveryPoint = max(state.recoveryPoint, state.logEndOffset)

@@ -172,25 +172,62 @@ struct CleanerPartsTests {
         #expect(Array("k2\u{7}".utf8).withUnsafeBytes { map.newestOffset(of: $0) } == nil)
     }
 
-    @Test func mappedRecordsSayWhichRecordsAreTheirKeysNewest() {
+    @Test func mappedRecordsSayWhichRecordsAreTheirKeysNewest() throws {
         var map = OffsetMap()
         var records = MappedRecords()
         let keys = ["a", "b", "a", "c"].map { Array($0.utf8) }
-        records.beginBatch(baseOffset: 10)
+        records.beginBatch(baseOffset: 10, size: 100, crc: 7, isDecided: true)
         for (delta, key) in keys.enumerated() {
             let offset = Int64(10 + delta)
             records.add(entry: key.withUnsafeBytes { map.put($0, offset: offset) }, offset: offset)
         }
         records.add(entry: MappedRecords.noKey, offset: 14)
-        records.beginBatch(baseOffset: 20)
+        records.beginBatch(baseOffset: 20, size: 80, crc: 8, isDecided: true)
         records.add(entry: Array("b".utf8).withUnsafeBytes { map.put($0, offset: 20) }, offset: 20)
         var walk = MappedRecords.Walk(records)
-        #expect(walk.next(baseOffset: 5) == nil)
-        let first = walk.next(baseOffset: 10)
-        #expect(first.map { records.keeps($0, map: map) } == [false, false, true, true, false])
-        #expect(walk.next(baseOffset: 15) == nil)
-        #expect(walk.next(baseOffset: 20).map { records.keeps($0, map: map) } == [true])
-        #expect(walk.next(baseOffset: 20) == nil)
+        let first = try walk.next(matching: Self.header(baseOffset: 10, size: 100, crc: 7))
+        #expect(records.keeps(first, map: map) == [false, false, true, true, false])
+        #expect(throws: StorageError.self) { try walk.next(matching: Self.header(baseOffset: 20, size: 80, crc: 9)) }
+        let second = try walk.next(matching: Self.header(baseOffset: 20, size: 80, crc: 8))
+        #expect(records.keeps(second, map: map) == [true] && walk.isAtEnd)
+    }
+
+    @Test func aKeyFileIsUsedOnlyWhenItDescribesTheWholeSegment() throws {
+        let batches = (0..<3).map { index in
+            keyedBatch([KeyedRecord(key: "k\(index)", value: "v"), KeyedRecord(key: nil, value: "x")])
+        }
+        var file = ByteBuffer()
+        var position = 0
+        for (index, batch) in batches.enumerated() {
+            var header = try #require(RecordBatchHeader.peek(batch))
+            header.baseOffset = Int64(index * 2)
+            var entry = SegmentKeys.entry(for: try BatchKeys(of: batch), header: header, position: position)
+            file.writeBuffer(&entry)
+            position += batch.readableBytes
+        }
+        let keys = try #require(SegmentKeys(bytes: file, segmentSize: position))
+        var seen: [String] = []
+        for batch in keys.batches {
+            try keys.forEachRecord(of: batch) { delta, key in
+                seen.append(
+                    "\(batch.baseOffset + Int64(delta)):" + (key.map { String(decoding: $0, as: UTF8.self) } ?? "-")
+                )
+            }
+        }
+        #expect(seen == ["0:k0", "1:-", "2:k1", "3:-", "4:k2", "5:-"])
+        #expect(SegmentKeys(bytes: file, segmentSize: position + 1) == nil)  // the segment grew
+        #expect(SegmentKeys(bytes: file.getSlice(at: 0, length: file.readableBytes - 1)!, segmentSize: position) == nil)
+        var damaged = file
+        damaged.setInteger(UInt8(0xFF), at: 20)
+        #expect(SegmentKeys(bytes: damaged, segmentSize: position) == nil)
+    }
+
+    private static func header(baseOffset: Int64, size: Int, crc: UInt32) -> RecordBatchHeader {
+        var header = RecordBatchHeader()
+        header.baseOffset = baseOffset
+        header.batchLength = Int32(size - RecordBatchHeader.lengthPrefixSize)
+        header.crc = crc
+        return header
     }
 
     @Test func findsTheRecordsWithoutAKey() throws {

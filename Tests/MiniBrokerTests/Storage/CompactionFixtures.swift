@@ -109,7 +109,8 @@ struct CompactionModel {
         prefix: String = "key",
         tombstoneEvery: Int = 0,
         timestamp: Int64 = 1_000,
-        codec: CompressionCodec = .none
+        codec: CompressionCodec = .none,
+        keyFiles: Bool = true
     ) throws {
         for _ in 0..<count {
             let batch = (0..<(1 + random(4))).map { _ in
@@ -117,7 +118,10 @@ struct CompactionModel {
                 let tombstone = tombstoneEvery > 0 && random(tombstoneEvery) == 0
                 return KeyedRecord(key: key, value: tombstone ? nil : "value-\(random(1_000_000))-" + key)
             }
-            let result = try log.append(keyedBatch(batch, timestamp: timestamp, codec: codec))
+            // As the produce path does on a compacted topic: the keys go to the key files.
+            let bytes = keyedBatch(batch, timestamp: timestamp, codec: codec)
+            let keys = keyFiles && log.configuration.cleanupPolicy.compacts ? try BatchKeys(of: bytes) : nil
+            let result = try log.append(bytes, keys: keys)
             noteAppended(batch, at: result.baseOffset)
         }
     }
