@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(
             name: "ApplianceKitTests",
             dependencies: [
-                "ApplianceKit", "Dashboard",
+                "ApplianceKit", "Dashboard", "KafkaWire", "MiniBroker",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

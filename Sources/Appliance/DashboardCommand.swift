@@ -93,6 +93,7 @@ struct DashboardCommand: AsyncParsableCommand {
                 dataDirectory: dataDirectory,
                 bootstrap: servers,
                 brokerDataDirectory: nil,
+                cleanerFigures: nil,
                 snapshots: snapshots,
                 status: status,
                 logger: logger

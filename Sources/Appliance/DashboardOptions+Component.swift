@@ -9,13 +9,17 @@ extension DashboardOptions {
     /// and controls the appliance through `status`. The configuration (and a generated token's
     /// one log line) is made once; a restart builds a new server with it.
     ///
-    /// - Parameter brokerDataDirectory: the embedded broker's data directory, for partition
-    ///   sizes in the console; nil for an external cluster.
+    /// - Parameters:
+    ///   - brokerDataDirectory: the embedded broker's data directory, for partition sizes in the
+    ///     console; nil for an external cluster.
+    ///   - cleanerFigures: the embedded broker's log cleaner figures, for compacted topics in the
+    ///     console; nil for an external cluster.
     func component(
         _ settings: Settings,
         dataDirectory: String,
         bootstrap: String,
         brokerDataDirectory: String?,
+        cleanerFigures: CleanerFiguresProvider?,
         snapshots: SnapshotPublisher,
         status: ApplianceStatus,
         logger: Logger
@@ -24,6 +28,7 @@ extension DashboardOptions {
         let console = KafkaBrokerConsole(
             bootstrapServers: try DashboardCommand.addresses(bootstrap),
             dataDirectory: brokerDataDirectory,
+            cleanerFigures: cleanerFigures,
             logger: logger
         )
         status.attach(brokerRate: { await console.messagesPerSecond() })

@@ -85,18 +85,22 @@ struct RunCommand: AsyncParsableCommand {
         let withDashboard = !(try settings.bool("no-dashboard", flag: noDashboard ? true : nil, default: false))
         let snapshots = SnapshotPublisher()
         var diskSpace: DiskSpaceGuard?
+        var brokerLogs: EmbeddedBrokerLogs?
 
         if external == nil {
             let configuration = try broker.configuration(settings, common: common)
             try createDirectories(configuration.dataDirectory, for: "data-dir")
             dataDirectory = configuration.dataDirectory
             let brokerLogger = try logger("broker")
+            let logs = EmbeddedBrokerLogs()
             components.append(
                 SupervisedComponent(name: "broker", logger: brokerLogger) {
                     let kafka = try KafkaBroker(configuration: configuration, logger: brokerLogger)
+                    logs.set(kafka.logs)
                     return [.init(service: kafka.logs), .init(service: kafka)]
                 }
             )
+            brokerLogs = logs
             bootstrap = "127.0.0.1:\(configuration.listenPort)"
             diskSpace = DiskSpaceGuard(
                 dataDirectory: configuration.dataDirectory,
@@ -151,6 +155,7 @@ struct RunCommand: AsyncParsableCommand {
                     dataDirectory: dataDirectory,
                     bootstrap: bootstrap,
                     brokerDataDirectory: external == nil ? dataDirectory : nil,
+                    cleanerFigures: brokerLogs?.cleanerFiguresProvider,
                     snapshots: snapshots,
                     status: status,
                     logger: try logger("dashboard")

@@ -30,17 +30,36 @@ struct TopicsCommand: AsyncParsableCommand {
 
     struct Describe: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show a topic's partitions, leaders, offsets and configs."
+            abstract: "Show a topic's partitions, leaders, offsets, configs and cleanup policy.",
+            discussion:
+                """
+                For a compacted topic it also shows what the log cleaner did to each partition, as the appliance's \
+                dashboard tells (Kafka has no request for it): the dirty ratio, the last cleaning, bytes reclaimed.
+                """
         )
 
         @OptionGroup var cluster: ClusterOptions
+
+        @Option(
+            help: ArgumentHelp(
+                """
+                The dashboard's address, for the log cleaner's figures. Default: the appliance's dashboard-listen \
+                from the config, else localhost:5005
+                """,
+                valueName: "host:port"
+            )
+        )
+        var dashboard: String?
 
         @Argument(help: "The topic.")
         var name: String
 
         func run() async throws {
             let topic = try await cluster.withAdmin { try await $0.describeTopic(name) }
-            print("Topic: \(topic.name)  Partitions: \(topic.partitions.count)")
+            let policy = topic.configs["cleanup.policy"]
+            print(
+                "Topic: \(topic.name)  Partitions: \(topic.partitions.count)  Cleanup policy: \(policy ?? "unknown")"
+            )
             var table = TextTable("PARTITION", "LEADER", "EARLIEST", "LATEST", "RECORDS")
             for partition in topic.partitions {
                 table.add([
@@ -57,6 +76,36 @@ struct TopicsCommand: AsyncParsableCommand {
                         )
                 )
             }
+            if TopicCleanerReport.compacts(policy) { print(try cleanerFigures()) }
+        }
+
+        /// The log cleaner's figures from the dashboard, or one line saying where they can be seen.
+        private func cleanerFigures() throws -> String {
+            let address = try DashboardAddress.resolve(flag: dashboard, settings: try cluster.settings())
+            let place = "\(address.host):\(address.port)"
+            let response: ApplianceHTTPClient.Response
+            do {
+                response = try ApplianceHTTPClient(host: address.host, port: address.port, timeoutSeconds: 3)
+                    .send("GET", "/api/broker/topics/\(name)")
+            } catch {
+                return """
+                    Log cleaner: no dashboard answers at \(place); the appliance's console \
+                    (http://\(place)/console, or --dashboard HOST:PORT) shows what the cleaner did.
+                    """
+            }
+            guard response.status == 200, let report = try? TopicCleanerReport.decode(response.body) else {
+                return """
+                    Log cleaner: the dashboard at \(place) did not describe the topic (HTTP \(response.status)); see \
+                    http://\(place)/console.
+                    """
+            }
+            guard let table = report.table else {
+                return """
+                    Log cleaner: the dashboard at \(place) reads an external cluster; the cleaner's figures are only \
+                    known for the appliance's own broker.
+                    """
+            }
+            return "Log cleaner (since the broker started; bytes):\n" + table
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import HummingbirdTesting
 import Testing
 
@@ -59,5 +60,60 @@ struct BrokerConsoleRouteTests {
             )
             #expect(try await client.execute(uri: "/api/broker/messages?topic=none", method: .get).status == .notFound)
         }
+    }
+
+    @Test func aTopicShowsItsCleanupPolicyAndTheCleanersFigures() async throws {
+        try await TestDashboard().test { client in
+            let orders = try await client.execute(uri: "/api/broker/topics/orders", method: .get).json
+            #expect(orders["cleanup_policy"] as? String == "delete")
+            let ordersPartitions = try #require(orders["partitions"] as? [[String: Any]])
+            #expect(ordersPartitions.allSatisfy { $0["cleaner"] == nil })
+
+            let topic = try await client.execute(uri: "/api/broker/topics/compacted", method: .get).json
+            #expect(topic["cleanup_policy"] as? String == "compact,delete")
+            let partitions = try #require(topic["partitions"] as? [[String: Any]])
+            let cleaned = try #require(partitions[0]["cleaner"] as? [String: Any])
+            #expect(
+                Set(cleaned.keys) == [
+                    "dirty_ratio", "first_dirty_offset", "last_cleaning", "cleanings", "total_bytes_reclaimed",
+                    "last_error", "last_error_at",
+                ]
+            )
+            #expect(cleaned["dirty_ratio"] as? Double == 0.123)
+            #expect(cleaned["first_dirty_offset"] as? Int == 480)
+            #expect(cleaned["cleanings"] as? Int == 2)
+            #expect(cleaned["total_bytes_reclaimed"] as? Int == 15000)
+            #expect(cleaned["last_error"] as? String == "No space left on device")
+            #expect(cleaned["last_error_at"] as? String == "2025-11-24T16:01:00.000000Z")
+            let last = try #require(cleaned["last_cleaning"] as? [String: Any])
+            #expect(last["finished_at"] as? String == "2025-11-24T16:00:00.123000Z")
+            #expect(last["duration_ms"] as? Int == 42)
+            #expect(last["bytes_reclaimed"] as? Int == 9000)
+            #expect(last["records_kept"] as? Int == 40)
+            #expect(last["records_removed"] as? Int == 440)
+
+            let uncleaned = try #require(partitions[1]["cleaner"] as? [String: Any])
+            #expect(uncleaned["last_cleaning"] is NSNull)
+            #expect(uncleaned["last_error"] is NSNull && uncleaned["last_error_at"] is NSNull)
+            #expect(uncleaned["cleanings"] as? Int == 0)
+
+            // The listing has neither: it is the description that carries them.
+            let topics = try #require(
+                try await client.execute(uri: "/api/broker/topics", method: .get).json["topics"] as? [[String: Any]]
+            )
+            #expect(topics.allSatisfy { $0["cleanup_policy"] == nil })
+        }
+    }
+
+    @Test func attachingFiguresLeavesPartitionsTheyDoNotNameWithout() {
+        var topic = ConsoleTopic(
+            name: "t",
+            partitions: (0..<3).map { ConsolePartition(partition: $0, leader: 1, earliestOffset: 0, latestOffset: 1) },
+            configs: ["cleanup.policy": "compact"]
+        )
+        topic.attach([1: ConsoleCleanerFigures(dirtyRatio: 0.25, firstDirtyOffset: 7)])
+        #expect(topic.partitions.map { $0.cleaner?.firstDirtyOffset } == [nil, 7, nil])
+        #expect(topic.cleanupPolicy == "compact")
+        #expect(ConsoleTopic(name: "t", partitions: []).cleanupPolicy == nil)
     }
 }

@@ -81,12 +81,47 @@ struct FakeConsole: BrokerConsoleSource {
         ]
     }
 
+    /// `orders`, and `compacted`: a compacted topic whose partition 0 the cleaner cleaned twice,
+    /// the last time with an error since, and partition 1 not yet.
     func topic(named name: String) async throws -> ConsoleTopic? {
-        guard name == "orders" else { return nil }
-        var topic = try await topics()[0]
-        topic.configs = ["compression.type": "lz4"]
-        return topic
+        switch name {
+        case "orders":
+            var topic = try await topics()[0]
+            topic.configs = ["compression.type": "lz4", "cleanup.policy": "delete"]
+            return topic
+        case "compacted":
+            var topic = ConsoleTopic(
+                name: name,
+                partitions: (0..<2).map {
+                    ConsolePartition(partition: $0, leader: 1, earliestOffset: 0, latestOffset: 500, sizeBytes: 2048)
+                },
+                configs: ["cleanup.policy": "compact,delete", "min.cleanable.dirty.ratio": "0.1"]
+            )
+            topic.attach(Self.cleanerFigures)
+            return topic
+        default:
+            return nil
+        }
     }
+
+    static let cleanerFigures: [Int32: ConsoleCleanerFigures] = [
+        0: ConsoleCleanerFigures(
+            dirtyRatio: 0.1234,
+            firstDirtyOffset: 480,
+            lastCleaning: .init(
+                finishedAtMillis: 1_764_000_000_123,
+                durationMilliseconds: 42,
+                bytesReclaimed: 9000,
+                recordsKept: 40,
+                recordsRemoved: 440
+            ),
+            cleanings: 2,
+            totalBytesReclaimed: 15000,
+            lastError: "No space left on device",
+            lastErrorAtMillis: 1_764_000_060_000
+        ),
+        1: ConsoleCleanerFigures(dirtyRatio: 0.5, firstDirtyOffset: 0),
+    ]
 
     func groups() async throws -> [ConsoleGroup] {
         [ConsoleGroup(groupID: "aseed-analyzer", state: "Stable", protocolType: "consumer", members: 1)]

@@ -24,7 +24,7 @@ import uuid
 
 import pytest
 
-from conftest import ASEED_BIN, REPO, free_port, wait_for_port
+from conftest import ASEED_BIN, REPO, free_port, wait_for, wait_for_port
 
 OUT = pathlib.Path(__file__).resolve().parent / "out"
 def chromium() -> str:
@@ -383,6 +383,84 @@ def test_the_console_lists_the_orders_topic(tmp_path, browser):
         browser.screenshot(OUT / "console.png")
         assert browser.errors() == []
     finally:
+        assert appliance.stop() == 0
+
+
+CLEANER_ROWS = """JSON.stringify([...document.querySelectorAll('#cleaner-table tbody tr')]
+  .map(r => [r.dataset.partition, r.dataset.cleanings, r.dataset.totalBytesReclaimed]))"""
+CLEANER_NOTE = "document.getElementById('cleaner-note').dataset.state"
+
+
+@pytest.mark.needs_aseed
+@pytest.mark.timeout(180)
+def test_the_console_shows_what_the_log_cleaner_did(tmp_path, browser):
+    from confluent_kafka import Producer
+    from confluent_kafka.admin import AdminClient, NewTopic
+
+    appliance = Appliance(tmp_path / "own", "--no-simulator", "--no-analyzer", "--log-cleaner-interval-ms", "200")
+    outside = None
+    try:
+        configs = {"cleanup.policy": "compact", "segment.bytes": "2048", "min.cleanable.dirty.ratio": "0.01"}
+        admin = AdminClient({"bootstrap.servers": appliance.bootstrap})
+        admin.create_topics([NewTopic("users", 2, 1, config=configs)])["users"].result(timeout=30)
+        producer = Producer({"bootstrap.servers": appliance.bootstrap, "linger.ms": 0, "batch.num.messages": 5})
+        for round_ in range(20):
+            for key in range(40):
+                producer.produce("users", key=f"key-{key}", value=f"key-{key}-round-{round_}")
+            producer.flush(30)
+        assert producer.flush(30) == 0
+
+        def cleaned_out():
+            """Both partitions once cleaned with nothing left to clean, so the figures stay."""
+            partitions = appliance.get("/api/broker/topics/users")["partitions"]
+            done = all(p["cleaner"]["last_cleaning"] and p["cleaner"]["dirty_ratio"] == 0 for p in partitions)
+            return partitions if done else None
+
+        partitions = wait_for(cleaned_out, 60, "both partitions cleaned")
+        expected = [[str(p["partition"]), str(p["cleaner"]["cleanings"]), str(p["cleaner"]["total_bytes_reclaimed"])]
+                    for p in partitions]
+        assert all(int(total) > 0 for _, _, total in expected)
+
+        browser.navigate(appliance.base + "/console?topic=users")
+        browser.wait_for(f"{CLEANER_NOTE} === 'known'", 30, "the console shows no cleaner figures for users")
+        browser.wait_for(f"{CLEANER_ROWS} === {json.dumps(json.dumps(expected, separators=(',', ':')))}", 15,
+                         f"the cleaner table differs from the API's {expected}")
+        assert browser.evaluate("document.getElementById('topic-name').textContent") == "users"
+        assert browser.evaluate("document.getElementById('topic-policy').dataset.policy") == "compact"
+        cells = browser.evaluate("[...document.querySelector('#cleaner-table tbody tr').cells].map(c => c.textContent)")
+        zone = browser.evaluate("ASEED.zoneName()")
+        assert zone in cells[2] and cells[3].endswith(" ms") and cells[5].endswith("B") and cells[8] == "–", cells
+        assert browser.evaluate(
+            "document.querySelector('#configs-table tr[data-config=\"cleanup.policy\"]').cells[1].textContent"
+        ) == "compact"
+        assert browser.evaluate("document.querySelector('#topics-table tr.selected')?.dataset.topic") == "users"
+        browser.screenshot(OUT / "console-cleaner.png")
+
+        # A topic that is not compacted says so.
+        browser.evaluate("document.querySelector('#topics-table tr[data-topic=\"orders\"]').click()")
+        browser.wait_for(f"{CLEANER_NOTE} === 'not-compacted'", 15, "orders is not shown as not compacted")
+        assert browser.evaluate("document.getElementById('topic-policy').dataset.policy") == "delete"
+        assert browser.evaluate("location.search") == "?topic=orders"
+
+        # A dashboard of an external cluster (the first appliance's broker) cannot know the figures.
+        web = free_port()
+        (tmp_path / "outside" / "data").mkdir(parents=True)
+        outside = subprocess.Popen(
+            [ASEED_BIN, "run", "--bootstrap-servers", appliance.bootstrap, "--no-simulator", "--no-analyzer",
+             "--data-dir", str(tmp_path / "outside" / "data"), "--log-dir", str(tmp_path / "outside" / "logs"),
+             "--dashboard-listen", f"127.0.0.1:{web}"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_port("127.0.0.1", web, 30, outside)
+        browser.navigate(f"http://127.0.0.1:{web}/console?topic=users")
+        browser.wait_for(f"{CLEANER_NOTE} === 'unknown'", 30, "the external cluster's console claims cleaner figures")
+        assert "only known for the appliance's own broker" in browser.evaluate(
+            "document.getElementById('cleaner-note').textContent")
+        assert browser.evaluate("document.getElementById('cleaner-table').hidden") is True
+        assert browser.errors() == []
+    finally:
+        if outside is not None:
+            outside.send_signal(signal.SIGTERM)
+            assert outside.wait(timeout=30) == 0
         assert appliance.stop() == 0
 
 

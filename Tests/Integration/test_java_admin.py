@@ -1,7 +1,8 @@
 """The Java AdminClient (3.9.1 and 4.3.0), the authority on what Kafka's own command-line tools
 do: kafka-cluster, kafka-leader-election, kafka-log-dirs, kafka-acls and kafka-consumer-groups
---delete (java/AdminCheck.java); kafka-topics --alter --partitions, kafka-configs and
-kafka-delete-records (java/TopicAdminCheck.java), against one broker."""
+--delete (java/AdminCheck.java); kafka-topics --alter --partitions, kafka-topics --create of a
+compacted topic, kafka-configs and kafka-delete-records (java/TopicAdminCheck.java), against one
+broker."""
 import uuid
 
 from javaclients import run_check
@@ -47,6 +48,16 @@ def test_alter_and_describe_configs(java_client, broker):
     assert "OK retention.bytes takes effect at once" in out
     assert "OK broker default log.retention.ms: inherited by the topic as DYNAMIC_DEFAULT_BROKER_CONFIG" in out
     assert "OK broker configs:" in out
+
+
+def test_a_compacted_topic(java_client, broker):
+    out = run_admin_check(java_client, broker, "compaction", "TopicAdminCheck")
+    assert "OK createTopics with {cleanup.policy=compact, min.cleanable.dirty.ratio=0.25, segment.ms=600000}: " \
+        "described as DYNAMIC_TOPIC_CONFIG" in out
+    assert "OK incrementalAlterConfigs APPEND cleanup.policy delete: compact,delete" in out
+    assert "OK incrementalAlterConfigs SUBTRACT cleanup.policy delete: compact" in out
+    assert "OK produce without a key: InvalidRecordException" in out
+    assert "OK produce with a key: offset 0" in out
 
 
 def test_delete_records(java_client, broker):

@@ -15,7 +15,8 @@ extension DashboardAPI {
         }
     }
 
-    /// `GET /api/broker/topics/{name}`: one topic with its configs.
+    /// `GET /api/broker/topics/{name}`: one topic with its configs, its cleanup policy and, for
+    /// a compacted topic of the embedded broker, what the log cleaner did to each partition.
     func brokerTopic(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let name = context.parameters.get("name") ?? ""
         guard let topic = try await withConsole({ try await $0.topic(named: name) }) else {
@@ -138,6 +139,10 @@ extension DashboardAPI {
         writer.beginObject()
         writer.key("name")
         writer.string(topic.name)
+        if withConfigs {
+            writer.key("cleanup_policy")
+            if let policy = topic.cleanupPolicy { writer.string(policy) } else { writer.null() }
+        }
         writer.key("partitions")
         writer.beginArray()
         for partition in topic.partitions {
@@ -160,6 +165,10 @@ extension DashboardAPI {
             )
             writer.key("messages_per_second")
             writer.double(rate, decimals: 1)
+            if let cleaner = partition.cleaner {
+                writer.key("cleaner")
+                write(cleaner, to: &writer)
+            }
             writer.endObject()
         }
         writer.endArray()
@@ -172,6 +181,40 @@ extension DashboardAPI {
             }
             writer.endObject()
         }
+        writer.endObject()
+    }
+
+    private func write(_ cleaner: ConsoleCleanerFigures, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("dirty_ratio")
+        writer.double(cleaner.dirtyRatio, decimals: 3)
+        writer.key("first_dirty_offset")
+        writer.integer(cleaner.firstDirtyOffset)
+        writer.key("last_cleaning")
+        if let cleaning = cleaner.lastCleaning {
+            writer.beginObject()
+            writer.key("finished_at")
+            writer.timestamp(micros: cleaning.finishedAtMillis * 1000)
+            writer.key("duration_ms")
+            writer.integer(cleaning.durationMilliseconds)
+            writer.key("bytes_reclaimed")
+            writer.integer(cleaning.bytesReclaimed)
+            writer.key("records_kept")
+            writer.integer(cleaning.recordsKept)
+            writer.key("records_removed")
+            writer.integer(cleaning.recordsRemoved)
+            writer.endObject()
+        } else {
+            writer.null()
+        }
+        writer.key("cleanings")
+        writer.integer(cleaner.cleanings)
+        writer.key("total_bytes_reclaimed")
+        writer.integer(cleaner.totalBytesReclaimed)
+        writer.key("last_error")
+        if let error = cleaner.lastError { writer.string(error) } else { writer.null() }
+        writer.key("last_error_at")
+        if let at = cleaner.lastErrorAtMillis { writer.timestamp(micros: at * 1000) } else { writer.null() }
         writer.endObject()
     }
 

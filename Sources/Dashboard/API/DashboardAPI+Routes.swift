@@ -142,7 +142,7 @@ extension DashboardAPI {
                 Route(
                     method: .get,
                     path: "/api/broker/topics/{name}",
-                    summary: "One topic with its configs",
+                    summary: "One topic with its configs, cleanup policy and, where known, log cleaner figures",
                     parameters: [.init(name: "name", inPath: true, description: "topic name")],
                     errors: [404, 503]
                 ), brokerTopic

@@ -6,7 +6,8 @@ import KafkaWire
 public protocol BrokerConsoleSource: Sendable {
     /// Every topic with its partitions' offsets, by name.
     func topics() async throws -> [ConsoleTopic]
-    /// One topic with its configs; nil when there is no such topic.
+    /// One topic with its configs and, where known, its partitions' log cleaner figures; nil when
+    /// there is no such topic.
     func topic(named name: String) async throws -> ConsoleTopic?
     /// Every consumer group, by id.
     func groups() async throws -> [ConsoleGroup]
@@ -33,6 +34,17 @@ public struct ConsoleTopic: Sendable, Equatable {
         self.partitions = partitions
         self.configs = configs
     }
+
+    /// `cleanup.policy` (`delete`, `compact` or `compact,delete`); nil when the configs do not say.
+    public var cleanupPolicy: String? { configs["cleanup.policy"] }
+
+    /// Sets each partition's cleaner figures from `figures` (by partition number); a partition
+    /// the figures do not name has none.
+    public mutating func attach(_ figures: [Int32: ConsoleCleanerFigures]) {
+        for index in partitions.indices {
+            partitions[index].cleaner = figures[partitions[index].partition]
+        }
+    }
 }
 
 /// One partition's leader and offsets.
@@ -44,14 +56,25 @@ public struct ConsolePartition: Sendable, Equatable {
     public var latestOffset: Int64
     /// Bytes on disk when the broker can tell (the embedded one can), else nil.
     public var sizeBytes: Int64?
+    /// What the log cleaner did, for a compacted partition of the embedded broker in a topic's
+    /// description; nil otherwise.
+    public var cleaner: ConsoleCleanerFigures?
 
     /// A partition from its parts.
-    public init(partition: Int32, leader: Int32, earliestOffset: Int64, latestOffset: Int64, sizeBytes: Int64? = nil) {
+    public init(
+        partition: Int32,
+        leader: Int32,
+        earliestOffset: Int64,
+        latestOffset: Int64,
+        sizeBytes: Int64? = nil,
+        cleaner: ConsoleCleanerFigures? = nil
+    ) {
         self.partition = partition
         self.leader = leader
         self.earliestOffset = earliestOffset
         self.latestOffset = latestOffset
         self.sizeBytes = sizeBytes
+        self.cleaner = cleaner
     }
 }
 

@@ -10,24 +10,33 @@ import Glibc
 /// The broker console over the Kafka protocol (`KafkaAdmin` for topics and groups, a
 /// group-less consumer for the message tail), so it shows an external cluster as well as
 /// the embedded broker. With the embedded broker's data directory it also adds partition
-/// sizes from disk.
+/// sizes from disk, and with its cleaner figures what the log cleaner did to a compacted topic.
 public final class KafkaBrokerConsole: BrokerConsoleSource {
     private let admin: KafkaAdmin
     private let bootstrapServers: [BrokerAddress]
     private let topicsDirectory: String?
+    private let cleanerFigures: CleanerFiguresProvider?
     private let logger: Logger
     /// The last total of every partition's latest offset, when it was read, and the rate then.
     private let lastTotal = Mutex<(offsets: Int64, at: ContinuousClock.Instant, rate: Double)?>(nil)
 
     /// A console of the cluster at `bootstrapServers`.
     ///
-    /// - Parameter dataDirectory: the embedded broker's data directory; nil for an external cluster.
-    public init(bootstrapServers: [BrokerAddress], dataDirectory: String?, logger: Logger) {
+    /// - Parameters:
+    ///   - dataDirectory: the embedded broker's data directory; nil for an external cluster.
+    ///   - cleanerFigures: the embedded broker's log cleaner figures; nil for an external cluster.
+    public init(
+        bootstrapServers: [BrokerAddress],
+        dataDirectory: String?,
+        cleanerFigures: CleanerFiguresProvider? = nil,
+        logger: Logger
+    ) {
         var cluster = KafkaClusterConfiguration(bootstrapServers: bootstrapServers, clientID: "aseed-console")
         cluster.requestTimeout = .seconds(5)
         admin = KafkaAdmin(configuration: cluster, logger: logger)
         self.bootstrapServers = bootstrapServers
         topicsDirectory = dataDirectory.map { $0 + "/topics" }
+        self.cleanerFigures = cleanerFigures
         self.logger = logger
     }
 
@@ -57,11 +66,15 @@ public final class KafkaBrokerConsole: BrokerConsoleSource {
     }
 
     public func topic(named name: String) async throws -> ConsoleTopic? {
+        let description: TopicDescription
         do {
-            return convert(try await admin.describeTopic(name), withConfigs: true)
+            description = try await admin.describeTopic(name)
         } catch let error as KafkaClientError where error.kafkaErrorCode == .unknownTopicOrPartition {
             return nil
         }
+        var topic = convert(description, withConfigs: true)
+        if let figures = cleanerFigures?(name) { topic.attach(figures) }
+        return topic
     }
 
     public func groups() async throws -> [ConsoleGroup] {

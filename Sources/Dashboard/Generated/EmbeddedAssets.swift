@@ -1435,7 +1435,7 @@ const ASEED = (() => {
   <main>
     <div class="grid console-grid">
       <section class="panel panel-full" id="topics">
-        <div class="panel-head"><h2>Topics</h2><span class="hint">read-only; click a topic to tail it</span></div>
+        <div class="panel-head"><h2>Topics</h2><span class="hint">read-only; click a topic for its configs, its log cleaner and its messages</span></div>
         <div class="table-scroll">
           <table class="data" id="topics-table">
             <thead><tr><th>Topic</th><th class="num">Partitions</th><th class="num">Messages</th><th class="num">Size</th><th class="num">Messages/s</th></tr></thead>
@@ -1448,6 +1448,28 @@ const ASEED = (() => {
             <thead><tr><th>Topic</th><th class="num">Partition</th><th class="num">Leader</th><th class="num">Earliest offset</th><th class="num">Latest offset</th><th class="num">Size</th><th class="num">Messages/s</th></tr></thead>
             <tbody></tbody>
           </table>
+        </div>
+      </section>
+
+      <section class="panel panel-full" id="topic-detail">
+        <div class="panel-head"><h2>Topic <span id="topic-name">–</span></h2><span class="hint" id="topic-policy"></span></div>
+        <p class="empty" id="topic-empty">Choose a topic.</p>
+        <div id="topic-body" hidden>
+          <h2 class="subhead">Log cleaner</h2>
+          <p class="hint" id="cleaner-note"></p>
+          <div class="table-scroll">
+            <table class="data compact" id="cleaner-table" hidden>
+              <thead><tr><th class="num">Partition</th><th class="num">Dirty</th><th id="cleaner-time-head">Last cleaning</th><th class="num">Took</th><th class="num">Reclaimed (last)</th><th class="num">Reclaimed (total)</th><th class="num">Records removed</th><th class="num">Cleanings</th><th>Last error</th></tr></thead>
+              <tbody></tbody>
+            </table>
+          </div>
+          <h2 class="subhead">Configs</h2>
+          <div class="table-scroll">
+            <table class="data compact mono" id="configs-table">
+              <thead><tr><th>Config</th><th>Value</th></tr></thead>
+              <tbody></tbody>
+            </table>
+          </div>
         </div>
       </section>
 
@@ -1511,8 +1533,10 @@ const ASEED = (() => {
         "console.js": StaticAsset(
             contentType: "text/javascript; charset=utf-8",
             body: Array(#"""
-// The broker console: topics, consumer groups with lag, and a message tail. Read-only; it
-// polls the REST API (topic and group figures change slowly, a socket would add nothing).
+// The broker console: topics (one at a time with its configs and what the log cleaner did),
+// consumer groups with lag, and a message tail. Read-only; it polls the REST API (topic and
+// group figures change slowly, a socket would add nothing). `/console?topic=NAME` opens with
+// that topic chosen.
 "use strict";
 
 (() => {
@@ -1523,6 +1547,7 @@ const ASEED = (() => {
 
   const state = {
     topics: [],
+    selectedTopic: null,
     selectedGroup: null,
     following: true,
     tailTimer: null,
@@ -1573,7 +1598,8 @@ const ASEED = (() => {
       tr.dataset.topic = topic.name;
       tr.dataset.partitions = String(partitions.length);
       tr.classList.add("clickable");
-      tr.addEventListener("click", () => chooseTopic(topic.name));
+      if (topic.name === state.selectedTopic) tr.classList.add("selected");
+      tr.addEventListener("click", () => chooseTopic(topic.name, true));
       return tr;
     }));
 
@@ -1623,11 +1649,18 @@ const ASEED = (() => {
     select.value = partitions.includes(current) ? current : "";
   }
 
-  function chooseTopic(name) {
+  /** Shows a topic's detail and tails its messages; the address keeps the choice for a reload. */
+  function chooseTopic(name, scroll) {
+    state.selectedTopic = name;
+    for (const tr of byId("topics-table").tBodies[0].rows) {
+      tr.classList.toggle("selected", tr.dataset.topic === name);
+    }
+    history.replaceState(null, "", `?${new URLSearchParams({ topic: name })}`);
+    refreshTopicDetail().catch(showTopicError);
     byId("tail-topic").value = name;
     renderPartitionChoices();
     tail();
-    byId("messages").scrollIntoView({ behavior: "smooth", block: "start" });
+    if (scroll) byId("topic-detail").scrollIntoView({ behavior: "smooth", block: "start" });
   }
 
   async function refreshTopics() {
@@ -1635,6 +1668,90 @@ const ASEED = (() => {
     state.topics = Array.isArray(answer && answer.topics) ? answer.topics : [];
     renderTopics(state.topics);
     renderTopicChoices(state.topics);
+  }
+
+  // ---------------------------------------------------------------- one topic
+
+  /** Whether a cleanup policy ("delete", "compact", "compact,delete") compacts. */
+  function compacts(policy) {
+    return typeof policy === "string" && policy.split(",").map((p) => p.trim()).includes("compact");
+  }
+
+  function cleanerRow(partition, cleaner) {
+    const last = cleaner.last_cleaning;
+    const error = cleaner.last_error
+      ? `${cleaner.last_error} (${formatTime(parseTime(cleaner.last_error_at))})`
+      : "–";
+    const tr = row([
+      partition,
+      `${formatDecimal(cleaner.dirty_ratio * 100)} %`,
+      last ? formatTime(parseTime(last.finished_at)) : "never",
+      last ? `${formatInt(last.duration_ms)} ms` : "–",
+      last ? formatBytes(last.bytes_reclaimed) : "–",
+      formatBytes(cleaner.total_bytes_reclaimed),
+      last ? formatInt(last.records_removed) : "–",
+      formatInt(cleaner.cleanings),
+      error,
+    ], [0, 1, 3, 4, 5, 6, 7]);
+    tr.cells[2].classList.add("nowrap");
+    if (cleaner.last_error) tr.cells[8].classList.add("error-text");
+    tr.dataset.partition = String(partition);
+    tr.dataset.cleanings = String(cleaner.cleanings);
+    tr.dataset.totalBytesReclaimed = String(cleaner.total_bytes_reclaimed);
+    return tr;
+  }
+
+  /** The cleaner's part: its figures for a compacted topic, else why there are none. */
+  function renderCleaner(topic) {
+    const known = (topic.partitions || []).filter((p) => p.cleaner);
+    const table = byId("cleaner-table");
+    const note = byId("cleaner-note");
+    byId("cleaner-time-head").textContent = `Last cleaning (${ASEED.zoneName()})`;
+    if (!compacts(topic.cleanup_policy)) {
+      note.dataset.state = "not-compacted";
+      note.textContent = "Not compacted: the log cleaner leaves this topic alone (retention deletes old segments).";
+    } else if (known.length === 0) {
+      note.dataset.state = "unknown";
+      note.textContent = "The cleaner's figures are only known for the appliance's own broker; "
+        + "this console reads an external cluster.";
+    } else {
+      note.dataset.state = "known";
+      note.textContent = "Since the broker started. Dirty: the share of the cleanable log written since the last "
+        + "cleaning; a cleaning is due above min.cleanable.dirty.ratio.";
+      table.tBodies[0].replaceChildren(...known.map((p) => cleanerRow(p.partition, p.cleaner)));
+    }
+    table.hidden = note.dataset.state !== "known";
+  }
+
+  function renderTopicDetail(topic) {
+    byId("topic-name").textContent = topic.name;
+    const policy = byId("topic-policy");
+    policy.textContent = topic.cleanup_policy ? `cleanup policy: ${topic.cleanup_policy}` : "cleanup policy unknown";
+    policy.dataset.policy = topic.cleanup_policy || "";
+    byId("topic-empty").hidden = true;
+    byId("topic-body").hidden = false;
+    renderCleaner(topic);
+    const configs = Object.entries(topic.configs || {});
+    byId("configs-table").tBodies[0].replaceChildren(...configs.map(([key, value]) => {
+      const tr = row([key, value]);
+      tr.dataset.config = key;
+      return tr;
+    }));
+  }
+
+  function showTopicError(error) {
+    byId("topic-name").textContent = state.selectedTopic || "–";
+    byId("topic-policy").textContent = "";
+    byId("topic-body").hidden = true;
+    byId("topic-empty").hidden = false;
+    byId("topic-empty").textContent = `Could not read the topic: ${error.message}`;
+  }
+
+  async function refreshTopicDetail() {
+    const name = state.selectedTopic;
+    if (!name) return;
+    const topic = await fetchJSON(`/api/broker/topics/${encodeURIComponent(name)}`);
+    if (name === state.selectedTopic) renderTopicDetail(topic);
   }
 
   // ---------------------------------------------------------------- groups
@@ -1793,6 +1910,7 @@ const ASEED = (() => {
   async function refresh() {
     try {
       await refreshTopics();
+      if (state.selectedTopic) await refreshTopicDetail().catch(showTopicError);
       await refreshGroups();
       setStatus(true, "connected");
     } catch (error) {
@@ -1805,7 +1923,9 @@ const ASEED = (() => {
     byId("zone-name").textContent = ASEED.zoneName();
     setupTail();
     await refresh();
-    tail();
+    const wanted = new URLSearchParams(location.search).get("topic");
+    if (wanted) chooseTopic(wanted, false);
+    else tail();
     setInterval(refresh, REFRESH_MS);
   }
 

@@ -23,6 +23,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
@@ -30,17 +31,17 @@ import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 
 /**
- * The Java AdminClient calls behind kafka-topics --alter --partitions, kafka-configs and
- * kafka-delete-records, against one broker. Prints one line per step; exits 1 on the first
- * failed check.
+ * The Java AdminClient calls behind kafka-topics --alter --partitions, kafka-topics --create
+ * of a compacted topic, kafka-configs and kafka-delete-records, against one broker. Prints one
+ * line per step; exits 1 on the first failed check.
  *
- * Usage: TopicAdminCheck BOOTSTRAP TOPIC GROUP (partitions | configs | records)
+ * Usage: TopicAdminCheck BOOTSTRAP TOPIC GROUP (partitions | configs | compaction | records)
  */
 public final class TopicAdminCheck extends Checks {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 4) {
-            fail("usage: TopicAdminCheck BOOTSTRAP TOPIC GROUP (partitions | configs | records)");
+            fail("usage: TopicAdminCheck BOOTSTRAP TOPIC GROUP (partitions | configs | compaction | records)");
         }
         String bootstrap = args[0];
         String topic = args[1];
@@ -52,6 +53,9 @@ public final class TopicAdminCheck extends Checks {
                     break;
                 case "configs":
                     configs(admin, bootstrap, topic);
+                    break;
+                case "compaction":
+                    compaction(admin, bootstrap, topic);
                     break;
                 case "records":
                     records(admin, bootstrap, topic);
@@ -185,6 +189,47 @@ public final class TopicAdminCheck extends Checks {
         Throwable fixed = cause(() -> alter(admin, self, AlterConfigOp.OpType.SET, "num.partitions", "5"));
         check(fixed instanceof InvalidConfigurationException, "a static broker config refused, got " + fixed);
         step("broker configs: " + brokerConfigs.size() + " described; num.partitions refused (" + fixed.getMessage() + ")");
+    }
+
+    /**
+     * A compacted topic, kafka-topics --create --config cleanup.policy=compact style: its
+     * configs described as the topic's own, cleanup.policy extended with APPEND and cut back with
+     * SUBTRACT (kafka-configs --add-config 'cleanup.policy=[compact,delete]'), and a record
+     * without a key refused while a keyed one is taken.
+     */
+    static void compaction(Admin admin, String bootstrap, String topic) throws Exception {
+        Map<String, String> configs = new java.util.TreeMap<>(Map.of(
+            "cleanup.policy", "compact", "min.cleanable.dirty.ratio", "0.25", "segment.ms", "600000"));
+        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(configs))).all().get();
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Map<String, ConfigEntry> described = describe(admin, resource);
+        for (Map.Entry<String, String> expected : configs.entrySet()) {
+            ConfigEntry entry = described.get(expected.getKey());
+            check(entry != null && expected.getValue().equals(entry.value()),
+                expected.getKey() + "=" + expected.getValue() + " described, got " + entry);
+            check(entry.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG, "source topic, got " + entry);
+        }
+        step("createTopics with " + configs + ": described as DYNAMIC_TOPIC_CONFIG");
+
+        alter(admin, resource, AlterConfigOp.OpType.APPEND, "cleanup.policy", "delete");
+        ConfigEntry policy = describe(admin, resource).get("cleanup.policy");
+        check("compact,delete".equals(policy.value()), "APPEND delete gives compact,delete, got " + policy);
+        check(policy.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG, "source topic, got " + policy);
+        step("incrementalAlterConfigs APPEND cleanup.policy delete: " + policy.value());
+
+        alter(admin, resource, AlterConfigOp.OpType.SUBTRACT, "cleanup.policy", "delete");
+        policy = describe(admin, resource).get("cleanup.policy");
+        check("compact".equals(policy.value()), "SUBTRACT delete gives compact, got " + policy);
+        step("incrementalAlterConfigs SUBTRACT cleanup.policy delete: " + policy.value());
+
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(bootstrap, "none"))) {
+            Throwable keyless = cause(() -> producer.send(new ProducerRecord<>(topic, 0, null, "no key")).get());
+            check(keyless instanceof InvalidRecordException, "a record without a key refused, got " + keyless);
+            step("produce without a key: InvalidRecordException (" + keyless.getMessage() + ")");
+            RecordMetadata sent = producer.send(new ProducerRecord<>(topic, 0, "key", "value")).get();
+            check(sent.hasOffset() && sent.offset() >= 0, "the keyed record has an offset, got " + sent);
+            step("produce with a key: offset " + sent.offset());
+        }
     }
 
     /**
