@@ -22,21 +22,6 @@ extension RecordBatch {
         }
     }
 
-    /// Indexes (from 0) of the records of `batch` whose key is null. A compacted topic refuses
-    /// such records (Kafka's `LogValidator`: INVALID_RECORD with one record error each).
-    ///
-    /// - Throws: as `forEachRecordKey`.
-    public static func indicesOfRecordsWithoutKey(
-        in batch: ByteBuffer,
-        decompressionLimit: Int = defaultDecompressionLimit
-    ) throws -> [Int] {
-        var indices: [Int] = []
-        try forEachRecordKey(in: batch, decompressionLimit: decompressionLimit) { record in
-            if record.key == nil { indices.append(record.index) }
-        }
-        return indices
-    }
-
     /// Walks an uncompressed records section, calling `body` for each record.
     static func walkKeys(_ bytes: UnsafeRawBufferPointer, _ body: (RecordKeyView) throws -> Void) throws {
         var walker = RecordWalker(bytes)

@@ -42,13 +42,17 @@ import Testing
         #expect(seen.map(\.0) == Array(0..<6) && seen.map(\.1) == Array(0..<6))
         #expect(seen.map(\.2) == ["key-0", "key-1", "key-2", nil, "key-1", "key-2"])
         #expect(seen.map(\.3) == [true, true, true, true, false, true])
-        #expect(try RecordBatch.indicesOfRecordsWithoutKey(in: batch) == [3])
     }
 
     @Test func refusesABatchWithABadCRC() throws {
         var batch = try RecordBatch.encode(header: Self.header, records: Self.records, codec: .none)
         batch.setInteger(UInt8(0xFF), at: batch.readableBytes - 1)
-        #expect(throws: RecordBatchError.self) { try RecordBatch.indicesOfRecordsWithoutKey(in: batch) }
+        #expect(throws: RecordBatchError.self) { try RecordBatch.forEachRecordKey(in: batch) { _ in } }
+        // A wrong stored CRC (bytes 17-20) goes unnoticed when the caller says it checked it.
+        var wrongCRC = try RecordBatch.encode(header: Self.header, records: Self.records, codec: .none)
+        wrongCRC.setInteger(UInt32(0), at: 17)
+        #expect(throws: RecordBatchError.self) { try RecordBatch.forEachRecordKey(in: wrongCRC) { _ in } }
+        try RecordBatch.forEachRecordKey(in: wrongCRC, checksumVerified: true) { _ in }
     }
 
     @Test(arguments: CompressionCodec.allCases)

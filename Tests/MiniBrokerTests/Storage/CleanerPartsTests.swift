@@ -139,12 +139,12 @@ struct CleanerPartsTests {
     @Test func theOffsetMapKeepsTheNewestOffsetOfEachExactKey() {
         var map = OffsetMap(memoryLimit: 6 + 4 * OffsetMap.entryOverhead)
         let keys = ["a", "ab", "a\u{0}"].map { Array($0.utf8) }
-        for (offset, key) in keys.enumerated() { key.withUnsafeBytes { map.put($0, offset: Int64(offset)) } }
-        keys[0].withUnsafeBytes { map.put($0, offset: 9) }
+        for (offset, key) in keys.enumerated() { _ = key.withUnsafeBytes { map.put($0, offset: Int64(offset)) } }
+        _ = keys[0].withUnsafeBytes { map.put($0, offset: 9) }
         #expect(map.count == 3 && !map.isFull)
         #expect(keys.map { key in key.withUnsafeBytes { map.newestOffset(of: $0) } } == [9, 1, 2])
         #expect(Array("b".utf8).withUnsafeBytes { map.newestOffset(of: $0) } == nil)
-        Array("c".utf8).withUnsafeBytes { map.put($0, offset: 10) }
+        _ = Array("c".utf8).withUnsafeBytes { map.put($0, offset: 10) }
         #expect(map.isFull)
     }
 
@@ -157,7 +157,7 @@ struct CleanerPartsTests {
             entries.append(key.withUnsafeBytes { map.put($0, offset: Int64(offset)) })
         }
         let empty: [UInt8] = []
-        empty.withUnsafeBytes { map.put($0, offset: 50_000) }
+        _ = empty.withUnsafeBytes { map.put($0, offset: 50_000) }
         for (index, key) in keys.enumerated() where index % 2 == 0 {
             let entry = key.withUnsafeBytes { map.put($0, offset: Int64(100_000 + index)) }
             #expect(entry == entries[index])
