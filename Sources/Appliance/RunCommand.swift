@@ -87,7 +87,11 @@ struct RunCommand: AsyncParsableCommand {
         var diskSpace: DiskSpaceGuard?
         var brokerLogs: EmbeddedBrokerLogs?
 
-        if external == nil {
+        if let external {
+            // The analyzer's checkpoint and the dashboard's admin token live here with any cluster.
+            try createDirectories(dataDirectory, for: "data-dir")
+            mainLogger.info("using the Kafka cluster at \(external); no embedded broker")
+        } else {
             let configuration = try broker.configuration(settings, common: common)
             try createDirectories(configuration.dataDirectory, for: "data-dir")
             dataDirectory = configuration.dataDirectory

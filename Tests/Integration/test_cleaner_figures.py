@@ -33,7 +33,6 @@ def get_json(base: str, path: str) -> dict:
 def start_appliance(tmp_path, name, *args):
     """`aseed run` without simulator and analyzer; returns (process, dashboard HOST:PORT)."""
     web = free_port()
-    (tmp_path / name / "data").mkdir(parents=True)  # with an external cluster `run` makes no data directory
     process = subprocess.Popen(
         [ASEED_BIN, "run", "--no-simulator", "--no-analyzer", "--data-dir", str(tmp_path / name / "data"),
          "--log-dir", str(tmp_path / name / "logs"), "--dashboard-listen", f"127.0.0.1:{web}", *args],
