@@ -12,32 +12,34 @@ public struct TopicCleanerReport: Decodable, Equatable {
         public var cleaner: Cleaner?
     }
 
-    /// The cleaner's figures of a partition (the API's field names).
+    /// The cleaner's figures of a partition (the API's snake_case field names, in camel case).
     public struct Cleaner: Decodable, Equatable {
-        public var dirty_ratio: Double
-        public var last_cleaning: Cleaning?
+        public var dirtyRatio: Double
+        public var lastCleaning: Cleaning?
         public var cleanings: Int
-        public var total_bytes_reclaimed: Int64
-        public var last_error: String?
+        public var totalBytesReclaimed: Int64
+        public var lastError: String?
     }
 
     /// One completed cleaning.
     public struct Cleaning: Decodable, Equatable {
         /// ISO 8601 UTC, e.g. `2025-12-06T10:15:32.123456Z`.
-        public var finished_at: String
-        public var duration_ms: Int64
-        public var bytes_reclaimed: Int64
-        public var records_removed: Int64
+        public var finishedAt: String
+        public var durationMs: Int64
+        public var bytesReclaimed: Int64
+        public var recordsRemoved: Int64
     }
 
-    public var cleanup_policy: String?
+    public var cleanupPolicy: String?
     public var partitions: [Partition]
 
     /// The report from the dashboard's answer.
     ///
     /// - Throws: when the body is not the topic's JSON.
     public static func decode(_ body: [UInt8]) throws -> TopicCleanerReport {
-        try JSONDecoder().decode(TopicCleanerReport.self, from: Data(body))
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(TopicCleanerReport.self, from: Data(body))
     }
 
     /// Whether a cleanup policy (`compact`, `compact,delete`, ...) includes compaction.
@@ -62,13 +64,13 @@ public struct TopicCleanerReport: Decodable, Equatable {
             "LAST-ERROR"
         )
         for (partition, cleaner) in known.sorted(by: { $0.0 < $1.0 }) {
-            let last = cleaner.last_cleaning
+            let last = cleaner.lastCleaning
             table.add([
-                String(partition), Self.ratio(cleaner.dirty_ratio),
-                last.map { Self.seconds($0.finished_at) } ?? "never",
-                last.map { "\($0.duration_ms)ms" } ?? "-", last.map { String($0.bytes_reclaimed) } ?? "-",
-                String(cleaner.total_bytes_reclaimed), last.map { String($0.records_removed) } ?? "-",
-                String(cleaner.cleanings), cleaner.last_error ?? "-",
+                String(partition), Self.ratio(cleaner.dirtyRatio),
+                last.map { Self.seconds($0.finishedAt) } ?? "never",
+                last.map { "\($0.durationMs)ms" } ?? "-", last.map { String($0.bytesReclaimed) } ?? "-",
+                String(cleaner.totalBytesReclaimed), last.map { String($0.recordsRemoved) } ?? "-",
+                String(cleaner.cleanings), cleaner.lastError ?? "-",
             ])
         }
         return table.text

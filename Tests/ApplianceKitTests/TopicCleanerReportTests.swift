@@ -26,7 +26,7 @@ struct TopicCleanerReportTests {
             "configs":{"cleanup.policy":"compact"}}
             """#
         let report = try TopicCleanerReport.decode(Array(body.utf8))
-        #expect(report.cleanup_policy == "compact")
+        #expect(report.cleanupPolicy == "compact")
         let lines = try #require(report.table).split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
         #expect(
             lines[0] == [
