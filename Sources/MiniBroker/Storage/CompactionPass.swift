@@ -248,8 +248,8 @@ final class CompactionPass {
         }
     }
 
-    /// A batch of the clean range (or a dirty one the map pass did not keep) decided by looking
-    /// up each record's key.
+    /// A batch below the first dirty offset, decided by looking up each record's key (the map
+    /// pass kept no entries for it, and the tombstone rule applies to it).
     private func retainedByKey(
         _ header: RecordBatchHeader,
         _ bytes: ByteBuffer,
