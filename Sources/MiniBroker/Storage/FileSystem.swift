@@ -35,6 +35,12 @@ enum FileSystem {
         return names
     }
 
+    /// The size of the file at `path` in bytes, nil when it cannot be read.
+    static func fileSize(_ path: String) -> Int? {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : nil
+    }
+
     static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR

@@ -59,8 +59,9 @@ extension LogSegment {
         return nil
     }
 
-    /// Calls `body` with the header of every batch whose base offset is >= `offset`.
-    func forEachHeader(from offset: Int64, _ body: (RecordBatchHeader) -> Void) throws {
+    /// Calls `body` with the header and file position of every batch whose base offset is
+    /// >= `offset`.
+    func forEachHeader(from offset: Int64, _ body: (RecordBatchHeader, _ position: Int) throws -> Void) throws {
         let entry = offsetIndex.lastEntry(atOrBelow: offset - baseOffset)
         var cursor = BatchCursor(
             file: log,
@@ -69,8 +70,8 @@ extension LogSegment {
             validates: false,
             chunkSize: BatchCursor.recoveryChunkSize
         )
-        while case .batch(let header, _, _) = try cursor.next() {
-            if header.baseOffset >= offset { body(header) }
+        while case .batch(let header, let position, _) = try cursor.next() {
+            if header.baseOffset >= offset { try body(header, position) }
         }
     }
 

@@ -98,9 +98,10 @@ final class LogSegment {
         }
     }
 
-    /// Cuts the files back to `point` and restores the in-memory state. A file that cannot
+    /// Cuts the files back to `point` and restores the in-memory state: a failed append, or
+    /// one whose companion write failed (a marker's aborted transactions). A file that cannot
     /// be cut keeps bytes past `size`; `trimToSize()` at close removes them.
-    private func rollBack(to point: AppendPoint) {
+    func rollBack(to point: AppendPoint) {
         try? log.truncate(to: point.size)
         try? offsetIndex.truncate(toCount: point.offsetEntries)
         try? timeIndex.truncate(toCount: point.timeEntries)

@@ -1,9 +1,10 @@
 extension PartitionLog {
     /// Moves the log start offset up to `offset` (DeleteRecords): records below it are no
     /// longer served, and segments wholly below it are deleted. -1 means the log end (Kafka's
-    /// high watermark). `persist` records the new start before anything is deleted, so a
-    /// crash in between still opens the log there. Returns the log start offset afterwards;
-    /// an offset at or below the current start changes nothing.
+    /// high watermark). Aborted transactions whose marker falls below it are forgotten.
+    /// `persist` records the new start before anything is deleted, so a crash in between still
+    /// opens the log there. Returns the log start offset afterwards; an offset at or below the
+    /// current start changes nothing.
     ///
     /// - Throws: `StorageError` `.offsetOutOfRange` for an offset past the log end or below -1.
     @discardableResult
@@ -28,6 +29,7 @@ extension PartitionLog {
                 try state.segments.removeFirst().delete()
                 deleted += 1
             }
+            pruneAbortedTransactions(&state)
             logger.info("\(topicPartition): records before \(target) deleted, with \(deleted) whole segments")
             return target
         }

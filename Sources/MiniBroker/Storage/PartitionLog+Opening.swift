@@ -3,7 +3,8 @@ import Logging
 
 extension PartitionLog {
     /// Finishes or undoes a compaction swap a crash interrupted, loads the segments, recovers
-    /// the tail after an unclean stop, and rebuilds the producer state.
+    /// the tail after an unclean stop, and rebuilds the producer state and the aborted
+    /// transactions.
     static func openState(
         directory: String,
         topicPartition: KafkaTopicPartition,
@@ -37,8 +38,21 @@ extension PartitionLog {
         // Recovery may have cut the log below where DeleteRecords had moved its start.
         let start = min(max(logStartOffset ?? 0, segments[0].baseOffset), logEnd)
         segments = try dropSegments(whollyBelow: start, of: segments)
-        let producers = try replayProducers(segments, from: checkpoint)
-        return State(segments: segments, producers: producers, recoveryPoint: logEnd, logStartOffset: start)
+        let (producers, aborted) = try loadProducerState(
+            segments,
+            checkpoint: checkpoint,
+            directory: directory,
+            logStartOffset: start,
+            topicPartition: topicPartition,
+            logger: logger
+        )
+        return State(
+            segments: segments,
+            producers: producers,
+            abortedTransactions: aborted,
+            recoveryPoint: logEnd,
+            logStartOffset: start
+        )
     }
 
     /// Deletes the segments a DeleteRecords had moved the log start past, when the broker
@@ -105,29 +119,5 @@ extension PartitionLog {
             return Array(segments[...index])
         }
         return segments
-    }
-
-    /// The producer state: the checkpoint's snapshot when it is usable, plus the batch
-    /// headers appended after it; else a replay of the whole log.
-    private static func replayProducers(
-        _ segments: [LogSegment],
-        from checkpoint: PartitionCheckpoint?
-    ) throws
-        -> ProducerStateTable
-    {
-        let logEnd = segments[segments.count - 1].nextOffset
-        var table = ProducerStateTable()
-        var from = segments[0].baseOffset
-        // A snapshot beyond the log end describes batches recovery cut off: not usable.
-        if let checkpoint, checkpoint.producerSnapshotOffset <= logEnd,
-            let snapshot = ProducerStateTable(decoding: checkpoint.producerSnapshot)
-        {
-            table = snapshot
-            from = max(from, checkpoint.producerSnapshotOffset)
-        }
-        for segment in segments where segment.nextOffset > from {
-            try segment.forEachHeader(from: from) { table.record($0) }
-        }
-        return table
     }
 }

@@ -1,7 +1,8 @@
 extension PartitionLog {
     /// Deletes whole closed segments, oldest first, while they are older than
     /// `retentionMilliseconds` or the partition is larger than `retentionBytes`, moving the
-    /// log start offset up. The active segment is never deleted. Returns how many went.
+    /// log start offset up, and forgets the aborted transactions whose marker went with them.
+    /// The active segment is never deleted. Returns how many went.
     ///
     /// A segment's age is its largest batch timestamp (the file's modification time when
     /// batches carry none), as in Kafka.
@@ -27,6 +28,7 @@ extension PartitionLog {
                 try deleteOldestSegment(&state)
                 deleted += 1
             }
+            if deleted > 0 { pruneAbortedTransactions(&state) }
             return deleted
         }
     }

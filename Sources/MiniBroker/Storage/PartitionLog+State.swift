@@ -12,6 +12,8 @@ extension PartitionLog {
         /// Ordered by base offset; never empty. The last one is the active segment.
         var segments: [LogSegment]
         var producers: ProducerStateTable
+        /// Kept on disk too: changed only together with its file (`AbortedTransactions+File`).
+        var abortedTransactions = AbortedTransactions()
         var recoveryPoint: Int64
         /// The first offset clients may read: the first segment's base offset, or higher
         /// once DeleteRecords moved it into that segment.
@@ -20,6 +22,14 @@ extension PartitionLog {
 
         var active: LogSegment { segments[segments.count - 1] }
         var logEndOffset: Int64 { active.nextOffset }
+
+        /// The first offset of the oldest open transaction, else the log end offset (this
+        /// broker's high watermark); never below the log start, as in Kafka: retention or
+        /// DeleteRecords may pass the first batch of a transaction still open.
+        var lastStableOffset: Int64 {
+            guard let first = producers.firstOpenTransactionOffset else { return logEndOffset }
+            return min(max(first, logStartOffset), logEndOffset)
+        }
 
         func checkOpen(_ topicPartition: KafkaTopicPartition) throws {
             guard isOpen else { throw StorageError(.fileSystem, "\(topicPartition): the log is closed") }

@@ -133,6 +133,11 @@ public final class PartitionLog: Sendable {
         else {
             throw StorageError(.corruptBatch, "\(topicPartition): append needs exactly one whole v2 batch")
         }
+        // A marker changes the transactions' state and the aborted list: only `appendMarker`
+        // writes one, after its checks.
+        guard !incoming.isControl else {
+            throw StorageError(.invalidRecord, "\(topicPartition): control batches are written by the broker only")
+        }
         try diskSpace?.admit(bytes: batch.readableBytes)
         let now = Self.currentTimeMilliseconds()
         return try state.withLock { state in
@@ -272,7 +277,7 @@ public final class PartitionLog: Sendable {
 
     /// Starts a new segment when the active one is full (`segmentBytes`), old
     /// (`segmentMilliseconds`), or cannot index the batch's offsets in 32 bits.
-    private func rollIfNeeded(_ state: inout State, for header: RecordBatchHeader) throws {
+    func rollIfNeeded(_ state: inout State, for header: RecordBatchHeader) throws {
         let active = state.active
         guard !active.isEmpty else { return }
         let configuration = self.configuration

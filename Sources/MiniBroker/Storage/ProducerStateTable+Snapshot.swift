@@ -1,10 +1,14 @@
 import NIOCore
 
 /// The table encoded for the metadata store: a format version byte, then per producer its
-/// id, epoch, last timestamp and recent batches, big-endian. A snapshot of another version is
-/// not read: the state is rebuilt from the log.
+/// id, epoch, last timestamp, coordinator epoch, the first offset of its open transaction (-1
+/// for none) and recent batches, big-endian. A snapshot of another version is not read: the
+/// state is rebuilt from the log, which holds every batch and marker the snapshot describes.
+///
+/// Versions: 1 without the last timestamp, 2 without the coordinator epoch and the open
+/// transaction, 3 with them.
 extension ProducerStateTable {
-    static let snapshotVersion: UInt8 = 2
+    static let snapshotVersion: UInt8 = 3
 
     func encoded() -> [UInt8] {
         var buffer = ByteBufferAllocator().buffer(capacity: 16 + producers.count * 64)
@@ -14,6 +18,8 @@ extension ProducerStateTable {
             buffer.writeInteger(id, endianness: .big)
             buffer.writeInteger(producer.epoch, endianness: .big)
             buffer.writeInteger(producer.lastTimestamp, endianness: .big)
+            buffer.writeInteger(producer.coordinatorEpoch, endianness: .big)
+            buffer.writeInteger(openTransactions[id] ?? -1, endianness: .big)
             buffer.writeInteger(UInt8(producer.recentBatches.count))
             for batch in producer.recentBatches {
                 buffer.writeInteger(batch.firstSequence, endianness: .big)
@@ -34,10 +40,13 @@ extension ProducerStateTable {
             let count = buffer.readInteger(endianness: .big, as: UInt32.self)
         else { return nil }
         var producers: [Int64: Producer] = [:]
+        var openTransactions: [Int64: Int64] = [:]
         for _ in 0..<count {
             guard let id = buffer.readInteger(endianness: .big, as: Int64.self),
                 let epoch = buffer.readInteger(endianness: .big, as: Int16.self),
                 let lastTimestamp = buffer.readInteger(endianness: .big, as: Int64.self),
+                let coordinatorEpoch = buffer.readInteger(endianness: .big, as: Int32.self),
+                let transactionFirstOffset = buffer.readInteger(endianness: .big, as: Int64.self),
                 let batchCount = buffer.readInteger(as: UInt8.self)
             else { return nil }
             var batches: [BatchRecord] = []
@@ -51,8 +60,14 @@ extension ProducerStateTable {
                     BatchRecord(firstSequence: first, lastSequence: last, baseOffset: base, lastOffset: lastOffset)
                 )
             }
-            producers[id] = Producer(epoch: epoch, recentBatches: batches, lastTimestamp: lastTimestamp)
+            producers[id] = Producer(
+                epoch: epoch,
+                recentBatches: batches,
+                lastTimestamp: lastTimestamp,
+                coordinatorEpoch: coordinatorEpoch
+            )
+            if transactionFirstOffset >= 0 { openTransactions[id] = transactionFirstOffset }
         }
-        self.init(producers: producers)
+        self.init(producers: producers, openTransactions: openTransactions)
     }
 }

@@ -25,6 +25,17 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
             name: "invalid producer epoch",
             kafkaErrorCode: .invalidProducerEpoch
         )
+        /// A non-transactional batch of a producer whose transaction is open (INVALID_TXN_STATE).
+        public static let invalidTxnState = Code(name: "invalid transaction state", kafkaErrorCode: .invalidTxnState)
+        /// A transaction marker of a coordinator older than the one of the producer's last marker
+        /// (TRANSACTION_COORDINATOR_FENCED).
+        public static let transactionCoordinatorFenced = Code(
+            name: "transaction coordinator fenced",
+            kafkaErrorCode: .transactionCoordinatorFenced
+        )
+        /// A batch the log does not take from a producer, e.g. a control batch: markers are
+        /// written by the broker itself (INVALID_RECORD).
+        public static let invalidRecord = Code(name: "invalid record", kafkaErrorCode: .invalidRecord)
         /// The disk is too full to take the append (KAFKA_STORAGE_ERROR, which producers retry);
         /// the message says what is free and what to do.
         public static let diskFull = Code(name: "disk full", kafkaErrorCode: .kafkaStorageError)

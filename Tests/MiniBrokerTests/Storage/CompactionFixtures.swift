@@ -9,16 +9,19 @@ struct KeyedRecord: Equatable {
     var value: String?
 }
 
-/// A RecordBatch v2 of keyed records, encoded as a producer would.
+/// A RecordBatch v2 of keyed records, encoded as a producer would; `attributes` 0x10 makes it
+/// transactional.
 func keyedBatch(
     _ records: [KeyedRecord],
     timestamp: Int64 = 1_000,
     codec: CompressionCodec = .none,
     producerID: Int64 = -1,
     epoch: Int16 = -1,
-    sequence: Int32 = -1
+    sequence: Int32 = -1,
+    attributes: Int16 = 0
 ) -> ByteBuffer {
     let header = RecordBatchHeader(
+        attributes: attributes,
         baseTimestamp: timestamp,
         producerID: producerID,
         producerEpoch: epoch,

@@ -18,12 +18,15 @@ struct TestBatch {
     var producerID: Int64 = -1
     var producerEpoch: Int16 = -1
     var baseSequence: Int32 = -1
+    /// 0x10 for a transactional batch.
+    var attributes: Int16 = 0
 
     var bytes: ByteBuffer {
         let total = RecordBatchHeader.size + payloadSize
         let header = RecordBatchHeader(
             baseOffset: 0,
             batchLength: Int32(total - RecordBatchHeader.lengthPrefixSize),
+            attributes: attributes,
             lastOffsetDelta: records - 1,
             baseTimestamp: maxTimestamp,
             maxTimestamp: maxTimestamp,
@@ -41,6 +44,18 @@ struct TestBatch {
 
     static func idempotent(producerID: Int64 = 7, epoch: Int16 = 0, sequence: Int32, records: Int32 = 1) -> ByteBuffer {
         TestBatch(records: records, producerID: producerID, producerEpoch: epoch, baseSequence: sequence).bytes
+    }
+
+    /// A batch of a transactional producer (attributes 0x10): it opens the producer's
+    /// transaction unless one is open.
+    static func transactional(producerID: Int64, epoch: Int16 = 0, sequence: Int32, records: Int32 = 1) -> ByteBuffer {
+        TestBatch(
+            records: records,
+            producerID: producerID,
+            producerEpoch: epoch,
+            baseSequence: sequence,
+            attributes: 0x10
+        ).bytes
     }
 }
 
