@@ -1,6 +1,7 @@
 import ApplianceKit
 import ArgumentParser
 import KafkaWire
+import MiniBroker
 
 /// `aseed topics list|describe|create|delete`: topics of the appliance's broker (or any Kafka).
 struct TopicsCommand: AsyncParsableCommand {
@@ -76,7 +77,7 @@ struct TopicsCommand: AsyncParsableCommand {
                         )
                 )
             }
-            if TopicCleanerReport.compacts(policy) { print(try cleanerFigures()) }
+            if policy.flatMap(CleanupPolicy.init(kafkaValue:))?.compacts == true { print(try cleanerFigures()) }
         }
 
         /// The log cleaner's figures from the dashboard, or one line saying where they can be seen.

@@ -42,11 +42,6 @@ public struct TopicCleanerReport: Decodable, Equatable {
         return try decoder.decode(TopicCleanerReport.self, from: Data(body))
     }
 
-    /// Whether a cleanup policy (`compact`, `compact,delete`, ...) includes compaction.
-    public static func compacts(_ policy: String?) -> Bool {
-        policy?.split(separator: ",").contains { $0.filter { !$0.isWhitespace } == "compact" } ?? false
-    }
-
     /// The figures as a table, one row per partition; nil when the dashboard has none (it reads
     /// an external cluster).
     public var table: String? {

@@ -4,14 +4,6 @@ import Testing
 
 @Suite("The log cleaner's figures as `aseed topics describe` prints them")
 struct TopicCleanerReportTests {
-    @Test func whichPoliciesCompact() {
-        #expect(TopicCleanerReport.compacts("compact"))
-        #expect(TopicCleanerReport.compacts("compact,delete"))
-        #expect(TopicCleanerReport.compacts("delete, compact"))
-        #expect(!TopicCleanerReport.compacts("delete"))
-        #expect(!TopicCleanerReport.compacts(nil))
-    }
-
     @Test func theDashboardsFiguresAsATable() throws {
         let body = #"""
             {"name":"users","cleanup_policy":"compact","partitions":[

@@ -77,7 +77,11 @@ extension RequestHandler {
             return partitionError(data.index, problem.code, message: problem.message)
         }
         // A compacted topic needs every record's key: refused without one, kept for the cleaner.
-        let keys = settings.cleanupPolicy.compacts ? data.records.flatMap { try? BatchKeys(of: $0) } : nil
+        // The validation above checked the CRC.
+        var keys: BatchKeys?
+        if settings.cleanupPolicy.compacts, let records = data.records {
+            keys = try? BatchKeys(of: records, checksumVerified: true)
+        }
         if let keys, let keyless = KeylessRecords(keys, partition: log.topicPartition) {
             logger.info("produce to \(name)-\(data.index) from \(client) refused: \(keyless.message)")
             var response = partitionError(data.index, .invalidRecord, message: keyless.message)

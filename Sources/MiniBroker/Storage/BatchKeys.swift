@@ -14,11 +14,13 @@ struct BatchKeys {
     /// Positions (from 0) of the records without a key.
     private(set) var keyless: [Int] = []
 
-    /// Reads the keys of `batch` (one whole batch; its CRC is checked).
+    /// Reads the keys of `batch` (one whole batch).
     ///
+    /// - Parameter checksumVerified: whether the caller checked the batch's CRC already, as
+    ///   Produce's validation does.
     /// - Throws: when the batch cannot be read (the produce validation reports that).
-    init(of batch: ByteBuffer) throws {
-        try RecordBatch.forEachRecordKey(in: batch) { record in
+    init(of batch: ByteBuffer, checksumVerified: Bool = false) throws {
+        try RecordBatch.forEachRecordKey(in: batch, checksumVerified: checksumVerified) { record in
             count += 1
             encoded.writeUnsignedVarint(UInt32(clamping: record.offsetDelta))
             if let key = record.key {

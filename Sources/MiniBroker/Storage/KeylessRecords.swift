@@ -11,13 +11,6 @@ struct KeylessRecords: Equatable {
     /// What the client is told.
     var message: String
 
-    /// The keyless records of `batch` (one whole, validated batch), nil when every record has
-    /// a key. A batch whose records cannot be read counts as having none without a key: the
-    /// validation before this reports it.
-    static func find(in batch: ByteBuffer, partition: KafkaTopicPartition) -> KeylessRecords? {
-        (try? BatchKeys(of: batch)).flatMap { KeylessRecords($0, partition: partition) }
-    }
-
     /// The keyless records among `keys`, nil when every record has a key.
     init?(_ keys: BatchKeys, partition: KafkaTopicPartition) {
         let indices = keys.keyless

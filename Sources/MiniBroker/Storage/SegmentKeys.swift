@@ -42,22 +42,23 @@ struct SegmentKeys {
     let bytes: ByteBuffer
     let batches: [Batch]
 
-    /// The entry for one appended batch.
+    /// The entry for one appended batch, built in one buffer: the body is written after room
+    /// for its length and CRC, which are filled in last.
     static func entry(for keys: BatchKeys, header: RecordBatchHeader, position: Int) -> ByteBuffer {
-        var body = ByteBuffer()
-        body.reserveCapacity(fixedBodySize + keys.encoded.readableBytes)
-        body.writeInteger(header.baseOffset)
-        body.writeInteger(UInt32(position))
-        body.writeInteger(UInt32(header.totalSize))
-        body.writeInteger(header.crc)
-        body.writeInteger(header.attributes)
-        body.writeInteger(UInt32(keys.count))
-        body.writeImmutableBuffer(keys.encoded)
         var entry = ByteBuffer()
-        entry.reserveCapacity(prefixSize + body.readableBytes)
-        entry.writeInteger(UInt32(body.readableBytes))
-        entry.writeInteger(CRC32C.checksum(body))
-        entry.writeBuffer(&body)
+        entry.reserveCapacity(prefixSize + fixedBodySize + keys.encoded.readableBytes)
+        entry.moveWriterIndex(forwardBy: prefixSize)
+        entry.writeInteger(header.baseOffset)
+        entry.writeInteger(UInt32(position))
+        entry.writeInteger(UInt32(header.totalSize))
+        entry.writeInteger(header.crc)
+        entry.writeInteger(header.attributes)
+        entry.writeInteger(UInt32(keys.count))
+        entry.writeImmutableBuffer(keys.encoded)
+        let bodyLength = entry.readableBytes - prefixSize
+        let body = entry.getSlice(at: entry.readerIndex + prefixSize, length: bodyLength)!
+        entry.setInteger(UInt32(bodyLength), at: entry.readerIndex)
+        entry.setInteger(CRC32C.checksum(body), at: entry.readerIndex + 4)
         return entry
     }
 

@@ -233,12 +233,12 @@ struct CleanerPartsTests {
     @Test func findsTheRecordsWithoutAKey() throws {
         let partition = KafkaTopicPartition(topic: "compacted", partition: 2)
         let keyed = keyedBatch([KeyedRecord(key: "a", value: "1"), KeyedRecord(key: "b", value: nil)], codec: .lz4)
-        #expect(KeylessRecords.find(in: keyed, partition: partition) == nil)
+        #expect(KeylessRecords(try BatchKeys(of: keyed), partition: partition) == nil)
         let mixed = keyedBatch(
             [KeyedRecord(key: nil, value: "1"), KeyedRecord(key: "b", value: "2"), KeyedRecord(key: nil, value: nil)],
             codec: .zstd
         )
-        let found = try #require(KeylessRecords.find(in: mixed, partition: partition))
+        let found = try #require(KeylessRecords(try BatchKeys(of: mixed), partition: partition))
         #expect(found.indices == [0, 2])
         #expect(found.message.contains("compacted topic partition compacted-2 needs a key on every record"))
     }
