@@ -16,6 +16,7 @@ public final class KafkaBroker: Service, Sendable {
     private let configuration: BrokerConfiguration
     private let handler: RequestHandler
     private let groups: GroupCoordinator
+    private let transactions: TransactionCoordinator
     private let appends: AppendNotifier
     private let logger: Logger
     private let onListening: @Sendable (Int) -> Void
@@ -57,11 +58,22 @@ public final class KafkaBroker: Service, Sendable {
         self.logs = logs
         self.configuration = configuration
         self.groups = GroupCoordinator(configuration: KafkaBroker.groupConfiguration(configuration), logger: logger)
-        self.appends = AppendNotifier()
+        let appends = AppendNotifier()
+        self.appends = appends
+        // Decided transactions get their markers before the first client can read.
+        let transactions = try TransactionCoordinator(
+            store: store,
+            topics: topics,
+            logger: logger,
+            onMarkersWritten: { appends.notifyAppend() }
+        )
+        transactions.recover()
+        self.transactions = transactions
         self.handler = RequestHandler(
             configuration: configuration,
             topics: topics,
             groups: groups,
+            transactions: transactions,
             offsets: store,
             appends: appends,
             logger: logger
@@ -80,12 +92,19 @@ public final class KafkaBroker: Service, Sendable {
             eventLoopGroup: eventLoops,
             logger: logger
         )
+        let timeouts = Task { [transactions] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                transactions.abortExpiredTransactions()
+            }
+        }
         do {
             try await cancelWhenGracefulShutdown {
                 try await server.run(onBound: self.onListening)
             }
         } catch is CancellationError {
         }
+        timeouts.cancel()
         logger.info("Kafka listener stopped")
         groups.shutdown()
         appends.notifyAppend()  // fetches still waiting answer now

@@ -27,7 +27,8 @@ API_NAMES = [
     "ListGroups", "ApiVersions", "CreateTopics", "DeleteTopics", "InitProducerId",
     "DescribeConfigs", "DeleteRecords", "DescribeAcls", "CreateAcls", "DeleteAcls", "AlterConfigs",
     "DescribeLogDirs", "CreatePartitions", "DeleteGroups", "ElectLeaders", "IncrementalAlterConfigs",
-    "OffsetDelete", "DescribeProducers", "DescribeCluster",
+    "OffsetDelete", "DescribeProducers", "DescribeCluster", "AddPartitionsToTxn", "AddOffsetsToTxn",
+    "EndTxn", "TxnOffsetCommit", "WriteTxnMarkers", "DescribeTransactions", "ListTransactions",
 ]
 HEADER_NAMES = ["RequestHeader", "ResponseHeader"]
 
@@ -230,6 +231,14 @@ class Message:
         self.root = StructDef(self.name, self._fields(spec["fields"], self.valid, commons),
                               None, self.valid)
 
+    def _widen(self, struct, scope):
+        """Widens a struct's scope to cover `scope`, and the scopes of the structs inside it
+        with it: a struct nested in a common struct appears wherever that one does."""
+        struct.scope = struct.scope.hull(scope)
+        for field in struct.fields:
+            if field.is_struct and field.element_type in self.structs:
+                self._widen(self.structs[field.element_type], field.versions.intersect(struct.scope))
+
     def _fields(self, specs, scope, commons):
         fields = [Field(s, self.name) for s in specs]
         for field in fields:
@@ -245,7 +254,7 @@ class Message:
             known = self.structs.get(field.element_type)
             if known is not None:
                 # A common struct used in several places: widen its scope, keep one definition.
-                known.scope = known.scope.hull(inner_scope)
+                self._widen(known, inner_scope)
                 continue
             struct = StructDef(field.element_type, None, about, inner_scope)
             self.structs[field.element_type] = struct

@@ -12,6 +12,7 @@ final class RequestHandler: Sendable {
     let configuration: BrokerConfiguration
     let topics: TopicRegistry
     let groups: GroupCoordinator
+    let transactions: TransactionCoordinator
     let offsets: MetadataStore
     let appends: AppendNotifier
     let logger: Logger
@@ -20,6 +21,7 @@ final class RequestHandler: Sendable {
         configuration: BrokerConfiguration,
         topics: TopicRegistry,
         groups: GroupCoordinator,
+        transactions: TransactionCoordinator,
         offsets: MetadataStore,
         appends: AppendNotifier,
         logger: Logger
@@ -27,6 +29,7 @@ final class RequestHandler: Sendable {
         self.configuration = configuration
         self.topics = topics
         self.groups = groups
+        self.transactions = transactions
         self.offsets = offsets
         self.appends = appends
         self.logger = logger
@@ -176,6 +179,21 @@ final class RequestHandler: Sendable {
             return later { await self.offsetDelete(request, context) }
         case .describeProducers:
             return now(describeProducers(try DescribeProducersRequest(from: &body, version: version), context))
+        case .addPartitionsToTxn:
+            return now(addPartitionsToTxn(try AddPartitionsToTxnRequest(from: &body, version: version), context))
+        case .addOffsetsToTxn:
+            return now(addOffsetsToTxn(try AddOffsetsToTxnRequest(from: &body, version: version), context))
+        case .endTxn:
+            return now(endTxn(try EndTxnRequest(from: &body, version: version), context))
+        case .txnOffsetCommit:
+            let request = try TxnOffsetCommitRequest(from: &body, version: version)
+            return later { await self.txnOffsetCommit(request, context) }
+        case .writeTxnMarkers:
+            return now(writeTxnMarkers(try WriteTxnMarkersRequest(from: &body, version: version), context))
+        case .describeTransactions:
+            return now(describeTransactions(try DescribeTransactionsRequest(from: &body, version: version), context))
+        case .listTransactions:
+            return now(listTransactions(try ListTransactionsRequest(from: &body, version: version), context))
         }
     }
 

@@ -39,6 +39,16 @@ enum ServedApis {
         .incrementalAlterConfigs: 0...1,
         .offsetDelete: 0...0,
         .describeProducers: 0...0,
+        .addPartitionsToTxn: 0...5,
+        .addOffsetsToTxn: 0...4,
+        // EndTxn 5 and TxnOffsetCommit 5 belong to KIP-890's second transaction protocol,
+        // which clients use only when ApiVersions finalizes `transaction.version` 2; this
+        // broker does not, so 4.x clients send 4.
+        .endTxn: 0...4,
+        .txnOffsetCommit: 0...4,
+        .writeTxnMarkers: 0...1,
+        .describeTransactions: 0...0,
+        .listTransactions: 0...1,
     ]
 
     /// Produce versions below 3 carry message sets v0/v1, which we do not store: they are

@@ -57,6 +57,7 @@ extension RequestHandler {
                 let (data, slice) = readPartition(
                     topic: fetchTopic.topic,
                     fetchPartition,
+                    readCommitted: request.isolationLevel == 1,
                     limit: min(Int(max(fetchPartition.partitionMaxBytes, 0)), remaining),
                     mustReturnOneBatch: result.bytes == 0
                 )
@@ -73,24 +74,28 @@ extension RequestHandler {
         return result
     }
 
+    /// One partition's data. A read_committed fetch (isolation level 1) gets batches below
+    /// the last stable offset only, with the aborted transactions among them, so the client
+    /// can skip their records; read_uncommitted gets everything and a null list.
     private func readPartition(
         topic: String,
         _ request: FetchRequest.FetchPartition,
+        readCommitted: Bool,
         limit: Int,
         mustReturnOneBatch: Bool
     ) -> (FetchResponse.PartitionData, FileSlice) {
-        func partition(
-            _ code: KafkaErrorCode,
-            highWatermark: Int64 = -1,
-            logStart: Int64 = -1
-        ) -> FetchResponse.PartitionData {
+        var highWatermark: Int64 = -1
+        var lastStable: Int64 = -1
+        var logStart: Int64 = -1
+        var aborted: [FetchResponse.AbortedTransaction]?
+        func partition(_ code: KafkaErrorCode) -> FetchResponse.PartitionData {
             FetchResponse.PartitionData(
                 partitionIndex: request.partition,
                 errorCode: code.rawValue,
                 highWatermark: highWatermark,
-                lastStableOffset: highWatermark,
+                lastStableOffset: lastStable,
                 logStartOffset: logStart,
-                abortedTransactions: nil,
+                abortedTransactions: aborted,
                 preferredReadReplica: -1,
                 records: nil
             )
@@ -98,26 +103,33 @@ extension RequestHandler {
         guard let log = topics.log(topic: topic, partition: request.partition) else {
             return (partition(.unknownTopicOrPartition), .empty)
         }
-        let highWatermark = log.logEndOffset
-        let logStart = log.logStartOffset
+        highWatermark = log.logEndOffset
+        lastStable = log.lastStableOffset
+        logStart = log.logStartOffset
         do {
-            guard limit > 0 || mustReturnOneBatch else {
-                return (partition(.none, highWatermark: highWatermark, logStart: logStart), .empty)
+            guard limit > 0 || mustReturnOneBatch else { return (partition(.none), .empty) }
+            var slice: FileSlice
+            if readCommitted {
+                (slice, lastStable) = try log.stableSlice(from: request.fetchOffset, maxBytes: max(limit, 1))
+                aborted = log.abortedTransactions(from: request.fetchOffset, to: lastStable).map {
+                    FetchResponse.AbortedTransaction(producerId: $0.producerID, firstOffset: $0.firstOffset)
+                }
+            } else {
+                slice = try log.slice(from: request.fetchOffset, maxBytes: max(limit, 1))
             }
-            var slice = try log.slice(from: request.fetchOffset, maxBytes: max(limit, 1))
             // The log always returns its first batch whole; only the first partition with
             // data may exceed the limits with it.
             if !mustReturnOneBatch && slice.length > limit {
                 slice.discard()
                 slice = .empty
             }
-            return (partition(.none, highWatermark: highWatermark, logStart: logStart), slice)
+            return (partition(.none), slice)
         } catch let error as StorageError where error.code == .offsetOutOfRange {
             logger.info("fetch \(topic)-\(request.partition) at \(request.fetchOffset): \(error.message)")
-            return (partition(.offsetOutOfRange, highWatermark: highWatermark, logStart: logStart), .empty)
+            return (partition(.offsetOutOfRange), .empty)
         } catch {
             logger.error("reading \(topic)-\(request.partition) failed: \(error)")
-            return (partition(.kafkaStorageError, highWatermark: highWatermark, logStart: logStart), .empty)
+            return (partition(.kafkaStorageError), .empty)
         }
     }
 }

@@ -1,14 +1,14 @@
 import KafkaWire
 
 extension RequestHandler {
-    /// FindCoordinator v0-3: this broker coordinates every group. There is no transaction
-    /// coordinator, so transaction keys get COORDINATOR_NOT_AVAILABLE.
+    /// FindCoordinator v0-3: this broker is the coordinator of every group (key type 0) and
+    /// every transactional id (key type 1).
     func findCoordinator(_ request: FindCoordinatorRequest, _ context: RequestContext) -> FindCoordinatorResponse {
-        guard request.keyType == 0 else {
+        guard request.keyType == 0 || request.keyType == 1 else {
             return FindCoordinatorResponse(
                 throttleTimeMs: 0,
-                errorCode: KafkaErrorCode.coordinatorNotAvailable.rawValue,
-                errorMessage: "transactions are not supported by this broker",
+                errorCode: KafkaErrorCode.invalidRequest.rawValue,
+                errorMessage: "unknown coordinator key type \(request.keyType) (0 group, 1 transaction)",
                 nodeId: -1,
                 host: "",
                 port: -1

@@ -1,18 +1,31 @@
 import KafkaWire
 
 extension RequestHandler {
-    /// InitProducerId for idempotent producers (no transactional id).
+    /// InitProducerId: with a transactional id the transaction coordinator answers
+    /// (`TransactionCoordinator.initProducerID`); without one the producer is idempotent only.
     ///
-    /// A new producer gets a fresh id with epoch 0. A producer that presents its current id
+    /// An idempotent producer gets a fresh id with epoch 0. One that presents its current id
     /// and epoch (v3+, KIP-360, after a sequence error) gets the epoch bumped so it can
     /// restart its sequences at 0.
     func initProducerId(_ request: InitProducerIdRequest, _ context: RequestContext) -> InitProducerIdResponse {
-        if request.transactionalId != nil {
+        if let transactionalID = request.transactionalId {
+            let result = transactions.initProducerID(
+                TransactionCoordinator.InitRequest(
+                    transactionalID: transactionalID,
+                    timeoutMs: request.transactionTimeoutMs,
+                    producerID: request.producerId,
+                    producerEpoch: request.producerEpoch,
+                    fenced: context.apiVersion >= 4 ? .producerFenced : .invalidProducerEpoch
+                )
+            )
+            if result.error != .none {
+                logger.info("InitProducerId of '\(transactionalID)' from \(context.clientHost): \(result.error)")
+            }
             return InitProducerIdResponse(
                 throttleTimeMs: 0,
-                errorCode: KafkaErrorCode.transactionalIdAuthorizationFailed.rawValue,
-                producerId: -1,
-                producerEpoch: -1
+                errorCode: result.error.rawValue,
+                producerId: result.producerID,
+                producerEpoch: result.producerEpoch
             )
         }
         if request.producerId >= 0, request.producerEpoch >= 0, request.producerEpoch < Int16.max - 1 {

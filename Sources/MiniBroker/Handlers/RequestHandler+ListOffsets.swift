@@ -3,13 +3,15 @@ import KafkaWire
 extension RequestHandler {
     /// ListOffsets v1-7: earliest (-2), latest (-1), the batch with the largest timestamp
     /// (-3, v7), or the first offset whose timestamp is at or after the given one.
-    /// Without transactions the last stable offset equals the log end, so both isolation
-    /// levels get the same answer.
+    /// Latest is the log end for read_uncommitted and the last stable offset for
+    /// read_committed (isolation level 1, v2+): a read_committed consumer's end of partition.
     func listOffsets(_ request: ListOffsetsRequest, _ context: RequestContext) -> ListOffsetsResponse {
         let results = request.topics.map { topic in
             ListOffsetsResponse.ListOffsetsTopicResponse(
                 name: topic.name,
-                partitions: topic.partitions.map { listOffset(topic: topic.name, $0) }
+                partitions: topic.partitions.map {
+                    listOffset(topic: topic.name, $0, readCommitted: request.isolationLevel == 1)
+                }
             )
         }
         return ListOffsetsResponse(throttleTimeMs: 0, topics: results)
@@ -23,7 +25,8 @@ extension RequestHandler {
 
     private func listOffset(
         topic: String,
-        _ partition: ListOffsetsRequest.ListOffsetsPartition
+        _ partition: ListOffsetsRequest.ListOffsetsPartition,
+        readCommitted: Bool
     ) -> ListOffsetsResponse.ListOffsetsPartitionResponse {
         func answer(
             _ offset: Int64,
@@ -44,7 +47,7 @@ extension RequestHandler {
         do {
             switch partition.timestamp {
             case SpecialTimestamp.latest:
-                return answer(log.logEndOffset, -1)
+                return answer(readCommitted ? log.lastStableOffset : log.logEndOffset, -1)
             case SpecialTimestamp.earliest:
                 return answer(log.logStartOffset, -1)
             case SpecialTimestamp.maxTimestamp:

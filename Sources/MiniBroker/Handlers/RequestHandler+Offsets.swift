@@ -81,6 +81,12 @@ extension RequestHandler {
                 errorCode: KafkaErrorCode.kafkaStorageError.rawValue
             )
         }
+        // Java consumers ask for stable offsets (v7+): a partition whose offset an open
+        // transaction commits is answered UNSTABLE_OFFSET_COMMIT, which they retry.
+        var unstable: Set<KafkaTopicPartition> = []
+        if request.requireStable {
+            unstable = (try? offsets.pendingOffsetPartitions(group: request.groupId)) ?? []
+        }
         var byTopic: [String: [Int32: CommittedOffset]] = [:]
         for entry in committed { byTopic[entry.topic, default: [:]][entry.partition] = entry }
         let wanted: [(String, [Int32])] =
@@ -91,12 +97,13 @@ extension RequestHandler {
                 name: name,
                 partitions: partitions.map { index in
                     let entry = byTopic[name]?[index]
+                    let isUnstable = unstable.contains(KafkaTopicPartition(topic: name, partition: index))
                     return OffsetFetchResponse.OffsetFetchResponsePartition(
                         partitionIndex: index,
-                        committedOffset: entry?.offset ?? -1,
-                        committedLeaderEpoch: entry?.leaderEpoch ?? -1,
+                        committedOffset: isUnstable ? -1 : entry?.offset ?? -1,
+                        committedLeaderEpoch: isUnstable ? -1 : entry?.leaderEpoch ?? -1,
                         metadata: entry?.metadata ?? "",
-                        errorCode: KafkaErrorCode.none.rawValue
+                        errorCode: (isUnstable ? KafkaErrorCode.unstableOffsetCommit : .none).rawValue
                     )
                 }
             )

@@ -3,6 +3,8 @@ import NIOCore
 
 extension RequestHandler {
     /// Produce v3+: one RecordBatch v2 per partition, validated, offsets assigned, appended.
+    /// Transactional batches are taken for the partitions of the producer's ongoing
+    /// transaction only.
     ///
     /// Older versions (message sets v0/v1) are decoded and answered UNSUPPORTED_VERSION per
     /// partition: librdkafka needs Produce 0 advertised, and a closed socket would look like
@@ -14,8 +16,6 @@ extension RequestHandler {
             firstError = .unsupportedVersion
         } else if ![-1, 0, 1].contains(request.acks) {
             firstError = .invalidRequiredAcks
-        } else if request.transactionalId != nil {
-            firstError = .transactionalIdAuthorizationFailed
         }
         let responses = request.topicData.map { topicData in
             ProduceResponse.TopicProduceResponse(
@@ -27,6 +27,7 @@ extension RequestHandler {
                     return producePartition(
                         topic: topicData.name,
                         partitionData,
+                        transactionalID: request.transactionalId,
                         version: version,
                         client: context.clientHost
                     )
@@ -57,6 +58,7 @@ extension RequestHandler {
     private func producePartition(
         topic name: String,
         _ data: ProduceRequest.PartitionProduceData,
+        transactionalID: String?,
         version: Int16,
         client: String
     ) -> ProduceResponse.PartitionProduceResponse {
@@ -70,7 +72,7 @@ extension RequestHandler {
         }
         let settings = log.configuration
         let batch: ByteBuffer
-        switch validatedBatch(data.records, settings: settings, version: version) {
+        switch validatedBatch(data.records, settings: settings, version: version, transactionalID: transactionalID) {
         case .success(let valid): batch = valid
         case .failure(let problem):
             logger.warning("produce to \(name)-\(data.index) from \(client) refused: \(problem.message)")
@@ -91,7 +93,15 @@ extension RequestHandler {
             return response
         }
         do {
-            let result = try log.append(batch, keys: keys)
+            let appended = try append(batch, keys: keys, to: log, transactionalID: transactionalID, version: version)
+            let result: PartitionLog.AppendResult
+            switch appended {
+            case .success(let success): result = success
+            case .failure(let refused):
+                let message = "producer of '\(transactionalID ?? "")' \(refused.reason)"
+                logger.info("produce to \(name)-\(data.index) from \(client) refused: \(message)")
+                return partitionError(data.index, refused.code, message: message)
+            }
             if result.outcome == .appended { appends.notifyAppend() }
             return ProduceResponse.PartitionProduceResponse(
                 index: data.index,
@@ -113,6 +123,32 @@ extension RequestHandler {
         }
     }
 
+    /// Appends a batch; a transactional one only when its partition is in the producer's
+    /// ongoing transaction (`TransactionCoordinator.appendIfInTransaction`).
+    private func append(
+        _ batch: ByteBuffer,
+        keys: BatchKeys?,
+        to log: PartitionLog,
+        transactionalID: String?,
+        version: Int16
+    ) throws -> Result<PartitionLog.AppendResult, TransactionalProduceError> {
+        guard let transactionalID, let header = RecordBatchHeader.peek(batch), header.isTransactional else {
+            return .success(try log.append(batch, keys: keys))
+        }
+        let producer = TransactionCoordinator.Producer(
+            transactionalID: transactionalID,
+            producerID: header.producerID,
+            producerEpoch: header.producerEpoch
+        )
+        return try transactions.appendIfInTransaction(
+            log.topicPartition,
+            by: producer,
+            notInTransaction: version >= 11 ? .transactionAbortable : .invalidTxnState
+        ) {
+            try log.append(batch, keys: keys)
+        }
+    }
+
     /// What was wrong with a produced batch, as a Kafka error.
     struct BatchProblem: Error {
         var code: KafkaErrorCode
@@ -125,7 +161,8 @@ extension RequestHandler {
     func validatedBatch(
         _ records: ByteBuffer?,
         settings: BrokerConfiguration,
-        version: Int16
+        version: Int16,
+        transactionalID: String? = nil
     ) -> Result<ByteBuffer, BatchProblem> {
         guard let records, records.readableBytes > 0 else {
             return .failure(BatchProblem(code: .invalidRecord, message: "no record batch"))
@@ -165,8 +202,21 @@ extension RequestHandler {
         if header.compressionCodec == Int(CompressionCodec.zstd.rawValue) && version < 7 {
             return .failure(BatchProblem(code: .unsupportedCompressionType, message: "zstd needs Produce v7 or later"))
         }
-        if header.isTransactional || header.isControl {
-            return .failure(BatchProblem(code: .invalidRecord, message: "transactional batches are not supported"))
+        if header.isControl {
+            return .failure(
+                BatchProblem(
+                    code: .invalidRecord,
+                    message: "control batches (transaction markers) are the broker's to write"
+                )
+            )
+        }
+        if header.isTransactional && transactionalID == nil {
+            return .failure(
+                BatchProblem(
+                    code: .invalidRecord,
+                    message: "a transactional batch needs the request's transactional id"
+                )
+            )
         }
         // Check the CRC and walk the records, as Kafka's broker does, so a batch whose
         // records are broken never reaches the log. Compressed batches are decompressed for

@@ -54,6 +54,41 @@ extension MetadataStore {
             PRIMARY KEY (topic, partition)
         );
         """,
+        """
+        CREATE TABLE transactions (
+            transactional_id TEXT PRIMARY KEY,
+            producer_id INTEGER NOT NULL,
+            producer_epoch INTEGER NOT NULL,
+            last_producer_epoch INTEGER NOT NULL,
+            timeout_ms INTEGER NOT NULL,
+            state INTEGER NOT NULL,
+            start_time INTEGER NOT NULL,
+            update_time INTEGER NOT NULL
+        );
+        CREATE TABLE transaction_partitions (
+            transactional_id TEXT NOT NULL REFERENCES transactions(transactional_id) ON DELETE CASCADE,
+            topic TEXT NOT NULL,
+            partition INTEGER NOT NULL,
+            PRIMARY KEY (transactional_id, topic, partition)
+        );
+        CREATE TABLE transaction_groups (
+            transactional_id TEXT NOT NULL REFERENCES transactions(transactional_id) ON DELETE CASCADE,
+            group_id TEXT NOT NULL,
+            PRIMARY KEY (transactional_id, group_id)
+        );
+        CREATE TABLE pending_transaction_offsets (
+            transactional_id TEXT NOT NULL,
+            group_id TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            partition INTEGER NOT NULL,
+            committed_offset INTEGER NOT NULL,
+            leader_epoch INTEGER NOT NULL,
+            metadata TEXT,
+            commit_time INTEGER NOT NULL,
+            PRIMARY KEY (transactional_id, group_id, topic, partition)
+        );
+        CREATE INDEX pending_transaction_offsets_by_group ON pending_transaction_offsets(group_id);
+        """,
     ]
 
     /// The schema version this build writes.

@@ -80,6 +80,26 @@ extension PartitionLog {
     /// offset. A read_committed Fetch returns data only below it.
     public var lastStableOffset: Int64 { state.withLock { $0.lastStableOffset } }
 
+    /// The batches a read_committed Fetch returns from `offset`: as `slice`, but only those
+    /// below the last stable offset, which is returned with them. A transaction's first
+    /// batch starts at a batch boundary, so no batch straddles it.
+    ///
+    /// - Throws: `StorageError` `.offsetOutOfRange` outside [logStartOffset, logEndOffset].
+    public func stableSlice(from offset: Int64, maxBytes: Int) throws -> (slice: FileSlice, lastStableOffset: Int64) {
+        try state.withLock { state in
+            let stable = state.lastStableOffset
+            guard let found = try state.batch(containing: offset, in: topicPartition), offset < stable else {
+                return (FileSlice.empty, stable)
+            }
+            var limit = maxBytes
+            if stable < found.segment.nextOffset, let end = try found.segment.locate(offset: stable) {
+                limit = min(limit, end.position - found.position)
+            }
+            let slice = try found.segment.slice(from: found.position, firstBatchSize: found.size, maxBytes: limit)
+            return (slice, stable)
+        }
+    }
+
     /// The aborted transactions a read_committed Fetch of the offsets [`from`, `to`) reports:
     /// those whose ABORT marker is at or after `from` and whose first batch is before `to`,
     /// in first-offset order (Kafka's `TransactionIndex.collectAbortedTxns`).

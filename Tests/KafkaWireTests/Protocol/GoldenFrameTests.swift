@@ -92,6 +92,13 @@ private func bodyTypes(
     case .offsetDelete: (OffsetDeleteRequest.self, OffsetDeleteResponse.self)
     case .describeProducers: (DescribeProducersRequest.self, DescribeProducersResponse.self)
     case .describeCluster: (DescribeClusterRequest.self, DescribeClusterResponse.self)
+    case .addPartitionsToTxn: (AddPartitionsToTxnRequest.self, AddPartitionsToTxnResponse.self)
+    case .addOffsetsToTxn: (AddOffsetsToTxnRequest.self, AddOffsetsToTxnResponse.self)
+    case .endTxn: (EndTxnRequest.self, EndTxnResponse.self)
+    case .txnOffsetCommit: (TxnOffsetCommitRequest.self, TxnOffsetCommitResponse.self)
+    case .writeTxnMarkers: (WriteTxnMarkersRequest.self, WriteTxnMarkersResponse.self)
+    case .describeTransactions: (DescribeTransactionsRequest.self, DescribeTransactionsResponse.self)
+    case .listTransactions: (ListTransactionsRequest.self, ListTransactionsResponse.self)
     }
 }
 

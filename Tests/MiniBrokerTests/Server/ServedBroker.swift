@@ -25,6 +25,7 @@ struct ServedBroker {
             configuration: configuration,
             topics: topics,
             groups: GroupCoordinator(configuration: .init(), logger: logger),
+            transactions: try TransactionCoordinator(store: store, topics: topics, logger: logger),
             offsets: store,
             appends: AppendNotifier(),
             logger: logger

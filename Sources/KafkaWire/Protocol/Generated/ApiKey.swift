@@ -20,6 +20,11 @@ public enum ApiKey: Int16, CaseIterable, Sendable {
     case deleteTopics = 20
     case deleteRecords = 21
     case initProducerId = 22
+    case addPartitionsToTxn = 24
+    case addOffsetsToTxn = 25
+    case endTxn = 26
+    case writeTxnMarkers = 27
+    case txnOffsetCommit = 28
     case describeAcls = 29
     case createAcls = 30
     case deleteAcls = 31
@@ -33,6 +38,8 @@ public enum ApiKey: Int16, CaseIterable, Sendable {
     case offsetDelete = 47
     case describeCluster = 60
     case describeProducers = 61
+    case describeTransactions = 65
+    case listTransactions = 66
 
     /// Kafka's name for the API, as in its protocol guide ("Produce").
     public var name: String {
@@ -55,6 +62,11 @@ public enum ApiKey: Int16, CaseIterable, Sendable {
         case .deleteTopics: "DeleteTopics"
         case .deleteRecords: "DeleteRecords"
         case .initProducerId: "InitProducerId"
+        case .addPartitionsToTxn: "AddPartitionsToTxn"
+        case .addOffsetsToTxn: "AddOffsetsToTxn"
+        case .endTxn: "EndTxn"
+        case .writeTxnMarkers: "WriteTxnMarkers"
+        case .txnOffsetCommit: "TxnOffsetCommit"
         case .describeAcls: "DescribeAcls"
         case .createAcls: "CreateAcls"
         case .deleteAcls: "DeleteAcls"
@@ -68,6 +80,8 @@ public enum ApiKey: Int16, CaseIterable, Sendable {
         case .offsetDelete: "OffsetDelete"
         case .describeCluster: "DescribeCluster"
         case .describeProducers: "DescribeProducers"
+        case .describeTransactions: "DescribeTransactions"
+        case .listTransactions: "ListTransactions"
         }
     }
 
@@ -92,6 +106,11 @@ public enum ApiKey: Int16, CaseIterable, Sendable {
         case .deleteTopics: 0...6
         case .deleteRecords: 0...2
         case .initProducerId: 0...5
+        case .addPartitionsToTxn: 0...5
+        case .addOffsetsToTxn: 0...4
+        case .endTxn: 0...5
+        case .writeTxnMarkers: 0...1
+        case .txnOffsetCommit: 0...4
         case .describeAcls: 0...3
         case .createAcls: 0...3
         case .deleteAcls: 0...3
@@ -105,6 +124,8 @@ public enum ApiKey: Int16, CaseIterable, Sendable {
         case .offsetDelete: 0...0
         case .describeCluster: 0...1
         case .describeProducers: 0...0
+        case .describeTransactions: 0...0
+        case .listTransactions: 0...1
         }
     }
 
@@ -129,6 +150,11 @@ public enum ApiKey: Int16, CaseIterable, Sendable {
         case .deleteTopics: 4
         case .deleteRecords: 2
         case .initProducerId: 2
+        case .addPartitionsToTxn: 3
+        case .addOffsetsToTxn: 3
+        case .endTxn: 3
+        case .writeTxnMarkers: 1
+        case .txnOffsetCommit: 3
         case .describeAcls: 2
         case .createAcls: 2
         case .deleteAcls: 2
@@ -142,6 +168,8 @@ public enum ApiKey: Int16, CaseIterable, Sendable {
         case .offsetDelete: nil
         case .describeCluster: 0
         case .describeProducers: 0
+        case .describeTransactions: 0
+        case .listTransactions: 0
         }
     }
 

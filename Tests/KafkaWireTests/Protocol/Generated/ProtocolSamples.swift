@@ -2123,6 +2123,407 @@ extension DescribeClusterResponse.DescribeClusterBroker {
     }
 }
 
+extension AddPartitionsToTxnRequest: SampledMessage {}
+
+extension AddPartitionsToTxnRequest {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        if version >= 4 { value.transactions = [AddPartitionsToTxnRequest.AddPartitionsToTxnTransaction.sample(version: version, nulls: nulls)] }
+        if version <= 3 { value.v3AndBelowTransactionalId = "v3AndBelowTransactionalId-é" }
+        if version <= 3 { value.v3AndBelowProducerId = 5000000002 }
+        if version <= 3 { value.v3AndBelowProducerEpoch = 303 }
+        if version <= 3 { value.v3AndBelowTopics = [AddPartitionsToTxnRequest.AddPartitionsToTxnTopic.sample(version: version, nulls: nulls)] }
+        return value
+    }
+}
+
+extension AddPartitionsToTxnRequest.AddPartitionsToTxnTransaction {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.transactionalId = "transactionalId-é"
+        value.producerId = 5000000001
+        value.producerEpoch = 302
+        value.verifyOnly = true
+        value.topics = [AddPartitionsToTxnRequest.AddPartitionsToTxnTopic.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension AddPartitionsToTxnRequest.AddPartitionsToTxnTopic {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.name = "name-é"
+        value.partitions = [70001, 70001]
+        return value
+    }
+}
+
+extension AddPartitionsToTxnResponse: SampledMessage {}
+
+extension AddPartitionsToTxnResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.throttleTimeMs = 70000
+        if version >= 4 { value.errorCode = 301 }
+        if version >= 4 { value.resultsByTransaction = [AddPartitionsToTxnResponse.AddPartitionsToTxnResult.sample(version: version, nulls: nulls)] }
+        if version <= 3 { value.resultsByTopicV3AndBelow = [AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult.sample(version: version, nulls: nulls)] }
+        return value
+    }
+}
+
+extension AddPartitionsToTxnResponse.AddPartitionsToTxnResult {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.transactionalId = "transactionalId-é"
+        value.topicResults = [AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.name = "name-é"
+        value.resultsByPartition = [AddPartitionsToTxnResponse.AddPartitionsToTxnPartitionResult.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension AddPartitionsToTxnResponse.AddPartitionsToTxnPartitionResult {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.partitionIndex = 70000
+        value.partitionErrorCode = 301
+        return value
+    }
+}
+
+extension AddOffsetsToTxnRequest: SampledMessage {}
+
+extension AddOffsetsToTxnRequest {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.transactionalId = "transactionalId-é"
+        value.producerId = 5000000001
+        value.producerEpoch = 302
+        value.groupId = "groupId-é"
+        return value
+    }
+}
+
+extension AddOffsetsToTxnResponse: SampledMessage {}
+
+extension AddOffsetsToTxnResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.throttleTimeMs = 70000
+        value.errorCode = 301
+        return value
+    }
+}
+
+extension EndTxnRequest: SampledMessage {}
+
+extension EndTxnRequest {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.transactionalId = "transactionalId-é"
+        value.producerId = 5000000001
+        value.producerEpoch = 302
+        value.committed = true
+        return value
+    }
+}
+
+extension EndTxnResponse: SampledMessage {}
+
+extension EndTxnResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.throttleTimeMs = 70000
+        value.errorCode = 301
+        if version >= 5 { value.producerId = 5000000002 }
+        if version >= 5 { value.producerEpoch = 303 }
+        return value
+    }
+}
+
+extension TxnOffsetCommitRequest: SampledMessage {}
+
+extension TxnOffsetCommitRequest {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.transactionalId = "transactionalId-é"
+        value.groupId = "groupId-é"
+        value.producerId = 5000000002
+        value.producerEpoch = 303
+        if version >= 3 { value.generationId = 70004 }
+        if version >= 3 { value.memberId = "memberId-é" }
+        if version >= 3 { value.groupInstanceId = nulls ? nil : "groupInstanceId-é" }
+        value.topics = [TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.name = "name-é"
+        value.partitions = [TxnOffsetCommitRequest.TxnOffsetCommitRequestPartition.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension TxnOffsetCommitRequest.TxnOffsetCommitRequestPartition {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.partitionIndex = 70000
+        value.committedOffset = 5000000001
+        if version >= 2 { value.committedLeaderEpoch = 70002 }
+        value.committedMetadata = nulls ? nil : "committedMetadata-é"
+        return value
+    }
+}
+
+extension TxnOffsetCommitResponse: SampledMessage {}
+
+extension TxnOffsetCommitResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.throttleTimeMs = 70000
+        value.topics = [TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.name = "name-é"
+        value.partitions = [TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.partitionIndex = 70000
+        value.errorCode = 301
+        return value
+    }
+}
+
+extension WriteTxnMarkersRequest: SampledMessage {}
+
+extension WriteTxnMarkersRequest {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.markers = [WriteTxnMarkersRequest.WritableTxnMarker.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension WriteTxnMarkersRequest.WritableTxnMarker {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.producerId = 5000000000
+        value.producerEpoch = 301
+        value.transactionResult = true
+        value.topics = [WriteTxnMarkersRequest.WritableTxnMarkerTopic.sample(version: version, nulls: nulls)]
+        value.coordinatorEpoch = 70004
+        return value
+    }
+}
+
+extension WriteTxnMarkersRequest.WritableTxnMarkerTopic {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.name = "name-é"
+        value.partitionIndexes = [70001, 70001]
+        return value
+    }
+}
+
+extension WriteTxnMarkersResponse: SampledMessage {}
+
+extension WriteTxnMarkersResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.markers = [WriteTxnMarkersResponse.WritableTxnMarkerResult.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension WriteTxnMarkersResponse.WritableTxnMarkerResult {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.producerId = 5000000000
+        value.topics = [WriteTxnMarkersResponse.WritableTxnMarkerTopicResult.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension WriteTxnMarkersResponse.WritableTxnMarkerTopicResult {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.name = "name-é"
+        value.partitions = [WriteTxnMarkersResponse.WritableTxnMarkerPartitionResult.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension WriteTxnMarkersResponse.WritableTxnMarkerPartitionResult {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.partitionIndex = 70000
+        value.errorCode = 301
+        return value
+    }
+}
+
+extension DescribeTransactionsRequest: SampledMessage {}
+
+extension DescribeTransactionsRequest {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.transactionalIds = ["transactionalIds-é", "second"]
+        return value
+    }
+}
+
+extension DescribeTransactionsResponse: SampledMessage {}
+
+extension DescribeTransactionsResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.throttleTimeMs = 70000
+        value.transactionStates = [DescribeTransactionsResponse.TransactionState.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension DescribeTransactionsResponse.TransactionState {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.errorCode = 300
+        value.transactionalId = "transactionalId-é"
+        value.transactionState = "transactionState-é"
+        value.transactionTimeoutMs = 70003
+        value.transactionStartTimeMs = 5000000004
+        value.producerId = 5000000005
+        value.producerEpoch = 306
+        value.topics = [DescribeTransactionsResponse.TopicData.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension DescribeTransactionsResponse.TopicData {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.topic = "topic-é"
+        value.partitions = [70001, 70001]
+        return value
+    }
+}
+
+extension ListTransactionsRequest: SampledMessage {}
+
+extension ListTransactionsRequest {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.stateFilters = ["stateFilters-é", "second"]
+        value.producerIdFilters = [5000000001, 5000000001]
+        if version >= 1 { value.durationFilter = 5000000002 }
+        return value
+    }
+}
+
+extension ListTransactionsResponse: SampledMessage {}
+
+extension ListTransactionsResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.throttleTimeMs = 70000
+        value.errorCode = 301
+        value.unknownStateFilters = ["unknownStateFilters-é", "second"]
+        value.transactionStates = [ListTransactionsResponse.TransactionState.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension ListTransactionsResponse.TransactionState {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.transactionalId = "transactionalId-é"
+        value.producerId = 5000000001
+        value.transactionState = "transactionState-é"
+        return value
+    }
+}
+
 extension RequestHeader: SampledMessage {}
 
 extension RequestHeader {
@@ -2214,6 +2615,20 @@ let allSampledMessages: [SampledMessageCase] = [
     SampledMessageCase(DescribeProducersResponse.self, versions: 0...0),
     SampledMessageCase(DescribeClusterRequest.self, versions: 0...1),
     SampledMessageCase(DescribeClusterResponse.self, versions: 0...1),
+    SampledMessageCase(AddPartitionsToTxnRequest.self, versions: 0...5),
+    SampledMessageCase(AddPartitionsToTxnResponse.self, versions: 0...5),
+    SampledMessageCase(AddOffsetsToTxnRequest.self, versions: 0...4),
+    SampledMessageCase(AddOffsetsToTxnResponse.self, versions: 0...4),
+    SampledMessageCase(EndTxnRequest.self, versions: 0...5),
+    SampledMessageCase(EndTxnResponse.self, versions: 0...5),
+    SampledMessageCase(TxnOffsetCommitRequest.self, versions: 0...4),
+    SampledMessageCase(TxnOffsetCommitResponse.self, versions: 0...4),
+    SampledMessageCase(WriteTxnMarkersRequest.self, versions: 0...1),
+    SampledMessageCase(WriteTxnMarkersResponse.self, versions: 0...1),
+    SampledMessageCase(DescribeTransactionsRequest.self, versions: 0...0),
+    SampledMessageCase(DescribeTransactionsResponse.self, versions: 0...0),
+    SampledMessageCase(ListTransactionsRequest.self, versions: 0...1),
+    SampledMessageCase(ListTransactionsResponse.self, versions: 0...1),
     SampledMessageCase(RequestHeader.self, versions: 0...2),
     SampledMessageCase(ResponseHeader.self, versions: 0...1),
 ]

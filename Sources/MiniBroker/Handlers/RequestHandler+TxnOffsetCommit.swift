@@ -1,0 +1,75 @@
+import KafkaWire
+
+extension RequestHandler {
+    /// TxnOffsetCommit v0-4: a transaction's consumer offsets, kept pending until the
+    /// transaction ends (committed with it, dropped when it aborts). From v3 the request may
+    /// carry the member's generation, checked as OffsetCommit checks it (KIP-447).
+    func txnOffsetCommit(_ request: TxnOffsetCommitRequest, _ context: RequestContext) async -> TxnOffsetCommitResponse
+    {
+        var error = KafkaErrorCode.none
+        if !request.memberId.isEmpty || request.generationId >= 0 {
+            error = await groups.validateOffsetCommit(
+                groupID: request.groupId,
+                memberID: request.memberId,
+                generationID: request.generationId
+            )
+        }
+        let now = PartitionLog.currentTimeMilliseconds()
+        var pending: [CommittedOffset] = []
+        var unknown: Set<KafkaTopicPartition> = []
+        for topic in request.topics {
+            for partition in topic.partitions {
+                guard topics.log(topic: topic.name, partition: partition.partitionIndex) != nil else {
+                    unknown.insert(KafkaTopicPartition(topic: topic.name, partition: partition.partitionIndex))
+                    continue
+                }
+                pending.append(
+                    CommittedOffset(
+                        group: request.groupId,
+                        topic: topic.name,
+                        partition: partition.partitionIndex,
+                        offset: partition.committedOffset,
+                        leaderEpoch: partition.committedLeaderEpoch,
+                        metadata: partition.committedMetadata,
+                        commitTime: now
+                    )
+                )
+            }
+        }
+        if error == .none {
+            let producer = TransactionCoordinator.Producer(
+                transactionalID: request.transactionalId,
+                producerID: request.producerId,
+                producerEpoch: request.producerEpoch,
+                // TxnOffsetCommit has no PRODUCER_FENCED; Java maps this one to a fenced producer.
+                fenced: .invalidProducerEpoch
+            )
+            error = transactions.commitPendingOffsets(pending, group: request.groupId, by: producer)
+        }
+        if error != .none || !unknown.isEmpty {
+            logger.info(
+                """
+                TxnOffsetCommit of '\(request.transactionalId)' for group \(request.groupId) from \
+                \(context.clientHost): \(error)\(unknown.isEmpty ? "" : ", unknown partitions \(unknown.sorted())")
+                """
+            )
+        }
+        return TxnOffsetCommitResponse(
+            throttleTimeMs: 0,
+            topics: request.topics.map { topic in
+                TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic(
+                    name: topic.name,
+                    partitions: topic.partitions.map { partition in
+                        let isUnknown = unknown.contains(
+                            KafkaTopicPartition(topic: topic.name, partition: partition.partitionIndex)
+                        )
+                        return TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition(
+                            partitionIndex: partition.partitionIndex,
+                            errorCode: (isUnknown ? KafkaErrorCode.unknownTopicOrPartition : error).rawValue
+                        )
+                    }
+                )
+            }
+        )
+    }
+}

@@ -1,0 +1,152 @@
+import KafkaWire
+
+extension TransactionCoordinator {
+    /// EndTxn: decides the producer's ongoing transaction (commit or abort), writes its
+    /// markers and completes it before answering, so a read_committed consumer sees the
+    /// outcome as soon as the producer does. Repeating the last decision is answered with
+    /// success (a retry); the opposite one, or ending with no transaction, is INVALID_TXN_STATE.
+    func endTransaction(commit: Bool, by producer: Producer) -> KafkaErrorCode {
+        let now = clock()
+        let decision: EndDecision = transactions.withLock { table in
+            let current = table[producer.transactionalID]
+            let error = check(
+                current,
+                producerID: producer.producerID,
+                producerEpoch: producer.producerEpoch,
+                fenced: producer.fenced
+            )
+            guard error == .none, let current else { return .refused(error) }
+            switch current.state {
+            case .ongoing:
+                let prepared = current.preparing(commit: commit, at: now)
+                do {
+                    try persist(prepared, in: &table)
+                } catch {
+                    logger.error("the end of transaction '\(producer.transactionalID)' could not be stored: \(error)")
+                    return .refused(.coordinatorNotAvailable)
+                }
+                return .decided(prepared)
+            case .completeCommit where commit, .completeAbort where !commit:
+                return .decided(nil)
+            default:
+                return .refused(.invalidTxnState)
+            }
+        }
+        switch decision {
+        case .refused(let error):
+            return error
+        case .decided(let prepared):
+            // Once decided, the outcome stands: markers that cannot be written now are
+            // written again by `completeDecided`, and the producer is told it succeeded.
+            if let prepared { complete(prepared) }
+            return .none
+        }
+    }
+
+    private enum EndDecision {
+        case refused(KafkaErrorCode)
+        /// The transaction to complete; nil when a retry finds it complete already.
+        case decided(TransactionMetadata?)
+    }
+
+    /// Writes the markers of a decided transaction and completes it. Returns false when a
+    /// marker could not be written; the transaction then stays decided for a later attempt.
+    @discardableResult
+    func complete(_ prepared: TransactionMetadata) -> Bool {
+        let commit = prepared.state == .prepareCommit
+        for partition in prepared.partitions.sorted() {
+            guard writeMarker(commit: commit, of: prepared, to: partition) else { return false }
+        }
+        onMarkersWritten()
+        let completed = prepared.completed(at: clock())
+        return transactions.withLock { table in
+            // Only the request or task that decided the transaction completes it.
+            guard table[prepared.transactionalID] == prepared else { return true }
+            do {
+                try store.completeTransaction(completed, commitOffsets: commit)
+                table[prepared.transactionalID] = completed
+                let outcome = commit ? "committed" : "aborted"
+                logger.debug(
+                    "transaction of '\(prepared.transactionalID)' \(outcome) on \(prepared.partitions.count) partitions"
+                )
+                return true
+            } catch {
+                logger.error(
+                    "the completion of transaction '\(prepared.transactionalID)' could not be stored: \(error)"
+                )
+                return false
+            }
+        }
+    }
+
+    /// Writes one marker; a partition that no longer exists needs none, and a producer epoch
+    /// the partition has already seen pass (an administrator's abort, WriteTxnMarkers) means
+    /// a newer marker is there. Other failures (a full disk) leave the transaction decided.
+    private func writeMarker(commit: Bool, of prepared: TransactionMetadata, to partition: KafkaTopicPartition) -> Bool
+    {
+        guard let log = topics.log(topic: partition.topic, partition: partition.partition) else { return true }
+        do {
+            try log.appendMarker(
+                producerID: prepared.producerID,
+                producerEpoch: prepared.producerEpoch,
+                commit: commit,
+                coordinatorEpoch: Self.coordinatorEpoch
+            )
+            return true
+        } catch let error as StorageError where error.code == .invalidProducerEpoch {
+            logger.warning("marker of '\(prepared.transactionalID)' not written to \(partition): \(error.message)")
+            return true
+        } catch {
+            logger.error("marker of '\(prepared.transactionalID)' could not be written to \(partition): \(error)")
+            return false
+        }
+    }
+
+    /// Aborts every ongoing transaction older than its timeout, fencing its producer, and
+    /// completes decided transactions whose markers could not all be written. The broker
+    /// calls it every second. Returns the transactional ids it aborted.
+    @discardableResult
+    func abortExpiredTransactions() -> [String] {
+        let now = clock()
+        let (expired, decided) = transactions.withLock { table in
+            var expired: [TransactionMetadata] = []
+            for metadata in table.values where metadata.hasExpired(at: now) {
+                let prepared = fenceAndAbort(metadata, at: now)
+                do {
+                    try persist(prepared, in: &table)
+                    expired.append(prepared)
+                } catch {
+                    logger.error(
+                        "the timeout of transaction '\(metadata.transactionalID)' could not be stored: \(error)"
+                    )
+                }
+            }
+            let decided = table.values.filter { $0.state.isPreparing && !expired.contains($0) }
+            return (expired, decided)
+        }
+        for prepared in expired {
+            logger.info(
+                """
+                transaction of '\(prepared.transactionalID)' (producer \(prepared.producerID)) timed out after \
+                \(prepared.timeoutMs) ms: aborted on \(prepared.partitions.count) partitions
+                """
+            )
+            complete(prepared)
+        }
+        for prepared in decided { complete(prepared) }
+        return expired.map(\.transactionalID)
+    }
+
+    /// After a restart: finishes every transaction whose outcome was decided before the stop.
+    /// Ongoing ones stay open until their producer ends them or their timeout passes.
+    func recover() {
+        let decided = transactions.withLock { table in table.values.filter { $0.state.isPreparing } }
+        for prepared in decided {
+            let outcome = prepared.state == .prepareCommit ? "commit" : "abort"
+            logger.info(
+                "completing the \(outcome) of transaction '\(prepared.transactionalID)' decided before the stop"
+            )
+            complete(prepared)
+        }
+    }
+}

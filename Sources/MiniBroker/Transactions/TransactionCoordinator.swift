@@ -1,0 +1,90 @@
+import KafkaWire
+import Logging
+import Synchronization
+
+/// Kafka's transaction coordinator for the one broker there is: it maps transactional ids to
+/// producer ids and epochs, tracks each transaction's partitions and groups, and ends a
+/// transaction by writing a COMMIT or ABORT marker to every partition it touched.
+///
+/// Durability: every state change is written to the metadata store before the request that
+/// caused it is answered. Ending a transaction persists the decision (`prepareCommit` /
+/// `prepareAbort`) first, then writes the markers, then persists `completeCommit` /
+/// `completeAbort` together with the transaction's consumer offsets. After a crash, `recover`
+/// writes the markers of every decided transaction again (a second marker for a transaction a
+/// partition already closed changes nothing), and an ongoing transaction is aborted when its
+/// timeout passes, so every transaction ends committed everywhere or aborted everywhere.
+///
+/// Concurrency: decisions are made under one lock; markers are written outside it while the
+/// transaction is in a prepare state, in which every other request for the id gets
+/// CONCURRENT_TRANSACTIONS. A transactional Produce checks and appends under the lock
+/// (`appendIfInTransaction`), so no data lands after a partition's marker.
+final class TransactionCoordinator: Sendable {
+    /// Kafka's `transaction.max.timeout.ms` default: longer transaction timeouts are refused.
+    static let maxTimeoutMs: Int32 = 900_000
+    /// The epoch this coordinator writes in its markers. Kafka uses the epoch of the
+    /// transaction log partition's leader; this broker is its only leader, at epoch 0.
+    static let coordinatorEpoch: Int32 = 0
+
+    let store: MetadataStore
+    let topics: TopicRegistry
+    let logger: Logger
+    /// Wakes fetches waiting for data: a marker moves the last stable offset.
+    let onMarkersWritten: @Sendable () -> Void
+    let clock: @Sendable () -> Int64
+    let transactions: Mutex<[String: TransactionMetadata]>
+
+    /// Loads the stored transactional ids; call `recover()` before serving.
+    init(
+        store: MetadataStore,
+        topics: TopicRegistry,
+        logger: Logger,
+        clock: @escaping @Sendable () -> Int64 = { PartitionLog.currentTimeMilliseconds() },
+        onMarkersWritten: @escaping @Sendable () -> Void = {}
+    ) throws {
+        self.store = store
+        self.topics = topics
+        self.logger = logger
+        self.clock = clock
+        self.onMarkersWritten = onMarkersWritten
+        let stored = try store.transactions()
+        self.transactions = Mutex(Dictionary(uniqueKeysWithValues: stored.map { ($0.transactionalID, $0) }))
+    }
+
+    /// A copy of every transactional id's metadata (DescribeTransactions, ListTransactions,
+    /// the console).
+    var snapshot: [TransactionMetadata] {
+        transactions.withLock { Array($0.values) }.sorted { $0.transactionalID < $1.transactionalID }
+    }
+
+    /// The metadata of one transactional id, nil when the coordinator does not know it.
+    func metadata(of transactionalID: String) -> TransactionMetadata? {
+        transactions.withLock { $0[transactionalID] }
+    }
+
+    /// Stores `metadata` and then makes it the id's state in memory; nothing changes when
+    /// storing fails. Call it under the lock, with the dictionary the lock guards.
+    func persist(_ metadata: TransactionMetadata, in table: inout [String: TransactionMetadata]) throws {
+        try store.saveTransaction(metadata)
+        table[metadata.transactionalID] = metadata
+    }
+
+    /// Checks a request of a transaction's producer against the id's metadata: the id must
+    /// map to `producerID`, the epoch must be the current one, and no decided transaction may
+    /// be completing.
+    ///
+    /// - Parameter fenced: the error for an old epoch, PRODUCER_FENCED or, for request
+    ///   versions older than that error, INVALID_PRODUCER_EPOCH.
+    func check(
+        _ metadata: TransactionMetadata?,
+        producerID: Int64,
+        producerEpoch: Int16,
+        fenced: KafkaErrorCode
+    ) -> KafkaErrorCode {
+        guard let metadata, metadata.state != .dead, metadata.producerID == producerID else {
+            return .invalidProducerIdMapping
+        }
+        if producerEpoch != metadata.producerEpoch { return fenced }
+        if metadata.state.isPreparing { return .concurrentTransactions }
+        return .none
+    }
+}

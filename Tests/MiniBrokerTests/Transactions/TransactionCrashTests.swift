@@ -1,0 +1,110 @@
+import KafkaWire
+import Testing
+
+@testable import MiniBroker
+
+/// A crash of the coordinator at each step of ending a transaction: the coordinator is
+/// rebuilt from the metadata store alone, as after kill -9, and every transaction must end
+/// committed on all its partitions or aborted on all.
+@Suite("Transaction coordinator: crashes")
+struct TransactionCrashTests {
+    typealias Fixture = CoordinatorFixture
+
+    /// An ongoing transaction on both partitions with a pending offset of group "g".
+    private func ongoing(_ fixture: Fixture) throws -> TransactionCoordinator.Producer {
+        let producer = fixture.initProducer("a", timeoutMs: 10_000)
+        #expect(fixture.coordinator.addPartitions([Fixture.p0, Fixture.p1], by: producer) == .none)
+        try fixture.produce(producer, to: Fixture.p0, sequence: 0)
+        try fixture.produce(producer, to: Fixture.p1, sequence: 0)
+        #expect(fixture.coordinator.addOffsets(group: "g", by: producer) == .none)
+        let offset = CommittedOffset(group: "g", topic: "t", partition: 0, offset: 7, commitTime: 1)
+        #expect(fixture.coordinator.commitPendingOffsets([offset], group: "g", by: producer) == .none)
+        return producer
+    }
+
+    /// Both partitions closed with the same outcome, and the offset committed only with a commit.
+    private func expectEnded(_ fixture: Fixture, committed: Bool) throws {
+        for partition in [Fixture.p0, Fixture.p1] {
+            let log = fixture.log(partition)
+            #expect(log.lastStableOffset == log.logEndOffset, "\(partition) still has an open transaction")
+            let aborted = log.abortedTransactions(from: 0, to: log.logEndOffset)
+            #expect(aborted.count == (committed ? 0 : 1), "\(partition): \(aborted)")
+        }
+        #expect(try fixture.store.committedOffsets(group: "g").map(\.offset) == (committed ? [7] : []))
+        #expect(try fixture.store.pendingOffsetPartitions(group: "g").isEmpty)
+        #expect(fixture.coordinator.metadata(of: "a")?.state == (committed ? .completeCommit : .completeAbort))
+    }
+
+    @Test func aCrashBeforeTheDecisionAbortsTheTransactionWhenItTimesOut() throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        let producer = try ongoing(fixture)
+        try fixture.restart()
+        #expect(fixture.coordinator.metadata(of: "a")?.state == .ongoing)
+        fixture.advance(milliseconds: 10_001)
+        #expect(fixture.coordinator.abortExpiredTransactions() == ["a"])
+        try expectEnded(fixture, committed: false)
+        #expect(fixture.coordinator.endTransaction(commit: true, by: producer) == .producerFenced)
+    }
+
+    @Test(arguments: [true, false])
+    func aCrashAfterTheDecisionBeforeAnyMarkerCompletesItAtRestart(commit: Bool) throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        _ = try ongoing(fixture)
+        let metadata = try #require(fixture.coordinator.metadata(of: "a"))
+        try fixture.store.saveTransaction(metadata.preparing(commit: commit, at: 0))
+        try fixture.restart()
+        try expectEnded(fixture, committed: commit)
+    }
+
+    @Test(arguments: [true, false])
+    func aCrashBetweenMarkersCompletesTheOtherPartitionsAtRestart(commit: Bool) throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        let producer = try ongoing(fixture)
+        let metadata = try #require(fixture.coordinator.metadata(of: "a"))
+        try fixture.store.saveTransaction(metadata.preparing(commit: commit, at: 0))
+        try fixture.log(Fixture.p0).appendMarker(
+            producerID: producer.producerID,
+            producerEpoch: producer.producerEpoch,
+            commit: commit,
+            coordinatorEpoch: 0
+        )
+        try fixture.restart()
+        try expectEnded(fixture, committed: commit)
+        // The partition that had its marker got a second one, which closes nothing.
+        #expect(fixture.log(Fixture.p0).logEndOffset == 3)
+    }
+
+    @Test func aCrashAfterEveryMarkerBeforeTheCompletionCommitsTheOffsetsAtRestart() throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        let producer = try ongoing(fixture)
+        let metadata = try #require(fixture.coordinator.metadata(of: "a"))
+        try fixture.store.saveTransaction(metadata.preparing(commit: true, at: 0))
+        for partition in [Fixture.p0, Fixture.p1] {
+            try fixture.log(partition).appendMarker(
+                producerID: producer.producerID,
+                producerEpoch: producer.producerEpoch,
+                commit: true,
+                coordinatorEpoch: 0
+            )
+        }
+        try fixture.restart()
+        try expectEnded(fixture, committed: true)
+    }
+
+    @Test func aCompletedTransactionStaysCompleteAcrossARestart() throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        let producer = try ongoing(fixture)
+        #expect(fixture.coordinator.endTransaction(commit: true, by: producer) == .none)
+        let ends = [Fixture.p0, Fixture.p1].map { fixture.log($0).logEndOffset }
+        try fixture.restart()
+        try expectEnded(fixture, committed: true)
+        #expect([Fixture.p0, Fixture.p1].map { fixture.log($0).logEndOffset } == ends)
+        // The producer carries on with its epoch.
+        #expect(fixture.coordinator.addPartitions([Fixture.p0], by: producer) == .none)
+    }
+}
