@@ -1,9 +1,10 @@
 import KafkaWire
 
 extension RequestHandler {
-    /// DescribeProducers (KIP-664): the idempotent producers each partition remembers, with
-    /// their epoch, last sequence and last timestamp. Without transactions no producer has an
-    /// open transaction, so the coordinator epoch and transaction start offset are -1.
+    /// DescribeProducers (KIP-664): the producers each partition remembers, with their epoch,
+    /// last sequence and last timestamp, the coordinator epoch of their last marker and the
+    /// first offset of their open transaction (-1 when none): what `kafka-transactions
+    /// find-hanging` and `abort` need.
     func describeProducers(_ request: DescribeProducersRequest, _ context: RequestContext) -> DescribeProducersResponse
     {
         let topics = request.topics.map { topic in
@@ -24,14 +25,15 @@ extension RequestHandler {
                 activeProducers: []
             )
         }
+        let open = log.openTransactions
         let producers = log.producers.sorted { $0.key < $1.key }.map { id, producer in
             DescribeProducersResponse.ProducerState(
                 producerId: id,
                 producerEpoch: Int32(producer.epoch),
                 lastSequence: producer.recentBatches.last?.lastSequence ?? -1,
                 lastTimestamp: producer.lastTimestamp,
-                coordinatorEpoch: -1,
-                currentTxnStartOffset: -1
+                coordinatorEpoch: producer.coordinatorEpoch,
+                currentTxnStartOffset: open[id] ?? -1
             )
         }
         return DescribeProducersResponse.PartitionResponse(
