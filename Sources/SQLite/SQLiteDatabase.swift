@@ -58,10 +58,12 @@ public final class SQLiteDatabase {
     /// `BEGIN IMMEDIATE` takes the write lock up front, so a busy database fails at the start
     /// rather than in the middle.
     public func transaction<Result>(_ body: () throws -> Result) throws -> Result {
-        try execute("BEGIN IMMEDIATE")
+        // Prepared once like any statement: busy writers (the transaction coordinator) would
+        // otherwise parse these two on every transaction.
+        try statement("BEGIN IMMEDIATE").run()
         do {
             let result = try body()
-            try execute("COMMIT")
+            try statement("COMMIT").run()
             return result
         } catch {
             try? execute("ROLLBACK")

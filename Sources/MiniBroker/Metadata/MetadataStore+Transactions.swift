@@ -6,9 +6,13 @@ import SQLite
 /// (TxnOffsetCommit), which stay pending until the transaction ends.
 extension MetadataStore {
     /// Writes a transactional id's metadata, replacing what was stored.
-    public func saveTransaction(_ metadata: TransactionMetadata) throws {
+    ///
+    /// - Parameter previous: what is stored now, when the caller knows it: only the
+    ///   partitions and groups that changed are written (a transaction's state changes more
+    ///   often than its partitions do).
+    public func saveTransaction(_ metadata: TransactionMetadata, previous: TransactionMetadata? = nil) throws {
         try withDatabase { database in
-            try database.transaction { try Self.save(metadata, in: database) }
+            try database.transaction { try Self.save(metadata, previous: previous, in: database) }
         }
     }
 
@@ -92,30 +96,46 @@ extension MetadataStore {
     /// Ends a transaction in one database transaction: its pending offsets become committed
     /// offsets (on commit) or are dropped (on abort), and `metadata` (already `complete*`) is
     /// stored. A crash leaves either the prepared state with its offsets pending, or this.
-    public func completeTransaction(_ metadata: TransactionMetadata, commitOffsets: Bool) throws {
+    public func completeTransaction(
+        _ metadata: TransactionMetadata,
+        previous: TransactionMetadata? = nil,
+        commitOffsets: Bool
+    ) throws {
         try withDatabase { database in
             try database.transaction {
-                let id: [SQLiteValue] = [.text(metadata.transactionalID)]
-                if commitOffsets {
-                    try database.statement(
-                        """
-                        INSERT INTO committed_offsets
-                            (group_id, topic, partition, committed_offset, leader_epoch, metadata, commit_time)
-                        SELECT group_id, topic, partition, committed_offset, leader_epoch, metadata, commit_time
-                        FROM pending_transaction_offsets WHERE transactional_id = ?
-                        ON CONFLICT (group_id, topic, partition) DO UPDATE SET
-                            committed_offset = excluded.committed_offset, leader_epoch = excluded.leader_epoch,
-                            metadata = excluded.metadata, commit_time = excluded.commit_time
-                        """
-                    ).run(id)
+                // Only a transaction that added a group (AddOffsetsToTxn) has pending offsets.
+                if previous?.groups.isEmpty != true {
+                    try Self.endPendingOffsets(of: metadata.transactionalID, commit: commitOffsets, in: database)
                 }
-                try database.statement("DELETE FROM pending_transaction_offsets WHERE transactional_id = ?").run(id)
-                try Self.save(metadata, in: database)
+                try Self.save(metadata, previous: previous, in: database)
             }
         }
     }
 
-    private static func save(_ metadata: TransactionMetadata, in database: SQLiteDatabase) throws {
+    private static func endPendingOffsets(of transactionalID: String, commit: Bool, in database: SQLiteDatabase) throws
+    {
+        let id: [SQLiteValue] = [.text(transactionalID)]
+        if commit {
+            try database.statement(
+                """
+                INSERT INTO committed_offsets
+                    (group_id, topic, partition, committed_offset, leader_epoch, metadata, commit_time)
+                SELECT group_id, topic, partition, committed_offset, leader_epoch, metadata, commit_time
+                FROM pending_transaction_offsets WHERE transactional_id = ?
+                ON CONFLICT (group_id, topic, partition) DO UPDATE SET
+                    committed_offset = excluded.committed_offset, leader_epoch = excluded.leader_epoch,
+                    metadata = excluded.metadata, commit_time = excluded.commit_time
+                """
+            ).run(id)
+        }
+        try database.statement("DELETE FROM pending_transaction_offsets WHERE transactional_id = ?").run(id)
+    }
+
+    private static func save(
+        _ metadata: TransactionMetadata,
+        previous: TransactionMetadata?,
+        in database: SQLiteDatabase
+    ) throws {
         let id: [SQLiteValue] = [.text(metadata.transactionalID)]
         try database.statement(
             """
@@ -136,17 +156,40 @@ extension MetadataStore {
                 .integer(metadata.updateTimeMs),
             ]
         )
-        try database.statement("DELETE FROM transaction_partitions WHERE transactional_id = ?").run(id)
+        let stored = previous?.transactionalID == metadata.transactionalID ? previous : nil
+        if metadata.partitions != stored?.partitions {
+            try savePartitions(metadata, previous: stored, in: database)
+        }
+        if metadata.groups != stored?.groups {
+            try database.statement("DELETE FROM transaction_groups WHERE transactional_id = ?").run(id)
+            let group = try database.statement(
+                "INSERT INTO transaction_groups (transactional_id, group_id) VALUES (?, ?)"
+            )
+            for entry in metadata.groups.sorted() {
+                try group.run(id + [.text(entry)])
+            }
+        }
+    }
+
+    /// Writes the partitions of the transaction: the new ones when partitions were only
+    /// added (AddPartitionsToTxn), else all of them.
+    private static func savePartitions(
+        _ metadata: TransactionMetadata,
+        previous: TransactionMetadata?,
+        in database: SQLiteDatabase
+    ) throws {
+        let id: [SQLiteValue] = [.text(metadata.transactionalID)]
+        var added = metadata.partitions
+        if let previous, metadata.partitions.isSuperset(of: previous.partitions) {
+            added.subtract(previous.partitions)
+        } else {
+            try database.statement("DELETE FROM transaction_partitions WHERE transactional_id = ?").run(id)
+        }
         let partition = try database.statement(
             "INSERT INTO transaction_partitions (transactional_id, topic, partition) VALUES (?, ?, ?)"
         )
-        for entry in metadata.partitions.sorted() {
+        for entry in added.sorted() {
             try partition.run(id + [.text(entry.topic), .integer(Int64(entry.partition))])
-        }
-        try database.statement("DELETE FROM transaction_groups WHERE transactional_id = ?").run(id)
-        let group = try database.statement("INSERT INTO transaction_groups (transactional_id, group_id) VALUES (?, ?)")
-        for entry in metadata.groups.sorted() {
-            try group.run(id + [.text(entry)])
         }
     }
 }

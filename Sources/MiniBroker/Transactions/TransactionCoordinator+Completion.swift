@@ -63,7 +63,7 @@ extension TransactionCoordinator {
             // Only the request or task that decided the transaction completes it.
             guard table[prepared.transactionalID] == prepared else { return true }
             do {
-                try store.completeTransaction(completed, commitOffsets: commit)
+                try store.completeTransaction(completed, previous: prepared, commitOffsets: commit)
                 table[prepared.transactionalID] = completed
                 let outcome = commit ? "committed" : "aborted"
                 logger.debug(

@@ -64,7 +64,7 @@ final class TransactionCoordinator: Sendable {
     /// Stores `metadata` and then makes it the id's state in memory; nothing changes when
     /// storing fails. Call it under the lock, with the dictionary the lock guards.
     func persist(_ metadata: TransactionMetadata, in table: inout [String: TransactionMetadata]) throws {
-        try store.saveTransaction(metadata)
+        try store.saveTransaction(metadata, previous: table[metadata.transactionalID])
         table[metadata.transactionalID] = metadata
     }
 
