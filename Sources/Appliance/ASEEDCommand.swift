@@ -20,7 +20,7 @@ struct ASEEDCommand: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, BrokerCommand.self, SimulateCommand.self, AnalyzeCommand.self, DashboardCommand.self,
             StatusCommand.self, LogsCommand.self, RestartCommand.self, TopicsCommand.self, GroupsCommand.self,
-            ProduceCommand.self, ConsumeCommand.self, VersionCommand.self,
+            TransactionsCommand.self, ProduceCommand.self, ConsumeCommand.self, VersionCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

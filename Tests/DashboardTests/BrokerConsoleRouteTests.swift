@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 @testable import Dashboard
@@ -10,7 +11,7 @@ struct BrokerConsoleRouteTests {
         try await TestDashboard(console: nil).test { client in
             for path in [
                 "/api/broker/topics", "/api/broker/topics/orders", "/api/broker/groups", "/api/broker/groups/g",
-                "/api/broker/messages?topic=orders",
+                "/api/broker/messages?topic=orders", "/api/broker/transactions",
             ] {
                 let response = try await client.execute(uri: path, method: .get)
                 #expect(response.status == .serviceUnavailable, "\(path)")
@@ -103,6 +104,69 @@ struct BrokerConsoleRouteTests {
             )
             #expect(topics.allSatisfy { $0["cleanup_policy"] == nil })
         }
+    }
+
+    @Test func transactionsListOpenOnesFirstTheOldestFirst() async throws {
+        try await TestDashboard().test { client in
+            let response = try await client.execute(uri: "/api/broker/transactions", method: .get)
+            #expect(response.status == .ok)
+            let transactions = try #require(response.json["transactions"] as? [[String: Any]])
+            #expect(transactions.map { $0["transactional_id"] as? String } == [FakeConsole.markupID, "recent", "done"])
+            #expect(
+                Set(transactions[0].keys) == [
+                    "transactional_id", "state", "producer_id", "producer_epoch", "timeout_ms", "started_at", "age_ms",
+                    "partitions",
+                ]
+            )
+            let hanging = transactions[0]
+            #expect(hanging["state"] as? String == "Ongoing")
+            #expect(hanging["producer_id"] as? Int == 8 && hanging["producer_epoch"] as? Int == 2)
+            #expect(hanging["timeout_ms"] as? Int == 900_000)
+            #expect((hanging["started_at"] as? String)?.hasSuffix("Z") == true)
+            let age = try #require(hanging["age_ms"] as? Int)
+            #expect((3_600_000..<3_660_000).contains(age))
+            let partitions = try #require(hanging["partitions"] as? [[String: Any]])
+            #expect(
+                partitions.map { "\($0["topic"] as? String ?? "")-\($0["partition"] as? Int ?? -1)" } == [
+                    "orders-0", "orders-2",
+                ]
+            )
+            // A completed transaction has no age: its start says nothing about now.
+            #expect(transactions[2]["state"] as? String == "CompleteCommit")
+            #expect(transactions[2]["age_ms"] is NSNull)
+            #expect((transactions[2]["partitions"] as? [Any])?.isEmpty == true)
+        }
+    }
+
+    @Test func aTransactionalIDThatIsMarkupComesBackAsJSONText() async throws {
+        try await TestDashboard().test { client in
+            let response = try await client.execute(uri: "/api/broker/transactions", method: .get)
+            #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
+            let body = String(buffer: response.body)
+            // The id is a JSON string (its quotes escaped), the exact text back after decoding.
+            #expect(!body.contains(#"onerror="alert"#))
+            let transactions = try #require(response.json["transactions"] as? [[String: Any]])
+            #expect(transactions.first?["transactional_id"] as? String == FakeConsole.markupID)
+        }
+    }
+
+    @Test func aTransactionsAgeIsOnlyKnownWhileItIsOpen() {
+        var transaction = ConsoleTransaction(
+            transactionalID: "t",
+            state: "PrepareAbort",
+            producerID: 1,
+            producerEpoch: 0,
+            timeoutMs: 1000,
+            startTimeMs: 10_000,
+            partitions: []
+        )
+        #expect(transaction.isOpen && transaction.ageMs(nowMs: 12_500) == 2500)
+        #expect(transaction.ageMs(nowMs: 9000) == 0)
+        transaction.state = "CompleteAbort"
+        #expect(!transaction.isOpen && transaction.ageMs(nowMs: 12_500) == nil)
+        transaction.state = "Ongoing"
+        transaction.startTimeMs = -1
+        #expect(transaction.ageMs(nowMs: 12_500) == nil)
     }
 
     @Test func attachingFiguresLeavesPartitionsTheyDoNotNameWithout() {

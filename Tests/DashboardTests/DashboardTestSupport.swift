@@ -1,3 +1,4 @@
+import Common
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -139,6 +140,47 @@ struct FakeConsole: BrokerConsoleSource {
             offsets: [.init(partition: orders0, committed: 90, latest: 100)]
         )
     }
+
+    /// Listed out of order on purpose: a committed one, an ongoing one started an hour ago
+    /// whose id is markup, and one started a minute ago.
+    func transactions() async throws -> [ConsoleTransaction] {
+        let now = WallClock.nowMilliseconds()
+        return [
+            ConsoleTransaction(
+                transactionalID: "done",
+                state: "CompleteCommit",
+                producerID: 7,
+                producerEpoch: 3,
+                timeoutMs: 60_000,
+                startTimeMs: now - 5000,
+                partitions: []
+            ),
+            ConsoleTransaction(
+                transactionalID: "recent",
+                state: "Ongoing",
+                producerID: 9,
+                producerEpoch: 0,
+                timeoutMs: 60_000,
+                startTimeMs: now - 60_000,
+                partitions: [KafkaTopicPartition(topic: "orders", partition: 1)]
+            ),
+            ConsoleTransaction(
+                transactionalID: Self.markupID,
+                state: "Ongoing",
+                producerID: 8,
+                producerEpoch: 2,
+                timeoutMs: 900_000,
+                startTimeMs: now - 3_600_000,
+                partitions: [
+                    KafkaTopicPartition(topic: "orders", partition: 0),
+                    KafkaTopicPartition(topic: "orders", partition: 2),
+                ]
+            ),
+        ]
+    }
+
+    /// A transactional id a page must show as text, never run.
+    static let markupID = #"<img src=x onerror="alert('txn')">&amp;"#
 
     func messages(topic: String, partition: Int32?, limit: Int, filter: String?) async throws -> [ConsoleMessage] {
         guard topic == "orders" else { throw DashboardRequestError(.notFound, "no topic '\(topic)'") }

@@ -87,7 +87,9 @@ struct RouteTests {
                 ("/api/pipeline", "get"),
                 ("/api/external", "get"), ("/api/broker/topics", "get"), ("/api/broker/topics/{name}", "get"),
                 ("/api/broker/groups", "get"),
-                ("/api/broker/groups/{id}", "get"), ("/api/broker/messages", "get"), ("/api/control/simulator", "post"),
+                ("/api/broker/groups/{id}", "get"), ("/api/broker/transactions", "get"),
+                ("/api/broker/messages", "get"),
+                ("/api/control/simulator", "post"),
                 ("/api/control/components/{name}/restart", "post"), ("/api/openapi.json", "get"), ("/metrics", "get"),
                 ("/healthz", "get"), ("/readyz", "get"), ("/ws", "get"),
             ]

@@ -84,6 +84,21 @@ extension DashboardAPI {
         }
     }
 
+    /// `GET /api/broker/transactions`: every transaction the coordinators know, open ones
+    /// first (the oldest first), with their age now so the page need not trust its own clock.
+    func brokerTransactions(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let transactions = try await withConsole { try await $0.transactions() }
+        let nowMs = WallClock.nowMilliseconds()
+        return .jsonObject(capacity: 4096) { writer in
+            writer.key("transactions")
+            writer.beginArray()
+            for transaction in transactions.sorted(by: ConsoleTransaction.listedBefore) {
+                write(transaction, nowMs: nowMs, to: &writer)
+            }
+            writer.endArray()
+        }
+    }
+
     /// `GET /api/broker/messages?topic=T&partition=P&limit=N&filter=TEXT`: newest first.
     func brokerMessages(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         guard let topic = request.uri.queryParameters.get("topic"), !topic.isEmpty else {
@@ -234,6 +249,40 @@ extension DashboardAPI {
             writer.string(item.topic)
             writer.key("partition")
             writer.integer(item.partition)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+    }
+
+    private func write(_ transaction: ConsoleTransaction, nowMs: Int64, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("transactional_id")
+        writer.string(transaction.transactionalID)
+        writer.key("state")
+        writer.string(transaction.state)
+        writer.key("producer_id")
+        writer.integer(transaction.producerID)
+        writer.key("producer_epoch")
+        writer.integer(transaction.producerEpoch)
+        writer.key("timeout_ms")
+        writer.integer(transaction.timeoutMs)
+        writer.key("started_at")
+        if transaction.startTimeMs >= 0 {
+            writer.timestamp(micros: transaction.startTimeMs * 1000)
+        } else {
+            writer.null()
+        }
+        writer.key("age_ms")
+        if let age = transaction.ageMs(nowMs: nowMs) { writer.integer(age) } else { writer.null() }
+        writer.key("partitions")
+        writer.beginArray()
+        for partition in transaction.partitions {
+            writer.beginObject()
+            writer.key("topic")
+            writer.string(partition.topic)
+            writer.key("partition")
+            writer.integer(partition.partition)
             writer.endObject()
         }
         writer.endArray()

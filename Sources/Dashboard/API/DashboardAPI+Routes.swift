@@ -160,6 +160,14 @@ extension DashboardAPI {
             (
                 Route(
                     method: .get,
+                    path: "/api/broker/transactions",
+                    summary: "Transactions with producer, state, partitions, age and timeout; open ones first",
+                    errors: [503]
+                ), brokerTransactions
+            ),
+            (
+                Route(
+                    method: .get,
                     path: "/api/broker/messages",
                     summary: "The newest messages of a topic, newest first",
                     parameters: [

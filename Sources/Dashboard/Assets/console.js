@@ -1,14 +1,17 @@
 // The broker console: topics (one at a time with its configs and what the log cleaner did),
-// consumer groups with lag, and a message tail. Read-only; it polls the REST API (topic and
+// consumer groups with lag, transactions, and a message tail. Read-only; it polls the REST API (topic and
 // group figures change slowly, a socket would add nothing). `/console?topic=NAME` opens with
 // that topic chosen.
 "use strict";
 
 (() => {
-  const { byId, el, row, parseTime, formatTime, formatInt, formatDecimal, formatBytes, fetchJSON } = ASEED;
+  const {
+    byId, el, row, parseTime, formatTime, formatInt, formatDecimal, formatBytes, formatDuration, fetchJSON,
+  } = ASEED;
 
   const REFRESH_MS = 5000;
   const TAIL_MS = 2000;
+  const AGE_TICK_MS = 1000;
 
   const state = {
     topics: [],
@@ -17,6 +20,7 @@
     following: true,
     tailTimer: null,
     tailRequest: 0, // answers of older requests are dropped when a newer one was sent
+    transactionsAt: 0, // performance.now() when the shown transactions' ages were read
   };
 
   // ---------------------------------------------------------------- status line
@@ -283,6 +287,67 @@
     renderGroupDetail(detail);
   }
 
+  // ---------------------------------------------------------------- transactions
+
+  function partitionsText(partitions) {
+    if (!Array.isArray(partitions) || partitions.length === 0) return "–";
+    return partitions.map((p) => `${p.topic}/${p.partition}`).join(", ");
+  }
+
+  /** An age in milliseconds as "4m 10s"; "–" for a transaction that is not open. */
+  function ageText(ageMs) {
+    return Number.isFinite(ageMs) ? formatDuration(ageMs / 1000) : "–";
+  }
+
+  function transactionRow(t) {
+    const tr = row([
+      t.transactional_id, t.state, t.producer_id, t.producer_epoch, partitionsText(t.partitions),
+      ageText(t.age_ms), formatDuration(t.timeout_ms / 1000),
+    ], [2, 3, 5, 6]);
+    tr.dataset.transactionalId = t.transactional_id;
+    tr.dataset.state = t.state;
+    // Kept as numbers so the age can tick between two reads of the API.
+    if (Number.isFinite(t.age_ms)) tr.dataset.ageMs = String(t.age_ms);
+    tr.dataset.timeoutMs = String(t.timeout_ms);
+    return tr;
+  }
+
+  function renderTransactions(transactions) {
+    const body = byId("transactions-table").tBodies[0];
+    body.replaceChildren(...transactions.map(transactionRow));
+    state.transactionsAt = performance.now();
+    if (transactions.length === 0) {
+      const tr = el("tr", "empty-row");
+      const td = el("td", "", "No transactions: a producer with transactional.id set starts one.");
+      td.colSpan = 7;
+      tr.append(td);
+      body.append(tr);
+    }
+    tickAges();
+  }
+
+  /** Ages grow every second between reads; one past its timeout is marked (it is about to be aborted). */
+  function tickAges() {
+    const elapsed = performance.now() - state.transactionsAt;
+    for (const tr of byId("transactions-table").tBodies[0].rows) {
+      if (!tr.dataset.ageMs) continue;
+      const age = Number(tr.dataset.ageMs) + elapsed;
+      tr.cells[5].textContent = ageText(age);
+      tr.cells[5].classList.toggle("error-text", age > Number(tr.dataset.timeoutMs));
+    }
+  }
+
+  async function refreshTransactions() {
+    try {
+      const answer = await fetchJSON("/api/broker/transactions");
+      renderTransactions(Array.isArray(answer && answer.transactions) ? answer.transactions : []);
+      byId("transactions-error").textContent = "";
+    } catch (error) {
+      // A cluster without the transactions admin APIs still shows everything else.
+      byId("transactions-error").textContent = `Could not read transactions: ${error.message}`;
+    }
+  }
+
   // ---------------------------------------------------------------- message tail
 
   /** A record's time: the API may send ISO text or milliseconds since 1970. */
@@ -377,6 +442,7 @@
       await refreshTopics();
       if (state.selectedTopic) await refreshTopicDetail().catch(showTopicError);
       await refreshGroups();
+      await refreshTransactions();
       setStatus(true, "connected");
     } catch (error) {
       setStatus(false, `unreachable: ${error.message}`);
@@ -392,6 +458,7 @@
     if (wanted) chooseTopic(wanted, false);
     else tail();
     setInterval(refresh, REFRESH_MS);
+    setInterval(tickAges, AGE_TICK_MS);
   }
 
   start();

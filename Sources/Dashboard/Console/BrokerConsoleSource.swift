@@ -1,6 +1,6 @@
 import KafkaWire
 
-/// Where the broker console reads topics, groups and messages. The appliance backs it with
+/// Where the broker console reads topics, groups, transactions and messages. The appliance backs it with
 /// `KafkaAdmin` over the Kafka protocol, so the console works against any Kafka-compatible
 /// cluster; the dashboard adds the message rates and the JSON.
 public protocol BrokerConsoleSource: Sendable {
@@ -13,6 +13,11 @@ public protocol BrokerConsoleSource: Sendable {
     func groups() async throws -> [ConsoleGroup]
     /// One group with its members, committed offsets and lag; nil when there is no such group.
     func group(id: String) async throws -> GroupDescription?
+    /// Every transaction the cluster's coordinators know, in every state.
+    ///
+    /// - Throws: `DashboardRequestError` (`unavailable`) saying so when the cluster does not
+    ///   serve the transactions admin APIs.
+    func transactions() async throws -> [ConsoleTransaction]
     /// The newest `limit` records of a topic (one partition, or all when nil), newest first,
     /// keeping only those whose key or value contains `filter` when it is given.
     ///

@@ -7,9 +7,9 @@ import Synchronization
 import Glibc
 #endif
 
-/// The broker console over the Kafka protocol (`KafkaAdmin` for topics and groups, a
-/// group-less consumer for the message tail), so it shows an external cluster as well as
-/// the embedded broker. With the embedded broker's data directory it also adds partition
+/// The broker console over the Kafka protocol (`KafkaAdmin` for topics, groups and
+/// transactions, a group-less consumer for the message tail), so it shows an external cluster
+/// as well as the embedded broker. With the embedded broker's data directory it also adds partition
 /// sizes from disk, and with its cleaner figures what the log cleaner did to a compacted topic.
 public final class KafkaBrokerConsole: BrokerConsoleSource {
     private let admin: KafkaAdmin
@@ -104,6 +104,15 @@ public final class KafkaBrokerConsole: BrokerConsoleSource {
         // Kafka describes an unknown group as Dead with nothing in it.
         if group.state == "Dead" && group.members.isEmpty && group.offsets.isEmpty { return nil }
         return group
+    }
+
+    public func transactions() async throws -> [ConsoleTransaction] {
+        do {
+            return try await admin.transactions().map(ConsoleTransaction.init)
+        } catch let error as KafkaClientError where error.code == .unsupportedVersion {
+            // Its message says what the cluster lacks; "did not answer" would mislead.
+            throw DashboardRequestError(.unavailable, error.message)
+        }
     }
 
     public func messages(

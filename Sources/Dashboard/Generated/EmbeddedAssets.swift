@@ -1496,6 +1496,17 @@ const ASEED = (() => {
         </table>
       </section>
 
+      <section class="panel panel-full" id="transactions">
+        <div class="panel-head"><h2>Transactions</h2><span class="hint">open ones first; the coordinator aborts one that outlives its timeout</span></div>
+        <div class="table-scroll">
+          <table class="data" id="transactions-table">
+            <thead><tr><th>Transactional id</th><th>State</th><th class="num">Producer id</th><th class="num">Epoch</th><th>Partitions</th><th class="num">Age</th><th class="num">Timeout</th></tr></thead>
+            <tbody></tbody>
+          </table>
+        </div>
+        <p class="control-result failed" id="transactions-error" role="status"></p>
+      </section>
+
       <section class="panel panel-full" id="messages">
         <div class="panel-head"><h2>Messages</h2><span class="hint">newest first</span></div>
         <form id="tail-form" class="inline-form">
@@ -1534,16 +1545,19 @@ const ASEED = (() => {
             contentType: "text/javascript; charset=utf-8",
             body: Array(#"""
 // The broker console: topics (one at a time with its configs and what the log cleaner did),
-// consumer groups with lag, and a message tail. Read-only; it polls the REST API (topic and
+// consumer groups with lag, transactions, and a message tail. Read-only; it polls the REST API (topic and
 // group figures change slowly, a socket would add nothing). `/console?topic=NAME` opens with
 // that topic chosen.
 "use strict";
 
 (() => {
-  const { byId, el, row, parseTime, formatTime, formatInt, formatDecimal, formatBytes, fetchJSON } = ASEED;
+  const {
+    byId, el, row, parseTime, formatTime, formatInt, formatDecimal, formatBytes, formatDuration, fetchJSON,
+  } = ASEED;
 
   const REFRESH_MS = 5000;
   const TAIL_MS = 2000;
+  const AGE_TICK_MS = 1000;
 
   const state = {
     topics: [],
@@ -1552,6 +1566,7 @@ const ASEED = (() => {
     following: true,
     tailTimer: null,
     tailRequest: 0, // answers of older requests are dropped when a newer one was sent
+    transactionsAt: 0, // performance.now() when the shown transactions' ages were read
   };
 
   // ---------------------------------------------------------------- status line
@@ -1818,6 +1833,67 @@ const ASEED = (() => {
     renderGroupDetail(detail);
   }
 
+  // ---------------------------------------------------------------- transactions
+
+  function partitionsText(partitions) {
+    if (!Array.isArray(partitions) || partitions.length === 0) return "–";
+    return partitions.map((p) => `${p.topic}/${p.partition}`).join(", ");
+  }
+
+  /** An age in milliseconds as "4m 10s"; "–" for a transaction that is not open. */
+  function ageText(ageMs) {
+    return Number.isFinite(ageMs) ? formatDuration(ageMs / 1000) : "–";
+  }
+
+  function transactionRow(t) {
+    const tr = row([
+      t.transactional_id, t.state, t.producer_id, t.producer_epoch, partitionsText(t.partitions),
+      ageText(t.age_ms), formatDuration(t.timeout_ms / 1000),
+    ], [2, 3, 5, 6]);
+    tr.dataset.transactionalId = t.transactional_id;
+    tr.dataset.state = t.state;
+    // Kept as numbers so the age can tick between two reads of the API.
+    if (Number.isFinite(t.age_ms)) tr.dataset.ageMs = String(t.age_ms);
+    tr.dataset.timeoutMs = String(t.timeout_ms);
+    return tr;
+  }
+
+  function renderTransactions(transactions) {
+    const body = byId("transactions-table").tBodies[0];
+    body.replaceChildren(...transactions.map(transactionRow));
+    state.transactionsAt = performance.now();
+    if (transactions.length === 0) {
+      const tr = el("tr", "empty-row");
+      const td = el("td", "", "No transactions: a producer with transactional.id set starts one.");
+      td.colSpan = 7;
+      tr.append(td);
+      body.append(tr);
+    }
+    tickAges();
+  }
+
+  /** Ages grow every second between reads; one past its timeout is marked (it is about to be aborted). */
+  function tickAges() {
+    const elapsed = performance.now() - state.transactionsAt;
+    for (const tr of byId("transactions-table").tBodies[0].rows) {
+      if (!tr.dataset.ageMs) continue;
+      const age = Number(tr.dataset.ageMs) + elapsed;
+      tr.cells[5].textContent = ageText(age);
+      tr.cells[5].classList.toggle("error-text", age > Number(tr.dataset.timeoutMs));
+    }
+  }
+
+  async function refreshTransactions() {
+    try {
+      const answer = await fetchJSON("/api/broker/transactions");
+      renderTransactions(Array.isArray(answer && answer.transactions) ? answer.transactions : []);
+      byId("transactions-error").textContent = "";
+    } catch (error) {
+      // A cluster without the transactions admin APIs still shows everything else.
+      byId("transactions-error").textContent = `Could not read transactions: ${error.message}`;
+    }
+  }
+
   // ---------------------------------------------------------------- message tail
 
   /** A record's time: the API may send ISO text or milliseconds since 1970. */
@@ -1912,6 +1988,7 @@ const ASEED = (() => {
       await refreshTopics();
       if (state.selectedTopic) await refreshTopicDetail().catch(showTopicError);
       await refreshGroups();
+      await refreshTransactions();
       setStatus(true, "connected");
     } catch (error) {
       setStatus(false, `unreachable: ${error.message}`);
@@ -1927,6 +2004,7 @@ const ASEED = (() => {
     if (wanted) chooseTopic(wanted, false);
     else tail();
     setInterval(refresh, REFRESH_MS);
+    setInterval(tickAges, AGE_TICK_MS);
   }
 
   start();
