@@ -1,0 +1,197 @@
+"""Transactions: what a transactional producer costs the broker, and how soon a read_committed
+consumer sees committed records.
+
+Throughput: one librdkafka (confluent-kafka) producer writes 215-byte order records with lz4
+and acks=all into a fresh 3-partition topic: idempotent without transactions, then
+transactional committing every 10,000 records, then every 100. Reported: MB/s of record values
+and the broker's CPU seconds per GB (from /proc/<pid>/task/*/schedstat).
+
+Latency: a transactional producer writes 2,000 records/s, committing every 10 records (every
+5 ms), each record carrying the time it was produced; a read_committed and a read_uncommitted
+consumer report p50/p99 from produce to receipt. Targets: a transaction of 10,000 records costs
+under 10 % more CPU per GB than idempotent produce; read_committed p99 under 20 ms.
+
+Medians of 3 runs, each on a fresh broker. `make bench` runs it with ASEED_BIN set to the release
+binary. Usage: python benchmarks/transaction_bench.py [--runs 3] [--records 500000]
+"""
+import argparse
+import multiprocessing
+import random
+import statistics
+import sys
+import tempfile
+import time
+
+from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka.admin import AdminClient, NewTopic
+
+from broker_bench import cpu_seconds, order_record
+from reliability_bench import Broker
+
+PARTITIONS = 3
+RATE = 2_000
+LATENCY_SECONDS = 15
+
+
+def create_topic(bootstrap: str, topic: str) -> None:
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    admin.create_topics([NewTopic(topic, PARTITIONS, 1)])[topic].result(timeout=30)
+
+
+def producer_config(bootstrap: str, transactional_id: str | None) -> dict:
+    config = {"bootstrap.servers": bootstrap, "acks": "all", "compression.type": "lz4", "linger.ms": 5,
+              "batch.size": 1_000_000, "queue.buffering.max.kbytes": 1_048_576, "enable.idempotence": True}
+    if transactional_id:
+        config["transactional.id"] = transactional_id
+    return config
+
+
+def produce(bootstrap: str, topic: str, payloads: list[bytes], count: int, every: int | None) -> float:
+    """Writes `count` records, committing every `every` (None: no transactions); returns the
+    wall time."""
+    producer = Producer(producer_config(bootstrap, f"bench-{time.time_ns()}" if every else None))
+    if every:
+        producer.init_transactions(30)
+    errors = []
+
+    def delivered(error, _message):
+        if error is not None:
+            errors.append(str(error))
+
+    start = time.perf_counter()
+    for index in range(count):
+        if every and index % every == 0:
+            producer.begin_transaction()
+        while True:
+            try:
+                producer.produce(topic, payloads[index % len(payloads)], partition=index % PARTITIONS,
+                                 on_delivery=delivered)
+                break
+            except BufferError:
+                producer.poll(0.01)
+        if every and ((index + 1) % every == 0 or index + 1 == count):
+            producer.commit_transaction(60)
+        elif index % 10_000 == 0:
+            producer.poll(0)
+    producer.flush(120)
+    elapsed = time.perf_counter() - start
+    if errors:
+        raise RuntimeError(f"{len(errors)} delivery errors, first: {errors[0]}")
+    return elapsed
+
+
+MODES = (("idempotent", None), ("transactions of 10,000", 10_000), ("transactions of 100", 100))
+
+
+def throughput(records: int, payloads: list[bytes], run: int) -> dict[str, tuple[float, float]]:
+    """(MB/s, broker CPU s/GB) per mode on one fresh broker; the modes take turns at going
+    first, which pays for the broker's warm-up."""
+    results = {}
+    size = sum(len(payloads[i % len(payloads)]) for i in range(records))
+    with tempfile.TemporaryDirectory() as directory:
+        broker = Broker(directory).start()
+        try:
+            for name, every in MODES[run % len(MODES):] + MODES[:run % len(MODES)]:
+                topic = f"bench-{every or 0}"
+                create_topic(broker.bootstrap, topic)
+                cpu_before = cpu_seconds(broker.process.pid)
+                elapsed = produce(broker.bootstrap, topic, payloads, records, every)
+                cpu = cpu_seconds(broker.process.pid) - cpu_before
+                results[name] = (size / elapsed / 1e6, cpu / (size / 1e9))
+                print(f"{name:24} {results[name][0]:7.1f} MB/s {results[name][1]:6.2f} CPU s/GB", file=sys.stderr)
+        finally:
+            broker.stop()
+    return results
+
+
+def consume_latencies(bootstrap: str, topic: str, isolation: str, expected: int, out) -> None:
+    """Receipt time minus the produce time each record carries, in ms, for `expected` records."""
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"latency-{isolation}",
+                         "isolation.level": isolation, "enable.auto.commit": False, "fetch.wait.max.ms": 100})
+    consumer.assign([TopicPartition(topic, partition, 0) for partition in range(PARTITIONS)])
+    latencies = []
+    deadline = time.time() + LATENCY_SECONDS + 60
+    while len(latencies) < expected and time.time() < deadline:
+        message = consumer.poll(0.5)
+        if message is None or message.error():
+            continue
+        latencies.append((time.time_ns() - int(message.value()[:19])) / 1e6)
+    consumer.close()
+    out.put((isolation, latencies))
+
+
+def latency() -> dict[str, tuple[float, float]]:
+    """(p50, p99) ms per isolation level at RATE records/s in transactions of 10."""
+    count = RATE * LATENCY_SECONDS
+    with tempfile.TemporaryDirectory() as directory:
+        broker = Broker(directory).start()
+        try:
+            create_topic(broker.bootstrap, "latency")
+            out = multiprocessing.Queue()
+            consumers = [multiprocessing.Process(target=consume_latencies,
+                                                 args=(broker.bootstrap, "latency", isolation, count, out))
+                         for isolation in ("read_committed", "read_uncommitted")]
+            for consumer in consumers:
+                consumer.start()
+            time.sleep(3)  # both consumers assigned and fetching
+            producer = Producer(producer_config(broker.bootstrap, "latency") | {"linger.ms": 0})
+            producer.init_transactions(30)
+            start = time.perf_counter()
+            for index in range(count):
+                if index % 10 == 0:
+                    producer.begin_transaction()
+                producer.produce("latency", str(time.time_ns()).encode() + b" " * 196, partition=index % PARTITIONS)
+                if index % 10 == 9:
+                    producer.commit_transaction(30)
+                # Paced from the start, so a slow commit does not lower the rate.
+                pause = start + (index + 1) / RATE - time.perf_counter()
+                if pause > 0:
+                    time.sleep(pause)
+            results = dict(out.get(timeout=120) for _ in consumers)
+            for consumer in consumers:
+                consumer.join(30)
+        finally:
+            broker.stop()
+    summary = {}
+    for isolation, values in results.items():
+        if len(values) < count:
+            raise RuntimeError(f"{isolation} consumer received {len(values)} of {count} records")
+        values.sort()
+        summary[isolation] = (statistics.median(values), values[int(len(values) * 0.99)])
+        print(f"{isolation:17} p50 {summary[isolation][0]:6.2f} ms p99 {summary[isolation][1]:6.2f} ms",
+              file=sys.stderr)
+    return summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--records", type=int, default=500_000)
+    args = parser.parse_args()
+    rng = random.Random(7)
+    payloads = [order_record(rng, number) for number in range(4096)]
+    runs = [throughput(args.records, payloads, run) for run in range(args.runs)]
+    latencies = [latency() for _ in range(args.runs)]
+    print()
+    print(f"Medians of {args.runs} runs, each on a fresh broker ({args.records:,} records of 215 B, lz4, acks=all):")
+    print()
+    print("| producer | MB/s | broker CPU s/GB | CPU vs idempotent |")
+    print("|---|---:|---:|---:|")
+    base = statistics.median(run["idempotent"][1] for run in runs)
+    for name, _ in MODES:
+        rate = statistics.median(run[name][0] for run in runs)
+        cpu = statistics.median(run[name][1] for run in runs)
+        print(f"| {name} | {rate:.1f} | {cpu:.2f} | {(cpu / base - 1) * 100:+.0f} % |")
+    print()
+    print(f"Produce to consume at {RATE:,} records/s, a commit every 10 records (medians of {args.runs} runs):")
+    print()
+    print("| consumer | p50 ms | p99 ms |")
+    print("|---|---:|---:|")
+    for isolation in ("read_committed", "read_uncommitted"):
+        p50 = statistics.median(run[isolation][0] for run in latencies)
+        p99 = statistics.median(run[isolation][1] for run in latencies)
+        print(f"| {isolation} | {p50:.2f} | {p99:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
