@@ -16,6 +16,9 @@ CONTRACT_RANGES = {
     0: (0, 9), 1: (4, 12), 2: (1, 7), 3: (0, 12), 8: (2, 9), 9: (1, 7), 10: (0, 3), 11: (0, 9),
     12: (0, 4), 13: (0, 5), 14: (0, 5), 15: (0, 5), 16: (0, 4), 18: (0, 4), 19: (0, 7),
     20: (0, 4), 22: (0, 4), 32: (1, 4),
+    # The transaction APIs, from the oldest version aiokafka sends to the newest 4.x clients send
+    # without KIP-890's second protocol.
+    24: (0, 5), 25: (0, 4), 26: (0, 4), 27: (0, 1), 28: (0, 4), 65: (0, 0), 66: (0, 1),
 }
 
 UNSUPPORTED_VERSION = 35
@@ -310,7 +313,7 @@ def test_random_bytes_do_not_hurt_the_broker(broker):
 def test_random_bodies_of_known_apis_do_not_hurt_the_broker(broker):
     rng = random.Random(7)
     for api_key, version in [(kp.METADATA, 1), (kp.PRODUCE, 3), (kp.FETCH, 4), (kp.JOIN_GROUP, 2),
-                             (kp.OFFSET_COMMIT, 2), (kp.API_VERSIONS, 3), (kp.METADATA, 9)]:
+                             (kp.OFFSET_COMMIT, 2), (kp.API_VERSIONS, 3), (kp.METADATA, 9), (24, 0), (26, 0), (28, 0)]:
         body = bytes(rng.getrandbits(8) for _ in range(200))
         with connect(broker, timeout=5) as conn:
             try:
@@ -332,6 +335,12 @@ MALFORMED_BODIES = {
                               + kp.i32(1) + kp.string("t") + kp.i32(0x7FFFFFFF), False),
     "metadata-v9-huge-compact-array": (kp.METADATA, 9, kp.uvarint(0xFFFFFFFF), True),
     "string-longer-than-frame": (kp.METADATA, 1, kp.i32(1) + kp.i16(30000) + b"abc", False),
+    # AddPartitionsToTxn v0 with a topic count near 2^31, EndTxn v0 cut after the producer id,
+    # TxnOffsetCommit v0 whose partitions array is longer than the frame
+    "add-partitions-to-txn-huge-array": (24, 0, kp.string("tx") + kp.i64(1) + kp.i16(0) + kp.i32(0x7FFFFFFF), False),
+    "end-txn-truncated": (26, 0, kp.string("tx") + kp.i64(1), False),
+    "txn-offset-commit-truncated": (28, 0, kp.string("tx") + kp.string("g") + kp.i64(1) + kp.i16(0) + kp.i32(1)
+                                    + kp.string("t") + kp.i32(3), False),
     "produce-records-longer-than-frame": (kp.PRODUCE, 3, kp.string(None) + kp.i16(-1) + kp.i32(1000) + kp.i32(1)
                                           + kp.string("t") + kp.i32(1) + kp.i32(0) + kp.i32(1 << 30) + b"xx", False),
 }
