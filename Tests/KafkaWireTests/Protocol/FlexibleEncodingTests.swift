@@ -136,7 +136,9 @@ import Testing
         #expect(ApiKey.metadata.rawValue == 3)
         #expect(ApiKey.metadata.codecVersions == 0...12)
         #expect(ApiKey.describeConfigs.rawValue == 32)
-        #expect(ApiKey.allCases.count == 31)
+        #expect(ApiKey.endTxn.name == "EndTxn")
+        #expect(ApiKey.listTransactions.rawValue == 66)
+        #expect(ApiKey.allCases.count == 38)
     }
 
     @Test func headerVersions() {
