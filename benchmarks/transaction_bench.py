@@ -1,10 +1,12 @@
 """Transactions: what a transactional producer costs the broker, and how soon a read_committed
 consumer sees committed records.
 
-Throughput: one librdkafka (confluent-kafka) producer writes 215-byte order records with lz4
-and acks=all into a fresh 3-partition topic: idempotent without transactions, then
-transactional committing every 10,000 records, then every 100. Reported: MB/s of record values
-and the broker's CPU seconds per GB (from /proc/<pid>/task/*/schedstat).
+Throughput: one producer writes 215-byte order records with lz4 and acks=all into a fresh
+3-partition topic: idempotent without transactions, then transactional committing every 10,000
+records, then every 100. Two producers: librdkafka (confluent-kafka; linger.ms 5, batches up to
+1 MB) and the Java client 4.3 with its defaults (16 KB batches, linger.ms 5). Reported: MB/s of
+record values and the broker's CPU seconds per GB (from /proc/<pid>/task/*/schedstat), and the
+transactional rows' CPU against the same client's idempotent row.
 
 Latency: a transactional producer writes 2,000 records/s, committing every 10 records (every
 5 ms), each record carrying the time it was produced; a read_committed and a read_uncommitted
@@ -16,8 +18,11 @@ binary. Usage: python benchmarks/transaction_bench.py [--runs 3] [--records 5000
 """
 import argparse
 import multiprocessing
+import os
+import pathlib
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -81,24 +86,56 @@ def produce(bootstrap: str, topic: str, payloads: list[bytes], count: int, every
 
 
 MODES = (("idempotent", None), ("transactions of 10,000", 10_000), ("transactions of 100", 100))
+CLIENTS = ("librdkafka", "Java 4.3")
+JAVA_SOURCE = pathlib.Path(__file__).resolve().parent / "java" / "TransactionBench.java"
+JARS = pathlib.Path(os.environ.get("ASEED_KAFKA_JARS", JAVA_SOURCE.parents[2] / ".venv" / "jars"))
+# Debian's libraries the Java client loads: logging (silenced) and the LZ4 codec.
+SYSTEM_JARS = ["/usr/share/java/slf4j-api.jar", "/usr/share/java/slf4j-nop.jar", "/usr/share/java/lz4-java.jar"]
 
 
-def throughput(records: int, payloads: list[bytes], run: int) -> dict[str, tuple[float, float]]:
-    """(MB/s, broker CPU s/GB) per mode on one fresh broker; the modes take turns at going
-    first, which pays for the broker's warm-up."""
+class JavaProducer:
+    """benchmarks/java/TransactionBench.java, compiled once against kafka-clients 4.3.0, with
+    the payloads in a file it reads."""
+
+    def __init__(self, directory: str, payloads: list[bytes]):
+        subprocess.run(["javac", "-nowarn", "-d", directory, "-cp", str(JARS / "kafka-clients-4.3.0.jar"),
+                        str(JAVA_SOURCE)], check=True, timeout=120)
+        self.classpath = os.pathsep.join([directory, str(JARS / "kafka-clients-4.3.0.jar"), *SYSTEM_JARS])
+        self.payloads = f"{directory}/payloads.txt"
+        with open(self.payloads, "wb") as file:
+            file.write(b"\n".join(payloads) + b"\n")
+
+    def produce(self, bootstrap: str, topic: str, count: int, every: int | None) -> float:
+        """Seconds from the first record to the last acknowledgement, the JVM's start left out."""
+        result = subprocess.run(["java", "-Djava.library.path=/usr/lib/x86_64-linux-gnu/jni", "-cp", self.classpath,
+                                 "TransactionBench", bootstrap, topic, str(count), str(every or 0), self.payloads],
+                                capture_output=True, text=True, timeout=600)
+        if result.returncode != 0:
+            raise RuntimeError(f"Java producer failed: {result.stderr[-2000:]}")
+        return float(result.stdout.split("elapsed ")[1])
+
+
+def throughput(records: int, payloads: list[bytes], java: JavaProducer, run: int) -> dict:
+    """(MB/s, broker CPU s/GB) per client and mode on one fresh broker; the modes take turns at
+    going first, which pays for the broker's warm-up."""
     results = {}
     size = sum(len(payloads[i % len(payloads)]) for i in range(records))
     with tempfile.TemporaryDirectory() as directory:
         broker = Broker(directory).start()
         try:
-            for name, every in MODES[run % len(MODES):] + MODES[:run % len(MODES)]:
-                topic = f"bench-{every or 0}"
-                create_topic(broker.bootstrap, topic)
-                cpu_before = cpu_seconds(broker.process.pid)
-                elapsed = produce(broker.bootstrap, topic, payloads, records, every)
-                cpu = cpu_seconds(broker.process.pid) - cpu_before
-                results[name] = (size / elapsed / 1e6, cpu / (size / 1e9))
-                print(f"{name:24} {results[name][0]:7.1f} MB/s {results[name][1]:6.2f} CPU s/GB", file=sys.stderr)
+            for client in CLIENTS:
+                for name, every in MODES[run % len(MODES):] + MODES[:run % len(MODES)]:
+                    topic = f"bench-{len(results)}"
+                    create_topic(broker.bootstrap, topic)
+                    cpu_before = cpu_seconds(broker.process.pid)
+                    if client == "librdkafka":
+                        elapsed = produce(broker.bootstrap, topic, payloads, records, every)
+                    else:
+                        elapsed = java.produce(broker.bootstrap, topic, records, every)
+                    cpu = cpu_seconds(broker.process.pid) - cpu_before
+                    results[(client, name)] = (size / elapsed / 1e6, cpu / (size / 1e9))
+                    print(f"{client:10} {name:24} {size / elapsed / 1e6:7.1f} MB/s {cpu / (size / 1e9):6.2f} CPU s/GB",
+                          file=sys.stderr)
         finally:
             broker.stop()
     return results
@@ -170,18 +207,21 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(7)
     payloads = [order_record(rng, number) for number in range(4096)]
-    runs = [throughput(args.records, payloads, run) for run in range(args.runs)]
+    with tempfile.TemporaryDirectory() as classes:
+        java = JavaProducer(classes, payloads)
+        runs = [throughput(args.records, payloads, java, run) for run in range(args.runs)]
     latencies = [latency() for _ in range(args.runs)]
     print()
     print(f"Medians of {args.runs} runs, each on a fresh broker ({args.records:,} records of 215 B, lz4, acks=all):")
     print()
-    print("| producer | MB/s | broker CPU s/GB | CPU vs idempotent |")
-    print("|---|---:|---:|---:|")
-    base = statistics.median(run["idempotent"][1] for run in runs)
-    for name, _ in MODES:
-        rate = statistics.median(run[name][0] for run in runs)
-        cpu = statistics.median(run[name][1] for run in runs)
-        print(f"| {name} | {rate:.1f} | {cpu:.2f} | {(cpu / base - 1) * 100:+.0f} % |")
+    print("| producer | mode | MB/s | broker CPU s/GB | CPU vs idempotent |")
+    print("|---|---|---:|---:|---:|")
+    for client in CLIENTS:
+        base = statistics.median(run[(client, "idempotent")][1] for run in runs)
+        for name, _ in MODES:
+            rate = statistics.median(run[(client, name)][0] for run in runs)
+            cpu = statistics.median(run[(client, name)][1] for run in runs)
+            print(f"| {client} | {name} | {rate:.1f} | {cpu:.2f} | {(cpu / base - 1) * 100:+.0f} % |")
     print()
     print(f"Produce to consume at {RATE:,} records/s, a commit every 10 records (medians of {args.runs} runs):")
     print()
