@@ -108,7 +108,7 @@ public final class KafkaBrokerConsole: BrokerConsoleSource {
 
     public func transactions() async throws -> [ConsoleTransaction] {
         do {
-            return try await admin.transactions().map(ConsoleTransaction.init)
+            return try await admin.transactions()
         } catch let error as KafkaClientError where error.code == .unsupportedVersion {
             // Its message says what the cluster lacks; "did not answer" would mislead.
             throw DashboardRequestError(.unavailable, error.message)
