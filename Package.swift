@@ -21,6 +21,8 @@ let package = Package(
         // Already in the graph through Hummingbird; the dashboard's own channel handlers use its HTTP parts.
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0", traits: []),
+        // SCRAM's hashes, HMACs and PBKDF2; already in the graph through hummingbird-websocket.
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // C shims over system libraries (Debian -dev packages).
@@ -51,7 +53,9 @@ let package = Package(
         .target(
             name: "MiniBroker",
             dependencies: [
-                "KafkaWire", "SQLite",
+                "Common", "KafkaWire", "SQLite",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

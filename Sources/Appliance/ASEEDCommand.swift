@@ -20,7 +20,8 @@ struct ASEEDCommand: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, BrokerCommand.self, SimulateCommand.self, AnalyzeCommand.self, DashboardCommand.self,
             StatusCommand.self, LogsCommand.self, RestartCommand.self, TopicsCommand.self, GroupsCommand.self,
-            TransactionsCommand.self, ProduceCommand.self, ConsumeCommand.self, VersionCommand.self,
+            TransactionsCommand.self, UsersCommand.self, ProduceCommand.self, ConsumeCommand.self,
+            VersionCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

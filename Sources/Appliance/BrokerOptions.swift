@@ -143,6 +143,36 @@ struct BrokerOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Most partitions the broker holds, all topics together. Default: 20000", valueName: "n"))
     var maxPartitions: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            """
+            Kafka listeners, instead of --kafka-listen: PROTOCOL://host:port,... with PROTOCOL PLAINTEXT or \
+            SASL_PLAINTEXT, e.g. PLAINTEXT://0.0.0.0:9092,SASL_PLAINTEXT://0.0.0.0:9094. Env: ASEED_LISTENERS
+            """,
+            valueName: "list"
+        )
+    )
+    var listeners: String?
+
+    @Option(
+        help: ArgumentHelp(
+            """
+            Addresses clients are told to use per listener, instead of --kafka-advertise: \
+            PROTOCOL://host:port,... Default: each listener's host (localhost for 0.0.0.0) and port
+            """,
+            valueName: "list"
+        )
+    )
+    var advertisedListeners: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "SASL mechanisms offered on SASL listeners. Default: PLAIN,SCRAM-SHA-256,SCRAM-SHA-512",
+            valueName: "list"
+        )
+    )
+    var saslMechanisms: String?
+
     /// The broker settings after flag > environment > file > default resolution.
     func configuration(_ settings: Settings, common: CommonOptions) throws -> BrokerConfiguration {
         var broker = BrokerConfiguration()
@@ -157,6 +187,7 @@ struct BrokerOptions: ParsableArguments {
         )
         broker.advertisedHost = advertise.host
         broker.advertisedPort = advertise.port
+        try applyListeners(settings, common: common, to: &broker)
         broker.autoCreateTopics = try settings.bool(
             "auto-create-topics",
             flag: autoCreateTopics,
@@ -276,5 +307,48 @@ struct BrokerOptions: ParsableArguments {
             return .interval(milliseconds: milliseconds)
         }
         throw ConfigurationError("\(source): expected 'every-batch' or 'interval-ms=N' (N > 0), got '\(value)'")
+    }
+
+    /// `--listeners` / `--advertised-listeners` replace the single PLAINTEXT listener of
+    /// `--kafka-listen` / `--kafka-advertise`.
+    private func applyListeners(
+        _ settings: Settings,
+        common: CommonOptions,
+        to broker: inout BrokerConfiguration
+    ) throws {
+        if let mechanisms = settings.optionalString("sasl-mechanisms", flag: saslMechanisms) {
+            do {
+                broker.saslMechanisms = try SaslMechanism.list(mechanisms)
+            } catch {
+                throw ConfigurationError("sasl-mechanisms: \(error)")
+            }
+        }
+        let advertised = settings.optionalString("advertised-listeners", flag: advertisedListeners)
+        guard let list = settings.optionalString("listeners", flag: listeners) else {
+            if advertised != nil {
+                throw ConfigurationError("--advertised-listeners needs --listeners (or use --kafka-advertise)")
+            }
+            return
+        }
+        if settings.raw("kafka-listen", flag: common.kafkaListen) != nil
+            || settings.raw("kafka-advertise", flag: common.kafkaAdvertise) != nil
+        {
+            throw ConfigurationError(
+                "--listeners replaces --kafka-listen and --kafka-advertise; give the PLAINTEXT address in --listeners"
+            )
+        }
+        let parsed: [KafkaListener]
+        do {
+            parsed = try KafkaListener.parse(list, advertised: advertised)
+        } catch {
+            throw ConfigurationError(error.description)
+        }
+        let first = parsed[0]
+        broker.securityProtocol = first.securityProtocol
+        broker.listenHost = first.host
+        broker.listenPort = first.port
+        broker.advertisedHost = first.advertisedHost
+        broker.advertisedPort = first.advertisedPort
+        broker.additionalListeners = Array(parsed.dropFirst())
     }
 }

@@ -2,6 +2,7 @@ import ApplianceKit
 import ArgumentParser
 import KafkaWire
 import Logging
+import MiniBroker
 
 /// How an operator command finds the cluster: `--bootstrap-servers`, else the appliance's own
 /// listener from the config file (`kafka-advertise`, then `kafka-listen`), else localhost:9092.
@@ -36,12 +37,26 @@ struct ClusterOptions: ParsableArguments {
             settings.optionalString("bootstrap-servers", flag: bootstrapServers)
             ?? settings.optionalString("kafka-advertise", flag: nil)
             ?? settings.optionalString("kafka-listen", flag: nil).map(Self.reachable)
+            ?? Self.plaintextListener(settings)
             ?? "localhost:9092"
         do {
             return try BrokerAddress.parseList(text)
         } catch {
             throw ConfigurationError("bootstrap-servers: expected HOST:PORT[,HOST:PORT...], got '\(text)'")
         }
+    }
+
+    /// The advertised address of the appliance's PLAINTEXT listener when the config file sets
+    /// `listeners`: operator commands do not log in.
+    private static func plaintextListener(_ settings: Settings) -> String? {
+        guard let listeners = settings.optionalString("listeners", flag: nil),
+            let parsed = try? KafkaListener.parse(
+                listeners,
+                advertised: settings.optionalString("advertised-listeners", flag: nil)
+            ),
+            let plaintext = parsed.first(where: { $0.securityProtocol == .plaintext })
+        else { return nil }
+        return "\(plaintext.advertisedHost):\(plaintext.advertisedPort)"
     }
 
     /// A cluster configuration that gives up quickly: an operator wants an answer, not retries.

@@ -105,7 +105,16 @@ struct RunCommand: AsyncParsableCommand {
                 }
             )
             brokerLogs = logs
-            bootstrap = "127.0.0.1:\(configuration.listenPort)"
+            // The components reach the broker over its first PLAINTEXT listener.
+            guard let plaintext = configuration.listeners.first(where: { $0.securityProtocol == .plaintext }) else {
+                throw ConfigurationError(
+                    """
+                    aseed run needs a PLAINTEXT listener for the simulator, analyzer and dashboard; \
+                    add one to --listeners
+                    """
+                )
+            }
+            bootstrap = "127.0.0.1:\(plaintext.port)"
             diskSpace = DiskSpaceGuard(
                 dataDirectory: configuration.dataDirectory,
                 reserveBytes: configuration.diskReserveBytes,

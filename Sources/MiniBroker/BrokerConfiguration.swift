@@ -16,6 +16,27 @@ public struct BrokerConfiguration: Sendable {
     /// Address clients are told to connect to (Metadata, FindCoordinator).
     public var advertisedHost: String = "localhost"
     public var advertisedPort: Int = 9092
+    /// Security of the listener above.
+    public var securityProtocol: KafkaListener.SecurityProtocol = .plaintext
+    /// Listeners besides the one above, each with its own protocol and advertised address.
+    public var additionalListeners: [KafkaListener] = []
+    /// Every listener, the one of `listenHost`/`listenPort` first.
+    public var listeners: [KafkaListener] {
+        let first = KafkaListener(
+            securityProtocol: securityProtocol,
+            host: listenHost,
+            port: listenPort,
+            advertisedHost: advertisedHost,
+            advertisedPort: advertisedPort
+        )
+        return [first] + additionalListeners
+    }
+    /// Mechanisms offered on SASL listeners (`sasl.enabled.mechanisms`).
+    public var saslMechanisms: [SaslMechanism] = SaslMechanism.allCases
+    /// How long a failed login waits before its answer, so guessing passwords is slow; other
+    /// connections are served meanwhile.
+    public var failedAuthenticationDelayMs: Int64 = 1_000
+
     /// Node id of this broker in metadata responses.
     public var nodeID: Int32 = 1
     public var clusterID: String = "aseed-cluster"

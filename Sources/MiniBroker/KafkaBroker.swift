@@ -18,6 +18,7 @@ public final class KafkaBroker: Service, Sendable {
     private let groups: GroupCoordinator
     private let transactions: TransactionCoordinator
     private let appends: AppendNotifier
+    private let users: UserCredentials
     private let logger: Logger
     private let onListening: @Sendable (Int) -> Void
 
@@ -69,6 +70,8 @@ public final class KafkaBroker: Service, Sendable {
         )
         transactions.recover()
         self.transactions = transactions
+        let users = try UserCredentials(store: store)
+        self.users = users
         self.handler = RequestHandler(
             configuration: configuration,
             topics: topics,
@@ -76,6 +79,7 @@ public final class KafkaBroker: Service, Sendable {
             transactions: transactions,
             offsets: store,
             appends: appends,
+            users: users,
             logger: logger
         )
         self.logger = logger
@@ -84,14 +88,19 @@ public final class KafkaBroker: Service, Sendable {
 
     public func run() async throws {
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        let server = KafkaServer(
-            host: configuration.listenHost,
-            port: configuration.listenPort,
-            limits: ConnectionLimits(configuration),
-            handler: handler,
-            eventLoopGroup: eventLoops,
-            logger: logger
-        )
+        let limits = ConnectionLimits(configuration)
+        let servers = configuration.listeners.map { listener in
+            KafkaServer(
+                listener: listener,
+                limits: limits,
+                saslMechanisms: configuration.saslMechanisms,
+                users: users,
+                failedLoginDelay: .milliseconds(configuration.failedAuthenticationDelayMs),
+                handler: handler,
+                eventLoopGroup: eventLoops,
+                logger: logger
+            )
+        }
         let timeouts = Task { [transactions] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
@@ -100,7 +109,7 @@ public final class KafkaBroker: Service, Sendable {
         }
         do {
             try await cancelWhenGracefulShutdown {
-                try await server.run(onBound: self.onListening)
+                try await self.serve(servers)
             }
         } catch is CancellationError {
         }
@@ -109,6 +118,22 @@ public final class KafkaBroker: Service, Sendable {
         groups.shutdown()
         appends.notifyAppend()  // fetches still waiting answer now
         try await eventLoops.shutdownGracefully()
+    }
+
+    /// Runs every listener until one fails or all are cancelled. The first listener reports
+    /// its port: the one the appliance's components use.
+    private func serve(_ servers: [KafkaServer]) async throws {
+        let onListening = self.onListening
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, server) in servers.enumerated() {
+                if index == 0 {
+                    group.addTask { try await server.run(onBound: onListening) }
+                } else {
+                    group.addTask { try await server.run() }
+                }
+            }
+            try await group.waitForAll()
+        }
     }
 
     private static func groupConfiguration(_ configuration: BrokerConfiguration) -> GroupCoordinator.Configuration {

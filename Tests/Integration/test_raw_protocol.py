@@ -19,6 +19,8 @@ CONTRACT_RANGES = {
     # The transaction APIs, from the oldest version aiokafka sends to the newest 4.x clients send
     # without KIP-890's second protocol.
     24: (0, 5), 25: (0, 4), 26: (0, 4), 27: (0, 1), 28: (0, 4), 65: (0, 0), 66: (0, 1),
+    # SASL and the SCRAM admin APIs (kafka-configs --entity-type users).
+    17: (0, 1), 36: (0, 2), 50: (0, 0), 51: (0, 0),
 }
 
 UNSUPPORTED_VERSION = 35

@@ -29,6 +29,7 @@ API_NAMES = [
     "DescribeLogDirs", "CreatePartitions", "DeleteGroups", "ElectLeaders", "IncrementalAlterConfigs",
     "OffsetDelete", "DescribeProducers", "DescribeCluster", "AddPartitionsToTxn", "AddOffsetsToTxn",
     "EndTxn", "TxnOffsetCommit", "WriteTxnMarkers", "DescribeTransactions", "ListTransactions",
+    "SaslHandshake", "SaslAuthenticate", "DescribeUserScramCredentials", "AlterUserScramCredentials",
 ]
 HEADER_NAMES = ["RequestHeader", "ResponseHeader"]
 

@@ -15,6 +15,7 @@ final class RequestHandler: Sendable {
     let transactions: TransactionCoordinator
     let offsets: MetadataStore
     let appends: AppendNotifier
+    let users: UserCredentials
     let logger: Logger
 
     init(
@@ -24,6 +25,7 @@ final class RequestHandler: Sendable {
         transactions: TransactionCoordinator,
         offsets: MetadataStore,
         appends: AppendNotifier,
+        users: UserCredentials,
         logger: Logger
     ) {
         self.configuration = configuration
@@ -32,12 +34,19 @@ final class RequestHandler: Sendable {
         self.transactions = transactions
         self.offsets = offsets
         self.appends = appends
+        self.users = users
         self.logger = logger
     }
 
     /// The response to `frame`, now or later. Throws only when the frame cannot be answered
     /// at all (too short for a header) and the connection must close.
-    func handle(_ frame: ByteBuffer, clientHost: String, allocator: ByteBufferAllocator) throws -> RequestOutcome {
+    func handle(
+        _ frame: ByteBuffer,
+        clientHost: String,
+        listener: KafkaListener? = nil,
+        principal: KafkaPrincipal = .anonymous,
+        allocator: ByteBufferAllocator
+    ) throws -> RequestOutcome {
         var frame = frame
         guard let rawKey = frame.getInteger(at: frame.readerIndex, endianness: .big, as: Int16.self),
             let version = frame.getInteger(at: frame.readerIndex + 2, endianness: .big, as: Int16.self),
@@ -71,7 +80,9 @@ final class RequestHandler: Sendable {
                 apiVersion: version,
                 correlationID: correlationID,
                 clientID: header.clientId,
-                clientHost: clientHost
+                clientHost: clientHost,
+                listener: listener,
+                principal: principal
             )
             return try dispatch(&frame, context: context, allocator: allocator)
         } catch let error as KafkaDecodingError {
@@ -194,6 +205,16 @@ final class RequestHandler: Sendable {
             return now(describeTransactions(try DescribeTransactionsRequest(from: &body, version: version), context))
         case .listTransactions:
             return now(listTransactions(try ListTransactionsRequest(from: &body, version: version), context))
+        case .saslHandshake:
+            return now(saslHandshake(try SaslHandshakeRequest(from: &body, version: version), context))
+        case .saslAuthenticate:
+            return now(saslAuthenticate(try SaslAuthenticateRequest(from: &body, version: version), context))
+        case .describeUserScramCredentials:
+            let request = try DescribeUserScramCredentialsRequest(from: &body, version: version)
+            return now(describeUserScramCredentials(request, context))
+        case .alterUserScramCredentials:
+            let request = try AlterUserScramCredentialsRequest(from: &body, version: version)
+            return now(alterUserScramCredentials(request, context))
         }
     }
 

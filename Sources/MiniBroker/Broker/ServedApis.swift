@@ -49,6 +49,12 @@ enum ServedApis {
         .writeTxnMarkers: 0...1,
         .describeTransactions: 0...0,
         .listTransactions: 0...1,
+        // SASL: answered by the connection's login on SASL listeners (SaslAuthenticator),
+        // elsewhere with ILLEGAL_SASL_STATE, as Kafka does.
+        .saslHandshake: 0...1,
+        .saslAuthenticate: 0...2,
+        .describeUserScramCredentials: 0...0,
+        .alterUserScramCredentials: 0...0,
     ]
 
     /// Produce versions below 3 carry message sets v0/v1, which we do not store: they are

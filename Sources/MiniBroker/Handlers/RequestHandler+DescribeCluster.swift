@@ -28,8 +28,8 @@ extension RequestHandler {
             brokers: [
                 DescribeClusterResponse.DescribeClusterBroker(
                     brokerId: configuration.nodeID,
-                    host: configuration.advertisedHost,
-                    port: Int32(configuration.advertisedPort),
+                    host: context.advertisedHost(configuration),
+                    port: context.advertisedPort(configuration),
                     rack: nil
                 )
             ],

@@ -19,8 +19,8 @@ extension RequestHandler {
             errorCode: KafkaErrorCode.none.rawValue,
             errorMessage: nil,
             nodeId: configuration.nodeID,
-            host: configuration.advertisedHost,
-            port: Int32(configuration.advertisedPort)
+            host: context.advertisedHost(configuration),
+            port: context.advertisedPort(configuration)
         )
     }
 }

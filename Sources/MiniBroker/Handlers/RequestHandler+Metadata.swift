@@ -21,8 +21,8 @@ extension RequestHandler {
             brokers: [
                 MetadataResponse.MetadataResponseBroker(
                     nodeId: configuration.nodeID,
-                    host: configuration.advertisedHost,
-                    port: Int32(configuration.advertisedPort),
+                    host: context.advertisedHost(configuration),
+                    port: context.advertisedPort(configuration),
                     rack: nil
                 )
             ],

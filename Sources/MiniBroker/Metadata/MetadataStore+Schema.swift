@@ -89,6 +89,17 @@ extension MetadataStore {
         );
         CREATE INDEX pending_transaction_offsets_by_group ON pending_transaction_offsets(group_id);
         """,
+        """
+        CREATE TABLE scram_credentials (
+            user TEXT NOT NULL,
+            mechanism TEXT NOT NULL,
+            salt BLOB NOT NULL,
+            stored_key BLOB NOT NULL,
+            server_key BLOB NOT NULL,
+            iterations INTEGER NOT NULL,
+            PRIMARY KEY (user, mechanism)
+        );
+        """,
     ]
 
     /// The schema version this build writes.

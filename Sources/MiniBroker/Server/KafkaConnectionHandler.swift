@@ -27,6 +27,11 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
     private let handler: RequestHandler
     private let idleTimeout: TimeAmount
     private let logger: Logger
+    private let listener: KafkaListener
+    /// The SASL login on SASL listeners; nil where connections need none.
+    private let authenticator: SaslAuthenticator?
+    private let failedLoginDelay: TimeAmount
+    private var principal = KafkaPrincipal.anonymous
     private var queue = CircularBuffer<ByteBuffer>()
     private var waiting = false
     private var readHeld = false
@@ -34,8 +39,18 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
     private var lastActivity = NIODeadline.uptimeNanoseconds(0)
     private var idleCheck: Scheduled<Void>?
 
-    init(handler: RequestHandler, idleTimeout: TimeAmount, logger: Logger) {
+    init(
+        handler: RequestHandler,
+        listener: KafkaListener,
+        authenticator: SaslAuthenticator?,
+        failedLoginDelay: TimeAmount,
+        idleTimeout: TimeAmount,
+        logger: Logger
+    ) {
         self.handler = handler
+        self.listener = listener
+        self.authenticator = authenticator
+        self.failedLoginDelay = failedLoginDelay
         self.idleTimeout = idleTimeout
         self.logger = logger
     }
@@ -90,9 +105,27 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
     private func serveQueue(context: ChannelHandlerContext) {
         var wrote = false
         while !waiting, let frame = queue.popFirst() {
+            if let authenticator, !authenticator.isAuthenticated {
+                switch login(frame, authenticator: authenticator, context: context) {
+                case .answered:
+                    wrote = true
+                    continue
+                case .handOver:
+                    break
+                case .closing:
+                    if wrote { context.flush() }
+                    return
+                }
+            }
             let outcome: RequestOutcome
             do {
-                outcome = try handler.handle(frame, clientHost: clientHost, allocator: context.channel.allocator)
+                outcome = try handler.handle(
+                    frame,
+                    clientHost: clientHost,
+                    listener: listener,
+                    principal: principal,
+                    allocator: context.channel.allocator
+                )
             } catch {
                 logger.warning("closing connection from \(clientHost): \(error)")
                 context.close(promise: nil)
@@ -116,6 +149,53 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
         if readHeld && queue.count < Self.queueLimit {
             readHeld = false
             context.read()
+        }
+    }
+
+    private enum LoginProgress {
+        /// The login answered the frame.
+        case answered
+        /// Not a login frame (ApiVersions): the request handler answers it.
+        case handOver
+        /// The connection closes, now or after the failed-login delay.
+        case closing
+    }
+
+    /// One frame while the connection has not logged in.
+    private func login(
+        _ frame: ByteBuffer,
+        authenticator: SaslAuthenticator,
+        context: ChannelHandlerContext
+    ) -> LoginProgress {
+        switch authenticator.step(frame, allocator: context.channel.allocator) {
+        case .handOver:
+            return .handOver
+        case .respond(let response):
+            write(ResponseBytes(response), context: context)
+            return .answered
+        case .authenticated(let response, let principal):
+            self.principal = principal
+            logger.info("\(clientHost) logged in as \(principal) on \(listener.securityProtocol.rawValue)")
+            write(ResponseBytes(response), context: context)
+            return .answered
+        case .refuse(let response, let reason):
+            let user = authenticator.attemptedUser.map { " as '\($0)'" } ?? ""
+            logger.warning("refused the SASL login of \(clientHost)\(user): \(reason)")
+            waiting = true
+            let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+            context.eventLoop.scheduleTask(in: failedLoginDelay) {
+                let (handler, context) = bound.value
+                if let response { handler.write(ResponseBytes(response), context: context) }
+                context.flush()
+                // A moment before closing, so clients that read the answer and the close in
+                // one go (kafka-python) still report the answer rather than a lost connection.
+                context.eventLoop.scheduleTask(in: .milliseconds(100)) { bound.value.context.close(promise: nil) }
+            }
+            return .closing
+        case .close(let reason):
+            logger.warning("closing connection from \(clientHost): \(reason)")
+            context.close(promise: nil)
+            return .closing
         }
     }
 

@@ -11,24 +11,30 @@ import NIOPosix
 /// `RequestFrameReader`, `KafkaConnectionHandler`); `AcceptBackoff` keeps the accept loop
 /// from spinning when file descriptors run out.
 final class KafkaServer: Sendable {
-    private let host: String
-    private let port: Int
+    private let listener: KafkaListener
     private let limits: ConnectionLimits
+    private let saslMechanisms: [SaslMechanism]
+    private let users: UserCredentials
+    private let failedLoginDelay: TimeAmount
     private let handler: RequestHandler
     private let eventLoopGroup: MultiThreadedEventLoopGroup
     private let logger: Logger
 
     init(
-        host: String,
-        port: Int,
+        listener: KafkaListener,
         limits: ConnectionLimits,
+        saslMechanisms: [SaslMechanism],
+        users: UserCredentials,
+        failedLoginDelay: TimeAmount,
         handler: RequestHandler,
         eventLoopGroup: MultiThreadedEventLoopGroup,
         logger: Logger
     ) {
-        self.host = host
-        self.port = port
+        self.listener = listener
         self.limits = limits
+        self.saslMechanisms = saslMechanisms
+        self.users = users
+        self.failedLoginDelay = failedLoginDelay
         self.handler = handler
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
@@ -40,7 +46,11 @@ final class KafkaServer: Sendable {
         let limits = self.limits
         let handler = self.handler
         let logger = self.logger
-        let listener = try await ServerBootstrap(group: eventLoopGroup)
+        let listener = self.listener
+        let saslMechanisms = self.saslMechanisms
+        let users = self.users
+        let failedLoginDelay = self.failedLoginDelay
+        let channel = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { channel in
@@ -62,21 +72,31 @@ final class KafkaServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers(
                         RequestFrameReader(limits: limits, logger: logger),
-                        KafkaConnectionHandler(handler: handler, idleTimeout: limits.idleTimeout, logger: logger)
+                        KafkaConnectionHandler(
+                            handler: handler,
+                            listener: listener,
+                            authenticator: listener.securityProtocol.usesSasl
+                                ? SaslAuthenticator(mechanisms: saslMechanisms, users: users) : nil,
+                            failedLoginDelay: failedLoginDelay,
+                            idleTimeout: limits.idleTimeout,
+                            logger: logger
+                        )
                     )
                 }
             }
-            .bind(host: host, port: port)
+            .bind(host: listener.host, port: listener.port)
             .get()
-        let boundPort = listener.localAddress?.port ?? port
-        logger.info("Kafka listener on \(host):\(boundPort)")
+        let boundPort = channel.localAddress?.port ?? listener.port
+        let name = listener.securityProtocol.rawValue
+        let advertised = "\(listener.advertisedHost):\(listener.advertisedPort)"
+        logger.info("Kafka listener \(name) on \(listener.host):\(boundPort), advertised as \(advertised)")
         onBound(boundPort)
         // Serve until cancelled (graceful shutdown), then close the listener and every connection.
         do {
             try await withTaskCancellationHandler {
-                try await listener.closeFuture.get()
+                try await channel.closeFuture.get()
             } onCancel: {
-                listener.close(promise: nil)
+                channel.close(promise: nil)
             }
         } catch {}
         if Task.isCancelled { throw CancellationError() }

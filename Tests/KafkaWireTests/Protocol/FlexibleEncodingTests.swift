@@ -138,7 +138,7 @@ import Testing
         #expect(ApiKey.describeConfigs.rawValue == 32)
         #expect(ApiKey.endTxn.name == "EndTxn")
         #expect(ApiKey.listTransactions.rawValue == 66)
-        #expect(ApiKey.allCases.count == 38)
+        #expect(ApiKey.allCases.count == 42)
     }
 
     @Test func headerVersions() {

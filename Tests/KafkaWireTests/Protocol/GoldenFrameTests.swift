@@ -99,6 +99,11 @@ private func bodyTypes(
     case .writeTxnMarkers: (WriteTxnMarkersRequest.self, WriteTxnMarkersResponse.self)
     case .describeTransactions: (DescribeTransactionsRequest.self, DescribeTransactionsResponse.self)
     case .listTransactions: (ListTransactionsRequest.self, ListTransactionsResponse.self)
+    case .saslHandshake: (SaslHandshakeRequest.self, SaslHandshakeResponse.self)
+    case .saslAuthenticate: (SaslAuthenticateRequest.self, SaslAuthenticateResponse.self)
+    case .describeUserScramCredentials:
+        (DescribeUserScramCredentialsRequest.self, DescribeUserScramCredentialsResponse.self)
+    case .alterUserScramCredentials: (AlterUserScramCredentialsRequest.self, AlterUserScramCredentialsResponse.self)
     }
 }
 

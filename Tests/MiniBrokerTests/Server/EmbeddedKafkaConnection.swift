@@ -16,11 +16,22 @@ final class EmbeddedKafkaConnection {
     init(_ broker: ServedBroker) async throws {
         let limits = broker.limits
         let handler = broker.handler
+        let users = broker.users
+        let listener = broker.listener
+        let failedLoginDelay = TimeAmount.milliseconds(broker.failedLoginDelayMs)
         let logger = Logger(label: "embedded-connection")
         channel = try await NIOAsyncTestingChannel { channel in
             try channel.pipeline.syncOperations.addHandlers(
                 RequestFrameReader(limits: limits, logger: logger),
-                KafkaConnectionHandler(handler: handler, idleTimeout: limits.idleTimeout, logger: logger)
+                KafkaConnectionHandler(
+                    handler: handler,
+                    listener: listener,
+                    authenticator: listener.securityProtocol.usesSasl
+                        ? SaslAuthenticator(mechanisms: SaslMechanism.allCases, users: users) : nil,
+                    failedLoginDelay: failedLoginDelay,
+                    idleTimeout: limits.idleTimeout,
+                    logger: logger
+                )
             )
         }
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 40_000)).get()
@@ -55,6 +66,11 @@ final class EmbeddedKafkaConnection {
             }
             try await Task.sleep(for: .milliseconds(2))
         }
+    }
+
+    /// Moves the event loop's clock, running the tasks that come due (delayed closes, timers).
+    func advanceTime(by amount: TimeAmount) async {
+        await channel.testingEventLoop.advanceTime(by: amount)
     }
 
     /// Closes the channel if the handler has not.

@@ -9,6 +9,10 @@ struct ServedBroker {
     let handler: RequestHandler
     let limits: ConnectionLimits
     let logs: LogManager
+    let users: UserCredentials
+    /// The configured (first) listener: its protocol and advertised address.
+    let listener: KafkaListener
+    let failedLoginDelayMs: Int64
     private let directory: TemporaryDirectory
 
     init(_ configure: (inout BrokerConfiguration) -> Void = { _ in }) throws {
@@ -21,6 +25,9 @@ struct ServedBroker {
         logs = LogManager(dataDirectory: directory.path, configuration: configuration, metadata: store, logger: logger)
         try logs.open()
         let topics = try TopicRegistry(store: store, logs: logs, broker: configuration, logger: logger)
+        users = try UserCredentials(store: store)
+        listener = configuration.listeners[0]
+        failedLoginDelayMs = configuration.failedAuthenticationDelayMs
         handler = RequestHandler(
             configuration: configuration,
             topics: topics,
@@ -28,6 +35,7 @@ struct ServedBroker {
             transactions: try TransactionCoordinator(store: store, topics: topics, logger: logger),
             offsets: store,
             appends: AppendNotifier(),
+            users: users,
             logger: logger
         )
         limits = ConnectionLimits(configuration)

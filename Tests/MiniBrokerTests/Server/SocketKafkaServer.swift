@@ -21,9 +21,17 @@ final class SocketKafkaServer {
     static func start(_ broker: ServedBroker) async throws -> SocketKafkaServer {
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let server = KafkaServer(
-            host: "127.0.0.1",
-            port: 0,
+            listener: KafkaListener(
+                securityProtocol: broker.listener.securityProtocol,
+                host: "127.0.0.1",
+                port: 0,
+                advertisedHost: broker.listener.advertisedHost,
+                advertisedPort: broker.listener.advertisedPort
+            ),
             limits: broker.limits,
+            saslMechanisms: SaslMechanism.allCases,
+            users: broker.users,
+            failedLoginDelay: .milliseconds(broker.failedLoginDelayMs),
             handler: broker.handler,
             eventLoopGroup: eventLoops,
             logger: Logger(label: "socket-server")

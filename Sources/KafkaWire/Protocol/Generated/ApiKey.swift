@@ -15,6 +15,7 @@ public enum ApiKey: Int16, CaseIterable, Sendable {
     case syncGroup = 14
     case describeGroups = 15
     case listGroups = 16
+    case saslHandshake = 17
     case apiVersions = 18
     case createTopics = 19
     case deleteTopics = 20
@@ -31,11 +32,14 @@ public enum ApiKey: Int16, CaseIterable, Sendable {
     case describeConfigs = 32
     case alterConfigs = 33
     case describeLogDirs = 35
+    case saslAuthenticate = 36
     case createPartitions = 37
     case deleteGroups = 42
     case electLeaders = 43
     case incrementalAlterConfigs = 44
     case offsetDelete = 47
+    case describeUserScramCredentials = 50
+    case alterUserScramCredentials = 51
     case describeCluster = 60
     case describeProducers = 61
     case describeTransactions = 65
@@ -57,6 +61,7 @@ public enum ApiKey: Int16, CaseIterable, Sendable {
         case .syncGroup: "SyncGroup"
         case .describeGroups: "DescribeGroups"
         case .listGroups: "ListGroups"
+        case .saslHandshake: "SaslHandshake"
         case .apiVersions: "ApiVersions"
         case .createTopics: "CreateTopics"
         case .deleteTopics: "DeleteTopics"
@@ -73,11 +78,14 @@ public enum ApiKey: Int16, CaseIterable, Sendable {
         case .describeConfigs: "DescribeConfigs"
         case .alterConfigs: "AlterConfigs"
         case .describeLogDirs: "DescribeLogDirs"
+        case .saslAuthenticate: "SaslAuthenticate"
         case .createPartitions: "CreatePartitions"
         case .deleteGroups: "DeleteGroups"
         case .electLeaders: "ElectLeaders"
         case .incrementalAlterConfigs: "IncrementalAlterConfigs"
         case .offsetDelete: "OffsetDelete"
+        case .describeUserScramCredentials: "DescribeUserScramCredentials"
+        case .alterUserScramCredentials: "AlterUserScramCredentials"
         case .describeCluster: "DescribeCluster"
         case .describeProducers: "DescribeProducers"
         case .describeTransactions: "DescribeTransactions"
@@ -101,6 +109,7 @@ public enum ApiKey: Int16, CaseIterable, Sendable {
         case .syncGroup: 0...5
         case .describeGroups: 0...5
         case .listGroups: 0...5
+        case .saslHandshake: 0...1
         case .apiVersions: 0...4
         case .createTopics: 0...7
         case .deleteTopics: 0...6
@@ -117,11 +126,14 @@ public enum ApiKey: Int16, CaseIterable, Sendable {
         case .describeConfigs: 0...4
         case .alterConfigs: 0...2
         case .describeLogDirs: 0...4
+        case .saslAuthenticate: 0...2
         case .createPartitions: 0...3
         case .deleteGroups: 0...2
         case .electLeaders: 0...2
         case .incrementalAlterConfigs: 0...1
         case .offsetDelete: 0...0
+        case .describeUserScramCredentials: 0...0
+        case .alterUserScramCredentials: 0...0
         case .describeCluster: 0...1
         case .describeProducers: 0...0
         case .describeTransactions: 0...0
@@ -145,6 +157,7 @@ public enum ApiKey: Int16, CaseIterable, Sendable {
         case .syncGroup: 4
         case .describeGroups: 5
         case .listGroups: 3
+        case .saslHandshake: nil
         case .apiVersions: 3
         case .createTopics: 5
         case .deleteTopics: 4
@@ -161,11 +174,14 @@ public enum ApiKey: Int16, CaseIterable, Sendable {
         case .describeConfigs: 4
         case .alterConfigs: 2
         case .describeLogDirs: 2
+        case .saslAuthenticate: 2
         case .createPartitions: 2
         case .deleteGroups: 2
         case .electLeaders: 2
         case .incrementalAlterConfigs: 1
         case .offsetDelete: nil
+        case .describeUserScramCredentials: 0
+        case .alterUserScramCredentials: 0
         case .describeCluster: 0
         case .describeProducers: 0
         case .describeTransactions: 0

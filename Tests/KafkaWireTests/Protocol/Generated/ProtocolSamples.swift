@@ -2524,6 +2524,182 @@ extension ListTransactionsResponse.TransactionState {
     }
 }
 
+extension SaslHandshakeRequest: SampledMessage {}
+
+extension SaslHandshakeRequest {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.mechanism = "mechanism-é"
+        return value
+    }
+}
+
+extension SaslHandshakeResponse: SampledMessage {}
+
+extension SaslHandshakeResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.errorCode = 300
+        value.mechanisms = ["mechanisms-é", "second"]
+        return value
+    }
+}
+
+extension SaslAuthenticateRequest: SampledMessage {}
+
+extension SaslAuthenticateRequest {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.authBytes = ByteBuffer(bytes: [1, 2, 3])
+        return value
+    }
+}
+
+extension SaslAuthenticateResponse: SampledMessage {}
+
+extension SaslAuthenticateResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.errorCode = 300
+        value.errorMessage = nulls ? nil : "errorMessage-é"
+        value.authBytes = ByteBuffer(bytes: [3, 2, 3])
+        if version >= 1 { value.sessionLifetimeMs = 5000000003 }
+        return value
+    }
+}
+
+extension DescribeUserScramCredentialsRequest: SampledMessage {}
+
+extension DescribeUserScramCredentialsRequest {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.users = nulls ? nil : [DescribeUserScramCredentialsRequest.UserName.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension DescribeUserScramCredentialsRequest.UserName {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.name = "name-é"
+        return value
+    }
+}
+
+extension DescribeUserScramCredentialsResponse: SampledMessage {}
+
+extension DescribeUserScramCredentialsResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.throttleTimeMs = 70000
+        value.errorCode = 301
+        value.errorMessage = nulls ? nil : "errorMessage-é"
+        value.results = [DescribeUserScramCredentialsResponse.DescribeUserScramCredentialsResult.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension DescribeUserScramCredentialsResponse.DescribeUserScramCredentialsResult {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.user = "user-é"
+        value.errorCode = 301
+        value.errorMessage = nulls ? nil : "errorMessage-é"
+        value.credentialInfos = [DescribeUserScramCredentialsResponse.CredentialInfo.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension DescribeUserScramCredentialsResponse.CredentialInfo {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.mechanism = 5
+        value.iterations = 70001
+        return value
+    }
+}
+
+extension AlterUserScramCredentialsRequest: SampledMessage {}
+
+extension AlterUserScramCredentialsRequest {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.deletions = [AlterUserScramCredentialsRequest.ScramCredentialDeletion.sample(version: version, nulls: nulls)]
+        value.upsertions = [AlterUserScramCredentialsRequest.ScramCredentialUpsertion.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension AlterUserScramCredentialsRequest.ScramCredentialDeletion {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.name = "name-é"
+        value.mechanism = 6
+        return value
+    }
+}
+
+extension AlterUserScramCredentialsRequest.ScramCredentialUpsertion {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.name = "name-é"
+        value.mechanism = 6
+        value.iterations = 70002
+        value.salt = ByteBuffer(bytes: [4, 2, 3])
+        value.saltedPassword = ByteBuffer(bytes: [5, 2, 3])
+        return value
+    }
+}
+
+extension AlterUserScramCredentialsResponse: SampledMessage {}
+
+extension AlterUserScramCredentialsResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.throttleTimeMs = 70000
+        value.results = [AlterUserScramCredentialsResponse.AlterUserScramCredentialsResult.sample(version: version, nulls: nulls)]
+        return value
+    }
+}
+
+extension AlterUserScramCredentialsResponse.AlterUserScramCredentialsResult {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.user = "user-é"
+        value.errorCode = 301
+        value.errorMessage = nulls ? nil : "errorMessage-é"
+        return value
+    }
+}
+
 extension RequestHeader: SampledMessage {}
 
 extension RequestHeader {
@@ -2629,6 +2805,14 @@ let allSampledMessages: [SampledMessageCase] = [
     SampledMessageCase(DescribeTransactionsResponse.self, versions: 0...0),
     SampledMessageCase(ListTransactionsRequest.self, versions: 0...1),
     SampledMessageCase(ListTransactionsResponse.self, versions: 0...1),
+    SampledMessageCase(SaslHandshakeRequest.self, versions: 0...1),
+    SampledMessageCase(SaslHandshakeResponse.self, versions: 0...1),
+    SampledMessageCase(SaslAuthenticateRequest.self, versions: 0...2),
+    SampledMessageCase(SaslAuthenticateResponse.self, versions: 0...2),
+    SampledMessageCase(DescribeUserScramCredentialsRequest.self, versions: 0...0),
+    SampledMessageCase(DescribeUserScramCredentialsResponse.self, versions: 0...0),
+    SampledMessageCase(AlterUserScramCredentialsRequest.self, versions: 0...0),
+    SampledMessageCase(AlterUserScramCredentialsResponse.self, versions: 0...0),
     SampledMessageCase(RequestHeader.self, versions: 0...2),
     SampledMessageCase(ResponseHeader.self, versions: 0...1),
 ]

@@ -1,0 +1,248 @@
+import KafkaWire
+import NIOCore
+
+/// The SASL login of one connection on a SASL listener (Kafka's `SaslServerAuthenticator`).
+///
+/// Before a login succeeds, the connection may send ApiVersions and SaslHandshake; then, after
+/// SaslHandshake v1, SaslAuthenticate requests carrying the mechanism's messages, or after v0
+/// (old clients) the bare messages in size-prefixed frames with no request header. Anything
+/// else closes the connection, as Kafka does. A refused login is answered after
+/// `BrokerConfiguration.failedAuthenticationDelayMs` and the connection closes.
+final class SaslAuthenticator {
+    /// What the connection does with one frame.
+    enum Step {
+        /// Not a login matter: the request handler answers it (ApiVersions before the login,
+        /// everything after it).
+        case handOver
+        /// Send this and read on.
+        case respond(ByteBuffer)
+        /// The login succeeded: send this, and the connection now acts as `principal`.
+        case authenticated(ByteBuffer, principal: KafkaPrincipal)
+        /// The login failed: after the failure delay send this (if anything), then close.
+        case refuse(ByteBuffer?, reason: String)
+        /// Close at once; nothing can be answered.
+        case close(reason: String)
+    }
+
+    private enum Exchange {
+        case plain
+        case scram(ScramServerExchange)
+    }
+
+    private enum State {
+        case expectingHandshake
+        /// After SaslHandshake; `raw` for v0, whose messages come without request headers.
+        case exchanging(SaslMechanism, Exchange, raw: Bool)
+        case authenticated
+        case closed
+    }
+
+    /// Largest frame accepted before a login (Kafka's `sasl.server.max.receive.size`), so an
+    /// unauthenticated client cannot make the broker hold large buffers.
+    static let maximumFrameBeforeLogin = 524_288
+
+    private let mechanisms: [SaslMechanism]
+    private let users: UserCredentials
+    private var state = State.expectingHandshake
+
+    init(mechanisms: [SaslMechanism], users: UserCredentials) {
+        self.mechanisms = mechanisms
+        self.users = users
+    }
+
+    /// Whether the connection has logged in.
+    var isAuthenticated: Bool {
+        if case .authenticated = state { return true }
+        return false
+    }
+
+    /// The user name a client is trying to log in as, once known, for log lines.
+    private(set) var attemptedUser: String?
+
+    func step(_ frame: ByteBuffer, allocator: ByteBufferAllocator) -> Step {
+        switch state {
+        case .authenticated:
+            return .handOver
+        case .closed:
+            return .close(reason: "the login already failed")
+        case .exchanging(let mechanism, let exchange, raw: true):
+            return rawToken(frame, mechanism: mechanism, exchange: exchange, allocator: allocator)
+        case .expectingHandshake, .exchanging(_, _, raw: false):
+            break
+        }
+        guard frame.readableBytes <= Self.maximumFrameBeforeLogin else {
+            state = .closed
+            return .close(
+                reason:
+                    "a \(frame.readableBytes)-byte frame before the SASL login"
+                    + " (at most \(Self.maximumFrameBeforeLogin))"
+            )
+        }
+        var body = frame
+        guard let rawKey = body.getInteger(at: body.readerIndex, endianness: .big, as: Int16.self),
+            let version = body.getInteger(at: body.readerIndex + 2, endianness: .big, as: Int16.self),
+            let apiKey = ApiKey(rawValue: rawKey)
+        else {
+            state = .closed
+            return .close(reason: "a frame that is no Kafka request before the SASL login")
+        }
+        if apiKey == .apiVersions { return .handOver }
+        do {
+            let header = try RequestHeader(from: &body, version: apiKey.requestHeaderVersion(for: version))
+            let context = RequestContext(
+                apiKey: apiKey,
+                apiVersion: version,
+                correlationID: header.correlationId,
+                clientID: header.clientId,
+                clientHost: ""
+            )
+            switch (state, apiKey) {
+            case (.expectingHandshake, .saslHandshake) where SaslHandshakeRequest.validVersions.contains(version):
+                return handshake(try SaslHandshakeRequest(from: &body, version: version), context, allocator)
+            case (.exchanging(let mechanism, let exchange, _), .saslAuthenticate)
+            where SaslAuthenticateRequest.validVersions.contains(version):
+                let request = try SaslAuthenticateRequest(from: &body, version: version)
+                return authenticate(request, mechanism: mechanism, exchange: exchange, context, allocator)
+            default:
+                state = .closed
+                return .close(reason: "\(apiKey.name) v\(version) before the SASL login completed")
+            }
+        } catch {
+            state = .closed
+            return .close(reason: "malformed \(apiKey.name) request during the SASL login: \(error)")
+        }
+    }
+
+    private func handshake(
+        _ request: SaslHandshakeRequest,
+        _ context: RequestContext,
+        _ allocator: ByteBufferAllocator
+    ) -> Step {
+        let enabled = mechanisms.map(\.rawValue)
+        guard let mechanism = SaslMechanism(rawValue: request.mechanism), mechanisms.contains(mechanism) else {
+            state = .closed
+            let response = SaslHandshakeResponse(
+                errorCode: KafkaErrorCode.unsupportedSaslMechanism.rawValue,
+                mechanisms: enabled
+            )
+            return .refuse(
+                ResponseFrame.encode(response, for: context, allocator: allocator),
+                reason:
+                    "SASL mechanism '\(request.mechanism)' is not enabled (enabled: \(enabled.joined(separator: ", ")))"
+            )
+        }
+        state = .exchanging(mechanism, newExchange(mechanism), raw: context.apiVersion == 0)
+        let response = SaslHandshakeResponse(errorCode: KafkaErrorCode.none.rawValue, mechanisms: enabled)
+        return .respond(ResponseFrame.encode(response, for: context, allocator: allocator))
+    }
+
+    private func newExchange(_ mechanism: SaslMechanism) -> Exchange {
+        guard let scram = mechanism.scram else { return .plain }
+        let users = self.users
+        return .scram(
+            ScramServerExchange(mechanism: scram, decoySecret: users.decoySecret) { user in
+                users.credential(user: user, mechanism: scram)
+            }
+        )
+    }
+
+    private func authenticate(
+        _ request: SaslAuthenticateRequest,
+        mechanism: SaslMechanism,
+        exchange: Exchange,
+        _ context: RequestContext,
+        _ allocator: ByteBufferAllocator
+    ) -> Step {
+        func answer(_ code: KafkaErrorCode, _ message: String?, _ bytes: [UInt8]) -> ByteBuffer {
+            let response = SaslAuthenticateResponse(
+                errorCode: code.rawValue,
+                errorMessage: message,
+                authBytes: ByteBuffer(bytes: bytes),
+                sessionLifetimeMs: 0
+            )
+            return ResponseFrame.encode(response, for: context, allocator: allocator)
+        }
+        let token = Array(request.authBytes.readableBytesView)
+        switch advance(token, mechanism: mechanism, exchange: exchange) {
+        case .success(.continue(let bytes)):
+            return .respond(answer(.none, nil, bytes))
+        case .success(.done(let bytes, let principal)):
+            return .authenticated(answer(.none, nil, bytes), principal: principal)
+        case .failure(let failure):
+            return .refuse(answer(.saslAuthenticationFailed, failure.message, []), reason: failure.message)
+        }
+    }
+
+    /// A v0 client's bare message; answered with a bare, size-prefixed message. A refusal
+    /// has no way to say why: the connection just closes.
+    private func rawToken(
+        _ frame: ByteBuffer,
+        mechanism: SaslMechanism,
+        exchange: Exchange,
+        allocator: ByteBufferAllocator
+    ) -> Step {
+        guard frame.readableBytes <= Self.maximumFrameBeforeLogin else {
+            state = .closed
+            return .close(
+                reason: "a \(frame.readableBytes)-byte SASL message (at most \(Self.maximumFrameBeforeLogin))"
+            )
+        }
+        func framed(_ bytes: [UInt8]) -> ByteBuffer {
+            var buffer = allocator.buffer(capacity: 4 + bytes.count)
+            buffer.writeInteger(Int32(bytes.count))
+            buffer.writeBytes(bytes)
+            return buffer
+        }
+        switch advance(Array(frame.readableBytesView), mechanism: mechanism, exchange: exchange) {
+        case .success(.continue(let bytes)):
+            return .respond(framed(bytes))
+        case .success(.done(let bytes, let principal)):
+            return .authenticated(framed(bytes), principal: principal)
+        case .failure(let failure):
+            return .refuse(nil, reason: failure.message)
+        }
+    }
+
+    private enum Progress {
+        case `continue`([UInt8])
+        case done([UInt8], KafkaPrincipal)
+    }
+
+    /// Feeds one client message to the mechanism.
+    private func advance(
+        _ token: [UInt8],
+        mechanism: SaslMechanism,
+        exchange: Exchange
+    ) -> Result<Progress, SaslFailure> {
+        do throws(SaslFailure) {
+            switch exchange {
+            case .plain:
+                let login = try PlainToken(token)
+                attemptedUser = login.user
+                guard users.credentials(of: login.user).contains(where: { $0.matches(password: login.password) }) else {
+                    throw SaslFailure.invalidCredentials(mechanism)
+                }
+                state = .authenticated
+                return .success(.done([], KafkaPrincipal(user: login.user)))
+            case .scram(var scram):
+                if attemptedUser == nil {
+                    let serverFirst = try scram.respond(toClientFirst: token)
+                    attemptedUser = scram.user
+                    state = .exchanging(mechanism, .scram(scram), raw: isRaw)
+                    return .success(.continue(serverFirst))
+                }
+                let (user, serverFinal) = try scram.respond(toClientFinal: token)
+                state = .authenticated
+                return .success(.done(serverFinal, KafkaPrincipal(user: user)))
+            }
+        } catch {
+            state = .closed
+            return .failure(error)
+        }
+    }
+
+    private var isRaw: Bool {
+        if case .exchanging(_, _, let raw) = state { return raw }
+        return false
+    }
+}
