@@ -23,6 +23,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0", traits: []),
         // SCRAM's hashes, HMACs and PBKDF2; already in the graph through hummingbird-websocket.
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        // TLS listeners and HTTPS (BoringSSL, no system OpenSSL), and the certificate the
+        // appliance makes for itself; both already in the graph through Hummingbird.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
         // C shims over system libraries (Debian -dev packages).
@@ -56,6 +61,9 @@ let package = Package(
                 "Common", "KafkaWire", "SQLite",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -95,6 +103,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             exclude: ["README.md", "Assets"]
         ),
@@ -144,7 +154,10 @@ let package = Package(
         ),
         .testTarget(
             name: "MiniBrokerTests",
-            dependencies: ["MiniBroker", "KafkaWire", "SQLite", .product(name: "NIOEmbedded", package: "swift-nio")]
+            dependencies: [
+                "MiniBroker", "KafkaWire", "SQLite", .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "X509", package: "swift-certificates"),
+            ]
         ),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Common", "KafkaWire"]),
         .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "KafkaWire", "SQLite"]),

@@ -146,8 +146,9 @@ struct BrokerOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             """
-            Kafka listeners, instead of --kafka-listen: PROTOCOL://host:port,... with PROTOCOL PLAINTEXT or \
-            SASL_PLAINTEXT, e.g. PLAINTEXT://0.0.0.0:9092,SASL_PLAINTEXT://0.0.0.0:9094. Env: ASEED_LISTENERS
+            Kafka listeners, instead of --kafka-listen: PROTOCOL://host:port,... with PROTOCOL PLAINTEXT, \
+            SASL_PLAINTEXT, SSL or SASL_SSL, e.g. PLAINTEXT://0.0.0.0:9092,SASL_SSL://0.0.0.0:9094. \
+            Env: ASEED_LISTENERS
             """,
             valueName: "list"
         )
@@ -323,6 +324,13 @@ struct BrokerOptions: ParsableArguments {
                 throw ConfigurationError("sasl-mechanisms: \(error)")
             }
         }
+        let certificate = settings.optionalString("tls-certificate", flag: common.tlsCertificate)
+        let key = settings.optionalString("tls-key", flag: common.tlsKey)
+        guard (certificate == nil) == (key == nil) else {
+            throw ConfigurationError("--tls-certificate and --tls-key go together: give both or neither")
+        }
+        broker.tlsCertificatePath = certificate
+        broker.tlsKeyPath = key
         let advertised = settings.optionalString("advertised-listeners", flag: advertisedListeners)
         guard let list = settings.optionalString("listeners", flag: listeners) else {
             if advertised != nil {

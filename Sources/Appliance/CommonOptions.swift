@@ -70,4 +70,19 @@ struct CommonOptions: ParsableArguments {
         )
     )
     var kafkaAdvertise: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            """
+            PEM certificate (chain) for TLS listeners (SSL, SASL_SSL) and the dashboard's HTTPS, with --tls-key. \
+            Default: one the appliance makes at its first start in <data-dir>/tls/certificate.pem
+            """,
+            valueName: "file"
+        )
+    )
+    var tlsCertificate: String?
+
+    @Option(name: .long, help: ArgumentHelp("PEM private key of --tls-certificate.", valueName: "file"))
+    var tlsKey: String?
 }

@@ -22,9 +22,15 @@ extension DashboardOptions {
         cleanerFigures: CleanerFiguresProvider?,
         snapshots: SnapshotPublisher,
         status: ApplianceStatus,
+        tlsFlags: (certificate: String?, key: String?) = (nil, nil),
         logger: Logger
     ) throws -> SupervisedComponent {
-        let configuration = try configuration(settings, dataDirectory: dataDirectory, logger: logger)
+        let configuration = try configuration(
+            settings,
+            dataDirectory: dataDirectory,
+            tlsFlags: tlsFlags,
+            logger: logger
+        )
         let console = KafkaBrokerConsole(
             bootstrapServers: try DashboardCommand.addresses(bootstrap),
             dataDirectory: brokerDataDirectory,

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Dashboard
 import Logging
+import MiniBroker
+import NIOSSL
 
 #if canImport(Glibc)
 import ApplianceKit
@@ -27,6 +29,17 @@ struct DashboardOptions: ParsableArguments {
         )
     )
     var adminToken: String?
+
+    @Option(
+        help: ArgumentHelp(
+            """
+            Serve the dashboard over HTTPS (true|false), with --tls-certificate/--tls-key or the certificate \
+            the appliance makes in <data-dir>/tls/. Default: false
+            """,
+            valueName: "bool"
+        )
+    )
+    var dashboardTls: Bool?
 
     @Option(
         help: ArgumentHelp(
@@ -81,7 +94,13 @@ struct DashboardOptions: ParsableArguments {
     var dashboardIdleTimeoutMs: Int?
 
     /// The dashboard's configuration; a token made on first start is printed once to standard error.
-    func configuration(_ settings: Settings, dataDirectory: String, logger: Logger) throws -> DashboardConfiguration {
+    /// - Parameter tlsFlags: `--tls-certificate` and `--tls-key` where the command has them.
+    func configuration(
+        _ settings: Settings,
+        dataDirectory: String,
+        tlsFlags: (certificate: String?, key: String?) = (nil, nil),
+        logger: Logger
+    ) throws -> DashboardConfiguration {
         let listen = try settings.endpoint("dashboard-listen", flag: dashboardListen, default: "0.0.0.0:5005")
         let limit = try settings.integer("dashboard-body-limit", flag: dashboardBodyLimit, default: 1 << 20)
         guard limit > 0 else {
@@ -102,7 +121,7 @@ struct DashboardOptions: ParsableArguments {
             flag: dashboardIdleTimeoutMs,
             default: 60_000
         )
-        return DashboardConfiguration(
+        var configuration = DashboardConfiguration(
             host: listen.host,
             port: listen.port,
             adminToken: try token(settings, dataDirectory: dataDirectory, logger: logger),
@@ -113,6 +132,21 @@ struct DashboardOptions: ParsableArguments {
             headerTimeout: headerTimeout,
             idleTimeout: idleTimeout
         )
+        if try settings.bool("dashboard-tls", flag: dashboardTls, default: false) {
+            let identity = try TLSSettings.identity(
+                settings,
+                flags: tlsFlags,
+                dataDirectory: dataDirectory,
+                extraHosts: [listen.host]
+            )
+            let made = identity.generated ? " (made now)" : ""
+            logger.info("HTTPS with \(identity.certificatePath)\(made), SHA-256 fingerprint \(identity.fingerprint)")
+            configuration.tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: identity.certificates.map { .certificate($0) },
+                privateKey: .privateKey(identity.privateKey)
+            )
+        }
+        return configuration
     }
 
     private func milliseconds(

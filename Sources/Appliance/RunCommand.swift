@@ -171,6 +171,7 @@ struct RunCommand: AsyncParsableCommand {
                     cleanerFigures: brokerLogs?.cleanerFiguresProvider,
                     snapshots: snapshots,
                     status: status,
+                    tlsFlags: (common.tlsCertificate, common.tlsKey),
                     logger: try logger("dashboard")
                 )
             )

@@ -1,3 +1,5 @@
+import NIOSSL
+
 /// How the dashboard server runs: where it listens, who may change state, what it serves.
 public struct DashboardConfiguration: Sendable {
     /// Address to bind (`0.0.0.0` for every interface).
@@ -34,6 +36,8 @@ public struct DashboardConfiguration: Sendable {
     /// Time a stop leaves clients to finish and hang up (WebSockets are sent 1001 at once);
     /// connections still open then are closed.
     public var shutdownGrace: Duration
+    /// Serve HTTPS with this configuration instead of HTTP.
+    public var tls: TLSConfiguration? = nil
 
     /// A configuration with the contract's defaults: port 5005, 1 MiB bodies, 1,000 clients
     /// of 16 queued messages, status every 5 s; 8 KiB request lines in 64 KiB heads that take at

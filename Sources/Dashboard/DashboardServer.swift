@@ -2,6 +2,7 @@ import Analyzer
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
 import NIOCore
@@ -75,7 +76,7 @@ public final class DashboardServer: Service, Sendable {
 
     /// The Hummingbird application: the router over the route table, HTTP/1.1 connections
     /// with the WebSocket upgrade behind the Origin gate and the request limits.
-    func makeApplication(connections: ConnectionRegistry = ConnectionRegistry()) -> some ApplicationProtocol {
+    func makeApplication(connections: ConnectionRegistry = ConnectionRegistry()) throws -> some ApplicationProtocol {
         let api = self.api
         let configuration = api.configuration
         let policy = api.origins
@@ -124,7 +125,7 @@ public final class DashboardServer: Service, Sendable {
         }
         return Application(
             router: makeRouter(),
-            server: server,
+            server: try configuration.tls.map { try .tls(server, tlsConfiguration: $0) } ?? server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             services: [PushService(api: api)],
             onServerRunning: { [onServerRunning] channel in

@@ -31,6 +31,10 @@ public struct BrokerConfiguration: Sendable {
         )
         return [first] + additionalListeners
     }
+    /// PEM certificate (chain) and key for TLS listeners; nil: the appliance's own, made at the
+    /// first start in `<data-dir>/tls/` (see `TLSIdentity`).
+    public var tlsCertificatePath: String? = nil
+    public var tlsKeyPath: String? = nil
     /// Mechanisms offered on SASL listeners (`sasl.enabled.mechanisms`).
     public var saslMechanisms: [SaslMechanism] = SaslMechanism.allCases
     /// How long a failed login waits before its answer, so guessing passwords is slow; other
@@ -130,4 +134,16 @@ public struct BrokerConfiguration: Sendable {
     public var maxPartitions: Int = 20_000
 
     public init() {}
+
+    /// The identity TLS listeners present: the configured files, else the appliance's own
+    /// (made now if missing), valid for every advertised host.
+    public func tlsIdentity() throws -> TLSIdentity {
+        if let tlsCertificatePath, let tlsKeyPath {
+            return try TLSIdentity.load(certificatePath: tlsCertificatePath, keyPath: tlsKeyPath)
+        }
+        return try TLSIdentity.applianceOwn(
+            in: dataDirectory + "/tls",
+            hostnames: listeners.map(\.advertisedHost)
+        )
+    }
 }

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 
 /// The MiniBroker's Kafka listener as a service.
@@ -19,6 +20,9 @@ public final class KafkaBroker: Service, Sendable {
     private let transactions: TransactionCoordinator
     private let appends: AppendNotifier
     private let users: UserCredentials
+    /// What TLS listeners present; nil when no listener uses TLS.
+    public let tlsIdentity: TLSIdentity?
+    private let tls: NIOSSLContext?
     private let logger: Logger
     private let onListening: @Sendable (Int) -> Void
 
@@ -72,6 +76,18 @@ public final class KafkaBroker: Service, Sendable {
         self.transactions = transactions
         let users = try UserCredentials(store: store)
         self.users = users
+        if configuration.listeners.contains(where: \.securityProtocol.usesTLS) {
+            let identity = try configuration.tlsIdentity()
+            let made = identity.generated ? " (made now)" : ""
+            logger.info(
+                "TLS certificate \(identity.certificatePath)\(made), SHA-256 fingerprint \(identity.fingerprint)"
+            )
+            self.tlsIdentity = identity
+            self.tls = try identity.serverContext()
+        } else {
+            self.tlsIdentity = nil
+            self.tls = nil
+        }
         self.handler = RequestHandler(
             configuration: configuration,
             topics: topics,
@@ -96,6 +112,7 @@ public final class KafkaBroker: Service, Sendable {
                 saslMechanisms: configuration.saslMechanisms,
                 users: users,
                 failedLoginDelay: .milliseconds(configuration.failedAuthenticationDelayMs),
+                tls: listener.securityProtocol.usesTLS ? tls : nil,
                 handler: handler,
                 eventLoopGroup: eventLoops,
                 logger: logger

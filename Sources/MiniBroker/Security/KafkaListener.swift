@@ -11,9 +11,15 @@ public struct KafkaListener: Sendable, Equatable {
         case plaintext = "PLAINTEXT"
         /// SASL authentication before any other request, over plain TCP.
         case saslPlaintext = "SASL_PLAINTEXT"
+        /// TLS, no login: connections act as `User:ANONYMOUS`.
+        case ssl = "SSL"
+        /// TLS, then the SASL login of SASL_PLAINTEXT.
+        case saslSSL = "SASL_SSL"
 
         /// Whether connections must authenticate with SASL first.
-        public var usesSasl: Bool { self == .saslPlaintext }
+        public var usesSasl: Bool { self == .saslPlaintext || self == .saslSSL }
+        /// Whether connections speak TLS.
+        public var usesTLS: Bool { self == .ssl || self == .saslSSL }
     }
 
     public var securityProtocol: SecurityProtocol

@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import NIOSSL
 
 #if canImport(Glibc)
 import Glibc
@@ -97,7 +98,16 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
             context.close(promise: nil)
             return
         }
-        logger.warning("closing connection from \(clientHost): \(error)")
+        if case NIOSSLError.handshakeFailed = error {
+            logger.warning(
+                """
+                TLS handshake with \(clientHost) failed: the client does not trust this broker's certificate, \
+                expects another name in it, or does not speak TLS (\(error))
+                """
+            )
+        } else {
+            logger.warning("closing connection from \(clientHost): \(error)")
+        }
         context.close(promise: nil)
     }
 
@@ -200,17 +210,48 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
     }
 
     /// Writes a response's parts; file regions close their descriptors once written (or when
-    /// the write fails because the connection went away).
+    /// the write fails because the connection went away). Over TLS the bytes must pass through
+    /// the encryption, so regions are read into buffers instead of sent with sendfile.
     private func write(_ response: ResponseBytes, context: ChannelHandlerContext) {
         for part in response.parts {
             guard case .fileRegion(let region) = part else {
                 context.write(wrapOutboundOut(part), promise: nil)
                 continue
             }
+            if listener.securityProtocol.usesTLS {
+                writeCopy(of: region, context: context)
+                continue
+            }
             let written = context.eventLoop.makePromise(of: Void.self)
             written.futureResult.whenComplete { _ in try? region.fileHandle.close() }
             context.write(wrapOutboundOut(part), promise: written)
         }
+    }
+
+    /// Reads `region` (from the page cache, as sendfile would) and writes the bytes; a read
+    /// that fails closes the connection, since the response frame can no longer be completed.
+    private func writeCopy(of region: FileRegion, context: ChannelHandlerContext) {
+        defer { try? region.fileHandle.close() }
+        var buffer = context.channel.allocator.buffer(capacity: region.readableBytes)
+        do {
+            try region.fileHandle.withUnsafeFileDescriptor { descriptor in
+                var offset = region.readerIndex
+                while offset < region.endIndex {
+                    let count = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: region.endIndex - offset) {
+                        let read = pread(descriptor, $0.baseAddress, region.endIndex - offset, off_t(offset))
+                        if read < 0 && errno == EINTR { return 0 }
+                        guard read > 0 else { throw IOError(errnoCode: read < 0 ? errno : EIO, reason: "pread") }
+                        return read
+                    }
+                    offset += count
+                }
+            }
+        } catch {
+            logger.warning("closing connection from \(clientHost): reading stored records for a fetch failed: \(error)")
+            context.close(promise: nil)
+            return
+        }
+        context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
     }
 
     private func respondLater(_ work: @escaping @Sendable () async -> ResponseBytes?, context: ChannelHandlerContext) {

@@ -2,6 +2,7 @@ import KafkaWire
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// Accepts Kafka connections and serves each connection's requests in order.
 ///
@@ -16,6 +17,8 @@ final class KafkaServer: Sendable {
     private let saslMechanisms: [SaslMechanism]
     private let users: UserCredentials
     private let failedLoginDelay: TimeAmount
+    /// For TLS listeners: the context every connection's handshake uses.
+    private let tls: NIOSSLContext?
     private let handler: RequestHandler
     private let eventLoopGroup: MultiThreadedEventLoopGroup
     private let logger: Logger
@@ -26,6 +29,7 @@ final class KafkaServer: Sendable {
         saslMechanisms: [SaslMechanism],
         users: UserCredentials,
         failedLoginDelay: TimeAmount,
+        tls: NIOSSLContext? = nil,
         handler: RequestHandler,
         eventLoopGroup: MultiThreadedEventLoopGroup,
         logger: Logger
@@ -35,6 +39,7 @@ final class KafkaServer: Sendable {
         self.saslMechanisms = saslMechanisms
         self.users = users
         self.failedLoginDelay = failedLoginDelay
+        self.tls = tls
         self.handler = handler
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
@@ -50,6 +55,7 @@ final class KafkaServer: Sendable {
         let saslMechanisms = self.saslMechanisms
         let users = self.users
         let failedLoginDelay = self.failedLoginDelay
+        let tls = self.tls
         let channel = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -70,6 +76,9 @@ final class KafkaServer: Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                    }
                     try channel.pipeline.syncOperations.addHandlers(
                         RequestFrameReader(limits: limits, logger: logger),
                         KafkaConnectionHandler(

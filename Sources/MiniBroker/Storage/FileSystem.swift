@@ -67,9 +67,10 @@ enum FileSystem {
     /// Replaces the file at `path` with `bytes` so that a crash at any moment leaves either the
     /// old or the new content, never a mix: write a temporary file, fsync it, rename it over
     /// `path`, fsync the directory.
-    static func writeAtomically(_ bytes: [UInt8], to path: String, directory: String) throws {
+    /// `mode` sets the permissions of a new file (0o600 for secrets).
+    static func writeAtomically(_ bytes: [UInt8], to path: String, directory: String, mode: mode_t = 0o644) throws {
         let temporary = path + ".tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw SegmentFile.failure("open", temporary) }
         defer { close(descriptor) }
         var done = 0

@@ -37,13 +37,21 @@ struct KafkaListenerTests {
 
     @Test(
         arguments: [
-            ("", nil), ("PLAINTEXT:9092", nil), ("SSL://:9093", nil), ("PLAINTEXT://host", nil),
+            ("", nil), ("PLAINTEXT:9092", nil), ("TLS://:9093", nil), ("PLAINTEXT://host", nil),
             ("PLAINTEXT://:99999", nil),
             ("PLAINTEXT://:1,PLAINTEXT://:2", nil), ("PLAINTEXT://:1", "SASL_PLAINTEXT://h:2"),
+            ("SSL://:1", "SASL_SSL://h:2"),
         ] as [(String, String?)]
     )
     func refused(listeners: String, advertised: String?) {
         #expect(throws: SecurityConfigurationError.self) { try KafkaListener.parse(listeners, advertised: advertised) }
+    }
+
+    @Test func tlsProtocols() throws {
+        let listeners = try KafkaListener.parse("SSL://:9093,SASL_SSL://:9094", advertised: nil)
+        #expect(listeners.map(\.securityProtocol) == [.ssl, .saslSSL])
+        #expect(listeners.map(\.securityProtocol.usesTLS) == [true, true])
+        #expect(listeners.map(\.securityProtocol.usesSasl) == [false, true])
     }
 
     @Test func mechanismLists() throws {
