@@ -155,12 +155,13 @@ def create_topic(bootstrap, topic):
 PRODUCERS = 2
 
 
-def produce_share(bootstrap, topic, codec, payloads, first, count, errors_out):
-    """One producer process: records first..first+count, round-robin over the partitions."""
+def produce_share(bootstrap, topic, codec, payloads, first, count, errors_out, security=None):
+    """One producer process: records first..first+count, round-robin over the partitions.
+    `security`: librdkafka settings for a TLS or SASL listener."""
     producer = Producer({
         "bootstrap.servers": bootstrap, "acks": "all", "compression.type": codec,
         "linger.ms": 5, "batch.size": 1_000_000, "queue.buffering.max.messages": 1_000_000,
-        "queue.buffering.max.kbytes": 1_048_576, "enable.idempotence": False,
+        "queue.buffering.max.kbytes": 1_048_576, "enable.idempotence": False, **(security or {}),
     })
     errors = []
 
@@ -181,14 +182,16 @@ def produce_share(bootstrap, topic, codec, payloads, first, count, errors_out):
     errors_out.put(errors)
 
 
-def produce(broker, topic, codec, payloads, count):
+def produce(broker, topic, codec, payloads, count, bootstrap=None, security=None):
     """Produces `count` records from PRODUCERS processes at once, so the client side is not
-    the limit: on two cores, a broker that needs less CPU leaves more to its producers."""
+    the limit: on two cores, a broker that needs less CPU leaves more to its producers.
+    `bootstrap` and `security` choose another listener of the broker."""
     share = count // PRODUCERS
     size = sum(len(payloads[i % len(payloads)]) for i in range(share * PRODUCERS))
     errors_out = multiprocessing.Queue()
     workers = [multiprocessing.Process(target=produce_share,
-                                       args=(broker.bootstrap, topic, codec, payloads, n * share, share, errors_out))
+                                       args=(bootstrap or broker.bootstrap, topic, codec, payloads, n * share, share,
+                                             errors_out, security))
                for n in range(PRODUCERS)]
     cpu_before, start = broker.cpu(), time.perf_counter()
     for worker in workers:
@@ -202,11 +205,11 @@ def produce(broker, topic, codec, payloads, count):
     return size, elapsed, cpu
 
 
-def consume(broker, topic, count):
+def consume(broker, topic, count, bootstrap=None, security=None):
     count = count // PRODUCERS * PRODUCERS
     consumer = Consumer({
-        "bootstrap.servers": broker.bootstrap, "group.id": "bench", "enable.auto.commit": False,
-        "fetch.max.bytes": 52_428_800, "max.partition.fetch.bytes": 10_485_760,
+        "bootstrap.servers": bootstrap or broker.bootstrap, "group.id": "bench", "enable.auto.commit": False,
+        "fetch.max.bytes": 52_428_800, "max.partition.fetch.bytes": 10_485_760, **(security or {}),
     })
     consumer.assign([TopicPartition(topic, p, 0) for p in range(3)])
     seen, size = 0, 0
@@ -225,6 +228,18 @@ def consume(broker, topic, count):
     return size, elapsed, cpu
 
 
+def produce_then_consume(broker, topic, codec, payloads, count, label, record, bootstrap=None, security=None):
+    """Produces `count` records into `topic`, then consumes them back, over one listener (the
+    broker's plaintext one unless `bootstrap`/`security` say otherwise); `record(phase, MB/s,
+    CPU s/GB)` gets each phase's figures, and a progress line starting with `label` goes to stderr."""
+    for phase, measure in (("produce", lambda: produce(broker, topic, codec, payloads, count, bootstrap, security)),
+                           ("consume", lambda: consume(broker, topic, count, bootstrap, security))):
+        size, elapsed, cpu = measure()
+        rate, cost = size / elapsed / 1e6, cpu / (size / 1e9)
+        record(phase, rate, cost)
+        print(f"{label} {phase:7} {rate:8.1f} MB/s {cost:6.2f} CPU s/GB", file=sys.stderr)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3)
@@ -240,13 +255,9 @@ def main():
                 for index, (name, codec, payloads, count) in enumerate(workloads(args.scale)):
                     topic = f"bench-{index}"
                     create_topic(broker.bootstrap, topic)
-                    for phase, measure in (("produce", lambda: produce(broker, topic, codec, payloads, count)),
-                                           ("consume", lambda: consume(broker, topic, count))):
-                        size, elapsed, cpu = measure()
-                        results.setdefault((name, phase, kind), []).append(
-                            (size / elapsed / 1e6, cpu / (size / 1e9)))
-                        print(f"run {run + 1} {kind:5} {name:18} {phase:7} {size / elapsed / 1e6:8.1f} MB/s "
-                              f"{cpu / (size / 1e9):6.2f} CPU s/GB", file=sys.stderr)
+                    produce_then_consume(
+                        broker, topic, codec, payloads, count, f"run {run + 1} {kind:5} {name:18}",
+                        lambda phase, rate, cost: results.setdefault((name, phase, kind), []).append((rate, cost)))
             finally:
                 rss = broker.stop()
                 if kind == "aseed":
