@@ -174,6 +174,17 @@ struct BrokerOptions: ParsableArguments {
     )
     var saslMechanisms: String?
 
+    @Option(
+        help: ArgumentHelp(
+            """
+            How long a SASL login holds before the client logs in again on its connection \
+            (connections.max.reauth.ms, KIP-368); a connection that does not is closed. Default: 0 (no limit)
+            """,
+            valueName: "ms"
+        )
+    )
+    var connectionsMaxReauthMs: Int64?
+
     /// The broker settings after flag > environment > file > default resolution.
     func configuration(_ settings: Settings, common: CommonOptions) throws -> BrokerConfiguration {
         var broker = BrokerConfiguration()
@@ -317,6 +328,14 @@ struct BrokerOptions: ParsableArguments {
         common: CommonOptions,
         to broker: inout BrokerConfiguration
     ) throws {
+        broker.connectionsMaxReauthMs = try settings.integer(
+            "connections-max-reauth-ms",
+            flag: connectionsMaxReauthMs,
+            default: broker.connectionsMaxReauthMs
+        )
+        guard broker.connectionsMaxReauthMs >= 0 else {
+            throw ConfigurationError("connections-max-reauth-ms: expected 0 or more milliseconds")
+        }
         if let mechanisms = settings.optionalString("sasl-mechanisms", flag: saslMechanisms) {
             do {
                 broker.saslMechanisms = try SaslMechanism.list(mechanisms)

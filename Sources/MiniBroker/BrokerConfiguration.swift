@@ -37,6 +37,9 @@ public struct BrokerConfiguration: Sendable {
     public var tlsKeyPath: String? = nil
     /// Mechanisms offered on SASL listeners (`sasl.enabled.mechanisms`).
     public var saslMechanisms: [SaslMechanism] = SaslMechanism.allCases
+    /// How long a SASL login holds before the client must log in again on the same connection
+    /// (`connections.max.reauth.ms`, KIP-368); 0: for the life of the connection.
+    public var connectionsMaxReauthMs: Int64 = 0
     /// How long a failed login waits before its answer, so guessing passwords is slow; other
     /// connections are served meanwhile.
     public var failedAuthenticationDelayMs: Int64 = 1_000

@@ -112,6 +112,8 @@ public final class KafkaBroker: Service, Sendable {
                 saslMechanisms: configuration.saslMechanisms,
                 users: users,
                 failedLoginDelay: .milliseconds(configuration.failedAuthenticationDelayMs),
+                sessionLifetime: configuration.connectionsMaxReauthMs > 0
+                    ? .milliseconds(configuration.connectionsMaxReauthMs) : nil,
                 tls: listener.securityProtocol.usesTLS ? tls : nil,
                 handler: handler,
                 eventLoopGroup: eventLoops,

@@ -8,6 +8,11 @@ import NIOCore
 /// (old clients) the bare messages in size-prefixed frames with no request header. Anything
 /// else closes the connection, as Kafka does. A refused login is answered after
 /// `BrokerConfiguration.failedAuthenticationDelayMs` and the connection closes.
+///
+/// With a session lifetime (`connections.max.reauth.ms`, KIP-368), SaslAuthenticate v1+ tells
+/// the client how long its login holds; before then it logs in again on the same connection
+/// (SaslHandshake, SaslAuthenticate, same mechanism and user), and a connection whose session
+/// ran out is closed at its next request.
 final class SaslAuthenticator {
     /// What the connection does with one frame.
     enum Step {
@@ -37,17 +42,37 @@ final class SaslAuthenticator {
         case closed
     }
 
+    /// The login that holds, once there is one: re-authentication keeps its mechanism and user.
+    private var session: (mechanism: SaslMechanism, principal: KafkaPrincipal, expires: NIODeadline?)?
+    /// The mechanism of the exchange under way.
+    private var exchangeMechanism: SaslMechanism?
+
     /// Largest frame accepted before a login (Kafka's `sasl.server.max.receive.size`), so an
     /// unauthenticated client cannot make the broker hold large buffers.
     static let maximumFrameBeforeLogin = 524_288
 
     private let mechanisms: [SaslMechanism]
     private let users: UserCredentials
+    /// How long a login holds; nil: for the life of the connection.
+    private let sessionLifetime: TimeAmount?
     private var state = State.expectingHandshake
 
-    init(mechanisms: [SaslMechanism], users: UserCredentials) {
+    init(mechanisms: [SaslMechanism], users: UserCredentials, sessionLifetime: TimeAmount? = nil) {
         self.mechanisms = mechanisms
         self.users = users
+        self.sessionLifetime = sessionLifetime
+    }
+
+    /// Whether `frame` begins a re-authentication of a logged-in connection (KIP-368).
+    func startsReauthentication(_ frame: ByteBuffer) -> Bool {
+        guard sessionLifetime != nil, case .authenticated = state else { return false }
+        return Self.apiKey(of: frame) == .saslHandshake
+    }
+
+    /// Whether the login ran out at `now`: only re-authentication may follow.
+    func sessionExpired(at now: NIODeadline) -> Bool {
+        guard case .authenticated = state, let expires = session?.expires else { return false }
+        return now >= expires
     }
 
     /// Whether the connection has logged in.
@@ -62,7 +87,11 @@ final class SaslAuthenticator {
     func step(_ frame: ByteBuffer, allocator: ByteBufferAllocator) -> Step {
         switch state {
         case .authenticated:
-            return .handOver
+            // Kafka answers a SaslHandshake on a logged-in connection as a re-authentication
+            // only when sessions expire; otherwise the request handler refuses it.
+            guard startsReauthentication(frame) else { return .handOver }
+            state = .expectingHandshake
+            return step(frame, allocator: allocator)
         case .closed:
             return .close(reason: "the login already failed")
         case .exchanging(let mechanism, let exchange, raw: true):
@@ -79,9 +108,8 @@ final class SaslAuthenticator {
             )
         }
         var body = frame
-        guard let rawKey = body.getInteger(at: body.readerIndex, endianness: .big, as: Int16.self),
-            let version = body.getInteger(at: body.readerIndex + 2, endianness: .big, as: Int16.self),
-            let apiKey = ApiKey(rawValue: rawKey)
+        guard let apiKey = Self.apiKey(of: frame),
+            let version = body.getInteger(at: body.readerIndex + 2, endianness: .big, as: Int16.self)
         else {
             state = .closed
             return .close(reason: "a frame that is no Kafka request before the SASL login")
@@ -113,6 +141,10 @@ final class SaslAuthenticator {
         }
     }
 
+    private static func apiKey(of frame: ByteBuffer) -> ApiKey? {
+        frame.getInteger(at: frame.readerIndex, endianness: .big, as: Int16.self).flatMap(ApiKey.init(rawValue:))
+    }
+
     private func handshake(
         _ request: SaslHandshakeRequest,
         _ context: RequestContext,
@@ -129,6 +161,17 @@ final class SaslAuthenticator {
                 ResponseFrame.encode(response, for: context, allocator: allocator),
                 reason:
                     "SASL mechanism '\(request.mechanism)' is not enabled (enabled: \(enabled.joined(separator: ", ")))"
+            )
+        }
+        if let session, session.mechanism != mechanism {
+            state = .closed
+            let response = SaslHandshakeResponse(
+                errorCode: KafkaErrorCode.illegalSaslState.rawValue,
+                mechanisms: [session.mechanism.rawValue]
+            )
+            return .refuse(
+                ResponseFrame.encode(response, for: context, allocator: allocator),
+                reason: "re-authentication with \(mechanism.rawValue) after a login with \(session.mechanism.rawValue)"
             )
         }
         state = .exchanging(mechanism, newExchange(mechanism), raw: context.apiVersion == 0)
@@ -158,7 +201,7 @@ final class SaslAuthenticator {
                 errorCode: code.rawValue,
                 errorMessage: message,
                 authBytes: ByteBuffer(bytes: bytes),
-                sessionLifetimeMs: 0
+                sessionLifetimeMs: code == .none ? remainingLifetimeMs : 0
             )
             return ResponseFrame.encode(response, for: context, allocator: allocator)
         }
@@ -203,6 +246,13 @@ final class SaslAuthenticator {
         }
     }
 
+    /// What SaslAuthenticate reports as the session's lifetime: 0 while the session has no
+    /// end (or before it began).
+    private var remainingLifetimeMs: Int64 {
+        guard case .authenticated = state, let expires = session?.expires else { return 0 }
+        return max(1, (expires - .now()).nanoseconds / 1_000_000)
+    }
+
     private enum Progress {
         case `continue`([UInt8])
         case done([UInt8], KafkaPrincipal)
@@ -222,8 +272,7 @@ final class SaslAuthenticator {
                 guard users.credentials(of: login.user).contains(where: { $0.matches(password: login.password) }) else {
                     throw SaslFailure.invalidCredentials(mechanism)
                 }
-                state = .authenticated
-                return .success(.done([], KafkaPrincipal(user: login.user)))
+                return .success(.done([], try begin(KafkaPrincipal(user: login.user), mechanism)))
             case .scram(var scram):
                 if attemptedUser == nil {
                     let serverFirst = try scram.respond(toClientFirst: token)
@@ -232,13 +281,23 @@ final class SaslAuthenticator {
                     return .success(.continue(serverFirst))
                 }
                 let (user, serverFinal) = try scram.respond(toClientFinal: token)
-                state = .authenticated
-                return .success(.done(serverFinal, KafkaPrincipal(user: user)))
+                return .success(.done(serverFinal, try begin(KafkaPrincipal(user: user), mechanism)))
             }
         } catch {
             state = .closed
             return .failure(error)
         }
+    }
+
+    /// A successful login: the session starts (again); a re-authentication must keep the user.
+    private func begin(_ principal: KafkaPrincipal, _ mechanism: SaslMechanism) throws(SaslFailure) -> KafkaPrincipal {
+        if let session, session.principal != principal {
+            throw SaslFailure("re-authentication as \(principal) on a connection of \(session.principal)")
+        }
+        session = (mechanism, principal, sessionLifetime.map { .now() + $0 })
+        state = .authenticated
+        attemptedUser = nil
+        return principal
     }
 
     private var isRaw: Bool {

@@ -115,7 +115,12 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
     private func serveQueue(context: ChannelHandlerContext) {
         var wrote = false
         while !waiting, let frame = queue.popFirst() {
-            if let authenticator, !authenticator.isAuthenticated {
+            if let authenticator, authenticator.sessionExpired(at: .now()), !authenticator.startsReauthentication(frame) {
+                logger.info("closing connection from \(clientHost): the SASL session of \(principal) ended without re-authentication")
+                context.close(promise: nil)
+                return
+            }
+            if let authenticator, !authenticator.isAuthenticated || authenticator.startsReauthentication(frame) {
                 switch login(frame, authenticator: authenticator, context: context) {
                 case .answered:
                     wrote = true
@@ -184,8 +189,9 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
             write(ResponseBytes(response), context: context)
             return .answered
         case .authenticated(let response, let principal):
+            let again = self.principal == principal ? "re-authenticated" : "logged in"
             self.principal = principal
-            logger.info("\(clientHost) logged in as \(principal) on \(listener.securityProtocol.rawValue)")
+            logger.info("\(clientHost) \(again) as \(principal) on \(listener.securityProtocol.rawValue)")
             write(ResponseBytes(response), context: context)
             return .answered
         case .refuse(let response, let reason):

@@ -17,6 +17,7 @@ final class KafkaServer: Sendable {
     private let saslMechanisms: [SaslMechanism]
     private let users: UserCredentials
     private let failedLoginDelay: TimeAmount
+    private let sessionLifetime: TimeAmount?
     /// For TLS listeners: the context every connection's handshake uses.
     private let tls: NIOSSLContext?
     private let handler: RequestHandler
@@ -29,6 +30,7 @@ final class KafkaServer: Sendable {
         saslMechanisms: [SaslMechanism],
         users: UserCredentials,
         failedLoginDelay: TimeAmount,
+        sessionLifetime: TimeAmount? = nil,
         tls: NIOSSLContext? = nil,
         handler: RequestHandler,
         eventLoopGroup: MultiThreadedEventLoopGroup,
@@ -39,6 +41,7 @@ final class KafkaServer: Sendable {
         self.saslMechanisms = saslMechanisms
         self.users = users
         self.failedLoginDelay = failedLoginDelay
+        self.sessionLifetime = sessionLifetime
         self.tls = tls
         self.handler = handler
         self.eventLoopGroup = eventLoopGroup
@@ -55,6 +58,7 @@ final class KafkaServer: Sendable {
         let saslMechanisms = self.saslMechanisms
         let users = self.users
         let failedLoginDelay = self.failedLoginDelay
+        let sessionLifetime = self.sessionLifetime
         let tls = self.tls
         let channel = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: 256)
@@ -85,7 +89,11 @@ final class KafkaServer: Sendable {
                             handler: handler,
                             listener: listener,
                             authenticator: listener.securityProtocol.usesSasl
-                                ? SaslAuthenticator(mechanisms: saslMechanisms, users: users) : nil,
+                                ? SaslAuthenticator(
+                                    mechanisms: saslMechanisms,
+                                    users: users,
+                                    sessionLifetime: sessionLifetime
+                                ) : nil,
                             failedLoginDelay: failedLoginDelay,
                             idleTimeout: limits.idleTimeout,
                             logger: logger

@@ -9,10 +9,14 @@ import Testing
 struct SaslConnectionTests {
     /// A SASL_PLAINTEXT connection to a broker with user `alice` (password `wonderland`, both
     /// SCRAM mechanisms) and no delay before refusals.
-    private func withSaslConnection(_ body: (EmbeddedKafkaConnection, ServedBroker) async throws -> Void) async throws {
+    private func withSaslConnection(
+        reauthMs: Int64 = 0,
+        _ body: (EmbeddedKafkaConnection, ServedBroker) async throws -> Void
+    ) async throws {
         let broker = try ServedBroker { configuration in
             configuration.securityProtocol = .saslPlaintext
             configuration.failedAuthenticationDelayMs = 0
+            configuration.connectionsMaxReauthMs = reauthMs
         }
         defer { broker.remove() }
         _ = try broker.users.alter(
@@ -173,6 +177,67 @@ struct SaslConnectionTests {
             #expect(transcript.responses.count == 3)
             #expect(transcript.responses[1].isEmpty)
             #expect(transcript.response(to: 9) != nil)
+        }
+    }
+
+    /// KIP-368: the login's lifetime is announced; logging in again on the connection renews
+    /// it; a request after it ran out closes the connection.
+    @Test func sessionsExpireAndAreRenewedByReauthentication() async throws {
+        try await withSaslConnection(reauthMs: 300) { connection, _ in
+            let login = Array("\u{0}alice\u{0}wonderland".utf8)
+            try await connection.send(Self.handshake("PLAIN") + Self.authenticate(login, id: 2))
+            let first = try decodeAuthenticate(try await connection.transcript(until: 2), 2)
+            #expect(first.errorCode == 0)
+            #expect((1...300).contains(first.sessionLifetimeMs))
+            try await connection.send(Self.handshake("PLAIN", id: 3) + Self.authenticate(login, id: 4))
+            let renewed = try decodeAuthenticate(try await connection.transcript(until: 4), 4)
+            #expect(renewed.errorCode == 0 && renewed.sessionLifetimeMs > 0)
+            try await connection.send(Self.metadata)
+            #expect(try await connection.transcript(until: 9).response(to: 9) != nil)
+            try await Task.sleep(for: .milliseconds(400))
+            let late = WireFrame.request(MetadataRequest(topics: []), version: 9, correlationId: 10)
+            try await connection.send(late)
+            let transcript = try await connection.transcript(until: 10)
+            #expect(transcript.response(to: 10) == nil)
+            #expect(transcript.closed)
+        }
+    }
+
+    @Test func reauthenticationMustKeepTheMechanismAndTheUser() async throws {
+        try await withSaslConnection(reauthMs: 60_000) { connection, broker in
+            _ = try broker.users.alter([
+                (
+                    "bob",
+                    .upsert(
+                        mechanism: 1,
+                        iterations: 4096,
+                        salt: [1, 2, 3],
+                        saltedPassword: ScramMechanism.sha256.saltedPassword(Array("pw".utf8), salt: [1, 2, 3], iterations: 4096)
+                    )
+                )
+            ])
+            try await connection.send(Self.handshake("PLAIN") + Self.authenticate(Array("\u{0}alice\u{0}wonderland".utf8), id: 2))
+            #expect(try decodeAuthenticate(try await connection.transcript(until: 2), 2).errorCode == 0)
+            try await connection.send(Self.handshake("PLAIN", id: 3) + Self.authenticate(Array("\u{0}bob\u{0}pw".utf8), id: 4))
+            let switched = try decodeAuthenticate(try await connection.transcript(until: 4), 4)
+            #expect(switched.errorCode == KafkaErrorCode.saslAuthenticationFailed.rawValue)
+            #expect(switched.errorMessage?.contains("re-authentication as User:bob") == true)
+        }
+    }
+
+    @Test func handshakeOnALoggedInConnectionWithoutSessionLimitIsAnIllegalState() async throws {
+        try await withSaslConnection { connection, _ in
+            try await connection.send(Self.handshake("PLAIN") + Self.authenticate(Array("\u{0}alice\u{0}wonderland".utf8), id: 2))
+            #expect(try decodeAuthenticate(try await connection.transcript(until: 2), 2).sessionLifetimeMs == 0)
+            try await connection.send(Self.handshake("PLAIN", id: 3))
+            let transcript = try await connection.transcript(until: 3)
+            let response = try WireFrame.decode(
+                try #require(transcript.response(to: 3)),
+                as: SaslHandshakeResponse.self,
+                apiKey: .saslHandshake,
+                version: 1
+            )
+            #expect(response.errorCode == KafkaErrorCode.illegalSaslState.rawValue)
         }
     }
 

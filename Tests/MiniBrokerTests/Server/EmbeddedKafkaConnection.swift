@@ -17,6 +17,7 @@ final class EmbeddedKafkaConnection {
         let limits = broker.limits
         let handler = broker.handler
         let users = broker.users
+        let sessionLifetime = broker.sessionLifetime
         let listener = broker.listener
         let failedLoginDelay = TimeAmount.milliseconds(broker.failedLoginDelayMs)
         let logger = Logger(label: "embedded-connection")
@@ -27,7 +28,11 @@ final class EmbeddedKafkaConnection {
                     handler: handler,
                     listener: listener,
                     authenticator: listener.securityProtocol.usesSasl
-                        ? SaslAuthenticator(mechanisms: SaslMechanism.allCases, users: users) : nil,
+                        ? SaslAuthenticator(
+                            mechanisms: SaslMechanism.allCases,
+                            users: users,
+                            sessionLifetime: sessionLifetime
+                        ) : nil,
                     failedLoginDelay: failedLoginDelay,
                     idleTimeout: limits.idleTimeout,
                     logger: logger

@@ -13,6 +13,8 @@ struct ServedBroker {
     /// The configured (first) listener: its protocol and advertised address.
     let listener: KafkaListener
     let failedLoginDelayMs: Int64
+    /// `connections.max.reauth.ms` as a lifetime; nil when logins do not expire.
+    let sessionLifetime: TimeAmount?
     private let directory: TemporaryDirectory
 
     init(_ configure: (inout BrokerConfiguration) -> Void = { _ in }) throws {
@@ -28,6 +30,8 @@ struct ServedBroker {
         users = try UserCredentials(store: store)
         listener = configuration.listeners[0]
         failedLoginDelayMs = configuration.failedAuthenticationDelayMs
+        sessionLifetime =
+            configuration.connectionsMaxReauthMs > 0 ? .milliseconds(configuration.connectionsMaxReauthMs) : nil
         handler = RequestHandler(
             configuration: configuration,
             topics: topics,
