@@ -115,8 +115,10 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
     private func serveQueue(context: ChannelHandlerContext) {
         var wrote = false
         while !waiting, let frame = queue.popFirst() {
-            if let authenticator, authenticator.sessionExpired(at: .now()), !authenticator.startsReauthentication(frame) {
-                logger.info("closing connection from \(clientHost): the SASL session of \(principal) ended without re-authentication")
+            if let authenticator, authenticator.sessionExpired(at: .now()), !authenticator.startsReauthentication(frame)
+            {
+                let session = "the SASL session of \(principal) ended without re-authentication"
+                logger.info("closing connection from \(clientHost): \(session)")
                 context.close(promise: nil)
                 return
             }

@@ -212,13 +212,21 @@ struct SaslConnectionTests {
                         mechanism: 1,
                         iterations: 4096,
                         salt: [1, 2, 3],
-                        saltedPassword: ScramMechanism.sha256.saltedPassword(Array("pw".utf8), salt: [1, 2, 3], iterations: 4096)
+                        saltedPassword: ScramMechanism.sha256.saltedPassword(
+                            Array("pw".utf8),
+                            salt: [1, 2, 3],
+                            iterations: 4096
+                        )
                     )
                 )
             ])
-            try await connection.send(Self.handshake("PLAIN") + Self.authenticate(Array("\u{0}alice\u{0}wonderland".utf8), id: 2))
+            try await connection.send(
+                Self.handshake("PLAIN") + Self.authenticate(Array("\u{0}alice\u{0}wonderland".utf8), id: 2)
+            )
             #expect(try decodeAuthenticate(try await connection.transcript(until: 2), 2).errorCode == 0)
-            try await connection.send(Self.handshake("PLAIN", id: 3) + Self.authenticate(Array("\u{0}bob\u{0}pw".utf8), id: 4))
+            try await connection.send(
+                Self.handshake("PLAIN", id: 3) + Self.authenticate(Array("\u{0}bob\u{0}pw".utf8), id: 4)
+            )
             let switched = try decodeAuthenticate(try await connection.transcript(until: 4), 4)
             #expect(switched.errorCode == KafkaErrorCode.saslAuthenticationFailed.rawValue)
             #expect(switched.errorMessage?.contains("re-authentication as User:bob") == true)
@@ -227,7 +235,9 @@ struct SaslConnectionTests {
 
     @Test func handshakeOnALoggedInConnectionWithoutSessionLimitIsAnIllegalState() async throws {
         try await withSaslConnection { connection, _ in
-            try await connection.send(Self.handshake("PLAIN") + Self.authenticate(Array("\u{0}alice\u{0}wonderland".utf8), id: 2))
+            try await connection.send(
+                Self.handshake("PLAIN") + Self.authenticate(Array("\u{0}alice\u{0}wonderland".utf8), id: 2)
+            )
             #expect(try decodeAuthenticate(try await connection.transcript(until: 2), 2).sessionLifetimeMs == 0)
             try await connection.send(Self.handshake("PLAIN", id: 3))
             let transcript = try await connection.transcript(until: 3)
