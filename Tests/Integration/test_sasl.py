@@ -37,6 +37,7 @@ import kafkaproto as kp
 from conftest import ASEED_BIN, AseedBroker, broker_args, free_port, require, unique, wait_for, wait_for_port
 from javaclients import run_check
 from kafkahelpers import create_topic, produce_acked, read_partition
+from test_raw_protocol import parse_api_versions_v3
 
 pytestmark = pytest.mark.needs_aseed
 
@@ -297,21 +298,6 @@ def find_coordinator(conn, group):
     return wait_for(answer, 20, f"a coordinator for {group}")
 
 
-def parse_api_versions_v3(payload):
-    """ApiVersions v3 (flexible body, v0 response header) -> (error, {api key: (min, max)})."""
-    r = kp.Reader(payload)
-    r.i32()
-    error = r.i16()
-    ranges = {}
-    for _ in range(r.uvarint() - 1):
-        key, low, high = r.i16(), r.i16(), r.i16()
-        for _ in range(r.uvarint()):
-            r.uvarint()
-            r.take(r.uvarint())
-        ranges[key] = (low, high)
-    return error, ranges
-
-
 # ---------------------------------------------------------------- client settings
 
 
@@ -462,17 +448,16 @@ def test_kcat_wrong_password_fails_with_an_authentication_error(kcat_installed, 
 # ---------------------------------------------------------------- kafka-python
 
 
-@pytest.mark.parametrize("mechanism", ["PLAIN", "SCRAM-SHA-256"])
-def test_kafka_python_produces_and_consumes_on_the_sasl_listener(sasl_broker, mechanism):
-    settings = kafka_python_settings(mechanism)
-    topic = unique(f"kp-{mechanism.lower()}")
-    admin = KafkaAdminClient(bootstrap_servers=sasl_broker.sasl_bootstrap, **settings)
+def kafka_python_round_trip(bootstrap, settings, topic):
+    """kafka-python with `settings`: an admin client creates `topic`, a producer writes 15
+    records, a group consumer reads them back and commits."""
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, **settings)
     try:
         admin.create_topics([KpNewTopic(topic, num_partitions=1, replication_factor=1)])
     finally:
         admin.close()
 
-    producer = KafkaProducer(bootstrap_servers=sasl_broker.sasl_bootstrap, acks="all", **settings)
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", **settings)
     try:
         futures = [producer.send(topic, value=f"kp-{i}".encode(), partition=0) for i in range(15)]
         producer.flush(30)
@@ -480,7 +465,7 @@ def test_kafka_python_produces_and_consumes_on_the_sasl_listener(sasl_broker, me
     finally:
         producer.close(10)
 
-    consumer = KafkaConsumer(topic, bootstrap_servers=sasl_broker.sasl_bootstrap, group_id=unique("kp-sasl"),
+    consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=unique("kp-group"),
                              auto_offset_reset="earliest", enable_auto_commit=False,
                              session_timeout_ms=6000, heartbeat_interval_ms=500, **settings)
     try:
@@ -494,6 +479,12 @@ def test_kafka_python_produces_and_consumes_on_the_sasl_listener(sasl_broker, me
         assert consumer.committed(KpTopicPartition(topic, 0)) == 15
     finally:
         consumer.close()
+
+
+@pytest.mark.parametrize("mechanism", ["PLAIN", "SCRAM-SHA-256"])
+def test_kafka_python_produces_and_consumes_on_the_sasl_listener(sasl_broker, mechanism):
+    kafka_python_round_trip(sasl_broker.sasl_bootstrap, kafka_python_settings(mechanism),
+                            unique(f"kp-{mechanism.lower()}"))
 
 
 def test_kafka_python_wrong_password_is_refused(sasl_broker, caplog):
@@ -586,7 +577,7 @@ def test_api_versions_is_answered_before_authenticating(sasl_broker):
     with connect_sasl(sasl_broker) as conn:
         _, error, ranges = kp.parse_api_versions_v0(answered(conn, kp.API_VERSIONS, 0, 1, b""))
         assert error == 0
-        error, flexible_ranges = parse_api_versions_v3(
+        _, error, flexible_ranges = parse_api_versions_v3(
             answered(conn, kp.API_VERSIONS, 3, 2, kp.api_versions_v3_body(), flexible=True))
         assert error == 0 and flexible_ranges == ranges
         for key, (low, high) in {SASL_HANDSHAKE: (0, 1), SASL_AUTHENTICATE: (0, 2),

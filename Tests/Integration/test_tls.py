@@ -33,9 +33,6 @@ import pytest
 from aiokafka.helpers import create_ssl_context
 from confluent_kafka import KafkaError, KafkaException, Producer
 from confluent_kafka.admin import AdminClient
-from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
-from kafka import TopicPartition as KpTopicPartition
-from kafka.admin import NewTopic as KpNewTopic
 
 import kafkaproto as kp
 from conftest import ASEED_BIN, broker_args, free_port, require, unique, wait_for, wait_for_port
@@ -43,7 +40,8 @@ from javaclients import run_check
 from kafkahelpers import assert_broker_serves, produce_acked
 from test_sasl import (SASL_AUTHENTICATION_FAILED, SaslBroker, add_user, aiokafka_round_trip, authenticate,
                        authentication_errors, broker_addresses, consume_in_group, create_sasl_topic,
-                       find_coordinator, handshake, metadata_brokers, plain_token, request_or_closed,
+                       find_coordinator, handshake, kafka_python_round_trip, metadata_brokers, plain_token,
+                       request_or_closed,
                        sasl_settings, scram_exchange)
 from test_sasl import kcat_installed  # noqa: F401  (a fixture: imported so that the kcat tests here can use it)
 
@@ -439,37 +437,8 @@ def test_kcat_over_ssl_without_the_certificate_as_ca_fails_verification(kcat_ins
 
 @pytest.mark.parametrize("protocol,mechanism", [("SSL", None), ("SASL_SSL", "PLAIN")], ids=["ssl", "sasl-ssl-plain"])
 def test_kafka_python_produces_and_consumes_over_tls(tls_broker, protocol, mechanism):
-    settings = kafka_python_settings(tls_broker, protocol, mechanism)
-    bootstrap = tls_broker.bootstrap_for(protocol)
-    topic = unique(f"kp-{connection_id(protocol, mechanism)}")
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, **settings)
-    try:
-        admin.create_topics([KpNewTopic(topic, num_partitions=1, replication_factor=1)])
-    finally:
-        admin.close()
-
-    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", **settings)
-    try:
-        futures = [producer.send(topic, value=f"kp-{i}".encode(), partition=0) for i in range(15)]
-        producer.flush(30)
-        assert [f.get(timeout=30).offset for f in futures] == list(range(15))
-    finally:
-        producer.close(10)
-
-    consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=unique("kp-tls"),
-                             auto_offset_reset="earliest", enable_auto_commit=False,
-                             session_timeout_ms=6000, heartbeat_interval_ms=500, **settings)
-    try:
-        values = []
-        deadline = time.monotonic() + 30
-        while len(values) < 15 and time.monotonic() < deadline:
-            for records in consumer.poll(timeout_ms=300).values():
-                values.extend(r.value for r in records)
-        assert values == [f"kp-{i}".encode() for i in range(15)]
-        consumer.commit()
-        assert consumer.committed(KpTopicPartition(topic, 0)) == 15
-    finally:
-        consumer.close()
+    kafka_python_round_trip(tls_broker.bootstrap_for(protocol), kafka_python_settings(tls_broker, protocol, mechanism),
+                            unique(f"kp-{connection_id(protocol, mechanism)}"))
 
 
 # ---------------------------------------------------------------- aiokafka

@@ -51,6 +51,45 @@ class Checks {
         }
     }
 
+    /** What a call threw (unwrapped from ExecutionException), or null; unlike cause(), any exception. */
+    static Throwable caught(Call call) {
+        try {
+            call.run();
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (Exception e) {
+            return e;
+        }
+    }
+
+    /** The throwable of class `type` that is `error` or in its cause chain, or null. */
+    static <T extends Throwable> T find(Throwable error, Class<T> type) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    /** "KafkaException caused by ProducerFencedException": the classes of `error` and its causes. */
+    static String causes(Throwable error) {
+        if (error == null) {
+            return "no exception";
+        }
+        StringBuilder text = new StringBuilder(error.getClass().getSimpleName());
+        for (Throwable t = error.getCause(); t != null; t = t.getCause()) {
+            text.append(" caused by ").append(t.getClass().getSimpleName());
+        }
+        return text.toString();
+    }
+
+    /** `causes(error)` and the message. */
+    static String describe(Throwable error) {
+        return error == null ? causes(error) : causes(error) + " (" + error.getMessage() + ")";
+    }
+
     static void check(boolean condition, String what) {
         if (!condition) {
             fail("check failed: " + what);

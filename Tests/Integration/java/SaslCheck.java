@@ -161,7 +161,7 @@ public final class SaslCheck extends Checks {
             }
         }
         long took = System.currentTimeMillis() - start;
-        SaslAuthenticationException refused = authenticationFailure(error);
+        SaslAuthenticationException refused = find(error, SaslAuthenticationException.class);
         check(refused != null, mechanism + " login of " + user + " fails with SaslAuthenticationException, got "
             + describe(error) + " after " + took + " ms");
         check(took < Long.parseLong(TIMEOUT_MS), "refused by the broker, not by max.block.ms: " + took + " ms");
@@ -198,37 +198,6 @@ public final class SaslCheck extends Checks {
         return infos.toString();
     }
 
-    /** The SaslAuthenticationException that is `error` or in its cause chain, or null. */
-    static SaslAuthenticationException authenticationFailure(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof SaslAuthenticationException) {
-                return (SaslAuthenticationException) t;
-            }
-        }
-        return null;
-    }
 
-    /** What a call threw, unwrapped from ExecutionException; null if it returned. */
-    static Throwable caught(Call call) {
-        try {
-            call.run();
-            return null;
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (Exception e) {
-            return e;
-        }
-    }
 
-    /** "SaslAuthenticationException" or "KafkaException caused by SaslAuthenticationException", and the message. */
-    static String describe(Throwable error) {
-        if (error == null) {
-            return "no exception";
-        }
-        StringBuilder text = new StringBuilder(error.getClass().getSimpleName());
-        for (Throwable t = error.getCause(); t != null; t = t.getCause()) {
-            text.append(" caused by ").append(t.getClass().getSimpleName());
-        }
-        return text.append(" (").append(error.getMessage()).append(")").toString();
-    }
 }

@@ -209,37 +209,6 @@ public final class TlsCheck extends Checks {
         return props;
     }
 
-    /** The throwable of class `type` that is `error` or in its cause chain, or null. */
-    static Throwable find(Throwable error, Class<? extends Throwable> type) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return t;
-            }
-        }
-        return null;
-    }
 
-    /** What a call threw, unwrapped from ExecutionException; null if it returned. */
-    static Throwable caught(Call call) {
-        try {
-            call.run();
-            return null;
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (Exception e) {
-            return e;
-        }
-    }
 
-    /** "SslAuthenticationException caused by SSLHandshakeException ..." and the message. */
-    static String describe(Throwable error) {
-        if (error == null) {
-            return "no exception";
-        }
-        StringBuilder text = new StringBuilder(error.getClass().getSimpleName());
-        for (Throwable t = error.getCause(); t != null; t = t.getCause()) {
-            text.append(" caused by ").append(t.getClass().getSimpleName());
-        }
-        return text.append(" (").append(error.getMessage()).append(")").toString();
-    }
 }

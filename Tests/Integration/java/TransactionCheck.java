@@ -264,11 +264,11 @@ public final class TransactionCheck extends Checks {
                 step("producer B with the same transactional.id: initTransactions");
 
                 Throwable onSend = caught(() -> zombie.send(new ProducerRecord<>(topic, 0, "a", "zombie-late")).get());
-                check(isFencing(onSend), "A's send after B's init is refused as fenced, got " + describe(onSend));
-                step("producer A's send fails: " + describe(onSend));
+                check(isFencing(onSend), "A's send after B's init is refused as fenced, got " + causes(onSend));
+                step("producer A's send fails: " + causes(onSend));
                 Throwable onCommit = caught(zombie::commitTransaction);
-                check(isFencing(onCommit), "A's commit is refused as fenced, got " + describe(onCommit));
-                step("producer A's commit fails: " + describe(onCommit));
+                check(isFencing(onCommit), "A's commit is refused as fenced, got " + causes(onCommit));
+                step("producer A's commit fails: " + causes(onCommit));
 
                 successor.beginTransaction();
                 for (int i = 0; i < 3; i++) {
@@ -343,8 +343,8 @@ public final class TransactionCheck extends Checks {
             step("read_committed gets none of it, read_uncommitted the 5 records");
 
             Throwable late = caught(producer::commitTransaction);
-            check(late instanceof KafkaException, "the commit after the timeout fails, got " + describe(late));
-            step("commitTransaction after the timeout fails: " + describe(late));
+            check(late instanceof KafkaException, "the commit after the timeout fails, got " + causes(late));
+            step("commitTransaction after the timeout fails: " + causes(late));
         } finally {
             producer.close(Duration.ZERO);
         }
@@ -565,17 +565,6 @@ public final class TransactionCheck extends Checks {
         return producers.iterator().next();
     }
 
-    /** What a call threw (unwrapped from ExecutionException), or null; unlike cause(), any exception. */
-    static Throwable caught(Call call) {
-        try {
-            call.run();
-            return null;
-        } catch (java.util.concurrent.ExecutionException e) {
-            return e.getCause();
-        } catch (Exception e) {
-            return e;
-        }
-    }
 
     /** ProducerFencedException or InvalidProducerEpochException, itself or as the cause of a KafkaException. */
     static boolean isFencing(Throwable error) {
@@ -590,15 +579,4 @@ public final class TransactionCheck extends Checks {
         return false;
     }
 
-    /** "ExceptionName" or "KafkaException caused by ProducerFencedException". */
-    static String describe(Throwable error) {
-        if (error == null) {
-            return "no exception";
-        }
-        StringBuilder text = new StringBuilder(error.getClass().getSimpleName());
-        for (Throwable t = error.getCause(); t != null; t = t.getCause()) {
-            text.append(" caused by ").append(t.getClass().getSimpleName());
-        }
-        return text.toString();
-    }
 }

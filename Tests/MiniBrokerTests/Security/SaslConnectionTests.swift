@@ -49,6 +49,11 @@ struct SaslConnectionTests {
 
     private static let metadata = WireFrame.request(MetadataRequest(topics: []), version: 9, correlationId: 9)
 
+    private func decodeHandshake(_ transcript: ConnectionTranscript, _ id: Int32) throws -> SaslHandshakeResponse {
+        let frame = try #require(transcript.response(to: id))
+        return try WireFrame.decode(frame, as: SaslHandshakeResponse.self, apiKey: .saslHandshake, version: 1)
+    }
+
     private func decodeAuthenticate(_ transcript: ConnectionTranscript, _ id: Int32) throws -> SaslAuthenticateResponse
     {
         let frame = try #require(transcript.response(to: id))
@@ -59,12 +64,7 @@ struct SaslConnectionTests {
         try await withSaslConnection { connection, _ in
             try await connection.send(Self.handshake("PLAIN"))
             var transcript = try await connection.transcript(until: 1)
-            let handshake = try WireFrame.decode(
-                try #require(transcript.response(to: 1)),
-                as: SaslHandshakeResponse.self,
-                apiKey: .saslHandshake,
-                version: 1
-            )
+            let handshake = try decodeHandshake(transcript, 1)
             #expect(handshake.errorCode == 0)
             #expect(handshake.mechanisms == ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"])
             try await connection.send(Self.authenticate(Array("\u{0}alice\u{0}wonderland".utf8), id: 2))
@@ -129,12 +129,7 @@ struct SaslConnectionTests {
         try await withSaslConnection { connection, _ in
             try await connection.send(Self.handshake("GSSAPI"))
             let transcript = try await connection.transcript(until: 1)
-            let response = try WireFrame.decode(
-                try #require(transcript.response(to: 1)),
-                as: SaslHandshakeResponse.self,
-                apiKey: .saslHandshake,
-                version: 1
-            )
+            let response = try decodeHandshake(transcript, 1)
             #expect(response.errorCode == KafkaErrorCode.unsupportedSaslMechanism.rawValue)
             #expect(response.mechanisms.contains("SCRAM-SHA-256"))
             await connection.advanceTime(by: .milliseconds(200))
@@ -241,12 +236,7 @@ struct SaslConnectionTests {
             #expect(try decodeAuthenticate(try await connection.transcript(until: 2), 2).sessionLifetimeMs == 0)
             try await connection.send(Self.handshake("PLAIN", id: 3))
             let transcript = try await connection.transcript(until: 3)
-            let response = try WireFrame.decode(
-                try #require(transcript.response(to: 3)),
-                as: SaslHandshakeResponse.self,
-                apiKey: .saslHandshake,
-                version: 1
-            )
+            let response = try decodeHandshake(transcript, 3)
             #expect(response.errorCode == KafkaErrorCode.illegalSaslState.rawValue)
         }
     }
@@ -257,12 +247,7 @@ struct SaslConnectionTests {
         let connection = try await EmbeddedKafkaConnection(broker)
         try await connection.send(Self.handshake("PLAIN"))
         let transcript = try await connection.transcript(until: 1)
-        let response = try WireFrame.decode(
-            try #require(transcript.response(to: 1)),
-            as: SaslHandshakeResponse.self,
-            apiKey: .saslHandshake,
-            version: 1
-        )
+        let response = try decodeHandshake(transcript, 1)
         #expect(response.errorCode == KafkaErrorCode.illegalSaslState.rawValue)
         #expect(response.mechanisms.isEmpty)
         await connection.close()
