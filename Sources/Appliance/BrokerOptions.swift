@@ -199,7 +199,7 @@ struct BrokerOptions: ParsableArguments {
         )
         broker.advertisedHost = advertise.host
         broker.advertisedPort = advertise.port
-        try applyListeners(settings, common: common, to: &broker)
+        try applySecurity(settings, common: common, to: &broker)
         broker.autoCreateTopics = try settings.bool(
             "auto-create-topics",
             flag: autoCreateTopics,
@@ -321,9 +321,9 @@ struct BrokerOptions: ParsableArguments {
         throw ConfigurationError("\(source): expected 'every-batch' or 'interval-ms=N' (N > 0), got '\(value)'")
     }
 
-    /// `--listeners` / `--advertised-listeners` replace the single PLAINTEXT listener of
-    /// `--kafka-listen` / `--kafka-advertise`.
-    private func applyListeners(
+    /// Listeners, SASL and TLS settings. `--listeners` / `--advertised-listeners` replace the
+    /// single PLAINTEXT listener of `--kafka-listen` / `--kafka-advertise`.
+    private func applySecurity(
         _ settings: Settings,
         common: CommonOptions,
         to broker: inout BrokerConfiguration

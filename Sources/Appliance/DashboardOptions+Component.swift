@@ -23,12 +23,14 @@ extension DashboardOptions {
         snapshots: SnapshotPublisher,
         status: ApplianceStatus,
         tlsFlags: (certificate: String?, key: String?) = (nil, nil),
+        tlsHosts: [String] = [],
         logger: Logger
     ) throws -> SupervisedComponent {
         let configuration = try configuration(
             settings,
             dataDirectory: dataDirectory,
             tlsFlags: tlsFlags,
+            tlsHosts: tlsHosts,
             logger: logger
         )
         let console = KafkaBrokerConsole(

@@ -94,11 +94,15 @@ struct DashboardOptions: ParsableArguments {
     var dashboardIdleTimeoutMs: Int?
 
     /// The dashboard's configuration; a token made on first start is printed once to standard error.
-    /// - Parameter tlsFlags: `--tls-certificate` and `--tls-key` where the command has them.
+    /// - Parameters:
+    ///   - tlsFlags: `--tls-certificate` and `--tls-key` where the command has them.
+    ///   - tlsHosts: the embedded broker's advertised hosts: a certificate made here must name
+    ///     them too, since the broker's TLS listeners will use it.
     func configuration(
         _ settings: Settings,
         dataDirectory: String,
         tlsFlags: (certificate: String?, key: String?) = (nil, nil),
+        tlsHosts: [String] = [],
         logger: Logger
     ) throws -> DashboardConfiguration {
         let listen = try settings.endpoint("dashboard-listen", flag: dashboardListen, default: "0.0.0.0:5005")
@@ -137,7 +141,7 @@ struct DashboardOptions: ParsableArguments {
                 settings,
                 flags: tlsFlags,
                 dataDirectory: dataDirectory,
-                extraHosts: [listen.host]
+                extraHosts: [listen.host] + tlsHosts
             )
             let made = identity.generated ? " (made now)" : ""
             logger.info("HTTPS with \(identity.certificatePath)\(made), SHA-256 fingerprint \(identity.fingerprint)")

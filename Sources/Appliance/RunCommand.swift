@@ -86,6 +86,7 @@ struct RunCommand: AsyncParsableCommand {
         let snapshots = SnapshotPublisher()
         var diskSpace: DiskSpaceGuard?
         var brokerLogs: EmbeddedBrokerLogs?
+        var brokerHosts: [String] = []
 
         if let external {
             // The analyzer's checkpoint and the dashboard's admin token live here with any cluster.
@@ -93,6 +94,7 @@ struct RunCommand: AsyncParsableCommand {
             mainLogger.info("using the Kafka cluster at \(external); no embedded broker")
         } else {
             let configuration = try broker.configuration(settings, common: common)
+            brokerHosts = configuration.listeners.map(\.advertisedHost)
             try createDirectories(configuration.dataDirectory, for: "data-dir")
             dataDirectory = configuration.dataDirectory
             let brokerLogger = try logger("broker")
@@ -172,6 +174,7 @@ struct RunCommand: AsyncParsableCommand {
                     snapshots: snapshots,
                     status: status,
                     tlsFlags: (common.tlsCertificate, common.tlsKey),
+                    tlsHosts: brokerHosts,
                     logger: try logger("dashboard")
                 )
             )

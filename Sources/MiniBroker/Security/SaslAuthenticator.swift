@@ -44,8 +44,6 @@ final class SaslAuthenticator {
 
     /// The login that holds, once there is one: re-authentication keeps its mechanism and user.
     private var session: (mechanism: SaslMechanism, principal: KafkaPrincipal, expires: NIODeadline?)?
-    /// The mechanism of the exchange under way.
-    private var exchangeMechanism: SaslMechanism?
 
     /// Largest frame accepted before a login (Kafka's `sasl.server.max.receive.size`), so an
     /// unauthenticated client cannot make the broker hold large buffers.
@@ -83,15 +81,19 @@ final class SaslAuthenticator {
 
     /// The user name a client is trying to log in as, once known, for log lines.
     private(set) var attemptedUser: String?
+    /// The event loop's time of the frame being handled: sessions start and are measured by it.
+    private var now = NIODeadline.uptimeNanoseconds(0)
 
-    func step(_ frame: ByteBuffer, allocator: ByteBufferAllocator) -> Step {
+    /// What to do with `frame`, which arrived at `now` (the event loop's clock).
+    func step(_ frame: ByteBuffer, now: NIODeadline, allocator: ByteBufferAllocator) -> Step {
+        self.now = now
         switch state {
         case .authenticated:
             // Kafka answers a SaslHandshake on a logged-in connection as a re-authentication
             // only when sessions expire; otherwise the request handler refuses it.
             guard startsReauthentication(frame) else { return .handOver }
             state = .expectingHandshake
-            return step(frame, allocator: allocator)
+            return step(frame, now: now, allocator: allocator)
         case .closed:
             return .close(reason: "the login already failed")
         case .exchanging(let mechanism, let exchange, raw: true):
@@ -250,7 +252,7 @@ final class SaslAuthenticator {
     /// end (or before it began).
     private var remainingLifetimeMs: Int64 {
         guard case .authenticated = state, let expires = session?.expires else { return 0 }
-        return max(1, (expires - .now()).nanoseconds / 1_000_000)
+        return max(1, (expires - now).nanoseconds / 1_000_000)
     }
 
     private enum Progress {
@@ -294,7 +296,7 @@ final class SaslAuthenticator {
         if let session, session.principal != principal {
             throw SaslFailure("re-authentication as \(principal) on a connection of \(session.principal)")
         }
-        session = (mechanism, principal, sessionLifetime.map { .now() + $0 })
+        session = (mechanism, principal, sessionLifetime.map { now + $0 })
         state = .authenticated
         attemptedUser = nil
         return principal

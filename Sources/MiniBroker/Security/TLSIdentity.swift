@@ -112,7 +112,9 @@ public struct TLSIdentity: Sendable {
             CommonName(hostName() ?? "aseed")
         }
         var names: [GeneralName] = []
-        for host in ["localhost", "127.0.0.1", "::1", hostName()].compactMap({ $0 }) + hostnames {
+        // A wildcard bind address is no name a client connects to.
+        let named = hostnames.filter { !["", "0.0.0.0", "::"].contains($0) }
+        for host in ["localhost", "127.0.0.1", "::1", hostName()].compactMap({ $0 }) + named {
             let entry = generalName(host)
             if !names.contains(entry) { names.append(entry) }
         }

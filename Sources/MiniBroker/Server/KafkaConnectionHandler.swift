@@ -115,7 +115,8 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
     private func serveQueue(context: ChannelHandlerContext) {
         var wrote = false
         while !waiting, let frame = queue.popFirst() {
-            if let authenticator, authenticator.sessionExpired(at: .now()), !authenticator.startsReauthentication(frame)
+            if let authenticator, authenticator.sessionExpired(at: context.eventLoop.now),
+                !authenticator.startsReauthentication(frame)
             {
                 let session = "the SASL session of \(principal) ended without re-authentication"
                 logger.info("closing connection from \(clientHost): \(session)")
@@ -184,7 +185,7 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
         authenticator: SaslAuthenticator,
         context: ChannelHandlerContext
     ) -> LoginProgress {
-        switch authenticator.step(frame, allocator: context.channel.allocator) {
+        switch authenticator.step(frame, now: context.eventLoop.now, allocator: context.channel.allocator) {
         case .handOver:
             return .handOver
         case .respond(let response):

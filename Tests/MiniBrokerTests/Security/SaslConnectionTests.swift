@@ -189,7 +189,7 @@ struct SaslConnectionTests {
             #expect(renewed.errorCode == 0 && renewed.sessionLifetimeMs > 0)
             try await connection.send(Self.metadata)
             #expect(try await connection.transcript(until: 9).response(to: 9) != nil)
-            try await Task.sleep(for: .milliseconds(400))
+            await connection.advanceTime(by: .milliseconds(400))
             let late = WireFrame.request(MetadataRequest(topics: []), version: 9, correlationId: 10)
             try await connection.send(late)
             let transcript = try await connection.transcript(until: 10)

@@ -28,7 +28,10 @@ struct TLSIdentityTests {
     @Test func namesTheAdvertisedHostsAndLoopback() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let identity = try TLSIdentity.applianceOwn(in: directory.path, hostnames: ["teacher.local", "10.1.2.3"])
+        let identity = try TLSIdentity.applianceOwn(
+            in: directory.path,
+            hostnames: ["teacher.local", "10.1.2.3", "0.0.0.0"]
+        )
         let certificate = try Certificate(derEncoded: try identity.certificates[0].toDERBytes())
         let alternatives = try #require(try certificate.extensions.subjectAlternativeNames)
         let names = alternatives.map { name -> String in
@@ -43,6 +46,7 @@ struct TLSIdentityTests {
         #expect(names.contains("127.0.0.1"))
         #expect(names.contains("teacher.local"))
         #expect(names.contains("10.1.2.3"))
+        #expect(!names.contains("0.0.0.0"))
     }
 
     @Test func unreadableFilesAreNamed() throws {
