@@ -1,5 +1,6 @@
 import ApplianceKit
 import ArgumentParser
+import KafkaWire
 import MiniBroker
 
 /// The broker's own options, shared by `aseed broker` and `aseed run`.
@@ -185,6 +186,33 @@ struct BrokerOptions: ParsableArguments {
     )
     var connectionsMaxReauthMs: Int64?
 
+    @Option(
+        help: ArgumentHelp(
+            """
+            Who decides what Kafka clients may do: none (everyone may do everything) or acls (Kafka's ACLs, \
+            managed with kafka-acls or the AdminClient). Default: none
+            """,
+            valueName: "kind"
+        )
+    )
+    var authorizer: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Principals the authorizer allows everything, separated by ; or , (e.g. User:teacher). Default: none",
+            valueName: "list"
+        )
+    )
+    var superUsers: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Whether a resource no ACL names is open to every client (allow.everyone.if.no.acl.found). Default: false",
+            valueName: "bool"
+        )
+    )
+    var allowEveryoneIfNoAclFound: Bool?
+
     /// The broker settings after flag > environment > file > default resolution.
     func configuration(_ settings: Settings, common: CommonOptions) throws -> BrokerConfiguration {
         var broker = BrokerConfiguration()
@@ -200,6 +228,7 @@ struct BrokerOptions: ParsableArguments {
         broker.advertisedHost = advertise.host
         broker.advertisedPort = advertise.port
         try applySecurity(settings, common: common, to: &broker)
+        try applyAuthorization(settings, to: &broker)
         broker.autoCreateTopics = try settings.bool(
             "auto-create-topics",
             flag: autoCreateTopics,
@@ -319,6 +348,31 @@ struct BrokerOptions: ParsableArguments {
             return .interval(milliseconds: milliseconds)
         }
         throw ConfigurationError("\(source): expected 'every-batch' or 'interval-ms=N' (N > 0), got '\(value)'")
+    }
+
+    /// The authorizer, its super users and its default for resources no ACL names.
+    private func applyAuthorization(_ settings: Settings, to broker: inout BrokerConfiguration) throws {
+        if let kind = settings.raw("authorizer", flag: authorizer) {
+            guard let parsed = AuthorizerKind(rawValue: kind.value) else {
+                let kinds = AuthorizerKind.allCases.map(\.rawValue).joined(separator: " or ")
+                throw ConfigurationError("\(kind.source): expected \(kinds), got '\(kind.value)'")
+            }
+            broker.authorizer = parsed
+        }
+        if let list = settings.raw("super-users", flag: superUsers) {
+            let principals = list.value.split(whereSeparator: { $0 == ";" || $0 == "," })
+                .map { String($0.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()) }
+                .filter { !$0.isEmpty }
+            for principal in principals where !principal.hasPrefix("User:") || principal.count == 5 {
+                throw ConfigurationError("\(list.source): expected principals like User:teacher, got '\(principal)'")
+            }
+            broker.superUsers = principals
+        }
+        broker.allowEveryoneIfNoAclFound = try settings.bool(
+            "allow-everyone-if-no-acl-found",
+            flag: allowEveryoneIfNoAclFound,
+            default: broker.allowEveryoneIfNoAclFound
+        )
     }
 
     /// Listeners, SASL and TLS settings. `--listeners` / `--advertised-listeners` replace the

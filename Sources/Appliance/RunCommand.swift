@@ -94,6 +94,16 @@ struct RunCommand: AsyncParsableCommand {
             mainLogger.info("using the Kafka cluster at \(external); no embedded broker")
         } else {
             let configuration = try broker.configuration(settings, common: common)
+            // The simulator, analyzer and dashboard connect anonymously, so an authorizer
+            // would refuse them; they cannot log in with SASL.
+            guard configuration.authorizer == .none else {
+                throw ConfigurationError(
+                    """
+                    --authorizer \(configuration.authorizer.rawValue) needs the broker alone (aseed broker): \
+                    the simulator, analyzer and dashboard of aseed run connect without logging in
+                    """
+                )
+            }
             brokerHosts = configuration.listeners.map(\.advertisedHost)
             try createDirectories(configuration.dataDirectory, for: "data-dir")
             dataDirectory = configuration.dataDirectory

@@ -1,3 +1,5 @@
+import KafkaWire
+
 /// How the broker listens, stores and limits. The appliance fills it from flags, `ASEED_*`
 /// environment variables and the config file; every field has the documented default.
 public struct BrokerConfiguration: Sendable {
@@ -43,6 +45,12 @@ public struct BrokerConfiguration: Sendable {
     /// How long a failed login waits before its answer, so guessing passwords is slow; other
     /// connections are served meanwhile.
     public var failedAuthenticationDelayMs: Int64 = 1_000
+    /// Who decides what clients may do (`authorizer.class.name`).
+    public var authorizer: AuthorizerKind = .none
+    /// Principals (`User:name`) the authorizer allows everything (`super.users`).
+    public var superUsers: [String] = []
+    /// Whether a resource no ACL names is open to everyone (`allow.everyone.if.no.acl.found`).
+    public var allowEveryoneIfNoAclFound: Bool = false
 
     /// Node id of this broker in metadata responses.
     public var nodeID: Int32 = 1

@@ -20,6 +20,8 @@ public final class KafkaBroker: Service, Sendable {
     private let transactions: TransactionCoordinator
     private let appends: AppendNotifier
     private let users: UserCredentials
+    /// The requests the authorizer refused, for `/metrics`.
+    public let refusals: AuthorizationRefusals
     /// What TLS listeners present; nil when no listener uses TLS.
     public let tlsIdentity: TLSIdentity?
     private let tls: NIOSSLContext?
@@ -76,6 +78,9 @@ public final class KafkaBroker: Service, Sendable {
         self.transactions = transactions
         let users = try UserCredentials(store: store)
         self.users = users
+        let refusals = AuthorizationRefusals(logger: logger)
+        self.refusals = refusals
+        let authorizer = try KafkaBroker.authorizer(configuration, store: store, logger: logger)
         if configuration.listeners.contains(where: \.securityProtocol.usesTLS) {
             let identity = try configuration.tlsIdentity()
             let made = identity.generated ? " (made now)" : ""
@@ -96,10 +101,27 @@ public final class KafkaBroker: Service, Sendable {
             offsets: store,
             appends: appends,
             users: users,
+            authorizer: authorizer,
+            refusals: refusals,
             logger: logger
         )
         self.logger = logger
         self.onListening = onListening
+    }
+
+    private static func authorizer(
+        _ configuration: BrokerConfiguration,
+        store: MetadataStore,
+        logger: Logger
+    ) throws -> AclAuthorizer? {
+        guard configuration.authorizer == .acls else { return nil }
+        let superUsers = configuration.superUsers.isEmpty ? "none" : configuration.superUsers.joined(separator: ", ")
+        logger.info("authorizer: Kafka ACLs; super users: \(superUsers)")
+        return try AclAuthorizer(
+            store: store,
+            superUsers: Set(configuration.superUsers),
+            allowEveryoneIfNoAclFound: configuration.allowEveryoneIfNoAclFound
+        )
     }
 
     public func run() async throws {

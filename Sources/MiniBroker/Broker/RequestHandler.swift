@@ -16,6 +16,9 @@ final class RequestHandler: Sendable {
     let offsets: MetadataStore
     let appends: AppendNotifier
     let users: UserCredentials
+    /// Nil when every client may do everything (`--authorizer none`).
+    let authorizer: AclAuthorizer?
+    let refusals: AuthorizationRefusals
     let logger: Logger
 
     init(
@@ -26,6 +29,8 @@ final class RequestHandler: Sendable {
         offsets: MetadataStore,
         appends: AppendNotifier,
         users: UserCredentials,
+        authorizer: AclAuthorizer? = nil,
+        refusals: AuthorizationRefusals? = nil,
         logger: Logger
     ) {
         self.configuration = configuration
@@ -35,6 +40,8 @@ final class RequestHandler: Sendable {
         self.offsets = offsets
         self.appends = appends
         self.users = users
+        self.authorizer = authorizer
+        self.refusals = refusals ?? AuthorizationRefusals(logger: logger)
         self.logger = logger
     }
 
@@ -118,12 +125,13 @@ final class RequestHandler: Sendable {
             return request.acks == 0 ? .respond(nil) : now(response)
         case .fetch:
             let request = try FetchRequest(from: &body, version: version)
-            switch fetchWithoutWaiting(request) {
+            switch fetchWithoutWaiting(request, context) {
             case .ready(let result):
                 return .respond(result.encode(for: context, allocator: allocator))
-            case .wait(let version):
+            case .wait(let version, let denied):
                 return .respondLater {
-                    await self.fetch(request, waitingSince: version).encode(for: context, allocator: allocator)
+                    await self.fetch(request, waitingSince: version, denied: denied)
+                        .encode(for: context, allocator: allocator)
                 }
             }
         case .listOffsets:

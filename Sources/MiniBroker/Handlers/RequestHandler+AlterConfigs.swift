@@ -2,7 +2,8 @@ import KafkaWire
 
 extension RequestHandler {
     /// IncrementalAlterConfigs: SET, DELETE, APPEND and SUBTRACT on a topic's configs or the
-    /// dynamic broker configs; each resource succeeds or fails whole.
+    /// dynamic broker configs; each resource succeeds or fails whole. Needs AlterConfigs on the
+    /// topic or the cluster.
     func incrementalAlterConfigs(
         _ request: IncrementalAlterConfigsRequest,
         _ context: RequestContext
@@ -13,7 +14,7 @@ extension RequestHandler {
                 name: resource.resourceName,
                 validateOnly: request.validateOnly,
                 replacing: false,
-                client: context.clientHost
+                context: context
             ) { () throws(TopicRegistry.TopicError) in try ConfigAlteration(incremental: resource.configs) }
             return IncrementalAlterConfigsResponse.AlterConfigsResourceResponse(
                 errorCode: error?.code.rawValue ?? 0,
@@ -33,7 +34,7 @@ extension RequestHandler {
                 name: resource.resourceName,
                 validateOnly: request.validateOnly,
                 replacing: true,
-                client: context.clientHost
+                context: context
             ) { ConfigAlteration(replacingWith: resource.configs) }
             return AlterConfigsResponse.AlterConfigsResourceResponse(
                 errorCode: error?.code.rawValue ?? 0,
@@ -51,10 +52,11 @@ extension RequestHandler {
         name: String,
         validateOnly: Bool,
         replacing: Bool,
-        client: String,
+        context: RequestContext,
         _ alteration: () throws(TopicRegistry.TopicError) -> ConfigAlteration
     ) -> TopicRegistry.TopicError? {
         do throws(TopicRegistry.TopicError) {
+            try requireConfigAuthorization(.alterConfigs, type: type, name: name, context)
             let alteration = try alteration()
             switch try configResource(type: type, name: name) {
             case .topic(let topic):
@@ -80,7 +82,7 @@ extension RequestHandler {
                 }
             }
             let resource = Self.describe(type: type, name: name)
-            logger.info("\(client) \(validateOnly ? "validated" : "applied") config changes to \(resource)")
+            logger.info("\(context.clientHost) \(validateOnly ? "validated" : "applied") config changes to \(resource)")
             return nil
         } catch {
             logger.notice("config change to \(Self.describe(type: type, name: name)) refused: \(error.message)")

@@ -3,9 +3,16 @@ import KafkaWire
 extension RequestHandler {
     /// CreatePartitions: raises topics' partition counts (never lowers them); `validateOnly`
     /// checks without adding. Consumer groups rebalance when their members' next metadata
-    /// refresh shows the new partitions, as with Kafka.
+    /// refresh shows the new partitions, as with Kafka. Needs Alter on the topic.
     func createPartitions(_ request: CreatePartitionsRequest, _ context: RequestContext) -> CreatePartitionsResponse {
         let results = request.topics.map { topic in
+            guard authorized(.alter, .topic, topic.name, context) else {
+                return CreatePartitionsResponse.CreatePartitionsTopicResult(
+                    name: topic.name,
+                    errorCode: KafkaErrorCode.topicAuthorizationFailed.rawValue,
+                    errorMessage: "\(context.principal) may not alter topic '\(topic.name)'"
+                )
+            }
             do throws(TopicRegistry.TopicError) {
                 try topics.addPartitions(
                     to: topic.name,

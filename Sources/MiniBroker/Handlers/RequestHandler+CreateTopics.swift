@@ -2,9 +2,19 @@ import KafkaWire
 
 extension RequestHandler {
     /// CreateTopics: one partition replica each (this is a single broker), configs validated
-    /// against what the broker honours, `validateOnly` (v1+) checks without creating.
+    /// against what the broker honours, `validateOnly` (v1+) checks without creating. Needs
+    /// Create on the cluster or on the topic.
     func createTopics(_ request: CreateTopicsRequest, _ context: RequestContext) -> CreateTopicsResponse {
-        let results = request.topics.map { createTopic($0, validateOnly: request.validateOnly) }
+        let results = request.topics.map { creatable in
+            guard authorizedToCreate(topic: creatable.name, context) else {
+                return CreateTopicsResponse.CreatableTopicResult(
+                    name: creatable.name,
+                    errorCode: KafkaErrorCode.topicAuthorizationFailed.rawValue,
+                    errorMessage: "\(context.principal) may not create topic '\(creatable.name)'"
+                )
+            }
+            return createTopic(creatable, validateOnly: request.validateOnly)
+        }
         return CreateTopicsResponse(throttleTimeMs: 0, topics: results)
     }
 

@@ -50,11 +50,18 @@ extension RequestHandler {
         }
     }
 
-    /// DescribeConfigs for topics (their effective configs) and for this broker.
+    /// DescribeConfigs for topics (their effective configs) and for this broker. Needs
+    /// DescribeConfigs on the topic or the cluster.
     func describeConfigs(_ request: DescribeConfigsRequest, _ context: RequestContext) -> DescribeConfigsResponse {
         let results = request.resources.map { resource -> DescribeConfigsResponse.DescribeConfigsResult in
             let described: [DescribedConfig]
             do throws(TopicRegistry.TopicError) {
+                try requireConfigAuthorization(
+                    .describeConfigs,
+                    type: resource.resourceType,
+                    name: resource.resourceName,
+                    context
+                )
                 described = try describedConfigs(
                     try configResource(type: resource.resourceType, name: resource.resourceName)
                 )
@@ -196,5 +203,34 @@ extension RequestHandler {
             value: value,
             source: value == builtIn ? ConfigSource.defaultConfig : ConfigSource.staticBroker
         )
+    }
+
+    /// Throws TOPIC_AUTHORIZATION_FAILED or CLUSTER_AUTHORIZATION_FAILED when the principal may
+    /// not do `operation` (DescribeConfigs, AlterConfigs) on the config resource: a topic, or
+    /// the cluster for the broker's configs. Other resource types are left to the handler.
+    func requireConfigAuthorization(
+        _ operation: AclOperation,
+        type: Int8,
+        name: String,
+        _ context: RequestContext
+    ) throws(TopicRegistry.TopicError) {
+        switch type {
+        case ConfigResourceType.topic:
+            guard authorized(operation, .topic, name, context) else {
+                throw TopicRegistry.TopicError(
+                    code: .topicAuthorizationFailed,
+                    message: "\(context.principal) may not \(operation.name) on topic '\(name)'"
+                )
+            }
+        case ConfigResourceType.broker:
+            guard authorizedOnCluster(operation, context) else {
+                throw TopicRegistry.TopicError(
+                    code: .clusterAuthorizationFailed,
+                    message: "\(context.principal) may not \(operation.name) on the cluster"
+                )
+            }
+        default:
+            break
+        }
     }
 }

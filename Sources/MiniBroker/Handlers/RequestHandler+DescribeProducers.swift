@@ -4,13 +4,22 @@ extension RequestHandler {
     /// DescribeProducers (KIP-664): the producers each partition remembers, with their epoch,
     /// last sequence and last timestamp, the coordinator epoch of their last marker and the
     /// first offset of their open transaction (-1 when none): what `kafka-transactions
-    /// find-hanging` and `abort` need.
+    /// find-hanging` and `abort` need. Needs Read on the topic.
     func describeProducers(_ request: DescribeProducersRequest, _ context: RequestContext) -> DescribeProducersResponse
     {
         let topics = request.topics.map { topic in
             DescribeProducersResponse.TopicResponse(
                 name: topic.name,
-                partitions: topic.partitionIndexes.map { describeProducers(topic: topic.name, partition: $0) }
+                partitions: authorized(.read, .topic, topic.name, context)
+                    ? topic.partitionIndexes.map { describeProducers(topic: topic.name, partition: $0) }
+                    : topic.partitionIndexes.map {
+                        DescribeProducersResponse.PartitionResponse(
+                            partitionIndex: $0,
+                            errorCode: KafkaErrorCode.topicAuthorizationFailed.rawValue,
+                            errorMessage: "\(context.principal) may not read topic '\(topic.name)'",
+                            activeProducers: []
+                        )
+                    }
             )
         }
         return DescribeProducersResponse(throttleTimeMs: 0, topics: topics)

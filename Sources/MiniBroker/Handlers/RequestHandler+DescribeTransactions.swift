@@ -4,12 +4,24 @@ import KafkaWire
 // describe and list, Admin.describeTransactions and Admin.listTransactions.
 extension RequestHandler {
     /// DescribeTransactions v0: each id's producer, state, timeout and partitions; an id
-    /// the coordinator does not know gets TRANSACTIONAL_ID_NOT_FOUND.
+    /// the coordinator does not know gets TRANSACTIONAL_ID_NOT_FOUND. Needs Describe on each
+    /// id; topics the principal may not describe are left out of the partitions.
     func describeTransactions(
         _ request: DescribeTransactionsRequest,
         _ context: RequestContext
     ) -> DescribeTransactionsResponse {
         let states = request.transactionalIds.map { id in
+            guard authorized(.describe, .transactionalId, id, context) else {
+                return DescribeTransactionsResponse.TransactionState(
+                    errorCode: KafkaErrorCode.transactionalIdAuthorizationFailed.rawValue,
+                    transactionalId: id,
+                    transactionState: "",
+                    transactionTimeoutMs: 0,
+                    transactionStartTimeMs: -1,
+                    producerId: -1,
+                    producerEpoch: -1
+                )
+            }
             guard let metadata = transactions.metadata(of: id), metadata.state != .dead else {
                 return DescribeTransactionsResponse.TransactionState(
                     errorCode: KafkaErrorCode.transactionalIdNotFound.rawValue,
@@ -30,7 +42,7 @@ extension RequestHandler {
                 transactionStartTimeMs: metadata.startTimeMs,
                 producerId: metadata.producerID,
                 producerEpoch: metadata.producerEpoch,
-                topics: byTopic.keys.sorted().map { topic in
+                topics: byTopic.keys.sorted().filter { permits(.describe, .topic, $0, context) }.map { topic in
                     DescribeTransactionsResponse.TopicData(
                         topic: topic,
                         partitions: byTopic[topic]!.map(\.partition).sorted()
@@ -43,7 +55,7 @@ extension RequestHandler {
 
     /// ListTransactions v0-1: the known transactional ids, filtered by state names, producer
     /// ids and (v1) how long the transaction has been running; unknown state names are
-    /// reported back.
+    /// reported back. Only ids the principal may describe are listed.
     func listTransactions(_ request: ListTransactionsRequest, _ context: RequestContext) -> ListTransactionsResponse {
         let unknown = request.stateFilters.filter { TransactionState(name: $0) == nil }
         let states = Set(request.stateFilters.compactMap(TransactionState.init(name:)))
@@ -51,6 +63,7 @@ extension RequestHandler {
         let now = PartitionLog.currentTimeMilliseconds()
         let listed = transactions.snapshot.filter { metadata in
             metadata.state != .dead
+                && permits(.describe, .transactionalId, metadata.transactionalID, context)
                 && (request.stateFilters.isEmpty || states.contains(metadata.state))
                 && (producers.isEmpty || producers.contains(metadata.producerID))
                 && (request.durationFilter < 0

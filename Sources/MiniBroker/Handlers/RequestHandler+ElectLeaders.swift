@@ -3,8 +3,26 @@ import KafkaWire
 extension RequestHandler {
     /// ElectLeaders v0-2: a single broker already leads every partition, so every named
     /// partition of an existing topic answers ELECTION_NOT_NEEDED, as a one-broker Kafka does;
-    /// a null list (all partitions) answers with no results.
+    /// a null list (all partitions) answers with no results. Needs Alter on the cluster.
     func electLeaders(_ request: ElectLeadersRequest, _ context: RequestContext) -> ElectLeadersResponse {
+        guard authorizedOnCluster(.alter, context) else {
+            return ElectLeadersResponse(
+                throttleTimeMs: 0,
+                errorCode: KafkaErrorCode.clusterAuthorizationFailed.rawValue,
+                replicaElectionResults: (request.topicPartitions ?? []).map { requested in
+                    ElectLeadersResponse.ReplicaElectionResult(
+                        topic: requested.topic,
+                        partitionResult: requested.partitions.map {
+                            ElectLeadersResponse.PartitionResult(
+                                partitionId: $0,
+                                errorCode: KafkaErrorCode.clusterAuthorizationFailed.rawValue,
+                                errorMessage: "electing leaders needs Alter on the cluster resource"
+                            )
+                        }
+                    )
+                }
+            )
+        }
         let results = (request.topicPartitions ?? []).map { requested in
             ElectLeadersResponse.ReplicaElectionResult(
                 topic: requested.topic,

@@ -12,7 +12,7 @@ extension RequestHandler {
     /// it is larger than the limits, so a consumer can never be stuck behind a big batch.
     /// Records are not read into memory: they are regions of the segment files, sent with
     /// sendfile. Fetch sessions (KIP-227) are not kept: every response is full, session id 0.
-    func fetch(_ request: FetchRequest, waitingSince version: UInt64) async -> FetchResult {
+    func fetch(_ request: FetchRequest, waitingSince version: UInt64, denied: Set<String>) async -> FetchResult {
         let deadline = ContinuousClock.now + .milliseconds(Int64(max(0, min(request.maxWaitMs, 60_000))))
         var version = version
         while true {
@@ -21,7 +21,7 @@ extension RequestHandler {
                 UInt64(max(0, left.seconds)) * 1_000_000_000 + UInt64(max(0, left.attoseconds / 1_000_000_000))
             await appends.wait(after: version, timeoutNanoseconds: nanoseconds)
             version = appends.version
-            let result = readFetch(request)
+            let result = readFetch(request, denied: denied)
             if result.bytes >= Int(request.minBytes) || ContinuousClock.now >= deadline || Task.isCancelled {
                 return result
             }
@@ -34,18 +34,25 @@ extension RequestHandler {
     /// an append. Most fetches of a busy consumer end here, on the connection's event loop.
     enum FetchAttempt {
         case ready(FetchResult)
-        case wait(since: UInt64)
+        /// `denied`: the topics the principal may not read, decided once for every read.
+        case wait(since: UInt64, denied: Set<String>)
     }
 
-    func fetchWithoutWaiting(_ request: FetchRequest) -> FetchAttempt {
+    func fetchWithoutWaiting(_ request: FetchRequest, _ context: RequestContext) -> FetchAttempt {
         let version = appends.version
-        let result = readFetch(request)
+        var denied = Set<String>()
+        if authorizer != nil {
+            for topic in request.topics where !authorized(.read, .topic, topic.topic, context) {
+                denied.insert(topic.topic)
+            }
+        }
+        let result = readFetch(request, denied: denied)
         if result.bytes >= Int(request.minBytes) || request.maxWaitMs <= 0 { return .ready(result) }
         result.discard()
-        return .wait(since: version)
+        return .wait(since: version, denied: denied)
     }
 
-    private func readFetch(_ request: FetchRequest) -> FetchResult {
+    private func readFetch(_ request: FetchRequest, denied: Set<String>) -> FetchResult {
         var remaining = request.maxBytes > 0 ? Int(request.maxBytes) : Int(Int32.max)
         var result = FetchResult(
             response: FetchResponse(throttleTimeMs: 0, errorCode: KafkaErrorCode.none.rawValue, sessionId: 0)
@@ -59,7 +66,8 @@ extension RequestHandler {
                     fetchPartition,
                     readCommitted: request.isolationLevel == 1,
                     limit: min(Int(max(fetchPartition.partitionMaxBytes, 0)), remaining),
-                    mustReturnOneBatch: result.bytes == 0
+                    mustReturnOneBatch: result.bytes == 0,
+                    denied: denied.contains(fetchTopic.topic)
                 )
                 result.bytes += slice.length
                 remaining = max(0, remaining - slice.length)
@@ -82,7 +90,8 @@ extension RequestHandler {
         _ request: FetchRequest.FetchPartition,
         readCommitted: Bool,
         limit: Int,
-        mustReturnOneBatch: Bool
+        mustReturnOneBatch: Bool,
+        denied: Bool
     ) -> (FetchResponse.PartitionData, FileSlice) {
         var highWatermark: Int64 = -1
         var lastStable: Int64 = -1
@@ -100,6 +109,7 @@ extension RequestHandler {
                 records: nil
             )
         }
+        if denied { return (partition(.topicAuthorizationFailed), .empty) }
         guard let log = topics.log(topic: topic, partition: request.partition) else {
             return (partition(.unknownTopicOrPartition), .empty)
         }

@@ -14,6 +14,20 @@ extension RequestHandler {
                 port: -1
             )
         }
+        // Describe on the group or transactional id, as Kafka asks before naming a coordinator.
+        let isGroup = request.keyType == 0
+        guard authorized(.describe, isGroup ? .group : .transactionalId, request.key, context) else {
+            return FindCoordinatorResponse(
+                throttleTimeMs: 0,
+                errorCode: (isGroup ? KafkaErrorCode.groupAuthorizationFailed : .transactionalIdAuthorizationFailed)
+                    .rawValue,
+                errorMessage: "\(context.principal) may not describe \(isGroup ? "group" : "transactional id")"
+                    + " '\(request.key)'",
+                nodeId: -1,
+                host: "",
+                port: -1
+            )
+        }
         return FindCoordinatorResponse(
             throttleTimeMs: 0,
             errorCode: KafkaErrorCode.none.rawValue,

@@ -6,6 +6,15 @@ import NIOCore
 extension RequestHandler {
     func joinGroup(_ request: JoinGroupRequest, _ context: RequestContext) async -> JoinGroupResponse {
         let version = context.apiVersion
+        guard authorized(.read, .group, request.groupId, context) else {
+            return JoinGroupResponse(
+                errorCode: KafkaErrorCode.groupAuthorizationFailed.rawValue,
+                generationId: -1,
+                protocolName: nil,
+                leader: "",
+                memberId: request.memberId
+            )
+        }
         let outcome = await groups.join(
             JoinGroupInput(
                 groupID: request.groupId,
@@ -45,6 +54,9 @@ extension RequestHandler {
     }
 
     func syncGroup(_ request: SyncGroupRequest, _ context: RequestContext) async -> SyncGroupResponse {
+        guard authorized(.read, .group, request.groupId, context) else {
+            return SyncGroupResponse(errorCode: KafkaErrorCode.groupAuthorizationFailed.rawValue)
+        }
         let outcome = await groups.sync(
             SyncGroupInput(
                 groupID: request.groupId,
@@ -65,6 +77,9 @@ extension RequestHandler {
     }
 
     func heartbeat(_ request: HeartbeatRequest, _ context: RequestContext) async -> HeartbeatResponse {
+        guard authorized(.read, .group, request.groupId, context) else {
+            return HeartbeatResponse(throttleTimeMs: 0, errorCode: KafkaErrorCode.groupAuthorizationFailed.rawValue)
+        }
         let code = await groups.heartbeat(
             groupID: request.groupId,
             memberID: request.memberId,
@@ -76,6 +91,9 @@ extension RequestHandler {
     func leaveGroup(_ request: LeaveGroupRequest, _ context: RequestContext) async -> LeaveGroupResponse {
         // v0-2 name one member; v3+ a list.
         let memberIDs = context.apiVersion < 3 ? [request.memberId] : request.members.map(\.memberId)
+        guard authorized(.read, .group, request.groupId, context) else {
+            return LeaveGroupResponse(throttleTimeMs: 0, errorCode: KafkaErrorCode.groupAuthorizationFailed.rawValue)
+        }
         let (code, perMember) = await groups.leave(groupID: request.groupId, memberIDs: memberIDs)
         let members = zip(request.members, perMember).map { member, result in
             LeaveGroupResponse.MemberResponse(
@@ -93,7 +111,18 @@ extension RequestHandler {
         let summaries = await groups.describe(groupIDs: request.groups)
         var described: [DescribeGroupsResponse.DescribedGroup] = []
         for groupID in request.groups {
-            if let group = summaries.first(where: { $0.groupID == groupID }) {
+            if !authorized(.describe, .group, groupID, context) {
+                described.append(
+                    DescribeGroupsResponse.DescribedGroup(
+                        errorCode: KafkaErrorCode.groupAuthorizationFailed.rawValue,
+                        groupId: groupID,
+                        groupState: "",
+                        protocolType: "",
+                        protocolData: "",
+                        members: []
+                    )
+                )
+            } else if let group = summaries.first(where: { $0.groupID == groupID }) {
                 described.append(
                     DescribeGroupsResponse.DescribedGroup(
                         errorCode: KafkaErrorCode.none.rawValue,
@@ -148,8 +177,11 @@ extension RequestHandler {
             )
         }
         let states = Set(request.statesFilter.map { $0.lowercased() })
+        // Describe on the cluster lists every group; otherwise the groups the principal may describe.
+        let seesAll = permits(.describe, .cluster, AclResourceType.clusterName, context)
         let groups = listed.values
             .filter { states.isEmpty || states.contains($0.groupState.lowercased()) }
+            .filter { seesAll || permits(.describe, .group, $0.groupId, context) }
             .sorted { $0.groupId < $1.groupId }
         return ListGroupsResponse(throttleTimeMs: 0, errorCode: KafkaErrorCode.none.rawValue, groups: groups)
     }

@@ -7,10 +7,20 @@ extension RequestHandler {
     /// read_committed (isolation level 1, v2+): a read_committed consumer's end of partition.
     func listOffsets(_ request: ListOffsetsRequest, _ context: RequestContext) -> ListOffsetsResponse {
         let results = request.topics.map { topic in
-            ListOffsetsResponse.ListOffsetsTopicResponse(
+            let mayDescribe = authorized(.describe, .topic, topic.name, context)
+            return ListOffsetsResponse.ListOffsetsTopicResponse(
                 name: topic.name,
                 partitions: topic.partitions.map {
-                    listOffset(topic: topic.name, $0, readCommitted: request.isolationLevel == 1)
+                    guard mayDescribe else {
+                        return ListOffsetsResponse.ListOffsetsPartitionResponse(
+                            partitionIndex: $0.partitionIndex,
+                            errorCode: KafkaErrorCode.topicAuthorizationFailed.rawValue,
+                            timestamp: -1,
+                            offset: -1,
+                            leaderEpoch: -1
+                        )
+                    }
+                    return listOffset(topic: topic.name, $0, readCommitted: request.isolationLevel == 1)
                 }
             )
         }

@@ -3,17 +3,18 @@ import KafkaWire
 extension RequestHandler {
     /// Metadata: this single broker leads every partition.
     ///
-    /// A null topic list (v1+; an empty one in v0) asks for all topics. Unknown topics are
-    /// created when auto-creation is on and the request allows it (v4+ flag).
+    /// A null topic list (v1+; an empty one in v0) asks for all topics: those the principal may
+    /// describe. Unknown topics are created when auto-creation is on, the request allows it
+    /// (v4+ flag) and the principal may create them.
     func metadata(_ request: MetadataRequest, _ context: RequestContext) -> MetadataResponse {
         let wantsAll = request.topics == nil || (context.apiVersion == 0 && request.topics?.isEmpty == true)
         let allowAutoCreate = context.apiVersion < 4 || request.allowAutoTopicCreation
         var results: [MetadataResponse.MetadataResponseTopic] = []
         if wantsAll {
-            results = topics.allTopics().map { describe($0) }
+            results = topics.allTopics().filter { permits(.describe, .topic, $0.name, context) }.map { describe($0) }
         } else {
             for requested in request.topics ?? [] {
-                results.append(metadataTopic(requested, allowAutoCreate: allowAutoCreate))
+                results.append(metadataTopic(requested, allowAutoCreate: allowAutoCreate, context))
             }
         }
         return MetadataResponse(
@@ -34,11 +35,21 @@ extension RequestHandler {
 
     private func metadataTopic(
         _ requested: MetadataRequest.MetadataRequestTopic,
-        allowAutoCreate: Bool
+        allowAutoCreate: Bool,
+        _ context: RequestContext
     ) -> MetadataResponse.MetadataResponseTopic {
         guard let name = requested.name else {
             // v10+: look-up by topic id alone.
-            if let topic = topics.topic(withID: requested.topicId) { return describe(topic) }
+            if let topic = topics.topic(withID: requested.topicId) {
+                guard authorized(.describe, .topic, topic.name, context) else {
+                    return MetadataResponse.MetadataResponseTopic(
+                        errorCode: KafkaErrorCode.topicAuthorizationFailed.rawValue,
+                        name: nil,
+                        topicId: requested.topicId
+                    )
+                }
+                return describe(topic)
+            }
             return MetadataResponse.MetadataResponseTopic(
                 errorCode: KafkaErrorCode.unknownTopicId.rawValue,
                 name: nil,
@@ -49,6 +60,17 @@ extension RequestHandler {
             logger.info("metadata for invalid topic name: \(problem)")
             return MetadataResponse.MetadataResponseTopic(
                 errorCode: KafkaErrorCode.invalidTopicException.rawValue,
+                name: name
+            )
+        }
+        // As Kafka: Describe first, so that a principal cannot probe which names exist; then
+        // Create (on the cluster or the topic) when the request would create it.
+        let wouldCreate = allowAutoCreate && configuration.autoCreateTopics && topics.topic(named: name) == nil
+        guard authorized(.describe, .topic, name, context),
+            !wouldCreate || authorizedToCreate(topic: name, context)
+        else {
+            return MetadataResponse.MetadataResponseTopic(
+                errorCode: KafkaErrorCode.topicAuthorizationFailed.rawValue,
                 name: name
             )
         }

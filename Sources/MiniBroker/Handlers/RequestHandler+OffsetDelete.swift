@@ -4,11 +4,13 @@ extension RequestHandler {
     /// OffsetDelete (KIP-496): removes a group's committed offsets of some partitions, except
     /// those of topics its members subscribe to (GROUP_SUBSCRIBED_TO_TOPIC). A group known
     /// only by offsets committed before a restart is Empty; one with none is not found.
+    /// Needs Delete on the group and Read on each topic.
     func offsetDelete(_ request: OffsetDeleteRequest, _ context: RequestContext) async -> OffsetDeleteResponse {
         func refused(_ code: KafkaErrorCode) -> OffsetDeleteResponse {
             logger.info("offset delete for group \(request.groupId) from \(context.clientHost) refused: \(code)")
             return OffsetDeleteResponse(errorCode: code.rawValue, throttleTimeMs: 0, topics: [])
         }
+        guard authorized(.delete, .group, request.groupId, context) else { return refused(.groupAuthorizationFailed) }
         let subscribed: Set<String>
         switch await groups.offsetDeletionVerdict(groupID: request.groupId) {
         case .unknownGroup:
@@ -22,7 +24,9 @@ extension RequestHandler {
         var deletable: [KafkaTopicPartition] = []
         let results = request.topics.map { topic in
             let code: KafkaErrorCode =
-                if subscribed.contains(topic.name) {
+                if !authorized(.read, .topic, topic.name, context) {
+                    .topicAuthorizationFailed
+                } else if subscribed.contains(topic.name) {
                     .groupSubscribedToTopic
                 } else if self.topics.topic(named: topic.name) == nil {
                     .unknownTopicOrPartition

@@ -6,20 +6,29 @@ extension RequestHandler {
         // v0 commits carry no generation: they are simple (standalone) commits.
         let generation = context.apiVersion == 0 ? -1 : request.generationIdOrMemberEpoch
         let memberID = context.apiVersion == 0 ? "" : request.memberId
-        let groupCode = await groups.validateOffsetCommit(
-            groupID: request.groupId,
-            memberID: memberID,
-            generationID: generation
-        )
+        let groupCode: KafkaErrorCode
+        if authorized(.read, .group, request.groupId, context) {
+            groupCode = await groups.validateOffsetCommit(
+                groupID: request.groupId,
+                memberID: memberID,
+                generationID: generation
+            )
+        } else {
+            groupCode = .groupAuthorizationFailed
+        }
         if groupCode != .none {
             logger.info("offset commit to \(request.groupId) by '\(memberID)' generation \(generation): \(groupCode)")
         }
         var commits: [CommittedOffset] = []
         let topicsResult = request.topics.map { topic in
-            OffsetCommitResponse.OffsetCommitResponseTopic(
+            let mayRead = groupCode != .none || authorized(.read, .topic, topic.name, context)
+            return OffsetCommitResponse.OffsetCommitResponseTopic(
                 name: topic.name,
                 partitions: topic.partitions.map { partition in
                     var code = groupCode
+                    if code == .none && !mayRead {
+                        code = .topicAuthorizationFailed
+                    }
                     if code == .none && topics.log(topic: topic.name, partition: partition.partitionIndex) == nil {
                         code = .unknownTopicOrPartition
                     }
@@ -69,7 +78,12 @@ extension RequestHandler {
 
     /// OffsetFetch v0-7 (one group per request). A null topic list (v2+) asks for every
     /// partition the group has committed; partitions without a commit answer offset -1.
+    /// Needs Describe on the group, and on each topic: topics the principal may not describe
+    /// are refused when named and left out of the every-partition answer.
     func offsetFetch(_ request: OffsetFetchRequest, _ context: RequestContext) -> OffsetFetchResponse {
+        guard authorized(.describe, .group, request.groupId, context) else {
+            return offsetFetchRefused(request, .groupAuthorizationFailed)
+        }
         let committed: [CommittedOffset]
         do {
             committed = try offsets.committedOffsets(group: request.groupId)
@@ -91,9 +105,17 @@ extension RequestHandler {
         for entry in committed { byTopic[entry.topic, default: [:]][entry.partition] = entry }
         let wanted: [(String, [Int32])] =
             request.topics.map { topics in topics.map { ($0.name, $0.partitionIndexes) } }
-            ?? byTopic.keys.sorted().map { name in (name, byTopic[name]!.keys.sorted()) }
+            ?? byTopic.keys.sorted().filter { permits(.describe, .topic, $0, context) }.map { name in
+                (name, byTopic[name]!.keys.sorted())
+            }
         let topicsResult = wanted.map { name, partitions in
-            OffsetFetchResponse.OffsetFetchResponseTopic(
+            guard request.topics == nil || authorized(.describe, .topic, name, context) else {
+                return OffsetFetchResponse.OffsetFetchResponseTopic(
+                    name: name,
+                    partitions: partitions.map { Self.offsetFetchPartition($0, .topicAuthorizationFailed) }
+                )
+            }
+            return OffsetFetchResponse.OffsetFetchResponseTopic(
                 name: name,
                 partitions: partitions.map { index in
                     let entry = byTopic[name]?[index]
@@ -109,5 +131,32 @@ extension RequestHandler {
             )
         }
         return OffsetFetchResponse(throttleTimeMs: 0, topics: topicsResult, errorCode: KafkaErrorCode.none.rawValue)
+    }
+
+    /// Every named partition refused with `code`, also as the request's error (v2+).
+    private func offsetFetchRefused(_ request: OffsetFetchRequest, _ code: KafkaErrorCode) -> OffsetFetchResponse {
+        OffsetFetchResponse(
+            throttleTimeMs: 0,
+            topics: (request.topics ?? []).map { topic in
+                OffsetFetchResponse.OffsetFetchResponseTopic(
+                    name: topic.name,
+                    partitions: topic.partitionIndexes.map { Self.offsetFetchPartition($0, code) }
+                )
+            },
+            errorCode: code.rawValue
+        )
+    }
+
+    private static func offsetFetchPartition(
+        _ index: Int32,
+        _ code: KafkaErrorCode
+    ) -> OffsetFetchResponse.OffsetFetchResponsePartition {
+        OffsetFetchResponse.OffsetFetchResponsePartition(
+            partitionIndex: index,
+            committedOffset: -1,
+            committedLeaderEpoch: -1,
+            metadata: "",
+            errorCode: code.rawValue
+        )
     }
 }

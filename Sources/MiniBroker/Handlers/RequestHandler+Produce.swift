@@ -16,13 +16,25 @@ extension RequestHandler {
             firstError = .unsupportedVersion
         } else if ![-1, 0, 1].contains(request.acks) {
             firstError = .invalidRequiredAcks
+        } else if let transactionalID = request.transactionalId,
+            !authorized(.write, .transactionalId, transactionalID, context)
+        {
+            firstError = .transactionalIdAuthorizationFailed
         }
         let responses = request.topicData.map { topicData in
-            ProduceResponse.TopicProduceResponse(
+            let mayWrite = firstError != nil || authorized(.write, .topic, topicData.name, context)
+            return ProduceResponse.TopicProduceResponse(
                 name: topicData.name,
                 partitionResponses: topicData.partitionData.map { partitionData in
                     if let firstError {
                         return partitionError(partitionData.index, firstError)
+                    }
+                    guard mayWrite else {
+                        return partitionError(
+                            partitionData.index,
+                            .topicAuthorizationFailed,
+                            message: "\(context.principal) may not write to topic '\(topicData.name)'"
+                        )
                     }
                     return producePartition(
                         topic: topicData.name,

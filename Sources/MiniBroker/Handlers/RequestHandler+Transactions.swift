@@ -5,7 +5,9 @@ import KafkaWire
 extension RequestHandler {
     /// AddPartitionsToTxn v0-3 (one transaction, from producers) and v4-5 (several, from
     /// brokers, possibly verify-only). A request naming a partition that does not exist
-    /// adds none: that one gets UNKNOWN_TOPIC_OR_PARTITION, the others OPERATION_NOT_ATTEMPTED.
+    /// adds none: that one gets UNKNOWN_TOPIC_OR_PARTITION, the others OPERATION_NOT_ATTEMPTED;
+    /// so does one naming a topic the principal may not write (TOPIC_AUTHORIZATION_FAILED).
+    /// Needs Write on the transactional id.
     func addPartitionsToTxn(
         _ request: AddPartitionsToTxnRequest,
         _ context: RequestContext
@@ -55,9 +57,23 @@ extension RequestHandler {
         let partitions = requested.flatMap { topic in
             topic.partitions.map { KafkaTopicPartition(topic: topic.name, partition: $0) }
         }
+        guard authorized(.write, .transactionalId, producer.transactionalID, context) else {
+            return requested.map { topic in
+                AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult(
+                    name: topic.name,
+                    resultsByPartition: topic.partitions.map {
+                        .init(
+                            partitionIndex: $0,
+                            partitionErrorCode: KafkaErrorCode.transactionalIdAuthorizationFailed.rawValue
+                        )
+                    }
+                )
+            }
+        }
+        let denied = Set(requested.map(\.name).filter { !authorized(.write, .topic, $0, context) })
         let unknown = Set(partitions.filter { topics.log(topic: $0.topic, partition: $0.partition) == nil })
         var error: KafkaErrorCode = .operationNotAttempted
-        if unknown.isEmpty {
+        if unknown.isEmpty && denied.isEmpty {
             error =
                 verifyOnly
                 ? transactions.verify(partitions, by: producer) : transactions.addPartitions(partitions, by: producer)
@@ -71,7 +87,9 @@ extension RequestHandler {
                 name: topic.name,
                 resultsByPartition: topic.partitions.map { index in
                     let partition = KafkaTopicPartition(topic: topic.name, partition: index)
-                    let code: KafkaErrorCode = unknown.contains(partition) ? .unknownTopicOrPartition : error
+                    let code: KafkaErrorCode =
+                        denied.contains(topic.name)
+                        ? .topicAuthorizationFailed : unknown.contains(partition) ? .unknownTopicOrPartition : error
                     return AddPartitionsToTxnResponse.AddPartitionsToTxnPartitionResult(
                         partitionIndex: index,
                         partitionErrorCode: code.rawValue
@@ -82,7 +100,14 @@ extension RequestHandler {
     }
 
     /// AddOffsetsToTxn v0-4: the transaction will commit offsets of the group (TxnOffsetCommit).
+    /// Needs Write on the transactional id and Read on the group.
     func addOffsetsToTxn(_ request: AddOffsetsToTxnRequest, _ context: RequestContext) -> AddOffsetsToTxnResponse {
+        guard authorized(.write, .transactionalId, request.transactionalId, context) else {
+            return AddOffsetsToTxnResponse(errorCode: KafkaErrorCode.transactionalIdAuthorizationFailed.rawValue)
+        }
+        guard authorized(.read, .group, request.groupId, context) else {
+            return AddOffsetsToTxnResponse(errorCode: KafkaErrorCode.groupAuthorizationFailed.rawValue)
+        }
         let producer = TransactionCoordinator.Producer(
             transactionalID: request.transactionalId,
             producerID: request.producerId,
@@ -97,8 +122,15 @@ extension RequestHandler {
     }
 
     /// EndTxn v0-4: commits or aborts the producer's transaction, markers written before the
-    /// answer.
+    /// answer. Needs Write on the transactional id.
     func endTxn(_ request: EndTxnRequest, _ context: RequestContext) -> EndTxnResponse {
+        guard authorized(.write, .transactionalId, request.transactionalId, context) else {
+            return EndTxnResponse(
+                errorCode: KafkaErrorCode.transactionalIdAuthorizationFailed.rawValue,
+                producerId: -1,
+                producerEpoch: -1
+            )
+        }
         let producer = TransactionCoordinator.Producer(
             transactionalID: request.transactionalId,
             producerID: request.producerId,

@@ -3,11 +3,16 @@ import KafkaWire
 extension RequestHandler {
     /// TxnOffsetCommit v0-4: a transaction's consumer offsets, kept pending until the
     /// transaction ends (committed with it, dropped when it aborts). From v3 the request may
-    /// carry the member's generation, checked as OffsetCommit checks it (KIP-447).
+    /// carry the member's generation, checked as OffsetCommit checks it (KIP-447). Needs Write
+    /// on the transactional id, Read on the group and on each topic.
     func txnOffsetCommit(_ request: TxnOffsetCommitRequest, _ context: RequestContext) async -> TxnOffsetCommitResponse
     {
         var error = KafkaErrorCode.none
-        if !request.memberId.isEmpty || request.generationId >= 0 {
+        if !authorized(.write, .transactionalId, request.transactionalId, context) {
+            error = .transactionalIdAuthorizationFailed
+        } else if !authorized(.read, .group, request.groupId, context) {
+            error = .groupAuthorizationFailed
+        } else if !request.memberId.isEmpty || request.generationId >= 0 {
             error = await groups.validateOffsetCommit(
                 groupID: request.groupId,
                 memberID: request.memberId,
@@ -17,7 +22,10 @@ extension RequestHandler {
         let now = PartitionLog.currentTimeMilliseconds()
         var pending: [CommittedOffset] = []
         var unknown: Set<KafkaTopicPartition> = []
-        for topic in request.topics {
+        let denied = Set(
+            error == .none ? request.topics.map(\.name).filter { !authorized(.read, .topic, $0, context) } : []
+        )
+        for topic in request.topics where !denied.contains(topic.name) {
             for partition in topic.partitions {
                 guard topics.log(topic: topic.name, partition: partition.partitionIndex) != nil else {
                     unknown.insert(KafkaTopicPartition(topic: topic.name, partition: partition.partitionIndex))
@@ -63,9 +71,12 @@ extension RequestHandler {
                         let isUnknown = unknown.contains(
                             KafkaTopicPartition(topic: topic.name, partition: partition.partitionIndex)
                         )
+                        let code: KafkaErrorCode =
+                            denied.contains(topic.name)
+                            ? .topicAuthorizationFailed : isUnknown ? .unknownTopicOrPartition : error
                         return TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition(
                             partitionIndex: partition.partitionIndex,
-                            errorCode: (isUnknown ? KafkaErrorCode.unknownTopicOrPartition : error).rawValue
+                            errorCode: code.rawValue
                         )
                     }
                 )

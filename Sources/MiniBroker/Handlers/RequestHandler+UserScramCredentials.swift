@@ -2,13 +2,20 @@ import KafkaWire
 
 extension RequestHandler {
     /// DescribeUserScramCredentials v0 (`kafka-configs --describe --entity-type users`): the
-    /// mechanisms and iteration counts of the named users, or of every user.
+    /// mechanisms and iteration counts of the named users, or of every user. Needs Describe on
+    /// the cluster.
     func describeUserScramCredentials(
         _ request: DescribeUserScramCredentialsRequest,
         _ context: RequestContext
     ) -> DescribeUserScramCredentialsResponse {
         func info(_ credentials: [ScramCredential]) -> [DescribeUserScramCredentialsResponse.CredentialInfo] {
             credentials.map { .init(mechanism: $0.mechanism.kafkaType, iterations: $0.iterations) }
+        }
+        guard authorizedOnCluster(.describe, context) else {
+            return DescribeUserScramCredentialsResponse(
+                errorCode: KafkaErrorCode.clusterAuthorizationFailed.rawValue,
+                errorMessage: "describing SCRAM credentials needs Describe on the cluster resource"
+            )
         }
         let named = request.users?.map(\.name) ?? []
         guard !named.isEmpty else {
@@ -42,7 +49,7 @@ extension RequestHandler {
     }
 
     /// AlterUserScramCredentials v0 (`kafka-configs --alter --add-config 'SCRAM-SHA-256=[...]'`,
-    /// `aseed users`): deletions and upsertions, one result per user.
+    /// `aseed users`): deletions and upsertions, one result per user. Needs Alter on the cluster.
     func alterUserScramCredentials(
         _ request: AlterUserScramCredentialsRequest,
         _ context: RequestContext
@@ -64,15 +71,23 @@ extension RequestHandler {
         var order: [String] = []
         for (user, _) in changes where !order.contains(user) { order.append(user) }
         let refusals: [String: UserCredentials.Refusal]
-        do {
-            refusals = try users.alter(changes)
-        } catch {
-            logger.error("storing SCRAM credentials failed: \(error)")
+        if !authorizedOnCluster(.alter, context) {
             let refusal = UserCredentials.Refusal(
-                code: .kafkaStorageError,
-                message: "the metadata store could not be written: \(error); nothing was changed"
+                code: .clusterAuthorizationFailed,
+                message: "changing SCRAM credentials needs Alter on the cluster resource"
             )
             refusals = Dictionary(uniqueKeysWithValues: order.map { ($0, refusal) })
+        } else {
+            do {
+                refusals = try users.alter(changes)
+            } catch {
+                logger.error("storing SCRAM credentials failed: \(error)")
+                let refusal = UserCredentials.Refusal(
+                    code: .kafkaStorageError,
+                    message: "the metadata store could not be written: \(error); nothing was changed"
+                )
+                refusals = Dictionary(uniqueKeysWithValues: order.map { ($0, refusal) })
+            }
         }
         for user in order where refusals[user] == nil {
             logger.info("\(context.principal) from \(context.clientHost) changed the SCRAM credentials of '\(user)'")

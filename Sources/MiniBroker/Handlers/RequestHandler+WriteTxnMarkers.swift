@@ -4,8 +4,9 @@ extension RequestHandler {
     /// WriteTxnMarkers v0-1: writes the given markers to the given partitions. In a Kafka
     /// cluster the coordinators send it to partition leaders; here clients do, for
     /// `Admin.abortTransaction` (kafka-transactions.sh abort), which ends a hanging
-    /// transaction that pins a partition's last stable offset.
+    /// transaction that pins a partition's last stable offset. Needs ClusterAction on the cluster.
     func writeTxnMarkers(_ request: WriteTxnMarkersRequest, _ context: RequestContext) -> WriteTxnMarkersResponse {
+        let allowed = authorizedOnCluster(.clusterAction, context)
         let results = request.markers.map { marker in
             WriteTxnMarkersResponse.WritableTxnMarkerResult(
                 producerId: marker.producerId,
@@ -15,7 +16,9 @@ extension RequestHandler {
                         partitions: topic.partitionIndexes.map { index in
                             WriteTxnMarkersResponse.WritableTxnMarkerPartitionResult(
                                 partitionIndex: index,
-                                errorCode: writeMarker(marker, topic: topic.name, partition: index, context).rawValue
+                                errorCode: allowed
+                                    ? writeMarker(marker, topic: topic.name, partition: index, context).rawValue
+                                    : KafkaErrorCode.clusterAuthorizationFailed.rawValue
                             )
                         }
                     )

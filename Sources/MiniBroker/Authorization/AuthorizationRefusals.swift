@@ -1,0 +1,66 @@
+import Logging
+import Synchronization
+
+/// The requests the authorizer refused: each refusal counted by operation and resource type,
+/// and logged the first time a principal from a host is refused an operation on a resource,
+/// so a student retrying in a loop fills neither the log nor memory.
+public final class AuthorizationRefusals: Sendable {
+    /// One line of the counts.
+    public struct Count: Sendable, Equatable {
+        public var operation: String
+        public var resourceType: String
+        public var count: Int
+    }
+
+    private struct Key: Hashable {
+        var operation: AclOperation
+        var resourceType: AclResourceType
+    }
+
+    private struct State {
+        var counts: [Key: Int] = [:]
+        var logged = Set<String>()
+    }
+
+    /// How many distinct refusals are remembered for logging once; later new ones are still
+    /// counted and logged, but not remembered.
+    static let rememberedLimit = 10_000
+
+    private let state = Mutex(State())
+    private let logger: Logger
+
+    init(logger: Logger) {
+        self.logger = logger
+    }
+
+    /// Counts a refusal, and logs it unless the same one was logged before.
+    func record(
+        _ principal: KafkaPrincipal,
+        host: String,
+        api: String,
+        operation: AclOperation,
+        resourceType: AclResourceType,
+        resourceName: String
+    ) {
+        let line =
+            "refused \(principal) from \(host): \(operation.name) on \(resourceType.name) '\(resourceName)'"
+        let first = state.withLock { state in
+            state.counts[Key(operation: operation, resourceType: resourceType), default: 0] += 1
+            guard !state.logged.contains(line) else { return false }
+            if state.logged.count < Self.rememberedLimit { state.logged.insert(line) }
+            return true
+        }
+        if first {
+            logger.warning("\(line) (\(api) request; logged once)")
+        }
+    }
+
+    /// Refusals so far, by operation and resource type.
+    public func counts() -> [Count] {
+        state.withLock { state in
+            state.counts.map {
+                Count(operation: $0.key.operation.name, resourceType: $0.key.resourceType.name, count: $0.value)
+            }
+        }.sorted { ($0.resourceType, $0.operation) < ($1.resourceType, $1.operation) }
+    }
+}

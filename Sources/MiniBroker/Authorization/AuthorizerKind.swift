@@ -1,0 +1,7 @@
+/// Who decides what Kafka clients may do (`--authorizer`).
+public enum AuthorizerKind: String, Sendable, CaseIterable {
+    /// Nobody: every client may do everything, as on a Kafka broker without an authorizer.
+    case none
+    /// Kafka's ACLs, managed with CreateAcls/DeleteAcls (`kafka-acls`, the AdminClient).
+    case acls
+}
