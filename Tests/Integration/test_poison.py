@@ -12,6 +12,7 @@ import pathlib
 import signal
 import subprocess
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -97,7 +98,16 @@ class Appliance:
         raise AssertionError(f"no {field}")
 
     def wait_for(self, condition, timeout=30, message="condition"):
-        return wait_for(condition, timeout, message)
+        """`conftest.wait_for`, with a 503 counted as not yet: the dashboard answers before the
+        analyzer's first snapshot, and on a busy machine that snapshot comes later."""
+        def attempt():
+            try:
+                return condition()
+            except urllib.error.HTTPError as error:
+                if error.code == 503:
+                    return None
+                raise
+        return wait_for(attempt, timeout, message)
 
     def log(self, name: str) -> str:
         path = self.log_dir / f"{name}.log"
