@@ -49,6 +49,9 @@ let package = Package(
             name: "KafkaWire",
             dependencies: [
                 "Common", "CCRC32C", "CLZ4", "CZlib", "CZstd", "CSnappy",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 // The frame rules of the Kafka protocol (https://kafka.apache.org/protocol#protocol_common):
 // every message is INT32 size + body; a request body starts with the request header (v1, or
@@ -11,13 +12,23 @@ extension BrokerConnection {
         pending: PendingRequests,
         group: any EventLoopGroup,
         timeout: Duration,
-        maximumResponseSize: Int
+        maximumResponseSize: Int,
+        tls: NIOSSLContext? = nil
     ) async throws -> any Channel {
+        // SNI carries names only; an address is checked against the certificate's IP entries.
+        let serverHostname =
+            address.host.contains(":") || address.host.allSatisfy { $0.isNumber || $0 == "." }
+            ? nil : address.host
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(TimeAmount(timeout))
             .channelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: tls, serverHostname: serverHostname)
+                        )
+                    }
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(KafkaFrameDecoder(maximumFrameSize: maximumResponseSize))
                     )
@@ -30,6 +41,23 @@ extension BrokerConnection {
             return try await bootstrap.connect(host: address.host, port: address.port).get()
         } catch {
             throw KafkaClientError(.brokerUnreachable, "broker \(address) unreachable (\(Self.reason(error)))")
+        }
+    }
+
+    /// The TLS context of `settings`: its CA file (or the system's certificates) as trust roots.
+    static func tlsContext(_ settings: KafkaClientSecurity.TLS) throws -> NIOSSLContext {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let caFile = settings.caFile {
+            configuration.trustRoots = .file(caFile)
+        }
+        configuration.certificateVerification = settings.verifiesHostname ? .fullVerification : .noHostnameVerification
+        do {
+            return try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw KafkaClientError(
+                .invalidConfiguration,
+                "TLS settings cannot be used (\(error)); check the CA file \(settings.caFile ?? "(system)")"
+            )
         }
     }
 

@@ -6,7 +6,8 @@ import NIOPosix
 ///
 /// Requests are pipelined: each gets a correlation id, is written at once, and its caller waits
 /// for the response with that id. On connect the connection asks for the broker's API versions
-/// and from then on sends each API at the highest version both sides know (`apiVersions`).
+/// and from then on sends each API at the highest version both sides know (`apiVersions`);
+/// with `KafkaClientSecurity` it speaks TLS and logs in with SASL before anything else.
 /// When the connection closes, every waiting request fails with `.connectionClosed`.
 public final class BrokerConnection: Sendable {
     /// The broker this connection goes to.
@@ -35,17 +36,20 @@ public final class BrokerConnection: Sendable {
         self.apiVersions = apiVersions
     }
 
-    /// Opens a connection and negotiates API versions.
+    /// Opens a connection, negotiates API versions and logs in when `security` says so.
     ///
     /// - Throws: `KafkaClientError` `.brokerUnreachable` when the TCP connection fails,
-    ///   `.unsupportedVersion` or `.connectionClosed` when the ApiVersions exchange fails.
+    ///   `.unsupportedVersion` or `.connectionClosed` when the ApiVersions exchange fails,
+    ///   `.authenticationFailed` when the TLS handshake or the login fails, `.invalidConfiguration`
+    ///   when the TLS settings cannot be used.
     public static func connect(
         to address: BrokerAddress,
         clientID: String,
         eventLoopGroup: any EventLoopGroup,
         connectTimeout: Duration = .seconds(10),
         requestTimeout: Duration = .seconds(30),
-        maximumResponseSize: Int = 256 * 1024 * 1024
+        maximumResponseSize: Int = 256 * 1024 * 1024,
+        security: KafkaClientSecurity = .plaintext
     ) async throws -> BrokerConnection {
         let pending = PendingRequests()
         let channel = try await openChannel(
@@ -53,7 +57,8 @@ public final class BrokerConnection: Sendable {
             pending: pending,
             group: eventLoopGroup,
             timeout: connectTimeout,
-            maximumResponseSize: maximumResponseSize
+            maximumResponseSize: maximumResponseSize,
+            tls: try security.tls.map(tlsContext)
         )
         let timeout = TimeAmount(requestTimeout)
         do {
@@ -64,6 +69,17 @@ public final class BrokerConnection: Sendable {
                 timeout: timeout,
                 address: address
             )
+            if let login = security.sasl {
+                try await authenticate(
+                    login,
+                    versions: versions,
+                    channel: channel,
+                    pending: pending,
+                    clientID: clientID,
+                    timeout: timeout,
+                    address: address
+                )
+            }
             return BrokerConnection(
                 address: address,
                 channel: channel,

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOSSL
 
 /// The last handler of a broker connection's pipeline: hands each response frame to the
 /// request waiting for it, and fails all waiting requests when the connection goes away.
@@ -28,6 +29,20 @@ final class BrokerConnectionHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // A failed TLS handshake will fail the same way again: the settings must change.
+        if let tls = error as? NIOSSLError {
+            pending.close(
+                with: KafkaClientError(
+                    .authenticationFailed,
+                    """
+                    TLS handshake with broker \(address) failed (\(tls)): does the CA file hold the broker's \
+                    certificate, and does the certificate name this address?
+                    """
+                )
+            )
+            context.close(promise: nil)
+            return
+        }
         pending.close(
             with: KafkaClientError(
                 .connectionClosed,

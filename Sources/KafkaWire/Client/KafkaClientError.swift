@@ -29,6 +29,8 @@ public struct KafkaClientError: Error, Sendable, CustomStringConvertible {
         public static let producerClosed = Code("producerClosed")
         /// A setting or argument is not valid.
         public static let invalidConfiguration = Code("invalidConfiguration")
+        /// The broker refused the SASL login, or the TLS handshake failed.
+        public static let authenticationFailed = Code("authenticationFailed")
 
         public var description: String { name }
     }

@@ -15,6 +15,8 @@ extension KafkaCluster {
                 do {
                     return try await connect(to: address)
                 } catch let error as KafkaClientError {
+                    // Another attempt would be refused the same way: the settings must change.
+                    if error.code == .authenticationFailed || error.code == .invalidConfiguration { throw error }
                     lastError = error
                 }
             }
@@ -64,7 +66,8 @@ extension KafkaCluster {
                 clientID: configuration.clientID,
                 eventLoopGroup: group,
                 connectTimeout: configuration.connectTimeout,
-                requestTimeout: configuration.requestTimeout
+                requestTimeout: configuration.requestTimeout,
+                security: configuration.security
             )
         }
         connections[address] = task

@@ -18,6 +18,8 @@ public struct KafkaClusterConfiguration: Sendable {
     public var metadataAttempts: Int = 10
     /// Whether Metadata requests let the broker create unknown topics (`allow.auto.create.topics`).
     public var allowAutoTopicCreation: Bool = true
+    /// TLS and the SASL login of every connection (`security.protocol`); default PLAINTEXT.
+    public var security: KafkaClientSecurity = .plaintext
 
     /// A configuration with defaults for everything but the servers and the client id.
     public init(bootstrapServers: [BrokerAddress], clientID: String = "aseed") {

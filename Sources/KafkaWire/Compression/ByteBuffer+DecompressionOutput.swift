@@ -33,6 +33,6 @@ extension UnsafeRawBufferPointer {
     func withNonNullBase<R>(_ body: (UnsafeRawPointer) throws -> R) rethrows -> R {
         if let base = baseAddress { return try body(base) }
         var dummy: UInt8 = 0
-        return try withUnsafeBytes(of: &dummy) { try body($0.baseAddress!) }
+        return try Swift.withUnsafeBytes(of: &dummy) { try body($0.baseAddress!) }
     }
 }

@@ -40,7 +40,7 @@ public enum ScramMechanism: Sendable, CaseIterable, Hashable {
     }
 
     /// H(data).
-    func hash(_ data: [UInt8]) -> [UInt8] {
+    package func hash(_ data: [UInt8]) -> [UInt8] {
         switch self {
         case .sha256: Array(SHA256.hash(data: data))
         case .sha512: Array(SHA512.hash(data: data))
@@ -48,7 +48,7 @@ public enum ScramMechanism: Sendable, CaseIterable, Hashable {
     }
 
     /// HMAC(key, data).
-    func hmac(key: [UInt8], _ data: [UInt8]) -> [UInt8] {
+    package func hmac(key: [UInt8], _ data: [UInt8]) -> [UInt8] {
         let key = SymmetricKey(data: key)
         switch self {
         case .sha256: return Array(HMAC<SHA256>.authenticationCode(for: data, using: key))

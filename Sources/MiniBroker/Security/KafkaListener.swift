@@ -1,3 +1,5 @@
+import KafkaWire
+
 /// One address the broker accepts Kafka connections on, with its security protocol and the
 /// address clients are told to use for it (Kafka's `listeners` / `advertised.listeners`).
 ///

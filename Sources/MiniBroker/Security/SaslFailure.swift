@@ -1,3 +1,5 @@
+import KafkaWire
+
 /// Why a SASL exchange failed: the message goes back to the client with
 /// SASL_AUTHENTICATION_FAILED, and into the broker's log.
 struct SaslFailure: Error, Equatable {

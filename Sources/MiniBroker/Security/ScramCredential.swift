@@ -1,3 +1,5 @@
+import KafkaWire
+
 /// What the broker keeps of a user's password for one SCRAM mechanism (RFC 5802 section 3):
 /// enough to check a proof and to prove itself, never the password.
 public struct ScramCredential: Sendable, Equatable {

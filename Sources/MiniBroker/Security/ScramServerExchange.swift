@@ -1,4 +1,5 @@
 import Common
+import KafkaWire
 
 /// The server side of one SCRAM exchange (RFC 5802, without channel binding, as Kafka):
 /// client-first -> server-first, client-final -> server-final.
@@ -49,7 +50,7 @@ struct ScramServerExchange {
         stage = .done
         let text = String(decoding: message, as: UTF8.self)
         let (gs2Header, bare) = try Self.splitGS2Header(text)
-        let attributes = Self.attributes(bare)
+        let attributes = ScramMessage.attributes(bare)
         guard attributes.first?.key == "n", let escapedUser = attributes.first?.value,
             attributes.count >= 2, attributes[1].key == "r", !attributes[1].value.isEmpty
         else {
@@ -58,7 +59,7 @@ struct ScramServerExchange {
         if attributes.dropFirst(2).contains(where: { $0.key == "tokenauth" && $0.value.lowercased() == "true" }) {
             throw SaslFailure("delegation tokens (tokenauth) are not supported by this broker")
         }
-        guard let user = Self.unescape(escapedUser), !user.isEmpty else {
+        guard let user = ScramMessage.unescape(escapedUser), !user.isEmpty else {
             throw SaslFailure("malformed SCRAM user name '\(escapedUser)'")
         }
         if let authorizationID = gs2Header.authorizationID, authorizationID != user {
@@ -101,7 +102,7 @@ struct ScramServerExchange {
             throw SaslFailure("malformed SCRAM client-final message: no proof")
         }
         let withoutProof = String(text[..<proofStart])
-        let attributes = Self.attributes(withoutProof)
+        let attributes = ScramMessage.attributes(withoutProof)
         guard attributes.count >= 2, attributes[0].key == "c", attributes[1].key == "r" else {
             throw SaslFailure("malformed SCRAM client-final message: expected c=<binding>,r=<nonce>,...,p=<proof>")
         }
@@ -141,36 +142,11 @@ struct ScramServerExchange {
         }
         var authorizationID: String?
         if !parts[1].isEmpty {
-            guard parts[1].hasPrefix("a="), let name = unescape(String(parts[1].dropFirst(2))) else {
+            guard parts[1].hasPrefix("a="), let name = ScramMessage.unescape(String(parts[1].dropFirst(2))) else {
                 throw SaslFailure("malformed SCRAM authorization id '\(parts[1])'")
             }
             authorizationID = name
         }
         return ((text: "\(parts[0]),\(parts[1]),", authorizationID: authorizationID), String(parts[2]))
-    }
-
-    /// `k=v` pairs in order.
-    private static func attributes(_ text: String) -> [(key: String, value: String)] {
-        text.split(separator: ",", omittingEmptySubsequences: false).map { part in
-            guard let equals = part.firstIndex(of: "=") else { return (String(part), "") }
-            return (String(part[..<equals]), String(part[part.index(after: equals)...]))
-        }
-    }
-
-    /// A saslname with "=2C" and "=3D" decoded; nil when another "=" escape appears.
-    static func unescape(_ name: String) -> String? {
-        var result = ""
-        var rest = Substring(name)
-        while let equals = rest.firstIndex(of: "=") {
-            result += rest[..<equals]
-            let code = rest[rest.index(after: equals)...].prefix(2)
-            switch code {
-            case "2C": result += ","
-            case "3D": result += "="
-            default: return nil
-            }
-            rest = rest[rest.index(equals, offsetBy: 3)...]
-        }
-        return result + rest
     }
 }

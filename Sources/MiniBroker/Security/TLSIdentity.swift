@@ -1,5 +1,6 @@
 import Crypto
 import FoundationEssentials
+import KafkaWire
 import NIOSSL
 import SwiftASN1
 import X509

@@ -56,6 +56,21 @@ final class UserCredentials: Sendable {
         }
     }
 
+    /// Stores `login`'s password as SCRAM-SHA-256 and SCRAM-SHA-512 credentials of its user,
+    /// replacing what the user had for them.
+    /// - Throws: when the store cannot be written.
+    func store(_ login: KafkaClientSecurity.SaslLogin) throws {
+        let upsertions = ScramMechanism.allCases.map { mechanism in
+            (user: login.username, credential: ScramCredential(mechanism: mechanism, password: login.password))
+        }
+        try credentials.withLock { current in
+            try store.alterScramCredentials(deleting: [], upserting: upsertions)
+            for (user, credential) in upsertions {
+                current[user, default: [:]][credential.mechanism] = credential
+            }
+        }
+    }
+
     /// Applies each user's changes; returns the refusal per user whose changes were refused.
     /// - Throws: when the store cannot be written; nothing changed then.
     func alter(_ changes: [(user: String, change: Change)]) throws -> [String: Refusal] {

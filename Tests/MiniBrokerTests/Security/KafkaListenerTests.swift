@@ -1,3 +1,4 @@
+import KafkaWire
 import Testing
 
 @testable import MiniBroker

@@ -1,4 +1,5 @@
 import Common
+import KafkaWire
 import Testing
 
 @testable import MiniBroker
@@ -76,13 +77,13 @@ struct ScramServerExchangeTests {
     }
 
     @Test func escapedNames() {
-        #expect(ScramServerExchange.unescape("a=2Cb=3Dc") == "a,b=c")
-        #expect(ScramServerExchange.unescape("a=2") == nil)
-        #expect(ScramServerExchange.unescape("plain") == "plain")
+        #expect(ScramMessage.unescape("a=2Cb=3Dc") == "a,b=c")
+        #expect(ScramMessage.unescape("a=2") == nil)
+        #expect(ScramMessage.unescape("plain") == "plain")
     }
 }
 
-/// The client side of SCRAM (RFC 5802 section 3), as a Kafka client computes it.
+/// KafkaWire's SCRAM client against the server exchange.
 struct ScramTestClient {
     let mechanism: ScramMechanism
     let user: String
@@ -90,30 +91,18 @@ struct ScramTestClient {
 
     func run(_ lookup: @escaping (String) -> ScramCredential?) throws -> Result<String, SaslFailure> {
         var server = ScramServerExchange(mechanism: mechanism, decoySecret: [9], lookup: lookup)
-        let clientNonce = "fyko+d2lbbFgONRv9qkxdawL"
-        let clientFirstBare = "n=\(user),r=\(clientNonce)"
+        var client = ScramClientExchange(
+            mechanism: mechanism,
+            user: user,
+            password: password,
+            clientNonce: "fyko+d2lbbFgONRv9qkxdawL"
+        )
         do {
-            let serverFirst = String(
-                decoding: try server.respond(toClientFirst: Array("n,,\(clientFirstBare)".utf8)),
-                as: UTF8.self
-            )
-            let fields = Dictionary(
-                uniqueKeysWithValues: serverFirst.split(separator: ",").map { ($0.first!, String($0.dropFirst(2))) }
-            )
-            let salt = try #require(Base64.decode(fields["s"]!))
-            let salted = mechanism.saltedPassword(Array(password.utf8), salt: salt, iterations: Int(fields["i"]!)!)
-            let clientKey = mechanism.hmac(key: salted, Array("Client Key".utf8))
-            let storedKey = mechanism.hash(clientKey)
-            let withoutProof = "c=biws,r=\(fields["r"]!)"
-            let authMessage = Array("\(clientFirstBare),\(serverFirst),\(withoutProof)".utf8)
-            let signature = mechanism.hmac(key: storedKey, authMessage)
-            let proof = zip(clientKey, signature).map { $0 ^ $1 }
+            let serverFirst = try server.respond(toClientFirst: client.clientFirst)
             let (name, serverFinal) = try server.respond(
-                toClientFinal: Array("\(withoutProof),p=\(Base64.encode(proof))".utf8)
+                toClientFinal: try client.clientFinal(serverFirst: serverFirst)
             )
-            let serverKey = mechanism.hmac(key: salted, Array("Server Key".utf8))
-            let expected = "v=" + Base64.encode(mechanism.hmac(key: serverKey, authMessage))
-            #expect(String(decoding: serverFinal, as: UTF8.self) == expected)
+            try client.verify(serverFinal: serverFinal)
             return .success(name)
         } catch let failure as SaslFailure {
             return .failure(failure)

@@ -1,3 +1,4 @@
+import KafkaWire
 import NIOSSL
 import Testing
 import X509
