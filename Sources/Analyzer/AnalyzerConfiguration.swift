@@ -12,6 +12,8 @@ public struct AnalyzerConfiguration: Sendable {
 
     /// Brokers to bootstrap from.
     public var bootstrapServers: [BrokerAddress]
+    /// TLS and the SASL login of the analyzer's connections; default PLAINTEXT.
+    public var security: KafkaClientSecurity = .plaintext
     /// The topic of orders.
     public var topic = "orders"
     /// Topic that receives copies of malformed records.

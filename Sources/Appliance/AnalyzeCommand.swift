@@ -40,6 +40,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
     )
     var bootstrapServers: String?
 
+    @OptionGroup(title: "Logging in to a secured cluster") var clientSecurity: ClientSecurityOptions
+
     @Option(help: ArgumentHelp("Topic of orders. Default: orders", valueName: "name"))
     var topic: String?
 
@@ -55,6 +57,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         var configuration = try analyzer.configuration(
             settings,
             bootstrapServers: servers,
+            security: try clientSecurity.security(settings),
             dataDirectory: dataDirectory,
             topic: settings.string("topic", flag: topic, default: "orders")
         )

@@ -1,5 +1,6 @@
 import Analyzer
 import ApplianceKit
+import KafkaWire
 import Logging
 
 extension AnalyzerOptions {
@@ -9,6 +10,7 @@ extension AnalyzerOptions {
     func component(
         _ settings: Settings,
         bootstrapServers: String,
+        security: KafkaClientSecurity = .plaintext,
         dataDirectory: String,
         topic: String,
         snapshots: SnapshotPublisher,
@@ -17,6 +19,7 @@ extension AnalyzerOptions {
         let configuration = try configuration(
             settings,
             bootstrapServers: bootstrapServers,
+            security: security,
             dataDirectory: dataDirectory,
             topic: topic
         )

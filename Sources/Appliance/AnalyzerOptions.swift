@@ -54,6 +54,7 @@ struct AnalyzerOptions: ParsableArguments {
     func configuration(
         _ settings: Settings,
         bootstrapServers servers: String,
+        security: KafkaClientSecurity = .plaintext,
         dataDirectory: String,
         topic: String
     ) throws -> AnalyzerConfiguration {
@@ -65,6 +66,7 @@ struct AnalyzerOptions: ParsableArguments {
         }
         var configuration = AnalyzerConfiguration(bootstrapServers: addresses, directory: dataDirectory + "/analyzer")
         configuration.topic = topic
+        configuration.security = security
         let startName = settings.string("start", flag: start, default: "earliest")
         guard let position = AnalyzerConfiguration.StartPosition(rawValue: startName) else {
             throw ConfigurationError("start: expected earliest or latest, got '\(startName)'")

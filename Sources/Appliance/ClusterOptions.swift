@@ -26,6 +26,8 @@ struct ClusterOptions: ParsableArguments {
     )
     var bootstrapServers: String?
 
+    @OptionGroup(title: "Logging in to a secured cluster") var security: ClientSecurityOptions
+
     /// The settings these options read, for commands that need more keys.
     func settings() throws -> Settings {
         try Settings(configPath: config)
@@ -66,6 +68,7 @@ struct ClusterOptions: ParsableArguments {
         configuration.connectTimeout = .seconds(2)
         configuration.requestTimeout = .seconds(15)
         configuration.metadataAttempts = 3
+        configuration.security = try security.security(settings)
         return configuration
     }
 

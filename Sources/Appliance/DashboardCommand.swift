@@ -59,6 +59,8 @@ struct DashboardCommand: AsyncParsableCommand {
     )
     var noAnalyzer = false
 
+    @OptionGroup(title: "Logging in to a secured cluster") var clientSecurity: ClientSecurityOptions
+
     @OptionGroup var dashboard: DashboardOptions
 
     @OptionGroup var analyzer: AnalyzerOptions
@@ -66,6 +68,7 @@ struct DashboardCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try Settings(configPath: config)
         let servers = settings.string("bootstrap-servers", flag: bootstrapServers, default: "localhost:9092")
+        let security = try clientSecurity.security(settings)
         let dataDirectory = settings.string("data-dir", flag: dataDir, default: "data")
         let logDirectory = settings.string("log-dir", flag: logDir, default: "logs")
         let withAnalyzer = !(try settings.bool("no-analyzer", flag: noAnalyzer ? true : nil, default: false))
@@ -80,6 +83,7 @@ struct DashboardCommand: AsyncParsableCommand {
                 try analyzer.component(
                     settings,
                     bootstrapServers: servers,
+                    security: security,
                     dataDirectory: dataDirectory,
                     topic: settings.string("topic", flag: topic, default: "orders"),
                     snapshots: snapshots,
@@ -92,6 +96,7 @@ struct DashboardCommand: AsyncParsableCommand {
                 settings,
                 dataDirectory: dataDirectory,
                 bootstrap: servers,
+                security: security,
                 brokerDataDirectory: nil,
                 cleanerFigures: nil,
                 snapshots: snapshots,

@@ -1,6 +1,7 @@
 import Analyzer
 import ApplianceKit
 import Dashboard
+import KafkaWire
 import Logging
 
 extension DashboardOptions {
@@ -18,6 +19,7 @@ extension DashboardOptions {
         _ settings: Settings,
         dataDirectory: String,
         bootstrap: String,
+        security: KafkaClientSecurity = .plaintext,
         brokerDataDirectory: String?,
         cleanerFigures: CleanerFiguresProvider?,
         snapshots: SnapshotPublisher,
@@ -35,6 +37,7 @@ extension DashboardOptions {
         )
         let console = KafkaBrokerConsole(
             bootstrapServers: try DashboardCommand.addresses(bootstrap),
+            security: security,
             dataDirectory: brokerDataDirectory,
             cleanerFigures: cleanerFigures,
             logger: logger

@@ -42,6 +42,8 @@ struct RunCommand: AsyncParsableCommand {
     )
     var bootstrapServers: String?
 
+    @OptionGroup(title: "Logging in to a secured external cluster") var clientSecurity: ClientSecurityOptions
+
     @Flag(help: "Do not start the order simulator. Env: ASEED_NO_SIMULATOR=true.")
     var noSimulator = false
 
@@ -79,6 +81,7 @@ struct RunCommand: AsyncParsableCommand {
         var dataDirectory = settings.string("data-dir", flag: common.dataDir, default: "data")
         var components: [SupervisedComponent] = []
         var bootstrap = external ?? ""
+        var security = try clientSecurity.security(settings)
         let runner = ServiceRunner(logDirectory: logDirectory, settings: settings, common: common)
         let logger = runner.logger
         let mainLogger = try logger("appliance")
@@ -93,17 +96,11 @@ struct RunCommand: AsyncParsableCommand {
             try createDirectories(dataDirectory, for: "data-dir")
             mainLogger.info("using the Kafka cluster at \(external); no embedded broker")
         } else {
-            let configuration = try broker.configuration(settings, common: common)
-            // The simulator, analyzer and dashboard connect anonymously, so an authorizer
-            // would refuse them; they cannot log in with SASL.
-            guard configuration.authorizer == .none else {
-                throw ConfigurationError(
-                    """
-                    --authorizer \(configuration.authorizer.rawValue) needs the broker alone (aseed broker): \
-                    the simulator, analyzer and dashboard of aseed run connect without logging in
-                    """
-                )
-            }
+            var brokerConfiguration = try broker.configuration(settings, common: common)
+            let connection = try ComponentConnection(broker: &brokerConfiguration)
+            let configuration = brokerConfiguration
+            bootstrap = connection.bootstrap
+            security = connection.security
             brokerHosts = configuration.listeners.map(\.advertisedHost)
             try createDirectories(configuration.dataDirectory, for: "data-dir")
             dataDirectory = configuration.dataDirectory
@@ -117,16 +114,6 @@ struct RunCommand: AsyncParsableCommand {
                 }
             )
             brokerLogs = logs
-            // The components reach the broker over its first PLAINTEXT listener.
-            guard let plaintext = configuration.listeners.first(where: { $0.securityProtocol == .plaintext }) else {
-                throw ConfigurationError(
-                    """
-                    aseed run needs a PLAINTEXT listener for the simulator, analyzer and dashboard; \
-                    add one to --listeners
-                    """
-                )
-            }
-            bootstrap = "127.0.0.1:\(plaintext.port)"
             diskSpace = DiskSpaceGuard(
                 dataDirectory: configuration.dataDirectory,
                 reserveBytes: configuration.diskReserveBytes,
@@ -136,7 +123,7 @@ struct RunCommand: AsyncParsableCommand {
         let status = ApplianceStatus(snapshots: snapshots, dataDirectory: dataDirectory, diskSpace: diskSpace)
         let currentSimulator = CurrentSimulator()
         if withSimulator {
-            let options = try simulator.options(settings, bootstrapServers: bootstrap)
+            let options = try simulator.options(settings, bootstrapServers: bootstrap, security: security)
             let simulatorLogger = try logger("simulator")
             let firstStart = Mutex(true)
             components.append(
@@ -166,6 +153,7 @@ struct RunCommand: AsyncParsableCommand {
                 try analyzer.component(
                     settings,
                     bootstrapServers: bootstrap,
+                    security: security,
                     dataDirectory: dataDirectory,
                     topic: settings.string("topic", flag: simulator.topic, default: "orders"),
                     snapshots: snapshots,
@@ -179,6 +167,7 @@ struct RunCommand: AsyncParsableCommand {
                     settings,
                     dataDirectory: dataDirectory,
                     bootstrap: bootstrap,
+                    security: security,
                     brokerDataDirectory: external == nil ? dataDirectory : nil,
                     cleanerFigures: brokerLogs?.cleanerFiguresProvider,
                     snapshots: snapshots,

@@ -30,12 +30,18 @@ struct SimulateCommand: AsyncParsableCommand {
     )
     var bootstrapServers: String?
 
+    @OptionGroup(title: "Logging in to a secured cluster") var clientSecurity: ClientSecurityOptions
+
     @OptionGroup var simulator: SimulatorOptions
 
     func run() async throws {
         let settings = try Settings(configPath: config)
         let servers = settings.string("bootstrap-servers", flag: bootstrapServers, default: "localhost:9092")
-        let options = try simulator.options(settings, bootstrapServers: servers)
+        let options = try simulator.options(
+            settings,
+            bootstrapServers: servers,
+            security: try clientSecurity.security(settings)
+        )
         let logDirectory = settings.string("log-dir", flag: logDir, default: "logs")
         let runner = ServiceRunner(logDirectory: logDirectory, settings: settings)
         let logger = try runner.logger("simulator")

@@ -77,7 +77,11 @@ struct SimulatorOptions: ParsableArguments {
     var acks: String?
 
     /// Everything the command line, environment and config file say, checked.
-    func options(_ settings: Settings, bootstrapServers servers: String) throws -> SimulatorComponent.Configuration {
+    func options(
+        _ settings: Settings,
+        bootstrapServers servers: String,
+        security: KafkaClientSecurity = .plaintext
+    ) throws -> SimulatorComponent.Configuration {
         let addresses: [BrokerAddress]
         do {
             addresses = try BrokerAddress.parseList(servers)
@@ -85,6 +89,7 @@ struct SimulatorOptions: ParsableArguments {
             throw ConfigurationError("bootstrap-servers: expected HOST:PORT[,HOST:PORT...], got '\(servers)'")
         }
         var producer = KafkaProducerConfiguration(bootstrapServers: addresses, clientID: "aseed-simulator")
+        producer.cluster.security = security
         producer.compression = try codec(settings.string("compression", flag: compression, default: "lz4"))
         producer.acks = try acknowledgements(settings.string("acks", flag: acks, default: "all"))
         producer.idempotence = producer.acks == .all

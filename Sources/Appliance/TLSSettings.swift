@@ -1,4 +1,5 @@
 import ApplianceKit
+import KafkaWire
 import MiniBroker
 
 /// The certificate the appliance's TLS listeners and HTTPS dashboard share, from the settings

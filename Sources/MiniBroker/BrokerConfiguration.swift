@@ -51,6 +51,9 @@ public struct BrokerConfiguration: Sendable {
     public var superUsers: [String] = []
     /// Whether a resource no ACL names is open to everyone (`allow.everyone.if.no.acl.found`).
     public var allowEveryoneIfNoAclFound: Bool = false
+    /// The login of the appliance's own components when it embeds the broker: its SCRAM
+    /// credentials are stored at start and its principal is a super user.
+    public var applianceLogin: KafkaClientSecurity.SaslLogin? = nil
 
     /// Node id of this broker in metadata responses.
     public var nodeID: Int32 = 1

@@ -77,6 +77,9 @@ public final class KafkaBroker: Service, Sendable {
         transactions.recover()
         self.transactions = transactions
         let users = try UserCredentials(store: store)
+        if let login = configuration.applianceLogin {
+            try users.store(login)
+        }
         self.users = users
         let refusals = AuthorizationRefusals(logger: logger)
         self.refusals = refusals
@@ -115,11 +118,15 @@ public final class KafkaBroker: Service, Sendable {
         logger: Logger
     ) throws -> AclAuthorizer? {
         guard configuration.authorizer == .acls else { return nil }
-        let superUsers = configuration.superUsers.isEmpty ? "none" : configuration.superUsers.joined(separator: ", ")
-        logger.info("authorizer: Kafka ACLs; super users: \(superUsers)")
+        var superUsers = configuration.superUsers
+        if let login = configuration.applianceLogin {
+            superUsers.append(KafkaPrincipal(user: login.username).description)
+        }
+        let named = superUsers.isEmpty ? "none" : superUsers.joined(separator: ", ")
+        logger.info("authorizer: Kafka ACLs; super users: \(named)")
         return try AclAuthorizer(
             store: store,
-            superUsers: Set(configuration.superUsers),
+            superUsers: Set(superUsers),
             allowEveryoneIfNoAclFound: configuration.allowEveryoneIfNoAclFound
         )
     }

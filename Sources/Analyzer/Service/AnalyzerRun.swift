@@ -45,6 +45,7 @@ struct AnalyzerRun {
             clientID: "aseed-analyzer",
             groupID: configuration.groupID
         )
+        consumerConfiguration.cluster.security = configuration.security
         consumerConfiguration.fetchMaxWait = min(.milliseconds(500), configuration.triggerInterval)
         consumerConfiguration.autoOffsetReset = configuration.start == .earliest ? .earliest : .latest
         // One bad batch (anyone can produce one) must not stop the analysis: it is counted,
@@ -55,6 +56,7 @@ struct AnalyzerRun {
             bootstrapServers: configuration.bootstrapServers,
             clientID: "aseed-analyzer-dlq"
         )
+        producerConfiguration.cluster.security = configuration.security
         producerConfiguration.linger = .milliseconds(1)
         producer = try KafkaProducer(
             configuration: producerConfiguration,

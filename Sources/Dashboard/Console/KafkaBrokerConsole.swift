@@ -25,14 +25,17 @@ public final class KafkaBrokerConsole: BrokerConsoleSource {
     /// - Parameters:
     ///   - dataDirectory: the embedded broker's data directory; nil for an external cluster.
     ///   - cleanerFigures: the embedded broker's log cleaner figures; nil for an external cluster.
+    ///   - security: TLS and the SASL login of the console's connections.
     public init(
         bootstrapServers: [BrokerAddress],
+        security: KafkaClientSecurity = .plaintext,
         dataDirectory: String?,
         cleanerFigures: CleanerFiguresProvider? = nil,
         logger: Logger
     ) {
         var cluster = KafkaClusterConfiguration(bootstrapServers: bootstrapServers, clientID: "aseed-console")
         cluster.requestTimeout = .seconds(5)
+        cluster.security = security
         admin = KafkaAdmin(configuration: cluster, logger: logger)
         self.bootstrapServers = bootstrapServers
         topicsDirectory = dataDirectory.map { $0 + "/topics" }
