@@ -189,8 +189,9 @@ struct BrokerOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             """
-            Who decides what Kafka clients may do: none (everyone may do everything) or acls (Kafka's ACLs, \
-            managed with kafka-acls or the AdminClient). Default: none
+            Who decides what Kafka clients may do: none (everyone may do everything), acls (Kafka's ACLs, \
+            managed with kafka-acls or the AdminClient) or classroom (ACLs, then the classroom preset: students \
+            read everything and own their topics, groups and transactional ids). Default: none
             """,
             valueName: "kind"
         )
@@ -199,7 +200,10 @@ struct BrokerOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Principals the authorizer allows everything, separated by ; or , (e.g. User:teacher). Default: none",
+            """
+            Principals the authorizer allows everything, separated by ; or , (e.g. User:teacher). \
+            Default: none; User:teacher with the classroom preset
+            """,
             valueName: "list"
         )
     )

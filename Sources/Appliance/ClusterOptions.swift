@@ -4,8 +4,10 @@ import KafkaWire
 import Logging
 import MiniBroker
 
-/// How an operator command finds the cluster: `--bootstrap-servers`, else the appliance's own
-/// listener from the config file (`kafka-advertise`, then `kafka-listen`), else localhost:9092.
+/// How an operator command finds the cluster: `--bootstrap-servers`, else the login `aseed run`
+/// leaves in its data directory while an authorizer is on (`ApplianceLoginFile`), else the
+/// appliance's own listener from the config file (`kafka-advertise`, then `kafka-listen`), else
+/// localhost:9092.
 struct ClusterOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
@@ -33,10 +35,21 @@ struct ClusterOptions: ParsableArguments {
         try Settings(configPath: config)
     }
 
+    /// The settings of the appliance's own login, when this command names neither a cluster nor
+    /// a security protocol and the appliance left one in its data directory.
+    private func applianceLogin(_ settings: Settings) -> Settings? {
+        guard settings.raw("bootstrap-servers", flag: bootstrapServers) == nil,
+            settings.raw("security-protocol", flag: security.securityProtocol) == nil,
+            let file = ApplianceLoginFile.load(in: settings.string("data-dir", flag: nil, default: "data"))
+        else { return nil }
+        return Settings(file: file, environment: [:])
+    }
+
     /// The brokers to talk to.
     func servers(_ settings: Settings) throws -> [BrokerAddress] {
         let text =
-            settings.optionalString("bootstrap-servers", flag: bootstrapServers)
+            applianceLogin(settings)?.optionalString("bootstrap-servers", flag: nil)
+            ?? settings.optionalString("bootstrap-servers", flag: bootstrapServers)
             ?? settings.optionalString("kafka-advertise", flag: nil)
             ?? settings.optionalString("kafka-listen", flag: nil).map(Self.reachable)
             ?? Self.plaintextListener(settings)
@@ -68,7 +81,7 @@ struct ClusterOptions: ParsableArguments {
         configuration.connectTimeout = .seconds(2)
         configuration.requestTimeout = .seconds(15)
         configuration.metadataAttempts = 3
-        configuration.security = try security.security(settings)
+        configuration.security = try security.security(applianceLogin(settings) ?? settings)
         return configuration
     }
 

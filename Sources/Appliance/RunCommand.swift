@@ -99,10 +99,19 @@ struct RunCommand: AsyncParsableCommand {
             var brokerConfiguration = try broker.configuration(settings, common: common)
             let connection = try ComponentConnection(broker: &brokerConfiguration)
             let configuration = brokerConfiguration
+            try createDirectories(configuration.dataDirectory, for: "data-dir")
+            if configuration.authorizer == .none {
+                ApplianceLoginFile.remove(in: configuration.dataDirectory)
+            } else {
+                try ApplianceLoginFile.write(
+                    bootstrap: connection.bootstrap,
+                    security: connection.security,
+                    in: configuration.dataDirectory
+                )
+            }
             bootstrap = connection.bootstrap
             security = connection.security
             brokerHosts = configuration.listeners.map(\.advertisedHost)
-            try createDirectories(configuration.dataDirectory, for: "data-dir")
             dataDirectory = configuration.dataDirectory
             let brokerLogger = try logger("broker")
             let logs = EmbeddedBrokerLogs()

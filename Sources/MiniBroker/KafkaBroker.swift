@@ -117,17 +117,24 @@ public final class KafkaBroker: Service, Sendable {
         store: MetadataStore,
         logger: Logger
     ) throws -> AclAuthorizer? {
-        guard configuration.authorizer == .acls else { return nil }
+        guard configuration.authorizer != .none else { return nil }
         var superUsers = configuration.superUsers
+        let classroom = configuration.authorizer == .classroom
+        if classroom && superUsers.isEmpty {
+            superUsers = [ClassroomPolicy.teacher]
+        }
         if let login = configuration.applianceLogin {
             superUsers.append(KafkaPrincipal(user: login.username).description)
         }
         let named = superUsers.isEmpty ? "none" : superUsers.joined(separator: ", ")
-        logger.info("authorizer: Kafka ACLs; super users: \(named)")
+        logger.info(
+            "authorizer: \(classroom ? "classroom preset over Kafka ACLs" : "Kafka ACLs"); super users: \(named)"
+        )
         return try AclAuthorizer(
             store: store,
             superUsers: Set(superUsers),
-            allowEveryoneIfNoAclFound: configuration.allowEveryoneIfNoAclFound
+            allowEveryoneIfNoAclFound: configuration.allowEveryoneIfNoAclFound,
+            classroom: classroom ? ClassroomPolicy() : nil
         )
     }
 

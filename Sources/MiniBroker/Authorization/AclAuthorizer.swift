@@ -6,31 +6,40 @@ import Synchronization
 /// A request is allowed when the principal is a super user, or when no DENY ACL for the
 /// operation (or `All`) and at least one ALLOW ACL for an operation that implies it match the
 /// resource, the principal (or `User:*`) and the client's host (or `*`). A resource no ACL
-/// names at all is allowed only with `allowEveryoneIfNoAclFound`.
+/// names at all is allowed only with `allowEveryoneIfNoAclFound`. With a classroom policy,
+/// what no ACL allows or denies is the policy's to decide.
 final class AclAuthorizer: Sendable {
     let superUsers: Set<String>
     let allowEveryoneIfNoAclFound: Bool
+    let classroom: ClassroomPolicy?
     private let store: MetadataStore
     private let bindings: Mutex<[AclResourceType: Set<AclBinding>]>
 
-    init(store: MetadataStore, superUsers: Set<String>, allowEveryoneIfNoAclFound: Bool) throws {
+    init(
+        store: MetadataStore,
+        superUsers: Set<String>,
+        allowEveryoneIfNoAclFound: Bool,
+        classroom: ClassroomPolicy? = nil
+    ) throws {
         self.store = store
         self.superUsers = superUsers
         self.allowEveryoneIfNoAclFound = allowEveryoneIfNoAclFound
+        self.classroom = classroom
         self.bindings = Mutex(Dictionary(grouping: try store.aclBindings(), by: \.resourceType).mapValues(Set.init))
     }
 
-    /// Whether `principal`, connected from `host`, may do `operation` on the resource.
+    /// Whether `principal`, connected from `host` as `clientID`, may do `operation` on the resource.
     func authorize(
         _ principal: KafkaPrincipal,
         host: String,
+        clientID: String? = nil,
         _ operation: AclOperation,
         _ resourceType: AclResourceType,
         _ resourceName: String
     ) -> Bool {
         if superUsers.contains(principal.description) { return true }
         let name = principal.description
-        return bindings.withLock { bindings in
+        let decision: Bool? = bindings.withLock { bindings in
             var resourceHasAcls = false
             var allowed = false
             for binding in bindings[resourceType] ?? [] where binding.covers(resourceName) {
@@ -47,8 +56,12 @@ final class AclAuthorizer: Sendable {
                     break
                 }
             }
-            return allowed || (!resourceHasAcls && allowEveryoneIfNoAclFound)
+            if allowed { return true }
+            return classroom == nil ? !resourceHasAcls && allowEveryoneIfNoAclFound : nil
         }
+        if let decision { return decision }
+        let student = ClassroomPolicy.studentName(principal: principal, clientID: clientID)
+        return classroom?.allows(student: student, operation, resourceType, resourceName) ?? false
     }
 
     /// Whether `principal` may do `operation` on at least one resource of the type (Kafka's

@@ -4,4 +4,6 @@ public enum AuthorizerKind: String, Sendable, CaseIterable {
     case none
     /// Kafka's ACLs, managed with CreateAcls/DeleteAcls (`kafka-acls`, the AdminClient).
     case acls
+    /// Kafka's ACLs, then the classroom preset (`ClassroomPolicy`) for what no ACL decides.
+    case classroom
 }

@@ -36,7 +36,14 @@ extension RequestHandler {
         _ context: RequestContext
     ) -> Bool {
         guard let authorizer else { return true }
-        return authorizer.authorize(context.principal, host: context.clientHost, operation, resourceType, resourceName)
+        return authorizer.authorize(
+            context.principal,
+            host: context.clientHost,
+            clientID: context.clientID,
+            operation,
+            resourceType,
+            resourceName
+        )
     }
 
     /// Whether topic creation is allowed: CREATE on the cluster, else on the topic.
