@@ -98,7 +98,7 @@ struct DashboardCommand: AsyncParsableCommand {
                 bootstrap: servers,
                 security: security,
                 brokerDataDirectory: nil,
-                cleanerFigures: nil,
+                embeddedBroker: nil,
                 snapshots: snapshots,
                 status: status,
                 logger: logger

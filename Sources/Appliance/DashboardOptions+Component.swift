@@ -13,15 +13,15 @@ extension DashboardOptions {
     /// - Parameters:
     ///   - brokerDataDirectory: the embedded broker's data directory, for partition sizes in the
     ///     console; nil for an external cluster.
-    ///   - cleanerFigures: the embedded broker's log cleaner figures, for compacted topics in the
-    ///     console; nil for an external cluster.
+    ///   - embeddedBroker: the broker of this process: its log cleaner figures, its client list
+    ///     and its authorizer's refusals for the console and `/metrics`; nil for an external cluster.
     func component(
         _ settings: Settings,
         dataDirectory: String,
         bootstrap: String,
         security: KafkaClientSecurity = .plaintext,
         brokerDataDirectory: String?,
-        cleanerFigures: CleanerFiguresProvider?,
+        embeddedBroker: EmbeddedBroker?,
         snapshots: SnapshotPublisher,
         status: ApplianceStatus,
         tlsFlags: (certificate: String?, key: String?) = (nil, nil),
@@ -39,7 +39,8 @@ extension DashboardOptions {
             bootstrapServers: try DashboardCommand.addresses(bootstrap),
             security: security,
             dataDirectory: brokerDataDirectory,
-            cleanerFigures: cleanerFigures,
+            cleanerFigures: embeddedBroker?.cleanerFiguresProvider,
+            connections: embeddedBroker?.connectionsProvider,
             logger: logger
         )
         status.attach(brokerRate: { await console.messagesPerSecond() })

@@ -88,7 +88,7 @@ struct RunCommand: AsyncParsableCommand {
         let withDashboard = !(try settings.bool("no-dashboard", flag: noDashboard ? true : nil, default: false))
         let snapshots = SnapshotPublisher()
         var diskSpace: DiskSpaceGuard?
-        var brokerLogs: EmbeddedBrokerLogs?
+        var embedded: EmbeddedBroker?
         var brokerHosts: [String] = []
 
         if let external {
@@ -114,22 +114,27 @@ struct RunCommand: AsyncParsableCommand {
             brokerHosts = configuration.listeners.map(\.advertisedHost)
             dataDirectory = configuration.dataDirectory
             let brokerLogger = try logger("broker")
-            let logs = EmbeddedBrokerLogs()
+            let running = EmbeddedBroker()
             components.append(
                 SupervisedComponent(name: "broker", logger: brokerLogger) {
                     let kafka = try KafkaBroker(configuration: configuration, logger: brokerLogger)
-                    logs.set(kafka.logs)
+                    running.set(kafka)
                     return [.init(service: kafka.logs), .init(service: kafka)]
                 }
             )
-            brokerLogs = logs
+            embedded = running
             diskSpace = DiskSpaceGuard(
                 dataDirectory: configuration.dataDirectory,
                 reserveBytes: configuration.diskReserveBytes,
                 logger: brokerLogger
             )
         }
-        let status = ApplianceStatus(snapshots: snapshots, dataDirectory: dataDirectory, diskSpace: diskSpace)
+        let status = ApplianceStatus(
+            snapshots: snapshots,
+            dataDirectory: dataDirectory,
+            diskSpace: diskSpace,
+            embeddedBroker: embedded
+        )
         let currentSimulator = CurrentSimulator()
         if withSimulator {
             let options = try simulator.options(settings, bootstrapServers: bootstrap, security: security)
@@ -178,7 +183,7 @@ struct RunCommand: AsyncParsableCommand {
                     bootstrap: bootstrap,
                     security: security,
                     brokerDataDirectory: external == nil ? dataDirectory : nil,
-                    cleanerFigures: brokerLogs?.cleanerFiguresProvider,
+                    embeddedBroker: embedded,
                     snapshots: snapshots,
                     status: status,
                     tlsFlags: (common.tlsCertificate, common.tlsKey),

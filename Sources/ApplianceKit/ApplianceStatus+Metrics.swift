@@ -2,9 +2,48 @@ import Dashboard
 import Simulator
 
 extension ApplianceStatus {
-    /// The simulator's figures for `/metrics` (the dashboard adds the analyzer's, the
-    /// components' and its own).
+    /// The simulator's and the embedded broker's figures for `/metrics` (the dashboard adds the
+    /// analyzer's, the components' and its own).
     public func metricFamilies() async -> [MetricFamily] {
+        simulatorFamilies() + (embeddedBroker.map(Self.brokerFamilies) ?? [])
+    }
+
+    /// Open connections by listener and principal, and the authorizer's refusals by operation
+    /// and resource type (each also logged once per principal, host and resource).
+    static func brokerFamilies(_ broker: EmbeddedBroker) -> [MetricFamily] {
+        var connections: [String: (listener: String, principal: String, count: Int)] = [:]
+        for connection in broker.connections() ?? [] {
+            let key = connection.listener + " " + connection.principal
+            connections[key, default: (connection.listener, connection.principal, 0)].count += 1
+        }
+        return [
+            .init(
+                name: "aseed_broker_connections",
+                help: "Open client connections of the embedded broker, by listener and principal.",
+                kind: .gauge,
+                samples: connections.keys.sorted().map { key in
+                    let entry = connections[key]!
+                    return .init(
+                        labels: [("listener", entry.listener), ("principal", entry.principal)],
+                        value: Double(entry.count)
+                    )
+                }
+            ),
+            .init(
+                name: "aseed_broker_authorization_refusals_total",
+                help: "Requests the authorizer refused, by operation and resource type, since the broker started.",
+                kind: .counter,
+                samples: broker.refusals().map {
+                    .init(
+                        labels: [("operation", $0.operation), ("resource_type", $0.resourceType)],
+                        value: Double($0.count)
+                    )
+                }
+            ),
+        ]
+    }
+
+    private func simulatorFamilies() -> [MetricFamily] {
         guard let simulator = attachedSimulator()?.0 else { return [] }
         let stats = simulator.stats
         return [

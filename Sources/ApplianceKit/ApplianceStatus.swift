@@ -23,11 +23,19 @@ public final class ApplianceStatus: ApplianceControl, MetricsProvider {
     private let resources: ProcessResources
     /// The embedded broker's disk, whose being full the broker's status reports.
     private let diskSpace: DiskSpaceGuard?
+    /// The embedded broker, for its figures in `/metrics`; nil with an external cluster.
+    let embeddedBroker: EmbeddedBroker?
 
     /// A status without components yet; the ones registered are the enabled ones.
-    public init(snapshots: SnapshotPublisher?, dataDirectory: String, diskSpace: DiskSpaceGuard? = nil) {
+    public init(
+        snapshots: SnapshotPublisher?,
+        dataDirectory: String,
+        diskSpace: DiskSpaceGuard? = nil,
+        embeddedBroker: EmbeddedBroker? = nil
+    ) {
         self.snapshots = snapshots
         self.diskSpace = diskSpace
+        self.embeddedBroker = embeddedBroker
         resources = ProcessResources(dataDirectory: dataDirectory)
     }
 

@@ -22,6 +22,8 @@ public final class KafkaBroker: Service, Sendable {
     private let users: UserCredentials
     /// The requests the authorizer refused, for `/metrics`.
     public let refusals: AuthorizationRefusals
+    /// Who is connected as whom, for the console.
+    public let connections = LiveConnections()
     /// What TLS listeners present; nil when no listener uses TLS.
     public let tlsIdentity: TLSIdentity?
     private let tls: NIOSSLContext?
@@ -106,6 +108,7 @@ public final class KafkaBroker: Service, Sendable {
             users: users,
             authorizer: authorizer,
             refusals: refusals,
+            connections: connections,
             logger: logger
         )
         self.logger = logger

@@ -11,7 +11,7 @@ struct BrokerConsoleRouteTests {
         try await TestDashboard(console: nil).test { client in
             for path in [
                 "/api/broker/topics", "/api/broker/topics/orders", "/api/broker/groups", "/api/broker/groups/g",
-                "/api/broker/messages?topic=orders", "/api/broker/transactions",
+                "/api/broker/messages?topic=orders", "/api/broker/transactions", "/api/broker/connections",
             ] {
                 let response = try await client.execute(uri: path, method: .get)
                 #expect(response.status == .serviceUnavailable, "\(path)")
@@ -135,6 +135,27 @@ struct BrokerConsoleRouteTests {
             #expect(transactions[2]["state"] as? String == "CompleteCommit")
             #expect(transactions[2]["age_ms"] is NSNull)
             #expect((transactions[2]["partitions"] as? [Any])?.isEmpty == true)
+        }
+    }
+
+    @Test func connectionsSayWhoIsConnectedAsWhom() async throws {
+        try await TestDashboard().test { client in
+            let response = try await client.execute(uri: "/api/broker/connections", method: .get)
+            #expect(response.status == .ok)
+            let connections = try #require(response.json["connections"] as? [[String: Any]])
+            #expect(connections.count == 2)
+            #expect(
+                Set(connections[0].keys) == [
+                    "address", "listener", "principal", "client_id", "client_software", "connected_at", "connected_ms",
+                ]
+            )
+            #expect(connections[0]["principal"] as? String == "User:alice")
+            #expect(connections[0]["listener"] as? String == "SASL_PLAINTEXT")
+            #expect(connections[0]["client_software"] as? String == "apache-kafka-java 3.9.1")
+            #expect((65_000..<70_000).contains(connections[0]["connected_ms"] as? Int ?? 0))
+            #expect(connections[1]["client_software"] is NSNull)
+            // Markup in a client id is JSON text, never HTML.
+            #expect(connections[1]["client_id"] as? String == "<img src=x onerror=alert(1)>")
         }
     }
 

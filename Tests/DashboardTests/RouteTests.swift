@@ -88,6 +88,7 @@ struct RouteTests {
                 ("/api/external", "get"), ("/api/broker/topics", "get"), ("/api/broker/topics/{name}", "get"),
                 ("/api/broker/groups", "get"),
                 ("/api/broker/groups/{id}", "get"), ("/api/broker/transactions", "get"),
+                ("/api/broker/connections", "get"),
                 ("/api/broker/messages", "get"),
                 ("/api/control/simulator", "post"),
                 ("/api/control/components/{name}/restart", "post"), ("/api/openapi.json", "get"), ("/metrics", "get"),

@@ -60,14 +60,22 @@ def produce(bootstrap: str, batch: bytes, correlation: int, topic: str = "orders
 class Appliance:
     """`aseed run` with the embedded broker, the simulator, the analyzer and the dashboard."""
 
-    def __init__(self, base: pathlib.Path, *extra: str, data_dir: pathlib.Path | None = None):
+    def __init__(self, base: pathlib.Path, *extra: str, data_dir: pathlib.Path | None = None,
+                 sasl_listener: bool = False):
+        """With `sasl_listener`, a SASL_PLAINTEXT listener on `sasl_bootstrap` beside the
+        PLAINTEXT one (for `--authorizer`, whose components log in there)."""
         self.kafka_port, self.port = free_port(), free_port()
         self.bootstrap = f"127.0.0.1:{self.kafka_port}"
+        self.sasl_bootstrap = f"127.0.0.1:{free_port()}" if sasl_listener else None
         self.data_dir, self.log_dir = data_dir or base / "data", base / "logs"
         self.url = f"http://127.0.0.1:{self.port}"
+        if self.sasl_bootstrap:
+            listeners = f"PLAINTEXT://{self.bootstrap},SASL_PLAINTEXT://{self.sasl_bootstrap}"
+            kafka = ["--listeners", listeners, "--advertised-listeners", listeners]
+        else:
+            kafka = ["--kafka-listen", self.bootstrap, "--kafka-advertise", self.bootstrap]
         self.process = subprocess.Popen(
-            [ASEED_BIN, "run", "--data-dir", str(self.data_dir), "--log-dir", str(self.log_dir),
-             "--kafka-listen", self.bootstrap, "--kafka-advertise", self.bootstrap,
+            [ASEED_BIN, "run", "--data-dir", str(self.data_dir), "--log-dir", str(self.log_dir), *kafka,
              "--dashboard-listen", f"127.0.0.1:{self.port}", "--rate", "50", "--trigger-ms", "200", *extra],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for_port("127.0.0.1", self.port, 30, self.process)

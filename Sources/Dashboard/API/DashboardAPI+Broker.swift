@@ -99,6 +99,19 @@ extension DashboardAPI {
         }
     }
 
+    /// `GET /api/broker/connections`: the embedded broker's open client connections, oldest
+    /// first, with how long each has been open.
+    func brokerConnections(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let connections = try await withConsole { try await $0.connections() }
+        let nowMs = WallClock.nowMilliseconds()
+        return .jsonObject(capacity: 256 * (connections.count + 1)) { writer in
+            writer.key("connections")
+            writer.beginArray()
+            for connection in connections { write(connection, nowMs: nowMs, to: &writer) }
+            writer.endArray()
+        }
+    }
+
     /// `GET /api/broker/messages?topic=T&partition=P&limit=N&filter=TEXT`: newest first.
     func brokerMessages(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         guard let topic = request.uri.queryParameters.get("topic"), !topic.isEmpty else {
@@ -252,6 +265,25 @@ extension DashboardAPI {
             writer.endObject()
         }
         writer.endArray()
+        writer.endObject()
+    }
+
+    private func write(_ connection: ConsoleConnection, nowMs: Int64, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("address")
+        writer.string(connection.address)
+        writer.key("listener")
+        writer.string(connection.listener)
+        writer.key("principal")
+        writer.string(connection.principal)
+        writer.key("client_id")
+        if let clientID = connection.clientID { writer.string(clientID) } else { writer.null() }
+        writer.key("client_software")
+        if let software = connection.clientSoftware { writer.string(software) } else { writer.null() }
+        writer.key("connected_at")
+        writer.timestamp(micros: connection.connectedAtMillis * 1000)
+        writer.key("connected_ms")
+        writer.integer(max(0, nowMs - connection.connectedAtMillis))
         writer.endObject()
     }
 

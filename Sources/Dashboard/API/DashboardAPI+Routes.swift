@@ -160,6 +160,14 @@ extension DashboardAPI {
             (
                 Route(
                     method: .get,
+                    path: "/api/broker/connections",
+                    summary: "Open client connections: address, listener, principal, client id and software, since",
+                    errors: [503]
+                ), brokerConnections
+            ),
+            (
+                Route(
+                    method: .get,
                     path: "/api/broker/transactions",
                     summary: "Transactions with producer, state, partitions, age and timeout; open ones first",
                     errors: [503]

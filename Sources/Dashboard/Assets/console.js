@@ -1,5 +1,5 @@
 // The broker console: topics (one at a time with its configs and what the log cleaner did),
-// consumer groups with lag, transactions, and a message tail. Read-only; it polls the REST API (topic and
+// consumer groups with lag, transactions, the connected clients, and a message tail. Read-only; it polls the REST API (topic and
 // group figures change slowly, a socket would add nothing). `/console?topic=NAME` opens with
 // that topic chosen.
 "use strict";
@@ -435,6 +435,41 @@
     setFollowing(true);
   }
 
+  // ---------------------------------------------------------------- clients
+
+  function clientRow(c) {
+    const tr = row([
+      c.principal, c.client_id || "–", c.client_software || "–", c.address, c.listener,
+      formatDuration(c.connected_ms / 1000),
+    ], [5]);
+    tr.dataset.principal = c.principal;
+    return tr;
+  }
+
+  function renderClients(connections) {
+    const body = byId("clients-table").tBodies[0];
+    body.replaceChildren(...connections.map(clientRow));
+    if (connections.length === 0) {
+      const tr = el("tr", "empty-row");
+      const td = el("td", "", "No client is connected.");
+      td.colSpan = 6;
+      tr.append(td);
+      body.append(tr);
+    }
+  }
+
+  async function refreshClients() {
+    try {
+      const answer = await fetchJSON("/api/broker/connections");
+      renderClients(Array.isArray(answer && answer.connections) ? answer.connections : []);
+      byId("clients-error").textContent = "";
+    } catch (error) {
+      // An external cluster does not tell who is connected; the rest of the console still works.
+      renderClients([]);
+      byId("clients-error").textContent = `Could not list clients: ${error.message}`;
+    }
+  }
+
   // ---------------------------------------------------------------- start
 
   async function refresh() {
@@ -443,6 +478,7 @@
       if (state.selectedTopic) await refreshTopicDetail().catch(showTopicError);
       await refreshGroups();
       await refreshTransactions();
+      await refreshClients();
       setStatus(true, "connected");
     } catch (error) {
       setStatus(false, `unreachable: ${error.message}`);

@@ -16,6 +16,7 @@ public final class KafkaBrokerConsole: BrokerConsoleSource {
     private let bootstrapServers: [BrokerAddress]
     private let topicsDirectory: String?
     private let cleanerFigures: CleanerFiguresProvider?
+    private let connectionsProvider: ConnectionsProvider?
     private let logger: Logger
     /// The last total of every partition's latest offset, when it was read, and the rate then.
     private let lastTotal = Mutex<(offsets: Int64, at: ContinuousClock.Instant, rate: Double)?>(nil)
@@ -25,12 +26,14 @@ public final class KafkaBrokerConsole: BrokerConsoleSource {
     /// - Parameters:
     ///   - dataDirectory: the embedded broker's data directory; nil for an external cluster.
     ///   - cleanerFigures: the embedded broker's log cleaner figures; nil for an external cluster.
+    ///   - connections: the embedded broker's client list; nil for an external cluster.
     ///   - security: TLS and the SASL login of the console's connections.
     public init(
         bootstrapServers: [BrokerAddress],
         security: KafkaClientSecurity = .plaintext,
         dataDirectory: String?,
         cleanerFigures: CleanerFiguresProvider? = nil,
+        connections: ConnectionsProvider? = nil,
         logger: Logger
     ) {
         var cluster = KafkaClusterConfiguration(bootstrapServers: bootstrapServers, clientID: "aseed-console")
@@ -40,6 +43,7 @@ public final class KafkaBrokerConsole: BrokerConsoleSource {
         self.bootstrapServers = bootstrapServers
         topicsDirectory = dataDirectory.map { $0 + "/topics" }
         self.cleanerFigures = cleanerFigures
+        self.connectionsProvider = connections
         self.logger = logger
     }
 
@@ -107,6 +111,16 @@ public final class KafkaBrokerConsole: BrokerConsoleSource {
         // Kafka describes an unknown group as Dead with nothing in it.
         if group.state == "Dead" && group.members.isEmpty && group.offsets.isEmpty { return nil }
         return group
+    }
+
+    public func connections() async throws -> [ConsoleConnection] {
+        guard let connections = connectionsProvider?() else {
+            throw DashboardRequestError(
+                .unavailable,
+                "the client list is known only for the appliance's own broker, not for an external cluster"
+            )
+        }
+        return connections
     }
 
     public func transactions() async throws -> [ConsoleTransaction] {

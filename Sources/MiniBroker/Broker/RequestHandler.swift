@@ -19,6 +19,8 @@ final class RequestHandler: Sendable {
     /// Nil when every client may do everything (`--authorizer none`).
     let authorizer: AclAuthorizer?
     let refusals: AuthorizationRefusals
+    /// Who is connected as whom, for the console.
+    let connections: LiveConnections
     let logger: Logger
 
     init(
@@ -31,6 +33,7 @@ final class RequestHandler: Sendable {
         users: UserCredentials,
         authorizer: AclAuthorizer? = nil,
         refusals: AuthorizationRefusals? = nil,
+        connections: LiveConnections = LiveConnections(),
         logger: Logger
     ) {
         self.configuration = configuration
@@ -42,6 +45,7 @@ final class RequestHandler: Sendable {
         self.users = users
         self.authorizer = authorizer
         self.refusals = refusals ?? AuthorizationRefusals(logger: logger)
+        self.connections = connections
         self.logger = logger
     }
 
@@ -52,6 +56,7 @@ final class RequestHandler: Sendable {
         clientHost: String,
         listener: KafkaListener? = nil,
         principal: KafkaPrincipal = .anonymous,
+        connectionID: Int? = nil,
         allocator: ByteBufferAllocator
     ) throws -> RequestOutcome {
         var frame = frame
@@ -89,7 +94,8 @@ final class RequestHandler: Sendable {
                 clientID: header.clientId,
                 clientHost: clientHost,
                 listener: listener,
-                principal: principal
+                principal: principal,
+                connectionID: connectionID
             )
             return try dispatch(&frame, context: context, allocator: allocator)
         } catch let error as KafkaDecodingError {

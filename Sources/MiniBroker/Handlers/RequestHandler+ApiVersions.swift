@@ -1,9 +1,14 @@
 import KafkaWire
 
 extension RequestHandler {
-    /// ApiVersions: the advertised ranges of `ServedApis`.
+    /// ApiVersions: the advertised ranges of `ServedApis`. The client software a v3+ request
+    /// names is kept for the console.
     func apiVersions(_ request: ApiVersionsRequest, _ context: RequestContext) -> ApiVersionsResponse {
-        ApiVersionsResponse(
+        if let id = context.connectionID, context.apiVersion >= 3, !request.clientSoftwareName.isEmpty {
+            let software = "\(request.clientSoftwareName) \(request.clientSoftwareVersion)"
+            connections.update(id) { $0.clientSoftware = software }
+        }
+        return ApiVersionsResponse(
             errorCode: KafkaErrorCode.none.rawValue,
             apiKeys: ServedApis.apiVersionEntries,
             throttleTimeMs: 0

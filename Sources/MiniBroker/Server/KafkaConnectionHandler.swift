@@ -37,6 +37,9 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
     private var waiting = false
     private var readHeld = false
     private var clientHost = "unknown"
+    /// This connection's entry in the broker's `LiveConnections`.
+    private var connectionID: Int?
+    private var clientIDKnown = false
     private var lastActivity = NIODeadline.uptimeNanoseconds(0)
     private var idleCheck: Scheduled<Void>?
 
@@ -58,6 +61,11 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         clientHost = context.remoteAddress?.ipAddress ?? "unknown"
+        let port = context.remoteAddress?.port.map { ":\($0)" } ?? ""
+        connectionID = handler.connections.open(
+            address: clientHost + port,
+            listener: listener.securityProtocol.rawValue
+        )
         lastActivity = context.eventLoop.now
         scheduleIdleCheck(at: lastActivity + idleTimeout, context: context)
         context.fireChannelActive()
@@ -66,6 +74,7 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         idleCheck?.cancel()
         idleCheck = nil
+        if let connectionID { handler.connections.close(connectionID) }
         context.fireChannelInactive()
     }
 
@@ -135,6 +144,11 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
                     return
                 }
             }
+            if !clientIDKnown, let connectionID {
+                clientIDKnown = true
+                let clientID = Self.clientID(of: frame)
+                handler.connections.update(connectionID) { $0.clientID = clientID }
+            }
             let outcome: RequestOutcome
             do {
                 outcome = try handler.handle(
@@ -142,6 +156,7 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
                     clientHost: clientHost,
                     listener: listener,
                     principal: principal,
+                    connectionID: connectionID,
                     allocator: context.channel.allocator
                 )
             } catch {
@@ -194,6 +209,7 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
         case .authenticated(let response, let principal):
             let again = self.principal == principal ? "re-authenticated" : "logged in"
             self.principal = principal
+            if let connectionID { handler.connections.update(connectionID) { $0.principal = principal.description } }
             logger.info("\(clientHost) \(again) as \(principal) on \(listener.securityProtocol.rawValue)")
             write(ResponseBytes(response), context: context)
             return .answered
@@ -296,5 +312,13 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
                 scheduleIdleCheck(at: lastActivity + idleTimeout, context: context)
             }
         }
+    }
+
+    /// The client id of a request frame's header (v1+: after key, version and correlation id),
+    /// nil when it has none.
+    static func clientID(of frame: ByteBuffer) -> String? {
+        let start = frame.readerIndex + 8
+        guard let length = frame.getInteger(at: start, endianness: .big, as: Int16.self), length > 0 else { return nil }
+        return frame.getString(at: start + 2, length: Int(length))
     }
 }

@@ -12,6 +12,8 @@ struct RequestContext: Sendable {
     var listener: KafkaListener? = nil
     /// Who the connection acts as.
     var principal: KafkaPrincipal = .anonymous
+    /// The connection's entry in `LiveConnections`.
+    var connectionID: Int? = nil
 }
 
 extension RequestContext {

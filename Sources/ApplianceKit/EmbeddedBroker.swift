@@ -3,28 +3,54 @@ import KafkaWire
 import MiniBroker
 import Synchronization
 
-/// The embedded broker's partition logs while it runs in this process (a restart builds new
-/// ones), so that the dashboard's console can show what the log cleaner did: Kafka has no
-/// request for those figures.
-public final class EmbeddedBrokerLogs: Sendable {
-    private let current = Mutex<LogManager?>(nil)
+/// The embedded broker while it runs in this process (a restart builds a new one), for what
+/// Kafka has no request for: what the log cleaner did, who is connected as whom, and the
+/// authorizer's refusals, for the dashboard's console and `/metrics`.
+public final class EmbeddedBroker: Sendable {
+    private let current = Mutex<KafkaBroker?>(nil)
 
     /// None yet.
     public init() {}
 
-    /// Publishes the logs a (re)start of the broker made.
-    public func set(_ logs: LogManager?) {
-        current.withLock { $0 = logs }
+    /// Publishes the broker a (re)start made.
+    public func set(_ broker: KafkaBroker?) {
+        current.withLock { $0 = broker }
     }
+
+    private var broker: KafkaBroker? { current.withLock { $0 } }
 
     /// The cleaner's figures of `topic`'s compacted partitions, by partition number; empty for a
     /// topic that is not compacted, nil before the broker has started.
     public func cleanerFigures(topic: String) -> [Int32: ConsoleCleanerFigures]? {
-        guard let logs = current.withLock({ $0 }) else { return nil }
+        guard let logs = broker?.logs else { return nil }
         return Self.figures(logs.cleanerStats(), topic: topic)
     }
 
-    /// The console's provider over these logs.
+    /// The open client connections, oldest first; nil before the broker has started.
+    public func connections() -> [ConsoleConnection]? {
+        broker?.connections.snapshot().map {
+            ConsoleConnection(
+                address: $0.address,
+                listener: $0.listener,
+                principal: $0.principal,
+                clientID: $0.clientID,
+                clientSoftware: $0.clientSoftware,
+                connectedAtMillis: $0.connectedAtMillis
+            )
+        }
+    }
+
+    /// The console's provider of the client list.
+    public var connectionsProvider: ConnectionsProvider {
+        { [self] in connections() }
+    }
+
+    /// The authorizer's refusals by operation and resource type; empty before the broker started.
+    public func refusals() -> [AuthorizationRefusals.Count] {
+        broker?.refusals.counts() ?? []
+    }
+
+    /// The console's provider of the cleaner's figures.
     public var cleanerFiguresProvider: CleanerFiguresProvider {
         { [self] topic in cleanerFigures(topic: topic) }
     }

@@ -6,7 +6,7 @@ import Testing
 @testable import ApplianceKit
 
 @Suite("The embedded broker's log cleaner figures for the console")
-struct EmbeddedBrokerLogsTests {
+struct EmbeddedBrokerTests {
     @Test func theBrokersFiguresOfOneTopicByPartition() {
         var cleaned = CleanerStats()
         cleaned.dirtyRatio = 0.4
@@ -29,7 +29,7 @@ struct EmbeddedBrokerLogsTests {
             KafkaTopicPartition(topic: "users", partition: 1): CleanerStats(),
             KafkaTopicPartition(topic: "other", partition: 0): cleaned,
         ]
-        let figures = EmbeddedBrokerLogs.figures(stats, topic: "users")
+        let figures = EmbeddedBroker.figures(stats, topic: "users")
         #expect(Set(figures.keys) == [0, 1])
         #expect(
             figures[0]
@@ -50,11 +50,11 @@ struct EmbeddedBrokerLogsTests {
                 )
         )
         #expect(figures[1] == ConsoleCleanerFigures(dirtyRatio: 0, firstDirtyOffset: 0))
-        #expect(EmbeddedBrokerLogs.figures(stats, topic: "none").isEmpty)
+        #expect(EmbeddedBroker.figures(stats, topic: "none").isEmpty)
     }
 
     @Test func noFiguresBeforeTheBrokerStarts() {
-        #expect(EmbeddedBrokerLogs().cleanerFigures(topic: "users") == nil)
-        #expect(EmbeddedBrokerLogs().cleanerFiguresProvider("users") == nil)
+        #expect(EmbeddedBroker().cleanerFigures(topic: "users") == nil)
+        #expect(EmbeddedBroker().cleanerFiguresProvider("users") == nil)
     }
 }
