@@ -217,6 +217,25 @@ struct BrokerOptions: ParsableArguments {
     )
     var allowEveryoneIfNoAclFound: Bool?
 
+    @Option(
+        help: ArgumentHelp(
+            """
+            Bytes per second each client may produce (producer_byte_rate): per user, per client id without a \
+            login; super users unthrottled. Default: 0 (none); 1048576 with the classroom preset
+            """,
+            valueName: "bytes"
+        )
+    )
+    var producerByteRate: Int64?
+
+    @Option(
+        help: ArgumentHelp(
+            "Topics a student may own with the classroom preset. Default: 20 (0: no limit)",
+            valueName: "n"
+        )
+    )
+    var maxTopicsPerStudent: Int?
+
     /// The broker settings after flag > environment > file > default resolution.
     func configuration(_ settings: Settings, common: CommonOptions) throws -> BrokerConfiguration {
         var broker = BrokerConfiguration()
@@ -377,6 +396,23 @@ struct BrokerOptions: ParsableArguments {
             flag: allowEveryoneIfNoAclFound,
             default: broker.allowEveryoneIfNoAclFound
         )
+        let classroom = broker.authorizer == .classroom
+        broker.producerByteRate = try settings.integer(
+            "producer-byte-rate",
+            flag: producerByteRate,
+            default: classroom ? 1_048_576 : 0
+        )
+        broker.maxTopicsPerStudent = try settings.integer(
+            "max-topics-per-student",
+            flag: maxTopicsPerStudent,
+            default: classroom ? 20 : 0
+        )
+        for (key, value) in [
+            ("producer-byte-rate", broker.producerByteRate),
+            ("max-topics-per-student", Int64(broker.maxTopicsPerStudent)),
+        ] where value < 0 {
+            throw ConfigurationError("\(key): expected 0 (no limit) or more, got \(value)")
+        }
     }
 
     /// Listeners, SASL and TLS settings. `--listeners` / `--advertised-listeners` replace the

@@ -54,6 +54,11 @@ public struct BrokerConfiguration: Sendable {
     /// The login of the appliance's own components when it embeds the broker: its SCRAM
     /// credentials are stored at start and its principal is a super user.
     public var applianceLogin: KafkaClientSecurity.SaslLogin? = nil
+    /// Bytes per second each client may produce (Kafka's `producer_byte_rate`): per user, or
+    /// per client id on listeners without a login; super users go unthrottled. 0: no quota.
+    public var producerByteRate: Int64 = 0
+    /// Topics a student may own with the classroom preset; 0: no limit.
+    public var maxTopicsPerStudent: Int = 0
 
     /// Node id of this broker in metadata responses.
     public var nodeID: Int32 = 1

@@ -55,6 +55,17 @@ public final class AuthorizationRefusals: Sendable {
         }
     }
 
+    /// Logs, once per client and host, that a client went over its produce quota.
+    func throttled(_ client: String, host: String, bytesPerSecond: Int64) {
+        let line = "throttled \(client) from \(host): over its produce quota of \(bytesPerSecond) bytes/s"
+        let first = state.withLock { state in
+            guard !state.logged.contains(line) else { return false }
+            if state.logged.count < Self.rememberedLimit { state.logged.insert(line) }
+            return true
+        }
+        if first { logger.notice("\(line) (logged once)") }
+    }
+
     /// Refusals so far, by operation and resource type.
     public func counts() -> [Count] {
         state.withLock { state in

@@ -21,6 +21,8 @@ final class RequestHandler: Sendable {
     let refusals: AuthorizationRefusals
     /// Who is connected as whom, for the console.
     let connections: LiveConnections
+    /// Nil without a produce quota.
+    let produceQuota: ProduceQuota?
     let logger: Logger
 
     init(
@@ -46,6 +48,8 @@ final class RequestHandler: Sendable {
         self.authorizer = authorizer
         self.refusals = refusals ?? AuthorizationRefusals(logger: logger)
         self.connections = connections
+        self.produceQuota =
+            configuration.producerByteRate > 0 ? ProduceQuota(bytesPerSecond: configuration.producerByteRate) : nil
         self.logger = logger
     }
 
@@ -127,8 +131,14 @@ final class RequestHandler: Sendable {
             return now(metadata(try MetadataRequest(from: &body, version: version), context))
         case .produce:
             let request = try ProduceRequest(from: &body, version: version)
-            let response = produce(request, context)
-            return request.acks == 0 ? .respond(nil) : now(response)
+            var response = produce(request, context)
+            let throttle = produceThrottleMilliseconds(request, context)
+            guard throttle > 0 else { return request.acks == 0 ? .respond(nil) : now(response) }
+            response.throttleTimeMs = Int32(throttle)
+            let bytes =
+                request.acks == 0
+                ? nil : ResponseBytes(ResponseFrame.encode(response, for: context, allocator: allocator))
+            return .respondThenPause(bytes, .milliseconds(throttle))
         case .fetch:
             let request = try FetchRequest(from: &body, version: version)
             switch fetchWithoutWaiting(request, context) {

@@ -13,6 +13,13 @@ extension RequestHandler {
                     errorMessage: "\(context.principal) may not create topic '\(creatable.name)'"
                 )
             }
+            if let problem = topicQuotaProblem(creating: creatable.name, context) {
+                return CreateTopicsResponse.CreatableTopicResult(
+                    name: creatable.name,
+                    errorCode: KafkaErrorCode.policyViolation.rawValue,
+                    errorMessage: problem
+                )
+            }
             return createTopic(creatable, validateOnly: request.validateOnly)
         }
         return CreateTopicsResponse(throttleTimeMs: 0, topics: results)

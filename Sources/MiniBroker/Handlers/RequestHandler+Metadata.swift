@@ -74,6 +74,13 @@ extension RequestHandler {
                 name: name
             )
         }
+        if wouldCreate, let problem = topicQuotaProblem(creating: name, context) {
+            logger.info("auto-creating \(name) refused: \(problem)")
+            return MetadataResponse.MetadataResponseTopic(
+                errorCode: KafkaErrorCode.policyViolation.rawValue,
+                name: name
+            )
+        }
         switch topics.existingOrAutoCreated(name, allowed: allowAutoCreate) {
         case .success(let topic):
             return describe(topic)

@@ -173,6 +173,18 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
             case .respondLater(let work):
                 waiting = true
                 respondLater(work, context: context)
+            case .respondThenPause(let response, let pause):
+                if let response { write(response, context: context) }
+                context.flush()
+                lastActivity = context.eventLoop.now
+                waiting = true
+                let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: pause) {
+                    let (handler, context) = bound.value
+                    handler.waiting = false
+                    handler.serveQueue(context: context)
+                }
+                return
             }
         }
         if wrote {

@@ -8,6 +8,9 @@ enum RequestOutcome: Sendable {
     /// event loop; the connection answers nothing else until it is done, keeping Kafka's
     /// in-order responses.
     case respondLater(@Sendable () async -> ResponseBytes?)
+    /// The response now, then nothing read from the connection for `pause` (a client over its
+    /// quota, KIP-219).
+    case respondThenPause(ResponseBytes?, TimeAmount)
 }
 
 /// The bytes of one response frame: usually one buffer; for Fetch, buffers with regions of
