@@ -2,7 +2,7 @@
 ///
 /// A student is named by their SASL user name, or on a listener without login by their client
 /// id (what labs identify them by). Every student may read and describe every topic and group,
-/// and the cluster's description and configs; they own the topics under their own prefixes
+/// and the broker's configs; they own the topics under their own prefixes
 /// (`<name>.` and `students.<name>`), where they may do everything (create, produce, alter,
 /// delete), and the groups and transactional ids that carry their name as a word (`g-alice`,
 /// `alice.lab1`). The appliance's own groups (`aseed-*`), other students' topics and groups,
@@ -42,8 +42,9 @@ struct ClassroomPolicy: Sendable {
         case .transactionalId:
             return student.map { Self.carriesName(resourceName, student: $0) } ?? false
         case .cluster:
-            // Describing the cluster and its configs, and idempotent producers.
-            return operation == .describe || operation == .describeConfigs || operation == .idempotentWrite
+            // The broker's configs and idempotent producers; not Describe, which would list the
+            // users, the ACLs and the log directories.
+            return operation == .describeConfigs || operation == .idempotentWrite
         case .any, .delegationToken, .user:
             return false
         }

@@ -48,8 +48,9 @@ struct ClassroomPolicyTests {
         #expect(Self.allows("analyzer", .describe, .group, "aseed-analyzer"))
     }
 
-    @Test func theClusterIsDescribedButNotChanged() {
-        #expect(Self.allows("alice", .describe, .cluster, "kafka-cluster"))
+    @Test func theBrokersConfigsAreReadButUsersAndAclsAreTheTeachers() {
+        #expect(Self.allows("alice", .describeConfigs, .cluster, "kafka-cluster"))
+        #expect(!Self.allows("alice", .describe, .cluster, "kafka-cluster"))
         #expect(Self.allows("alice", .idempotentWrite, .cluster, "kafka-cluster"))
         #expect(!Self.allows("alice", .alter, .cluster, "kafka-cluster"))
         #expect(!Self.allows("alice", .alterConfigs, .cluster, "kafka-cluster"))
