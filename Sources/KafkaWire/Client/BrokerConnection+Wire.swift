@@ -109,7 +109,14 @@ extension BrokerConnection {
         address: BrokerAddress
     ) throws -> EventLoopFuture<ByteBuffer> {
         let promise = channel.eventLoop.makePromise(of: ByteBuffer.self)
-        let id = try pending.register(promise)
+        let id: Int32
+        do {
+            id = try pending.register(promise)
+        } catch {
+            // A closed connection refuses new requests; the promise must still be completed.
+            promise.fail(error)
+            throw error
+        }
         let frame = encodeFrame(
             request,
             version: version,
