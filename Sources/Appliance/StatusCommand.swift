@@ -40,9 +40,14 @@ struct StatusCommand: AsyncParsableCommand {
         let settings = try cluster.settings()
         let servers = try cluster.servers(settings)
         let kafka = servers.map { "\($0.host):\($0.port)" }.joined(separator: ",")
-        let brokerLines = await brokerStatus()
+        // Unusable login settings are the operator's to fix, not a broker that does not answer.
+        _ = try cluster.security.security(settings)
+        let (brokerLines, brokerProblem) = await brokerStatus()
         let dashboardAddress = try DashboardAddress.resolve(flag: dashboard, settings: settings)
         let services = try? serviceStatus(dashboardAddress)
+        if let brokerProblem, services == nil {
+            throw OperatorError("the Kafka broker at \(kafka) \(brokerProblem)")
+        }
         guard brokerLines != nil || services != nil else {
             throw OperatorError(
                 """
@@ -52,7 +57,7 @@ struct StatusCommand: AsyncParsableCommand {
                 """
             )
         }
-        print("Kafka      \(kafka)  " + (brokerLines == nil ? "not answering" : "up"))
+        print("Kafka      \(kafka)  " + (brokerLines == nil ? brokerProblem ?? "not answering" : "up"))
         for line in brokerLines ?? [] { print("           " + line) }
         print(
             "Dashboard  \(dashboardAddress.host):\(dashboardAddress.port)  "
@@ -91,7 +96,9 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     /// Topics, the orders topic's records and the analyzer's lag; nil when no broker answers.
-    private func brokerStatus() async -> [String]? {
+    /// The broker's lines, or why it answered but could not be asked (a refused login, an
+    /// untrusted certificate); both nil when no broker answers.
+    private func brokerStatus() async -> (lines: [String]?, problem: String?) {
         do {
             return try await cluster.withAdmin { admin in
                 let topics = try await admin.listTopics()
@@ -109,10 +116,14 @@ struct StatusCommand: AsyncParsableCommand {
                         "analyzer lag (group aseed-analyzer): \(analyzer.offsets.reduce(0) { $0 + $1.lag }) records"
                     )
                 }
-                return lines
+                return (lines, nil)
             }
+        } catch let error as KafkaClientError where error.code == .authenticationFailed {
+            return (nil, "refused: \(error.message)")
+        } catch let error as OperatorError where !error.description.hasPrefix("no Kafka broker answers") {
+            return (nil, "refused: \(error.description)")
         } catch {
-            return nil
+            return (nil, nil)
         }
     }
 

@@ -1,3 +1,4 @@
+import KafkaWire
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -93,11 +94,15 @@ public final class OrderSimulator: Service, Sendable {
                 "pacing": "\(configuration.pacing)",
             ]
         )
-        await withGracefulShutdownHandler {
+        let failure = await withGracefulShutdownHandler {
             var loop = SimulationLoop(simulator: self)
-            await loop.run()
+            return await loop.run()
         } onGracefulShutdown: {
             self.commands.withLock { $0.stop = true }
+        }
+        if let failure {
+            logger.error("simulator stopped: \(failure.message)")
+            throw failure
         }
         try await sink.flush()
         let stats = self.stats

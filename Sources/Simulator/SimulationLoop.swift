@@ -1,3 +1,5 @@
+import KafkaWire
+
 /// The state `OrderSimulator.run()` owns while it runs: generator, pacing, the reusable
 /// batch and the counters, touched by no other task.
 struct SimulationLoop {
@@ -27,14 +29,20 @@ struct SimulationLoop {
         stats = simulator.stats
     }
 
-    /// Ticks until stopped, cancelled or done; never throws (a cancelled sleep ends the run).
-    mutating func run() async {
+    /// Ticks until stopped, cancelled or done. Returns the error that ended the run when the
+    /// cluster refused the simulator in a way only other settings can fix (a refused login);
+    /// a cancelled sleep simply ends the run.
+    mutating func run() async -> KafkaClientError? {
+        var failure: KafkaClientError?
         do {
             while try await tick() {}
+        } catch let error as KafkaClientError {
+            failure = error
         } catch {
             // Cancellation (or the clock refusing to sleep): the run simply ends here.
         }
         publish(at: simulator.clock.nowMicros())
+        return failure
     }
 
     /// One tick: apply commands, make the orders due, wait. False when the run is over.
@@ -123,6 +131,12 @@ struct SimulationLoop {
             stats.bytesSent += batch.bytes.count
         } catch is CancellationError {
             throw CancellationError()
+        } catch let error as KafkaClientError where error.needsOtherSettings {
+            // Sending again would be refused the same way: the simulator stops and says why.
+            stats.sendErrors += 1
+            stats.recordsDropped += batch.count
+            stats.lastError = "\(error)"
+            throw error
         } catch {
             stats.sendErrors += 1
             stats.recordsDropped += batch.count

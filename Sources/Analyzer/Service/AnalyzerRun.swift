@@ -86,6 +86,8 @@ struct AnalyzerRun {
                 try await assign(partitionCount: Int32(count))
                 return true
             } catch let error as KafkaClientError {
+                // A refused login is not a broker that is not there yet.
+                if error.needsOtherSettings { throw error }
                 if attempt == 1 || attempt % 10 == 0 {
                     logger.warning("cannot read topic \(configuration.topic) yet (\(error.message)); retrying")
                 }

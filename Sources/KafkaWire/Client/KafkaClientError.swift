@@ -54,6 +54,12 @@ public struct KafkaClientError: Error, Sendable, CustomStringConvertible {
         return message
     }
 
+    /// Whether trying again cannot help until the settings change: a refused login, a
+    /// certificate not trusted, TLS settings that cannot be used.
+    public var needsOtherSettings: Bool {
+        code == .authenticationFailed || code == .invalidConfiguration || kafkaErrorCode == .saslAuthenticationFailed
+    }
+
     /// A broker's error code for `context`, with Kafka's explanation of the code when it has one.
     public static func broker(_ code: KafkaErrorCode, _ context: String) -> KafkaClientError {
         let explanation = code.defaultMessage.map { ": \($0)" } ?? ""

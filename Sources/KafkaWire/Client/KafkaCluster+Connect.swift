@@ -16,7 +16,7 @@ extension KafkaCluster {
                     return try await connect(to: address)
                 } catch let error as KafkaClientError {
                     // Another attempt would be refused the same way: the settings must change.
-                    if error.code == .authenticationFailed || error.code == .invalidConfiguration { throw error }
+                    if error.needsOtherSettings { throw error }
                     lastError = error
                 }
             }
