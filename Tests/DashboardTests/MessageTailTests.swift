@@ -36,6 +36,7 @@ struct MessageTailTests {
             topic: "orders",
             filter: nil,
             bootstrapServers: [BrokerAddress(host: "127.0.0.1", port: 9)],
+            security: .plaintext,
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         )
         let messages = try await tail.read([(partition: 0, from: 5, to: 5), (partition: 1, from: 8, to: 3)])

@@ -14,6 +14,7 @@ import Glibc
 public final class KafkaBrokerConsole: BrokerConsoleSource {
     private let admin: KafkaAdmin
     private let bootstrapServers: [BrokerAddress]
+    private let security: KafkaClientSecurity
     private let topicsDirectory: String?
     private let cleanerFigures: CleanerFiguresProvider?
     private let connectionsProvider: ConnectionsProvider?
@@ -41,6 +42,7 @@ public final class KafkaBrokerConsole: BrokerConsoleSource {
         cluster.security = security
         admin = KafkaAdmin(configuration: cluster, logger: logger)
         self.bootstrapServers = bootstrapServers
+        self.security = security
         topicsDirectory = dataDirectory.map { $0 + "/topics" }
         self.cleanerFigures = cleanerFigures
         self.connectionsProvider = connections
@@ -147,7 +149,13 @@ public final class KafkaBrokerConsole: BrokerConsoleSource {
         }
         // With a filter, look further back so that a rare match still shows up.
         let window = Int64(filter == nil ? limit : max(limit, 5000))
-        let tail = MessageTail(topic: topic, filter: filter, bootstrapServers: bootstrapServers, logger: logger)
+        let tail = MessageTail(
+            topic: topic,
+            filter: filter,
+            bootstrapServers: bootstrapServers,
+            security: security,
+            logger: logger
+        )
         let ranges = partitions.map {
             (partition: $0.partition, from: max($0.earliestOffset, $0.latestOffset - window), to: $0.latestOffset)
         }

@@ -8,6 +8,7 @@ struct MessageTail {
     let topic: String
     let filter: String?
     let bootstrapServers: [BrokerAddress]
+    let security: KafkaClientSecurity
     let logger: Logger
 
     /// The records of `[from, to)` of each partition that match the filter; gives up after
@@ -20,6 +21,7 @@ struct MessageTail {
             clientID: "aseed-console-tail"
         )
         configuration.fetchMaxWait = .milliseconds(100)
+        configuration.cluster.security = security
         let consumer = KafkaConsumer(configuration: configuration, logger: logger)
         do {
             let messages = try await read(wanted, with: consumer)
