@@ -10,28 +10,23 @@ extension RequestHandler {
         _ request: DescribeTransactionsRequest,
         _ context: RequestContext
     ) -> DescribeTransactionsResponse {
+        func failed(_ id: String, _ code: KafkaErrorCode) -> DescribeTransactionsResponse.TransactionState {
+            DescribeTransactionsResponse.TransactionState(
+                errorCode: code.rawValue,
+                transactionalId: id,
+                transactionState: "",
+                transactionTimeoutMs: 0,
+                transactionStartTimeMs: -1,
+                producerId: -1,
+                producerEpoch: -1
+            )
+        }
         let states = request.transactionalIds.map { id in
             guard authorized(.describe, .transactionalId, id, context) else {
-                return DescribeTransactionsResponse.TransactionState(
-                    errorCode: KafkaErrorCode.transactionalIdAuthorizationFailed.rawValue,
-                    transactionalId: id,
-                    transactionState: "",
-                    transactionTimeoutMs: 0,
-                    transactionStartTimeMs: -1,
-                    producerId: -1,
-                    producerEpoch: -1
-                )
+                return failed(id, .transactionalIdAuthorizationFailed)
             }
             guard let metadata = transactions.metadata(of: id), metadata.state != .dead else {
-                return DescribeTransactionsResponse.TransactionState(
-                    errorCode: KafkaErrorCode.transactionalIdNotFound.rawValue,
-                    transactionalId: id,
-                    transactionState: "",
-                    transactionTimeoutMs: 0,
-                    transactionStartTimeMs: -1,
-                    producerId: -1,
-                    producerEpoch: -1
-                )
+                return failed(id, .transactionalIdNotFound)
             }
             let byTopic = Dictionary(grouping: metadata.partitions, by: \.topic)
             return DescribeTransactionsResponse.TransactionState(
