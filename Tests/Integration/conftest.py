@@ -89,6 +89,15 @@ def wait_for_port(host: str, port: int, timeout: float, process: subprocess.Pope
     raise TimeoutError(f"nothing accepted connections on {host}:{port} within {timeout}s")
 
 
+def stop_module_broker(instance, what: str) -> None:
+    """The end of a module's broker: it must have run to the end and stop cleanly on SIGTERM."""
+    if instance.running():
+        status = instance.stop()
+        assert status == 0, f"{what} exited with {status} on SIGTERM\n{instance.output()[-4000:]}"
+    else:
+        pytest.fail(f"{what} died during the module\n{instance.output()[-4000:]}")
+
+
 def wait_for(condition, timeout: float = 30, message: str = "condition"):
     """Polls `condition` every 0.2 s until it returns something true, and returns that."""
     deadline = time.monotonic() + timeout

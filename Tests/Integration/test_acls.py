@@ -38,7 +38,7 @@ from kafka.admin import ResourceType as KpResourceType
 from kafka.errors import ClusterAuthorizationFailedError, NoError
 
 import kafkaproto as kp
-from conftest import broker_args, unique, wait_for
+from conftest import broker_args, stop_module_broker, unique, wait_for
 from javaclients import run_check
 from kafkahelpers import create_topic, produce_acked
 from test_admin_clients import error_code
@@ -84,11 +84,7 @@ def acl_broker(tmp_path_factory):
         instance.kill()
         raise
     yield instance
-    if instance.running():
-        status = instance.stop()
-        assert status == 0, f"ACL broker exited with {status} on SIGTERM\n{instance.output()[-4000:]}"
-    else:
-        pytest.fail(f"ACL broker died during the module\n{instance.output()[-4000:]}")
+    stop_module_broker(instance, "ACL broker")
 
 
 def config_of(broker, name: str) -> dict:

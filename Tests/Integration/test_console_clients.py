@@ -95,7 +95,7 @@ def test_the_console_shows_a_client_id_that_is_markup_as_text(appliance):
 
 
 def test_refusals_are_counted_by_operation_and_resource_type(tmp_path):
-    secured = Appliance(tmp_path, "--authorizer", "acls", sasl_listener=True)
+    secured = Appliance(tmp_path, "--authorizer", "acls", listeners=["PLAINTEXT", "SASL_PLAINTEXT"])
     try:
         # The components log in on the SASL listener as the appliance's own user.
         secured.wait_for(lambda: any(c["principal"] == "User:aseed-appliance" and c["client_id"] == "aseed-analyzer"

@@ -58,28 +58,61 @@ def produce(bootstrap: str, batch: bytes, correlation: int, topic: str = "orders
 
 
 class Appliance:
-    """`aseed run` with the embedded broker, the simulator, the analyzer and the dashboard."""
+    """`aseed run` with the embedded broker, the simulator, the analyzer and the dashboard.
+
+    With `listeners` (security protocols, e.g. ["PLAINTEXT", "SASL_PLAINTEXT"]) the broker has
+    Kafka-style listeners on free ports instead of the one of --kafka-listen: `addresses` maps each
+    protocol to its address, `bootstrap` is the PLAINTEXT one and `sasl_bootstrap` the
+    SASL_PLAINTEXT one. What the process prints goes to `<base>/run-output.txt` (`output()`).
+    start() after stop() runs it again on the same ports and data."""
+
+    host = "127.0.0.1"
 
     def __init__(self, base: pathlib.Path, *extra: str, data_dir: pathlib.Path | None = None,
-                 sasl_listener: bool = False):
-        """With `sasl_listener`, a SASL_PLAINTEXT listener on `sasl_bootstrap` beside the
-        PLAINTEXT one (for `--authorizer`, whose components log in there)."""
-        self.kafka_port, self.port = free_port(), free_port()
-        self.bootstrap = f"127.0.0.1:{self.kafka_port}"
-        self.sasl_bootstrap = f"127.0.0.1:{free_port()}" if sasl_listener else None
+                 listeners: list[str] | None = None):
+        base.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.listeners = listeners
+        self.addresses = {protocol: f"{self.host}:{free_port()}" for protocol in listeners or ["PLAINTEXT"]}
+        self.bootstrap = self.addresses.get("PLAINTEXT")
+        self.kafka_port = int(self.bootstrap.rsplit(":", 1)[1]) if self.bootstrap else None
         self.data_dir, self.log_dir = data_dir or base / "data", base / "logs"
-        self.url = f"http://127.0.0.1:{self.port}"
-        if self.sasl_bootstrap:
-            listeners = f"PLAINTEXT://{self.bootstrap},SASL_PLAINTEXT://{self.sasl_bootstrap}"
+        self.url = f"http://{self.host}:{self.port}"
+        self.extra = extra
+        self.output_path = base / "run-output.txt"
+        self.start()
+
+    @property
+    def sasl_bootstrap(self) -> str:
+        return self.addresses["SASL_PLAINTEXT"]
+
+    @property
+    def sasl_port(self) -> int:
+        return int(self.sasl_bootstrap.rsplit(":", 1)[1])
+
+    def command(self) -> list[str]:
+        if self.listeners:
+            listeners = ",".join(f"{protocol}://{address}" for protocol, address in self.addresses.items())
             kafka = ["--listeners", listeners, "--advertised-listeners", listeners]
         else:
             kafka = ["--kafka-listen", self.bootstrap, "--kafka-advertise", self.bootstrap]
-        self.process = subprocess.Popen(
-            [ASEED_BIN, "run", "--data-dir", str(self.data_dir), "--log-dir", str(self.log_dir), *kafka,
-             "--dashboard-listen", f"127.0.0.1:{self.port}", "--rate", "50", "--trigger-ms", "200", *extra],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for_port("127.0.0.1", self.port, 30, self.process)
+        return [ASEED_BIN, "run", "--data-dir", str(self.data_dir), "--log-dir", str(self.log_dir), *kafka,
+                "--dashboard-listen", f"{self.host}:{self.port}", "--rate", "50", "--trigger-ms", "200", *self.extra]
+
+    def start(self) -> None:
+        with open(self.output_path, "ab") as output:
+            self.process = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=output, stderr=output)
+        ports = [self.port] + ([int(a.rsplit(":", 1)[1]) for a in self.addresses.values()] if self.listeners else [])
+        try:
+            for port in ports:
+                wait_for_port(self.host, port, 30, self.process)
+        except Exception as error:
+            self.stop()
+            raise RuntimeError(f"{error}\n--- aseed run output ---\n{self.output()}") from None
         self.token = (self.data_dir / "dashboard" / "admin-token").read_text().strip()
+
+    def output(self) -> str:
+        return self.output_path.read_text(errors="replace")[-4000:]
 
     def json(self, path, method="GET", expected=200, body=None):
         data = None if body is None else json.dumps(body).encode()

@@ -34,7 +34,8 @@ from kafka.admin import UserScramCredentialUpsertion
 from kafka.errors import KafkaError as KpKafkaError
 
 import kafkaproto as kp
-from conftest import ASEED_BIN, AseedBroker, broker_args, free_port, require, unique, wait_for, wait_for_port
+from conftest import (ASEED_BIN, AseedBroker, broker_args, free_port, require, stop_module_broker, unique, wait_for,
+                      wait_for_port)
 from javaclients import run_check
 from kafkahelpers import create_topic, produce_acked, read_partition
 from test_raw_protocol import parse_api_versions_v3
@@ -105,11 +106,7 @@ def sasl_broker(tmp_path_factory):
         instance.kill()
         raise
     yield instance
-    if instance.running():
-        status = instance.stop()
-        assert status == 0, f"SASL broker exited with {status} on SIGTERM\n{instance.output()[-4000:]}"
-    else:
-        pytest.fail(f"SASL broker died during the module\n{instance.output()[-4000:]}")
+    stop_module_broker(instance, "SASL broker")
 
 
 # ---------------------------------------------------------------- aseed users

@@ -35,7 +35,7 @@ from confluent_kafka import KafkaError, KafkaException, Producer
 from confluent_kafka.admin import AdminClient
 
 import kafkaproto as kp
-from conftest import ASEED_BIN, broker_args, free_port, require, unique, wait_for, wait_for_port
+from conftest import ASEED_BIN, broker_args, free_port, require, stop_module_broker, unique, wait_for, wait_for_port
 from javaclients import run_check
 from kafkahelpers import assert_broker_serves, produce_acked
 from test_sasl import (SASL_AUTHENTICATION_FAILED, SaslBroker, add_user, aiokafka_round_trip, authenticate,
@@ -141,11 +141,7 @@ def tls_broker(tmp_path_factory):
         instance.kill()
         raise
     yield instance
-    if instance.running():
-        status = instance.stop()
-        assert status == 0, f"TLS broker exited with {status} on SIGTERM\n{instance.output()[-4000:]}"
-    else:
-        pytest.fail(f"TLS broker died during the module\n{instance.output()[-4000:]}")
+    stop_module_broker(instance, "TLS broker")
 
 
 # ---------------------------------------------------------------- certificates with the openssl command line
