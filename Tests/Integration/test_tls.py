@@ -338,6 +338,24 @@ def test_large_fetches_over_ssl_arrive_whole(tls_broker):
     assert [hashlib.sha256(v).digest() for v in read] == [hashlib.sha256(v).digest() for v in values]
 
 
+def test_a_large_request_arriving_slowly_over_ssl_is_answered(tls_broker):
+    """A 600 KB Produce sent over SSL in pieces with pauses between them: behind TLS the broker
+    asks the kernel to wake it only once most of a large request's rest is there, and the wake
+    must still come when the last piece arrives, however the pieces fall."""
+    topic = create_sasl_topic(rdkafka_config(tls_broker, "SSL"), prefix="tls-slow")
+    values = [secrets.token_bytes(30_000) for _ in range(20)]
+    request = kp.frame(kp.request_header(kp.PRODUCE, 3, 7)
+                       + kp.produce_v3_body(topic, 0, kp.record_batch(values)))
+    host, port = tls_broker.ssl_bootstrap.rsplit(":", 1)
+    with TlsConnection(host, int(port), tls_broker.ca_file, timeout=20) as conn:
+        for start in range(0, len(request), 150_001):
+            conn.send(request[start:start + 150_001])
+            time.sleep(0.2)
+        assert kp.parse_produce_v3(conn.read_frame()) == {(topic, 0): (0, 0)}
+    read = consume_in_group(rdkafka_config(tls_broker, "SSL"), topic, 20)
+    assert [hashlib.sha256(v).digest() for v in read] == [hashlib.sha256(v).digest() for v in values]
+
+
 def test_every_listener_advertises_itself(tls_broker):
     for protocol, mechanism in [("PLAINTEXT", None), ("SASL_PLAINTEXT", "SCRAM-SHA-256"),
                                 ("SSL", None), ("SASL_SSL", "SCRAM-SHA-512")]:

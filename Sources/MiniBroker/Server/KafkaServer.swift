@@ -20,6 +20,8 @@ final class KafkaServer: Sendable {
     private let sessionLifetime: TimeAmount?
     /// For TLS listeners: the context every connection's handshake uses.
     private let tls: NIOSSLContext?
+    /// The most plaintext one TLS record carries (RFC 8446: 2^14 bytes).
+    static let tlsRecordPlaintext = 16 * 1024
     private let handler: RequestHandler
     private let eventLoopGroup: MultiThreadedEventLoopGroup
     private let logger: Logger
@@ -84,7 +86,11 @@ final class KafkaServer: Sendable {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
                     }
                     try channel.pipeline.syncOperations.addHandlers(
-                        RequestFrameReader(limits: limits, logger: logger),
+                        RequestFrameReader(
+                            limits: limits,
+                            logger: logger,
+                            lowWaterMarkSlack: tls == nil ? nil : Self.tlsRecordPlaintext
+                        ),
                         KafkaConnectionHandler(
                             handler: handler,
                             listener: listener,

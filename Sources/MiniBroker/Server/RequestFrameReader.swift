@@ -2,6 +2,10 @@ import KafkaWire
 import Logging
 import NIOCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Cuts a connection's bytes into request frames, holding memory only within limits.
 ///
 /// NIO's `ByteToMessageHandler` would keep one growing buffer per connection for whatever size a
@@ -13,7 +17,10 @@ import NIOCore
 /// - for a partial frame over 64 KiB, first reserves its size from the listener's
 ///   `RequestMemoryBudget`; while the reservation waits, it stops reading from the socket;
 /// - closes the connection when a request is not complete within `partialRequestTimeout` of
-///   its first bytes (a client stalled mid-request would otherwise hold its reservation).
+///   its first bytes (a client stalled mid-request would otherwise hold its reservation);
+/// - behind TLS, asks the kernel to wake it only once most of a large frame's rest has arrived
+///   (`SO_RCVLOWAT`): TLS clients write 16 KiB records one by one, and a read per record made
+///   the system calls and acknowledgements cost more than the decryption.
 final class RequestFrameReader: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -46,11 +53,22 @@ final class RequestFrameReader: ChannelDuplexHandler {
     /// queue of requests is full, so a request arriving slowly is not the client's doing.
     private var heldDownstream = false
     private var clientHost = "unknown"
+    /// Bytes of a frame's rest that may still be inside the TLS layer, decrypted later than
+    /// they arrived (one record); nil where reads are not batched.
+    private let lowWaterMarkSlack: Int?
+    /// The socket's `SO_RCVLOWAT` now.
+    private var lowWaterMark = 1
 
-    init(limits: ConnectionLimits, logger: Logger) {
+    /// Frames smaller than this are read as they come.
+    static let batchedReadMinimum = 64 * 1024
+
+    /// - Parameter lowWaterMarkSlack: for TLS connections, the most plaintext one undecrypted
+    ///   record can hold; reads are then batched with `SO_RCVLOWAT`.
+    init(limits: ConnectionLimits, logger: Logger, lowWaterMarkSlack: Int? = nil) {
         self.decoder = KafkaFrameDecoder(maximumFrameSize: limits.maximumFrameSize)
         self.limits = limits
         self.logger = logger
+        self.lowWaterMarkSlack = lowWaterMarkSlack
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -108,6 +126,21 @@ final class RequestFrameReader: ChannelDuplexHandler {
         }
         keepOnlyUnreadBytes(context: context)
         trackRequestStart(context: context)
+        adjustLowWaterMark(context: context)
+    }
+
+    /// Wakes for the rest of a large frame at once, less what the TLS layer may still hold
+    /// (bytes that will come anyway, so the wait always ends); byte by byte otherwise.
+    private func adjustLowWaterMark(context: ChannelHandlerContext) {
+        guard let slack = lowWaterMarkSlack else { return }
+        var wanted = 1
+        if case .body(let buffer, let size, _) = stage, size - buffer.readableBytes - slack >= Self.batchedReadMinimum {
+            wanted = size - buffer.readableBytes - slack
+        }
+        guard wanted != lowWaterMark else { return }
+        lowWaterMark = wanted
+        let option = ChannelOptions.socketOption(NIOBSDSocket.Option(rawValue: SO_RCVLOWAT))
+        _ = try? context.channel.syncOptions?.setOption(option, value: SocketOptionValue(wanted))
     }
 
     /// Bytes left waiting (part of a size field, or the start of a request waiting for the
