@@ -142,6 +142,7 @@ struct BrokerConsoleRouteTests {
         try await TestDashboard().test { client in
             let response = try await client.execute(uri: "/api/broker/connections", method: .get)
             #expect(response.status == .ok)
+            #expect(try response.json["known"] as? Bool == true)
             let connections = try #require(response.json["connections"] as? [[String: Any]])
             #expect(connections.count == 2)
             #expect(

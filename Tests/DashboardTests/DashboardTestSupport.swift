@@ -144,7 +144,7 @@ struct FakeConsole: BrokerConsoleSource {
     /// Listed out of order on purpose: a committed one, an ongoing one started an hour ago
     /// whose id is markup, and one started a minute ago.
     /// A logged-in Java client and an anonymous librdkafka one, whose client id is markup.
-    func connections() async throws -> [ConsoleConnection] {
+    func connections() async throws -> [ConsoleConnection]? {
         let now = WallClock.nowMilliseconds()
         return [
             ConsoleConnection(

@@ -100,14 +100,21 @@ extension DashboardAPI {
     }
 
     /// `GET /api/broker/connections`: the embedded broker's open client connections, oldest
-    /// first, with how long each has been open.
+    /// first, with how long each has been open; `known` false (and a message) where the broker
+    /// is not the appliance's own, which is how it is deployed rather than an error.
     func brokerConnections(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let connections = try await withConsole { try await $0.connections() }
         let nowMs = WallClock.nowMilliseconds()
-        return .jsonObject(capacity: 256 * (connections.count + 1)) { writer in
+        return .jsonObject(capacity: 256 * ((connections?.count ?? 0) + 1)) { writer in
+            writer.key("known")
+            writer.bool(connections != nil)
+            if connections == nil {
+                writer.key("message")
+                writer.string("the client list is known only for the appliance's own broker, once it runs")
+            }
             writer.key("connections")
             writer.beginArray()
-            for connection in connections { write(connection, nowMs: nowMs, to: &writer) }
+            for connection in connections ?? [] { write(connection, nowMs: nowMs, to: &writer) }
             writer.endArray()
         }
     }

@@ -18,10 +18,9 @@ public protocol BrokerConsoleSource: Sendable {
     /// - Throws: `DashboardRequestError` (`unavailable`) saying so when the cluster does not
     ///   serve the transactions admin APIs.
     func transactions() async throws -> [ConsoleTransaction]
-    /// The open client connections, oldest first: who is connected as whom.
-    ///
-    /// - Throws: `DashboardRequestError` (`unavailable`) when the broker is not the appliance's own.
-    func connections() async throws -> [ConsoleConnection]
+    /// The open client connections, oldest first: who is connected as whom; nil when they are
+    /// not known (a broker that is not the appliance's own, or not started yet).
+    func connections() async throws -> [ConsoleConnection]?
     /// The newest `limit` records of a topic (one partition, or all when nil), newest first,
     /// keeping only those whose key or value contains `filter` when it is given.
     ///

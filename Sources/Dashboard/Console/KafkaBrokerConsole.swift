@@ -115,14 +115,8 @@ public final class KafkaBrokerConsole: BrokerConsoleSource {
         return group
     }
 
-    public func connections() async throws -> [ConsoleConnection] {
-        guard let connections = connectionsProvider?() else {
-            throw DashboardRequestError(
-                .unavailable,
-                "the client list is known only for the appliance's own broker, not for an external cluster"
-            )
-        }
-        return connections
+    public func connections() async throws -> [ConsoleConnection]? {
+        connectionsProvider?()
     }
 
     public func transactions() async throws -> [ConsoleTransaction] {

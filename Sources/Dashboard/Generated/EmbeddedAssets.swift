@@ -2019,9 +2019,9 @@ const ASEED = (() => {
     try {
       const answer = await fetchJSON("/api/broker/connections");
       renderClients(Array.isArray(answer && answer.connections) ? answer.connections : []);
-      byId("clients-error").textContent = "";
+      // An external cluster does not tell who is connected: said, not an error.
+      byId("clients-error").textContent = answer && answer.known === false ? answer.message : "";
     } catch (error) {
-      // An external cluster does not tell who is connected; the rest of the console still works.
       renderClients([]);
       byId("clients-error").textContent = `Could not list clients: ${error.message}`;
     }
