@@ -22,11 +22,8 @@ import asyncio
 import contextlib
 import json
 import subprocess
-import time
 
 import pytest
-from aiokafka import AIOKafkaConsumer
-from aiokafka.structs import TopicPartition as AioTopicPartition
 from confluent_kafka import KafkaError, KafkaException, Producer
 from confluent_kafka.admin import (AclBinding, AclBindingFilter, AclOperation, AclPermissionType, AdminClient,
                                    NewTopic, ResourcePatternType, ResourceType)
@@ -42,8 +39,10 @@ from conftest import broker_args, stop_module_broker, unique, wait_for
 from javaclients import run_check
 from kafkahelpers import create_topic, produce_acked
 from test_admin_clients import error_code
-from test_sasl import (SaslBroker, add_user, aiokafka_settings, aseed_users, answered, authenticate, connect_sasl,
-                       create_sasl_topic, handshake, kafka_python_settings, plain_token, sasl_config, sasl_settings)
+from test_kafka_python import poll_values
+from test_sasl import (SaslBroker, add_user, aiokafka_group_read, aiokafka_settings, aseed_users, answered,
+                       authenticate, connect_sasl, create_sasl_topic, handshake, kafka_python_settings, plain_token,
+                       sasl_config, sasl_settings)
 from test_sasl import kcat_installed  # noqa: F401  (a fixture: imported so that the kcat test here can use it)
 
 pytestmark = pytest.mark.needs_aseed
@@ -478,12 +477,7 @@ def read_without_group(bootstrap, topic, count, timeout=20) -> list[bytes]:
                              auto_offset_reset="earliest")
     try:
         consumer.assign([KpTopicPartition(topic, 0)])
-        values = []
-        deadline = time.monotonic() + timeout
-        while len(values) < count and time.monotonic() < deadline:
-            for records in consumer.poll(timeout_ms=300).values():
-                values.extend(r.value for r in records)
-        return values
+        return poll_values(consumer, count, timeout)
     finally:
         consumer.close()
 
@@ -598,23 +592,6 @@ def test_transaction_apis_need_write_on_the_transactional_id(acl_broker, grant):
         assert txn_offset_commit(conn, txn, group, topic, correlation=142) == GROUP_AUTHORIZATION_FAILED
         grant(acl(ResourceType.GROUP, group, principal(BOB), AclOperation.READ))
         assert txn_offset_commit(conn, txn, group, topic, correlation=143) == TOPIC_AUTHORIZATION_FAILED
-
-
-async def aiokafka_group_read(bootstrap, topic, group, settings, count):
-    """Reads `count` records of partition 0 with group `group`, commits -> (values, committed offset)."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=group, auto_offset_reset="earliest",
-                                enable_auto_commit=False, session_timeout_ms=6000, heartbeat_interval_ms=500,
-                                **settings)
-    await consumer.start()
-    try:
-        values = []
-        while len(values) < count:
-            for records in (await consumer.getmany(timeout_ms=500)).values():
-                values.extend(r.value for r in records)
-        await consumer.commit()
-        return values, await consumer.committed(AioTopicPartition(topic, 0))
-    finally:
-        await consumer.stop()
 
 
 def test_aiokafka_consumer_reads_a_topic_alice_may_read(acl_broker, grant):

@@ -525,16 +525,11 @@ def test_kafka_python_admin_scram_credentials_agree_with_the_cli(sasl_broker):
 # ---------------------------------------------------------------- aiokafka
 
 
-async def aiokafka_round_trip(bootstrap, topic, settings, count):
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", **settings)
-    await producer.start()
-    try:
-        sent = [await producer.send_and_wait(topic, f"aio-{i}".encode(), partition=0) for i in range(count)]
-    finally:
-        await producer.stop()
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=unique("aio-sasl"),
-                                auto_offset_reset="earliest", enable_auto_commit=False,
-                                session_timeout_ms=6000, heartbeat_interval_ms=500, **settings)
+async def aiokafka_group_read(bootstrap, topic, group, settings, count):
+    """Reads `count` records of partition 0 with group `group`, commits -> (values, committed offset)."""
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=group, auto_offset_reset="earliest",
+                                enable_auto_commit=False, session_timeout_ms=6000, heartbeat_interval_ms=500,
+                                **settings)
     await consumer.start()
     try:
         values = []
@@ -542,9 +537,19 @@ async def aiokafka_round_trip(bootstrap, topic, settings, count):
             for records in (await consumer.getmany(timeout_ms=500)).values():
                 values.extend(r.value for r in records)
         await consumer.commit()
-        committed = await consumer.committed(AioTopicPartition(topic, 0))
+        return values, await consumer.committed(AioTopicPartition(topic, 0))
     finally:
         await consumer.stop()
+
+
+async def aiokafka_round_trip(bootstrap, topic, settings, count):
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", **settings)
+    await producer.start()
+    try:
+        sent = [await producer.send_and_wait(topic, f"aio-{i}".encode(), partition=0) for i in range(count)]
+    finally:
+        await producer.stop()
+    values, committed = await aiokafka_group_read(bootstrap, topic, unique("aio-sasl"), settings, count)
     return [m.offset for m in sent], values, committed
 
 

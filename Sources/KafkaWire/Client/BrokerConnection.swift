@@ -69,18 +69,7 @@ public final class BrokerConnection: Sendable {
                 timeout: timeout,
                 address: address
             )
-            if let login = security.sasl {
-                try await authenticate(
-                    login,
-                    versions: versions,
-                    channel: channel,
-                    pending: pending,
-                    clientID: clientID,
-                    timeout: timeout,
-                    address: address
-                )
-            }
-            return BrokerConnection(
+            let connection = BrokerConnection(
                 address: address,
                 channel: channel,
                 pending: pending,
@@ -88,6 +77,8 @@ public final class BrokerConnection: Sendable {
                 requestTimeout: timeout,
                 apiVersions: versions
             )
+            if let login = security.sasl { try await connection.authenticate(login) }
+            return connection
         } catch {
             try? await channel.close()
             throw error
