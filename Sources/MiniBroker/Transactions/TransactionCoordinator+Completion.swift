@@ -50,9 +50,12 @@ extension TransactionCoordinator {
     }
 
     /// Writes the markers of a decided transaction and completes it. Returns false when a
-    /// marker could not be written; the transaction then stays decided for a later attempt.
+    /// marker could not be written, or when another request or task is writing them now; the
+    /// transaction then stays decided for a later attempt.
     @discardableResult
     func complete(_ prepared: TransactionMetadata) -> Bool {
+        guard completing.withLock({ $0.insert(prepared.transactionalID).inserted }) else { return false }
+        defer { _ = completing.withLock { $0.remove(prepared.transactionalID) } }
         let commit = prepared.state == .prepareCommit
         for partition in prepared.partitions.sorted() {
             guard writeMarker(commit: commit, of: prepared, to: partition) else { return false }
@@ -102,6 +105,10 @@ extension TransactionCoordinator {
         }
     }
 
+    /// How long a decided transaction is left to the request that decided it before the
+    /// periodic task writes its markers.
+    static let markerRetryDelayMilliseconds: Int64 = 2_000
+
     /// Aborts every ongoing transaction older than its timeout, fencing its producer, and
     /// completes decided transactions whose markers could not all be written. The broker
     /// calls it every second. Returns the transactional ids it aborted.
@@ -121,7 +128,12 @@ extension TransactionCoordinator {
                     )
                 }
             }
-            let decided = table.values.filter { $0.state.isPreparing && !expired.contains($0) }
+            // A transaction decided a moment ago is being completed by the request that decided
+            // it; this task is for those whose markers could not all be written.
+            let decided = table.values.filter {
+                $0.state.isPreparing && !expired.contains($0)
+                    && now - $0.updateTimeMs >= Self.markerRetryDelayMilliseconds
+            }
             return (expired, decided)
         }
         for prepared in expired {

@@ -32,6 +32,9 @@ final class TransactionCoordinator: Sendable {
     let onMarkersWritten: @Sendable () -> Void
     let clock: @Sendable () -> Int64
     let transactions: Mutex<[String: TransactionMetadata]>
+    /// The transactional ids whose markers a request or task is writing now: one writer per
+    /// decided transaction, or each partition would get its marker twice.
+    let completing = Mutex<Set<String>>([])
 
     /// Loads the stored transactional ids; call `recover()` before serving.
     init(

@@ -129,6 +129,32 @@ struct TransactionCoordinatorTests {
         #expect(fixture.coordinator.endTransaction(commit: true, by: producer) == .producerFenced)
     }
 
+    @Test func aDecidedTransactionGetsEachMarkerOnce() throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        let producer = fixture.initProducer("a")
+        #expect(fixture.coordinator.addPartitions([Fixture.p0, Fixture.p1], by: producer) == .none)
+        try fixture.produce(producer, to: Fixture.p0, sequence: 0)
+        try fixture.produce(producer, to: Fixture.p1, sequence: 0)
+        let ends = [fixture.log(Fixture.p0).logEndOffset, fixture.log(Fixture.p1).logEndOffset]
+        func currentEnds() -> [Int64] { [fixture.log(Fixture.p0).logEndOffset, fixture.log(Fixture.p1).logEndOffset] }
+        // Decided (as EndTxn decides) and not completed yet: its request is writing the markers.
+        let now = fixture.clock.now
+        fixture.coordinator.transactions.withLock { $0["a"] = $0["a"]!.preparing(commit: true, at: now) }
+        #expect(fixture.coordinator.abortExpiredTransactions().isEmpty)
+        #expect(currentEnds() == ends, "a transaction decided a moment ago is its request's to complete")
+        _ = fixture.coordinator.completing.withLock { $0.insert("a") }
+        fixture.advance(milliseconds: TransactionCoordinator.markerRetryDelayMilliseconds)
+        _ = fixture.coordinator.abortExpiredTransactions()
+        #expect(currentEnds() == ends, "markers another writer is writing are not written again")
+        _ = fixture.coordinator.completing.withLock { $0.remove("a") }
+        _ = fixture.coordinator.abortExpiredTransactions()
+        #expect(currentEnds() == ends.map { $0 + 1 })
+        #expect(fixture.coordinator.metadata(of: "a")?.state == .completeCommit)
+        _ = fixture.coordinator.abortExpiredTransactions()
+        #expect(currentEnds() == ends.map { $0 + 1 })
+    }
+
     @Test func transactionalOffsetsStayPendingUntilTheCommitAndVanishOnAbort() throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
