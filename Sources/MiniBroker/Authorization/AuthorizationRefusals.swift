@@ -44,13 +44,8 @@ public final class AuthorizationRefusals: Sendable {
     ) {
         let line =
             "refused \(principal) from \(host): \(operation.name) on \(resourceType.name) '\(resourceName)'"
-        let first = state.withLock { state in
-            state.counts[Key(operation: operation, resourceType: resourceType), default: 0] += 1
-            guard !state.logged.contains(line) else { return false }
-            if state.logged.count < Self.rememberedLimit { state.logged.insert(line) }
-            return true
-        }
-        if first {
+        let counted = Key(operation: operation, resourceType: resourceType)
+        if isFirst(line, counting: counted) {
             logger.warning("\(line) (\(api) request; logged once)")
         }
     }
@@ -58,12 +53,17 @@ public final class AuthorizationRefusals: Sendable {
     /// Logs, once per client and host, that a client went over its produce quota.
     func throttled(_ client: String, host: String, bytesPerSecond: Int64) {
         let line = "throttled \(client) from \(host): over its produce quota of \(bytesPerSecond) bytes/s"
-        let first = state.withLock { state in
+        if isFirst(line, counting: nil) { logger.notice("\(line) (logged once)") }
+    }
+
+    /// Counts a refusal (when `counted` names one) and says whether `line` is new to the log.
+    private func isFirst(_ line: String, counting counted: Key?) -> Bool {
+        state.withLock { state in
+            if let counted { state.counts[counted, default: 0] += 1 }
             guard !state.logged.contains(line) else { return false }
             if state.logged.count < Self.rememberedLimit { state.logged.insert(line) }
             return true
         }
-        if first { logger.notice("\(line) (logged once)") }
     }
 
     /// Refusals so far, by operation and resource type.
