@@ -41,13 +41,17 @@ enum LZ4FrameCompression {
     }
 
     static func decompress(_ source: UnsafeRawBufferPointer, limit: Int, into output: inout ByteBuffer) throws {
-        var context: OpaquePointer?
-        let created = LZ4F_createDecompressionContext(&context, UInt32(LZ4F_VERSION))
-        guard LZ4F_isError(created) == 0, let context else {
-            throw CompressionError.library(.lz4, "cannot create an LZ4 decompression context")
+        try LZ4DecompressionContexts.with { context in
+            try decompress(source, limit: limit, into: &output, context: context)
         }
-        defer { LZ4F_freeDecompressionContext(context) }
+    }
 
+    private static func decompress(
+        _ source: UnsafeRawBufferPointer,
+        limit: Int,
+        into output: inout ByteBuffer,
+        context: OpaquePointer
+    ) throws {
         try source.withNonNullBase { base in
             var consumed = 0
             var hint = 1

@@ -97,6 +97,29 @@ import Testing
         #expect(throws: CompressionError.self) { try codec.decompress(ByteBuffer(), limit: 1 << 20) }
     }
 
+    /// Decompression state is reused between calls (LZ4 keeps its contexts): an input that
+    /// failed half-way, or stopped at the limit, must not leak into the next one, on this
+    /// thread or another.
+    @Test(arguments: compressing)
+    func aFailedDecompressionLeavesNothingBehind(codec: CompressionCodec) async throws {
+        let input = TestPayloads.text(200_000)
+        let compressed = try codec.compress(input)
+        let truncated = compressed.getSlice(at: compressed.readerIndex, length: compressed.readableBytes / 2)!
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    for _ in 0..<25 {
+                        #expect(throws: CompressionError.self) { try codec.decompress(truncated, limit: 1 << 20) }
+                        #expect(throws: CompressionError.self) { try codec.decompress(compressed, limit: 1_000) }
+                        let output = try codec.decompress(compressed, limit: 1 << 20)
+                        #expect(output == input)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
     @Test(arguments: compressing)
     func garbageThrows(codec: CompressionCodec) {
         let garbage = TestPayloads.string("this was never compressed by anyone at all")
