@@ -2,11 +2,13 @@
 consumer sees committed records.
 
 Throughput: one producer writes 215-byte order records with lz4 and acks=all into a fresh
-3-partition topic: idempotent without transactions, then transactional committing every 10,000
-records, then every 100. Two producers: librdkafka (confluent-kafka; linger.ms 5, batches up to
+3-partition topic: idempotent without transactions; idempotent and flushed (waiting for every
+acknowledgement) every 10,000 records, which is what a commit makes the client do, without the
+transaction; transactional committing every 10,000 records, then every 100. Two producers: librdkafka (confluent-kafka; linger.ms 5, batches up to
 1 MB) and the Java client 4.3 with its defaults (16 KB batches, linger.ms 5). Reported: MB/s of
 record values and the broker's CPU seconds per GB (from /proc/<pid>/task/*/schedstat), and the
-transactional rows' CPU against the same client's idempotent row.
+transactional rows' CPU against the same client's idempotent row and against its flushed row
+(what the transaction itself costs the broker, the client's flush at each commit set apart).
 
 Latency: a transactional producer writes 2,000 records/s, committing every 10 records (every
 5 ms), each record carrying the time it was produced; a read_committed and a read_uncommitted
@@ -52,8 +54,10 @@ def producer_config(bootstrap: str, transactional_id: str | None) -> dict:
 
 
 def produce(bootstrap: str, topic: str, payloads: list[bytes], count: int, every: int | None) -> float:
-    """Writes `count` records, committing every `every` (None: no transactions); returns the
-    wall time."""
+    """Writes `count` records, committing every `every` (None: no transactions; negative: no
+    transactions, flushed every -`every`); returns the wall time."""
+    flush_every = -every if every and every < 0 else None
+    every = every if every and every > 0 else None
     producer = Producer(producer_config(bootstrap, f"bench-{time.time_ns()}" if every else None))
     if every:
         producer.init_transactions(30)
@@ -76,6 +80,8 @@ def produce(bootstrap: str, topic: str, payloads: list[bytes], count: int, every
                 producer.poll(0.01)
         if every and ((index + 1) % every == 0 or index + 1 == count):
             producer.commit_transaction(60)
+        elif flush_every and (index + 1) % flush_every == 0:
+            producer.flush(60)
         elif index % 10_000 == 0:
             producer.poll(0)
     producer.flush(120)
@@ -85,7 +91,10 @@ def produce(bootstrap: str, topic: str, payloads: list[bytes], count: int, every
     return elapsed
 
 
-MODES = (("idempotent", None), ("transactions of 10,000", 10_000), ("transactions of 100", 100))
+MODES = (("idempotent", None), ("idempotent, flushed every 10,000", -10_000),
+         ("transactions of 10,000", 10_000), ("transactions of 100", 100))
+# The flushed row each transactional row is also compared with.
+FLUSHED = {"transactions of 10,000": "idempotent, flushed every 10,000"}
 CLIENTS = ("librdkafka", "Java 4.3")
 JAVA_SOURCE = pathlib.Path(__file__).resolve().parent / "java" / "TransactionBench.java"
 JARS = pathlib.Path(os.environ.get("ASEED_KAFKA_JARS", JAVA_SOURCE.parents[2] / ".venv" / "jars"))
@@ -214,14 +223,16 @@ def main() -> None:
     print()
     print(f"Medians of {args.runs} runs, each on a fresh broker ({args.records:,} records of 215 B, lz4, acks=all):")
     print()
-    print("| producer | mode | MB/s | broker CPU s/GB | CPU vs idempotent |")
-    print("|---|---|---:|---:|---:|")
+    print("| producer | mode | MB/s | broker CPU s/GB | CPU vs idempotent | CPU vs flushed |")
+    print("|---|---|---:|---:|---:|---:|")
     for client in CLIENTS:
-        base = statistics.median(run[(client, "idempotent")][1] for run in runs)
+        cpus = {name: statistics.median(run[(client, name)][1] for run in runs) for name, _ in MODES}
         for name, _ in MODES:
             rate = statistics.median(run[(client, name)][0] for run in runs)
-            cpu = statistics.median(run[(client, name)][1] for run in runs)
-            print(f"| {client} | {name} | {rate:.1f} | {cpu:.2f} | {(cpu / base - 1) * 100:+.0f} % |")
+            cpu = cpus[name]
+            versus_base = "" if name == "idempotent" else f"{(cpu / cpus['idempotent'] - 1) * 100:+.0f} %"
+            versus_flushed = f"{(cpu / cpus[FLUSHED[name]] - 1) * 100:+.0f} %" if name in FLUSHED else ""
+            print(f"| {client} | {name} | {rate:.1f} | {cpu:.2f} | {versus_base} | {versus_flushed} |")
     print()
     print(f"Produce to consume at {RATE:,} records/s, a commit every 10 records (medians of {args.runs} runs):")
     print()

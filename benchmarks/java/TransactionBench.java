@@ -8,9 +8,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The Java producer's side of benchmarks/transaction_bench.py: writes a number of records
- * round-robin over three partitions, idempotent (every = 0) or committing a transaction every
- * `every` records, with the producer's defaults apart from acks=all and lz4. Prints "elapsed
- * SECONDS" once every record is acknowledged.
+ * round-robin over three partitions, idempotent (every = 0), idempotent and flushed every
+ * -`every` records (every < 0), or committing a transaction every `every` records, with the
+ * producer's defaults apart from acks=all and lz4. Prints "elapsed SECONDS" once every record
+ * is acknowledged.
  *
  * Arguments: bootstrap topic records every payload-file
  */
@@ -51,6 +52,8 @@ public final class TransactionBench {
                         });
                 if (every > 0 && ((index + 1) % every == 0 || index + 1 == records)) {
                     producer.commitTransaction();
+                } else if (every < 0 && (index + 1) % -every == 0) {
+                    producer.flush();
                 }
             }
             producer.flush();
