@@ -3,12 +3,17 @@ import ArgumentParser
 import KafkaWire
 import MiniBroker
 
-/// `aseed topics list|describe|create|delete`: topics of the appliance's broker (or any Kafka).
+/// `aseed topics list|describe|create|delete|add-partitions|alter-config|delete-records`: topics
+/// of the appliance's broker (or any Kafka). The changes to existing topics are in
+/// TopicsCommand+Changes.swift.
 struct TopicsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "topics",
-        abstract: "List, describe, create or delete topics.",
-        subcommands: [List.self, Describe.self, Create.self, Delete.self],
+        abstract: "List, describe, create, change or delete topics.",
+        subcommands: [
+            List.self, Describe.self, Create.self, Delete.self, AddPartitions.self, AlterConfig.self,
+            DeleteRecords.self,
+        ],
         defaultSubcommand: List.self
     )
 
@@ -128,13 +133,7 @@ struct TopicsCommand: AsyncParsableCommand {
         var configs: [String] = []
 
         func run() async throws {
-            var entries: [String: String] = [:]
-            for config in configs {
-                guard let equals = config.firstIndex(of: "=") else {
-                    throw ValidationError("--topic-config: expected key=value, got '\(config)'")
-                }
-                entries[String(config[..<equals])] = String(config[config.index(after: equals)...])
-            }
+            let entries = try TopicConfigAssignment.dictionary(parsing: configs, option: "--topic-config")
             try await cluster.withAdmin { try await $0.createTopic(name, partitions: partitions, configs: entries) }
             print("created topic \(name) with \(partitions) partitions")
         }

@@ -2,7 +2,7 @@ import Logging
 import NIOCore
 
 /// Administrative calls over the Kafka protocol: topics (list, describe with offsets, create,
-/// delete) and consumer groups (list, describe with members, committed offsets and lag). The
+/// delete; changes in KafkaAdmin+TopicChanges.swift) and consumer groups (list, describe with members, committed offsets and lag). The
 /// broker console and the operator commands use it, so both work against any Kafka-compatible
 /// cluster, not only the embedded broker.
 public actor KafkaAdmin {
