@@ -33,10 +33,17 @@ public struct ClusterMetadata: Sendable, Hashable {
         return node
     }
 
-    /// Merges a Metadata response: brokers are replaced, topics without error are updated.
+    /// Merges a Metadata response: brokers are replaced, topics without error are updated, and
+    /// topics the cluster no longer has are forgotten: those it answers UNKNOWN_TOPIC_OR_PARTITION
+    /// for and, when the response lists every topic (`complete`), those it leaves out. Otherwise
+    /// a deleted topic would stay listed, and every call that asks its partitions would fail.
     /// Returns the per-topic errors the response carried.
     @discardableResult
-    mutating func merge(_ response: MetadataResponse) -> [String: KafkaErrorCode] {
+    mutating func merge(_ response: MetadataResponse, complete: Bool = false) -> [String: KafkaErrorCode] {
+        if complete {
+            let listed = Set(response.topics.compactMap(\.name))
+            topics = topics.filter { listed.contains($0.key) }
+        }
         if !response.brokers.isEmpty {
             brokers = Dictionary(
                 response.brokers.map { ($0.nodeId, BrokerAddress(host: $0.host, port: Int($0.port))) },
@@ -49,6 +56,7 @@ public struct ClusterMetadata: Sendable, Hashable {
             let code = KafkaErrorCode(rawValue: topic.errorCode)
             guard code == .none, !topic.partitions.isEmpty else {
                 errors[name] = code == .none ? .leaderNotAvailable : code
+                if code == .unknownTopicOrPartition { topics[name] = nil }
                 continue
             }
             var leaders: [Int32: Int32] = [:]

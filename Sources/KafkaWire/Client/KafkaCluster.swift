@@ -75,7 +75,7 @@ public actor KafkaCluster {
         )
         do {
             let response = try await connection.send(request, expecting: MetadataResponse.self)
-            let errors = metadata.merge(response)
+            let errors = metadata.merge(response, complete: topics == nil)
             return (metadata, errors)
         } catch {
             await drop(connection)
