@@ -2,9 +2,10 @@ import Logging
 import NIOCore
 
 /// Administrative calls over the Kafka protocol: topics (list, describe with offsets, create,
-/// delete; changes in KafkaAdmin+TopicChanges.swift) and consumer groups (list, describe with members, committed offsets and lag). The
-/// broker console and the operator commands use it, so both work against any Kafka-compatible
-/// cluster, not only the embedded broker.
+/// delete; changes in KafkaAdmin+TopicChanges.swift, one record written by hand in
+/// KafkaAdmin+RecordWriting.swift) and consumer groups (list, describe with members, committed
+/// offsets and lag). The broker console and the operator commands use it, so both work against
+/// any Kafka-compatible cluster, not only the embedded broker.
 public actor KafkaAdmin {
     /// The cluster connections it uses.
     public nonisolated let cluster: KafkaCluster
