@@ -63,8 +63,11 @@ final class FakeControl: ApplianceControl {
     }
 }
 
-/// A broker console with one topic and one group.
-struct FakeConsole: BrokerConsoleSource {
+/// A broker console with one topic and one group. Its actions act on `orders` alone (another
+/// topic is unknown, `orders` cannot be created again) and are recorded in `actions`.
+final class FakeConsole: BrokerConsoleSource {
+    /// What the actions were asked to do, in order.
+    let actions = Mutex<[String]>([])
     func topics() async throws -> [ConsoleTopic] {
         [
             ConsoleTopic(
@@ -200,6 +203,60 @@ struct FakeConsole: BrokerConsoleSource {
                 ]
             ),
         ]
+    }
+
+    func createTopic(_ name: String, partitions: Int32, configs: [String: String]) async throws {
+        if name == "orders" { throw KafkaClientError.broker(.topicAlreadyExists, "creating topic orders") }
+        let settings = configs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        record("create \(name) \(partitions) \(settings.joined(separator: ","))")
+    }
+
+    func deleteTopic(_ name: String) async throws {
+        try expectOrders(name)
+        record("delete \(name)")
+    }
+
+    func addPartitions(_ topic: String, totalCount: Int32) async throws {
+        try expectOrders(topic)
+        guard totalCount > 3 else {
+            throw KafkaClientError.broker(.invalidPartitions, "adding partitions to topic orders: it has 3")
+        }
+        record("partitions \(topic) \(totalCount)")
+    }
+
+    func alterTopicConfigs(_ topic: String, _ changes: [KafkaAdmin.ConfigChange]) async throws {
+        try expectOrders(topic)
+        let described = changes.map { change in
+            switch change {
+            case .set(let key, let value): "\(key)=\(value)"
+            case .delete(let key): "-\(key)"
+            }
+        }
+        record("configs \(topic) \(described.joined(separator: ","))")
+    }
+
+    func deleteRecords(_ topic: String, partition: Int32?, before offset: Int64) async throws -> [Int32: Int64] {
+        try expectOrders(topic)
+        record("delete-records \(topic) \(partition.map(String.init) ?? "all") \(offset)")
+        let partitions: [Int32] = partition.map { [$0] } ?? [0, 1, 2]
+        return Dictionary(uniqueKeysWithValues: partitions.map { ($0, offset == -1 ? 100 : offset) })
+    }
+
+    func writeRecord(_ draft: ConsoleRecordDraft, to topic: String) async throws -> KafkaAdmin.WrittenRecord {
+        try expectOrders(topic)
+        let headers = draft.headers.map { "\($0.key):\($0.value)" }.joined(separator: ",")
+        record("record \(topic) \(draft.partition ?? -1) \(draft.key ?? "nil") \(draft.value ?? "nil") \(headers)")
+        return KafkaAdmin.WrittenRecord(partition: draft.partition ?? 1, offset: 101)
+    }
+
+    private func expectOrders(_ topic: String) throws {
+        guard topic == "orders" else {
+            throw KafkaClientError.broker(.unknownTopicOrPartition, "changing topic \(topic)")
+        }
+    }
+
+    private func record(_ action: String) {
+        actions.withLock { $0.append(action) }
     }
 
     /// A transactional id a page must show as text, never run.

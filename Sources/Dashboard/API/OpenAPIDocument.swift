@@ -105,7 +105,7 @@ enum OpenAPIDocument {
         switch status {
         case 400: "malformed JSON, a missing field or an invalid parameter"
         case 401: "missing or wrong admin token"
-        case 403: "the Origin is not allowed"
+        case 403: "the Origin is not allowed, or the cluster refused the console's login"
         case 404: "no such item"
         case 409: "cannot be done now"
         case 413: "the body is larger than the limit"
@@ -165,6 +165,7 @@ enum OpenAPIDocument {
             "total_value":\#(money)}}}}}
             """#
         )
+        writeTopicActionSchemas(to: &writer, text: text)
         writer.key("SimulatorCommand")
         writer.raw(
             #"""
@@ -175,5 +176,41 @@ enum OpenAPIDocument {
         )
         writer.endObject()
         writer.endObject()
+    }
+
+    /// The bodies of the console's topic actions.
+    private static func writeTopicActionSchemas(to writer: inout JSONWriter, text: String) {
+        let partition = #"{"type":"integer","minimum":0}"#
+        writer.key("NewTopicBody")
+        writer.raw(
+            #"""
+            {"type":"object","required":["name"],"properties":{"name":\#(text),"partitions":{"type":"integer",\#
+            "minimum":1,"default":1},"configs":{"type":"object","additionalProperties":\#(text)}}}
+            """#
+        )
+        writer.key("PartitionsBody")
+        writer.raw(#"{"type":"object","required":["count"],"properties":{"count":{"type":"integer","minimum":1}}}"#)
+        writer.key("ConfigsBody")
+        writer.raw(
+            #"""
+            {"type":"object","properties":{"set":{"type":"object","additionalProperties":\#(text)},\#
+            "delete":{"type":"array","items":\#(text)}}}
+            """#
+        )
+        writer.key("DeleteRecordsBody")
+        writer.raw(
+            #"""
+            {"type":"object","required":["before"],"properties":{"partition":\#(partition),\#
+            "before":{"type":"integer","minimum":-1,"description":"records below this offset go; -1 for all"}}}
+            """#
+        )
+        writer.key("RecordBody")
+        writer.raw(
+            #"""
+            {"type":"object","properties":{"partition":\#(partition),"key":\#(text),"value":\#(text),\#
+            "headers":{"type":"array","items":{"type":"object","required":["key","value"],\#
+            "properties":{"key":\#(text),"value":\#(text)}}}}}
+            """#
+        )
     }
 }

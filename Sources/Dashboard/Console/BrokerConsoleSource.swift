@@ -1,9 +1,10 @@
 import KafkaWire
 
-/// Where the broker console reads topics, groups, transactions and messages. The appliance backs it with
-/// `KafkaAdmin` over the Kafka protocol, so the console works against any Kafka-compatible
-/// cluster; the dashboard adds the message rates and the JSON.
-public protocol BrokerConsoleSource: Sendable {
+/// Where the broker console reads topics, groups, transactions and messages, and what it changes
+/// (`BrokerConsoleActions`). The appliance backs it with `KafkaAdmin` over the Kafka protocol, so
+/// the console works against any Kafka-compatible cluster; the dashboard adds the message rates
+/// and the JSON.
+public protocol BrokerConsoleSource: BrokerConsoleActions {
     /// Every topic with its partitions' offsets, by name.
     func topics() async throws -> [ConsoleTopic]
     /// One topic with its configs and, where known, its partitions' log cleaner figures; nil when

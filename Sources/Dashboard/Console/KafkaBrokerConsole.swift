@@ -12,7 +12,7 @@ import Glibc
 /// as well as the embedded broker. With the embedded broker's data directory it also adds partition
 /// sizes from disk, and with its cleaner figures what the log cleaner did to a compacted topic.
 public final class KafkaBrokerConsole: BrokerConsoleSource {
-    private let admin: KafkaAdmin
+    let admin: KafkaAdmin
     private let bootstrapServers: [BrokerAddress]
     private let security: KafkaClientSecurity
     private let topicsDirectory: String?
