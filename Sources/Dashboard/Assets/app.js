@@ -7,7 +7,6 @@
   const { byId, el, row, parseTime, formatTime, formatHourMinute, formatClock, formatInt, formatDecimal,
     formatMoney, formatBytes, formatDuration, fetchJSON, chartsAvailable, cssVar } = ASEED;
 
-  const TOKEN_KEY = "aseed.adminToken";
   const POLL_MS = 2000;
   const SERVICES_POLL_MS = 5000;
   const RECONNECT_MIN_MS = 1000;
@@ -657,25 +656,8 @@
 
   // ----- operator controls (admin token)
 
-  function storedToken() {
-    try {
-      return sessionStorage.getItem(TOKEN_KEY) || "";
-    } catch {
-      return memoryToken;
-    }
-  }
-  let memoryToken = "";
-
-  function storeToken(token) {
-    memoryToken = token;
-    try {
-      if (token) sessionStorage.setItem(TOKEN_KEY, token);
-      else sessionStorage.removeItem(TOKEN_KEY);
-    } catch {
-      // Storage disabled: the token lives in memory for this page only.
-    }
-    document.body.classList.toggle("is-admin", Boolean(token));
-  }
+  const storedToken = ASEED.adminToken;
+  const storeToken = ASEED.setAdminToken;
 
   function showControlResult(text, ok) {
     const line = byId("control-result");

@@ -5,6 +5,7 @@
 
 const ASEED = (() => {
   const LARGE_TYPE_KEY = "aseed.largeType";
+  const TOKEN_KEY = "aseed.adminToken";
 
   /** Finds one element by id; a missing id is a bug in the page, so it throws. */
   function byId(id) {
@@ -179,8 +180,33 @@ const ASEED = (() => {
     });
   }
 
+  // ---------------------------------------------------------------- admin token
+
+  let memoryToken = "";
+
+  /** The admin token this tab keeps (session storage), shared by the dashboard and the console. */
+  function adminToken() {
+    try {
+      return sessionStorage.getItem(TOKEN_KEY) || "";
+    } catch {
+      return memoryToken;
+    }
+  }
+
+  /** Keeps (or, with "", forgets) the token; `body.is-admin` shows what needs it. */
+  function setAdminToken(token) {
+    memoryToken = token;
+    try {
+      if (token) sessionStorage.setItem(TOKEN_KEY, token);
+      else sessionStorage.removeItem(TOKEN_KEY);
+    } catch {
+      // Storage disabled: the token lives in memory for this page only.
+    }
+    document.body.classList.toggle("is-admin", Boolean(token));
+  }
+
   return {
-    byId, el, row, replaceChildren, parseTime, zoneName, formatTime, formatHourMinute, formatClock,
+    byId, el, row, replaceChildren, adminToken, setAdminToken, parseTime, zoneName, formatTime, formatHourMinute, formatClock,
     formatInt, formatDecimal, formatMoney, formatBytes, formatDuration, fetchJSON,
     chartsAvailable, cssVar, setupLargeType,
   };

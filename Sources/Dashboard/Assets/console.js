@@ -1,7 +1,8 @@
 // The broker console: topics (one at a time with its configs and what the log cleaner did),
-// consumer groups with lag, transactions, the connected clients, and a message tail. Read-only; it polls the REST API (topic and
-// group figures change slowly, a socket would add nothing). `/console?topic=NAME` opens with
-// that topic chosen.
+// consumer groups with lag, transactions, the connected clients, and a message tail. It polls
+// the REST API (topic and group figures change slowly, a socket would add nothing). With the
+// admin token it also creates, changes and deletes topics and writes messages (the "actions"
+// section below). `/console?topic=NAME` opens with that topic chosen.
 "use strict";
 
 (() => {
@@ -12,6 +13,8 @@
   const REFRESH_MS = 5000;
   const TAIL_MS = 2000;
   const AGE_TICK_MS = 1000;
+
+  const OPERATOR_KEY = "aseed.operatorName";
 
   const state = {
     topics: [],
@@ -104,13 +107,19 @@
   function renderPartitionChoices() {
     const topic = state.topics.find((t) => t.name === byId("tail-topic").value);
     const select = byId("tail-partition");
-    const current = select.value;
     const partitions = topic ? (topic.partitions || []).map((p) => String(p.partition)) : [];
     const shown = [...select.options].slice(1).map((o) => o.value);
     if (partitions.join(",") === shown.join(",")) return;
-    const all = el("option", "", "all partitions");
-    all.value = "";
-    select.replaceChildren(all, ...partitions.map((p) => {
+    fillPartitionSelect(select, "all partitions", partitions);
+    fillPartitionSelect(byId("produce-partition"), "partition by key", partitions);
+  }
+
+  /** Options of a partition chooser: the first (value "") and one per partition, keeping the choice. */
+  function fillPartitionSelect(select, firstLabel, partitions) {
+    const current = select.value;
+    const first = el("option", "", firstLabel);
+    first.value = "";
+    select.replaceChildren(first, ...partitions.map((p) => {
       const option = el("option", "", `partition ${p}`);
       option.value = p;
       return option;
@@ -206,6 +215,7 @@
       tr.dataset.config = key;
       return tr;
     }));
+    renderTopicActions(topic, configs.map(([key]) => key));
   }
 
   function showTopicError(error) {
@@ -470,6 +480,233 @@
     }
   }
 
+  // ---------------------------------------------------------------- actions (admin token)
+
+  function showResult(id, text, ok) {
+    const line = byId(id);
+    line.textContent = text;
+    line.className = `control-result ${ok ? "ok" : "failed"}`;
+  }
+
+  function storedOperator() {
+    try {
+      return sessionStorage.getItem(OPERATOR_KEY) || "";
+    } catch {
+      return "";
+    }
+  }
+
+  /** The request headers of an action: the token, and the operator's name for the log
+   * (printable ASCII only: a header cannot carry other characters). */
+  function actionHeaders() {
+    const headers = { "Content-Type": "application/json", Authorization: `Bearer ${ASEED.adminToken()}` };
+    const name = storedOperator().replace(/[^\x20-\x7e]/g, "?").trim();
+    if (name) headers["X-Operator"] = name;
+    return headers;
+  }
+
+  /**
+   * Sends one action; shows "what: done." or the server's sentence in the result line `resultId`,
+   * and refreshes the page's figures. Returns the answer, or null when refused.
+   */
+  async function act(method, path, body, resultId, what) {
+    if (!ASEED.adminToken()) {
+      showResult(resultId, "Enter the admin token first (Operator actions, at the top).", false);
+      return null;
+    }
+    try {
+      const options = { method, headers: actionHeaders() };
+      if (body !== undefined) options.body = JSON.stringify(body);
+      const answer = await fetchJSON(path, options);
+      showResult(resultId, `${what}: done.`, true);
+      refresh();
+      return answer;
+    } catch (error) {
+      const refused = /^401\b/.test(error.message);
+      showResult(resultId, `${what} failed: ${refused ? "the admin token was refused (401)" : error.message}`, false);
+      return null;
+    }
+  }
+
+  /** "a=1, b=2" as {a: "1", b: "2"}; throws naming the part without "=". */
+  function parsePairs(text, what) {
+    const pairs = {};
+    for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+      const equals = part.indexOf("=");
+      if (equals <= 0) throw new Error(`${what}: expected key=value, got "${part}"`);
+      pairs[part.slice(0, equals).trim()] = part.slice(equals + 1).trim();
+    }
+    return pairs;
+  }
+
+  function topicPath(name, rest = "") {
+    return `/api/broker/topics/${encodeURIComponent(name)}${rest}`;
+  }
+
+  /** Fits the topic's action forms to the topic shown (its partitions and config names). */
+  function renderTopicActions(topic, configNames) {
+    const partitions = (topic.partitions || []).map((p) => String(p.partition));
+    const count = byId("partitions-count");
+    if (count.dataset.topic !== topic.name || Number(count.min) !== partitions.length + 1) {
+      count.min = String(partitions.length + 1);
+      count.value = String(partitions.length + 1);
+      count.dataset.topic = topic.name;
+    }
+    fillPartitionSelect(byId("delete-records-partition"), "every partition", partitions);
+    const names = byId("config-names");
+    if ([...names.options].map((o) => o.value).join() !== configNames.join()) {
+      names.replaceChildren(...configNames.map((name) => {
+        const option = el("option");
+        option.value = name;
+        return option;
+      }));
+    }
+    const confirm = byId("delete-topic-confirm");
+    if (confirm.dataset.topic !== topic.name) {
+      confirm.value = "";
+      confirm.dataset.topic = topic.name;
+    }
+    updateDeleteButton();
+  }
+
+  function updateDeleteButton() {
+    const typed = byId("delete-topic-confirm").value;
+    byId("delete-topic-button").disabled = !state.selectedTopic || typed !== state.selectedTopic;
+  }
+
+  function forgetTopic() {
+    state.selectedTopic = null;
+    history.replaceState(null, "", location.pathname);
+    byId("topic-name").textContent = "–";
+    byId("topic-policy").textContent = "";
+    byId("topic-body").hidden = true;
+    byId("topic-empty").hidden = false;
+    byId("topic-empty").textContent = "Choose a topic.";
+  }
+
+  function setupOperator() {
+    ASEED.setAdminToken(ASEED.adminToken());
+    byId("operator-name").value = storedOperator();
+    byId("token-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const input = byId("token-input");
+      if (input.value.trim()) ASEED.setAdminToken(input.value.trim());
+      input.value = "";
+      try {
+        sessionStorage.setItem(OPERATOR_KEY, byId("operator-name").value.trim());
+      } catch {
+        // Storage disabled: changes are logged under "the admin token".
+      }
+      const kept = Boolean(ASEED.adminToken());
+      showResult("token-result", kept ? "Token kept for this tab." : "No token entered.", kept);
+    });
+    byId("token-forget").addEventListener("click", () => {
+      ASEED.setAdminToken("");
+      showResult("token-result", "Token forgotten.", true);
+    });
+  }
+
+  function setupTopicActions() {
+    byId("create-topic-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const name = byId("create-name").value.trim();
+      let configs;
+      try {
+        configs = parsePairs(byId("create-configs").value, "Configs");
+      } catch (error) {
+        showResult("create-result", error.message, false);
+        return;
+      }
+      const partitions = Number(byId("create-partitions").value);
+      const answer = await act("POST", "/api/broker/topics", { name, partitions, configs }, "create-result",
+        `Create topic ${name}`);
+      if (answer) {
+        byId("create-name").value = "";
+        byId("create-configs").value = "";
+        await refresh();
+        chooseTopic(name, true);
+      }
+    });
+    byId("partitions-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const name = state.selectedTopic;
+      const count = Number(byId("partitions-count").value);
+      act("POST", topicPath(name, "/partitions"), { count }, "topic-action-result",
+        `Grow ${name} to ${count} partitions`);
+    });
+    byId("config-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const name = state.selectedTopic;
+      const key = byId("config-key").value.trim();
+      const value = byId("config-value").value.trim();
+      act("POST", topicPath(name, "/configs"), { set: { [key]: value } }, "topic-action-result",
+        `Set ${key}=${value} on ${name}`);
+    });
+    byId("config-remove").addEventListener("click", () => {
+      const name = state.selectedTopic;
+      const key = byId("config-key").value.trim();
+      if (!key) {
+        showResult("topic-action-result", "Name the config to return to its default.", false);
+        return;
+      }
+      act("POST", topicPath(name, "/configs"), { delete: [key] }, "topic-action-result",
+        `Return ${key} of ${name} to its default`);
+    });
+    byId("delete-records-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const name = state.selectedTopic;
+      const text = byId("delete-records-before").value.trim();
+      const before = text === "end" ? -1 : Number(text);
+      if (!Number.isInteger(before) || before < -1) {
+        showResult("topic-action-result", `Delete records: give an offset (0 or more) or "end", got "${text}".`, false);
+        return;
+      }
+      const partitionText = byId("delete-records-partition").value;
+      const body = { before };
+      if (partitionText !== "") body.partition = Number(partitionText);
+      act("POST", topicPath(name, "/delete-records"), body, "topic-action-result",
+        `Delete records of ${name} below ${text}`);
+    });
+    byId("delete-topic-confirm").addEventListener("input", updateDeleteButton);
+    byId("delete-topic-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const name = state.selectedTopic;
+      if (!name || byId("delete-topic-confirm").value !== name) return;
+      const answer = await act("DELETE", topicPath(name, `?${new URLSearchParams({ confirm: name })}`), undefined,
+        "topic-action-result", `Delete topic ${name}`);
+      if (answer) {
+        forgetTopic();
+        showResult("create-result", `Topic ${name} deleted.`, true);
+      }
+    });
+  }
+
+  function setupProduce() {
+    byId("produce-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const topic = byId("tail-topic").value;
+      let headers;
+      try {
+        headers = Object.entries(parsePairs(byId("produce-headers").value, "Headers"))
+          .map(([key, value]) => ({ key, value }));
+      } catch (error) {
+        showResult("produce-result", error.message, false);
+        return;
+      }
+      const body = { value: byId("produce-value").value, headers };
+      const key = byId("produce-key").value;
+      if (key !== "") body.key = key;
+      const partition = byId("produce-partition").value;
+      if (partition !== "") body.partition = Number(partition);
+      const answer = await act("POST", topicPath(topic, "/records"), body, "produce-result", `Write to ${topic}`);
+      if (answer) {
+        showResult("produce-result",
+          `Written to ${answer.topic} partition ${answer.partition} at offset ${answer.offset}.`, true);
+        tail();
+      }
+    });
+  }
+
   // ---------------------------------------------------------------- start
 
   async function refresh() {
@@ -489,6 +726,9 @@
     ASEED.setupLargeType(byId("large-type"));
     byId("zone-name").textContent = ASEED.zoneName();
     setupTail();
+    setupOperator();
+    setupTopicActions();
+    setupProduce();
     await refresh();
     const wanted = new URLSearchParams(location.search).get("topic");
     if (wanted) chooseTopic(wanted, false);

@@ -312,6 +312,14 @@ body.is-admin div.admin-only { display: block; }
 .control-result.failed { color: var(--bad); }
 #tail-error:empty { display: none; }
 
+/* Console actions: forms keep their flex layout once shown; a destructive button looks it. */
+body.is-admin form.inline-form.admin-only { display: flex; }
+#operator .admin { margin-top: 0; border-top: 0; padding-top: 0; }
+#create-result:empty, #produce-result:empty, #token-result:empty { display: none; }
+#produce-value.wide { flex: 1 1 18rem; }
+button.danger { border-color: var(--bad); color: var(--bad); }
+button:disabled { opacity: 0.5; cursor: not-allowed; }
+
 /* ---------- console page */
 
 .console-grid { grid-template-columns: repeat(2, minmax(0, 1fr)); }
@@ -371,7 +379,6 @@ tr.clickable { cursor: pointer; }
   const { byId, el, row, parseTime, formatTime, formatHourMinute, formatClock, formatInt, formatDecimal,
     formatMoney, formatBytes, formatDuration, fetchJSON, chartsAvailable, cssVar } = ASEED;
 
-  const TOKEN_KEY = "aseed.adminToken";
   const POLL_MS = 2000;
   const SERVICES_POLL_MS = 5000;
   const RECONNECT_MIN_MS = 1000;
@@ -1021,25 +1028,8 @@ tr.clickable { cursor: pointer; }
 
   // ----- operator controls (admin token)
 
-  function storedToken() {
-    try {
-      return sessionStorage.getItem(TOKEN_KEY) || "";
-    } catch {
-      return memoryToken;
-    }
-  }
-  let memoryToken = "";
-
-  function storeToken(token) {
-    memoryToken = token;
-    try {
-      if (token) sessionStorage.setItem(TOKEN_KEY, token);
-      else sessionStorage.removeItem(TOKEN_KEY);
-    } catch {
-      // Storage disabled: the token lives in memory for this page only.
-    }
-    document.body.classList.toggle("is-admin", Boolean(token));
-  }
+  const storedToken = ASEED.adminToken;
+  const storeToken = ASEED.setAdminToken;
 
   function showControlResult(text, ok) {
     const line = byId("control-result");
@@ -1222,6 +1212,7 @@ tr.clickable { cursor: pointer; }
 
 const ASEED = (() => {
   const LARGE_TYPE_KEY = "aseed.largeType";
+  const TOKEN_KEY = "aseed.adminToken";
 
   /** Finds one element by id; a missing id is a bug in the page, so it throws. */
   function byId(id) {
@@ -1396,8 +1387,33 @@ const ASEED = (() => {
     });
   }
 
+  // ---------------------------------------------------------------- admin token
+
+  let memoryToken = "";
+
+  /** The admin token this tab keeps (session storage), shared by the dashboard and the console. */
+  function adminToken() {
+    try {
+      return sessionStorage.getItem(TOKEN_KEY) || "";
+    } catch {
+      return memoryToken;
+    }
+  }
+
+  /** Keeps (or, with "", forgets) the token; `body.is-admin` shows what needs it. */
+  function setAdminToken(token) {
+    memoryToken = token;
+    try {
+      if (token) sessionStorage.setItem(TOKEN_KEY, token);
+      else sessionStorage.removeItem(TOKEN_KEY);
+    } catch {
+      // Storage disabled: the token lives in memory for this page only.
+    }
+    document.body.classList.toggle("is-admin", Boolean(token));
+  }
+
   return {
-    byId, el, row, replaceChildren, parseTime, zoneName, formatTime, formatHourMinute, formatClock,
+    byId, el, row, replaceChildren, adminToken, setAdminToken, parseTime, zoneName, formatTime, formatHourMinute, formatClock,
     formatInt, formatDecimal, formatMoney, formatBytes, formatDuration, fetchJSON,
     chartsAvailable, cssVar, setupLargeType,
   };
@@ -1434,8 +1450,33 @@ const ASEED = (() => {
 
   <main>
     <div class="grid console-grid">
+      <section class="panel panel-full" id="operator">
+        <details class="admin" id="admin">
+          <summary>Operator actions</summary>
+          <form id="token-form" class="inline-form">
+            <label for="token-input">Admin token</label>
+            <input id="token-input" type="password" autocomplete="off" spellcheck="false" placeholder="in &lt;data-dir&gt;/dashboard/admin-token">
+            <label for="operator-name">Your name</label>
+            <input id="operator-name" type="text" maxlength="64" autocomplete="off" spellcheck="false" placeholder="for the log">
+            <button type="submit">Use token</button>
+            <button type="button" id="token-forget">Forget</button>
+          </form>
+          <p class="hint">With the token, this page creates, changes and deletes topics and writes messages; the dashboard's log records each change with your name. The token stays in this tab only.</p>
+          <p class="control-result" id="token-result" role="status"></p>
+        </details>
+      </section>
+
       <section class="panel panel-full" id="topics">
-        <div class="panel-head"><h2>Topics</h2><span class="hint">read-only; click a topic for its configs, its log cleaner and its messages</span></div>
+        <div class="panel-head"><h2>Topics</h2><span class="hint">click a topic for its configs, its log cleaner and its messages</span></div>
+        <form id="create-topic-form" class="inline-form admin-only">
+          <label for="create-name">New topic</label>
+          <input id="create-name" required spellcheck="false" autocomplete="off" placeholder="name">
+          <label for="create-partitions">Partitions</label>
+          <input id="create-partitions" type="number" min="1" value="1" required>
+          <input id="create-configs" spellcheck="false" autocomplete="off" placeholder="configs: retention.ms=3600000, cleanup.policy=compact" aria-label="Configs">
+          <button type="submit">Create</button>
+        </form>
+        <p class="control-result" id="create-result" role="status"></p>
         <div class="table-scroll">
           <table class="data" id="topics-table">
             <thead><tr><th>Topic</th><th class="num">Partitions</th><th class="num">Messages</th><th class="num">Size</th><th class="num">Messages/s</th></tr></thead>
@@ -1469,6 +1510,36 @@ const ASEED = (() => {
               <thead><tr><th>Config</th><th>Value</th></tr></thead>
               <tbody></tbody>
             </table>
+          </div>
+          <div class="admin-only" id="topic-actions">
+            <h2 class="subhead">Change this topic</h2>
+            <form id="partitions-form" class="inline-form">
+              <label for="partitions-count">Grow to</label>
+              <input id="partitions-count" type="number" min="1" required>
+              <span>partitions</span>
+              <button type="submit">Add partitions</button>
+            </form>
+            <form id="config-form" class="inline-form">
+              <label for="config-key">Config</label>
+              <input id="config-key" list="config-names" required spellcheck="false" autocomplete="off" placeholder="retention.ms">
+              <datalist id="config-names"></datalist>
+              <input id="config-value" spellcheck="false" autocomplete="off" placeholder="new value" aria-label="Value">
+              <button type="submit">Set</button>
+              <button type="button" id="config-remove">Back to default</button>
+            </form>
+            <form id="delete-records-form" class="inline-form">
+              <label for="delete-records-partition">Delete records of</label>
+              <select id="delete-records-partition"><option value="">every partition</option></select>
+              <label for="delete-records-before">below offset</label>
+              <input id="delete-records-before" required spellcheck="false" autocomplete="off" placeholder="an offset, or end">
+              <button type="submit">Delete records</button>
+            </form>
+            <form id="delete-topic-form" class="inline-form">
+              <label for="delete-topic-confirm">Delete the topic: type its name</label>
+              <input id="delete-topic-confirm" spellcheck="false" autocomplete="off">
+              <button type="submit" id="delete-topic-button" class="danger" disabled>Delete topic</button>
+            </form>
+            <p class="control-result" id="topic-action-result" role="status"></p>
           </div>
         </div>
       </section>
@@ -1533,6 +1604,15 @@ const ASEED = (() => {
           <input id="tail-filter" type="search" placeholder="filter: text in key or value" spellcheck="false">
           <button type="button" id="tail-follow" aria-pressed="true">Following</button>
         </form>
+        <form id="produce-form" class="inline-form admin-only">
+          <label for="produce-value">Write to this topic</label>
+          <select id="produce-partition" aria-label="Partition"><option value="">partition by key</option></select>
+          <input id="produce-key" spellcheck="false" autocomplete="off" placeholder="key (empty: none)" aria-label="Key">
+          <input id="produce-value" class="wide" spellcheck="false" autocomplete="off" placeholder="value" aria-label="Value">
+          <input id="produce-headers" spellcheck="false" autocomplete="off" placeholder="headers: trace=1, source=console" aria-label="Headers">
+          <button type="submit">Send</button>
+        </form>
+        <p class="control-result" id="produce-result" role="status"></p>
         <p class="control-result failed" id="tail-error" role="status"></p>
         <div class="table-scroll">
           <table class="data compact mono" id="messages-table">
@@ -1545,7 +1625,7 @@ const ASEED = (() => {
   </main>
   <footer class="footer">
     <span>Times are shown in your time zone (<span id="zone-name"></span>).</span>
-    <span>Read over the Kafka protocol; nothing here changes the broker.</span>
+    <span>Read and changed over the Kafka protocol; changes need the admin token and are logged.</span>
   </footer>
 </body>
 </html>
@@ -1556,9 +1636,10 @@ const ASEED = (() => {
             contentType: "text/javascript; charset=utf-8",
             body: Array(#"""
 // The broker console: topics (one at a time with its configs and what the log cleaner did),
-// consumer groups with lag, transactions, the connected clients, and a message tail. Read-only; it polls the REST API (topic and
-// group figures change slowly, a socket would add nothing). `/console?topic=NAME` opens with
-// that topic chosen.
+// consumer groups with lag, transactions, the connected clients, and a message tail. It polls
+// the REST API (topic and group figures change slowly, a socket would add nothing). With the
+// admin token it also creates, changes and deletes topics and writes messages (the "actions"
+// section below). `/console?topic=NAME` opens with that topic chosen.
 "use strict";
 
 (() => {
@@ -1569,6 +1650,8 @@ const ASEED = (() => {
   const REFRESH_MS = 5000;
   const TAIL_MS = 2000;
   const AGE_TICK_MS = 1000;
+
+  const OPERATOR_KEY = "aseed.operatorName";
 
   const state = {
     topics: [],
@@ -1661,13 +1744,19 @@ const ASEED = (() => {
   function renderPartitionChoices() {
     const topic = state.topics.find((t) => t.name === byId("tail-topic").value);
     const select = byId("tail-partition");
-    const current = select.value;
     const partitions = topic ? (topic.partitions || []).map((p) => String(p.partition)) : [];
     const shown = [...select.options].slice(1).map((o) => o.value);
     if (partitions.join(",") === shown.join(",")) return;
-    const all = el("option", "", "all partitions");
-    all.value = "";
-    select.replaceChildren(all, ...partitions.map((p) => {
+    fillPartitionSelect(select, "all partitions", partitions);
+    fillPartitionSelect(byId("produce-partition"), "partition by key", partitions);
+  }
+
+  /** Options of a partition chooser: the first (value "") and one per partition, keeping the choice. */
+  function fillPartitionSelect(select, firstLabel, partitions) {
+    const current = select.value;
+    const first = el("option", "", firstLabel);
+    first.value = "";
+    select.replaceChildren(first, ...partitions.map((p) => {
       const option = el("option", "", `partition ${p}`);
       option.value = p;
       return option;
@@ -1763,6 +1852,7 @@ const ASEED = (() => {
       tr.dataset.config = key;
       return tr;
     }));
+    renderTopicActions(topic, configs.map(([key]) => key));
   }
 
   function showTopicError(error) {
@@ -2027,6 +2117,233 @@ const ASEED = (() => {
     }
   }
 
+  // ---------------------------------------------------------------- actions (admin token)
+
+  function showResult(id, text, ok) {
+    const line = byId(id);
+    line.textContent = text;
+    line.className = `control-result ${ok ? "ok" : "failed"}`;
+  }
+
+  function storedOperator() {
+    try {
+      return sessionStorage.getItem(OPERATOR_KEY) || "";
+    } catch {
+      return "";
+    }
+  }
+
+  /** The request headers of an action: the token, and the operator's name for the log
+   * (printable ASCII only: a header cannot carry other characters). */
+  function actionHeaders() {
+    const headers = { "Content-Type": "application/json", Authorization: `Bearer ${ASEED.adminToken()}` };
+    const name = storedOperator().replace(/[^\x20-\x7e]/g, "?").trim();
+    if (name) headers["X-Operator"] = name;
+    return headers;
+  }
+
+  /**
+   * Sends one action; shows "what: done." or the server's sentence in the result line `resultId`,
+   * and refreshes the page's figures. Returns the answer, or null when refused.
+   */
+  async function act(method, path, body, resultId, what) {
+    if (!ASEED.adminToken()) {
+      showResult(resultId, "Enter the admin token first (Operator actions, at the top).", false);
+      return null;
+    }
+    try {
+      const options = { method, headers: actionHeaders() };
+      if (body !== undefined) options.body = JSON.stringify(body);
+      const answer = await fetchJSON(path, options);
+      showResult(resultId, `${what}: done.`, true);
+      refresh();
+      return answer;
+    } catch (error) {
+      const refused = /^401\b/.test(error.message);
+      showResult(resultId, `${what} failed: ${refused ? "the admin token was refused (401)" : error.message}`, false);
+      return null;
+    }
+  }
+
+  /** "a=1, b=2" as {a: "1", b: "2"}; throws naming the part without "=". */
+  function parsePairs(text, what) {
+    const pairs = {};
+    for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+      const equals = part.indexOf("=");
+      if (equals <= 0) throw new Error(`${what}: expected key=value, got "${part}"`);
+      pairs[part.slice(0, equals).trim()] = part.slice(equals + 1).trim();
+    }
+    return pairs;
+  }
+
+  function topicPath(name, rest = "") {
+    return `/api/broker/topics/${encodeURIComponent(name)}${rest}`;
+  }
+
+  /** Fits the topic's action forms to the topic shown (its partitions and config names). */
+  function renderTopicActions(topic, configNames) {
+    const partitions = (topic.partitions || []).map((p) => String(p.partition));
+    const count = byId("partitions-count");
+    if (count.dataset.topic !== topic.name || Number(count.min) !== partitions.length + 1) {
+      count.min = String(partitions.length + 1);
+      count.value = String(partitions.length + 1);
+      count.dataset.topic = topic.name;
+    }
+    fillPartitionSelect(byId("delete-records-partition"), "every partition", partitions);
+    const names = byId("config-names");
+    if ([...names.options].map((o) => o.value).join() !== configNames.join()) {
+      names.replaceChildren(...configNames.map((name) => {
+        const option = el("option");
+        option.value = name;
+        return option;
+      }));
+    }
+    const confirm = byId("delete-topic-confirm");
+    if (confirm.dataset.topic !== topic.name) {
+      confirm.value = "";
+      confirm.dataset.topic = topic.name;
+    }
+    updateDeleteButton();
+  }
+
+  function updateDeleteButton() {
+    const typed = byId("delete-topic-confirm").value;
+    byId("delete-topic-button").disabled = !state.selectedTopic || typed !== state.selectedTopic;
+  }
+
+  function forgetTopic() {
+    state.selectedTopic = null;
+    history.replaceState(null, "", location.pathname);
+    byId("topic-name").textContent = "–";
+    byId("topic-policy").textContent = "";
+    byId("topic-body").hidden = true;
+    byId("topic-empty").hidden = false;
+    byId("topic-empty").textContent = "Choose a topic.";
+  }
+
+  function setupOperator() {
+    ASEED.setAdminToken(ASEED.adminToken());
+    byId("operator-name").value = storedOperator();
+    byId("token-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const input = byId("token-input");
+      if (input.value.trim()) ASEED.setAdminToken(input.value.trim());
+      input.value = "";
+      try {
+        sessionStorage.setItem(OPERATOR_KEY, byId("operator-name").value.trim());
+      } catch {
+        // Storage disabled: changes are logged under "the admin token".
+      }
+      const kept = Boolean(ASEED.adminToken());
+      showResult("token-result", kept ? "Token kept for this tab." : "No token entered.", kept);
+    });
+    byId("token-forget").addEventListener("click", () => {
+      ASEED.setAdminToken("");
+      showResult("token-result", "Token forgotten.", true);
+    });
+  }
+
+  function setupTopicActions() {
+    byId("create-topic-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const name = byId("create-name").value.trim();
+      let configs;
+      try {
+        configs = parsePairs(byId("create-configs").value, "Configs");
+      } catch (error) {
+        showResult("create-result", error.message, false);
+        return;
+      }
+      const partitions = Number(byId("create-partitions").value);
+      const answer = await act("POST", "/api/broker/topics", { name, partitions, configs }, "create-result",
+        `Create topic ${name}`);
+      if (answer) {
+        byId("create-name").value = "";
+        byId("create-configs").value = "";
+        await refresh();
+        chooseTopic(name, true);
+      }
+    });
+    byId("partitions-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const name = state.selectedTopic;
+      const count = Number(byId("partitions-count").value);
+      act("POST", topicPath(name, "/partitions"), { count }, "topic-action-result",
+        `Grow ${name} to ${count} partitions`);
+    });
+    byId("config-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const name = state.selectedTopic;
+      const key = byId("config-key").value.trim();
+      const value = byId("config-value").value.trim();
+      act("POST", topicPath(name, "/configs"), { set: { [key]: value } }, "topic-action-result",
+        `Set ${key}=${value} on ${name}`);
+    });
+    byId("config-remove").addEventListener("click", () => {
+      const name = state.selectedTopic;
+      const key = byId("config-key").value.trim();
+      if (!key) {
+        showResult("topic-action-result", "Name the config to return to its default.", false);
+        return;
+      }
+      act("POST", topicPath(name, "/configs"), { delete: [key] }, "topic-action-result",
+        `Return ${key} of ${name} to its default`);
+    });
+    byId("delete-records-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const name = state.selectedTopic;
+      const text = byId("delete-records-before").value.trim();
+      const before = text === "end" ? -1 : Number(text);
+      if (!Number.isInteger(before) || before < -1) {
+        showResult("topic-action-result", `Delete records: give an offset (0 or more) or "end", got "${text}".`, false);
+        return;
+      }
+      const partitionText = byId("delete-records-partition").value;
+      const body = { before };
+      if (partitionText !== "") body.partition = Number(partitionText);
+      act("POST", topicPath(name, "/delete-records"), body, "topic-action-result",
+        `Delete records of ${name} below ${text}`);
+    });
+    byId("delete-topic-confirm").addEventListener("input", updateDeleteButton);
+    byId("delete-topic-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const name = state.selectedTopic;
+      if (!name || byId("delete-topic-confirm").value !== name) return;
+      const answer = await act("DELETE", topicPath(name, `?${new URLSearchParams({ confirm: name })}`), undefined,
+        "topic-action-result", `Delete topic ${name}`);
+      if (answer) {
+        forgetTopic();
+        showResult("create-result", `Topic ${name} deleted.`, true);
+      }
+    });
+  }
+
+  function setupProduce() {
+    byId("produce-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const topic = byId("tail-topic").value;
+      let headers;
+      try {
+        headers = Object.entries(parsePairs(byId("produce-headers").value, "Headers"))
+          .map(([key, value]) => ({ key, value }));
+      } catch (error) {
+        showResult("produce-result", error.message, false);
+        return;
+      }
+      const body = { value: byId("produce-value").value, headers };
+      const key = byId("produce-key").value;
+      if (key !== "") body.key = key;
+      const partition = byId("produce-partition").value;
+      if (partition !== "") body.partition = Number(partition);
+      const answer = await act("POST", topicPath(topic, "/records"), body, "produce-result", `Write to ${topic}`);
+      if (answer) {
+        showResult("produce-result",
+          `Written to ${answer.topic} partition ${answer.partition} at offset ${answer.offset}.`, true);
+        tail();
+      }
+    });
+  }
+
   // ---------------------------------------------------------------- start
 
   async function refresh() {
@@ -2046,6 +2363,9 @@ const ASEED = (() => {
     ASEED.setupLargeType(byId("large-type"));
     byId("zone-name").textContent = ASEED.zoneName();
     setupTail();
+    setupOperator();
+    setupTopicActions();
+    setupProduce();
     await refresh();
     const wanted = new URLSearchParams(location.search).get("topic");
     if (wanted) chooseTopic(wanted, false);
