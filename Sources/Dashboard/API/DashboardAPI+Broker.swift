@@ -148,13 +148,7 @@ extension DashboardAPI {
 
     /// Runs a console request; 503 without a console, console errors as 404 or 503.
     private func withConsole<Value>(_ body: (any BrokerConsoleSource) async throws -> Value) async throws -> Value {
-        guard let console else {
-            throw APIError(
-                .serviceUnavailable,
-                "unavailable",
-                "the broker console has no Kafka connection in this process"
-            )
-        }
+        let console = try requireConsole()
         do {
             return try await body(console)
         } catch let error as DashboardRequestError {
@@ -168,6 +162,18 @@ extension DashboardAPI {
                 "the Kafka cluster did not answer: \(error); retry, or check the broker"
             )
         }
+    }
+
+    /// The console, or 503 when this process has none (the dashboard runs without Kafka).
+    func requireConsole() throws(APIError) -> any BrokerConsoleSource {
+        guard let console else {
+            throw APIError(
+                .serviceUnavailable,
+                "unavailable",
+                "the broker console has no Kafka connection in this process"
+            )
+        }
+        return console
     }
 
     private func write(_ topic: ConsoleTopic, nowMicros: Int64, withConfigs: Bool, to writer: inout JSONWriter) {

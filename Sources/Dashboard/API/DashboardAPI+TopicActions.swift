@@ -190,13 +190,7 @@ extension DashboardAPI {
         _ action: String,
         _ body: (any BrokerConsoleSource) async throws -> Value
     ) async throws -> Value {
-        guard let console else {
-            throw APIError(
-                .serviceUnavailable,
-                "unavailable",
-                "the broker console has no Kafka connection in this process"
-            )
-        }
+        let console = try requireConsole()
         do {
             return try await body(console)
         } catch {

@@ -66,13 +66,7 @@ extension KafkaAdmin {
         else {
             throw KafkaClientError(.protocolViolation, "the Produce response has no result for \(topic)-\(target)")
         }
-        let code = KafkaErrorCode(rawValue: answer.errorCode)
-        guard code == .none else {
-            throw KafkaClientError.broker(
-                code,
-                "writing a record to \(topic)-\(target)" + (answer.errorMessage.map { ": \($0)" } ?? "")
-            )
-        }
+        try Self.check(answer.errorCode, answer.errorMessage, "writing a record to \(topic)-\(target)")
         return WrittenRecord(partition: target, offset: answer.baseOffset)
     }
 

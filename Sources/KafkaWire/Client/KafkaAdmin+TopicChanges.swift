@@ -94,11 +94,4 @@ extension KafkaAdmin {
         }
         return earliest
     }
-
-    private static func check(_ errorCode: Int16, _ message: String?, _ action: String) throws {
-        let code = KafkaErrorCode(rawValue: errorCode)
-        guard code == .none else {
-            throw KafkaClientError.broker(code, action + (message.map { ": \($0)" } ?? ""))
-        }
-    }
 }

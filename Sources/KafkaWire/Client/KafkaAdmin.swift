@@ -66,13 +66,7 @@ public actor KafkaAdmin {
         )
         let response: CreateTopicsResponse = try await send(request, maximumVersion: 7)
         for result in response.topics {
-            let code = KafkaErrorCode(rawValue: result.errorCode)
-            guard code == .none else {
-                throw KafkaClientError.broker(
-                    code,
-                    "creating topic \(result.name)" + (result.errorMessage.map { ": \($0)" } ?? "")
-                )
-            }
+            try Self.check(result.errorCode, result.errorMessage, "creating topic \(result.name)")
         }
     }
 
@@ -83,13 +77,7 @@ public actor KafkaAdmin {
         let request = DeleteTopicsRequest(topics: [.init(name: name)], topicNames: [name], timeoutMs: 30_000)
         let response: DeleteTopicsResponse = try await send(request, maximumVersion: 4)
         for result in response.responses {
-            let code = KafkaErrorCode(rawValue: result.errorCode)
-            guard code == .none else {
-                throw KafkaClientError.broker(
-                    code,
-                    "deleting topic \(result.name ?? name)" + (result.errorMessage.map { ": \($0)" } ?? "")
-                )
-            }
+            try Self.check(result.errorCode, result.errorMessage, "deleting topic \(result.name ?? name)")
         }
     }
 
@@ -184,6 +172,15 @@ public actor KafkaAdmin {
             for entry in result.configs { configs[entry.name] = entry.value ?? "" }
         }
         return configs
+    }
+
+    /// Throws the broker's error for a result's code (none: returns), with its message after
+    /// `action`.
+    static func check(_ errorCode: Int16, _ message: String?, _ action: String) throws {
+        let code = KafkaErrorCode(rawValue: errorCode)
+        guard code == .none else {
+            throw KafkaClientError.broker(code, action + (message.map { ": \($0)" } ?? ""))
+        }
     }
 
     /// Sends an admin request to any broker (the controller role does not exist here; every
