@@ -1,3 +1,5 @@
+import Common
+
 extension OrderDecoder {
     /// The contract's bounds: prices and quantities below 10^9 units. They keep every figure
     /// the analyzer sums within reach of exact integer arithmetic; note that one order's

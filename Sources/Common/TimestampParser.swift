@@ -3,10 +3,10 @@
 /// `-HHMM`, and nothing else; no zone means UTC. The date must exist in the proleptic
 /// Gregorian calendar (years 0001-9999), times run to 23:59:59 (no leap seconds), zone
 /// offsets to 23:59.
-enum TimestampParser {
+public enum TimestampParser {
     /// Microseconds since 1970-01-01T00:00:00Z, or nil when `text` is not such a timestamp.
     /// Fraction digits past the sixth are dropped, not rounded.
-    static func epochMicros(_ text: UnsafeRawBufferPointer) -> Int64? {
+    public static func epochMicros(_ text: UnsafeRawBufferPointer) -> Int64? {
         let count = text.count
         guard count >= 19, let bytes = text.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
         @inline(__always)
@@ -70,6 +70,12 @@ enum TimestampParser {
     /// The value of the two digits at `text`, or -1 for anything but two digits, which every
     /// range check then rejects.
     @inline(__always)
+    /// `epochMicros` of a string's UTF-8 bytes (operator input: `--to-datetime`).
+    public static func epochMicros(_ text: String) -> Int64? {
+        var text = text
+        return text.withUTF8 { epochMicros(UnsafeRawBufferPointer($0)) }
+    }
+
     private static func twoDigits(_ text: UnsafePointer<UInt8>) -> Int {
         let tens = text[0] &- UInt8(ascii: "0")
         let units = text[1] &- UInt8(ascii: "0")

@@ -1,9 +1,9 @@
 import Testing
 
-@testable import Analyzer
+@testable import Common
 
-@Suite("Order timestamps")
-struct TimestampTests {
+@Suite("Timestamps read from text")
+struct TimestampParserTests {
     func micros(_ text: String) -> Int64? {
         Array(text.utf8).withUnsafeBytes { TimestampParser.epochMicros($0) }
     }
@@ -97,5 +97,11 @@ struct TimestampTests {
         #expect(!TimestampParser.isLeapYear(2025))
         #expect(TimestampParser.isLeapYear(4))
         #expect(!TimestampParser.isLeapYear(1))
+    }
+
+    @Test func aStringIsReadLikeItsBytes() {
+        #expect(TimestampParser.epochMicros("1970-01-01T00:00:01Z") == 1_000_000)
+        #expect(TimestampParser.epochMicros("2026-12-06 10:00:00+01:00") == micros("2026-12-06T09:00:00Z"))
+        #expect(TimestampParser.epochMicros("yesterday") == nil)
     }
 }
