@@ -2,12 +2,13 @@ import ApplianceKit
 import ArgumentParser
 import KafkaWire
 
-/// `aseed groups list|describe`: consumer groups, their members and lag.
+/// `aseed groups list|describe|reset-offsets|delete`: consumer groups, their members and lag;
+/// the changes are in GroupsCommand+Changes.swift.
 struct GroupsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "groups",
-        abstract: "List consumer groups or describe one with its members and lag.",
-        subcommands: [List.self, Describe.self],
+        abstract: "List consumer groups, describe one with its members and lag, reset its offsets or delete it.",
+        subcommands: [List.self, Describe.self, ResetOffsets.self, Delete.self],
         defaultSubcommand: List.self
     )
 

@@ -59,13 +59,10 @@ extension KafkaAdmin {
     public func deleteRecords(
         before offsets: [KafkaTopicPartition: Int64]
     ) async throws -> [KafkaTopicPartition: Int64] {
-        var byLeader: [Int32: [KafkaTopicPartition]] = [:]
-        for partition in offsets.keys {
-            let leader = try await cluster.topic(partition.topic).leaders[partition.partition] ?? -1
-            guard leader >= 0 else {
-                throw KafkaClientError.broker(.unknownTopicOrPartition, "deleting records of \(partition)")
-            }
-            byLeader[leader, default: []].append(partition)
+        let byLeader = try await partitionsByLeader(Array(offsets.keys))
+        let led = Set(byLeader.values.joined())
+        if let missing = offsets.keys.sorted().first(where: { !led.contains($0) }) {
+            throw KafkaClientError.broker(.unknownTopicOrPartition, "deleting records of \(missing)")
         }
         var earliest: [KafkaTopicPartition: Int64] = [:]
         for (node, partitions) in byLeader {

@@ -85,6 +85,19 @@ public actor KafkaAdmin {
     public func offsets(
         of partitions: [KafkaTopicPartition]
     ) async throws -> [KafkaTopicPartition: (earliest: Int64, latest: Int64)] {
+        var result: [KafkaTopicPartition: (earliest: Int64, latest: Int64)] = [:]
+        for (node, partitions) in try await partitionsByLeader(partitions) {
+            let earliest = try await listOffsets(partitions, timestamp: -2, node: node)
+            let latest = try await listOffsets(partitions, timestamp: -1, node: node)
+            for partition in partitions {
+                result[partition] = (earliest[partition] ?? 0, latest[partition] ?? 0)
+            }
+        }
+        return result
+    }
+
+    /// `partitions` grouped by the node id of their leader; those without a leader are left out.
+    func partitionsByLeader(_ partitions: [KafkaTopicPartition]) async throws -> [Int32: [KafkaTopicPartition]] {
         let metadata = await cluster.cachedMetadata
         var byLeader: [Int32: [KafkaTopicPartition]] = [:]
         for partition in partitions {
@@ -93,15 +106,7 @@ public actor KafkaAdmin {
             guard let node = leader, node >= 0 else { continue }
             byLeader[node, default: []].append(partition)
         }
-        var result: [KafkaTopicPartition: (earliest: Int64, latest: Int64)] = [:]
-        for (node, partitions) in byLeader {
-            let earliest = try await listOffsets(partitions, timestamp: -2, node: node)
-            let latest = try await listOffsets(partitions, timestamp: -1, node: node)
-            for partition in partitions {
-                result[partition] = (earliest[partition] ?? 0, latest[partition] ?? 0)
-            }
-        }
-        return result
+        return byLeader
     }
 
     private func describe(
@@ -129,7 +134,7 @@ public actor KafkaAdmin {
         }
     }
 
-    private func listOffsets(
+    func listOffsets(
         _ partitions: [KafkaTopicPartition],
         timestamp: Int64,
         node: Int32
