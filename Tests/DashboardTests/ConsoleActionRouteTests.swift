@@ -5,8 +5,8 @@ import Testing
 
 @testable import Dashboard
 
-@Suite("Console topic actions")
-struct TopicActionRouteTests {
+@Suite("Console actions on topics and groups")
+struct ConsoleActionRouteTests {
     /// Every action, as (method, path, body).
     static let actions: [(HTTPRequest.Method, String, String)] = [
         (.post, "/api/broker/topics", #"{"name": "lab", "partitions": 2, "configs": {"retention.ms": "60000"}}"#),
@@ -15,6 +15,8 @@ struct TopicActionRouteTests {
         (.post, "/api/broker/topics/orders/configs", #"{"set": {"retention.ms": "1"}, "delete": ["segment.ms"]}"#),
         (.post, "/api/broker/topics/orders/delete-records", #"{"partition": 1, "before": 40}"#),
         (.post, "/api/broker/topics/orders/records", #"{"key": "k", "value": "v"}"#),
+        (.post, "/api/broker/groups/idle/reset-offsets", #"{"to": "earliest"}"#),
+        (.delete, "/api/broker/groups/idle?confirm=idle", ""),
     ]
 
     @Test func everyActionNeedsTheTokenAndDoesNothingWithoutIt() async throws {
@@ -69,7 +71,8 @@ struct TopicActionRouteTests {
             console.actions.withLock { $0 } == [
                 "create lab 2 retention.ms=60000", "delete orders", "partitions orders 6",
                 "configs orders retention.ms=1,-segment.ms", "delete-records orders 1 40", "record orders -1 k v ",
-                #"record orders 2 nil {"a":1} trace:x"#, "delete-records orders all -1",
+                "reset idle earliest", "delete-group idle", #"record orders 2 nil {"a":1} trace:x"#,
+                "delete-records orders all -1",
             ]
         )
     }
@@ -159,5 +162,57 @@ struct TopicActionRouteTests {
     @Test func refusalsOfTheLoginAreForbidden() {
         #expect(BrokerRefusal.status(for: .topicAuthorizationFailed) == .forbidden)
         #expect(BrokerRefusal.hint(for: .invalidConfig)?.contains("times are in ms") == true)
+    }
+
+    @Test func anOffsetResetIsPreviewedWithoutTheTokenAndChangesNothing() async throws {
+        let console = FakeConsole()
+        try await TestDashboard(console: console).test { client in
+            let plan = try await client.execute(
+                uri: "/api/broker/groups/idle/reset-plan?to=shift&value=-30",
+                method: .get
+            )
+            #expect(plan.status == .ok, "\(plan.text)")
+            #expect(try plan.json["applied"] as? Bool == false)
+            #expect(try plan.json["target"] as? String == "shift by -30")
+            let moves = try #require(try plan.json["partitions"] as? [[String: Any]])
+            #expect(moves.first?["current"] as? Int == 90)
+            #expect(moves.first?["new"] as? Int == 60)
+            #expect(moves.first?["lag_after"] as? Int == 40)
+            let cases: [(String, HTTPResponse.Status, String)] = [
+                ("/api/broker/groups/idle/reset-plan?to=sideways", .badRequest, "invalid-target"),
+                ("/api/broker/groups/idle/reset-plan?to=offset", .badRequest, "invalid-target"),
+                ("/api/broker/groups/idle/reset-plan?to=time&value=soon", .badRequest, "invalid-target"),
+                ("/api/broker/groups/aseed-analyzer/reset-plan?to=earliest", .conflict, "refused"),
+                ("/api/broker/groups/nobody/reset-plan?to=earliest", .notFound, "refused"),
+            ]
+            for (uri, status, code) in cases {
+                let response = try await client.execute(uri: uri, method: .get)
+                #expect(response.status == status, "\(uri)")
+                #expect(try response.json["error"] as? String == code, "\(uri): \(response.text)")
+            }
+            let busy = try await client.execute(
+                uri: "/api/broker/groups/aseed-analyzer/reset-offsets",
+                method: .post,
+                headers: authorized,
+                body: jsonBody(#"{"to": "latest"}"#)
+            )
+            #expect(busy.status == .conflict)
+            #expect(try (busy.json["message"] as? String)?.contains("Stop the group's consumers first") == true)
+            let applied = try await client.execute(
+                uri: "/api/broker/groups/idle/reset-offsets",
+                method: .post,
+                headers: authorized,
+                body: jsonBody(#"{"to": "time", "value": 1764000000000}"#)
+            )
+            #expect(try applied.json["applied"] as? Bool == true)
+            #expect(try (applied.json["target"] as? String)?.hasPrefix("time 2025-11-24T") == true)
+            let unconfirmed = try await client.execute(
+                uri: "/api/broker/groups/idle",
+                method: .delete,
+                headers: authorized
+            )
+            #expect(unconfirmed.status == .badRequest)
+        }
+        #expect(console.actions.withLock { $0 } == ["reset idle time 2025-11-24T16:00:00.000000Z"])
     }
 }

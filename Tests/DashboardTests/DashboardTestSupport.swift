@@ -249,6 +249,50 @@ final class FakeConsole: BrokerConsoleSource {
         return KafkaAdmin.WrittenRecord(partition: draft.partition ?? 1, offset: 101)
     }
 
+    /// `aseed-analyzer` has a member; `idle` has none and committed 90 on orders-0 (end 100).
+    func planOffsetReset(
+        group: String,
+        topic: String?,
+        to target: KafkaAdmin.OffsetResetTarget
+    ) async throws -> KafkaAdmin.OffsetResetPlan {
+        switch group {
+        case "idle": break
+        case "aseed-analyzer":
+            throw KafkaClientError.broker(.nonEmptyGroup, "resetting the offsets of group \(group): it has 1 member")
+        default:
+            throw KafkaClientError.broker(.groupIdNotFound, "resetting the offsets of group \(group)")
+        }
+        let wanted: Int64 =
+            switch target {
+            case .earliest: 0
+            case .latest, .time: 100
+            case .offset(let offset): offset
+            case .shift(let count): 90 + count
+            }
+        let move = KafkaAdmin.OffsetResetPlan.Move(
+            partition: KafkaTopicPartition(topic: topic ?? "orders", partition: 0),
+            current: 90,
+            target: min(max(wanted, 0), 100),
+            latest: 100
+        )
+        return KafkaAdmin.OffsetResetPlan(groupID: group, target: target, moves: [move])
+    }
+
+    func resetOffsets(
+        group: String,
+        topic: String?,
+        to target: KafkaAdmin.OffsetResetTarget
+    ) async throws -> KafkaAdmin.OffsetResetPlan {
+        let plan = try await planOffsetReset(group: group, topic: topic, to: target)
+        record("reset \(group) \(target)")
+        return plan
+    }
+
+    func deleteGroup(_ id: String) async throws {
+        guard id == "idle" else { throw KafkaClientError.broker(.nonEmptyGroup, "deleting group \(id)") }
+        record("delete-group \(id)")
+    }
+
     private func expectOrders(_ topic: String) throws {
         guard topic == "orders" else {
             throw KafkaClientError.broker(.unknownTopicOrPartition, "changing topic \(topic)")

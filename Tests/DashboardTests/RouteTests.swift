@@ -93,6 +93,8 @@ struct RouteTests {
                 ("/api/broker/topics/{name}", "delete"),
                 ("/api/broker/topics/{name}/partitions", "post"), ("/api/broker/topics/{name}/configs", "post"),
                 ("/api/broker/topics/{name}/delete-records", "post"), ("/api/broker/topics/{name}/records", "post"),
+                ("/api/broker/groups/{id}/reset-plan", "get"), ("/api/broker/groups/{id}/reset-offsets", "post"),
+                ("/api/broker/groups/{id}", "delete"),
                 ("/api/control/simulator", "post"),
                 ("/api/control/components/{name}/restart", "post"), ("/api/openapi.json", "get"), ("/metrics", "get"),
                 ("/healthz", "get"), ("/readyz", "get"), ("/ws", "get"),

@@ -1,13 +1,15 @@
 """The broker console's actions in headless Chromium against `aseed run`: with the admin token
 and an operator name, a topic is created, grown, reconfigured, written to (key, value, headers,
-partition), trimmed and deleted from the page, each change checked with confluent-kafka; the
-cluster's refusals and a wrong token show as sentences; a value that is markup shows as text;
-the dashboard's log names who did what."""
+partition), trimmed and deleted from the page, and a group's offsets are reset (previewed,
+then applied) and the group deleted, each change checked with confluent-kafka; the cluster's
+refusals and a wrong token show as sentences; a value that is markup shows as text; the
+dashboard's log names who did what."""
 import json
+import time
 
 import pytest
 from confluent_kafka import Consumer, Producer, TopicPartition
-from confluent_kafka.admin import AdminClient, ConfigResource, OffsetSpec, ResourceType
+from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic, OffsetSpec, ResourceType
 
 from conftest import unique, wait_for
 from test_poison import Appliance
@@ -206,3 +208,70 @@ def test_a_written_value_that_is_markup_is_shown_as_text(appliance, page):
     page.wait_for(f"!!{row}", 30, "the message viewer does not show the value as text")
     assert page.evaluate("document.querySelectorAll('main img, main b, main script').length") == 0
     assert page_errors(page) == []
+
+
+def committed(bootstrap, group, topic):
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": group})
+    try:
+        return [p.offset for p in consumer.committed([TopicPartition(topic, 0), TopicPartition(topic, 1)], 30)]
+    finally:
+        consumer.close()
+
+
+def test_a_group_reset_is_previewed_applied_and_the_group_deleted_from_the_page(appliance, page):
+    topic, group = unique("reset"), unique("g-reset")
+    admin = AdminClient({"bootstrap.servers": appliance.bootstrap})
+    admin.create_topics([NewTopic(topic, 2, 1)])[topic].result(timeout=30)
+    producer = Producer({"bootstrap.servers": appliance.bootstrap})
+    for number in range(20):
+        producer.produce(topic, b"r%d" % number, partition=number % 2)
+    assert producer.flush(30) == 0
+    reader = Consumer({"bootstrap.servers": appliance.bootstrap, "group.id": group,
+                       "auto.offset.reset": "earliest", "enable.auto.commit": False})
+    reader.subscribe([topic])
+    seen = 0
+    deadline = time.monotonic() + 60
+    while seen < 20 and time.monotonic() < deadline:
+        message = reader.poll(0.5)
+        seen += message is not None and not message.error()
+    reader.commit(asynchronous=False)
+    reader.close()
+    assert committed(appliance.bootstrap, group, topic) == [10, 10]
+
+    log_in(page, appliance.token)
+    row = f"document.querySelector('#groups-table tr[data-group={json.dumps(group)}]')"
+    page.wait_for(f"!!{row}", 30, "the group is not listed")
+    page.evaluate(f"{row}.click()")
+    page.wait_for(f"document.getElementById('group-name').textContent === {json.dumps(group)}", 30,
+                  "the group is not shown")
+    set_value(page, "reset-to", "earliest")
+    page.evaluate("document.getElementById('reset-to').dispatchEvent(new Event('change'))")
+    submit(page, "reset-form")
+    result(page, "group-action-result", "nothing changed yet", "no preview")
+    news = page.evaluate("[...document.querySelectorAll('#reset-table tbody tr')].map(r => r.cells[3].textContent)")
+    assert news == ["0", "0"], news
+    assert committed(appliance.bootstrap, group, topic) == [10, 10]
+    page.evaluate("document.getElementById('reset-apply').click()")
+    result(page, "group-action-result", "done", "the reset was not applied")
+    assert committed(appliance.bootstrap, group, topic) == [0, 0]
+
+    member = Consumer({"bootstrap.servers": appliance.bootstrap, "group.id": group})
+    member.subscribe([topic])
+    try:
+        wait_for(lambda: member.poll(0.2) is None and len(
+            admin.describe_consumer_groups([group])[group].result(timeout=30).members) == 1, 30, "a member joined")
+        submit(page, "reset-form")
+        said = result(page, "group-action-result", "Preview failed", "the busy group is not explained")
+        assert "Stop the group's consumers first" in said, said
+    finally:
+        member.close()
+
+    set_value(page, "delete-group-confirm", group)
+    submit(page, "delete-group-form")
+    page.wait_for(f"document.getElementById('group-empty').textContent === 'Group {group} deleted.'", 30,
+                  "the group was not deleted")
+    assert group not in {g.group_id for g in admin.list_consumer_groups().result(timeout=30).valid}
+    assert page_errors(page) == []
+    log = appliance.log("dashboard")
+    assert f"console action by 'Ada Lovelace': reset the offsets of group '{group}' to earliest" in log
+    assert f"console action by 'Ada Lovelace': deleted group '{group}'" in log

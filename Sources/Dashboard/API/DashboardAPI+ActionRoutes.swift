@@ -2,9 +2,11 @@ import HTTPTypes
 import Hummingbird
 
 extension DashboardAPI {
-    /// The console's topic actions (DashboardAPI+TopicActions.swift), all behind the admin token.
-    func topicActionRoutes() -> [(Route, Handler)] {
+    /// The console's actions (DashboardAPI+TopicActions.swift, DashboardAPI+GroupActions.swift);
+    /// all but the reset preview behind the admin token.
+    func actionRoutes() -> [(Route, Handler)] {
         let name = Route.Parameter(name: "name", inPath: true, description: "topic name")
+        let group = Route.Parameter(name: "id", inPath: true, description: "group id")
         return [
             (
                 Route(
@@ -73,6 +75,47 @@ extension DashboardAPI {
                     bodySchema: "RecordBody",
                     errors: [400, 403, 404, 503]
                 ), writeRecord
+            ),
+            (
+                Route(
+                    method: .get,
+                    path: "/api/broker/groups/{id}/reset-plan",
+                    summary: "Where an offset reset would move an idle group's offsets; changes nothing",
+                    parameters: [
+                        group,
+                        .init(name: "to", inPath: false, description: "earliest, latest, time, offset or shift"),
+                        .init(
+                            name: "value",
+                            inPath: false,
+                            description: "for time: ms since the epoch; for offset: the offset; for shift: records"
+                        ),
+                        .init(name: "topic", inPath: false, description: "one topic (default: those committed for)"),
+                    ],
+                    errors: [400, 404, 409, 503]
+                ), groupResetPlan
+            ),
+            (
+                Route(
+                    method: .post,
+                    path: "/api/broker/groups/{id}/reset-offsets",
+                    summary: "Reset an idle group's offsets",
+                    needsToken: true,
+                    parameters: [group],
+                    bodySchema: "ResetOffsetsBody",
+                    errors: [400, 403, 404, 409, 503]
+                ), resetGroupOffsets
+            ),
+            (
+                Route(
+                    method: .delete,
+                    path: "/api/broker/groups/{id}",
+                    summary: "Delete an idle group and its offsets; ?confirm= repeats its id",
+                    needsToken: true,
+                    parameters: [
+                        group, .init(name: "confirm", inPath: false, description: "the group's id again (required)"),
+                    ],
+                    errors: [400, 403, 404, 409, 503]
+                ), deleteGroup
             ),
         ]
     }

@@ -245,7 +245,7 @@ extension DashboardAPI {
                 ), webSocketFallback
             ),
         ]
-        list += topicActionRoutes()
+        list += actionRoutes()
         let documentRoute = Route(method: .get, path: "/api/openapi.json", summary: "This document")
         let table = RouteTable(routes: list.map(\.0) + [documentRoute])
         list.append((documentRoute, openAPI(table)))

@@ -183,11 +183,12 @@ extension DashboardAPI {
         }
     }
 
-    /// Runs an action on the console, turning a refusal into its API error (logged, since the
-    /// operator may not be looking at the page that asked).
-    private func act<Value>(
+    /// Runs an action on the console, turning a refusal into its API error; a refused change is
+    /// logged (`logsRefusal`), since the operator may not be looking at the page that asked.
+    func act<Value>(
         _ request: Request,
         _ action: String,
+        logsRefusal: Bool = true,
         _ body: (any BrokerConsoleSource) async throws -> Value
     ) async throws -> Value {
         let console = try requireConsole()
@@ -195,12 +196,15 @@ extension DashboardAPI {
             return try await body(console)
         } catch {
             let refusal = BrokerRefusal.apiError(for: error, while: action)
-            logger.warning("console action by \(Self.operatorName(of: request)) refused: \(refusal.message)")
+            if logsRefusal {
+                logger.warning("console action by \(Self.operatorName(of: request)) refused: \(refusal.message)")
+            }
             throw refusal
         }
     }
 
-    private func audit(_ request: Request, _ what: String) {
+    /// Logs a change made, with who asked.
+    func audit(_ request: Request, _ what: String) {
         logger.notice("console action by \(Self.operatorName(of: request)): \(what)")
     }
 

@@ -204,6 +204,14 @@ enum OpenAPIDocument {
             "before":{"type":"integer","minimum":-1,"description":"records below this offset go; -1 for all"}}}
             """#
         )
+        writer.key("ResetOffsetsBody")
+        writer.raw(
+            #"""
+            {"type":"object","required":["to"],"properties":{"to":{"enum":["earliest","latest","time","offset",\#
+            "shift"]},"value":{"type":"integer","description":"time: ms since the epoch; offset; shift: records"},\#
+            "topic":\#(text)}}
+            """#
+        )
         writer.key("RecordBody")
         writer.raw(
             #"""

@@ -278,6 +278,7 @@
     byId("lag-table").tBodies[0].replaceChildren(...offsets.map((o) => row([
       o.topic, o.partition, formatInt(o.committed), formatInt(o.latest), formatInt(o.lag),
     ], [1, 2, 3, 4])));
+    renderGroupActions(detail);
   }
 
   function showGroupError(error) {
@@ -681,6 +682,129 @@
     });
   }
 
+  // Group actions: a reset is previewed (no token needed), then applied as previewed.
+
+  function renderGroupActions(detail) {
+    byId("group-actions").hidden = false;
+    const select = byId("reset-topic");
+    const names = state.topics.map((t) => t.name);
+    if ([...select.options].slice(1).map((o) => o.value).join("\n") !== names.join("\n")) {
+      const current = select.value;
+      const first = el("option", "", "topics it committed for");
+      first.value = "";
+      select.replaceChildren(first, ...names.map((name) => {
+        const option = el("option", "", name);
+        option.value = name;
+        return option;
+      }));
+      select.value = names.includes(current) ? current : "";
+    }
+    const confirm = byId("delete-group-confirm");
+    if (confirm.dataset.group !== detail.group_id) {
+      confirm.value = "";
+      confirm.dataset.group = detail.group_id;
+      byId("reset-table").hidden = true;
+      byId("reset-apply").disabled = true;
+    }
+    updateDeleteGroupButton();
+  }
+
+  function updateDeleteGroupButton() {
+    const typed = byId("delete-group-confirm").value;
+    byId("delete-group-button").disabled = !state.selectedGroup || typed !== state.selectedGroup;
+  }
+
+  function updateResetInputs() {
+    const to = byId("reset-to").value;
+    byId("reset-time").hidden = to !== "time";
+    byId("reset-number").hidden = to !== "offset" && to !== "shift";
+    byId("reset-number").placeholder = to === "shift" ? "records, negative: back" : "offset";
+    byId("reset-apply").disabled = true;
+  }
+
+  /** The reset the form names, as {to, value?, topic?}; throws saying what is missing. */
+  function resetRequest() {
+    const to = byId("reset-to").value;
+    const request = { to };
+    if (to === "time") {
+      const millis = new Date(byId("reset-time").value).getTime();
+      if (!Number.isFinite(millis)) throw new Error("Reset: choose the time.");
+      request.value = millis;
+    } else if (to === "offset" || to === "shift") {
+      const number = Number(byId("reset-number").value);
+      if (byId("reset-number").value === "" || !Number.isInteger(number)) throw new Error("Reset: give a whole number.");
+      request.value = number;
+    }
+    const topic = byId("reset-topic").value;
+    if (topic) request.topic = topic;
+    return request;
+  }
+
+  function renderResetPlan(plan) {
+    const table = byId("reset-table");
+    table.tBodies[0].replaceChildren(...(plan.partitions || []).map((p) => row([
+      p.topic, p.partition, p.current === null ? "–" : formatInt(p.current), formatInt(p.new), formatInt(p.lag_after),
+    ], [1, 2, 3, 4])));
+    table.hidden = false;
+  }
+
+  function setupGroupActions() {
+    byId("reset-to").addEventListener("change", updateResetInputs);
+    for (const id of ["reset-time", "reset-number", "reset-topic"]) {
+      byId(id).addEventListener("input", () => { byId("reset-apply").disabled = true; });
+    }
+    byId("reset-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const group = state.selectedGroup;
+      let request;
+      try {
+        request = resetRequest();
+      } catch (error) {
+        showResult("group-action-result", error.message, false);
+        return;
+      }
+      const query = new URLSearchParams(Object.entries(request).map(([key, value]) => [key, String(value)]));
+      try {
+        const plan = await fetchJSON(`/api/broker/groups/${encodeURIComponent(group)}/reset-plan?${query}`);
+        renderResetPlan(plan);
+        byId("reset-apply").disabled = false;
+        showResult("group-action-result", `Preview of a reset to ${plan.target}: nothing changed yet.`, true);
+      } catch (error) {
+        byId("reset-table").hidden = true;
+        showResult("group-action-result", `Preview failed: ${error.message}`, false);
+      }
+    });
+    byId("reset-apply").addEventListener("click", async () => {
+      const group = state.selectedGroup;
+      const request = resetRequest();
+      const plan = await act("POST", `/api/broker/groups/${encodeURIComponent(group)}/reset-offsets`, request,
+        "group-action-result", `Reset the offsets of ${group}`);
+      if (plan) {
+        renderResetPlan(plan);
+        byId("reset-apply").disabled = true;
+        refreshGroupDetail().catch(showGroupError);
+      }
+    });
+    byId("delete-group-confirm").addEventListener("input", updateDeleteGroupButton);
+    byId("delete-group-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const group = state.selectedGroup;
+      if (!group || byId("delete-group-confirm").value !== group) return;
+      const path = `/api/broker/groups/${encodeURIComponent(group)}?${new URLSearchParams({ confirm: group })}`;
+      const answer = await act("DELETE", path, undefined, "group-action-result", `Delete group ${group}`);
+      if (answer) {
+        state.selectedGroup = null;
+        byId("group-name").textContent = "–";
+        byId("group-state").textContent = "";
+        byId("members-table").hidden = true;
+        byId("lag-table").hidden = true;
+        byId("group-actions").hidden = true;
+        byId("group-empty").hidden = false;
+        byId("group-empty").textContent = `Group ${group} deleted.`;
+      }
+    });
+  }
+
   function setupProduce() {
     byId("produce-form").addEventListener("submit", async (event) => {
       event.preventDefault();
@@ -728,6 +852,7 @@
     setupTail();
     setupOperator();
     setupTopicActions();
+    setupGroupActions();
     setupProduce();
     await refresh();
     const wanted = new URLSearchParams(location.search).get("topic");

@@ -20,6 +20,21 @@ public protocol BrokerConsoleActions: Sendable {
     func deleteRecords(_ topic: String, partition: Int32?, before offset: Int64) async throws -> [Int32: Int64]
     /// Writes one record and says where it landed.
     func writeRecord(_ draft: ConsoleRecordDraft, to topic: String) async throws -> KafkaAdmin.WrittenRecord
+    /// Where `target` would move an idle group's offsets (every partition of `topic`, or those
+    /// it committed for); changes nothing.
+    func planOffsetReset(
+        group: String,
+        topic: String?,
+        to target: KafkaAdmin.OffsetResetTarget
+    ) async throws -> KafkaAdmin.OffsetResetPlan
+    /// Works out the plan again and commits it, if the group is still idle; returns it.
+    func resetOffsets(
+        group: String,
+        topic: String?,
+        to target: KafkaAdmin.OffsetResetTarget
+    ) async throws -> KafkaAdmin.OffsetResetPlan
+    /// Deletes an idle group and its committed offsets.
+    func deleteGroup(_ id: String) async throws
 }
 
 /// A record an operator writes from the console: text key, value and headers (UTF-8).

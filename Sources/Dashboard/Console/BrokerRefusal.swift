@@ -7,8 +7,12 @@ enum BrokerRefusal {
     /// The API error for `error`, thrown while the console was `action` (e.g. "creating topic
     /// 'x'"). Errors without a Kafka error code mean the cluster did not answer.
     static func apiError(for error: any Error, while action: String) -> APIError {
+        if let error = error as? APIError { return error }
         guard let clientError = error as? KafkaClientError else {
             return APIError(.serviceUnavailable, "unavailable", "\(action): the Kafka cluster did not answer: \(error)")
+        }
+        if clientError.code == .invalidConfiguration {
+            return APIError(.badRequest, "refused", "\(action): \(clientError.message)")
         }
         guard let code = clientError.kafkaErrorCode else {
             return APIError(
@@ -23,8 +27,8 @@ enum BrokerRefusal {
 
     static func status(for code: KafkaErrorCode) -> HTTPResponse.Status {
         switch code {
-        case .unknownTopicOrPartition: .notFound
-        case .topicAlreadyExists: .conflict
+        case .unknownTopicOrPartition, .groupIdNotFound: .notFound
+        case .topicAlreadyExists, .nonEmptyGroup: .conflict
         case .topicAuthorizationFailed, .clusterAuthorizationFailed, .groupAuthorizationFailed: .forbidden
         case .requestTimedOut, .notLeaderOrFollower, .leaderNotAvailable, .notController, .kafkaStorageError:
             .serviceUnavailable
@@ -60,6 +64,13 @@ enum BrokerRefusal {
             "A compacted topic needs a key on every record."
         case .topicAuthorizationFailed, .clusterAuthorizationFailed, .groupAuthorizationFailed:
             "The console's login may not do this: grant its user the ACL, or run the console as a super user."
+        case .nonEmptyGroup:
+            """
+            Stop the group's consumers first: its offsets can be reset, and the group deleted, only while it \
+            has no members.
+            """
+        case .groupIdNotFound:
+            "Check the group id in the group list; a group exists once a consumer has joined it or committed."
         case .unsupportedVersion:
             "The cluster does not serve this request; Kafka 2.4 or newer does."
         default:

@@ -41,4 +41,26 @@ extension KafkaBrokerConsole {
             headers: draft.headers.map { RecordHeader(key: $0.key, value: ByteBuffer(string: $0.value)) }
         )
     }
+
+    public func planOffsetReset(
+        group: String,
+        topic: String?,
+        to target: KafkaAdmin.OffsetResetTarget
+    ) async throws -> KafkaAdmin.OffsetResetPlan {
+        try await admin.planOffsetReset(group: group, topic: topic, to: target)
+    }
+
+    public func resetOffsets(
+        group: String,
+        topic: String?,
+        to target: KafkaAdmin.OffsetResetTarget
+    ) async throws -> KafkaAdmin.OffsetResetPlan {
+        let plan = try await admin.planOffsetReset(group: group, topic: topic, to: target)
+        try await admin.applyOffsetReset(plan)
+        return plan
+    }
+
+    public func deleteGroup(_ id: String) async throws {
+        try await admin.deleteGroup(id)
+    }
 }
