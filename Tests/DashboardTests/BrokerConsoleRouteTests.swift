@@ -20,6 +20,63 @@ struct BrokerConsoleRouteTests {
         }
     }
 
+    @Test func aSearchReachesTheConsoleAsAsked() async throws {
+        let console = FakeConsole()
+        try await TestDashboard(console: console).test { client in
+            let uri =
+                "/api/broker/messages?topic=orders&partition=2&limit=5&filter=x&key=ORDER&value=PROD&header=trace%3Dab"
+                + "&from=2026-12-06T09:00:00Z&to=1764000000000&from_offset=40"
+            #expect(try await client.execute(uri: uri, method: .get).status == .ok)
+            let expected = MessageQuery(
+                topic: "orders",
+                partition: 2,
+                limit: 5,
+                text: "x",
+                key: "ORDER",
+                value: "PROD",
+                header: "trace=ab",
+                fromMillis: 1_796_547_600_000,
+                toMillis: 1_764_000_000_000,
+                fromOffset: 40
+            )
+            #expect(console.lastQuery.withLock { $0 } == expected)
+            // As the page's URLSearchParams writes it: "+" for a space.
+            _ = try await client.execute(uri: "/api/broker/messages?topic=orders&value=value+7%2B1", method: .get)
+            #expect(console.lastQuery.withLock { $0?.value } == "value 7+1")
+            for (parameter, phrase) in [
+                ("from=soon", "from must be milliseconds"), ("from_offset=-1", "from_offset must be"),
+                ("format=xml", "format must be json, jsonl or csv"),
+            ] {
+                let response = try await client.execute(
+                    uri: "/api/broker/messages?topic=orders&\(parameter)",
+                    method: .get
+                )
+                #expect(response.status == .badRequest, "\(parameter)")
+                #expect(try (response.json["message"] as? String)?.contains(phrase) == true, "\(response.text)")
+            }
+        }
+    }
+
+    @Test func messagesExportAsJSONLinesOrCSV() async throws {
+        try await TestDashboard().test { client in
+            let lines = try await client.execute(
+                uri: "/api/broker/messages?topic=orders&limit=3&format=jsonl",
+                method: .get
+            )
+            #expect(lines.headers[.contentDisposition] == "attachment; filename=\"orders-messages.jsonl\"")
+            let rows = lines.text.split(separator: "\n")
+            #expect(rows.count == 3)
+            #expect(rows[0].hasPrefix(#"{"partition":0,"offset":99,"#))
+            let csv = try await client.execute(
+                uri: "/api/broker/messages?topic=orders&limit=2&format=csv",
+                method: .get
+            )
+            #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(csv.text.hasPrefix("partition,offset,timestamp,key,value,headers\r\n0,99,"))
+            #expect(csv.text.split(separator: "\r\n").count == 3)
+        }
+    }
+
     @Test func topicsGroupsAndMessages() async throws {
         try await TestDashboard().test { client in
             let topics = try #require(

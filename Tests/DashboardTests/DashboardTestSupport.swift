@@ -306,9 +306,13 @@ final class FakeConsole: BrokerConsoleSource {
     /// A transactional id a page must show as text, never run.
     static let markupID = #"<img src=x onerror="alert('txn')">&amp;"#
 
-    func messages(topic: String, partition: Int32?, limit: Int, filter: String?) async throws -> [ConsoleMessage] {
-        guard topic == "orders" else { throw DashboardRequestError(.notFound, "no topic '\(topic)'") }
-        return (0..<limit).map {
+    /// The last query asked, for the routes' tests.
+    let lastQuery = Mutex<MessageQuery?>(nil)
+
+    func messages(_ query: MessageQuery) async throws -> [ConsoleMessage] {
+        lastQuery.withLock { $0 = query }
+        guard query.topic == "orders" else { throw DashboardRequestError(.notFound, "no topic '\(query.topic)'") }
+        return (0..<query.limit).map {
             ConsoleMessage(
                 partition: 0,
                 offset: 99 - Int64($0),

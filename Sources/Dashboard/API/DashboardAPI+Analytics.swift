@@ -51,11 +51,11 @@ extension DashboardAPI {
 
     /// `/api/top?span=all|5m|15m|60m&by=orders|units|revenue`.
     func top(_ request: Request, _ context: BasicRequestContext) throws -> Response {
-        let spanName = request.uri.queryParameters.get("span") ?? "all"
+        let spanName = FormQuery(request).get("span") ?? "all"
         guard let span = AnalyticsSnapshot.TopSpan(rawValue: spanName) else {
             throw APIError.badRequest("invalid-parameter", "span must be all, 5m, 15m or 60m, got '\(spanName)'")
         }
-        let by = request.uri.queryParameters.get("by") ?? "orders"
+        let by = FormQuery(request).get("by") ?? "orders"
         guard ["orders", "units", "revenue"].contains(by) else {
             throw APIError.badRequest("invalid-parameter", "by must be orders, units or revenue, got '\(by)'")
         }

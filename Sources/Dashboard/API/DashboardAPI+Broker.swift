@@ -119,35 +119,8 @@ extension DashboardAPI {
         }
     }
 
-    /// `GET /api/broker/messages?topic=T&partition=P&limit=N&filter=TEXT`: newest first.
-    func brokerMessages(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        guard let topic = request.uri.queryParameters.get("topic"), !topic.isEmpty else {
-            throw APIError.badRequest("missing-parameter", "topic is required: /api/broker/messages?topic=orders")
-        }
-        let partition = try request.uri.queryParameters.get("partition").map { text throws(APIError) -> Int32 in
-            guard let number = Int32(text), number >= 0 else {
-                throw APIError.badRequest(
-                    "invalid-parameter",
-                    "partition must be a partition number (0 or more), got '\(text)'"
-                )
-            }
-            return number
-        }
-        let limit = try Self.integer(request, "limit", default: 20, in: 1...200)
-        let filter = request.uri.queryParameters.get("filter").flatMap { $0.isEmpty ? nil : $0 }
-        let messages = try await withConsole {
-            try await $0.messages(topic: topic, partition: partition, limit: limit, filter: filter)
-        }
-        return .jsonObject(capacity: 16 * 1024) { writer in
-            writer.key("messages")
-            writer.beginArray()
-            for message in messages { write(message, to: &writer) }
-            writer.endArray()
-        }
-    }
-
     /// Runs a console request; 503 without a console, console errors as 404 or 503.
-    private func withConsole<Value>(_ body: (any BrokerConsoleSource) async throws -> Value) async throws -> Value {
+    func withConsole<Value>(_ body: (any BrokerConsoleSource) async throws -> Value) async throws -> Value {
         let console = try requireConsole()
         do {
             return try await body(console)
@@ -331,28 +304,6 @@ extension DashboardAPI {
             writer.endObject()
         }
         writer.endArray()
-        writer.endObject()
-    }
-
-    private func write(_ message: ConsoleMessage, to writer: inout JSONWriter) {
-        writer.beginObject()
-        writer.key("partition")
-        writer.integer(message.partition)
-        writer.key("offset")
-        writer.integer(message.offset)
-        writer.key("timestamp")
-        writer.timestamp(micros: message.timestampMillis * 1000)
-        writer.key("key")
-        if let key = message.key { writer.string(key) } else { writer.null() }
-        writer.key("value")
-        if let value = message.value { writer.string(value) } else { writer.null() }
-        writer.key("headers")
-        writer.beginObject()
-        for header in message.headers {
-            writer.key(header.key)
-            writer.string(header.value)
-        }
-        writer.endObject()
         writer.endObject()
     }
 }

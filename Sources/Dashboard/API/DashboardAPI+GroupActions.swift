@@ -17,7 +17,7 @@ extension DashboardAPI {
     /// where a reset would move the group's offsets, and the lag it would leave.
     func groupResetPlan(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
-        let query = request.uri.queryParameters
+        let query = FormQuery(request)
         let target = try Self.resetTarget(query.get("to"), value: query.get("value").map { Int64($0) })
         let topic = query.get("topic").flatMap { $0.isEmpty ? nil : $0 }
         let plan = try await act(request, "planning an offset reset of group '\(id)'", logsRefusal: false) {
@@ -46,7 +46,7 @@ extension DashboardAPI {
     func deleteGroup(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         try authorize(request)
         let id = context.parameters.get("id") ?? ""
-        guard request.uri.queryParameters.get("confirm") == id else {
+        guard FormQuery(request).get("confirm") == id else {
             throw APIError.badRequest(
                 "confirmation-needed",
                 "deleting group '\(id)' removes its committed offsets: repeat its id as ?confirm=\(id)"

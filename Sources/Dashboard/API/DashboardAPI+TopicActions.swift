@@ -64,7 +64,7 @@ extension DashboardAPI {
     func deleteTopic(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         try authorize(request)
         let name = context.parameters.get("name") ?? ""
-        guard request.uri.queryParameters.get("confirm") == name else {
+        guard FormQuery(request).get("confirm") == name else {
             throw APIError.badRequest(
                 "confirmation-needed",
                 "deleting topic '\(name)' removes all its records: repeat its name as ?confirm=\(name)"

@@ -69,7 +69,7 @@ struct DashboardAPI: Sendable {
         default value: Int,
         in range: ClosedRange<Int>
     ) throws(APIError) -> Int {
-        guard let text = request.uri.queryParameters.get(name) else { return value }
+        guard let text = FormQuery(request).get(name) else { return value }
         guard let number = Int(text), range.contains(number) else {
             throw APIError.badRequest(
                 "invalid-parameter",

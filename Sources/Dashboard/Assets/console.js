@@ -396,14 +396,38 @@
     }
   }
 
-  async function tail() {
-    const topic = byId("tail-topic").value;
-    if (!topic) return;
+  /** The viewer's query: the tail's topic, partition, count and filter, and the search fields. */
+  function messageQuery(topic) {
     const params = new URLSearchParams({ topic, limit: byId("tail-limit").value });
     const partition = byId("tail-partition").value;
     if (partition !== "") params.set("partition", partition);
-    const filter = byId("tail-filter").value;
-    if (filter) params.set("filter", filter);
+    const fields = { filter: "tail-filter", key: "search-key", value: "search-value", header: "search-header",
+      from_offset: "search-offset" };
+    for (const [name, id] of Object.entries(fields)) {
+      const text = byId(id).value;
+      if (text !== "") params.set(name, text);
+    }
+    // datetime-local is the viewer's own time; the server takes milliseconds since the epoch.
+    for (const [name, id] of [["from", "search-from"], ["to", "search-to"]]) {
+      const millis = new Date(byId(id).value).getTime();
+      if (byId(id).value && Number.isFinite(millis)) params.set(name, String(millis));
+    }
+    return params;
+  }
+
+  /** Points the export links at what the viewer shows. */
+  function updateExportLinks(params) {
+    for (const format of ["jsonl", "csv"]) {
+      const link = byId(`export-${format}`);
+      link.href = `/api/broker/messages?${params}&format=${format}`;
+    }
+  }
+
+  async function tail() {
+    const topic = byId("tail-topic").value;
+    if (!topic) return;
+    const params = messageQuery(topic);
+    updateExportLinks(params);
     const request = ++state.tailRequest;
     try {
       const answer = await fetchJSON(`/api/broker/messages?${params}`);
@@ -438,9 +462,16 @@
     byId("tail-limit").addEventListener("change", tail);
     // Filter as the user types, but not on every key stroke.
     let debounce = null;
-    byId("tail-filter").addEventListener("input", () => {
-      clearTimeout(debounce);
-      debounce = setTimeout(tail, 300);
+    for (const id of ["tail-filter", "search-key", "search-value", "search-header", "search-from", "search-to",
+      "search-offset"]) {
+      byId(id).addEventListener("input", () => {
+        clearTimeout(debounce);
+        debounce = setTimeout(tail, 300);
+      });
+    }
+    byId("search-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      tail();
     });
     byId("tail-follow").addEventListener("click", () => setFollowing(!state.following));
     setFollowing(true);

@@ -22,11 +22,11 @@ public protocol BrokerConsoleSource: BrokerConsoleActions {
     /// The open client connections, oldest first: who is connected as whom; nil when they are
     /// not known (a broker that is not the appliance's own, or not started yet).
     func connections() async throws -> [ConsoleConnection]?
-    /// The newest `limit` records of a topic (one partition, or all when nil), newest first,
-    /// keeping only those whose key or value contains `filter` when it is given.
+    /// The records of a topic the query asks for (`MessageQuery.answer`: the newest first, or
+    /// from an offset oldest first).
     ///
     /// - Throws: `DashboardRequestError` (`notFound`) for an unknown topic or partition.
-    func messages(topic: String, partition: Int32?, limit: Int, filter: String?) async throws -> [ConsoleMessage]
+    func messages(_ query: MessageQuery) async throws -> [ConsoleMessage]
 }
 
 /// A topic as the console lists it.

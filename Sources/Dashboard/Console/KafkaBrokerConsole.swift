@@ -128,33 +128,48 @@ public final class KafkaBrokerConsole: BrokerConsoleSource {
         }
     }
 
-    public func messages(
-        topic: String,
-        partition: Int32?,
-        limit: Int,
-        filter: String?
-    ) async throws -> [ConsoleMessage] {
-        guard let description = try await self.topic(named: topic) else {
-            throw DashboardRequestError(.notFound, "no topic '\(topic)'; /api/broker/topics lists them")
+    public func messages(_ query: MessageQuery) async throws -> [ConsoleMessage] {
+        guard let description = try await self.topic(named: query.topic) else {
+            throw DashboardRequestError(.notFound, "no topic '\(query.topic)'; /api/broker/topics lists them")
         }
-        let partitions = description.partitions.filter { partition == nil || $0.partition == partition }
+        let partitions = description.partitions.filter { query.partition == nil || $0.partition == query.partition }
         guard !partitions.isEmpty else {
-            throw DashboardRequestError(.notFound, "topic '\(topic)' has no partition \(partition ?? -1)")
+            throw DashboardRequestError(.notFound, "topic '\(query.topic)' has no partition \(query.partition ?? -1)")
         }
-        // With a filter, look further back so that a rare match still shows up.
-        let window = Int64(filter == nil ? limit : max(limit, 5000))
-        let tail = MessageTail(
-            topic: topic,
-            filter: filter,
-            bootstrapServers: bootstrapServers,
-            security: security,
-            logger: logger
-        )
-        let ranges = partitions.map {
-            (partition: $0.partition, from: max($0.earliestOffset, $0.latestOffset - window), to: $0.latestOffset)
+        let ranges = try await ranges(of: partitions, for: query)
+        let tail = MessageTail(query: query, bootstrapServers: bootstrapServers, security: security, logger: logger)
+        return query.answer(try await tail.read(ranges))
+    }
+
+    /// The offsets to read in each partition: the time range narrowed to offsets with ListOffsets
+    /// by time, then the newest records of it (or those from `fromOffset`), as many as the answer
+    /// needs, or up to `MessageQuery.scanLimit` when filters may skip most of them.
+    private func ranges(
+        of partitions: [ConsolePartition],
+        for query: MessageQuery
+    ) async throws -> [(partition: Int32, from: Int64, to: Int64)] {
+        let topicPartitions = partitions.map { KafkaTopicPartition(topic: query.topic, partition: $0.partition) }
+        var starts: [KafkaTopicPartition: Int64?]?
+        if let from = query.fromMillis { starts = try await admin.offsets(forTime: from, of: topicPartitions) }
+        // The first offset after the range's end; the partition's end where no record is that late.
+        var ends: [KafkaTopicPartition: Int64?]?
+        if let to = query.toMillis { ends = try await admin.offsets(forTime: to + 1, of: topicPartitions) }
+        // A time range is read whole too: producers set timestamps, which need not grow with offsets.
+        let narrowed = query.filters || query.fromMillis != nil || query.toMillis != nil
+        let window = narrowed ? MessageQuery.scanLimit : Int64(query.limit)
+        return zip(partitions, topicPartitions).map { partition, topicPartition in
+            var from = partition.earliestOffset
+            var to = partition.latestOffset
+            if let start = starts?[topicPartition] { from = max(from, start ?? to) }
+            if let end = ends?[topicPartition], let end { to = min(to, end) }
+            if let fromOffset = query.fromOffset {
+                from = max(from, fromOffset)
+                to = min(to, from + window)
+            } else {
+                from = max(from, to - window)
+            }
+            return (partition.partition, from, max(from, to))
         }
-        let found = try await tail.read(ranges)
-        return MessageTail.newestFirst(found, limit: limit)
     }
 
     private func convert(_ topic: TopicDescription, withConfigs: Bool) -> ConsoleTopic {

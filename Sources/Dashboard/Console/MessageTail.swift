@@ -5,14 +5,13 @@ import NIOCore
 /// Reads a range of offsets of some partitions of one topic with a consumer that joins no
 /// group (nothing is committed, nobody's assignment moves), for the console's message viewer.
 struct MessageTail {
-    let topic: String
-    let filter: String?
+    let query: MessageQuery
     let bootstrapServers: [BrokerAddress]
     let security: KafkaClientSecurity
     let logger: Logger
 
-    /// The records of `[from, to)` of each partition that match the filter; gives up after
-    /// 3 s with what it has.
+    /// The records of `[from, to)` of each partition that match the query; gives up after 3 s
+    /// with what it has.
     func read(_ ranges: [(partition: Int32, from: Int64, to: Int64)]) async throws -> [ConsoleMessage] {
         let wanted = ranges.filter { $0.from < $0.to }
         guard !wanted.isEmpty else { return [] }
@@ -37,7 +36,7 @@ struct MessageTail {
         _ wanted: [(partition: Int32, from: Int64, to: Int64)],
         with consumer: KafkaConsumer
     ) async throws -> [ConsoleMessage] {
-        try await consumer.assign(wanted.map { (topic, $0.partition, .offset($0.from)) })
+        try await consumer.assign(wanted.map { (query.topic, $0.partition, .offset($0.from)) })
         var ends = Dictionary(uniqueKeysWithValues: wanted.map { ($0.partition, $0.to) })
         var messages: [ConsoleMessage] = []
         let deadline = ContinuousClock.now + .seconds(3)
@@ -54,23 +53,11 @@ struct MessageTail {
                         value: record.valueString,
                         headers: record.headers.map { ($0.key, $0.value.map { String(buffer: $0) } ?? "") }
                     )
-                    if Self.matches(message, filter: filter) { messages.append(message) }
+                    if query.matches(message) { messages.append(message) }
                 }
                 if batch.nextOffset >= end { ends[batch.partition] = nil }
             }
         }
         return messages
-    }
-
-    /// Whether the message's key or value contains `filter` (every message does without one).
-    static func matches(_ message: ConsoleMessage, filter: String?) -> Bool {
-        guard let filter else { return true }
-        return (message.key?.contains(filter) ?? false) || (message.value?.contains(filter) ?? false)
-    }
-
-    /// The newest `limit` of `messages`, newest first: by timestamp, then by offset.
-    static func newestFirst(_ messages: [ConsoleMessage], limit: Int) -> [ConsoleMessage] {
-        let sorted = messages.sorted { ($0.timestampMillis, $0.offset) > ($1.timestampMillis, $1.offset) }
-        return Array(sorted.prefix(limit))
     }
 }

@@ -1619,7 +1619,7 @@ const ASEED = (() => {
       </section>
 
       <section class="panel panel-full" id="messages">
-        <div class="panel-head"><h2>Messages</h2><span class="hint">newest first</span></div>
+        <div class="panel-head"><h2>Messages</h2><span class="hint">newest first, or oldest first from an offset; export what is shown</span></div>
         <form id="tail-form" class="inline-form">
           <label for="tail-topic">Topic</label>
           <select id="tail-topic"></select>
@@ -1632,6 +1632,19 @@ const ASEED = (() => {
           </select>
           <input id="tail-filter" type="search" placeholder="filter: text in key or value" spellcheck="false">
           <button type="button" id="tail-follow" aria-pressed="true">Following</button>
+        </form>
+        <form id="search-form" class="inline-form">
+          <label for="search-key">Search</label>
+          <input id="search-key" type="search" spellcheck="false" placeholder="key contains" aria-label="Key contains">
+          <input id="search-value" type="search" spellcheck="false" placeholder="value contains" aria-label="Value contains">
+          <input id="search-header" type="search" spellcheck="false" placeholder="header: name or name=text" aria-label="Header">
+          <label for="search-from">from</label>
+          <input id="search-from" type="datetime-local" step="1">
+          <label for="search-to">to</label>
+          <input id="search-to" type="datetime-local" step="1">
+          <input id="search-offset" type="number" min="0" placeholder="from offset (default: newest)" aria-label="From offset">
+          <a class="button" id="export-jsonl" download>Export JSON lines</a>
+          <a class="button" id="export-csv" download>Export CSV</a>
         </form>
         <form id="produce-form" class="inline-form admin-only">
           <label for="produce-value">Write to this topic</label>
@@ -2062,14 +2075,38 @@ const ASEED = (() => {
     }
   }
 
-  async function tail() {
-    const topic = byId("tail-topic").value;
-    if (!topic) return;
+  /** The viewer's query: the tail's topic, partition, count and filter, and the search fields. */
+  function messageQuery(topic) {
     const params = new URLSearchParams({ topic, limit: byId("tail-limit").value });
     const partition = byId("tail-partition").value;
     if (partition !== "") params.set("partition", partition);
-    const filter = byId("tail-filter").value;
-    if (filter) params.set("filter", filter);
+    const fields = { filter: "tail-filter", key: "search-key", value: "search-value", header: "search-header",
+      from_offset: "search-offset" };
+    for (const [name, id] of Object.entries(fields)) {
+      const text = byId(id).value;
+      if (text !== "") params.set(name, text);
+    }
+    // datetime-local is the viewer's own time; the server takes milliseconds since the epoch.
+    for (const [name, id] of [["from", "search-from"], ["to", "search-to"]]) {
+      const millis = new Date(byId(id).value).getTime();
+      if (byId(id).value && Number.isFinite(millis)) params.set(name, String(millis));
+    }
+    return params;
+  }
+
+  /** Points the export links at what the viewer shows. */
+  function updateExportLinks(params) {
+    for (const format of ["jsonl", "csv"]) {
+      const link = byId(`export-${format}`);
+      link.href = `/api/broker/messages?${params}&format=${format}`;
+    }
+  }
+
+  async function tail() {
+    const topic = byId("tail-topic").value;
+    if (!topic) return;
+    const params = messageQuery(topic);
+    updateExportLinks(params);
     const request = ++state.tailRequest;
     try {
       const answer = await fetchJSON(`/api/broker/messages?${params}`);
@@ -2104,9 +2141,16 @@ const ASEED = (() => {
     byId("tail-limit").addEventListener("change", tail);
     // Filter as the user types, but not on every key stroke.
     let debounce = null;
-    byId("tail-filter").addEventListener("input", () => {
-      clearTimeout(debounce);
-      debounce = setTimeout(tail, 300);
+    for (const id of ["tail-filter", "search-key", "search-value", "search-header", "search-from", "search-to",
+      "search-offset"]) {
+      byId(id).addEventListener("input", () => {
+        clearTimeout(debounce);
+        debounce = setTimeout(tail, 300);
+      });
+    }
+    byId("search-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      tail();
     });
     byId("tail-follow").addEventListener("click", () => setFollowing(!state.following));
     setFollowing(true);

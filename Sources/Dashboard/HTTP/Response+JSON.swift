@@ -21,6 +21,14 @@ extension Response {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
+    /// A file to download (`Content-Disposition: attachment`) named `fileName`, which must be
+    /// plain (topic names are: letters, digits, `.`, `_`, `-`).
+    static func download(_ bytes: [UInt8], contentType: String, fileName: String) -> Response {
+        var response = body(bytes, contentType: contentType)
+        response.headers[.contentDisposition] = "attachment; filename=\"\(fileName)\""
+        return response
+    }
+
     /// A JSON object built by `build`.
     static func jsonObject(
         status: HTTPResponse.Status = .ok,

@@ -95,7 +95,8 @@ extension KafkaAdmin {
             )
         }
         let bounds = try await offsets(of: partitions)
-        let found = try await offsetsForTime(target, partitions)
+        var found: [KafkaTopicPartition: Int64?] = [:]
+        if case .time(let millis) = target { found = try await offsets(forTime: millis, of: partitions) }
         let moves = partitions.map { partition in
             let (earliest, latest) = bounds[partition] ?? (0, 0)
             let current = committed[partition]
@@ -103,7 +104,7 @@ extension KafkaAdmin {
             switch target {
             case .earliest: wanted = earliest
             case .latest: wanted = latest
-            case .time: wanted = found[partition].flatMap { $0 >= 0 ? $0 : nil } ?? latest
+            case .time: wanted = (found[partition] ?? nil) ?? latest
             case .offset(let offset): wanted = offset
             case .shift(let count): wanted = (current ?? earliest) + count
             }
@@ -173,19 +174,5 @@ extension KafkaAdmin {
                 "\(action): it has \(count) active member\(count == 1 ? "" : "s"); stop its consumers first"
             )
         }
-    }
-
-    /// For `.time`, each partition's first offset at or after the time (-1 where none is);
-    /// nothing for the other targets.
-    private func offsetsForTime(
-        _ target: OffsetResetTarget,
-        _ partitions: [KafkaTopicPartition]
-    ) async throws -> [KafkaTopicPartition: Int64] {
-        guard case .time(let millis) = target else { return [:] }
-        var found: [KafkaTopicPartition: Int64] = [:]
-        for (node, group) in try await partitionsByLeader(partitions) {
-            found.merge(try await listOffsets(group, timestamp: millis, node: node)) { first, _ in first }
-        }
-        return found
     }
 }

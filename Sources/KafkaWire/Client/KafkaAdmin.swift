@@ -96,6 +96,21 @@ public actor KafkaAdmin {
         return result
     }
 
+    /// Each partition's first offset whose record is at or after `millis` (ms since the epoch),
+    /// asked of its leader (ListOffsets by time); nil where no record is that recent.
+    public func offsets(
+        forTime millis: Int64,
+        of partitions: [KafkaTopicPartition]
+    ) async throws -> [KafkaTopicPartition: Int64?] {
+        var found: [KafkaTopicPartition: Int64?] = [:]
+        for (node, group) in try await partitionsByLeader(partitions) {
+            for (partition, offset) in try await listOffsets(group, timestamp: millis, node: node) {
+                found[partition] = offset >= 0 ? offset : nil
+            }
+        }
+        return found
+    }
+
     /// `partitions` grouped by the node id of their leader; those without a leader are left out.
     func partitionsByLeader(_ partitions: [KafkaTopicPartition]) async throws -> [Int32: [KafkaTopicPartition]] {
         let metadata = await cluster.cachedMetadata
