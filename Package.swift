@@ -95,7 +95,7 @@ let package = Package(
         .target(
             name: "Dashboard",
             dependencies: [
-                "Analyzer", "Common", "KafkaWire",
+                "Analyzer", "Common", "KafkaWire", "SQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

@@ -6,8 +6,9 @@ import Logging
 
 extension DashboardOptions {
     /// The dashboard under its supervisor, for `aseed run` and `aseed dashboard`: it follows
-    /// the analyzer's snapshots, reads the broker console over the Kafka protocol (`bootstrap`)
-    /// and controls the appliance through `status`. The configuration (and a generated token's
+    /// the analyzer's snapshots, reads the broker console over the Kafka protocol (`bootstrap`),
+    /// samples the consumer groups' lag into `<data-dir>/dashboard/lag-history.sqlite` and
+    /// controls the appliance through `status`. The configuration (and a generated token's
     /// one log line) is made once; a restart builds a new server with it.
     ///
     /// - Parameters:
@@ -44,18 +45,24 @@ extension DashboardOptions {
             logger: logger
         )
         status.attach(brokerRate: { await console.messagesPerSecond() })
+        try createDirectories(dataDirectory + "/dashboard", for: "data-dir", mode: 0o700)
+        let lagHistory = try LagHistoryStore(path: dataDirectory + "/dashboard/" + LagHistoryStore.fileName)
+        let interval = try lagSampleInterval(settings)
         return SupervisedComponent(name: "dashboard", logger: logger) {
-            [
+            let sampler = LagSampler(console: console, store: lagHistory, interval: interval, logger: logger)
+            return [
                 .init(
                     service: DashboardServer(
                         configuration: configuration,
                         snapshots: snapshots,
                         control: status,
                         console: console,
-                        metrics: [status],
+                        lagHistory: lagHistory,
+                        metrics: [status, sampler],
                         logger: logger
                     )
-                )
+                ),
+                .init(service: sampler),
             ]
         }
     }

@@ -93,6 +93,26 @@ struct DashboardOptions: ParsableArguments {
     )
     var dashboardIdleTimeoutMs: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            """
+            Seconds between two samples of every consumer group's lag, kept for 24 hours in \
+            <data-dir>/dashboard/lag-history.sqlite. Env: ASEED_LAG_SAMPLE_SECONDS. Default: 10
+            """,
+            valueName: "seconds"
+        )
+    )
+    var lagSampleSeconds: Int?
+
+    /// The time between two lag samples.
+    func lagSampleInterval(_ settings: Settings) throws -> Duration {
+        let seconds = try settings.integer("lag-sample-seconds", flag: lagSampleSeconds, default: 10)
+        guard (1...3600).contains(seconds) else {
+            throw ConfigurationError("lag-sample-seconds: expected 1 to 3600 seconds, got \(seconds)")
+        }
+        return .seconds(seconds)
+    }
+
     /// The dashboard's configuration; a token made on first start is printed once to standard error.
     /// - Parameters:
     ///   - tlsFlags: `--tls-certificate` and `--tls-key` where the command has them.

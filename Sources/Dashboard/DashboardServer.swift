@@ -24,6 +24,8 @@ public final class DashboardServer: Service, Sendable {
     ///
     /// - Parameters:
     ///   - console: where the broker console reads; nil answers its routes with 503.
+    ///   - lagHistory: consumer groups' lag over time (a `LagSampler` fills it); nil answers
+    ///     its route with 503.
     ///   - metrics: components' own figures for `/metrics` (simulator, broker).
     ///   - onServerRunning: called with the bound port once the server listens.
     public init(
@@ -31,6 +33,7 @@ public final class DashboardServer: Service, Sendable {
         snapshots: SnapshotPublisher,
         control: any ApplianceControl,
         console: (any BrokerConsoleSource)? = nil,
+        lagHistory: LagHistoryStore? = nil,
         metrics: [any MetricsProvider] = [],
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -40,6 +43,7 @@ public final class DashboardServer: Service, Sendable {
             snapshots: snapshots,
             control: control,
             console: console,
+            lagHistory: lagHistory,
             metricsProviders: metrics,
             logger: logger
         )

@@ -306,6 +306,12 @@ final class FakeConsole: BrokerConsoleSource {
     /// A transactional id a page must show as text, never run.
     static let markupID = #"<img src=x onerror="alert('txn')">&amp;"#
 
+    /// Every partition's next record was written 5 s ago.
+    func firstRecordTimes(at offsets: [KafkaTopicPartition: Int64]) async throws -> [KafkaTopicPartition: Int64] {
+        let now = WallClock.nowMilliseconds()
+        return offsets.mapValues { _ in now - 5_000 }
+    }
+
     /// The last query asked, for the routes' tests.
     let lastQuery = Mutex<MessageQuery?>(nil)
 
@@ -453,7 +459,8 @@ struct TestDashboard {
             "app.js": StaticAsset(contentType: "text/javascript; charset=utf-8", text: "console.log(1)"),
         ],
         maxClients: Int = 1000,
-        allowedOrigins: [String] = []
+        allowedOrigins: [String] = [],
+        lagHistory: LagHistoryStore? = nil
     ) {
         self.control = control
         server = DashboardServer(
@@ -470,6 +477,7 @@ struct TestDashboard {
             snapshots: snapshots,
             control: control,
             console: console,
+            lagHistory: lagHistory,
             logger: Logger(label: "test")
         )
     }

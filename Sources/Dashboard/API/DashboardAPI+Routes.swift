@@ -160,6 +160,18 @@ extension DashboardAPI {
             (
                 Route(
                     method: .get,
+                    path: "/api/broker/groups/{id}/lag-history",
+                    summary: "A group's lag over time (records and seconds behind, rate of consumption)",
+                    parameters: [
+                        .init(name: "id", inPath: true, description: "group id"),
+                        .init(name: "minutes", inPath: false, description: "how far back, 1 to 1440 (default 60)"),
+                    ],
+                    errors: [400, 503]
+                ), groupLagHistory
+            ),
+            (
+                Route(
+                    method: .get,
                     path: "/api/broker/connections",
                     summary: "Open client connections: address, listener, principal, client id and software, since",
                     errors: [503]

@@ -15,6 +15,8 @@ struct DashboardAPI: Sendable {
     let snapshots: SnapshotPublisher
     let control: any ApplianceControl
     let console: (any BrokerConsoleSource)?
+    /// Consumer groups' lag over time; nil where nobody samples it.
+    let lagHistory: LagHistoryStore?
     let metricsProviders: [any MetricsProvider]
     let external = ExternalResults()
     let hub: WebSocketHub
@@ -30,6 +32,7 @@ struct DashboardAPI: Sendable {
         snapshots: SnapshotPublisher,
         control: any ApplianceControl,
         console: (any BrokerConsoleSource)?,
+        lagHistory: LagHistoryStore? = nil,
         metricsProviders: [any MetricsProvider],
         logger: Logger
     ) {
@@ -37,6 +40,7 @@ struct DashboardAPI: Sendable {
         self.snapshots = snapshots
         self.control = control
         self.console = console
+        self.lagHistory = lagHistory
         self.metricsProviders = metricsProviders
         self.logger = logger
         hub = WebSocketHub(maxClients: configuration.maxWebSocketClients, queueLength: configuration.clientQueueLength)

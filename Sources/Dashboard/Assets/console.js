@@ -23,6 +23,7 @@
     following: true,
     tailTimer: null,
     tailRequest: 0, // answers of older requests are dropped when a newer one was sent
+    lagChart: null, // the group's lag chart, made on first use and then only given new data
     transactionsAt: 0, // performance.now() when the shown transactions' ages were read
   };
 
@@ -281,6 +282,56 @@
     renderGroupActions(detail);
   }
 
+  // Lag over time: records behind and seconds behind, and how fast the group consumes.
+
+  async function refreshLagHistory() {
+    const group = state.selectedGroup;
+    if (!group) return;
+    const minutes = byId("lag-minutes").value;
+    const answer = await fetchJSON(`/api/broker/groups/${encodeURIComponent(group)}/lag-history?minutes=${minutes}`);
+    if (group !== state.selectedGroup) return;
+    renderLagHistory(Array.isArray(answer && answer.points) ? answer.points : []);
+  }
+
+  function renderLagHistory(points) {
+    byId("lag-history").hidden = false;
+    const last = points[points.length - 1];
+    byId("lag-summary").textContent = last
+      ? `Now ${formatInt(last.lag)} records behind` +
+        (last.seconds_behind === null ? "" : `, ${formatDuration(last.seconds_behind)} behind in time`) +
+        (last.consumed_per_second === null ? "" : `, consuming ${formatDecimal(last.consumed_per_second)} records/s`) +
+        ` (${points.length} samples).`
+      : "No samples yet: the dashboard samples every group's lag every few seconds.";
+    if (!ASEED.chartsAvailable()) return;
+    const labels = points.map((p) => formatTime(new Date(p.at)));
+    if (!state.lagChart) {
+      state.lagChart = new window.Chart(byId("lag-chart"), {
+        type: "line",
+        data: {
+          labels: [],
+          datasets: [
+            { label: "records behind", data: [], yAxisID: "records", pointRadius: 0 },
+            { label: "seconds behind", data: [], yAxisID: "seconds", pointRadius: 0 },
+            { label: "consumed per second", data: [], yAxisID: "records", pointRadius: 0, borderDash: [4, 4] },
+          ],
+        },
+        options: {
+          animation: false,
+          scales: {
+            records: { position: "left", beginAtZero: true },
+            seconds: { position: "right", beginAtZero: true, grid: { drawOnChartArea: false } },
+          },
+        },
+      });
+    }
+    const chart = state.lagChart;
+    chart.data.labels = labels;
+    chart.data.datasets[0].data = points.map((p) => p.lag);
+    chart.data.datasets[1].data = points.map((p) => p.seconds_behind);
+    chart.data.datasets[2].data = points.map((p) => p.consumed_per_second);
+    chart.update("none");
+  }
+
   function showGroupError(error) {
     byId("group-empty").hidden = false;
     byId("group-empty").textContent = `Could not read the group: ${error.message}`;
@@ -296,6 +347,9 @@
     if (!state.selectedGroup) return;
     const detail = await fetchJSON(`/api/broker/groups/${encodeURIComponent(state.selectedGroup)}`);
     renderGroupDetail(detail);
+    await refreshLagHistory().catch((error) => {
+      byId("lag-summary").textContent = `Could not read the lag history: ${error.message}`;
+    });
   }
 
   // ---------------------------------------------------------------- transactions
@@ -830,6 +884,7 @@
         byId("members-table").hidden = true;
         byId("lag-table").hidden = true;
         byId("group-actions").hidden = true;
+        byId("lag-history").hidden = true;
         byId("group-empty").hidden = false;
         byId("group-empty").textContent = `Group ${group} deleted.`;
       }
@@ -884,6 +939,7 @@
     setupOperator();
     setupTopicActions();
     setupGroupActions();
+    byId("lag-minutes").addEventListener("change", () => refreshLagHistory().catch(showGroupError));
     setupProduce();
     await refresh();
     const wanted = new URLSearchParams(location.search).get("topic");

@@ -22,6 +22,9 @@ public protocol BrokerConsoleSource: BrokerConsoleActions {
     /// The open client connections, oldest first: who is connected as whom; nil when they are
     /// not known (a broker that is not the appliance's own, or not started yet).
     func connections() async throws -> [ConsoleConnection]?
+    /// The timestamp (ms since the epoch) of the first record at or after each offset; those
+    /// with no record there are left out.
+    func firstRecordTimes(at offsets: [KafkaTopicPartition: Int64]) async throws -> [KafkaTopicPartition: Int64]
     /// The records of a topic the query asks for (`MessageQuery.answer`: the newest first, or
     /// from an offset oldest first).
     ///

@@ -128,6 +128,12 @@ public final class KafkaBrokerConsole: BrokerConsoleSource {
         }
     }
 
+    public func firstRecordTimes(
+        at offsets: [KafkaTopicPartition: Int64]
+    ) async throws -> [KafkaTopicPartition: Int64] {
+        try await admin.firstRecordTimes(at: offsets)
+    }
+
     public func messages(_ query: MessageQuery) async throws -> [ConsoleMessage] {
         guard let description = try await self.topic(named: query.topic) else {
             throw DashboardRequestError(.notFound, "no topic '\(query.topic)'; /api/broker/topics lists them")

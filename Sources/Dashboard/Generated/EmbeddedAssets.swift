@@ -1432,6 +1432,7 @@ const ASEED = (() => {
   <title>ASEED · broker console</title>
   <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
   <link rel="stylesheet" href="/assets/app.css">
+  <script src="/assets/chart.min.js" defer></script>
   <script src="/assets/common.js" defer></script>
   <script src="/assets/console.js" defer></script>
 </head>
@@ -1565,6 +1566,19 @@ const ASEED = (() => {
           <thead><tr><th>Topic</th><th class="num">Partition</th><th class="num">Committed</th><th class="num">Latest</th><th class="num">Lag</th></tr></thead>
           <tbody></tbody>
         </table>
+        <div id="lag-history" hidden>
+          <div class="inline-form">
+            <h2 class="subhead">Lag over time</h2>
+            <select id="lag-minutes" aria-label="How far back">
+              <option value="15">15 minutes</option>
+              <option value="60" selected>1 hour</option>
+              <option value="360">6 hours</option>
+              <option value="1440">24 hours</option>
+            </select>
+          </div>
+          <div class="chart-box"><canvas id="lag-chart" aria-label="The group's lag over time" role="img"></canvas></div>
+          <p class="hint" id="lag-summary"></p>
+        </div>
         <div class="admin-only" id="group-actions" hidden>
           <h2 class="subhead">Change this group</h2>
           <p class="hint">Only while it has no members: stop its consumers first.</p>
@@ -1702,6 +1716,7 @@ const ASEED = (() => {
     following: true,
     tailTimer: null,
     tailRequest: 0, // answers of older requests are dropped when a newer one was sent
+    lagChart: null, // the group's lag chart, made on first use and then only given new data
     transactionsAt: 0, // performance.now() when the shown transactions' ages were read
   };
 
@@ -1960,6 +1975,56 @@ const ASEED = (() => {
     renderGroupActions(detail);
   }
 
+  // Lag over time: records behind and seconds behind, and how fast the group consumes.
+
+  async function refreshLagHistory() {
+    const group = state.selectedGroup;
+    if (!group) return;
+    const minutes = byId("lag-minutes").value;
+    const answer = await fetchJSON(`/api/broker/groups/${encodeURIComponent(group)}/lag-history?minutes=${minutes}`);
+    if (group !== state.selectedGroup) return;
+    renderLagHistory(Array.isArray(answer && answer.points) ? answer.points : []);
+  }
+
+  function renderLagHistory(points) {
+    byId("lag-history").hidden = false;
+    const last = points[points.length - 1];
+    byId("lag-summary").textContent = last
+      ? `Now ${formatInt(last.lag)} records behind` +
+        (last.seconds_behind === null ? "" : `, ${formatDuration(last.seconds_behind)} behind in time`) +
+        (last.consumed_per_second === null ? "" : `, consuming ${formatDecimal(last.consumed_per_second)} records/s`) +
+        ` (${points.length} samples).`
+      : "No samples yet: the dashboard samples every group's lag every few seconds.";
+    if (!ASEED.chartsAvailable()) return;
+    const labels = points.map((p) => formatTime(new Date(p.at)));
+    if (!state.lagChart) {
+      state.lagChart = new window.Chart(byId("lag-chart"), {
+        type: "line",
+        data: {
+          labels: [],
+          datasets: [
+            { label: "records behind", data: [], yAxisID: "records", pointRadius: 0 },
+            { label: "seconds behind", data: [], yAxisID: "seconds", pointRadius: 0 },
+            { label: "consumed per second", data: [], yAxisID: "records", pointRadius: 0, borderDash: [4, 4] },
+          ],
+        },
+        options: {
+          animation: false,
+          scales: {
+            records: { position: "left", beginAtZero: true },
+            seconds: { position: "right", beginAtZero: true, grid: { drawOnChartArea: false } },
+          },
+        },
+      });
+    }
+    const chart = state.lagChart;
+    chart.data.labels = labels;
+    chart.data.datasets[0].data = points.map((p) => p.lag);
+    chart.data.datasets[1].data = points.map((p) => p.seconds_behind);
+    chart.data.datasets[2].data = points.map((p) => p.consumed_per_second);
+    chart.update("none");
+  }
+
   function showGroupError(error) {
     byId("group-empty").hidden = false;
     byId("group-empty").textContent = `Could not read the group: ${error.message}`;
@@ -1975,6 +2040,9 @@ const ASEED = (() => {
     if (!state.selectedGroup) return;
     const detail = await fetchJSON(`/api/broker/groups/${encodeURIComponent(state.selectedGroup)}`);
     renderGroupDetail(detail);
+    await refreshLagHistory().catch((error) => {
+      byId("lag-summary").textContent = `Could not read the lag history: ${error.message}`;
+    });
   }
 
   // ---------------------------------------------------------------- transactions
@@ -2509,6 +2577,7 @@ const ASEED = (() => {
         byId("members-table").hidden = true;
         byId("lag-table").hidden = true;
         byId("group-actions").hidden = true;
+        byId("lag-history").hidden = true;
         byId("group-empty").hidden = false;
         byId("group-empty").textContent = `Group ${group} deleted.`;
       }
@@ -2563,6 +2632,7 @@ const ASEED = (() => {
     setupOperator();
     setupTopicActions();
     setupGroupActions();
+    byId("lag-minutes").addEventListener("change", () => refreshLagHistory().catch(showGroupError));
     setupProduce();
     await refresh();
     const wanted = new URLSearchParams(location.search).get("topic");
