@@ -28,14 +28,23 @@ public final class EmbeddedBroker: Sendable {
 
     /// The open client connections, oldest first; nil before the broker has started.
     public func connections() -> [ConsoleConnection]? {
-        broker?.connections.snapshot().map {
+        broker?.connections.snapshot().map { connection in
             ConsoleConnection(
-                address: $0.address,
-                listener: $0.listener,
-                principal: $0.principal,
-                clientID: $0.clientID,
-                clientSoftware: $0.clientSoftware,
-                connectedAtMillis: $0.connectedAtMillis
+                address: connection.address,
+                listener: connection.listener,
+                principal: connection.principal,
+                clientID: connection.clientID,
+                clientSoftware: connection.clientSoftware,
+                connectedAtMillis: connection.connectedAtMillis,
+                requests: Dictionary(
+                    connection.traffic.requests.map { key, count in
+                        (ApiKey(rawValue: key)?.name ?? "API \(key)", count)
+                    },
+                    uniquingKeysWith: +
+                ),
+                bytesIn: connection.traffic.bytesIn,
+                bytesOut: connection.traffic.bytesOut,
+                lastRequestAtMillis: connection.traffic.lastRequestAtMillis
             )
         }
     }

@@ -205,8 +205,12 @@ struct BrokerConsoleRouteTests {
             #expect(
                 Set(connections[0].keys) == [
                     "address", "listener", "principal", "client_id", "client_software", "connected_at", "connected_ms",
+                    "requests", "bytes_in", "bytes_out", "last_request_at",
                 ]
             )
+            #expect(connections[0]["requests"] as? [String: Int] == ["Metadata": 2, "Produce": 40])
+            #expect(connections[0]["bytes_in"] as? Int == 123_456)
+            #expect(connections[1]["last_request_at"] is NSNull)
             #expect(connections[0]["principal"] as? String == "User:alice")
             #expect(connections[0]["listener"] as? String == "SASL_PLAINTEXT")
             #expect(connections[0]["client_software"] as? String == "apache-kafka-java 3.9.1")

@@ -156,7 +156,11 @@ final class FakeConsole: BrokerConsoleSource {
                 principal: "User:alice",
                 clientID: "producer-1",
                 clientSoftware: "apache-kafka-java 3.9.1",
-                connectedAtMillis: now - 65_000
+                connectedAtMillis: now - 65_000,
+                requests: ["Produce": 40, "Metadata": 2],
+                bytesIn: 123_456,
+                bytesOut: 2_048,
+                lastRequestAtMillis: now - 1_000
             ),
             ConsoleConnection(
                 address: "10.0.0.6:51001",

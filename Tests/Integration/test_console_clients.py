@@ -71,6 +71,56 @@ def test_the_components_and_a_student_are_listed_with_their_client_ids(appliance
                        message="the student's connections gone")
 
 
+def test_each_client_shows_its_api_mix_and_bytes(appliance):
+    """A confluent-kafka producer shows its Produce requests and a kafka-python consumer its
+    Fetch requests, each with bytes both ways; the console's table shows the mix."""
+    from kafka import KafkaConsumer
+    from test_dashboard_page import Browser
+
+    writer_id, reader_id = unique("writer"), unique("reader")
+    producer = Producer({"bootstrap.servers": appliance.bootstrap, "client.id": writer_id, "linger.ms": 0})
+    for number in range(5):
+        producer.produce("orders", b"not an order %d" % number)
+        producer.flush(10)
+    reader = KafkaConsumer("orders", bootstrap_servers=appliance.bootstrap, client_id=reader_id,
+                           group_id=unique("g-reader"), auto_offset_reset="earliest")
+    browser = Browser()
+    try:
+        def mix(client_id):
+            listed = [c for c in connections(appliance) if c["client_id"] == client_id]
+            merged = {}
+            for connection in listed:
+                for api, count in connection["requests"].items():
+                    merged[api] = merged.get(api, 0) + count
+            return merged, sum(c["bytes_in"] for c in listed), sum(c["bytes_out"] for c in listed)
+
+        written, bytes_in, bytes_out = appliance.wait_for(
+            lambda: (lambda m: m if m[0].get("Produce", 0) >= 5 else None)(mix(writer_id)), message="Produce counted")
+        # librdkafka asks Metadata on its bootstrap connection, which it closes once it knows
+        # the broker by id; the connection it keeps carries ApiVersions and the Produce requests.
+        assert written.get("ApiVersions", 0) >= 1, written
+        assert bytes_in > 5 * 14 and bytes_out > 0
+        def fetched():
+            reader.poll(timeout_ms=500)  # kafka-python joins and fetches only inside poll
+            counted = mix(reader_id)
+            return counted if counted[0].get("Fetch", 0) >= 1 else None
+
+        read, _, _ = appliance.wait_for(fetched, message="Fetch counted")
+        assert read.get("JoinGroup", 0) >= 1, read
+
+        browser.open_page()
+        browser.navigate(appliance.url + "/console")
+        row = ("[...document.querySelectorAll('#clients-table tbody tr')]"
+               f".find(r => r.cells[1] && r.cells[1].textContent === {json.dumps(writer_id)} && "
+               "r.cells[6].textContent.includes('Produce'))")
+        browser.wait_for(f"!!{row}", 30, "the console does not show the producer's Produce requests")
+        assert browser.errors() == []
+    finally:
+        browser.close()
+        reader.close()
+        producer.flush(5)
+
+
 def test_the_console_shows_a_client_id_that_is_markup_as_text(appliance):
     from test_dashboard_page import Browser
 

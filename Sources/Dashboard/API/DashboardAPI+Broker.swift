@@ -270,6 +270,19 @@ extension DashboardAPI {
         writer.timestamp(micros: connection.connectedAtMillis * 1000)
         writer.key("connected_ms")
         writer.integer(max(0, nowMs - connection.connectedAtMillis))
+        writer.key("requests")
+        writer.beginObject()
+        for (api, count) in connection.requests.sorted(by: { $0.key < $1.key }) {
+            writer.key(api)
+            writer.integer(count)
+        }
+        writer.endObject()
+        writer.key("bytes_in")
+        writer.integer(connection.bytesIn)
+        writer.key("bytes_out")
+        writer.integer(connection.bytesOut)
+        writer.key("last_request_at")
+        if let last = connection.lastRequestAtMillis { writer.timestamp(micros: last * 1000) } else { writer.null() }
         writer.endObject()
     }
 

@@ -1,5 +1,6 @@
-/// A client connection as the console lists it: who is connected as whom. Only a broker inside
-/// the appliance's process can tell (`ConnectionsProvider`); Kafka has no request for it.
+/// A client connection as the console lists it: who is connected as whom, and what it asks of
+/// the broker. Only a broker inside the appliance's process can tell (`ConnectionsProvider`);
+/// Kafka has no request for it.
 public struct ConsoleConnection: Sendable, Equatable {
     /// The client's `address:port`.
     public var address: String
@@ -12,6 +13,13 @@ public struct ConsoleConnection: Sendable, Equatable {
     public var clientSoftware: String?
     /// Milliseconds since the epoch.
     public var connectedAtMillis: Int64
+    /// Requests since it connected, by API name (`Produce`, `Fetch`, ...).
+    public var requests: [String: Int]
+    /// Request bytes received and response bytes sent.
+    public var bytesIn: Int64
+    public var bytesOut: Int64
+    /// When its last request arrived, ms since the epoch.
+    public var lastRequestAtMillis: Int64?
 
     public init(
         address: String,
@@ -19,7 +27,11 @@ public struct ConsoleConnection: Sendable, Equatable {
         principal: String,
         clientID: String?,
         clientSoftware: String?,
-        connectedAtMillis: Int64
+        connectedAtMillis: Int64,
+        requests: [String: Int] = [:],
+        bytesIn: Int64 = 0,
+        bytesOut: Int64 = 0,
+        lastRequestAtMillis: Int64? = nil
     ) {
         self.address = address
         self.listener = listener
@@ -27,6 +39,10 @@ public struct ConsoleConnection: Sendable, Equatable {
         self.clientID = clientID
         self.clientSoftware = clientSoftware
         self.connectedAtMillis = connectedAtMillis
+        self.requests = requests
+        self.bytesIn = bytesIn
+        self.bytesOut = bytesOut
+        self.lastRequestAtMillis = lastRequestAtMillis
     }
 }
 

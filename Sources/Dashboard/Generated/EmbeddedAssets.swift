@@ -1622,10 +1622,10 @@ const ASEED = (() => {
       </section>
 
       <section class="panel panel-full" id="clients">
-        <div class="panel-head"><h2>Clients</h2><span class="hint">who is connected as whom; the appliance's own broker only</span></div>
+        <div class="panel-head"><h2>Clients</h2><span class="hint">who is connected as whom and what it asks; the appliance's own broker only</span></div>
         <div class="table-scroll">
           <table class="data" id="clients-table">
-            <thead><tr><th>Principal</th><th>Client id</th><th>Software</th><th>Address</th><th>Listener</th><th class="num">Connected for</th></tr></thead>
+            <thead><tr><th>Principal</th><th>Client id</th><th>Software</th><th>Address</th><th>Listener</th><th class="num">Connected for</th><th>Requests (per second since the last look, and in all)</th><th class="num">In</th><th class="num">Out</th></tr></thead>
             <tbody></tbody>
           </table>
         </div>
@@ -1717,6 +1717,8 @@ const ASEED = (() => {
     tailTimer: null,
     tailRequest: 0, // answers of older requests are dropped when a newer one was sent
     lagChart: null, // the group's lag chart, made on first use and then only given new data
+    clientRequests: new Map(), // each client's request counts at the last refresh, by address
+    clientsAt: 0, // performance.now() of the last refresh of the client list
     transactionsAt: 0, // performance.now() when the shown transactions' ages were read
   };
 
@@ -2226,22 +2228,45 @@ const ASEED = (() => {
 
   // ---------------------------------------------------------------- clients
 
-  function clientRow(c) {
+  /**
+   * A client's API mix: its three busiest APIs with their rate since the last refresh (when
+   * this page saw the client before) and their total, e.g. "Produce 12/s (340), Metadata (2)".
+   */
+  function requestsText(c, seconds) {
+    const requests = c.requests || {};
+    const before = (state.clientRequests.get(c.address) || {}).requests || {};
+    return Object.entries(requests)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([api, total]) => {
+        const rate = seconds > 0 && before[api] !== undefined ? (total - before[api]) / seconds : null;
+        return rate === null ? `${api} (${formatInt(total)})` : `${api} ${formatDecimal(rate)}/s (${formatInt(total)})`;
+      })
+      .join(", ") || "–";
+  }
+
+  function clientRow(c, seconds) {
     const tr = row([
       c.principal, c.client_id || "–", c.client_software || "–", c.address, c.listener,
-      formatDuration(c.connected_ms / 1000),
-    ], [5]);
+      formatDuration(c.connected_ms / 1000), requestsText(c, seconds), formatBytes(c.bytes_in || 0),
+      formatBytes(c.bytes_out || 0),
+    ], [5, 7, 8]);
     tr.dataset.principal = c.principal;
+    tr.dataset.address = c.address;
     return tr;
   }
 
   function renderClients(connections) {
     const body = byId("clients-table").tBodies[0];
-    body.replaceChildren(...connections.map(clientRow));
+    const now = performance.now();
+    const seconds = state.clientsAt ? (now - state.clientsAt) / 1000 : 0;
+    body.replaceChildren(...connections.map((c) => clientRow(c, seconds)));
+    state.clientRequests = new Map(connections.map((c) => [c.address, { requests: c.requests || {} }]));
+    state.clientsAt = now;
     if (connections.length === 0) {
       const tr = el("tr", "empty-row");
       const td = el("td", "", "No client is connected.");
-      td.colSpan = 6;
+      td.colSpan = 9;
       tr.append(td);
       body.append(tr);
     }

@@ -37,8 +37,9 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
     private var waiting = false
     private var readHeld = false
     private var clientHost = "unknown"
-    /// This connection's entry in the broker's `LiveConnections`.
+    /// This connection's entry in the broker's `LiveConnections`, and its request counters.
     private var connectionID: Int?
+    private var traffic: ConnectionTraffic?
     private var clientIDKnown = false
     /// The buffer fetches over TLS read stored records into (`writeCopy`).
     private var copyBuffer: ByteBuffer?
@@ -65,10 +66,12 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
     func channelActive(context: ChannelHandlerContext) {
         clientHost = context.remoteAddress?.ipAddress ?? "unknown"
         let port = context.remoteAddress?.port.map { ":\($0)" } ?? ""
-        connectionID = handler.connections.open(
+        let opened = handler.connections.open(
             address: clientHost + port,
             listener: listener.securityProtocol.rawValue
         )
+        connectionID = opened.id
+        traffic = opened.traffic
         lastActivity = context.eventLoop.now
         scheduleIdleCheck(at: lastActivity + idleTimeout, context: context)
         context.fireChannelActive()
@@ -127,6 +130,11 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
     private func serveQueue(context: ChannelHandlerContext) {
         var wrote = false
         while !waiting, let frame = queue.popFirst() {
+            traffic?.request(
+                apiKey: frame.getInteger(at: frame.readerIndex, as: Int16.self) ?? -1,
+                bytes: frame.readableBytes,
+                atMillis: PartitionLog.currentTimeMilliseconds()
+            )
             if let authenticator, authenticator.sessionExpired(at: context.eventLoop.now),
                 !authenticator.startsReauthentication(frame)
             {
@@ -253,6 +261,7 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
     /// the write fails because the connection went away). Over TLS the bytes must pass through
     /// the encryption, so regions are read into buffers instead of sent with sendfile.
     private func write(_ response: ResponseBytes, context: ChannelHandlerContext) {
+        traffic?.response(bytes: response.parts.reduce(0) { $0 + $1.readableBytes })
         for part in response.parts {
             guard case .fileRegion(let region) = part else {
                 context.write(wrapOutboundOut(part), promise: nil)

@@ -44,6 +44,27 @@ struct KafkaConnectionHandlerTests {
         }
     }
 
+    @Test func eachConnectionCountsItsRequestsByAPIAndItsBytes() async throws {
+        let broker = try ServedBroker()
+        defer { broker.remove() }
+        let connection = try await EmbeddedKafkaConnection(broker)
+        let metadata = MetadataRequest(topics: [], allowAutoTopicCreation: false)
+        let requests =
+            WireFrame.request(Self.apiVersions, version: 3, correlationId: 1)
+            + WireFrame.request(metadata, version: 12, correlationId: 2)
+            + WireFrame.request(metadata, version: 12, correlationId: 3)
+        try await connection.send(requests)
+        let transcript = try await connection.transcript(until: 3)
+        let listed = try #require(broker.handler.connections.snapshot().first)
+        #expect(listed.traffic.requests == [ApiKey.apiVersions.rawValue: 1, ApiKey.metadata.rawValue: 2])
+        #expect(listed.traffic.bytesIn == Int64(requests.count))
+        let answered = [1, 2, 3].compactMap { transcript.response(to: Int32($0)) }.reduce(0) { $0 + $1.count + 4 }
+        #expect(listed.traffic.bytesOut == Int64(answered))
+        #expect(listed.traffic.lastRequestAtMillis != nil)
+        await connection.close()
+        #expect(broker.handler.connections.snapshot().isEmpty)
+    }
+
     @Test func aCreatedTopicIsInTheNextMetadataAnswer() async throws {
         try await withConnection { connection in
             let create = CreateTopicsRequest(
