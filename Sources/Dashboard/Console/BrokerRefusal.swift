@@ -22,7 +22,8 @@ enum BrokerRefusal {
             )
         }
         let hint = Self.hint(for: code).map { " \($0)" } ?? ""
-        return APIError(status(for: code), "refused", "\(clientError.message).\(hint)")
+        let sentence = clientError.message.hasSuffix(".") ? clientError.message : clientError.message + "."
+        return APIError(status(for: code), "refused", sentence + hint)
     }
 
     static func status(for code: KafkaErrorCode) -> HTTPResponse.Status {
