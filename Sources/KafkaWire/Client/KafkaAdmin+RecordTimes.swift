@@ -13,27 +13,12 @@ extension KafkaAdmin {
     {
         var times: [KafkaTopicPartition: Int64] = [:]
         for (node, partitions) in try await partitionsByLeader(Array(offsets.keys)) {
-            let byTopic = Dictionary(grouping: partitions, by: \.topic)
-            let request = FetchRequest(
-                replicaId: -1,
+            let request = FetchRequest.reading(
+                Dictionary(uniqueKeysWithValues: partitions.map { ($0, offsets[$0]!) }),
                 maxWaitMs: 0,
                 minBytes: 0,
                 maxBytes: Self.recordTimeFetchBytes * Int32(clamping: partitions.count),
-                isolationLevel: 0,
-                sessionId: 0,
-                sessionEpoch: -1,
-                topics: byTopic.keys.sorted().map { topic in
-                    FetchRequest.FetchTopic(
-                        topic: topic,
-                        partitions: byTopic[topic]!.sorted().map {
-                            .init(
-                                partition: $0.partition,
-                                fetchOffset: offsets[$0]!,
-                                partitionMaxBytes: Self.recordTimeFetchBytes
-                            )
-                        }
-                    )
-                }
+                partitionMaxBytes: Self.recordTimeFetchBytes
             )
             let connection = try await cluster.connection(toNode: node)
             let response: FetchResponse = try await connection.send(request, minimumVersion: 4, maximumVersion: 12)

@@ -72,27 +72,12 @@ extension KafkaConsumer {
     }
 
     private func makeRequest(_ offsets: [KafkaTopicPartition: Int64]) -> FetchRequest {
-        let byTopic = Dictionary(grouping: offsets.keys, by: \.topic)
-        return FetchRequest(
-            replicaId: -1,
+        FetchRequest.reading(
+            offsets,
             maxWaitMs: Int32(clamping: configuration.fetchMaxWait.milliseconds),
             minBytes: configuration.fetchMinBytes,
             maxBytes: configuration.fetchMaxBytes,
-            isolationLevel: 0,
-            sessionId: 0,
-            sessionEpoch: -1,
-            topics: byTopic.keys.sorted().map { topic in
-                FetchRequest.FetchTopic(
-                    topic: topic,
-                    partitions: byTopic[topic]!.sorted().map {
-                        .init(
-                            partition: $0.partition,
-                            fetchOffset: offsets[$0]!,
-                            partitionMaxBytes: configuration.partitionMaxBytes
-                        )
-                    }
-                )
-            }
+            partitionMaxBytes: configuration.partitionMaxBytes
         )
     }
 
