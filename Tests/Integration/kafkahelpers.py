@@ -92,3 +92,30 @@ def assert_broker_serves(bootstrap: str) -> None:
     [message] = read_partition(bootstrap, HEALTH_TOPIC, 0, 1, start=offset, timeout=15)
     assert message.value() == marker
     assert message.offset() == offset
+
+
+def read_and_commit(bootstrap: str, group: str, topic: str, count: int, timeout: float = 60.0) -> None:
+    """Reads `count` records of `topic` in `group` from the earliest, commits where it got and
+    leaves the group (it is empty afterwards)."""
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": group, "auto.offset.reset": "earliest",
+                         "enable.auto.commit": False})
+    consumer.subscribe([topic])
+    seen = 0
+    deadline = time.monotonic() + timeout
+    while seen < count and time.monotonic() < deadline:
+        message = consumer.poll(0.5)
+        if message is not None and not message.error():
+            seen += 1
+    assert seen == count, f"read {seen} of {count} records of {topic}"
+    consumer.commit(asynchronous=False)
+    consumer.close()
+
+
+def committed(bootstrap: str, group: str, topic: str, partitions: int = 2) -> list[int]:
+    """The group's committed offset of each partition of `topic` (-1001 where none)."""
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": group})
+    try:
+        wanted = [TopicPartition(topic, partition) for partition in range(partitions)]
+        return [p.offset for p in consumer.committed(wanted, 30)]
+    finally:
+        consumer.close()

@@ -5,13 +5,13 @@ then applied) and the group deleted, each change checked with confluent-kafka; t
 refusals and a wrong token show as sentences; a value that is markup shows as text; the
 dashboard's log names who did what."""
 import json
-import time
 
 import pytest
 from confluent_kafka import Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic, OffsetSpec, ResourceType
 
 from conftest import unique, wait_for
+from kafkahelpers import committed, read_and_commit
 from test_poison import Appliance
 
 pytestmark = [pytest.mark.needs_aseed, pytest.mark.timeout(240)]
@@ -210,14 +210,6 @@ def test_a_written_value_that_is_markup_is_shown_as_text(appliance, page):
     assert page_errors(page) == []
 
 
-def committed(bootstrap, group, topic):
-    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": group})
-    try:
-        return [p.offset for p in consumer.committed([TopicPartition(topic, 0), TopicPartition(topic, 1)], 30)]
-    finally:
-        consumer.close()
-
-
 def test_a_group_reset_is_previewed_applied_and_the_group_deleted_from_the_page(appliance, page):
     topic, group = unique("reset"), unique("g-reset")
     admin = AdminClient({"bootstrap.servers": appliance.bootstrap})
@@ -226,16 +218,7 @@ def test_a_group_reset_is_previewed_applied_and_the_group_deleted_from_the_page(
     for number in range(20):
         producer.produce(topic, b"r%d" % number, partition=number % 2)
     assert producer.flush(30) == 0
-    reader = Consumer({"bootstrap.servers": appliance.bootstrap, "group.id": group,
-                       "auto.offset.reset": "earliest", "enable.auto.commit": False})
-    reader.subscribe([topic])
-    seen = 0
-    deadline = time.monotonic() + 60
-    while seen < 20 and time.monotonic() < deadline:
-        message = reader.poll(0.5)
-        seen += message is not None and not message.error()
-    reader.commit(asynchronous=False)
-    reader.close()
+    read_and_commit(appliance.bootstrap, group, topic, 20)
     assert committed(appliance.bootstrap, group, topic) == [10, 10]
 
     log_in(page, appliance.token)

@@ -5,11 +5,11 @@ import subprocess
 import time
 
 import pytest
-from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka import Consumer, Producer
 from confluent_kafka.admin import AdminClient
 
 from conftest import ASEED_BIN, unique, wait_for
-from kafkahelpers import create_topic
+from kafkahelpers import committed, create_topic, read_and_commit
 
 pytestmark = pytest.mark.needs_aseed
 
@@ -34,14 +34,6 @@ def plan_rows(output):
     return rows
 
 
-def committed(bootstrap, group, topic):
-    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": group})
-    try:
-        return [p.offset for p in consumer.committed([TopicPartition(topic, 0), TopicPartition(topic, 1)], 30)]
-    finally:
-        consumer.close()
-
-
 @pytest.fixture
 def consumed(broker):
     """A 2-partition topic with 10 records in each (the first 5 an hour old), read to the end by
@@ -55,18 +47,7 @@ def consumed(broker):
             stamp = now - HOUR_MS if number < 5 else now
             producer.produce(topic, b"r%d" % number, partition=partition, timestamp=stamp)
     assert producer.flush(30) == 0
-    consumer = Consumer({"bootstrap.servers": broker.bootstrap, "group.id": group,
-                         "auto.offset.reset": "earliest", "enable.auto.commit": False})
-    consumer.subscribe([topic])
-    seen = 0
-    deadline = time.monotonic() + 60
-    while seen < 20 and time.monotonic() < deadline:
-        message = consumer.poll(0.5)
-        if message is not None and not message.error():
-            seen += 1
-    assert seen == 20
-    consumer.commit(asynchronous=False)
-    consumer.close()
+    read_and_commit(broker.bootstrap, group, topic, 20)
     return {"topic": topic, "group": group, "now": now}
 
 

@@ -46,18 +46,10 @@ extension DashboardAPI {
     func deleteGroup(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         try authorize(request)
         let id = context.parameters.get("id") ?? ""
-        guard FormQuery(request).get("confirm") == id else {
-            throw APIError.badRequest(
-                "confirmation-needed",
-                "deleting group '\(id)' removes its committed offsets: repeat its id as ?confirm=\(id)"
-            )
-        }
+        try Self.requireConfirmation(request, of: id, "deleting group '\(id)' removes its committed offsets")
         try await act(request, "deleting group '\(id)'") { try await $0.deleteGroup(id) }
         audit(request, "deleted group '\(id)'")
-        return .jsonObject { writer in
-            writer.key("deleted")
-            writer.string(id)
-        }
+        return Self.deleted(id)
     }
 
     /// The target a request names; 400 saying what is expected otherwise. `value` is the time

@@ -64,18 +64,10 @@ extension DashboardAPI {
     func deleteTopic(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         try authorize(request)
         let name = context.parameters.get("name") ?? ""
-        guard FormQuery(request).get("confirm") == name else {
-            throw APIError.badRequest(
-                "confirmation-needed",
-                "deleting topic '\(name)' removes all its records: repeat its name as ?confirm=\(name)"
-            )
-        }
+        try Self.requireConfirmation(request, of: name, "deleting topic '\(name)' removes all its records")
         try await act(request, "deleting topic '\(name)'") { try await $0.deleteTopic(name) }
         audit(request, "deleted topic '\(name)'")
-        return .jsonObject { writer in
-            writer.key("deleted")
-            writer.string(name)
-        }
+        return Self.deleted(name)
     }
 
     /// `POST /api/broker/topics/{name}/partitions`: grows the topic to `count` partitions.
@@ -200,6 +192,22 @@ extension DashboardAPI {
                 logger.warning("console action by \(Self.operatorName(of: request)) refused: \(refusal.message)")
             }
             throw refusal
+        }
+    }
+
+    /// A deletion must repeat what it deletes as `?confirm=`, so a slip of the hand or a stale
+    /// page cannot delete something else; 400 `confirmation-needed` saying `consequence` otherwise.
+    static func requireConfirmation(_ request: Request, of name: String, _ consequence: String) throws(APIError) {
+        guard FormQuery(request).get("confirm") == name else {
+            throw APIError.badRequest("confirmation-needed", "\(consequence): repeat it as ?confirm=\(name)")
+        }
+    }
+
+    /// The answer to a deletion: `{"deleted": name}`.
+    static func deleted(_ name: String) -> Response {
+        .jsonObject { writer in
+            writer.key("deleted")
+            writer.string(name)
         }
     }
 

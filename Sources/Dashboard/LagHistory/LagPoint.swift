@@ -1,3 +1,5 @@
+import KafkaWire
+
 /// A group's lag at one sample time, summed over its partitions, with how fast it consumed
 /// since the sample before: what the group's chart draws.
 public struct LagPoint: Sendable, Equatable {
@@ -16,11 +18,11 @@ public struct LagPoint: Sendable, Equatable {
     public static func points(of samples: [LagSample]) -> [LagPoint] {
         let byTime = Dictionary(grouping: samples, by: \.atMillis)
         var points: [LagPoint] = []
-        var previous: (at: Int64, committed: [String: Int64])?
+        var previous: (at: Int64, committed: [KafkaTopicPartition: Int64])?
         for at in byTime.keys.sorted() {
             let partitions = byTime[at]!.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
             let committed = Dictionary(
-                partitions.map { ("\($0.topic)\u{0}\($0.partition)", $0.committed) },
+                partitions.map { (KafkaTopicPartition(topic: $0.topic, partition: $0.partition), $0.committed) },
                 uniquingKeysWith: { first, _ in first }
             )
             var rate: Double?
