@@ -41,7 +41,7 @@ extension DashboardOptions {
             security: security,
             dataDirectory: brokerDataDirectory,
             cleanerFigures: embeddedBroker?.cleanerFiguresProvider,
-            connections: embeddedBroker?.connectionsProvider,
+            wire: embeddedBroker,
             logger: logger
         )
         status.attach(brokerRate: { await console.messagesPerSecond() })

@@ -5,7 +5,8 @@ import Synchronization
 
 /// The embedded broker while it runs in this process (a restart builds a new one), for what
 /// Kafka has no request for: what the log cleaner did, who is connected as whom, and the
-/// authorizer's refusals, for the dashboard's console and `/metrics`.
+/// authorizer's refusals, for the dashboard's console and `/metrics`; and its clients on the
+/// wire (`EmbeddedBroker+Wire`).
 public final class EmbeddedBroker: Sendable {
     private let current = Mutex<KafkaBroker?>(nil)
 
@@ -17,41 +18,13 @@ public final class EmbeddedBroker: Sendable {
         current.withLock { $0 = broker }
     }
 
-    private var broker: KafkaBroker? { current.withLock { $0 } }
+    var broker: KafkaBroker? { current.withLock { $0 } }
 
     /// The cleaner's figures of `topic`'s compacted partitions, by partition number; empty for a
     /// topic that is not compacted, nil before the broker has started.
     public func cleanerFigures(topic: String) -> [Int32: ConsoleCleanerFigures]? {
         guard let logs = broker?.logs else { return nil }
         return Self.figures(logs.cleanerStats(), topic: topic)
-    }
-
-    /// The open client connections, oldest first; nil before the broker has started.
-    public func connections() -> [ConsoleConnection]? {
-        broker?.connections.snapshot().map { connection in
-            ConsoleConnection(
-                address: connection.address,
-                listener: connection.listener,
-                principal: connection.principal,
-                clientID: connection.clientID,
-                clientSoftware: connection.clientSoftware,
-                connectedAtMillis: connection.connectedAtMillis,
-                requests: Dictionary(
-                    connection.traffic.requests.map { key, count in
-                        (ApiKey(rawValue: key)?.name ?? "API \(key)", count)
-                    },
-                    uniquingKeysWith: +
-                ),
-                bytesIn: connection.traffic.bytesIn,
-                bytesOut: connection.traffic.bytesOut,
-                lastRequestAtMillis: connection.traffic.lastRequestAtMillis
-            )
-        }
-    }
-
-    /// The console's provider of the client list.
-    public var connectionsProvider: ConnectionsProvider {
-        { [self] in connections() }
     }
 
     /// The authorizer's refusals by operation and resource type; empty before the broker started.

@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import ServiceLifecycle
+import Synchronization
 
 /// The MiniBroker's Kafka listener as a service.
 ///
@@ -29,6 +30,8 @@ public final class KafkaBroker: Service, Sendable {
     private let tls: NIOSSLContext?
     private let logger: Logger
     private let onListening: @Sendable (Int) -> Void
+    /// Each listener's advertised `host:port` and why it may not lead here; checked once.
+    private let advertisedChecks = Mutex<[(address: String, problem: String?)]?>(nil)
 
     /// - Parameter onListening: called with the bound Kafka port once clients can connect.
     public init(
@@ -192,6 +195,22 @@ public final class KafkaBroker: Service, Sendable {
             }
             try await group.waitForAll()
         }
+    }
+
+    /// The changes of every group's membership and state, oldest first.
+    public func groupMoments() -> [String: [GroupMoment]] {
+        groups.allMoments()
+    }
+
+    /// Each listener's advertised `host:port`, with why it may not lead back to this broker
+    /// (nil when it does). The host names are resolved on the first call only.
+    public func advertisedAddresses() -> [(address: String, problem: String?)] {
+        if let checked = advertisedChecks.withLock({ $0 }) { return checked }
+        let checked = configuration.listeners.map { listener in
+            ("\(listener.advertisedHost):\(listener.advertisedPort)", AdvertisedAddressCheck.problem(of: listener))
+        }
+        advertisedChecks.withLock { $0 = checked }
+        return checked
     }
 
     private static func groupConfiguration(_ configuration: BrokerConfiguration) -> GroupCoordinator.Configuration {

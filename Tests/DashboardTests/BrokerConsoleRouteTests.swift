@@ -204,8 +204,9 @@ struct BrokerConsoleRouteTests {
             #expect(connections.count == 2)
             #expect(
                 Set(connections[0].keys) == [
-                    "address", "listener", "principal", "client_id", "client_software", "connected_at", "connected_ms",
-                    "requests", "bytes_in", "bytes_out", "last_request_at",
+                    "id", "address", "local_address", "listener", "principal", "client_id", "client_software",
+                    "connected_at", "connected_ms", "requests", "bytes_in", "bytes_out", "last_request_at", "errors",
+                    "last_error", "positions", "groups",
                 ]
             )
             #expect(connections[0]["requests"] as? [String: Int] == ["Metadata": 2, "Produce": 40])

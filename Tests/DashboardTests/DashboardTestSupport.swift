@@ -144,35 +144,11 @@ final class FakeConsole: BrokerConsoleSource {
         )
     }
 
+    /// The broker's view of its clients: `FakeWire`.
+    let wire: (any BrokerWireView)? = FakeWire()
+
     /// Listed out of order on purpose: a committed one, an ongoing one started an hour ago
     /// whose id is markup, and one started a minute ago.
-    /// A logged-in Java client and an anonymous librdkafka one, whose client id is markup.
-    func connections() async throws -> [ConsoleConnection]? {
-        let now = WallClock.nowMilliseconds()
-        return [
-            ConsoleConnection(
-                address: "10.0.0.5:51000",
-                listener: "SASL_PLAINTEXT",
-                principal: "User:alice",
-                clientID: "producer-1",
-                clientSoftware: "apache-kafka-java 3.9.1",
-                connectedAtMillis: now - 65_000,
-                requests: ["Produce": 40, "Metadata": 2],
-                bytesIn: 123_456,
-                bytesOut: 2_048,
-                lastRequestAtMillis: now - 1_000
-            ),
-            ConsoleConnection(
-                address: "10.0.0.6:51001",
-                listener: "PLAINTEXT",
-                principal: "User:ANONYMOUS",
-                clientID: "<img src=x onerror=alert(1)>",
-                clientSoftware: nil,
-                connectedAtMillis: now - 2_000
-            ),
-        ]
-    }
-
     func transactions() async throws -> [ConsoleTransaction] {
         let now = WallClock.nowMilliseconds()
         return [

@@ -99,26 +99,6 @@ extension DashboardAPI {
         }
     }
 
-    /// `GET /api/broker/connections`: the embedded broker's open client connections, oldest
-    /// first, with how long each has been open; `known` false (and a message) where the broker
-    /// is not the appliance's own, which is how it is deployed rather than an error.
-    func brokerConnections(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let connections = try await withConsole { try await $0.connections() }
-        let nowMs = WallClock.nowMilliseconds()
-        return .jsonObject(capacity: 256 * ((connections?.count ?? 0) + 1)) { writer in
-            writer.key("known")
-            writer.bool(connections != nil)
-            if connections == nil {
-                writer.key("message")
-                writer.string("the client list is known only for the appliance's own broker, once it runs")
-            }
-            writer.key("connections")
-            writer.beginArray()
-            for connection in connections ?? [] { write(connection, nowMs: nowMs, to: &writer) }
-            writer.endArray()
-        }
-    }
-
     /// Runs a console request; 503 without a console, console errors as 404 or 503.
     func withConsole<Value>(_ body: (any BrokerConsoleSource) async throws -> Value) async throws -> Value {
         let console = try requireConsole()
@@ -251,38 +231,6 @@ extension DashboardAPI {
             writer.endObject()
         }
         writer.endArray()
-        writer.endObject()
-    }
-
-    private func write(_ connection: ConsoleConnection, nowMs: Int64, to writer: inout JSONWriter) {
-        writer.beginObject()
-        writer.key("address")
-        writer.string(connection.address)
-        writer.key("listener")
-        writer.string(connection.listener)
-        writer.key("principal")
-        writer.string(connection.principal)
-        writer.key("client_id")
-        if let clientID = connection.clientID { writer.string(clientID) } else { writer.null() }
-        writer.key("client_software")
-        if let software = connection.clientSoftware { writer.string(software) } else { writer.null() }
-        writer.key("connected_at")
-        writer.timestamp(micros: connection.connectedAtMillis * 1000)
-        writer.key("connected_ms")
-        writer.integer(max(0, nowMs - connection.connectedAtMillis))
-        writer.key("requests")
-        writer.beginObject()
-        for (api, count) in connection.requests.sorted(by: { $0.key < $1.key }) {
-            writer.key(api)
-            writer.integer(count)
-        }
-        writer.endObject()
-        writer.key("bytes_in")
-        writer.integer(connection.bytesIn)
-        writer.key("bytes_out")
-        writer.integer(connection.bytesOut)
-        writer.key("last_request_at")
-        if let last = connection.lastRequestAtMillis { writer.timestamp(micros: last * 1000) } else { writer.null() }
         writer.endObject()
     }
 

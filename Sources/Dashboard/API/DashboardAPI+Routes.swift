@@ -172,10 +172,54 @@ extension DashboardAPI {
             (
                 Route(
                     method: .get,
+                    path: "/api/broker/groups/{id}/rebalances",
+                    summary: "A group's last changes of membership and state, with each member's phase and partitions",
+                    parameters: [.init(name: "id", inPath: true, description: "group id")],
+                    errors: [503]
+                ), groupRebalances
+            ),
+            (
+                Route(
+                    method: .get,
                     path: "/api/broker/connections",
-                    summary: "Open client connections: address, listener, principal, client id and software, since",
+                    summary: """
+                        Open client connections: address, listener, principal, client id and software, since, \
+                        requests by API, bytes, errors, consumer positions and lag, groups
+                        """,
                     errors: [503]
                 ), brokerConnections
+            ),
+            (
+                Route(
+                    method: .get,
+                    path: "/api/broker/connections/{id}/requests",
+                    summary: "One connection's requests, decoded, as they arrive (sampled; watched while polled)",
+                    parameters: [
+                        .init(name: "id", inPath: true, description: "connection id"),
+                        .init(name: "after", inPath: false, description: "only requests after this sequence number"),
+                    ],
+                    errors: [400, 404, 503]
+                ), connectionRequests
+            ),
+            (
+                Route(
+                    method: .get,
+                    path: "/api/broker/connections/{id}/requests/{sequence}/raw",
+                    summary: "The bytes of one kept request, in hex",
+                    parameters: [
+                        .init(name: "id", inPath: true, description: "connection id"),
+                        .init(name: "sequence", inPath: true, description: "the request's sequence number"),
+                    ],
+                    errors: [400, 404, 503]
+                ), connectionRequestRaw
+            ),
+            (
+                Route(
+                    method: .get,
+                    path: "/api/broker/doctor",
+                    summary: "Common client mistakes seen on the wire, each with what fixes it",
+                    errors: [503]
+                ), brokerDoctor
             ),
             (
                 Route(

@@ -19,9 +19,9 @@ public protocol BrokerConsoleSource: BrokerConsoleActions {
     /// - Throws: `DashboardRequestError` (`unavailable`) saying so when the cluster does not
     ///   serve the transactions admin APIs.
     func transactions() async throws -> [ConsoleTransaction]
-    /// The open client connections, oldest first: who is connected as whom; nil when they are
-    /// not known (a broker that is not the appliance's own, or not started yet).
-    func connections() async throws -> [ConsoleConnection]?
+    /// The broker's view of its clients on the wire (connections, their requests, the groups'
+    /// rebalances); nil for a broker that is not the appliance's own.
+    var wire: (any BrokerWireView)? { get }
     /// The timestamp (ms since the epoch) of the first record at or after each offset; those
     /// with no record there are left out.
     func firstRecordTimes(at offsets: [KafkaTopicPartition: Int64]) async throws -> [KafkaTopicPartition: Int64]

@@ -2,8 +2,12 @@
 /// the broker. Only a broker inside the appliance's process can tell (`ConnectionsProvider`);
 /// Kafka has no request for it.
 public struct ConsoleConnection: Sendable, Equatable {
+    /// The broker's number for the connection, for its request stream.
+    public var id: Int
     /// The client's `address:port`.
     public var address: String
+    /// The broker's `address:port` the client connected to.
+    public var localAddress: String
     /// The listener's security protocol (PLAINTEXT, SASL_SSL...).
     public var listener: String
     /// `User:ANONYMOUS` until a SASL login.
@@ -20,9 +24,21 @@ public struct ConsoleConnection: Sendable, Equatable {
     public var bytesOut: Int64
     /// When its last request arrived, ms since the epoch.
     public var lastRequestAtMillis: Int64?
+    /// Responses carrying each error, by API, most frequent first.
+    public var errors: [ConsoleClientError.Count]
+    /// The latest error it was answered with.
+    public var lastError: ConsoleClientError?
+    /// Where it fetches each partition from, and how far that is behind the partition's end.
+    public var positions: [ConsolePosition]
+    /// The groups it joined over this connection, with its member id in each.
+    public var groups: [String: String]
+    /// When it closed, ms since the epoch; nil while open.
+    public var closedAtMillis: Int64?
 
     public init(
+        id: Int = 0,
         address: String,
+        localAddress: String = "",
         listener: String,
         principal: String,
         clientID: String?,
@@ -31,9 +47,16 @@ public struct ConsoleConnection: Sendable, Equatable {
         requests: [String: Int] = [:],
         bytesIn: Int64 = 0,
         bytesOut: Int64 = 0,
-        lastRequestAtMillis: Int64? = nil
+        lastRequestAtMillis: Int64? = nil,
+        errors: [ConsoleClientError.Count] = [],
+        lastError: ConsoleClientError? = nil,
+        positions: [ConsolePosition] = [],
+        groups: [String: String] = [:],
+        closedAtMillis: Int64? = nil
     ) {
+        self.id = id
         self.address = address
+        self.localAddress = localAddress
         self.listener = listener
         self.principal = principal
         self.clientID = clientID
@@ -43,8 +66,41 @@ public struct ConsoleConnection: Sendable, Equatable {
         self.bytesIn = bytesIn
         self.bytesOut = bytesOut
         self.lastRequestAtMillis = lastRequestAtMillis
+        self.errors = errors
+        self.lastError = lastError
+        self.positions = positions
+        self.groups = groups
+        self.closedAtMillis = closedAtMillis
     }
+
+    /// Requests of API `name` so far.
+    public func requestCount(_ name: String) -> Int { requests[name] ?? 0 }
+
+    /// Requests other than the bootstrap ones (ApiVersions, Metadata, logins): what a client
+    /// that reached the broker does next.
+    public var workRequests: Int {
+        requests.filter { !Self.bootstrapAPIs.contains($0.key) }.values.reduce(0, +)
+    }
+
+    static let bootstrapAPIs: Set<String> = ["ApiVersions", "Metadata", "SaslHandshake", "SaslAuthenticate"]
 }
 
-/// The open connections of the embedded broker; nil before it has started.
-public typealias ConnectionsProvider = @Sendable () -> [ConsoleConnection]?
+/// Where a client fetches one partition from.
+public struct ConsolePosition: Sendable, Equatable {
+    public var topic: String
+    public var partition: Int32
+    /// The offset its last Fetch asked for: its consumer position.
+    public var offset: Int64
+    /// The partition's log end offset then; nil when the broker has no such partition.
+    public var logEndOffset: Int64?
+
+    public init(topic: String, partition: Int32, offset: Int64, logEndOffset: Int64?) {
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+        self.logEndOffset = logEndOffset
+    }
+
+    /// Records between the position and the end.
+    public var lag: Int64? { logEndOffset.map { max(0, $0 - offset) } }
+}

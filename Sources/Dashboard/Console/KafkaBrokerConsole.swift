@@ -17,7 +17,7 @@ public final class KafkaBrokerConsole: BrokerConsoleSource {
     private let security: KafkaClientSecurity
     private let topicsDirectory: String?
     private let cleanerFigures: CleanerFiguresProvider?
-    private let connectionsProvider: ConnectionsProvider?
+    public let wire: (any BrokerWireView)?
     private let logger: Logger
     /// The last total of every partition's latest offset, when it was read, and the rate then.
     private let lastTotal = Mutex<(offsets: Int64, at: ContinuousClock.Instant, rate: Double)?>(nil)
@@ -27,14 +27,14 @@ public final class KafkaBrokerConsole: BrokerConsoleSource {
     /// - Parameters:
     ///   - dataDirectory: the embedded broker's data directory; nil for an external cluster.
     ///   - cleanerFigures: the embedded broker's log cleaner figures; nil for an external cluster.
-    ///   - connections: the embedded broker's client list; nil for an external cluster.
+    ///   - wire: the embedded broker's view of its clients; nil for an external cluster.
     ///   - security: TLS and the SASL login of the console's connections.
     public init(
         bootstrapServers: [BrokerAddress],
         security: KafkaClientSecurity = .plaintext,
         dataDirectory: String?,
         cleanerFigures: CleanerFiguresProvider? = nil,
-        connections: ConnectionsProvider? = nil,
+        wire: (any BrokerWireView)? = nil,
         logger: Logger
     ) {
         var cluster = KafkaClusterConfiguration(bootstrapServers: bootstrapServers, clientID: "aseed-console")
@@ -45,7 +45,7 @@ public final class KafkaBrokerConsole: BrokerConsoleSource {
         self.security = security
         topicsDirectory = dataDirectory.map { $0 + "/topics" }
         self.cleanerFigures = cleanerFigures
-        self.connectionsProvider = connections
+        self.wire = wire
         self.logger = logger
     }
 
@@ -113,10 +113,6 @@ public final class KafkaBrokerConsole: BrokerConsoleSource {
         // Kafka describes an unknown group as Dead with nothing in it.
         if group.state == "Dead" && group.members.isEmpty && group.offsets.isEmpty { return nil }
         return group
-    }
-
-    public func connections() async throws -> [ConsoleConnection]? {
-        connectionsProvider?()
     }
 
     public func transactions() async throws -> [ConsoleTransaction] {

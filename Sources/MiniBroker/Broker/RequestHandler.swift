@@ -61,6 +61,7 @@ final class RequestHandler: Sendable {
         listener: KafkaListener? = nil,
         principal: KafkaPrincipal = .anonymous,
         connectionID: Int? = nil,
+        traffic: ConnectionTraffic? = nil,
         allocator: ByteBufferAllocator
     ) throws -> RequestOutcome {
         var frame = frame
@@ -74,18 +75,25 @@ final class RequestHandler: Sendable {
             logger.warning("unknown API key \(rawKey) from \(clientHost) (correlation id \(correlationID))")
             return .respond(
                 ResponseBytes(
-                    ResponseFrame.bareError(.unsupportedVersion, correlationID: correlationID, allocator: allocator)
+                    ResponseFrame.bareError(.unsupportedVersion, correlationID: correlationID, allocator: allocator),
+                    errors: KafkaResponseErrors(codes: [KafkaErrorCode.unsupportedVersion.rawValue])
                 )
             )
         }
         guard let served = ServedApis.advertised[apiKey], served.contains(version) else {
             logger.warning("unsupported \(apiKey.name) version \(version) from \(clientHost)")
             if apiKey == .apiVersions {
-                return .respond(ResponseBytes(apiVersionsFallback(correlationID: correlationID, allocator: allocator)))
+                return .respond(
+                    ResponseBytes(
+                        apiVersionsFallback(correlationID: correlationID, allocator: allocator),
+                        errors: KafkaResponseErrors(codes: [KafkaErrorCode.unsupportedVersion.rawValue])
+                    )
+                )
             }
             return .respond(
                 ResponseBytes(
-                    ResponseFrame.bareError(.unsupportedVersion, correlationID: correlationID, allocator: allocator)
+                    ResponseFrame.bareError(.unsupportedVersion, correlationID: correlationID, allocator: allocator),
+                    errors: KafkaResponseErrors(codes: [KafkaErrorCode.unsupportedVersion.rawValue])
                 )
             )
         }
@@ -99,14 +107,16 @@ final class RequestHandler: Sendable {
                 clientHost: clientHost,
                 listener: listener,
                 principal: principal,
-                connectionID: connectionID
+                connectionID: connectionID,
+                traffic: traffic
             )
             return try dispatch(&frame, context: context, allocator: allocator)
         } catch let error as KafkaDecodingError {
             logger.warning("malformed \(apiKey.name) v\(version) request from \(clientHost): \(error.message)")
             return .respond(
                 ResponseBytes(
-                    ResponseFrame.bareError(.invalidRequest, correlationID: correlationID, allocator: allocator)
+                    ResponseFrame.bareError(.invalidRequest, correlationID: correlationID, allocator: allocator),
+                    errors: KafkaResponseErrors(codes: [KafkaErrorCode.invalidRequest.rawValue])
                 )
             )
         }
@@ -118,10 +128,10 @@ final class RequestHandler: Sendable {
         allocator: ByteBufferAllocator
     ) throws -> RequestOutcome {
         func now<Response: KafkaResponseMessage>(_ response: Response) -> RequestOutcome {
-            .respond(ResponseBytes(ResponseFrame.encode(response, for: context, allocator: allocator)))
+            .respond(ResponseFrame.bytes(of: response, for: context, allocator: allocator))
         }
         func later<Response: KafkaResponseMessage>(_ work: @escaping @Sendable () async -> Response) -> RequestOutcome {
-            .respondLater { ResponseBytes(ResponseFrame.encode(await work(), for: context, allocator: allocator)) }
+            .respondLater { ResponseFrame.bytes(of: await work(), for: context, allocator: allocator) }
         }
         let version = context.apiVersion
         switch context.apiKey {
@@ -135,12 +145,11 @@ final class RequestHandler: Sendable {
             let throttle = produceThrottleMilliseconds(request, context)
             guard throttle > 0 else { return request.acks == 0 ? .respond(nil) : now(response) }
             response.throttleTimeMs = Int32(throttle)
-            let bytes =
-                request.acks == 0
-                ? nil : ResponseBytes(ResponseFrame.encode(response, for: context, allocator: allocator))
+            let bytes = request.acks == 0 ? nil : ResponseFrame.bytes(of: response, for: context, allocator: allocator)
             return .respondThenPause(bytes, .milliseconds(throttle))
         case .fetch:
             let request = try FetchRequest(from: &body, version: version)
+            context.traffic?.fetching(request)
             switch fetchWithoutWaiting(request, context) {
             case .ready(let result):
                 return .respond(result.encode(for: context, allocator: allocator))

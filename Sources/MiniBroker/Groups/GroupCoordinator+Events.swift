@@ -6,15 +6,18 @@ extension GroupCoordinator {
     /// Runs an event that only answers parked calls.
     func update(
         groupID: String,
+        deadline: Bool = false,
         _ event: (inout GroupRegistry, ContinuousClock.Instant) -> [GroupStateMachine.Action]
     ) {
-        updateReturning(groupID: groupID) { registry, now in ((), event(&registry, now)) }
+        updateReturning(groupID: groupID, deadline: deadline) { registry, now in ((), event(&registry, now)) }
     }
 
     /// Runs an event on `groupID` and returns its direct result. Continuations are resumed
     /// after the lock is released; the group's timer is re-armed if its next deadline moved.
+    /// `deadline`: a passing deadline rather than a request caused the event.
     func updateReturning<Result: Sendable>(
         groupID: String,
+        deadline: Bool = false,
         _ event: (inout GroupRegistry, ContinuousClock.Instant) -> (Result, [GroupStateMachine.Action])
     ) -> Result {
         let (result, resumptions) = registry.withLock { registry in
@@ -22,6 +25,7 @@ extension GroupCoordinator {
             let (result, actions) = event(&registry, ContinuousClock.now)
             let resumptions = registry.resumptions(for: actions)
             logTransition(groupID: groupID, from: before, to: registry.groups[groupID])
+            registry.noteMoment(of: groupID, atMillis: PartitionLog.currentTimeMilliseconds(), deadline: deadline)
             rearmTimer(groupID: groupID, registry: &registry)
             return (result, resumptions)
         }
@@ -55,7 +59,7 @@ extension GroupCoordinator {
     }
 
     private func deadlineReached(groupID: String, deadline: ContinuousClock.Instant) {
-        update(groupID: groupID) { registry, now in
+        update(groupID: groupID, deadline: true) { registry, now in
             if registry.timers[groupID]?.deadline == deadline {
                 registry.timers[groupID] = nil
             }

@@ -126,6 +126,11 @@ public final class GroupCoordinator: Sendable {
         }
     }
 
+    /// Every group's last changes, oldest first.
+    public func allMoments() -> [String: [GroupMoment]] {
+        registry.withLock { $0.moments }
+    }
+
     /// ListGroups: every known group, sorted by id.
     public func listGroups() async -> [ListedGroup] {
         registry.withLock { registry in

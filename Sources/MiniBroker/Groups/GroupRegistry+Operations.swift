@@ -51,6 +51,7 @@ extension GroupRegistry {
         guard let group = groups[groupID], group.state.name != .dead else { return KafkaErrorCode.groupIdNotFound }
         guard group.state.name == .empty else { return KafkaErrorCode.nonEmptyGroup }
         groups[groupID] = nil
+        moments[groupID] = nil
         timers.removeValue(forKey: groupID)?.task.cancel()
         return KafkaErrorCode.none
     }

@@ -26,6 +26,8 @@ struct GroupRegistry {
     let initialRebalanceDelay: Duration
     var groups: [String: GroupStateMachine] = [:]
     var timers: [String: Timer] = [:]
+    /// The last `GroupMoment.kept` changes of each group, oldest first.
+    var moments: [String: [GroupMoment]] = [:]
     var isShutDown = false
     private var joinContinuations: [GroupStateMachine.WaiterID: CheckedContinuation<JoinGroupOutcome, Never>] = [:]
     private var syncContinuations: [GroupStateMachine.WaiterID: CheckedContinuation<SyncGroupOutcome, Never>] = [:]
@@ -66,6 +68,18 @@ struct GroupRegistry {
         joinContinuations = [:]
         syncContinuations = [:]
         return joins + syncs
+    }
+
+    /// Adds the group's moment after an event, if its state or membership changed.
+    mutating func noteMoment(of groupID: String, atMillis: Int64, deadline: Bool) {
+        guard let group = groups[groupID] else { return }
+        let previous = moments[groupID]?.last
+        var moment = GroupMoment(group, atMillis: atMillis, change: "")
+        // A new group starts out Empty; only what comes after is a change.
+        guard moment.signature != previous?.signature ?? ["\(GroupState.empty.rawValue) 0"] else { return }
+        moment.change = moment.describeChange(from: previous, deadline: deadline)
+        moments[groupID, default: []].append(moment)
+        if moments[groupID]!.count > GroupMoment.kept { moments[groupID]!.removeFirst() }
     }
 
     private mutating func nextWaiterID() -> GroupStateMachine.WaiterID {

@@ -63,6 +63,6 @@ struct FetchResult: Sendable {
             first.setInteger(Int32(size), at: first.readerIndex)
             parts[0] = .byteBuffer(first)
         }
-        return ResponseBytes(parts: parts)
+        return ResponseBytes(parts: parts, errors: KafkaResponseErrors(of: response))
     }
 }

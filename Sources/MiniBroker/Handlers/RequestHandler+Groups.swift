@@ -35,6 +35,7 @@ extension RequestHandler {
             let member = request.memberId.isEmpty ? context.clientHost : request.memberId
             logger.info("join \(request.groupId) by \(member): \(outcome.errorCode)")
         }
+        if outcome.errorCode == .none { context.traffic?.member(of: request.groupId, as: outcome.memberID) }
         return JoinGroupResponse(
             throttleTimeMs: 0,
             errorCode: outcome.errorCode.rawValue,
@@ -85,6 +86,11 @@ extension RequestHandler {
             memberID: request.memberId,
             generationID: request.generationId
         )
+        if code == .none {
+            context.traffic?.member(of: request.groupId, as: request.memberId)
+        } else if code == .unknownMemberId {
+            context.traffic?.member(of: request.groupId, as: nil)
+        }
         return HeartbeatResponse(throttleTimeMs: 0, errorCode: code.rawValue)
     }
 
@@ -95,6 +101,7 @@ extension RequestHandler {
             return LeaveGroupResponse(throttleTimeMs: 0, errorCode: KafkaErrorCode.groupAuthorizationFailed.rawValue)
         }
         let (code, perMember) = await groups.leave(groupID: request.groupId, memberIDs: memberIDs)
+        context.traffic?.member(of: request.groupId, as: nil)
         let members = zip(request.members, perMember).map { member, result in
             LeaveGroupResponse.MemberResponse(
                 memberId: member.memberId,

@@ -1,9 +1,27 @@
+import KafkaWire
 import Synchronization
 
-/// What one connection has asked of the broker since it opened: requests by API key and the
-/// bytes each way. Counted per request under the connection's own lock, which only the console
-/// takes besides (now and then), so connections never wait on each other.
+/// What one connection has asked of the broker since it opened: requests by API key, the
+/// bytes each way, the errors it was answered with, where it fetches and which groups it is a
+/// member of. Counted per request under the connection's own lock, which only the console takes
+/// besides (now and then), so connections never wait on each other.
 public final class ConnectionTraffic: Sendable {
+    /// An API and an error code it answered with.
+    public struct ErrorKey: Sendable, Hashable {
+        public var apiKey: Int16
+        public var code: Int16
+    }
+
+    /// The latest error answered.
+    public struct LastError: Sendable, Equatable {
+        public var apiKey: Int16
+        public var apiVersion: Int16
+        public var code: Int16
+        /// The response's error message, when it has one.
+        public var message: String?
+        public var atMillis: Int64
+    }
+
     /// The counts at one moment.
     public struct Counts: Sendable, Equatable {
         /// Requests by API key (Kafka's numbers: 0 Produce, 1 Fetch, ...).
@@ -14,11 +32,20 @@ public final class ConnectionTraffic: Sendable {
         public var bytesOut: Int64 = 0
         /// When the last request arrived, ms since the epoch; nil before the first.
         public var lastRequestAtMillis: Int64?
+        /// Responses carrying each error, by API.
+        public var errors: [ErrorKey: Int] = [:]
+        public var lastError: LastError?
+        /// The offset each partition was last fetched from: the consumer's position.
+        public var fetchPositions: [KafkaTopicPartition: Int64] = [:]
+        /// The groups it joined on this connection, with its member id in each.
+        public var groups: [String: String] = [:]
 
         public init() {}
     }
 
     private let counts = Mutex(Counts())
+    /// The decoded requests a console viewer watches; idle otherwise.
+    public let tap = RequestTap()
 
     init() {}
 
@@ -31,9 +58,42 @@ public final class ConnectionTraffic: Sendable {
         }
     }
 
-    /// Counts response bytes written.
+    /// Counts response bytes written, and the errors of the response to API `apiKey`.
+    func response(bytes: Int, apiKey: Int16, apiVersion: Int16, errors: KafkaResponseErrors, atMillis: Int64) {
+        counts.withLock { counts in
+            counts.bytesOut += Int64(bytes)
+            guard let last = errors.codes.last else { return }
+            for code in errors.codes { counts.errors[ErrorKey(apiKey: apiKey, code: code), default: 0] += 1 }
+            counts.lastError = LastError(
+                apiKey: apiKey,
+                apiVersion: apiVersion,
+                code: last,
+                message: errors.message,
+                atMillis: atMillis
+            )
+        }
+    }
+
+    /// Counts response bytes of a login exchange.
     func response(bytes: Int) {
         counts.withLock { $0.bytesOut += Int64(bytes) }
+    }
+
+    /// Notes the offsets a Fetch asks for.
+    func fetching(_ request: FetchRequest) {
+        counts.withLock { counts in
+            for topic in request.topics {
+                for partition in topic.partitions {
+                    counts.fetchPositions[KafkaTopicPartition(topic: topic.topic, partition: partition.partition)] =
+                        partition.fetchOffset
+                }
+            }
+        }
+    }
+
+    /// Notes that the connection is member `memberID` of `group`, or no longer one (nil).
+    func member(of group: String, as memberID: String?) {
+        counts.withLock { $0.groups[group] = memberID }
     }
 
     /// The counts now.

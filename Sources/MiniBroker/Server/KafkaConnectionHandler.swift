@@ -1,3 +1,4 @@
+import KafkaWire
 import Logging
 import NIOCore
 import NIOSSL
@@ -41,6 +42,9 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
     private var connectionID: Int?
     private var traffic: ConnectionTraffic?
     private var clientIDKnown = false
+    /// The request being served: its API and version, when it arrived, and its sequence number
+    /// in the connection's `RequestTap` when a viewer keeps it.
+    private var current: (apiKey: Int16, apiVersion: Int16, arrived: NIODeadline, tapped: Int?)?
     /// The buffer fetches over TLS read stored records into (`writeCopy`).
     private var copyBuffer: ByteBuffer?
     static let copyPieceSize = 256 * 1024
@@ -68,6 +72,7 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
         let port = context.remoteAddress?.port.map { ":\($0)" } ?? ""
         let opened = handler.connections.open(
             address: clientHost + port,
+            localAddress: Self.addressText(context.localAddress),
             listener: listener.securityProtocol.rawValue
         )
         connectionID = opened.id
@@ -130,11 +135,7 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
     private func serveQueue(context: ChannelHandlerContext) {
         var wrote = false
         while !waiting, let frame = queue.popFirst() {
-            traffic?.request(
-                apiKey: frame.getInteger(at: frame.readerIndex, as: Int16.self) ?? -1,
-                bytes: frame.readableBytes,
-                atMillis: PartitionLog.currentTimeMilliseconds()
-            )
+            arrived(frame, context: context)
             if let authenticator, authenticator.sessionExpired(at: context.eventLoop.now),
                 !authenticator.startsReauthentication(frame)
             {
@@ -168,6 +169,7 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
                     listener: listener,
                     principal: principal,
                     connectionID: connectionID,
+                    traffic: traffic,
                     allocator: context.channel.allocator
                 )
             } catch {
@@ -180,6 +182,8 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
                 if let response {
                     write(response, context: context)
                     wrote = true
+                } else {
+                    answeredWithoutResponse(context: context)
                 }
             case .respondLater(let work):
                 waiting = true
@@ -206,6 +210,33 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
             readHeld = false
             context.read()
         }
+    }
+
+    /// Counts a request frame, and keeps it decoded when a viewer watches this connection (not
+    /// while logging in: SASL frames carry passwords, and v0 tokens have no header).
+    private func arrived(_ frame: ByteBuffer, context: ChannelHandlerContext) {
+        let apiKey = frame.getInteger(at: frame.readerIndex, as: Int16.self) ?? -1
+        let apiVersion = frame.getInteger(at: frame.readerIndex + 2, as: Int16.self) ?? -1
+        let nowMillis = PartitionLog.currentTimeMilliseconds()
+        traffic?.request(apiKey: apiKey, bytes: frame.readableBytes, atMillis: nowMillis)
+        var tapped: Int?
+        if let tap = traffic?.tap, tap.isWatched(atMillis: nowMillis), authenticator?.isAuthenticated ?? true {
+            let carriesSecrets =
+                apiKey == ApiKey.saslAuthenticate.rawValue || apiKey == ApiKey.alterUserScramCredentials.rawValue
+            tapped = tap.capture(frame, atMillis: nowMillis, keepRaw: !carriesSecrets)
+        }
+        current = (apiKey, apiVersion, context.eventLoop.now, tapped)
+    }
+
+    /// A request that expects no response (Produce with acks=0) is done.
+    private func answeredWithoutResponse(context: ChannelHandlerContext) {
+        guard let current, let tapped = current.tapped else { return }
+        traffic?.tap.finish(
+            tapped,
+            latencyMicroseconds: (context.eventLoop.now - current.arrived).nanoseconds / 1000,
+            responseBytes: nil,
+            errors: KafkaResponseErrors()
+        )
     }
 
     private enum LoginProgress {
@@ -261,7 +292,26 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
     /// the write fails because the connection went away). Over TLS the bytes must pass through
     /// the encryption, so regions are read into buffers instead of sent with sendfile.
     private func write(_ response: ResponseBytes, context: ChannelHandlerContext) {
-        traffic?.response(bytes: response.parts.reduce(0) { $0 + $1.readableBytes })
+        let bytes = response.parts.reduce(0) { $0 + $1.readableBytes }
+        if let current {
+            traffic?.response(
+                bytes: bytes,
+                apiKey: current.apiKey,
+                apiVersion: current.apiVersion,
+                errors: response.errors,
+                atMillis: PartitionLog.currentTimeMilliseconds()
+            )
+            if let tapped = current.tapped {
+                traffic?.tap.finish(
+                    tapped,
+                    latencyMicroseconds: (context.eventLoop.now - current.arrived).nanoseconds / 1000,
+                    responseBytes: bytes,
+                    errors: response.errors
+                )
+            }
+        } else {
+            traffic?.response(bytes: bytes)
+        }
         for part in response.parts {
             guard case .fileRegion(let region) = part else {
                 context.write(wrapOutboundOut(part), promise: nil)
@@ -349,6 +399,13 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
                 scheduleIdleCheck(at: lastActivity + idleTimeout, context: context)
             }
         }
+    }
+
+    /// `ip:port` of a socket address.
+    static func addressText(_ address: SocketAddress?) -> String {
+        guard let address, let ip = address.ipAddress else { return "unknown" }
+        let host = ip.contains(":") ? "[\(ip)]" : ip
+        return address.port.map { "\(host):\($0)" } ?? host
     }
 
     /// The client id of a request frame's header (v1+: after key, version and correlation id),

@@ -4,13 +4,16 @@ import Synchronization
 /// which principal, with which client id and client software, and what it has asked. For the
 /// console's client list; the list is touched when a connection opens, logs in, sends its first
 /// request or its ApiVersions, and closes; per request only the connection's own
-/// `ConnectionTraffic` is.
+/// `ConnectionTraffic` is. Closed connections are remembered for `closedRetention`, so the
+/// console can tell what a client that came and went did.
 public final class LiveConnections: Sendable {
     /// One open connection.
     public struct Connection: Sendable, Equatable {
         public var id: Int
         /// The client's `address:port`.
         public var address: String
+        /// The broker's `address:port` the client connected to.
+        public var localAddress: String
         /// The listener's security protocol (PLAINTEXT, SASL_SSL...).
         public var listener: String
         /// `User:ANONYMOUS` until a SASL login.
@@ -23,12 +26,20 @@ public final class LiveConnections: Sendable {
         public var connectedAtMillis: Int64
         /// Requests and bytes so far, as of `snapshot`.
         public var traffic = ConnectionTraffic.Counts()
+        /// Milliseconds since the epoch; nil while open.
+        public var closedAtMillis: Int64?
     }
+
+    /// How long closed connections are remembered, in ms, and at most how many.
+    public static let closedRetentionMillis: Int64 = 10 * 60 * 1000
+    public static let closedLimit = 200
 
     private struct State {
         var nextID = 1
         var open: [Int: Connection] = [:]
         var traffic: [Int: ConnectionTraffic] = [:]
+        /// Oldest first.
+        var closed: [Connection] = []
     }
 
     private let state = Mutex(State())
@@ -36,7 +47,7 @@ public final class LiveConnections: Sendable {
     public init() {}
 
     /// Records a new connection; returns its id and the counters its requests go to.
-    func open(address: String, listener: String) -> (id: Int, traffic: ConnectionTraffic) {
+    func open(address: String, localAddress: String, listener: String) -> (id: Int, traffic: ConnectionTraffic) {
         let now = PartitionLog.currentTimeMilliseconds()
         let traffic = ConnectionTraffic()
         return state.withLock { state in
@@ -46,6 +57,7 @@ public final class LiveConnections: Sendable {
             state.open[id] = Connection(
                 id: id,
                 address: address,
+                localAddress: localAddress,
                 listener: listener,
                 principal: KafkaPrincipal.anonymous.description,
                 connectedAtMillis: now
@@ -64,12 +76,32 @@ public final class LiveConnections: Sendable {
         }
     }
 
-    /// Forgets a closed connection.
+    /// Moves a connection to the recently closed, with its final counts.
     func close(_ id: Int) {
-        state.withLock { state in
-            state.open[id] = nil
-            state.traffic[id] = nil
+        let now = PartitionLog.currentTimeMilliseconds()
+        let (connection, traffic) = state.withLock { state in
+            (state.open.removeValue(forKey: id), state.traffic.removeValue(forKey: id))
         }
+        guard var connection else { return }
+        connection.traffic = traffic?.current ?? ConnectionTraffic.Counts()
+        connection.closedAtMillis = now
+        state.withLock { state in
+            state.closed.append(connection)
+            let expired = state.closed.prefix { now - ($0.closedAtMillis ?? now) > Self.closedRetentionMillis }.count
+            let excess = max(expired, state.closed.count - Self.closedLimit)
+            if excess > 0 { state.closed.removeFirst(excess) }
+        }
+    }
+
+    /// The connections closed in the last `closedRetentionMillis`, oldest first.
+    public func recentlyClosed() -> [Connection] {
+        let now = PartitionLog.currentTimeMilliseconds()
+        return state.withLock { $0.closed }.filter { now - ($0.closedAtMillis ?? now) <= Self.closedRetentionMillis }
+    }
+
+    /// The counters of open connection `id`, for its request stream.
+    public func traffic(of id: Int) -> ConnectionTraffic? {
+        state.withLock { $0.traffic[id] }
     }
 
     /// The open connections, oldest first, with their traffic so far.

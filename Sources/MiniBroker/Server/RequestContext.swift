@@ -14,6 +14,8 @@ struct RequestContext: Sendable {
     var principal: KafkaPrincipal = .anonymous
     /// The connection's entry in `LiveConnections`.
     var connectionID: Int? = nil
+    /// The connection's counters: where it fetches, which groups it joined.
+    var traffic: ConnectionTraffic? = nil
 }
 
 extension RequestContext {

@@ -1,3 +1,4 @@
+import KafkaWire
 import NIOCore
 
 /// What the request handler made of one frame.
@@ -17,12 +18,16 @@ enum RequestOutcome: Sendable {
 /// segment files between them, which the socket sends with sendfile.
 struct ResponseBytes: Sendable {
     var parts: [IOData]
+    /// The error codes in the response, counted per connection for the console.
+    var errors: KafkaResponseErrors
 
-    init(_ buffer: ByteBuffer) {
+    init(_ buffer: ByteBuffer, errors: KafkaResponseErrors = KafkaResponseErrors()) {
         parts = [.byteBuffer(buffer)]
+        self.errors = errors
     }
 
-    init(parts: [IOData]) {
+    init(parts: [IOData], errors: KafkaResponseErrors = KafkaResponseErrors()) {
         self.parts = parts
+        self.errors = errors
     }
 }

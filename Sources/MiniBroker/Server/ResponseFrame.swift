@@ -16,6 +16,15 @@ enum ResponseFrame {
         return buffer
     }
 
+    /// The frame of `response` with the error codes it carries.
+    static func bytes<Response: KafkaResponseMessage>(
+        of response: Response,
+        for context: RequestContext,
+        allocator: ByteBufferAllocator
+    ) -> ResponseBytes {
+        ResponseBytes(encode(response, for: context, allocator: allocator), errors: KafkaResponseErrors(of: response))
+    }
+
     /// A response whose body is only an INT16 error code: what we can say about a request
     /// whose API key or version we do not know (so no body layout can be trusted). Clients
     /// match it by correlation id and read the error from the first body bytes.

@@ -65,6 +65,65 @@ struct KafkaConnectionHandlerTests {
         #expect(broker.handler.connections.snapshot().isEmpty)
     }
 
+    @Test func errorsAreCountedByAPIWithTheLastOneKept() async throws {
+        let broker = try ServedBroker()
+        defer { broker.remove() }
+        let connection = try await EmbeddedKafkaConnection(broker)
+        let delete = DeleteTopicsRequest(topicNames: ["nope"], timeoutMs: 1000)
+        try await connection.send(
+            WireFrame.request(delete, version: 4, correlationId: 1)
+                + WireFrame.raw(apiKey: 999, version: 0, correlationId: 2, body: [])
+        )
+        _ = try await connection.transcript(until: 2)
+        let traffic = try #require(broker.handler.connections.snapshot().first).traffic
+        #expect(
+            traffic.errors == [
+                .init(apiKey: ApiKey.deleteTopics.rawValue, code: KafkaErrorCode.unknownTopicOrPartition.rawValue): 1,
+                .init(apiKey: 999, code: KafkaErrorCode.unsupportedVersion.rawValue): 1,
+            ]
+        )
+        #expect(traffic.lastError?.apiKey == 999)
+        #expect(traffic.lastError?.code == KafkaErrorCode.unsupportedVersion.rawValue)
+        await connection.close()
+        // A closed connection is remembered a while, with its counts.
+        #expect(broker.handler.connections.recentlyClosed().first?.traffic.errors.count == 2)
+    }
+
+    @Test func aWatchedConnectionKeepsItsRequestsDecodedWithTheirAnswers() async throws {
+        let broker = try ServedBroker()
+        defer { broker.remove() }
+        let connection = try await EmbeddedKafkaConnection(broker)
+        let metadata = MetadataRequest(topics: [], allowAutoTopicCreation: false)
+        try await connection.send(WireFrame.request(metadata, version: 12, correlationId: 1))
+        _ = try await connection.transcript(until: 1)
+        let id = try #require(broker.handler.connections.snapshot().first).id
+        let tap = try #require(broker.handler.connections.traffic(of: id)).tap
+        // Nobody watched: nothing was kept.
+        #expect(tap.view(after: 0).entries.isEmpty)
+
+        tap.watch(untilMillis: PartitionLog.currentTimeMilliseconds() + 60_000)
+        let delete = WireFrame.request(
+            DeleteTopicsRequest(topicNames: ["nope"], timeoutMs: 1000),
+            version: 4,
+            correlationId: 2
+        )
+        try await connection.send(delete + WireFrame.request(metadata, version: 12, correlationId: 3))
+        _ = try await connection.transcript(until: 3)
+        let kept = tap.view(after: 0).entries
+        #expect(kept.map(\.apiKey) == [ApiKey.deleteTopics.rawValue, ApiKey.metadata.rawValue])
+        #expect(kept[0].topics == "nope")
+        #expect(kept[0].correlationID == 2)
+        #expect(kept[0].requestBytes == delete.count)
+        #expect(kept[0].raw == Array(delete.dropFirst(4)))
+        #expect(kept[0].decoded.contains("topicNames: [\"nope\"]"))
+        #expect(kept[0].finished)
+        #expect(kept[0].latencyMicroseconds != nil)
+        #expect(kept[0].errorCodes == [KafkaErrorCode.unknownTopicOrPartition.rawValue])
+        #expect(kept[1].errorCodes.isEmpty)
+        #expect(tap.view(after: kept[0].sequence).entries.map(\.sequence) == [kept[1].sequence])
+        await connection.close()
+    }
+
     @Test func aCreatedTopicIsInTheNextMetadataAnswer() async throws {
         try await withConnection { connection in
             let create = CreateTopicsRequest(
