@@ -23,14 +23,17 @@ public final class SimulatorComponent: Service, Sendable {
         simulator = OrderSimulator(configuration: simulation, sink: sink, logger: logger)
     }
 
-    /// Runs the simulator until it ends, then delivers what it made.
+    /// How long the producer's close waits for deliveries.
+    static let closeLimit: Duration = .seconds(5)
+
+    /// Runs the simulator until it ends, then delivers what it made (for at most `closeLimit`).
     public func run() async throws {
         do {
             try await simulator.run()
         } catch {
-            try? await producer.close()
+            try? await producer.close(within: Self.closeLimit)
             throw error
         }
-        try await producer.close()
+        try await producer.close(within: Self.closeLimit)
     }
 }

@@ -1,3 +1,4 @@
+import Common
 import KafkaWire
 import Logging
 import ServiceLifecycle
@@ -104,7 +105,15 @@ public final class OrderSimulator: Service, Sendable {
             logger.error("simulator stopped: \(failure.message)")
             throw failure
         }
-        try await sink.flush()
+        let sink = self.sink
+        if try await TimeLimit.wait(Self.flushLimit, for: { try await sink.flush() }) == nil {
+            logger.warning(
+                """
+                simulator stopping with orders not acknowledged: the broker did not take them within \
+                \(Self.flushLimit) (is it reachable at the address it advertises?)
+                """
+            )
+        }
         let stats = self.stats
         logger.info(
             "simulator stopped",
@@ -114,4 +123,8 @@ public final class OrderSimulator: Service, Sendable {
             ]
         )
     }
+
+    /// How long a stop waits for the orders sent to be acknowledged: a broker that cannot be
+    /// reached would otherwise hold it until the producer's delivery timeout.
+    static let flushLimit: Duration = .seconds(5)
 }

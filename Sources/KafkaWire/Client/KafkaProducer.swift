@@ -125,6 +125,27 @@ public final class KafkaProducer: Sendable {
         if let flushError { throw flushError }
     }
 
+    /// Closes like `close()`, but gives records `limit` to be delivered: after it, each
+    /// record still waiting fails at its next attempt (a broker that cannot be reached would
+    /// otherwise hold the close for the delivery timeout).
+    ///
+    /// - Throws: what `flush` throws, `.deliveryFailed` for the records given up.
+    public func close(within limit: Duration) async throws {
+        var flushError: (any Error)?
+        var flushed: Void? = ()
+        do {
+            flushed = try await TimeLimit.wait(limit) { [self] in try await flush() }
+        } catch {
+            flushError = error
+        }
+        if flushed == nil {
+            state.withLock { $0.givingUp = true }
+            signal.fire()
+        }
+        do { try await close() } catch { flushError = flushError ?? error }
+        if let flushError { throw flushError }
+    }
+
     /// Counters of records sent, delivered, failed and still buffered.
     public var statistics: ProducerStatistics { state.withLock { $0.statistics } }
 

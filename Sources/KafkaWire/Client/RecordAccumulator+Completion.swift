@@ -62,7 +62,7 @@ extension RecordAccumulator {
     ) -> KafkaClientError? {
         var batch = batch
         batch.attempts += 1
-        if batch.attempts > configuration.retries || now - batch.createdAt > configuration.deliveryTimeout {
+        if givingUp || batch.attempts > configuration.retries || now - batch.createdAt > configuration.deliveryTimeout {
             return KafkaClientError(
                 .deliveryFailed,
                 kafkaErrorCode: error.kafkaErrorCode,

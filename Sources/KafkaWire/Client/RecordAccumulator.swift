@@ -25,6 +25,9 @@ struct RecordAccumulator: Sendable {
     /// Records appended before the newest `flush` call: until they complete, linger is ignored.
     var flushTarget = 0
     var closing = false
+    /// Set by a close whose time ran out: batches fail at their next retry instead of waiting
+    /// for their delivery timeout.
+    var givingUp = false
     var fatalError: KafkaClientError?
     var spaceWaiters: [CheckedContinuation<Void, Never>] = []
     var flushWaiters: [(target: Int, continuation: CheckedContinuation<Void, Never>)] = []
