@@ -103,7 +103,8 @@ extension EmbeddedBroker: BrokerWireView {
             responseBytes: entry.responseBytes,
             errorCodes: entry.errorCodes,
             errorMessage: entry.errorMessage,
-            raw: withRaw ? entry.raw : []
+            raw: withRaw ? entry.raw : [],
+            rawKept: !entry.raw.isEmpty
         )
     }
 

@@ -81,7 +81,8 @@ final class FakeWire: BrokerWireView {
             responseBytes: 60,
             errorCodes: [3],
             errorMessage: nil,
-            raw: []
+            raw: [],
+            rawKept: true
         ),
         ConsoleRequest(
             sequence: 2,

@@ -45,7 +45,8 @@ struct WireDoctorTests {
     }
 
     @Test func aClientThatOnlyBootstrapsWhileTheAdvertisedAddressLeadsElsewhereIsNamed() {
-        let stuck = Self.connection("stuck", requests: ["ApiVersions": 1, "Metadata": 4])
+        // The Java client's idempotent producer also asks the bootstrap broker for its id.
+        let stuck = Self.connection("stuck", requests: ["ApiVersions": 1, "Metadata": 4, "InitProducerId": 1])
         let findings = Self.doctor(open: [stuck], advertised: Self.unreachable).findings
         #expect(findings.map(\.kind) == [.unreachableAdvertisedAddress])
         #expect(findings[0].problem.contains("kafka.invalid:9092"))

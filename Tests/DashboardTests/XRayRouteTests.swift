@@ -49,6 +49,8 @@ struct XRayRouteTests {
             #expect(requests[0]["latency_ms"] as? Double == 1.5)
             #expect(requests[0]["errors"] as? [String] == ["UNKNOWN_TOPIC_OR_PARTITION"])
             #expect(requests[0]["decoded"] as? [String] == ["transactionalId: null", "acks: -1"])
+            #expect(requests[0]["raw_kept"] as? Bool == true)
+            #expect(requests[1]["raw_kept"] as? Bool == false)
             #expect(requests[1]["finished"] as? Bool == false)
             #expect(requests[1]["latency_ms"] is NSNull)
 

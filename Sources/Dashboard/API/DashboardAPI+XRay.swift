@@ -322,7 +322,7 @@ extension DashboardAPI {
         writer.key("error_message")
         if let message = entry.errorMessage { writer.string(message) } else { writer.null() }
         writer.key("raw_kept")
-        writer.bool(!entry.raw.isEmpty)
+        writer.bool(entry.rawKept)
         writer.endObject()
     }
 

@@ -76,13 +76,17 @@ public struct ConsoleConnection: Sendable, Equatable {
     /// Requests of API `name` so far.
     public func requestCount(_ name: String) -> Int { requests[name] ?? 0 }
 
-    /// Requests other than the bootstrap ones (ApiVersions, Metadata, logins): what a client
-    /// that reached the broker does next.
+    /// Requests other than those a client sends to whichever broker it first reaches
+    /// (ApiVersions, Metadata, logins, InitProducerId, FindCoordinator, DescribeCluster): what
+    /// it does once it has connected to the address the broker advertises.
     public var workRequests: Int {
         requests.filter { !Self.bootstrapAPIs.contains($0.key) }.values.reduce(0, +)
     }
 
-    static let bootstrapAPIs: Set<String> = ["ApiVersions", "Metadata", "SaslHandshake", "SaslAuthenticate"]
+    static let bootstrapAPIs: Set<String> = [
+        "ApiVersions", "Metadata", "SaslHandshake", "SaslAuthenticate", "InitProducerId", "FindCoordinator",
+        "DescribeCluster",
+    ]
 }
 
 /// Where a client fetches one partition from.

@@ -329,6 +329,175 @@ tr.selected td { background: rgba(79, 179, 255, 0.12); }
 tr.clickable { cursor: pointer; }
 .subhead { margin-top: 1rem; font-size: 0.95rem; color: var(--muted); }
 
+/* Clients: each connection's second line holds Watch, its errors (the last one's explanation
+   under them), its groups and its positions. */
+#clients-table tr.client-main td { border-bottom: 0; }
+#clients-table td.client-xray { padding-top: 0; }
+.xray-line { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 0.3rem 1.5rem; font-size: 0.82rem; }
+.xray-part { display: flex; gap: 0.5rem; min-width: 0; }
+.xray-label { color: var(--muted); white-space: nowrap; }
+.xray-part .lines { min-width: 0; overflow-wrap: anywhere; }
+.xray-part .explanation { max-width: 40rem; }
+
+/* Request stream: the decoded fields and the raw bytes of one request. */
+#stream-error:empty, #doctor-error:empty { display: none; }
+#stream-table tbody tr:focus-visible { outline: 2px solid var(--accent); outline-offset: -2px; }
+pre.wire {
+  font-family: ui-monospace, "DejaVu Sans Mono", monospace;
+  font-size: 0.82rem;
+  background: var(--bg);
+  border: 1px solid var(--panel-edge);
+  border-radius: 6px;
+  padding: 0.5rem 0.7rem;
+  margin: 0.4rem 0;
+  max-height: 24rem;
+  overflow: auto;
+  white-space: pre;
+}
+
+/* Doctor: one card per finding. */
+.finding-list, .advertised-list { list-style: none; margin: 0; padding: 0; }
+.finding-list > li.empty { padding: 0.3rem 0; }
+.finding {
+  border: 1px solid var(--panel-edge);
+  border-left: 4px solid var(--warn);
+  border-radius: 6px;
+  padding: 0.5rem 0.7rem;
+  margin: 0.5rem 0;
+}
+.finding-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.5rem; }
+.finding-kind {
+  font-size: 0.75rem;
+  font-weight: 700;
+  text-transform: uppercase;
+  border-radius: 4px;
+  padding: 0.05rem 0.4rem;
+  background: var(--warn);
+  color: #06121d;
+}
+.finding-problem, .finding-fix { margin: 0.3rem 0 0; font-size: 0.9rem; }
+.finding-fix { color: var(--muted); }
+.finding-fix strong { color: var(--good); }
+.advertised-list li { font-size: 0.85rem; margin-top: 0.3rem; }
+
+/* Rebalances: a timeline of moments and a picture of one of them. */
+.rebalance-stage {
+  border: 1px solid var(--panel-edge);
+  border-radius: var(--radius);
+  padding: 0.6rem 0.8rem;
+  margin: 0.5rem 0;
+}
+.rebalance-banner {
+  margin: 0;
+  padding: 0.35rem 0.6rem;
+  border-radius: 6px;
+  border-left: 6px solid var(--muted);
+  background: var(--bg);
+  transition: border-color 0.6s ease, background-color 0.6s ease;
+}
+.rebalance-banner.state-stable { border-left-color: var(--good); }
+.rebalance-banner.state-preparingrebalance { border-left-color: var(--warn); }
+.rebalance-banner.state-completingrebalance { border-left-color: var(--accent); }
+.rebalance-banner.state-empty, .rebalance-banner.state-dead { border-left-color: var(--muted); }
+.rebalance-meta { display: block; color: var(--muted); font-size: 0.8rem; }
+.rebalance-change { margin: 0.4rem 0; font-size: 0.9rem; min-height: 1.2rem; }
+.rebalance-members {
+  list-style: none;
+  margin: 0;
+  padding: 0;
+  display: grid;
+  grid-template-columns: repeat(auto-fill, minmax(11rem, 1fr));
+  gap: 0.5rem;
+}
+.member {
+  border: 2px solid var(--panel-edge);
+  border-radius: 8px;
+  padding: 0.4rem 0.5rem;
+  background: var(--bg);
+  transition: opacity 0.6s ease, transform 0.6s ease, border-color 0.6s ease;
+}
+.member.entering { opacity: 0; transform: translateY(-0.6rem); }
+.member.leaving { opacity: 0; transform: scale(0.92); }
+.member.leader { box-shadow: inset 0 0 0 1px var(--accent); }
+.member-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.4rem; overflow-wrap: anywhere; }
+.member-client { font-weight: 600; }
+.badge-leader {
+  font-size: 0.72rem;
+  border: 1px solid var(--accent);
+  color: var(--accent);
+  border-radius: 4px;
+  padding: 0 0.3rem;
+}
+.phase {
+  display: inline-block;
+  margin: 0.25rem 0;
+  border-radius: 4px;
+  padding: 0 0.4rem;
+  font-size: 0.78rem;
+  font-weight: 600;
+  color: #06121d;
+  background: var(--muted);
+  transition: background-color 0.6s ease;
+}
+.phase.phase-joining { background: var(--warn); }
+.phase.phase-to-rejoin { background: var(--series-6); }
+.phase.phase-to-sync { background: var(--series-5); }
+.phase.phase-syncing { background: var(--accent); }
+.phase.phase-assigned { background: var(--good); }
+.member.phase-joining, .member.phase-to-rejoin { border-color: var(--warn); }
+.member.phase-to-sync, .member.phase-syncing { border-color: var(--accent); }
+.member.phase-assigned { border-color: var(--good); }
+.chips { display: flex; flex-wrap: wrap; gap: 0.25rem; }
+.chip {
+  font-family: ui-monospace, "DejaVu Sans Mono", monospace;
+  font-size: 0.75rem;
+  border: 1px solid var(--panel-edge);
+  border-radius: 999px;
+  padding: 0 0.45rem;
+  overflow-wrap: anywhere;
+}
+.chip.fresh { animation: chip-in 0.6s ease; }
+.chip-none { color: var(--muted); font-style: italic; }
+@keyframes chip-in {
+  from { opacity: 0; transform: scale(0.6); background: var(--accent); }
+  to { opacity: 1; transform: scale(1); background: transparent; }
+}
+.rebalance-timeline {
+  position: relative; /* the items' offsetTop is measured from the list */
+  list-style: none;
+  margin: 0.5rem 0 0;
+  padding: 0;
+  max-height: 16rem;
+  overflow: auto;
+  border-top: 1px solid var(--panel-edge);
+}
+button.moment {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: baseline;
+  gap: 0.2rem 0.5rem;
+  width: 100%;
+  text-align: left;
+  border: 0;
+  border-bottom: 1px solid var(--panel-edge);
+  border-radius: 0;
+  background: transparent;
+  font-size: 0.82rem;
+  padding: 0.25rem 0.4rem;
+}
+button.moment[aria-current="step"] { background: rgba(79, 179, 255, 0.16); box-shadow: inset 3px 0 0 var(--accent); }
+.moment-time, .moment-generation { color: var(--muted); font-variant-numeric: tabular-nums; }
+.moment-change { flex-basis: 100%; }
+.state.state-stable { background: var(--good); }
+.state.state-preparingrebalance { background: var(--warn); }
+.state.state-completingrebalance { background: var(--accent); }
+.state.state-empty, .state.state-dead { background: var(--muted); }
+
+@media (prefers-reduced-motion: reduce) {
+  .member, .phase, .rebalance-banner { transition: none; }
+  .chip.fresh { animation: none; }
+}
+
 /* ---------- footer */
 
 .footer {
@@ -1579,6 +1748,19 @@ const ASEED = (() => {
           <div class="chart-box"><canvas id="lag-chart" aria-label="The group's lag over time" role="img"></canvas></div>
           <p class="hint" id="lag-summary"></p>
         </div>
+        <div id="rebalances" hidden>
+          <div class="inline-form">
+            <h2 class="subhead">Rebalances</h2>
+            <button type="button" id="rebalance-replay" class="small">Replay</button>
+          </div>
+          <p class="hint" id="rebalance-note"></p>
+          <div class="rebalance-stage" id="rebalance-stage" hidden>
+            <p class="rebalance-banner" id="rebalance-banner"></p>
+            <p class="rebalance-change" id="rebalance-change" aria-live="polite"></p>
+            <ul class="rebalance-members" id="rebalance-members" aria-label="Members at this moment"></ul>
+          </div>
+          <ol class="rebalance-timeline" id="rebalance-timeline" aria-label="The group's changes, oldest first"></ol>
+        </div>
         <div class="admin-only" id="group-actions" hidden>
           <h2 class="subhead">Change this group</h2>
           <p class="hint">Only while it has no members: stop its consumers first.</p>
@@ -1622,7 +1804,7 @@ const ASEED = (() => {
       </section>
 
       <section class="panel panel-full" id="clients">
-        <div class="panel-head"><h2>Clients</h2><span class="hint">who is connected as whom and what it asks; the appliance's own broker only</span></div>
+        <div class="panel-head"><h2>Clients</h2><span class="hint">who is connected as whom, what it asks, what went wrong and where it reads; Watch shows a connection's requests as they arrive; the appliance's own broker only</span></div>
         <div class="table-scroll">
           <table class="data" id="clients-table">
             <thead><tr><th>Principal</th><th>Client id</th><th>Software</th><th>Address</th><th>Listener</th><th class="num">Connected for</th><th>Requests (per second since the last look, and in all)</th><th class="num">In</th><th class="num">Out</th></tr></thead>
@@ -1630,6 +1812,42 @@ const ASEED = (() => {
           </table>
         </div>
         <p class="control-result failed" id="clients-error" role="status"></p>
+      </section>
+
+      <section class="panel panel-full" id="stream">
+        <div class="panel-head"><h2>Request stream <span id="stream-client">–</span></h2><span class="hint" id="stream-skipped"></span></div>
+        <p class="empty" id="stream-empty">Click Watch on a client to see its requests as they arrive. The broker records a connection's requests only while this page watches it.</p>
+        <div id="stream-body" hidden>
+          <div class="inline-form">
+            <button type="button" id="stream-pause" aria-pressed="false">Pause</button>
+            <button type="button" id="stream-stop">Stop watching</button>
+            <span class="hint" id="stream-status" role="status"></span>
+          </div>
+          <p class="control-result failed" id="stream-error" role="status"></p>
+          <div class="table-scroll">
+            <table class="data compact mono" id="stream-table">
+              <thead><tr><th id="stream-time-head">Time</th><th>API</th><th>Topics</th><th class="num">Request bytes</th><th class="num">Latency ms</th><th class="num">Response bytes</th><th>Errors</th></tr></thead>
+              <tbody></tbody>
+            </table>
+          </div>
+          <p class="hint">Click a request for its fields as the broker decoded them.</p>
+          <div id="stream-inspect" hidden>
+            <h2 class="subhead" id="stream-detail-title">Request</h2>
+            <pre class="wire" id="stream-detail"></pre>
+            <div class="inline-form">
+              <button type="button" id="stream-raw-button">Raw bytes</button>
+              <span class="hint" id="stream-raw-note" role="status"></span>
+            </div>
+            <pre class="wire" id="stream-raw" hidden></pre>
+          </div>
+        </div>
+      </section>
+
+      <section class="panel panel-full" id="doctor">
+        <div class="panel-head"><h2>Doctor</h2><span class="hint">common client mistakes, read from what the broker sees on the wire</span></div>
+        <ul class="finding-list" id="doctor-findings"></ul>
+        <ul class="advertised-list" id="doctor-advertised"></ul>
+        <p class="control-result failed" id="doctor-error" role="status"></p>
       </section>
 
       <section class="panel panel-full" id="messages">
@@ -1692,8 +1910,10 @@ const ASEED = (() => {
             contentType: "text/javascript; charset=utf-8",
             body: Array(#"""
 // The broker console: topics (one at a time with its configs and what the log cleaner did),
-// consumer groups with lag, transactions, the connected clients, and a message tail. It polls
-// the REST API (topic and group figures change slowly, a socket would add nothing). With the
+// consumer groups with lag and their rebalances played back, transactions, the connected
+// clients with their errors, groups and positions, one client's requests as they arrive (the
+// request stream), the doctor's findings, and a message tail. It polls the REST API (topic and
+// group figures change slowly, a socket would add nothing). With the
 // admin token it also creates, changes and deletes topics and writes messages (the "actions"
 // section below). `/console?topic=NAME` opens with that topic chosen.
 "use strict";
@@ -1706,6 +1926,16 @@ const ASEED = (() => {
   const REFRESH_MS = 5000;
   const TAIL_MS = 2000;
   const AGE_TICK_MS = 1000;
+  const CELL_LINES = 5; // lines of errors, groups or positions shown per client and part
+  const STREAM_MS = 1000; // the request stream asks this often
+  const STREAM_ROWS = 300; // rows kept in the request stream
+  const STREAM_WAIT_MS = 30000; // an unanswered request is asked for again this long
+  const REBALANCE_STEP_MS = 600; // one moment of a rebalance after the other
+
+  const latencyFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+  const preciseClockFormat = new Intl.DateTimeFormat(undefined, {
+    hour: "2-digit", minute: "2-digit", second: "2-digit", fractionalSecondDigits: 3, hourCycle: "h23",
+  });
 
   const OPERATOR_KEY = "aseed.operatorName";
 
@@ -1720,6 +1950,8 @@ const ASEED = (() => {
     clientRequests: new Map(), // each client's request counts at the last refresh, by address
     clientsAt: 0, // performance.now() of the last refresh of the client list
     transactionsAt: 0, // performance.now() when the shown transactions' ages were read
+    stream: null, // the watched connection's request stream, see watchConnection
+    rebalance: { group: null, moments: [], shown: -1, timer: null }, // the group's rebalance view
   };
 
   // ---------------------------------------------------------------- status line
@@ -1940,6 +2172,7 @@ const ASEED = (() => {
       tr.classList.add("clickable");
       if (g.group_id === state.selectedGroup) tr.classList.add("selected");
       tr.addEventListener("click", () => {
+        if (state.selectedGroup !== g.group_id) resetRebalances();
         state.selectedGroup = g.group_id;
         renderGroups(groups);
         refreshGroupDetail().catch(showGroupError);
@@ -2012,6 +2245,7 @@ const ASEED = (() => {
         },
         options: {
           animation: false,
+          maintainAspectRatio: false, // the chart fills its box (.chart-box) instead of overflowing it
           scales: {
             records: { position: "left", beginAtZero: true },
             seconds: { position: "right", beginAtZero: true, grid: { drawOnChartArea: false } },
@@ -2025,6 +2259,203 @@ const ASEED = (() => {
     chart.data.datasets[1].data = points.map((p) => p.seconds_behind);
     chart.data.datasets[2].data = points.map((p) => p.consumed_per_second);
     chart.update("none");
+  }
+
+  // Rebalances: the group's recent changes as a timeline, and a picture of one moment (members,
+  // their phase and partitions). New moments are stepped through one at a time, so a class sees
+  // join, sync and assignment happen one after the other.
+
+  const STATE_MEANINGS = {
+    Empty: "no members",
+    PreparingRebalance: "rebalancing: every member must join (again)",
+    CompletingRebalance: "joined: the leader assigns the partitions, the members sync",
+    Stable: "every member has its partitions",
+    Dead: "the group is gone",
+  };
+
+  /** A server word as a class name part: "to rejoin" -> "to-rejoin", "Stable" -> "stable". */
+  function slug(text) {
+    return String(text).toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  }
+
+  function momentKey(moment) {
+    return `${moment.at}|${moment.state}|${moment.generation}|${moment.change}`;
+  }
+
+  async function refreshRebalances() {
+    const group = state.selectedGroup;
+    if (!group) return;
+    const answer = await fetchJSON(`/api/broker/groups/${encodeURIComponent(group)}/rebalances`);
+    if (group !== state.selectedGroup) return;
+    renderRebalances(group, answer || {});
+  }
+
+  /** Forgets the group shown (another was chosen, or it was deleted). */
+  function resetRebalances() {
+    const view = state.rebalance;
+    clearTimeout(view.timer);
+    Object.assign(view, { group: null, moments: [], shown: -1, timer: null });
+    byId("rebalances").hidden = true;
+    byId("rebalance-stage").hidden = true;
+    byId("rebalance-members").replaceChildren();
+    byId("rebalance-timeline").replaceChildren();
+  }
+
+  function renderRebalances(group, answer) {
+    byId("rebalances").hidden = false;
+    const view = state.rebalance;
+    const note = byId("rebalance-note");
+    if (answer.known === false) {
+      resetRebalances();
+      byId("rebalances").hidden = false;
+      note.textContent = answer.message || "Rebalances are seen only by the appliance's own broker.";
+      return;
+    }
+    const moments = Array.isArray(answer.moments) ? answer.moments : [];
+    const firstLook = view.group !== group;
+    const last = (list) => (list.length > 0 ? momentKey(list[list.length - 1]) : "");
+    if (!firstLook && moments.length === view.moments.length && last(moments) === last(view.moments)) return;
+    const shown = !firstLook && view.moments[view.shown] ? momentKey(view.moments[view.shown]) : null;
+    clearTimeout(view.timer);
+    view.group = group;
+    view.moments = moments;
+    note.textContent = moments.length > 0
+      ? `The last ${formatInt(moments.length)} changes (at most 100 are kept), oldest first; click one to see the group then.`
+      : "No change seen since the broker started: members joining, syncing and leaving show here as it happens.";
+    renderTimeline();
+    byId("rebalance-stage").hidden = moments.length === 0;
+    byId("rebalance-replay").disabled = moments.length < 2;
+    if (moments.length === 0) return;
+    const from = shown === null ? -1 : moments.findIndex((m) => momentKey(m) === shown);
+    if (from < 0) {
+      showMoment(moments.length - 1);
+    } else {
+      // New moments since the last look: play them from the one on screen.
+      view.shown = from;
+      markShownMoment();
+      stepTo(moments.length - 1);
+    }
+  }
+
+  /** Shows the moments after the one on screen up to `target`, one every REBALANCE_STEP_MS. */
+  function stepTo(target) {
+    const view = state.rebalance;
+    clearTimeout(view.timer);
+    const step = () => {
+      if (view.shown >= target || !view.moments[view.shown + 1]) return;
+      showMoment(view.shown + 1);
+      if (view.shown < target) view.timer = setTimeout(step, REBALANCE_STEP_MS);
+    };
+    view.timer = setTimeout(step, REBALANCE_STEP_MS);
+  }
+
+  function renderTimeline() {
+    const view = state.rebalance;
+    byId("rebalance-timeline").replaceChildren(...view.moments.map((moment, index) => {
+      const li = el("li");
+      const button = el("button", "moment");
+      button.type = "button";
+      button.dataset.index = String(index);
+      button.dataset.state = moment.state;
+      const time = el("time", "moment-time", preciseClock(parseTime(moment.at)));
+      time.dateTime = moment.at;
+      button.append(time, el("span", `state state-${slug(moment.state)}`, moment.state),
+        el("span", "moment-generation", `generation ${moment.generation}`), el("span", "moment-change", moment.change));
+      button.addEventListener("click", () => {
+        clearTimeout(view.timer);
+        showMoment(index);
+      });
+      li.append(button);
+      return li;
+    }));
+  }
+
+  function markShownMoment() {
+    const view = state.rebalance;
+    const list = byId("rebalance-timeline");
+    for (const button of list.querySelectorAll("button.moment")) {
+      const current = Number(button.dataset.index) === view.shown;
+      if (current) {
+        button.setAttribute("aria-current", "step");
+        // Keep it in sight inside the list, without scrolling the page.
+        const item = button.parentElement;
+        if (item.offsetTop < list.scrollTop || item.offsetTop + item.offsetHeight > list.scrollTop + list.clientHeight) {
+          list.scrollTop = item.offsetTop - list.clientHeight / 2;
+        }
+      } else {
+        button.removeAttribute("aria-current");
+      }
+    }
+  }
+
+  function showMoment(index) {
+    const view = state.rebalance;
+    const moment = view.moments[index];
+    if (!moment) return;
+    view.shown = index;
+    byId("rebalance-stage").hidden = false;
+    const banner = byId("rebalance-banner");
+    banner.className = `rebalance-banner state-${slug(moment.state)}`;
+    banner.dataset.state = moment.state;
+    const meta = [`generation ${moment.generation}`];
+    if (moment.protocol) meta.push(`assignor ${moment.protocol}`);
+    meta.push(`${preciseClock(parseTime(moment.at))}, change ${index + 1} of ${view.moments.length}`);
+    banner.replaceChildren(el("strong", "", moment.state), document.createTextNode(` — ${STATE_MEANINGS[moment.state] || ""}`),
+      el("span", "rebalance-meta", meta.join(" · ")));
+    byId("rebalance-change").textContent = moment.change;
+    renderMembers(moment);
+    markShownMoment();
+  }
+
+  /**
+   * One box per member. Boxes are kept by member id from one moment to the next, so their
+   * phase colours change with a transition; a new member slides in, one that left fades out.
+   */
+  function renderMembers(moment) {
+    const list = byId("rebalance-members");
+    const boxes = new Map([...list.children].map((li) => [li.dataset.member, li]));
+    const members = Array.isArray(moment.members) ? moment.members : [];
+    const present = new Set(members.map((m) => m.member_id));
+    members.forEach((member, index) => {
+      let li = boxes.get(member.member_id);
+      if (!li || li.classList.contains("leaving")) {
+        if (li) li.remove();
+        li = el("li", "member entering");
+        li.dataset.member = member.member_id;
+        requestAnimationFrame(() => requestAnimationFrame(() => li.classList.remove("entering")));
+      }
+      fillMember(li, member, moment.leader === member.member_id);
+      if (list.children[index] !== li) list.insertBefore(li, list.children[index] || null);
+    });
+    for (const [id, li] of boxes) {
+      if (present.has(id) || li.classList.contains("leaving")) continue;
+      li.classList.add("leaving");
+      li.setAttribute("aria-hidden", "true");
+      setTimeout(() => {
+        if (li.classList.contains("leaving")) li.remove();
+      }, REBALANCE_STEP_MS);
+    }
+  }
+
+  function fillMember(li, member, leader) {
+    const phase = slug(member.phase);
+    for (const name of [...li.classList]) if (name.startsWith("phase-")) li.classList.remove(name);
+    li.classList.add(`phase-${phase}`);
+    li.classList.toggle("leader", leader);
+    li.title = `member id ${member.member_id} from ${member.host}`;
+    const before = new Set((li.dataset.chips || "").split("\n").filter(Boolean));
+    const partitions = Array.isArray(member.partitions) ? member.partitions : [];
+    const names = partitions.map((p) => `${p.topic}[${p.partition}]`);
+    li.dataset.chips = names.join("\n");
+
+    const head = el("div", "member-head");
+    head.append(el("span", "member-client", member.client_id || member.member_id));
+    if (leader) head.append(el("span", "badge-leader", "leader"));
+    const chips = el("div", "chips");
+    chips.append(...(names.length > 0
+      ? names.map((name) => el("span", before.has(name) ? "chip" : "chip fresh", name))
+      : [el("span", "chip chip-none", "no partition")]));
+    li.replaceChildren(head, el("span", `phase phase-${phase}`, member.phase), chips);
   }
 
   function showGroupError(error) {
@@ -2044,6 +2475,10 @@ const ASEED = (() => {
     renderGroupDetail(detail);
     await refreshLagHistory().catch((error) => {
       byId("lag-summary").textContent = `Could not read the lag history: ${error.message}`;
+    });
+    await refreshRebalances().catch((error) => {
+      byId("rebalances").hidden = false;
+      byId("rebalance-note").textContent = `Could not read the rebalances: ${error.message}`;
     });
   }
 
@@ -2245,22 +2680,98 @@ const ASEED = (() => {
       .join(", ") || "–";
   }
 
-  function clientRow(c, seconds) {
+  /**
+   * One part of a client's second line: its label, then one line per item, at most
+   * `CELL_LINES` of them (then "and N more", all of them in its title); "none" without items.
+   */
+  function xrayPart(name, label, lines) {
+    const part = el("div", "xray-part");
+    part.dataset.part = name;
+    const box = el("div", "lines");
+    if (lines.length === 0) box.append(el("span", "hint", "none"));
+    for (const line of lines.slice(0, CELL_LINES)) box.append(line);
+    if (lines.length > CELL_LINES) {
+      const more = el("div", "hint", `and ${formatInt(lines.length - CELL_LINES)} more`);
+      more.title = lines.slice(CELL_LINES).map((line) => line.textContent).join("\n");
+      box.append(more);
+    }
+    part.append(el("span", "xray-label", label), box);
+    return part;
+  }
+
+  /** "UNKNOWN_TOPIC_OR_PARTITION on DeleteTopics ×3" per error, the last one's explanation under them. */
+  function errorsPart(c) {
+    const errors = Array.isArray(c.errors) ? c.errors : [];
+    const part = xrayPart("errors", "Errors",
+      errors.map((e) => el("div", "error-text", `${e.name} on ${e.api} ×${formatInt(e.count)}`)));
+    const last = c.last_error;
+    if (last && errors.length > 0) {
+      const note = el("div", "hint explanation", last.explanation);
+      note.title = `Last: ${last.api} v${last.version} at ${formatTime(parseTime(last.at))}`;
+      part.lastElementChild.append(note);
+    }
+    return part;
+  }
+
+  /** The groups the connection is a member of; the member id as the title. */
+  function groupsPart(c) {
+    return xrayPart("groups", "Groups", (Array.isArray(c.groups) ? c.groups : []).map((g) => {
+      const line = el("div", "", g.group_id);
+      line.title = `member id ${g.member_id}`;
+      return line;
+    }));
+  }
+
+  /** Where a consumer fetches: "orders[0] @ 90, lag 10". */
+  function positionsPart(c) {
+    return xrayPart("positions", "Position / lag", (Array.isArray(c.positions) ? c.positions : []).map((p) => {
+      const lag = Number.isFinite(p.lag) ? `, lag ${formatInt(p.lag)}` : "";
+      const line = el("div", "", `${p.topic}[${p.partition}] @ ${formatInt(p.offset)}${lag}`);
+      if (Number.isFinite(p.log_end)) line.title = `the partition ends at offset ${formatInt(p.log_end)}`;
+      return line;
+    }));
+  }
+
+  /**
+   * A client's two rows: who it is and what it asks (the table's columns), then a line with the
+   * Watch button, its errors, its groups and where it reads.
+   */
+  function clientRows(c, seconds) {
     const tr = row([
       c.principal, c.client_id || "–", c.client_software || "–", c.address, c.listener,
       formatDuration(c.connected_ms / 1000), requestsText(c, seconds), formatBytes(c.bytes_in || 0),
       formatBytes(c.bytes_out || 0),
     ], [5, 7, 8]);
+    tr.classList.add("client-main");
     tr.dataset.principal = c.principal;
     tr.dataset.address = c.address;
-    return tr;
+    tr.dataset.connection = String(c.id);
+
+    const button = el("button", "small", "Watch");
+    button.type = "button";
+    button.dataset.connection = String(c.id);
+    button.setAttribute("aria-label", `Watch the requests of ${c.client_id || "a client without id"} from ${c.address}`);
+    button.addEventListener("click", () => watchConnection(c));
+    const line = el("div", "xray-line");
+    line.append(button, errorsPart(c), groupsPart(c), positionsPart(c));
+    const td = el("td", "client-xray");
+    td.colSpan = 9;
+    td.append(line);
+    const xray = el("tr", "client-xray");
+    xray.dataset.connection = String(c.id);
+    xray.append(td);
+
+    const watched = Boolean(state.stream && state.stream.id === c.id);
+    tr.classList.toggle("selected", watched);
+    xray.classList.toggle("selected", watched);
+    return [tr, xray];
   }
 
   function renderClients(connections) {
     const body = byId("clients-table").tBodies[0];
     const now = performance.now();
     const seconds = state.clientsAt ? (now - state.clientsAt) / 1000 : 0;
-    body.replaceChildren(...connections.map((c) => clientRow(c, seconds)));
+    body.replaceChildren(...connections.flatMap((c) => clientRows(c, seconds)));
     state.clientRequests = new Map(connections.map((c) => [c.address, { requests: c.requests || {} }]));
     state.clientsAt = now;
     if (connections.length === 0) {
@@ -2269,6 +2780,13 @@ const ASEED = (() => {
       td.colSpan = 9;
       tr.append(td);
       body.append(tr);
+    }
+  }
+
+  function markWatchedClient() {
+    const id = state.stream ? String(state.stream.id) : null;
+    for (const tr of byId("clients-table").tBodies[0].rows) {
+      tr.classList.toggle("selected", id !== null && tr.dataset.connection === id);
     }
   }
 
@@ -2281,6 +2799,331 @@ const ASEED = (() => {
     } catch (error) {
       renderClients([]);
       byId("clients-error").textContent = `Could not list clients: ${error.message}`;
+    }
+  }
+
+  // ---------------------------------------------------------------- request stream
+
+  // One connection's requests as they arrive. Each poll keeps the broker watching that
+  // connection a few seconds more; without polls (paused, stopped, page closed) it records
+  // nothing. Rows are keyed by sequence: a request still unanswered when it was first shown is
+  // asked for again until its answer came (or it is too old to wait for).
+
+  /** Starts watching connection `c` (a row of the client list); the panel scrolls into view. */
+  function watchConnection(c) {
+    if (state.stream && state.stream.id === c.id && !state.stream.ended) {
+      byId("stream").scrollIntoView({ behavior: "smooth", block: "start" });
+      return;
+    }
+    stopStream();
+    const name = c.client_id ? `'${c.client_id}'` : "a client without id";
+    state.stream = {
+      id: c.id, after: 0, paused: false, ended: false, timer: null, inFlight: false,
+      rows: new Map(), // sequence -> {tr, request}
+      selected: null,
+    };
+    byId("stream-client").textContent = `of ${name} (${c.address}, connection ${c.id})`;
+    byId("stream-time-head").textContent = `Time (${ASEED.zoneName()})`;
+    byId("stream-table").tBodies[0].replaceChildren(streamPlaceholder("Waiting for its next request…"));
+    byId("stream-empty").hidden = true;
+    byId("stream-body").hidden = false;
+    byId("stream-inspect").hidden = true;
+    byId("stream-error").textContent = "";
+    byId("stream-skipped").textContent = "";
+    byId("stream-pause").disabled = false;
+    setStreamPaused(false);
+    markWatchedClient();
+    byId("stream").scrollIntoView({ behavior: "smooth", block: "start" });
+  }
+
+  function streamPlaceholder(text) {
+    const tr = el("tr", "empty-row");
+    const td = el("td", "", text);
+    td.colSpan = 7;
+    tr.append(td);
+    return tr;
+  }
+
+  function stopStream() {
+    if (state.stream) clearTimeout(state.stream.timer);
+    state.stream = null;
+    byId("stream-client").textContent = "–";
+    byId("stream-skipped").textContent = "";
+    byId("stream-body").hidden = true;
+    byId("stream-empty").hidden = false;
+    byId("stream-table").tBodies[0].replaceChildren();
+    markWatchedClient();
+  }
+
+  function setStreamPaused(paused) {
+    const stream = state.stream;
+    if (!stream) return;
+    stream.paused = paused;
+    const button = byId("stream-pause");
+    button.setAttribute("aria-pressed", paused ? "true" : "false");
+    button.textContent = paused ? "Resume" : "Pause";
+    clearTimeout(stream.timer);
+    stream.timer = null;
+    byId("stream-status").textContent = paused
+      ? "Paused: the broker stops recording this connection a few seconds after the last look."
+      : "Watching: asked every second.";
+    if (!paused) pollStream();
+  }
+
+  /** Where the next poll starts: after the newest request seen, or before the oldest recent one still unanswered. */
+  function streamAfter(stream) {
+    let after = stream.after;
+    let newest = 0;
+    for (const { request } of stream.rows.values()) newest = Math.max(newest, requestMillis(request));
+    for (const { request } of stream.rows.values()) {
+      if (!request.finished && newest - requestMillis(request) <= STREAM_WAIT_MS) {
+        after = Math.min(after, request.sequence - 1);
+      }
+    }
+    return Math.max(0, after);
+  }
+
+  function requestMillis(request) {
+    const at = parseTime(request.at);
+    return at ? at.getTime() : 0;
+  }
+
+  async function pollStream() {
+    const stream = state.stream;
+    if (!stream || stream.paused || stream.ended || stream.inFlight) return;
+    stream.inFlight = true;
+    try {
+      const answer = await fetchJSON(`/api/broker/connections/${stream.id}/requests?after=${streamAfter(stream)}`);
+      if (stream !== state.stream) return;
+      renderStream(stream, answer || {});
+      byId("stream-error").textContent = "";
+    } catch (error) {
+      if (stream !== state.stream) return;
+      if (/^(4\d\d|503)\b/.test(error.message)) {
+        // Closed (404), or a broker whose wire this page cannot see: nothing more will come.
+        endStream(stream, error.message.replace(/^\d{3} /, ""));
+        return;
+      }
+      byId("stream-error").textContent = `Could not read the requests: ${error.message}`;
+    } finally {
+      stream.inFlight = false;
+    }
+    if (stream === state.stream && !stream.paused && !stream.ended) {
+      clearTimeout(stream.timer);
+      stream.timer = setTimeout(pollStream, STREAM_MS);
+    }
+  }
+
+  /** The watched connection is gone: what was seen stays for a look, polling stops. */
+  function endStream(stream, message) {
+    stream.ended = true;
+    clearTimeout(stream.timer);
+    byId("stream-error").textContent = `Stopped: ${message}`;
+    byId("stream-status").textContent = "";
+    byId("stream-pause").disabled = true;
+    const body = byId("stream-table").tBodies[0];
+    if (stream.rows.size === 0) body.replaceChildren(streamPlaceholder("No request came while it was watched."));
+  }
+
+  function renderStream(stream, answer) {
+    const body = byId("stream-table").tBodies[0];
+    const fresh = [];
+    for (const request of Array.isArray(answer.requests) ? answer.requests : []) {
+      stream.after = Math.max(stream.after, request.sequence);
+      const known = stream.rows.get(request.sequence);
+      if (known) {
+        if (known.request.finished || !request.finished) continue;
+        // Answered since it was first shown: the row takes the answer in place.
+        const tr = streamRow(request);
+        tr.classList.toggle("selected", stream.selected === request.sequence);
+        known.tr.replaceWith(tr);
+        stream.rows.set(request.sequence, { tr, request });
+        if (stream.selected === request.sequence) showRequestDetail(request, false);
+        continue;
+      }
+      const tr = streamRow(request);
+      stream.rows.set(request.sequence, { tr, request });
+      fresh.push(tr);
+    }
+    if (fresh.length > 0) {
+      for (const placeholder of body.querySelectorAll("tr.empty-row")) placeholder.remove();
+      body.prepend(...fresh.reverse()); // newest at the top
+    }
+    while (body.rows.length > STREAM_ROWS) {
+      const last = body.rows[body.rows.length - 1];
+      stream.rows.delete(Number(last.dataset.sequence));
+      last.remove();
+    }
+    const skipped = Number(answer.skipped) || 0;
+    const rate = Number(answer.samples_per_second) || 0;
+    byId("stream-skipped").textContent = skipped > 0
+      ? `${formatInt(skipped)} skipped (at most ${formatInt(rate)} kept per second)`
+      : `at most ${formatInt(rate)} requests kept per second`;
+  }
+
+  function streamRow(request) {
+    const errors = Array.isArray(request.errors) ? request.errors : [];
+    let response = "–";
+    if (Number.isFinite(request.response_bytes)) response = formatInt(request.response_bytes);
+    else if (request.finished) response = "none";
+    const tr = row([
+      preciseClock(parseTime(request.at)), `${request.api} v${request.version}`, request.topics || "–",
+      formatInt(request.request_bytes),
+      request.finished ? formatLatency(request.latency_ms) : "waiting",
+      response,
+      errors.join(", "),
+    ], [3, 4, 5]);
+    tr.cells[0].classList.add("nowrap");
+    tr.cells[6].classList.add("error-text");
+    if (request.error_message) tr.cells[6].title = request.error_message;
+    tr.dataset.sequence = String(request.sequence);
+    tr.dataset.api = request.api;
+    tr.classList.add("clickable");
+    tr.tabIndex = 0;
+    tr.addEventListener("click", () => inspectRequest(request.sequence));
+    tr.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        inspectRequest(request.sequence);
+      }
+    });
+    return tr;
+  }
+
+  function formatLatency(ms) {
+    return Number.isFinite(ms) ? latencyFormat.format(ms) : "–";
+  }
+
+  /** "17:47:55.145": a stream's requests come faster than a second apart. */
+  function preciseClock(date) {
+    return date ? preciseClockFormat.format(date) : "–";
+  }
+
+  function inspectRequest(sequence) {
+    const stream = state.stream;
+    const entry = stream && stream.rows.get(sequence);
+    if (!entry) return;
+    stream.selected = sequence;
+    for (const { tr, request } of stream.rows.values()) tr.classList.toggle("selected", request.sequence === sequence);
+    showRequestDetail(entry.request, true);
+  }
+
+  /** The decoded fields of a request; `fresh` when it was just chosen (the raw bytes shown before go). */
+  function showRequestDetail(request, fresh) {
+    byId("stream-inspect").hidden = false;
+    byId("stream-detail-title").textContent = `${request.api} v${request.version}, correlation id ${request.correlation_id}, `
+      + `${formatInt(request.request_bytes)} bytes (request ${request.sequence} of this connection)`;
+    const lines = Array.isArray(request.decoded) ? [...request.decoded] : [];
+    if (request.error_message) lines.push("", `The broker answered: ${request.error_message}`);
+    else if (Array.isArray(request.errors) && request.errors.length > 0) lines.push("", `The broker answered: ${request.errors.join(", ")}`);
+    byId("stream-detail").textContent = lines.join("\n");
+    if (fresh) {
+      const raw = byId("stream-raw");
+      raw.hidden = true;
+      raw.textContent = "";
+      byId("stream-raw-note").textContent = "";
+      const button = byId("stream-raw-button");
+      button.dataset.connection = String(state.stream.id);
+      button.dataset.sequence = String(request.sequence);
+      // The broker keeps no bytes of logins (they carry passwords).
+      button.disabled = request.raw_kept === false;
+      if (button.disabled) byId("stream-raw-note").textContent = "The broker did not keep this request's bytes.";
+    }
+  }
+
+  async function showRawBytes() {
+    const button = byId("stream-raw-button");
+    const { connection, sequence } = button.dataset;
+    if (!connection || !sequence) return;
+    const note = byId("stream-raw-note");
+    const raw = byId("stream-raw");
+    try {
+      const answer = await fetchJSON(`/api/broker/connections/${connection}/requests/${sequence}/raw`);
+      if (button.dataset.sequence !== sequence || button.dataset.connection !== connection) return;
+      const dump = hexDump(answer.hex || "");
+      raw.textContent = dump;
+      raw.hidden = dump === "";
+      note.className = "hint";
+      note.textContent = answer.message
+        || `${formatInt(answer.shown_bytes)} of the request's ${formatInt(answer.request_bytes)} bytes, offsets in hex.`;
+    } catch (error) {
+      raw.hidden = true;
+      note.className = "control-result failed";
+      note.textContent = `Could not read the bytes: ${error.message}`;
+    }
+  }
+
+  /** "00 0a ff ..." as lines of 16 bytes: offset, bytes, and the printable ones as text. */
+  function hexDump(hex) {
+    const bytes = hex.split(" ").filter((pair) => /^[0-9a-fA-F]{2}$/.test(pair));
+    const lines = [];
+    for (let offset = 0; offset < bytes.length; offset += 16) {
+      const chunk = bytes.slice(offset, offset + 16);
+      const text = chunk.map((pair) => {
+        const code = parseInt(pair, 16);
+        return code >= 0x20 && code < 0x7f ? String.fromCharCode(code) : ".";
+      }).join("");
+      lines.push(`${offset.toString(16).padStart(4, "0")}  ${chunk.join(" ").padEnd(47, " ")}  ${text}`);
+    }
+    return lines.join("\n");
+  }
+
+  function setupStream() {
+    byId("stream-pause").addEventListener("click", () => {
+      if (state.stream && !state.stream.ended) setStreamPaused(!state.stream.paused);
+    });
+    byId("stream-stop").addEventListener("click", stopStream);
+    byId("stream-raw-button").addEventListener("click", showRawBytes);
+  }
+
+  // ---------------------------------------------------------------- doctor
+
+  const FINDING_KINDS = {
+    "advertised-address": "advertised address",
+    "idle-consumers": "idle consumers",
+    "commits-without-fetching": "commits without fetching",
+    "refused-producer": "refused producer",
+    "rebalance-loop": "rebalance loop",
+    "missing-feature": "missing feature",
+  };
+
+  function findingItem(finding) {
+    const li = el("li", "finding");
+    li.dataset.kind = finding.kind;
+    const head = el("div", "finding-head");
+    head.append(el("span", "finding-kind", FINDING_KINDS[finding.kind] || finding.kind),
+      el("strong", "finding-subject", finding.subject));
+    const fix = el("p", "finding-fix");
+    fix.append(el("strong", "", "Fix: "), document.createTextNode(finding.fix));
+    li.append(head, el("p", "finding-problem", finding.problem), fix);
+    return li;
+  }
+
+  function renderDoctor(answer) {
+    const list = byId("doctor-findings");
+    if (!answer || answer.known === false) {
+      list.replaceChildren(el("li", "empty", (answer && answer.message) || "The doctor cannot see the wire."));
+      byId("doctor-advertised").replaceChildren();
+      return;
+    }
+    const findings = Array.isArray(answer.findings) ? answer.findings : [];
+    list.replaceChildren(...(findings.length > 0
+      ? findings.map(findingItem)
+      : [el("li", "empty", "No common mistakes seen on the wire.")]));
+    byId("doctor-advertised").replaceChildren(...(Array.isArray(answer.advertised) ? answer.advertised : []).map((a) => {
+      const li = el("li", a.problem ? "error-text" : "hint", `Clients are told to connect to ${a.address}`
+        + (a.problem ? `: ${a.problem}` : "."));
+      li.dataset.address = a.address;
+      return li;
+    }));
+  }
+
+  async function refreshDoctor() {
+    try {
+      renderDoctor(await fetchJSON("/api/broker/doctor"));
+      byId("doctor-error").textContent = "";
+    } catch (error) {
+      byId("doctor-error").textContent = `Could not ask the doctor: ${error.message}`;
     }
   }
 
@@ -2603,6 +3446,7 @@ const ASEED = (() => {
         byId("lag-table").hidden = true;
         byId("group-actions").hidden = true;
         byId("lag-history").hidden = true;
+        resetRebalances();
         byId("group-empty").hidden = false;
         byId("group-empty").textContent = `Group ${group} deleted.`;
       }
@@ -2644,6 +3488,7 @@ const ASEED = (() => {
       await refreshGroups();
       await refreshTransactions();
       await refreshClients();
+      await refreshDoctor();
       setStatus(true, "connected");
     } catch (error) {
       setStatus(false, `unreachable: ${error.message}`);
@@ -2658,6 +3503,14 @@ const ASEED = (() => {
     setupTopicActions();
     setupGroupActions();
     byId("lag-minutes").addEventListener("change", () => refreshLagHistory().catch(showGroupError));
+    byId("rebalance-replay").addEventListener("click", () => {
+      const view = state.rebalance;
+      if (view.moments.length === 0) return;
+      clearTimeout(view.timer);
+      showMoment(0);
+      stepTo(view.moments.length - 1);
+    });
+    setupStream();
     setupProduce();
     await refresh();
     const wanted = new URLSearchParams(location.search).get("topic");

@@ -24,6 +24,9 @@ public struct ConsoleRequest: Sendable, Equatable {
     public var errorMessage: String?
     /// The frame's first bytes (after its size field); empty for logins, and in listings.
     public var raw: [UInt8]
+    /// Whether the broker kept the raw bytes (not for logins); true in listings too, where
+    /// `raw` is left out.
+    public var rawKept: Bool
 
     public init(
         sequence: Int,
@@ -39,7 +42,8 @@ public struct ConsoleRequest: Sendable, Equatable {
         responseBytes: Int?,
         errorCodes: [Int16],
         errorMessage: String?,
-        raw: [UInt8]
+        raw: [UInt8],
+        rawKept: Bool? = nil
     ) {
         self.sequence = sequence
         self.atMillis = atMillis
@@ -55,6 +59,7 @@ public struct ConsoleRequest: Sendable, Equatable {
         self.errorCodes = errorCodes
         self.errorMessage = errorMessage
         self.raw = raw
+        self.rawKept = rawKept ?? !raw.isEmpty
     }
 }
 
