@@ -11,12 +11,13 @@ extension EmbeddedBroker: BrokerWireView {
 
     public func connections() -> [ConsoleConnection]? {
         guard let broker else { return nil }
-        return broker.connections.snapshot().map { Self.console($0, logs: broker.logs) }
+        let moments = broker.groupMoments()
+        return broker.connections.snapshot().map { Self.console($0, logs: broker.logs, groups: moments) }
     }
 
     public func closedConnections() -> [ConsoleConnection] {
         guard let broker else { return [] }
-        return broker.connections.recentlyClosed().map { Self.console($0, logs: nil) }
+        return broker.connections.recentlyClosed().map { Self.console($0, logs: nil, groups: [:]) }
     }
 
     public func requests(of id: Int, after sequence: Int) -> ConsoleRequestStream? {
@@ -43,8 +44,13 @@ extension EmbeddedBroker: BrokerWireView {
         broker?.advertisedAddresses().map { AdvertisedAddress(address: $0.address, problem: $0.problem) } ?? []
     }
 
-    /// The console's view of a connection; with `logs`, each fetch position's log end.
-    static func console(_ connection: LiveConnections.Connection, logs: LogManager?) -> ConsoleConnection {
+    /// The console's view of a connection; with `logs`, each fetch position's log end, and with
+    /// the `groups`' moments, the partitions of each of its memberships.
+    static func console(
+        _ connection: LiveConnections.Connection,
+        logs: LogManager?,
+        groups: [String: [GroupMoment]]
+    ) -> ConsoleConnection {
         let traffic = connection.traffic
         return ConsoleConnection(
             id: connection.id,
@@ -83,7 +89,14 @@ extension EmbeddedBroker: BrokerWireView {
                     logEndOffset: logs?.log(topic: partition.topic, partition: partition.partition)?.logEndOffset
                 )
             },
-            groups: traffic.groups,
+            groups: traffic.groups.sorted { $0.key < $1.key }.map { group, member in
+                let assignment = groups[group]?.last?.members.first { $0.memberID == member }?.assignment
+                return ConsoleMembership(
+                    groupID: group,
+                    memberID: member,
+                    partitions: assignment.map(Self.partitions(in:)) ?? []
+                )
+            },
             closedAtMillis: connection.closedAtMillis
         )
     }

@@ -42,7 +42,13 @@ final class FakeWire: BrokerWireView {
                 connectedAtMillis: now - 2_000,
                 requests: ["Fetch": 5],
                 positions: [ConsolePosition(topic: "orders", partition: 0, offset: 90, logEndOffset: 100)],
-                groups: ["analyzer": "m-1"]
+                groups: [
+                    ConsoleMembership(
+                        groupID: "analyzer",
+                        memberID: "m-1",
+                        partitions: [KafkaTopicPartition(topic: "orders", partition: 0)]
+                    )
+                ]
             ),
         ]
     }

@@ -33,6 +33,9 @@ struct XRayRouteTests {
             let groups = try #require(consumer["groups"] as? [[String: Any]])
             #expect(groups.first?["group_id"] as? String == "analyzer")
             #expect(groups.first?["member_id"] as? String == "m-1")
+            let assigned = try #require(groups.first?["partitions"] as? [[String: Any]])
+            #expect(assigned.first?["topic"] as? String == "orders")
+            #expect(assigned.first?["partition"] as? Int == 0)
         }
     }
 

@@ -200,10 +200,13 @@ def test_the_doctor_names_idle_consumers_and_the_group_plays_its_rebalance(appli
         text = page.evaluate(f"{finding}.textContent")
         assert "idle consumers" in text and "sit idle" in text and "Fix: " in text, text
 
-        # The members' groups and the reading one's position.
-        in_group = f"{part('r', 'groups')}.textContent === {json.dumps(group)}"
+        # The members' groups (one with the partition, one with none) and the reading one's position.
+        in_group = f"{part('r', 'groups')}.textContent.startsWith({json.dumps(group + ': ')})"
         page.wait_for(f"!!{client_row(readers[0], in_group)} && !!{client_row(readers[1], in_group)}", 30,
                       "the Clients table does not show the consumers' group")
+        assigned = json.dumps(f"{group}: {topic}/0")
+        page.wait_for(f"{CLIENT_ROWS}.some(r => {part('r', 'groups')}.textContent === {assigned})", 30,
+                      "the Clients table does not show the partition assigned in the group")
         position = f"{topic}[0] @ 10, lag 0"
         page.wait_for(f"{CLIENT_ROWS}.some(r => {part('r', 'positions')}.textContent === {json.dumps(position)})",
                       30, "the Clients table does not show the position and lag")

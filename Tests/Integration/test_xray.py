@@ -214,7 +214,8 @@ def test_a_consumer_shows_its_position_lag_and_group(appliance, clients):
     positions = appliance.wait_for(caught_up, message="the consumer's position at the end")
     assert positions[0]["partition"] == 0 and positions[0]["lag"] == 0
     groups = [g for e in of_client(appliance, name) for g in e["groups"]]
-    assert any(g["group_id"] == clients["python_group"] and g["member_id"].startswith(name) for g in groups), groups
+    assert any(g["group_id"] == clients["python_group"] and g["member_id"].startswith(name)
+               and g["partitions"] == [{"topic": topic, "partition": 0}] for g in groups), groups
 
 
 def test_the_doctor_names_an_idle_extra_consumer_and_the_group_rebalances_are_moments(

@@ -221,16 +221,7 @@ extension DashboardAPI {
         writer.key("host")
         writer.string(member.host)
         writer.key("assignment")
-        writer.beginArray()
-        for item in member.assignment {
-            writer.beginObject()
-            writer.key("topic")
-            writer.string(item.topic)
-            writer.key("partition")
-            writer.integer(item.partition)
-            writer.endObject()
-        }
-        writer.endArray()
+        Self.write(member.assignment, to: &writer)
         writer.endObject()
     }
 
@@ -255,8 +246,14 @@ extension DashboardAPI {
         writer.key("age_ms")
         if let age = transaction.ageMs(nowMs: nowMs) { writer.integer(age) } else { writer.null() }
         writer.key("partitions")
+        Self.write(transaction.partitions, to: &writer)
+        writer.endObject()
+    }
+
+    /// Partitions as an array of `{"topic", "partition"}` objects.
+    static func write(_ partitions: [KafkaTopicPartition], to writer: inout JSONWriter) {
         writer.beginArray()
-        for partition in transaction.partitions {
+        for partition in partitions {
             writer.beginObject()
             writer.key("topic")
             writer.string(partition.topic)
@@ -265,6 +262,5 @@ extension DashboardAPI {
             writer.endObject()
         }
         writer.endArray()
-        writer.endObject()
     }
 }

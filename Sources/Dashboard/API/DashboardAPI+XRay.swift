@@ -258,12 +258,14 @@ extension DashboardAPI {
         writer.endArray()
         writer.key("groups")
         writer.beginArray()
-        for (group, member) in connection.groups.sorted(by: { $0.key < $1.key }) {
+        for membership in connection.groups {
             writer.beginObject()
             writer.key("group_id")
-            writer.string(group)
+            writer.string(membership.groupID)
             writer.key("member_id")
-            writer.string(member)
+            writer.string(membership.memberID)
+            writer.key("partitions")
+            Self.write(membership.partitions, to: &writer)
             writer.endObject()
         }
         writer.endArray()
@@ -353,16 +355,7 @@ extension DashboardAPI {
             writer.key("phase")
             writer.string(member.phase)
             writer.key("partitions")
-            writer.beginArray()
-            for partition in member.partitions {
-                writer.beginObject()
-                writer.key("topic")
-                writer.string(partition.topic)
-                writer.key("partition")
-                writer.integer(partition.partition)
-                writer.endObject()
-            }
-            writer.endArray()
+            Self.write(member.partitions, to: &writer)
             writer.endObject()
         }
         writer.endArray()

@@ -802,10 +802,11 @@
     return part;
   }
 
-  /** The groups the connection is a member of; the member id as the title. */
+  /** The groups the connection is a member of, with the partitions assigned to it there; the
+   * member id as the title. */
   function groupsPart(c) {
     return xrayPart("groups", "Groups", (Array.isArray(c.groups) ? c.groups : []).map((g) => {
-      const line = el("div", "", g.group_id);
+      const line = el("div", "", `${g.group_id}: ${assignmentText(g.partitions)}`);
       line.title = `member id ${g.member_id}`;
       return line;
     }));

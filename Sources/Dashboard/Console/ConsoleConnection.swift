@@ -1,3 +1,5 @@
+import KafkaWire
+
 /// A client connection as the console lists it: who is connected as whom, and what it asks of
 /// the broker. Only a broker inside the appliance's process can tell (`ConnectionsProvider`);
 /// Kafka has no request for it.
@@ -30,8 +32,8 @@ public struct ConsoleConnection: Sendable, Equatable {
     public var lastError: ConsoleClientError?
     /// Where it fetches each partition from, and how far that is behind the partition's end.
     public var positions: [ConsolePosition]
-    /// The groups it joined over this connection, with its member id in each.
-    public var groups: [String: String]
+    /// The groups it joined over this connection, by group id.
+    public var groups: [ConsoleMembership]
     /// When it closed, ms since the epoch; nil while open.
     public var closedAtMillis: Int64?
 
@@ -51,7 +53,7 @@ public struct ConsoleConnection: Sendable, Equatable {
         errors: [ConsoleClientError.Count] = [],
         lastError: ConsoleClientError? = nil,
         positions: [ConsolePosition] = [],
-        groups: [String: String] = [:],
+        groups: [ConsoleMembership] = [],
         closedAtMillis: Int64? = nil
     ) {
         self.id = id
@@ -87,6 +89,20 @@ public struct ConsoleConnection: Sendable, Equatable {
         "ApiVersions", "Metadata", "SaslHandshake", "SaslAuthenticate", "InitProducerId", "FindCoordinator",
         "DescribeCluster",
     ]
+}
+
+/// A client's membership of a consumer group.
+public struct ConsoleMembership: Sendable, Equatable {
+    public var groupID: String
+    public var memberID: String
+    /// The partitions the group's leader assigned it (empty while a rebalance runs).
+    public var partitions: [KafkaTopicPartition]
+
+    public init(groupID: String, memberID: String, partitions: [KafkaTopicPartition]) {
+        self.groupID = groupID
+        self.memberID = memberID
+        self.partitions = partitions
+    }
 }
 
 /// Where a client fetches one partition from.
