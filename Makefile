@@ -36,6 +36,7 @@ bench: test-deps release
 	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) benchmarks/cleaner_bench.py
 	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) benchmarks/transaction_bench.py
 	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) benchmarks/security_bench.py
+	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) benchmarks/xray_bench.py
 	@$(MAKE) --no-print-directory image
 	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PACKAGING_ENV) $(PYTHON) benchmarks/footprint_bench.py
 
