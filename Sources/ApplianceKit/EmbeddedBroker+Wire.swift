@@ -41,7 +41,9 @@ extension EmbeddedBroker: BrokerWireView {
     }
 
     public func advertisedAddresses() -> [AdvertisedAddress] {
-        broker?.advertisedAddresses().map { AdvertisedAddress(address: $0.address, problem: $0.problem) } ?? []
+        broker?.advertisedAddresses().map {
+            AdvertisedAddress(listener: $0.listener, address: $0.address, problem: $0.problem)
+        } ?? []
     }
 
     /// The console's view of a connection; with `logs`, each fetch position's log end, and with
@@ -137,7 +139,8 @@ extension EmbeddedBroker: BrokerWireView {
                     partitions: Self.partitions(in: member.assignment)
                 )
             },
-            change: moment.change
+            change: moment.change,
+            expired: moment.expired
         )
     }
 

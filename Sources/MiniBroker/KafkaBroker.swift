@@ -31,7 +31,7 @@ public final class KafkaBroker: Service, Sendable {
     private let logger: Logger
     private let onListening: @Sendable (Int) -> Void
     /// Each listener's advertised `host:port` and why it may not lead here; checked once.
-    private let advertisedChecks = Mutex<[(address: String, problem: String?)]?>(nil)
+    private let advertisedChecks = Mutex<[(listener: String, address: String, problem: String?)]?>(nil)
 
     /// - Parameter onListening: called with the bound Kafka port once clients can connect.
     public init(
@@ -202,12 +202,15 @@ public final class KafkaBroker: Service, Sendable {
         groups.allMoments()
     }
 
-    /// Each listener's advertised `host:port`, with why it may not lead back to this broker
-    /// (nil when it does). The host names are resolved on the first call only.
-    public func advertisedAddresses() -> [(address: String, problem: String?)] {
+    /// Each listener's security protocol and advertised `host:port`, with why it may not lead
+    /// back to this broker (nil when it does). The host names are resolved on the first call only.
+    public func advertisedAddresses() -> [(listener: String, address: String, problem: String?)] {
         if let checked = advertisedChecks.withLock({ $0 }) { return checked }
         let checked = configuration.listeners.map { listener in
-            ("\(listener.advertisedHost):\(listener.advertisedPort)", AdvertisedAddressCheck.problem(of: listener))
+            (
+                listener.securityProtocol.rawValue, "\(listener.advertisedHost):\(listener.advertisedPort)",
+                AdvertisedAddressCheck.problem(of: listener)
+            )
         }
         advertisedChecks.withLock { $0 = checked }
         return checked

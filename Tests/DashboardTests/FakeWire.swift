@@ -151,6 +151,6 @@ final class FakeWire: BrokerWireView {
     }
 
     func advertisedAddresses() -> [AdvertisedAddress] {
-        [AdvertisedAddress(address: "localhost:9092", problem: nil)]
+        [AdvertisedAddress(listener: "PLAINTEXT", address: "localhost:9092", problem: nil)]
     }
 }

@@ -6,9 +6,13 @@ import Testing
 @Suite("The doctor names client mistakes from the wire")
 struct WireDoctorTests {
     static let now: Int64 = 1_700_000_000_000
-    static let reachable = [AdvertisedAddress(address: "localhost:9092", problem: nil)]
+    static let reachable = [AdvertisedAddress(listener: "PLAINTEXT", address: "localhost:9092", problem: nil)]
     static let unreachable = [
-        AdvertisedAddress(address: "kafka.invalid:9092", problem: "'kafka.invalid' does not resolve to any address")
+        AdvertisedAddress(
+            listener: "PLAINTEXT",
+            address: "kafka.invalid:9092",
+            problem: "'kafka.invalid' does not resolve to any address"
+        )
     ]
 
     static func connection(
@@ -55,6 +59,12 @@ struct WireDoctorTests {
         // The same client with a good address, or one that went on to produce, or one seen
         // only a moment ago, is not.
         #expect(Self.doctor(open: [stuck]).findings.isEmpty)
+        // A wrong address on another listener is not this client's problem.
+        let elsewhere = [
+            Self.reachable[0],
+            AdvertisedAddress(listener: "SASL_SSL", address: "kafka.invalid:9094", problem: "does not resolve"),
+        ]
+        #expect(Self.doctor(open: [stuck], advertised: elsewhere).findings.isEmpty)
         let working = Self.connection("working", requests: ["Metadata": 1, "Produce": 3])
         #expect(Self.doctor(open: [working], advertised: Self.unreachable).findings.isEmpty)
         let fresh = Self.connection("fresh", age: 2_000, requests: ["Metadata": 1])
@@ -123,7 +133,7 @@ struct WireDoctorTests {
         at: Int64,
         state: String,
         members: [(String, [Int32])],
-        change: String = ""
+        expired: [String] = []
     ) -> ConsoleGroupMoment {
         ConsoleGroupMoment(
             atMillis: at,
@@ -140,7 +150,8 @@ struct WireDoctorTests {
                     partitions: partitions.map { KafkaTopicPartition(topic: "orders", partition: $0) }
                 )
             },
-            change: change
+            change: "",
+            expired: expired
         )
     }
 
@@ -156,14 +167,14 @@ struct WireDoctorTests {
     }
 
     @Test func rebalancesInALoopAreNamedWithTheSessionTimeoutsBehindThem() {
-        let loop = (0..<3).flatMap { index -> [ConsoleGroupMoment] in
+        let loop = (0..<3).reversed().flatMap { index -> [ConsoleGroupMoment] in
             let at = Self.now - Int64(index) * 30_000
             return [
                 Self.moment(
                     at: at - 1,
                     state: "PreparingRebalance",
                     members: [("a", [])],
-                    change: "b (b) was removed: no heartbeat within its session timeout of 6000 ms; rebalance started"
+                    expired: ["b"]
                 ),
                 Self.moment(at: at, state: "Stable", members: [("a", [0])]),
             ]
@@ -171,7 +182,20 @@ struct WireDoctorTests {
         let findings = Self.doctor(groups: ["g": loop]).findings
         #expect(findings.map(\.kind) == [.rebalanceLoop])
         #expect(findings[0].problem.contains("rebalanced 3 times"))
+        #expect(findings[0].problem.contains("removed 3 time(s)"))
         #expect(findings[0].fix.contains("session.timeout.ms"))
+        // A member joining while the group rebalances is the same rebalance, not another one.
+        let joinedDuring = loop.flatMap { moment in
+            moment.state == "PreparingRebalance" ? [moment, moment] : [moment]
+        }
+        #expect(Self.doctor(groups: ["g": joinedDuring]).findings.first?.problem.contains("rebalanced 3 times") == true)
+        // Without removals, members come and go by themselves.
+        let churn = loop.map { moment in
+            var moment = moment
+            moment.expired = []
+            return moment
+        }
+        #expect(Self.doctor(groups: ["g": churn]).findings.first?.fix.contains("restarts or closes in a loop") == true)
         // Two rebalances, or three spread over an hour, are not a loop.
         #expect(Self.doctor(groups: ["g": Array(loop.prefix(4))]).findings.isEmpty)
         let spread = loop.enumerated().map { index, moment in

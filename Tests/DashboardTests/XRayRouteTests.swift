@@ -101,6 +101,7 @@ struct XRayRouteTests {
             #expect((findings[0]["fix"] as? String)?.contains("create the topic") == true)
             let advertised = try #require(try response.json["advertised"] as? [[String: Any]])
             #expect(advertised.first?["address"] as? String == "localhost:9092")
+            #expect(advertised.first?["listener"] as? String == "PLAINTEXT")
             #expect(advertised.first?["problem"] is NSNull)
         }
     }

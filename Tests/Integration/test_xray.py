@@ -290,7 +290,7 @@ def test_the_doctor_names_every_client_that_cannot_reach_the_advertised_address(
         assert "is not the port the listener binds" in finding["problem"], finding
         assert "--kafka-advertise" in finding["fix"] and appliance.bootstrap in finding["fix"], finding
         advertised = appliance.json("/api/broker/doctor")["advertised"]
-        assert advertised[0]["problem"] is not None
+        assert advertised[0]["listener"] == "PLAINTEXT" and advertised[0]["problem"] is not None
     finally:
         stop(java)
         python.close(timeout=1)

@@ -50,14 +50,8 @@ extension DashboardAPI {
         }
         func text(_ name: String) -> String? { parameters.get(name).flatMap { $0.isEmpty ? nil : $0 } }
         var query = MessageQuery(topic: topic, limit: try integer(request, "limit", default: 20, in: 1...200))
-        query.partition = try text("partition").map { text throws(APIError) -> Int32 in
-            guard let number = Int32(text), number >= 0 else {
-                throw APIError.badRequest(
-                    "invalid-parameter",
-                    "partition must be a partition number (0 or more), got '\(text)'"
-                )
-            }
-            return number
+        query.partition = try text("partition").map { text throws(APIError) in
+            try nonNegative(text, "partition", as: Int32.self, "a partition number")
         }
         query.text = text("filter")
         query.key = text("key")
@@ -65,16 +59,23 @@ extension DashboardAPI {
         query.header = text("header")
         query.fromMillis = try text("from").map { text throws(APIError) in try time(text, "from") }
         query.toMillis = try text("to").map { text throws(APIError) in try time(text, "to") }
-        query.fromOffset = try text("from_offset").map { text throws(APIError) -> Int64 in
-            guard let offset = Int64(text), offset >= 0 else {
-                throw APIError.badRequest(
-                    "invalid-parameter",
-                    "from_offset must be an offset (0 or more), got '\(text)'"
-                )
-            }
-            return offset
+        query.fromOffset = try text("from_offset").map { text throws(APIError) in
+            try nonNegative(text, "from_offset", as: Int64.self, "an offset")
         }
         return query
+    }
+
+    /// `text` as a number of 0 or more; 400 naming the parameter and what it must be otherwise.
+    private static func nonNegative<Number: FixedWidthInteger>(
+        _ text: String,
+        _ name: String,
+        as type: Number.Type,
+        _ what: String
+    ) throws(APIError) -> Number {
+        guard let number = Number(text), number >= 0 else {
+            throw APIError.badRequest("invalid-parameter", "\(name) must be \(what) (0 or more), got '\(text)'")
+        }
+        return number
     }
 
     /// Milliseconds since the epoch, given as such or as an ISO 8601 time.

@@ -114,6 +114,8 @@ extension DashboardAPI {
             writer.beginArray()
             for address in doctor.advertised {
                 writer.beginObject()
+                writer.key("listener")
+                writer.string(address.listener)
                 writer.key("address")
                 writer.string(address.address)
                 writer.key("problem")

@@ -22,6 +22,8 @@ public protocol BrokerWireView: Sendable {
 
 /// An address the broker tells clients to connect to (Metadata's broker entry).
 public struct AdvertisedAddress: Sendable, Equatable {
+    /// The listener's security protocol (PLAINTEXT, SASL_SSL...), as connections name theirs.
+    public var listener: String
     /// `host:port`.
     public var address: String
     /// Nil when the address leads to this broker (its host names one of this machine's
@@ -29,7 +31,8 @@ public struct AdvertisedAddress: Sendable, Equatable {
     /// machine can tell (an address outside it may still be right behind NAT).
     public var problem: String?
 
-    public init(address: String, problem: String?) {
+    public init(listener: String, address: String, problem: String?) {
+        self.listener = listener
         self.address = address
         self.problem = problem
     }

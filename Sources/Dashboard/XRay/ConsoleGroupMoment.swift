@@ -38,6 +38,8 @@ public struct ConsoleGroupMoment: Sendable, Equatable {
     public var members: [Member]
     /// What changed, in a sentence.
     public var change: String
+    /// The client ids of the members a passing deadline (session or rebalance timeout) removed.
+    public var expired: [String]
 
     public init(
         atMillis: Int64,
@@ -46,7 +48,8 @@ public struct ConsoleGroupMoment: Sendable, Equatable {
         leaderID: String?,
         protocolName: String?,
         members: [Member],
-        change: String
+        change: String,
+        expired: [String] = []
     ) {
         self.atMillis = atMillis
         self.state = state
@@ -55,8 +58,6 @@ public struct ConsoleGroupMoment: Sendable, Equatable {
         self.protocolName = protocolName
         self.members = members
         self.change = change
+        self.expired = expired
     }
-
-    /// Whether this moment began a rebalance.
-    public var startsRebalance: Bool { change.contains("rebalance started") }
 }

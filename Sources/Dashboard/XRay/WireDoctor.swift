@@ -74,10 +74,12 @@ public struct WireDoctor: Sendable {
     }
 
     /// Bootstrapped (asked for metadata) but never came back to do anything, while the address
-    /// the broker gives out does not lead here.
+    /// the broker gives out on the client's listener does not lead here.
     func unreachable(_ client: Client) -> [DoctorFinding] {
-        guard let wrong = advertised.first(where: { $0.problem != nil }), let problem = wrong.problem,
-            client.count("Metadata") > 0, client.connections.allSatisfy({ $0.workRequests == 0 }),
+        let listeners = Set(client.connections.map(\.listener))
+        guard let wrong = advertised.first(where: { listeners.contains($0.listener) && $0.problem != nil }),
+            let problem = wrong.problem, client.count("Metadata") > 0,
+            client.connections.allSatisfy({ $0.workRequests == 0 }),
             nowMillis - client.firstSeenMillis >= Self.graceMillis
         else { return [] }
         let dialed = client.connections.last?.localAddress ?? "the bootstrap address"
@@ -192,20 +194,27 @@ public struct WireDoctor: Sendable {
     /// Several rebalances in a short time.
     func rebalanceLoop(_ groupID: String, _ moments: [ConsoleGroupMoment]) -> [DoctorFinding] {
         let recent = moments.filter { nowMillis - $0.atMillis <= Self.loopWindowMillis }
-        let rebalances = recent.filter(\.startsRebalance)
-        guard rebalances.count >= Self.loopRebalances else { return [] }
-        let timedOut = recent.filter { $0.change.contains("session timeout") }
+        // A rebalance starts where the group enters PreparingRebalance.
+        var starts = 0
+        var previous: String?
+        for moment in recent {
+            let rebalancing = moment.state == GroupState.preparingRebalance
+            if rebalancing && previous != GroupState.preparingRebalance { starts += 1 }
+            previous = moment.state
+        }
+        guard starts >= Self.loopRebalances else { return [] }
+        let timedOut = recent.flatMap(\.expired)
         let minutes = Self.loopWindowMillis / 60_000
         let cause =
             timedOut.isEmpty
             ? "members keep joining and leaving"
-            : "members were removed \(timedOut.count) time(s) because no heartbeat came within their session timeout"
+            : "members were removed \(timedOut.count) time(s) when their session or rebalance timeout passed"
         return [
             DoctorFinding(
                 kind: .rebalanceLoop,
                 subject: "group '\(groupID)'",
                 problem:
-                    "Group '\(groupID)' rebalanced \(rebalances.count) times in the last \(minutes) minutes: \(cause).",
+                    "Group '\(groupID)' rebalanced \(starts) times in the last \(minutes) minutes: \(cause).",
                 fix: timedOut.isEmpty
                     ? "Find the consumer that restarts or closes in a loop (the rebalance view shows who comes and "
                         + "goes)."
@@ -227,4 +236,5 @@ public struct WireDoctor: Sendable {
 /// Kafka's group state names.
 enum GroupState {
     static let stable = "Stable"
+    static let preparingRebalance = "PreparingRebalance"
 }

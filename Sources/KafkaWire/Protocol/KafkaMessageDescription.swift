@@ -5,7 +5,7 @@ import NIOCore
 /// view of one client's requests; it reflects on the generated codecs, so it knows every API
 /// and costs more than the codecs themselves (the broker builds one only for a request someone
 /// watches).
-public struct KafkaMessageDescription: Sendable, Equatable {
+public struct KafkaMessageDescription: Sendable {
     /// One line per field, `name: value`, nested fields indented by two spaces.
     public var lines: [String]
     /// The topics the message names, each with the partitions it names in it (empty when it
@@ -32,10 +32,6 @@ public struct KafkaMessageDescription: Sendable, Equatable {
         topics.map { topic, partitions in
             partitions.isEmpty ? topic : "\(topic)[\(partitions.map(String.init).joined(separator: ","))]"
         }.joined(separator: " ")
-    }
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.lines == rhs.lines && lhs.topicOrder == rhs.topicOrder && lhs.topicPartitions == rhs.topicPartitions
     }
 
     private mutating func add(_ line: String) {

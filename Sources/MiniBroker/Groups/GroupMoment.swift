@@ -31,6 +31,9 @@ public struct GroupMoment: Sendable {
     public var members: [Member]
     /// What changed, in a sentence: who joined or left, and why a member was removed.
     public var change: String
+    /// The client ids of the members a passing deadline removed (a session or rebalance
+    /// timeout), rather than their own LeaveGroup.
+    public var expired: [String] = []
 }
 
 extension GroupMoment {
@@ -69,26 +72,25 @@ extension GroupMoment {
         )
     }
 
+    /// Sets `change` and `expired` for going from `before` to `self`; `deadline` when a passing
+    /// deadline (not a request) made the change.
+    mutating func describe(from before: GroupMoment?, deadline: Bool) {
+        let gone = (before?.members ?? []).filter { member in !members.contains { $0.memberID == member.memberID } }
+        expired = deadline ? gone.map(\.clientID) : []
+        change = describeChange(from: before, gone: gone, deadline: deadline)
+    }
+
     /// What tells one moment from the next: state, generation and each member's phase.
     var signature: [String] {
         ["\(state) \(generation)"] + members.map { "\($0.memberID) \($0.phase)" }
     }
 
-    /// The sentence for going from `before` to `self`; `deadline` when a passing deadline
-    /// (not a request) made the change.
-    func describeChange(from before: GroupMoment?, deadline: Bool) -> String {
+    private func describeChange(from before: GroupMoment?, gone: [Member], deadline: Bool) -> String {
         let old = Dictionary((before?.members ?? []).map { ($0.memberID, $0) }, uniquingKeysWith: { first, _ in first })
-        let new = Set(members.map(\.memberID))
-        var parts: [String] = []
-        let joined = members.filter { old[$0.memberID] == nil }.map { "\($0.clientID) (\($0.memberID)) joined" }
-        parts += joined
-        for gone in (before?.members ?? []) where !new.contains(gone.memberID) {
-            let who = "\(gone.clientID) (\(gone.memberID))"
-            parts.append(
-                deadline
-                    ? "\(who) was removed: no heartbeat within its session timeout of \(gone.sessionTimeoutMs) ms"
-                    : "\(who) left"
-            )
+        var parts = members.filter { old[$0.memberID] == nil }.map { "\($0.clientID) (\($0.memberID)) joined" }
+        for member in gone {
+            let who = "\(member.clientID) (\(member.memberID))"
+            parts.append(deadline ? "\(who) was removed: \(Self.missedDeadline(member))" : "\(who) left")
         }
         if before?.state != state || before?.generation != generation {
             switch state {
@@ -106,5 +108,14 @@ extension GroupMoment {
             parts = members.filter { old[$0.memberID]?.phase != $0.phase }.map { "\($0.clientID) is \($0.phase)" }
         }
         return parts.joined(separator: "; ")
+    }
+
+    /// Which deadline a member removed by a passing deadline missed, by where it was.
+    private static func missedDeadline(_ member: Member) -> String {
+        switch member.phase {
+        case "to rejoin", "joining": "it did not rejoin within the rebalance timeout"
+        case "to sync", "syncing": "it did not sync within its session timeout of \(member.sessionTimeoutMs) ms"
+        default: "no heartbeat within its session timeout of \(member.sessionTimeoutMs) ms"
+        }
     }
 }

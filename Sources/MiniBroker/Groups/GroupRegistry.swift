@@ -77,7 +77,7 @@ struct GroupRegistry {
         var moment = GroupMoment(group, atMillis: atMillis, change: "")
         // A new group starts out Empty; only what comes after is a change.
         guard moment.signature != previous?.signature ?? ["\(GroupState.empty.rawValue) 0"] else { return }
-        moment.change = moment.describeChange(from: previous, deadline: deadline)
+        moment.describe(from: previous, deadline: deadline)
         moments[groupID, default: []].append(moment)
         if moments[groupID]!.count > GroupMoment.kept { moments[groupID]!.removeFirst() }
     }

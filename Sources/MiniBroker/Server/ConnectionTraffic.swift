@@ -59,17 +59,18 @@ public final class ConnectionTraffic: Sendable {
     }
 
     /// Counts response bytes written, and the errors of the response to API `apiKey`.
-    func response(bytes: Int, apiKey: Int16, apiVersion: Int16, errors: KafkaResponseErrors, atMillis: Int64) {
+    func response(bytes: Int, apiKey: Int16, apiVersion: Int16, errors: KafkaResponseErrors) {
         counts.withLock { counts in
             counts.bytesOut += Int64(bytes)
             guard let last = errors.codes.last else { return }
+            let now = PartitionLog.currentTimeMilliseconds()
             for code in errors.codes { counts.errors[ErrorKey(apiKey: apiKey, code: code), default: 0] += 1 }
             counts.lastError = LastError(
                 apiKey: apiKey,
                 apiVersion: apiVersion,
                 code: last,
                 message: errors.message,
-                atMillis: atMillis
+                atMillis: now
             )
         }
     }

@@ -298,8 +298,7 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
                 bytes: bytes,
                 apiKey: current.apiKey,
                 apiVersion: current.apiVersion,
-                errors: response.errors,
-                atMillis: PartitionLog.currentTimeMilliseconds()
+                errors: response.errors
             )
             if let tapped = current.tapped {
                 traffic?.tap.finish(

@@ -47,6 +47,7 @@ struct GroupMomentTests {
             ) == true
         )
         #expect(last?.members.isEmpty == true)
+        #expect(last?.expired == ["sleepy"])
         coordinator.shutdown()
     }
 
@@ -57,8 +58,36 @@ struct GroupMomentTests {
         _ = await consumer.sync(after: joined)
         _ = await coordinator.leave(groupID: "gone", memberIDs: [consumer.memberID])
         #expect(coordinator.allMoments()["gone"]?.last?.change.contains("left") == true)
+        // Leaving is not expiring.
+        #expect(coordinator.allMoments()["gone"]?.last?.expired == [])
         #expect(await coordinator.deleteGroups(groupIDs: ["gone"]).first?.errorCode == KafkaErrorCode.none)
         #expect(coordinator.allMoments()["gone"] == nil)
         coordinator.shutdown()
+    }
+
+    @Test func aMemberThatDidNotRejoinInTimeIsSaidSo() {
+        func moment(_ members: [GroupMoment.Member]) -> GroupMoment {
+            GroupMoment(
+                atMillis: 0,
+                state: "PreparingRebalance",
+                generation: 3,
+                leaderID: nil,
+                protocolName: nil,
+                members: members,
+                change: ""
+            )
+        }
+        let slow = GroupMoment.Member(
+            memberID: "m-2",
+            clientID: "slow",
+            clientHost: "/10.0.0.2",
+            phase: "to rejoin",
+            assignment: ByteBuffer(),
+            sessionTimeoutMs: 10_000
+        )
+        var after = moment([])
+        after.describe(from: moment([slow]), deadline: true)
+        #expect(after.change == "slow (m-2) was removed: it did not rejoin within the rebalance timeout")
+        #expect(after.expired == ["slow"])
     }
 }
