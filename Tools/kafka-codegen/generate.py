@@ -643,7 +643,47 @@ def emit_struct(out, indent, message, struct, conformances, is_root):
             tagged_lines.append("buffer.writeEmptyKafkaTaggedFields()")
         emit_conditional(out, body, "flexible" if flexible != "true" else "true", tagged_lines)
     out.line(inner, "}")
+    if message.kind == "response" and (is_root or carries_errors(message, struct)):
+        out.line(inner)
+        emit_error_visitor(out, inner, message, struct)
     return inner
+
+
+def is_error_code(field):
+    return field.type == "int16" and field.name.endswith("ErrorCode")
+
+
+def carries_errors(message, struct, seen=()):
+    """Whether an error code sits in `struct` or in a structure it holds."""
+    if any(is_error_code(f) for f in struct.fields):
+        return True
+    nested = (message.structs.get(f.element_type) for f in struct.fields if f.is_struct)
+    return any(s is not None and s.name not in seen and carries_errors(message, s, seen + (struct.name,))
+               for s in nested)
+
+
+def emit_error_visitor(out, indent, message, struct):
+    """forEachError: every non-zero error code of a response, read field by field (the broker
+    counts them for each answer it sends, so this must not cost more than reading a field)."""
+    out.doc(indent, "Calls `body` with every non-zero error code in the value, wherever it sits, and the "
+                    "error message beside it.")
+    statements = []
+    messages = [f for f in struct.fields if f.name == "ErrorMessage" and f.type == "string"]
+    for field in struct.fields:
+        if is_error_code(field):
+            beside = messages[0].property_name if field.name == "ErrorCode" and messages else "nil"
+            statements.append(f"if {field.property_name} != 0 {{ body({field.property_name}, {beside}) }}")
+        elif field.is_struct and carries_errors(message, message.structs[field.element_type]):
+            if field.is_array:
+                source = f"{field.property_name} ?? []" if field.optional else field.property_name
+                statements.append(f"for item in {source} {{ item.forEachError(body) }}")
+            else:
+                statements.append(f"{field.property_name}.forEachError(body)")
+    name = "body" if statements else "_"
+    out.line(indent, f"public func forEachError(_ {name}: (_ code: Int16, _ message: String?) -> Void) {{")
+    for statement in statements:
+        out.line(indent + 1, statement)
+    out.line(indent, "}")
 
 
 def indent_block(text, levels):

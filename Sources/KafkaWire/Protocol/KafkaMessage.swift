@@ -31,4 +31,8 @@ public protocol KafkaResponseMessage: Sendable {
 
     /// Encodes the body as Kafka expects it in `version`.
     func write(to buffer: inout ByteBuffer, version: Int16)
+
+    /// Calls `body` with every non-zero error code the response carries (top level, per
+    /// topic, per partition, per member) and the error message beside it, if any.
+    func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void)
 }

@@ -69,7 +69,7 @@ struct KafkaMessageDescriptionTests {
         let errors = KafkaResponseErrors(of: produce)
         #expect(errors.codes == [3])
         #expect(errors.message == "no partition 1")
-        // Every other response is walked: per-topic codes with their messages.
+        // Per-topic codes with their messages.
         let delete = DeleteTopicsResponse(
             responses: [
                 .init(name: "a", errorCode: 0),
@@ -81,6 +81,17 @@ struct KafkaMessageDescriptionTests {
         #expect(walked.codes == [3, 41])
         #expect(walked.message == "not the controller")
         #expect(KafkaResponseErrors(of: HeartbeatResponse(errorCode: 27)).codes == [27])
+        // Codes under other names (PartitionErrorCode), in both layouts of one response.
+        let added = AddPartitionsToTxnResponse(
+            resultsByTransaction: [
+                .init(
+                    transactionalId: "t",
+                    topicResults: [.init(name: "a", resultsByPartition: [.init(partitionErrorCode: 53)])]
+                )
+            ],
+            resultsByTopicV3AndBelow: [.init(name: "b", resultsByPartition: [.init(partitionErrorCode: 48)])]
+        )
+        #expect(KafkaResponseErrors(of: added).codes == [53, 48])
         #expect(KafkaResponseErrors(of: MetadataResponse()).isEmpty)
         #expect(KafkaResponseErrors(codes: [0, 35, 35]).codes == [35])
     }

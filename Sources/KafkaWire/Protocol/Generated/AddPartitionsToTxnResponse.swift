@@ -82,6 +82,14 @@ public struct AddPartitionsToTxnResponse: KafkaResponseMessage, Sendable, Equata
         }
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        if errorCode != 0 { body(errorCode, nil) }
+        for item in resultsByTransaction { item.forEachError(body) }
+        for item in resultsByTopicV3AndBelow { item.forEachError(body) }
+    }
+
     /// Results categorized by transactional ID.
     public struct AddPartitionsToTxnResult: Sendable, Equatable {
         /// The transactional id corresponding to the transaction. (versions 4+)
@@ -116,6 +124,12 @@ public struct AddPartitionsToTxnResponse: KafkaResponseMessage, Sendable, Equata
                 element.write(to: &buffer, version: version)
             }
             buffer.writeEmptyKafkaTaggedFields()
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            for item in topicResults { item.forEachError(body) }
         }
     }
 
@@ -160,6 +174,12 @@ public struct AddPartitionsToTxnResponse: KafkaResponseMessage, Sendable, Equata
                 buffer.writeEmptyKafkaTaggedFields()
             }
         }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            for item in resultsByPartition { item.forEachError(body) }
+        }
     }
 
     /// The AddPartitionsToTxnPartitionResult structure of AddPartitionsToTxnResponse.
@@ -198,6 +218,12 @@ public struct AddPartitionsToTxnResponse: KafkaResponseMessage, Sendable, Equata
             if flexible {
                 buffer.writeEmptyKafkaTaggedFields()
             }
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            if partitionErrorCode != 0 { body(partitionErrorCode, nil) }
         }
     }
 }

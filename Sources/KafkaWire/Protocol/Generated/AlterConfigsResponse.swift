@@ -54,6 +54,12 @@ public struct AlterConfigsResponse: KafkaResponseMessage, Sendable, Equatable {
         }
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        for item in responses { item.forEachError(body) }
+    }
+
     /// The responses for each resource.
     public struct AlterConfigsResourceResponse: Sendable, Equatable {
         /// The resource error code. (versions 0+)
@@ -103,6 +109,12 @@ public struct AlterConfigsResponse: KafkaResponseMessage, Sendable, Equatable {
             if flexible {
                 buffer.writeEmptyKafkaTaggedFields()
             }
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            if errorCode != 0 { body(errorCode, errorMessage) }
         }
     }
 }

@@ -48,6 +48,12 @@ public struct AlterUserScramCredentialsResponse: KafkaResponseMessage, Sendable,
         buffer.writeEmptyKafkaTaggedFields()
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        for item in results { item.forEachError(body) }
+    }
+
     /// The results for deletions and alterations, one per affected user.
     public struct AlterUserScramCredentialsResult: Sendable, Equatable {
         /// The user name. (versions 0+)
@@ -84,6 +90,12 @@ public struct AlterUserScramCredentialsResponse: KafkaResponseMessage, Sendable,
             buffer.writeKafkaInteger(self.errorCode)
             buffer.writeKafkaNullableString(self.errorMessage, compact: true)
             buffer.writeEmptyKafkaTaggedFields()
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            if errorCode != 0 { body(errorCode, errorMessage) }
         }
     }
 }

@@ -126,6 +126,12 @@ public struct ApiVersionsResponse: KafkaResponseMessage, Sendable, Equatable {
         }
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        if errorCode != 0 { body(errorCode, nil) }
+    }
+
     /// The APIs supported by the broker.
     public struct ApiVersion: Sendable, Equatable {
         /// The API index. (versions 0+)

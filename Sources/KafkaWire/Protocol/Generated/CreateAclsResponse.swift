@@ -54,6 +54,12 @@ public struct CreateAclsResponse: KafkaResponseMessage, Sendable, Equatable {
         }
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        for item in results { item.forEachError(body) }
+    }
+
     /// The results for each ACL creation.
     public struct AclCreationResult: Sendable, Equatable {
         /// The result error, or zero if there was no error. (versions 0+)
@@ -91,6 +97,12 @@ public struct CreateAclsResponse: KafkaResponseMessage, Sendable, Equatable {
             if flexible {
                 buffer.writeEmptyKafkaTaggedFields()
             }
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            if errorCode != 0 { body(errorCode, errorMessage) }
         }
     }
 }

@@ -54,6 +54,12 @@ public struct CreatePartitionsResponse: KafkaResponseMessage, Sendable, Equatabl
         }
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        for item in results { item.forEachError(body) }
+    }
+
     /// The partition creation results for each topic.
     public struct CreatePartitionsTopicResult: Sendable, Equatable {
         /// The topic name. (versions 0+)
@@ -97,6 +103,12 @@ public struct CreatePartitionsResponse: KafkaResponseMessage, Sendable, Equatabl
             if flexible {
                 buffer.writeEmptyKafkaTaggedFields()
             }
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            if errorCode != 0 { body(errorCode, errorMessage) }
         }
     }
 }

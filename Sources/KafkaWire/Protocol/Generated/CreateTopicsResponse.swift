@@ -58,6 +58,12 @@ public struct CreateTopicsResponse: KafkaResponseMessage, Sendable, Equatable {
         }
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        for item in topics { item.forEachError(body) }
+    }
+
     /// Results for each topic we tried to create.
     public struct CreatableTopicResult: Sendable, Equatable {
         /// The topic name. (versions 0+)
@@ -166,6 +172,13 @@ public struct CreateTopicsResponse: KafkaResponseMessage, Sendable, Equatable {
                 }
                 buffer.writeKafkaTaggedFields(taggedFields)
             }
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            if errorCode != 0 { body(errorCode, errorMessage) }
+            if topicConfigErrorCode != 0 { body(topicConfigErrorCode, nil) }
         }
     }
 

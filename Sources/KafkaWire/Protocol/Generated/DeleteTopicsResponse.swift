@@ -58,6 +58,12 @@ public struct DeleteTopicsResponse: KafkaResponseMessage, Sendable, Equatable {
         }
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        for item in responses { item.forEachError(body) }
+    }
+
     /// The results for each topic we tried to delete.
     public struct DeletableTopicResult: Sendable, Equatable {
         /// The topic name (versions 0+, nullable in versions 6+)
@@ -114,6 +120,12 @@ public struct DeleteTopicsResponse: KafkaResponseMessage, Sendable, Equatable {
             if flexible {
                 buffer.writeEmptyKafkaTaggedFields()
             }
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            if errorCode != 0 { body(errorCode, errorMessage) }
         }
     }
 }

@@ -66,6 +66,12 @@ public struct DescribeAclsResponse: KafkaResponseMessage, Sendable, Equatable {
         }
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        if errorCode != 0 { body(errorCode, errorMessage) }
+    }
+
     /// Each Resource that is referenced in an ACL.
     public struct DescribeAclsResource: Sendable, Equatable {
         /// The resource type. (versions 0+)

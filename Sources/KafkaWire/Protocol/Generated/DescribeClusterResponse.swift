@@ -89,6 +89,12 @@ public struct DescribeClusterResponse: KafkaResponseMessage, Sendable, Equatable
         buffer.writeEmptyKafkaTaggedFields()
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        if errorCode != 0 { body(errorCode, errorMessage) }
+    }
+
     /// Each broker in the response.
     public struct DescribeClusterBroker: Sendable, Equatable {
         /// The broker ID. (versions 0+)

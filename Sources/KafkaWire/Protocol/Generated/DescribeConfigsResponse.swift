@@ -54,6 +54,12 @@ public struct DescribeConfigsResponse: KafkaResponseMessage, Sendable, Equatable
         }
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        for item in results { item.forEachError(body) }
+    }
+
     /// The results for each resource.
     public struct DescribeConfigsResult: Sendable, Equatable {
         /// The error code, or 0 if we were able to successfully describe the configurations.
@@ -114,6 +120,12 @@ public struct DescribeConfigsResponse: KafkaResponseMessage, Sendable, Equatable
             if flexible {
                 buffer.writeEmptyKafkaTaggedFields()
             }
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            if errorCode != 0 { body(errorCode, errorMessage) }
         }
     }
 

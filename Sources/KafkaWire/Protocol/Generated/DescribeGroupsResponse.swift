@@ -58,6 +58,12 @@ public struct DescribeGroupsResponse: KafkaResponseMessage, Sendable, Equatable 
         }
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        for item in groups { item.forEachError(body) }
+    }
+
     /// Each described group.
     public struct DescribedGroup: Sendable, Equatable {
         /// The describe error, or 0 if there was no error. (versions 0+)
@@ -132,6 +138,12 @@ public struct DescribeGroupsResponse: KafkaResponseMessage, Sendable, Equatable 
             if flexible {
                 buffer.writeEmptyKafkaTaggedFields()
             }
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            if errorCode != 0 { body(errorCode, nil) }
         }
     }
 

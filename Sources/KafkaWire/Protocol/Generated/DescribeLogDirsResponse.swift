@@ -64,6 +64,13 @@ public struct DescribeLogDirsResponse: KafkaResponseMessage, Sendable, Equatable
         }
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        if errorCode != 0 { body(errorCode, nil) }
+        for item in results { item.forEachError(body) }
+    }
+
     /// The log directories.
     public struct DescribeLogDirsResult: Sendable, Equatable {
         /// The error code, or 0 if there was no error. (versions 0+)
@@ -130,6 +137,12 @@ public struct DescribeLogDirsResponse: KafkaResponseMessage, Sendable, Equatable
             if flexible {
                 buffer.writeEmptyKafkaTaggedFields()
             }
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            if errorCode != 0 { body(errorCode, nil) }
         }
     }
 

@@ -48,6 +48,12 @@ public struct DescribeProducersResponse: KafkaResponseMessage, Sendable, Equatab
         buffer.writeEmptyKafkaTaggedFields()
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        for item in topics { item.forEachError(body) }
+    }
+
     /// Each topic in the response.
     public struct TopicResponse: Sendable, Equatable {
         /// The topic name (versions 0+)
@@ -82,6 +88,12 @@ public struct DescribeProducersResponse: KafkaResponseMessage, Sendable, Equatab
                 element.write(to: &buffer, version: version)
             }
             buffer.writeEmptyKafkaTaggedFields()
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            for item in partitions { item.forEachError(body) }
         }
     }
 
@@ -132,6 +144,12 @@ public struct DescribeProducersResponse: KafkaResponseMessage, Sendable, Equatab
                 element.write(to: &buffer, version: version)
             }
             buffer.writeEmptyKafkaTaggedFields()
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            if errorCode != 0 { body(errorCode, errorMessage) }
         }
     }
 

@@ -48,6 +48,12 @@ public struct DescribeTransactionsResponse: KafkaResponseMessage, Sendable, Equa
         buffer.writeEmptyKafkaTaggedFields()
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        for item in transactionStates { item.forEachError(body) }
+    }
+
     /// The TransactionState structure of DescribeTransactionsResponse.
     public struct TransactionState: Sendable, Equatable {
         /// ErrorCode (versions 0+)
@@ -120,6 +126,12 @@ public struct DescribeTransactionsResponse: KafkaResponseMessage, Sendable, Equa
                 element.write(to: &buffer, version: version)
             }
             buffer.writeEmptyKafkaTaggedFields()
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            if errorCode != 0 { body(errorCode, nil) }
         }
     }
 

@@ -61,6 +61,13 @@ public struct DescribeUserScramCredentialsResponse: KafkaResponseMessage, Sendab
         buffer.writeEmptyKafkaTaggedFields()
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        if errorCode != 0 { body(errorCode, errorMessage) }
+        for item in results { item.forEachError(body) }
+    }
+
     /// The results for descriptions, one per user.
     public struct DescribeUserScramCredentialsResult: Sendable, Equatable {
         /// The user name. (versions 0+)
@@ -108,6 +115,12 @@ public struct DescribeUserScramCredentialsResponse: KafkaResponseMessage, Sendab
                 element.write(to: &buffer, version: version)
             }
             buffer.writeEmptyKafkaTaggedFields()
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            if errorCode != 0 { body(errorCode, errorMessage) }
         }
     }
 

@@ -100,6 +100,13 @@ public struct FetchResponse: KafkaResponseMessage, Sendable, Equatable {
         }
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        if errorCode != 0 { body(errorCode, nil) }
+        for item in responses { item.forEachError(body) }
+    }
+
     /// The response topics.
     public struct FetchableTopicResponse: Sendable, Equatable {
         /// The topic name. (versions 0-12)
@@ -154,6 +161,12 @@ public struct FetchResponse: KafkaResponseMessage, Sendable, Equatable {
             if flexible {
                 buffer.writeEmptyKafkaTaggedFields()
             }
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            for item in partitions { item.forEachError(body) }
         }
     }
 
@@ -295,6 +308,12 @@ public struct FetchResponse: KafkaResponseMessage, Sendable, Equatable {
                 }
                 buffer.writeKafkaTaggedFields(taggedFields)
             }
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            if errorCode != 0 { body(errorCode, nil) }
         }
     }
 

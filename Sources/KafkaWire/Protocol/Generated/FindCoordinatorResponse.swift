@@ -112,6 +112,13 @@ public struct FindCoordinatorResponse: KafkaResponseMessage, Sendable, Equatable
         }
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        if errorCode != 0 { body(errorCode, errorMessage) }
+        for item in coordinators { item.forEachError(body) }
+    }
+
     /// Each coordinator result in the response
     public struct Coordinator: Sendable, Equatable {
         /// The coordinator key. (versions 4+)
@@ -166,6 +173,12 @@ public struct FindCoordinatorResponse: KafkaResponseMessage, Sendable, Equatable
             buffer.writeKafkaInteger(self.errorCode)
             buffer.writeKafkaNullableString(self.errorMessage, compact: true)
             buffer.writeEmptyKafkaTaggedFields()
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            if errorCode != 0 { body(errorCode, errorMessage) }
         }
     }
 }

@@ -108,6 +108,12 @@ public struct JoinGroupResponse: KafkaResponseMessage, Sendable, Equatable {
         }
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        if errorCode != 0 { body(errorCode, nil) }
+    }
+
     /// The JoinGroupResponseMember structure of JoinGroupResponse.
     public struct JoinGroupResponseMember: Sendable, Equatable {
         /// The group member ID. (versions 0+)

@@ -68,6 +68,13 @@ public struct LeaveGroupResponse: KafkaResponseMessage, Sendable, Equatable {
         }
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        if errorCode != 0 { body(errorCode, nil) }
+        for item in members { item.forEachError(body) }
+    }
+
     /// List of leaving member responses.
     public struct MemberResponse: Sendable, Equatable {
         /// The member ID to remove from the group. (versions 3+)
@@ -110,6 +117,12 @@ public struct LeaveGroupResponse: KafkaResponseMessage, Sendable, Equatable {
             if flexible {
                 buffer.writeEmptyKafkaTaggedFields()
             }
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            if errorCode != 0 { body(errorCode, nil) }
         }
     }
 }

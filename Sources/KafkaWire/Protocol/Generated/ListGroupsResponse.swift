@@ -64,6 +64,12 @@ public struct ListGroupsResponse: KafkaResponseMessage, Sendable, Equatable {
         }
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        if errorCode != 0 { body(errorCode, nil) }
+    }
+
     /// Each group in the response.
     public struct ListedGroup: Sendable, Equatable {
         /// The group ID. (versions 0+)

@@ -65,6 +65,12 @@ public struct ListTransactionsResponse: KafkaResponseMessage, Sendable, Equatabl
         buffer.writeEmptyKafkaTaggedFields()
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        if errorCode != 0 { body(errorCode, nil) }
+    }
+
     /// The TransactionState structure of ListTransactionsResponse.
     public struct TransactionState: Sendable, Equatable {
         /// TransactionalId (versions 0+)

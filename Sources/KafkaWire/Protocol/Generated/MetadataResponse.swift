@@ -98,6 +98,12 @@ public struct MetadataResponse: KafkaResponseMessage, Sendable, Equatable {
         }
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        for item in topics { item.forEachError(body) }
+    }
+
     /// A list of brokers present in the cluster.
     public struct MetadataResponseBroker: Sendable, Equatable {
         /// The broker ID. (versions 0+)
@@ -234,6 +240,13 @@ public struct MetadataResponse: KafkaResponseMessage, Sendable, Equatable {
                 buffer.writeEmptyKafkaTaggedFields()
             }
         }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            if errorCode != 0 { body(errorCode, nil) }
+            for item in partitions { item.forEachError(body) }
+        }
     }
 
     /// Each partition in the topic.
@@ -322,6 +335,12 @@ public struct MetadataResponse: KafkaResponseMessage, Sendable, Equatable {
             if flexible {
                 buffer.writeEmptyKafkaTaggedFields()
             }
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            if errorCode != 0 { body(errorCode, nil) }
         }
     }
 }

@@ -58,6 +58,12 @@ public struct OffsetCommitResponse: KafkaResponseMessage, Sendable, Equatable {
         }
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        for item in topics { item.forEachError(body) }
+    }
+
     /// The responses for each topic.
     public struct OffsetCommitResponseTopic: Sendable, Equatable {
         /// The topic name. (versions 0+)
@@ -99,6 +105,12 @@ public struct OffsetCommitResponse: KafkaResponseMessage, Sendable, Equatable {
                 buffer.writeEmptyKafkaTaggedFields()
             }
         }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            for item in partitions { item.forEachError(body) }
+        }
     }
 
     /// The responses for each partition in the topic.
@@ -137,6 +149,12 @@ public struct OffsetCommitResponse: KafkaResponseMessage, Sendable, Equatable {
             if flexible {
                 buffer.writeEmptyKafkaTaggedFields()
             }
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            if errorCode != 0 { body(errorCode, nil) }
         }
     }
 }

@@ -51,6 +51,13 @@ public struct OffsetDeleteResponse: KafkaResponseMessage, Sendable, Equatable {
         }
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        if errorCode != 0 { body(errorCode, nil) }
+        for item in topics { item.forEachError(body) }
+    }
+
     /// The responses for each topic.
     public struct OffsetDeleteResponseTopic: Sendable, Equatable {
         /// The topic name. (versions 0+)
@@ -84,6 +91,12 @@ public struct OffsetDeleteResponse: KafkaResponseMessage, Sendable, Equatable {
                 element.write(to: &buffer, version: version)
             }
         }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            for item in partitions { item.forEachError(body) }
+        }
     }
 
     /// The responses for each partition in the topic.
@@ -114,6 +127,12 @@ public struct OffsetDeleteResponse: KafkaResponseMessage, Sendable, Equatable {
         public func write(to buffer: inout ByteBuffer, version: Int16) {
             buffer.writeKafkaInteger(self.partitionIndex)
             buffer.writeKafkaInteger(self.errorCode)
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            if errorCode != 0 { body(errorCode, nil) }
         }
     }
 }

@@ -86,6 +86,14 @@ public struct OffsetFetchResponse: KafkaResponseMessage, Sendable, Equatable {
         }
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        for item in topics { item.forEachError(body) }
+        if errorCode != 0 { body(errorCode, nil) }
+        for item in groups { item.forEachError(body) }
+    }
+
     /// The responses per topic.
     public struct OffsetFetchResponseTopic: Sendable, Equatable {
         /// The topic name. (versions 0-7)
@@ -126,6 +134,12 @@ public struct OffsetFetchResponse: KafkaResponseMessage, Sendable, Equatable {
             if flexible {
                 buffer.writeEmptyKafkaTaggedFields()
             }
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            for item in partitions { item.forEachError(body) }
         }
     }
 
@@ -188,6 +202,12 @@ public struct OffsetFetchResponse: KafkaResponseMessage, Sendable, Equatable {
                 buffer.writeEmptyKafkaTaggedFields()
             }
         }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            if errorCode != 0 { body(errorCode, nil) }
+        }
     }
 
     /// The responses per group id.
@@ -231,6 +251,13 @@ public struct OffsetFetchResponse: KafkaResponseMessage, Sendable, Equatable {
             buffer.writeKafkaInteger(self.errorCode)
             buffer.writeEmptyKafkaTaggedFields()
         }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            for item in topics { item.forEachError(body) }
+            if errorCode != 0 { body(errorCode, nil) }
+        }
     }
 
     /// The responses per topic.
@@ -267,6 +294,12 @@ public struct OffsetFetchResponse: KafkaResponseMessage, Sendable, Equatable {
                 element.write(to: &buffer, version: version)
             }
             buffer.writeEmptyKafkaTaggedFields()
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            for item in partitions { item.forEachError(body) }
         }
     }
 
@@ -318,6 +351,12 @@ public struct OffsetFetchResponse: KafkaResponseMessage, Sendable, Equatable {
             buffer.writeKafkaNullableString(self.metadata, compact: true)
             buffer.writeKafkaInteger(self.errorCode)
             buffer.writeEmptyKafkaTaggedFields()
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            if errorCode != 0 { body(errorCode, nil) }
         }
     }
 }

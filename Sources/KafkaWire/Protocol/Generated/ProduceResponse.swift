@@ -80,6 +80,12 @@ public struct ProduceResponse: KafkaResponseMessage, Sendable, Equatable {
         }
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        for item in responses { item.forEachError(body) }
+    }
+
     /// Each produce response
     public struct TopicProduceResponse: Sendable, Equatable {
         /// The topic name (versions 0+)
@@ -120,6 +126,12 @@ public struct ProduceResponse: KafkaResponseMessage, Sendable, Equatable {
             if flexible {
                 buffer.writeEmptyKafkaTaggedFields()
             }
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            for item in partitionResponses { item.forEachError(body) }
         }
     }
 
@@ -229,6 +241,12 @@ public struct ProduceResponse: KafkaResponseMessage, Sendable, Equatable {
                 }
                 buffer.writeKafkaTaggedFields(taggedFields)
             }
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            if errorCode != 0 { body(errorCode, errorMessage) }
         }
     }
 

@@ -79,4 +79,10 @@ public struct SyncGroupResponse: KafkaResponseMessage, Sendable, Equatable {
             buffer.writeEmptyKafkaTaggedFields()
         }
     }
+
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        if errorCode != 0 { body(errorCode, nil) }
+    }
 }

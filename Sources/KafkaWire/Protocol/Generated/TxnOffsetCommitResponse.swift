@@ -54,6 +54,12 @@ public struct TxnOffsetCommitResponse: KafkaResponseMessage, Sendable, Equatable
         }
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        for item in topics { item.forEachError(body) }
+    }
+
     /// The responses for each topic.
     public struct TxnOffsetCommitResponseTopic: Sendable, Equatable {
         /// The topic name. (versions 0+)
@@ -95,6 +101,12 @@ public struct TxnOffsetCommitResponse: KafkaResponseMessage, Sendable, Equatable
                 buffer.writeEmptyKafkaTaggedFields()
             }
         }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            for item in partitions { item.forEachError(body) }
+        }
     }
 
     /// The responses for each partition in the topic.
@@ -133,6 +145,12 @@ public struct TxnOffsetCommitResponse: KafkaResponseMessage, Sendable, Equatable
             if flexible {
                 buffer.writeEmptyKafkaTaggedFields()
             }
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            if errorCode != 0 { body(errorCode, nil) }
         }
     }
 }

@@ -47,6 +47,12 @@ public struct WriteTxnMarkersResponse: KafkaResponseMessage, Sendable, Equatable
         }
     }
 
+    /// Calls `body` with every non-zero error code in the value, wherever it sits, and the error
+    /// message beside it.
+    public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+        for item in markers { item.forEachError(body) }
+    }
+
     /// The results for writing makers.
     public struct WritableTxnMarkerResult: Sendable, Equatable {
         /// The current producer ID in use by the transactional ID. (versions 0+)
@@ -87,6 +93,12 @@ public struct WriteTxnMarkersResponse: KafkaResponseMessage, Sendable, Equatable
             if flexible {
                 buffer.writeEmptyKafkaTaggedFields()
             }
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            for item in topics { item.forEachError(body) }
         }
     }
 
@@ -131,6 +143,12 @@ public struct WriteTxnMarkersResponse: KafkaResponseMessage, Sendable, Equatable
                 buffer.writeEmptyKafkaTaggedFields()
             }
         }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            for item in partitions { item.forEachError(body) }
+        }
     }
 
     /// The results by partition.
@@ -169,6 +187,12 @@ public struct WriteTxnMarkersResponse: KafkaResponseMessage, Sendable, Equatable
             if flexible {
                 buffer.writeEmptyKafkaTaggedFields()
             }
+        }
+
+        /// Calls `body` with every non-zero error code in the value, wherever it sits, and the
+        /// error message beside it.
+        public func forEachError(_ body: (_ code: Int16, _ message: String?) -> Void) {
+            if errorCode != 0 { body(errorCode, nil) }
         }
     }
 }
