@@ -45,17 +45,10 @@ public enum ApplianceLoginFile {
             lines.append("ssl-ca-location = \(caFile)")
         }
         let target = path(in: dataDirectory)
-        let temporary = target + ".tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw ConfigurationError("cannot create '\(temporary)' (errno \(errno)): is the data directory writable?")
-        }
-        let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
-        let written = Glibc.write(descriptor, bytes, bytes.count)
-        close(descriptor)
-        guard written == bytes.count, rename(temporary, target) == 0 else {
-            unlink(temporary)
-            throw ConfigurationError("cannot write '\(target)' (errno \(errno)): is the disk full?")
+        do {
+            try FileBytes.write(Array((lines.joined(separator: "\n") + "\n").utf8), atomicallyTo: target, mode: 0o600)
+        } catch {
+            throw ConfigurationError("\(error): is the data directory writable, and the disk not full?")
         }
     }
 
