@@ -7,8 +7,9 @@ import Logging
 extension DashboardOptions {
     /// The dashboard under its supervisor, for `aseed run` and `aseed dashboard`: it follows
     /// the analyzer's snapshots, reads the broker console over the Kafka protocol (`bootstrap`),
-    /// samples the consumer groups' lag into `<data-dir>/dashboard/lag-history.sqlite` and
-    /// controls the appliance through `status`. The configuration (and a generated token's
+    /// samples the consumer groups' lag into `<data-dir>/dashboard/lag-history.sqlite`, checks
+    /// the class's lab (progress in `<data-dir>/dashboard/labs/`) and controls the appliance
+    /// through `status`. The configuration (and a generated token's
     /// one log line) is made once; a restart builds a new server with it.
     ///
     /// - Parameters:
@@ -48,6 +49,8 @@ extension DashboardOptions {
         try createDirectories(dataDirectory + "/dashboard", for: "data-dir", mode: 0o700)
         let lagHistory = try LagHistoryStore(path: dataDirectory + "/dashboard/" + LagHistoryStore.fileName)
         let interval = try lagSampleInterval(settings)
+        try createDirectories(dataDirectory + "/dashboard/labs/archive", for: "data-dir", mode: 0o700)
+        let labs = LabSession(directory: dataDirectory + "/dashboard/labs", console: console, logger: logger)
         return SupervisedComponent(name: "dashboard", logger: logger) {
             let sampler = LagSampler(console: console, store: lagHistory, interval: interval, logger: logger)
             return [
@@ -58,11 +61,13 @@ extension DashboardOptions {
                         control: status,
                         console: console,
                         lagHistory: lagHistory,
+                        labs: labs,
                         metrics: [status, sampler],
                         logger: logger
                     )
                 ),
                 .init(service: sampler),
+                .init(service: labs),
             ]
         }
     }

@@ -26,6 +26,8 @@ public final class DashboardServer: Service, Sendable {
     ///   - console: where the broker console reads; nil answers its routes with 503.
     ///   - lagHistory: consumer groups' lag over time (a `LagSampler` fills it); nil answers
     ///     its route with 503.
+    ///   - labs: the class's lab (a service of its own runs its checks); nil answers its routes
+    ///     with 503.
     ///   - metrics: components' own figures for `/metrics` (simulator, broker).
     ///   - onServerRunning: called with the bound port once the server listens.
     public init(
@@ -34,6 +36,7 @@ public final class DashboardServer: Service, Sendable {
         control: any ApplianceControl,
         console: (any BrokerConsoleSource)? = nil,
         lagHistory: LagHistoryStore? = nil,
+        labs: LabSession? = nil,
         metrics: [any MetricsProvider] = [],
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -44,6 +47,7 @@ public final class DashboardServer: Service, Sendable {
             control: control,
             console: console,
             lagHistory: lagHistory,
+            labs: labs,
             metricsProviders: metrics,
             logger: logger
         )

@@ -99,6 +99,8 @@ struct RouteTests {
                 ("/api/broker/groups/{id}/reset-offsets", "post"),
                 ("/api/broker/groups/{id}", "delete"),
                 ("/api/control/simulator", "post"),
+                ("/api/labs", "post"), ("/api/labs/current", "get"), ("/api/labs/current/students/{name}", "get"),
+                ("/api/labs/current/results.csv", "get"),
                 ("/api/control/components/{name}/restart", "post"), ("/api/openapi.json", "get"), ("/metrics", "get"),
                 ("/healthz", "get"), ("/readyz", "get"), ("/ws", "get"),
             ]

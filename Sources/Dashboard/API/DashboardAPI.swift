@@ -17,6 +17,8 @@ struct DashboardAPI: Sendable {
     let console: (any BrokerConsoleSource)?
     /// Consumer groups' lag over time; nil where nobody samples it.
     let lagHistory: LagHistoryStore?
+    /// The class's lab; nil where progress cannot be kept (no data directory).
+    let labs: LabSession?
     let metricsProviders: [any MetricsProvider]
     let external = ExternalResults()
     let hub: WebSocketHub
@@ -33,6 +35,7 @@ struct DashboardAPI: Sendable {
         control: any ApplianceControl,
         console: (any BrokerConsoleSource)?,
         lagHistory: LagHistoryStore? = nil,
+        labs: LabSession? = nil,
         metricsProviders: [any MetricsProvider],
         logger: Logger
     ) {
@@ -41,6 +44,7 @@ struct DashboardAPI: Sendable {
         self.control = control
         self.console = console
         self.lagHistory = lagHistory
+        self.labs = labs
         self.metricsProviders = metricsProviders
         self.logger = logger
         hub = WebSocketHub(maxClients: configuration.maxWebSocketClients, queueLength: configuration.clientQueueLength)

@@ -1,0 +1,210 @@
+import Common
+import Hummingbird
+import NIOCore
+
+/// The class's lab: started with the admin token from a lab file, read by the scoreboard, by
+/// each student's page and as a CSV at the end of a class.
+extension DashboardAPI {
+    static let noLab = "no lab runs: start one with `aseed lab start FILE` or POST /api/labs"
+
+    func labRoutes() -> [(Route, Handler)] {
+        [
+            (
+                Route(
+                    method: .post,
+                    path: "/api/labs",
+                    summary: "Start a lab: the body is a lab file (TOML); the lab running before is archived",
+                    needsToken: true,
+                    success: (201, "started", "application/json"),
+                    errors: [400, 413, 503]
+                ), startLab
+            ),
+            (
+                Route(
+                    method: .get,
+                    path: "/api/labs/current",
+                    summary: "The running lab's steps and every student's progress (the scoreboard)",
+                    errors: [404, 503]
+                ), currentLab
+            ),
+            (
+                Route(
+                    method: .get,
+                    path: "/api/labs/current/students/{name}",
+                    summary: "One student's steps with hints, and the settings to connect with",
+                    parameters: [.init(name: "name", inPath: true, description: "the student's name")],
+                    errors: [404, 503]
+                ), labStudent
+            ),
+            (
+                Route(
+                    method: .get,
+                    path: "/api/labs/current/results.csv",
+                    summary: "Every student's steps with the time each was done, as CSV",
+                    success: (200, "CSV", "text/csv"),
+                    errors: [404, 503]
+                ), labResults
+            ),
+        ]
+    }
+
+    /// `POST /api/labs`.
+    func startLab(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        try authorize(request)
+        let labs = try requireLabs()
+        var request = request
+        let body = try await request.collectBody(upTo: configuration.bodyLimit)
+        guard body.readableBytes > 0 else {
+            throw APIError.badRequest("empty-body", "the request has no body: send the lab file")
+        }
+        let lab: Lab
+        do {
+            lab = try Lab(toml: String(buffer: body))
+        } catch {
+            throw APIError.badRequest("invalid-lab", error.description)
+        }
+        do {
+            try await labs.start(lab)
+        } catch {
+            throw APIError(.serviceUnavailable, "unavailable", "the lab's progress cannot be stored: \(error)")
+        }
+        await labs.check()
+        return try await labResponse(status: .created)
+    }
+
+    /// `GET /api/labs/current`.
+    func currentLab(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        try await labResponse(status: .ok)
+    }
+
+    /// `GET /api/labs/current/students/{name}`.
+    func labStudent(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let name = context.parameters.get("name") ?? ""
+        guard let (lab, progress) = try await requireLabs().current else {
+            throw APIError(.notFound, "not-found", Self.noLab)
+        }
+        let bootstrap = advertisedBootstrap()
+        return .jsonObject(capacity: 1024 + 512 * lab.steps.count) { writer in
+            writer.key("name")
+            writer.string(name)
+            writer.key("seen")
+            writer.bool(progress.students[name] != nil)
+            writer.key("bootstrap")
+            if let bootstrap { writer.string(bootstrap) } else { writer.null() }
+            writer.key("lab")
+            writeSummary(lab, to: &writer)
+            writer.key("steps")
+            writer.beginArray()
+            for step in lab.steps {
+                writer.beginObject()
+                writer.key("id")
+                writer.string(step.id)
+                writer.key("title")
+                writer.string(Self.fill(step.title, name: name, bootstrap: bootstrap))
+                writer.key("hint")
+                writer.string(Self.fill(step.hint, name: name, bootstrap: bootstrap))
+                writer.key("done_at")
+                writeTime(progress.doneAt(step.id, for: name), to: &writer)
+                writer.endObject()
+            }
+            writer.endArray()
+        }
+    }
+
+    /// `GET /api/labs/current/results.csv`.
+    func labResults(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        guard let (lab, progress) = try await requireLabs().current else {
+            throw APIError(.notFound, "not-found", Self.noLab)
+        }
+        var text = (["student"] + lab.steps.map(\.id) + ["steps_done"]).map(MessageCSV.cell).joined(separator: ",")
+        text += "\r\n"
+        for student in progress.names {
+            let times = lab.steps.map { step in
+                progress.doneAt(step.id, for: student).map { UTCTimestamp.string(epochMicros: $0 * 1000, zone: .z) }
+            }
+            let cells = [MessageCSV.cell(student)] + times.map { $0 ?? "" } + [String(times.compactMap { $0 }.count)]
+            text += cells.joined(separator: ",") + "\r\n"
+        }
+        return .download(Array(text.utf8), contentType: "text/csv; charset=utf-8", fileName: "\(lab.id)-results.csv")
+    }
+
+    private func requireLabs() throws(APIError) -> LabSession {
+        guard let labs else {
+            throw APIError(.serviceUnavailable, "unavailable", "labs need the appliance's data directory")
+        }
+        return labs
+    }
+
+    private func labResponse(status: HTTPResponse.Status) async throws -> Response {
+        guard let (lab, progress) = try await requireLabs().current else {
+            throw APIError(.notFound, "not-found", Self.noLab)
+        }
+        return .jsonObject(status: status, capacity: 1024 + 256 * lab.steps.count * (progress.students.count + 1)) {
+            writer in
+            writer.key("lab")
+            writeSummary(lab, to: &writer)
+            writer.key("started_at")
+            writeTime(progress.startedAtMillis, to: &writer)
+            writer.key("students")
+            writer.beginArray()
+            for student in progress.names {
+                writer.beginObject()
+                writer.key("name")
+                writer.string(student)
+                writer.key("first_seen")
+                writeTime(progress.students[student], to: &writer)
+                writer.key("done")
+                writer.beginObject()
+                for step in lab.steps {
+                    guard let millis = progress.doneAt(step.id, for: student) else { continue }
+                    writer.key(step.id)
+                    writeTime(millis, to: &writer)
+                }
+                writer.endObject()
+                writer.key("steps_done")
+                writer.integer(lab.steps.filter { progress.doneAt($0.id, for: student) != nil }.count)
+                writer.endObject()
+            }
+            writer.endArray()
+        }
+    }
+
+    private func writeSummary(_ lab: Lab, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("id")
+        writer.string(lab.id)
+        writer.key("title")
+        writer.string(lab.title)
+        writer.key("summary")
+        writer.string(lab.summary)
+        writer.key("steps")
+        writer.beginArray()
+        for step in lab.steps {
+            writer.beginObject()
+            writer.key("id")
+            writer.string(step.id)
+            writer.key("title")
+            writer.string(step.title)
+            writer.key("goal")
+            writer.string(step.goal.kind)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+    }
+
+    private func writeTime(_ millis: Int64?, to writer: inout JSONWriter) {
+        if let millis { writer.timestamp(micros: millis * 1000) } else { writer.null() }
+    }
+
+    /// The address students should give as bootstrap.servers: the broker's first advertised
+    /// address; nil when the broker is not the appliance's own.
+    private func advertisedBootstrap() -> String? {
+        console?.wire?.advertisedAddresses().first?.address
+    }
+
+    /// A step's text for one student: `{name}` and `{bootstrap}` filled in.
+    static func fill(_ text: String, name: String, bootstrap: String?) -> String {
+        text.replacing("{name}", with: name).replacing("{bootstrap}", with: bootstrap ?? "the broker's address")
+    }
+}

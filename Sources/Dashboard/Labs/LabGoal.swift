@@ -1,0 +1,60 @@
+/// What a step asks of a student, in terms the appliance can observe on its broker. Names in
+/// goals may hold `{name}`, replaced by the student's name (`LabGoal.for(student:)`).
+public enum LabGoal: Sendable, Equatable {
+    /// A connection of the student's reached the broker.
+    case connect
+    /// At least `count` records in `topic`; with `validOrders`, records the analyzer accepts
+    /// as orders (Sources/Analyzer/README.md).
+    case produce(topic: String, count: Int, validOrders: Bool)
+    /// Group `group` committed an offset for `topic` (for the partitions its consumers read).
+    case commit(group: String, topic: String)
+    /// Group `group` had `members` members or more at once (each joining made a rebalance).
+    case rebalance(group: String, members: Int)
+    /// Topic `topic` exists with at least `partitions` partitions and these configs.
+    case topic(topic: String, partitions: Int, configs: [String: String])
+    /// The student produced with idempotence (InitProducerId, then Produce).
+    case idempotence
+    /// The student ended a transaction (EndTxn).
+    case transaction
+
+    /// The kinds a lab file may name in `goal`, with the keys each takes.
+    static let kinds: [String: Set<String>] = [
+        "connect": [],
+        "produce": ["topic", "count", "valid_orders"],
+        "commit": ["group", "topic"],
+        "rebalance": ["group", "members"],
+        "topic": ["topic", "partitions", "config"],
+        "idempotence": [],
+        "transaction": [],
+    ]
+
+    /// The goal with `{name}` replaced by `student` in every name it holds.
+    public func `for`(student: String) -> LabGoal {
+        func fill(_ text: String) -> String { text.replacing("{name}", with: student) }
+        switch self {
+        case .connect, .idempotence, .transaction:
+            return self
+        case .produce(let topic, let count, let validOrders):
+            return .produce(topic: fill(topic), count: count, validOrders: validOrders)
+        case .commit(let group, let topic):
+            return .commit(group: fill(group), topic: fill(topic))
+        case .rebalance(let group, let members):
+            return .rebalance(group: fill(group), members: members)
+        case .topic(let topic, let partitions, let configs):
+            return .topic(topic: fill(topic), partitions: partitions, configs: configs)
+        }
+    }
+
+    /// The goal's kind, as lab files name it.
+    public var kind: String {
+        switch self {
+        case .connect: "connect"
+        case .produce: "produce"
+        case .commit: "commit"
+        case .rebalance: "rebalance"
+        case .topic: "topic"
+        case .idempotence: "idempotence"
+        case .transaction: "transaction"
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Analyzer
+import KafkaWire
+
+/// What the appliance sees at one moment, as far as a lab's goals need it: the broker's
+/// clients and groups on the wire, and the topics, groups and records the goals name.
+public struct LabObservation: Sendable {
+    /// Open connections and those closed in the last minutes.
+    public var connections: [ConsoleConnection]
+    /// Each group's last changes of membership.
+    public var moments: [String: [ConsoleGroupMoment]]
+    /// Topics by name; those a `topic` goal names carry their configs.
+    public var topics: [String: ConsoleTopic]
+    /// The groups `commit` goals name, those that exist.
+    public var groups: [String: GroupDescription]
+    /// For topics a `produce` goal with valid orders names: how many of the records read are
+    /// orders the analyzer accepts.
+    public var validOrders: [String: Int]
+
+    public init(
+        connections: [ConsoleConnection] = [],
+        moments: [String: [ConsoleGroupMoment]] = [:],
+        topics: [String: ConsoleTopic] = [:],
+        groups: [String: GroupDescription] = [:],
+        validOrders: [String: Int] = [:]
+    ) {
+        self.connections = connections
+        self.moments = moments
+        self.topics = topics
+        self.groups = groups
+        self.validOrders = validOrders
+    }
+
+    /// The connections of `student`.
+    public func connections(of student: String) -> [ConsoleConnection] {
+        connections.filter { LabStudent.name(of: $0) == student }
+    }
+
+    /// The students behind the connections.
+    public var students: Set<String> { Set(connections.compactMap(LabStudent.name(of:))) }
+
+    /// Whether `goal` (already filled in for the student) holds for `student`.
+    public func holds(_ goal: LabGoal, for student: String) -> Bool {
+        switch goal {
+        case .connect:
+            return !connections(of: student).isEmpty
+        case .produce(let topic, let count, let validOrders):
+            if validOrders { return (self.validOrders[topic] ?? 0) >= count }
+            return records(in: topic) >= Int64(count)
+        case .commit(let group, let topic):
+            return committed(group: group, topic: topic)
+        case .rebalance(let group, let members):
+            return (moments[group] ?? []).contains { $0.members.count >= members }
+        case .topic(let name, let partitions, let configs):
+            guard let topic = topics[name], topic.partitions.count >= partitions else { return false }
+            return configs.allSatisfy { topic.configs[$0.key] == $0.value }
+        case .idempotence:
+            let mine = connections(of: student)
+            return mine.contains { $0.requestCount("InitProducerId") > 0 }
+                && mine.contains { $0.requestCount("Produce") > 0 }
+        case .transaction:
+            return connections(of: student).contains { $0.requestCount("EndTxn") > 0 }
+        }
+    }
+
+    /// How many of `values` the analyzer accepts as orders (Sources/Analyzer/README.md).
+    public static func orders(among values: [String]) -> Int {
+        var decoder = OrderDecoder()
+        var valid = 0
+        for var value in values {
+            let accepted = value.withUTF8 { bytes in
+                if case .success = decoder.decode(UnsafeRawBufferPointer(bytes)) { return true }
+                return false
+            }
+            if accepted { valid += 1 }
+        }
+        return valid
+    }
+
+    /// Records between each partition's earliest and latest offsets.
+    func records(in topic: String) -> Int64 {
+        (topics[topic]?.partitions ?? []).reduce(0) { $0 + max(0, $1.latestOffset - $1.earliestOffset) }
+    }
+
+    private func committed(group: String, topic: String) -> Bool {
+        (groups[group]?.offsets ?? []).contains { $0.partition.topic == topic && $0.committed >= 0 }
+    }
+}

@@ -1,0 +1,168 @@
+import Common
+import FoundationEssentials
+import KafkaWire
+import Logging
+import ServiceLifecycle
+
+/// The class's current lab and its progress: started by the teacher (`start`), checked every
+/// second against what the appliance sees (`check`), and kept in `<directory>/current.json`
+/// so a restart goes on where the class was. Starting another lab moves the old one's file to
+/// `<directory>/archive/` (both directories are the caller's to make).
+public actor LabSession: Service {
+    /// A lab with its progress, as stored.
+    struct Record: Codable {
+        var source: String
+        var progress: ClassProgress
+    }
+
+    private let directory: String?
+    private let console: (any BrokerConsoleSource)?
+    private let logger: Logger
+    private(set) var lab: Lab?
+    private(set) var progress: ClassProgress?
+    /// Valid orders counted per topic, with the topic's record total they were counted at.
+    private var orderCounts: [String: (records: Int64, valid: Int)] = [:]
+    private var failing = false
+
+    /// A session; with a directory, the lab there (if any) goes on.
+    ///
+    /// - Parameters:
+    ///   - directory: where progress is kept; nil keeps it in memory only.
+    ///   - console: what the checks read; nil checks nothing.
+    public init(directory: String?, console: (any BrokerConsoleSource)?, logger: Logger) {
+        self.directory = directory
+        self.console = console
+        self.logger = logger
+        guard let directory, let bytes = try? FileBytes.read(atPath: directory + "/current.json") else { return }
+        do {
+            let record = try JSONDecoder().decode(Record.self, from: Data(bytes))
+            let lab = try Lab(toml: record.source)
+            self.lab = lab
+            self.progress = record.progress
+            logger.info("lab '\(lab.id)' goes on: \(record.progress.students.count) students so far")
+        } catch {
+            logger.error("the lab kept in \(directory)/current.json cannot be read, so no lab runs: \(error)")
+        }
+    }
+
+    /// The lab running and its progress; nil when none runs.
+    public var current: (lab: Lab, progress: ClassProgress)? {
+        guard let lab, let progress else { return nil }
+        return (lab, progress)
+    }
+
+    /// Starts `lab` with nobody's steps done; the lab running before is archived.
+    public func start(_ lab: Lab, nowMillis: Int64 = WallClock.nowMilliseconds()) throws {
+        if let directory, let old = progress {
+            let target = "\(directory)/archive/\(old.labID)-\(old.startedAtMillis).json"
+            try FileBytes.move(directory + "/current.json", to: target)
+        }
+        let progress = ClassProgress(labID: lab.id, startedAtMillis: nowMillis)
+        try save(Record(source: lab.source, progress: progress))
+        self.lab = lab
+        self.progress = progress
+        orderCounts = [:]
+        logger.info("lab '\(lab.id)' started: \(lab.steps.count) steps")
+    }
+
+    /// One round of checks: each student seen, each step not done yet. Returns the steps newly
+    /// done as (student, step id).
+    @discardableResult
+    public func check(nowMillis: Int64 = WallClock.nowMilliseconds()) async -> [(String, String)] {
+        guard let lab, var progress, let console else { return [] }
+        do {
+            let observation = try await observe(lab, progress: progress, console: console)
+            for student in observation.students { progress.see(student, at: nowMillis) }
+            var done: [(String, String)] = []
+            for student in progress.names {
+                for step in lab.steps where progress.doneAt(step.id, for: student) == nil {
+                    if observation.holds(step.goal.for(student: student), for: student) {
+                        progress.markDone(step.id, for: student, at: nowMillis)
+                        done.append((student, step.id))
+                    }
+                }
+            }
+            // The lab may have been replaced while this round read the broker.
+            guard self.lab == lab else { return [] }
+            if progress != self.progress {
+                self.progress = progress
+                try save(Record(source: lab.source, progress: progress))
+            }
+            if failing {
+                failing = false
+                logger.info("lab checks work again")
+            }
+            return done
+        } catch {
+            if !failing { logger.warning("lab checks failed, retrying every second: \(error)") }
+            failing = true
+            return []
+        }
+    }
+
+    /// Checks every second until graceful shutdown, which also cuts the wait short.
+    public func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await self.check()
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    /// Reads what the lab's pending goals need.
+    private func observe(
+        _ lab: Lab,
+        progress: ClassProgress,
+        console: any BrokerConsoleSource
+    ) async throws -> LabObservation {
+        var observation = LabObservation()
+        if let wire = console.wire {
+            observation.connections = (wire.connections() ?? []) + wire.closedConnections()
+            observation.moments = wire.groupMoments()
+        }
+        let students = Set(progress.names).union(observation.students)
+        let pending = students.flatMap { student in
+            lab.steps.filter { progress.doneAt($0.id, for: student) == nil }.map { $0.goal.for(student: student) }
+        }
+        guard !pending.isEmpty else { return observation }
+        observation.topics = Dictionary(try await console.topics().map { ($0.name, $0) }) { first, _ in first }
+        let groups = Set(try await console.groups().map(\.groupID))
+        for goal in pending {
+            switch goal {
+            case .topic(let name, _, let configs) where !configs.isEmpty && observation.topics[name] != nil:
+                if let topic = try await console.topic(named: name) { observation.topics[name] = topic }
+            case .commit(let group, _) where groups.contains(group) && observation.groups[group] == nil:
+                observation.groups[group] = try await console.group(id: group)
+            case .produce(let topic, let count, true) where observation.validOrders[topic] == nil:
+                observation.validOrders[topic] = try await validOrders(in: topic, wanted: count, observation, console)
+            default:
+                continue
+            }
+        }
+        return observation
+    }
+
+    /// How many of the topic's newest records (up to a few times `wanted`) are valid orders;
+    /// counted again only when the topic has grown.
+    private func validOrders(
+        in topic: String,
+        wanted: Int,
+        _ observation: LabObservation,
+        _ console: any BrokerConsoleSource
+    ) async throws -> Int {
+        let records = observation.records(in: topic)
+        guard records > 0 else { return 0 }
+        if let counted = orderCounts[topic], counted.records == records { return counted.valid }
+        let messages = try await console.messages(MessageQuery(topic: topic, limit: min(max(wanted * 4, 100), 5_000)))
+        let valid = LabObservation.orders(among: messages.compactMap(\.value))
+        orderCounts[topic] = (records, valid)
+        return valid
+    }
+
+    private func save(_ record: Record) throws {
+        guard let directory else { return }
+        let bytes = try JSONEncoder().encode(record)
+        try FileBytes.write(Array(bytes), atomicallyTo: directory + "/current.json")
+    }
+}

@@ -1,0 +1,66 @@
+import Common
+import FoundationEssentials
+import Logging
+import Testing
+
+@testable import Dashboard
+
+@Suite("A class's lab, checked and kept")
+struct LabSessionTests {
+    static let lab = """
+        id = "one"
+        title = "One"
+
+        [[step]]
+        id = "connect"
+        title = "Connect"
+        goal = "connect"
+
+        [[step]]
+        id = "orders"
+        title = "200 records in orders"
+        goal = "produce"
+        topic = "orders"
+        count = 200
+        """
+
+    static func directory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("aseed-labs-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: path + "/archive", withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test func stepsSeenDoneAreKeptAcrossARestartAndArchivedByTheNextLab() async throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let logger = Logger(label: "test")
+        let session = LabSession(directory: directory, console: FakeConsole(), logger: logger)
+        #expect(await session.current == nil)
+        try await session.start(try Lab(toml: Self.lab), nowMillis: 1_000)
+        let done = await session.check(nowMillis: 2_000)
+        // FakeWire's clients: alice (a login) and a client id full of markup; orders has 303 records.
+        let students = ["<img src=x onerror=alert(1)>", "alice"]
+        #expect(Set(done.map(\.0)) == Set(students))
+        #expect(done.count == 4)
+        #expect(await session.check(nowMillis: 3_000).isEmpty)
+
+        let again = LabSession(directory: directory, console: nil, logger: logger)
+        let current = try #require(await again.current)
+        #expect(current.lab.id == "one" && current.progress.startedAtMillis == 1_000)
+        #expect(current.progress.names == students)
+        #expect(current.progress.doneAt("orders", for: "alice") == 2_000)
+
+        try await again.start(try Lab(toml: Self.lab.replacing("id = \"one\"", with: "id = \"two\"")), nowMillis: 5_000)
+        #expect(FileManager.default.fileExists(atPath: directory + "/archive/one-1000.json"))
+        #expect(await again.current?.progress.students.isEmpty == true)
+    }
+
+    @Test func aLabFileThatCannotBeReadStartsNoLab() async throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileBytes.write(Array("{not json".utf8), atomicallyTo: directory + "/current.json")
+        let session = LabSession(directory: directory, console: FakeConsole(), logger: Logger(label: "test"))
+        #expect(await session.current == nil)
+        #expect(await session.check().isEmpty)
+    }
+}
