@@ -50,7 +50,12 @@ extension DashboardOptions {
         let lagHistory = try LagHistoryStore(path: dataDirectory + "/dashboard/" + LagHistoryStore.fileName)
         let interval = try lagSampleInterval(settings)
         try createDirectories(dataDirectory + "/dashboard/labs/archive", for: "data-dir", mode: 0o700)
-        let labs = LabSession(directory: dataDirectory + "/dashboard/labs", console: console, logger: logger)
+        let labs = LabSession(
+            directory: dataDirectory + "/dashboard/labs",
+            console: console,
+            latestSnapshot: { snapshots.latest },
+            logger: logger
+        )
         return SupervisedComponent(name: "dashboard", logger: logger) {
             let sampler = LagSampler(console: console, store: lagHistory, interval: interval, logger: logger)
             return [

@@ -22,7 +22,10 @@ from test_poison import Appliance
 REPOSITORY = pathlib.Path(__file__).resolve().parents[2]
 LAB = REPOSITORY / "examples" / "labs" / "first-steps.toml"
 SOLUTION = REPOSITORY / "examples" / "labs" / "first-steps" / "solution.py"
-STEPS = ["connect", "produce", "partitions", "commit", "rebalance", "idempotence", "transaction"]
+ANALYTICS = REPOSITORY / "examples" / "labs" / "analytics.toml"
+ANALYTICS_SOLUTION = REPOSITORY / "examples" / "labs" / "analytics" / "solution.py"
+STEPS = ["connect", "produce", "partitions", "keys", "compaction", "commit", "rebalance", "idempotence",
+         "transaction"]
 
 
 def lab_command(app: Appliance, *args: str) -> subprocess.CompletedProcess:
@@ -47,6 +50,11 @@ def make_mistakes(bootstrap: str, name: str) -> None:
     assert producer.flush(10) == 0
     admin = AdminClient(common)
     admin.create_topics([NewTopic(f"students.{name}.six", num_partitions=3)])[f"students.{name}.six"].result(10)
+    for number in range(12):  # no keys
+        producer.produce(f"students.{name}.six", b"an order without its key")
+    assert producer.flush(10) == 0
+    # Compaction forgotten: the topic keeps the default cleanup policy.
+    admin.create_topics([NewTopic(f"students.{name}.latest", num_partitions=1)])[f"students.{name}.latest"].result(10)
     # Reads without ever committing.
     consumer = Consumer({**common, "group.id": f"g-{name}", "auto.offset.reset": "earliest",
                          "enable.auto.commit": False})
@@ -102,12 +110,13 @@ def test_lab_solution_does_every_step_mistakes_none_and_progress_survives_a_rest
         status = lab_command(app, "status")
         assert status.returncode == 0, status.stderr
         lines = {line.split()[0]: line for line in status.stdout.splitlines()[2:]}
-        assert "7/7" in lines["alice"]
-        assert "1/7" in lines["bob"] and "produce partitions commit rebalance idempotence transaction" in lines["bob"]
+        assert "9/9" in lines["alice"]
+        assert "1/9" in lines["bob"]
+        assert "produce partitions keys compaction commit rebalance idempotence transaction" in lines["bob"]
 
         results = lab_command(app, "results")
         rows = {row["student"]: row for row in csv.DictReader(io.StringIO(results.stdout))}
-        assert rows["alice"]["steps_done"] == "7" and rows["alice"]["transaction"].endswith("Z")
+        assert rows["alice"]["steps_done"] == "9" and rows["alice"]["transaction"].endswith("Z")
         assert rows["bob"]["steps_done"] == "1" and rows["bob"]["produce"] == ""
 
         app.stop()
@@ -142,5 +151,57 @@ def test_a_lab_file_with_a_mistake_is_refused_with_where_and_what(tmp_path):
             assert error.code == 401
         assert lab_command(app, "start", str(LAB)).returncode == 0
         assert app.json("/api/labs/current")["students"] == []
+    finally:
+        app.stop()
+
+
+def quiet_shop(app: Appliance) -> None:
+    """Pauses the simulator and waits until the analyzer has counted everything written."""
+    app.json("/api/control/simulator", method="POST", body={"action": "pause"})
+    def caught_up():
+        first = app.pipeline()
+        time.sleep(1.5)
+        second = app.pipeline()
+        partitions = second["partitions"]
+        return (first["records_in"] == second["records_in"] > 0 and partitions
+                and all(p["lag"] == 0 for p in partitions))
+    app.wait_for(caught_up, timeout=60, message="the analyzer caught up with the paused simulator")
+
+
+def answer(app: Appliance, name: str, step: str, text: str, expected: int = 200) -> dict:
+    request = urllib.request.Request(app.url + "/api/labs/current/answers", method="POST",
+                                     data=json.dumps({"name": name, "step": step, "answer": text}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == expected
+            return json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        assert error.code == expected, error.read()
+        return json.loads(error.read())
+
+
+def test_analytics_lab_answers_are_checked_against_the_analyzer(tmp_path):
+    app = Appliance(tmp_path)
+    try:
+        assert "no lab runs" in answer(app, "carol", "top-all", "PROD-001", expected=404)["message"]
+        app.wait_for(lambda: app.pipeline()["orders_counted"] > 200, timeout=60, message="orders counted")
+        quiet_shop(app)
+        assert lab_command(app, "start", str(ANALYTICS)).returncode == 0
+        solution = subprocess.run([sys.executable, str(ANALYTICS_SOLUTION), "--bootstrap", app.bootstrap,
+                                   "--dashboard", app.url, "--name", "carol"],
+                                  capture_output=True, text=True, timeout=180)
+        assert solution.returncode == 0, solution.stdout + solution.stderr
+        assert "top-all" in solution.stdout and "right:" in solution.stdout, solution.stdout
+        carol = app.wait_for(lambda: (s := student(app, "carol")) and s["steps_done"] == 5 and s,
+                             timeout=30, message="every step of carol's done")
+        assert sorted(carol["done"]) == ["connect", "good-orders", "read", "top-5m", "top-all"]
+
+        wrong = answer(app, "dave", "top-all", "NOT-A-PRODUCT")
+        assert wrong["correct"] is False and "not the product the analyzer ranks first" in wrong["message"]
+        assert "top-all" not in student(app, "dave").get("done", {})
+        assert answer(app, "dave", "read", "anything", expected=400)["error"] == "invalid-answer"
+        assert answer(app, "dave", "nope", "x", expected=400)["error"] == "invalid-answer"
+        assert answer(app, "aseed-simulator", "top-all", "x", expected=400)["error"] == "invalid-answer"
     finally:
         app.stop()

@@ -38,6 +38,15 @@ extension DashboardAPI {
             ),
             (
                 Route(
+                    method: .post,
+                    path: "/api/labs/current/answers",
+                    summary: "A student's answer to a question step, checked against the analyzer's figures",
+                    bodySchema: "LabAnswer",
+                    errors: [404, 503]
+                ), answerLab
+            ),
+            (
+                Route(
                     method: .get,
                     path: "/api/labs/current/results.csv",
                     summary: "Every student's steps with the time each was done, as CSV",
@@ -108,6 +117,33 @@ extension DashboardAPI {
                 writer.endObject()
             }
             writer.endArray()
+        }
+    }
+
+    /// `POST /api/labs/current/answers`: `{name, step, answer}`, no token (students post it);
+    /// answers `{correct, message}`, and a right answer marks the step done.
+    func answerLab(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        struct Body: Decodable {
+            var name: String
+            var step: String
+            var answer: String
+        }
+        let labs = try requireLabs()
+        let body = try await JSONBody.decode(Body.self, from: request, limit: 4096)
+        let verdict: LabAnswerVerdict
+        do {
+            verdict = try await labs.answer(body.answer, step: body.step, student: body.name)
+        } catch let error as LabFileError {
+            let status: HTTPResponse.Status = error.message == "no lab runs" ? .notFound : .badRequest
+            throw APIError(status, status == .notFound ? "not-found" : "invalid-answer", error.description)
+        } catch {
+            throw APIError(.serviceUnavailable, "unavailable", "the lab's progress cannot be stored: \(error)")
+        }
+        return .jsonObject(capacity: 512) { writer in
+            writer.key("correct")
+            writer.bool(verdict.correct)
+            writer.key("message")
+            writer.string(verdict.message)
         }
     }
 

@@ -166,6 +166,13 @@ enum OpenAPIDocument {
             """#
         )
         writeTopicActionSchemas(to: &writer, text: text)
+        writer.key("LabAnswer")
+        writer.raw(
+            #"""
+            {"type":"object","required":["name","step","answer"],"properties":{"name":\#(text),"step":\#(text),\#
+            "answer":\#(text)}}
+            """#
+        )
         writer.key("SimulatorCommand")
         writer.raw(
             #"""

@@ -1,3 +1,4 @@
+import Analyzer
 import Common
 
 /// A lab: steps a class works through, each a goal the appliance checks for every student
@@ -80,6 +81,21 @@ public struct Lab: Sendable, Equatable {
                 count: try number(table, "count", step: step, default: 1),
                 validOrders: try flag(table, "valid_orders", step: step, default: false)
             )
+        case "keys":
+            return .keys(
+                topic: try text(table, "topic", step: step),
+                count: try number(table, "count", step: step, default: 1)
+            )
+        case "top-product":
+            let span = try text(table, "span", step: step, default: "5m")
+            guard let range = AnalyticsSnapshot.TopSpan(rawValue: span) else {
+                throw LabFileError(step: step, "\"span\" must be all, 5m, 15m or 60m")
+            }
+            let by = try text(table, "by", step: step, default: "orders")
+            guard let metric = TopMetric(rawValue: by) else {
+                throw LabFileError(step: step, "\"by\" must be orders, units or revenue")
+            }
+            return .topProduct(span: range, metric: metric)
         case "commit":
             return .commit(group: try text(table, "group", step: step), topic: try text(table, "topic", step: step))
         case "rebalance":

@@ -1,11 +1,16 @@
-/// What a step asks of a student, in terms the appliance can observe on its broker. Names in
-/// goals may hold `{name}`, replaced by the student's name (`LabGoal.for(student:)`).
+import Analyzer
+
+/// What a step asks of a student, in terms the appliance can observe on its broker (or, for
+/// an answer, check against the analyzer). Names in goals may hold `{name}`, replaced by the
+/// student's name (`LabGoal.for(student:)`).
 public enum LabGoal: Sendable, Equatable {
     /// A connection of the student's reached the broker.
     case connect
     /// At least `count` records in `topic`; with `validOrders`, records the analyzer accepts
     /// as orders (Sources/Analyzer/README.md).
     case produce(topic: String, count: Int, validOrders: Bool)
+    /// At least `count` of the newest records in `topic` carry a key.
+    case keys(topic: String, count: Int)
     /// Group `group` committed an offset for `topic` (for the partitions its consumers read).
     case commit(group: String, topic: String)
     /// Group `group` had `members` members or more at once (each joining made a rebalance).
@@ -16,24 +21,31 @@ public enum LabGoal: Sendable, Equatable {
     case idempotence
     /// The student ended a transaction (EndTxn).
     case transaction
+    /// The student posted the product the analyzer ranks first over `span` by `metric`
+    /// (`POST /api/labs/current/answers`); checked when posted, not observed.
+    case topProduct(span: AnalyticsSnapshot.TopSpan, metric: TopMetric)
 
     /// The kinds a lab file may name in `goal`, with the keys each takes.
     static let kinds: [String: Set<String>] = [
         "connect": [],
         "produce": ["topic", "count", "valid_orders"],
+        "keys": ["topic", "count"],
         "commit": ["group", "topic"],
         "rebalance": ["group", "members"],
         "topic": ["topic", "partitions", "config"],
         "idempotence": [],
         "transaction": [],
+        "top-product": ["span", "by"],
     ]
 
     /// The goal with `{name}` replaced by `student` in every name it holds.
     public func `for`(student: String) -> LabGoal {
         func fill(_ text: String) -> String { text.replacing("{name}", with: student) }
         switch self {
-        case .connect, .idempotence, .transaction:
+        case .connect, .idempotence, .transaction, .topProduct:
             return self
+        case .keys(let topic, let count):
+            return .keys(topic: fill(topic), count: count)
         case .produce(let topic, let count, let validOrders):
             return .produce(topic: fill(topic), count: count, validOrders: validOrders)
         case .commit(let group, let topic):
@@ -50,11 +62,38 @@ public enum LabGoal: Sendable, Equatable {
         switch self {
         case .connect: "connect"
         case .produce: "produce"
+        case .keys: "keys"
         case .commit: "commit"
         case .rebalance: "rebalance"
         case .topic: "topic"
         case .idempotence: "idempotence"
         case .transaction: "transaction"
+        case .topProduct: "top-product"
+        }
+    }
+}
+
+/// What a product ranking orders by.
+public enum TopMetric: String, Sendable, CaseIterable {
+    case orders
+    case units
+    case revenue
+
+    /// The ranking of `top` by this metric, first first.
+    func rows(of top: AnalyticsSnapshot.TopProducts) -> [AnalyticsSnapshot.TopRow] {
+        switch self {
+        case .orders: top.byOrders
+        case .units: top.byUnits
+        case .revenue: top.byRevenue
+        }
+    }
+
+    /// A row's figure for this metric.
+    func value(of row: AnalyticsSnapshot.TopRow) -> Int64 {
+        switch self {
+        case .orders: row.orderCount
+        case .units: row.totalQuantity
+        case .revenue: row.totalRevenueCents
         }
     }
 }

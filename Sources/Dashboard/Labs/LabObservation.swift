@@ -1,4 +1,3 @@
-import Analyzer
 import KafkaWire
 
 /// What the appliance sees at one moment, as far as a lab's goals need it: the broker's
@@ -12,22 +11,22 @@ public struct LabObservation: Sendable {
     public var topics: [String: ConsoleTopic]
     /// The groups `commit` goals name, those that exist.
     public var groups: [String: GroupDescription]
-    /// For topics a `produce` goal with valid orders names: how many of the records read are
-    /// orders the analyzer accepts.
-    public var validOrders: [String: Int]
+    /// For topics a `produce` goal with valid orders or a `keys` goal names: what the newest
+    /// records read hold.
+    public var samples: [String: RecordSample]
 
     public init(
         connections: [ConsoleConnection] = [],
         moments: [String: [ConsoleGroupMoment]] = [:],
         topics: [String: ConsoleTopic] = [:],
         groups: [String: GroupDescription] = [:],
-        validOrders: [String: Int] = [:]
+        samples: [String: RecordSample] = [:]
     ) {
         self.connections = connections
         self.moments = moments
         self.topics = topics
         self.groups = groups
-        self.validOrders = validOrders
+        self.samples = samples
     }
 
     /// The connections of `student`.
@@ -44,8 +43,10 @@ public struct LabObservation: Sendable {
         case .connect:
             return !connections(of: student).isEmpty
         case .produce(let topic, let count, let validOrders):
-            if validOrders { return (self.validOrders[topic] ?? 0) >= count }
+            if validOrders { return (samples[topic]?.validOrders ?? 0) >= count }
             return records(in: topic) >= Int64(count)
+        case .keys(let topic, let count):
+            return (samples[topic]?.keyed ?? 0) >= count
         case .commit(let group, let topic):
             return committed(group: group, topic: topic)
         case .rebalance(let group, let members):
@@ -59,21 +60,9 @@ public struct LabObservation: Sendable {
                 && mine.contains { $0.requestCount("Produce") > 0 }
         case .transaction:
             return connections(of: student).contains { $0.requestCount("EndTxn") > 0 }
+        case .topProduct:
+            return false  // answered through the API, never seen on the wire
         }
-    }
-
-    /// How many of `values` the analyzer accepts as orders (Sources/Analyzer/README.md).
-    public static func orders(among values: [String]) -> Int {
-        var decoder = OrderDecoder()
-        var valid = 0
-        for var value in values {
-            let accepted = value.withUTF8 { bytes in
-                if case .success = decoder.decode(UnsafeRawBufferPointer(bytes)) { return true }
-                return false
-            }
-            if accepted { valid += 1 }
-        }
-        return valid
     }
 
     /// Records between each partition's earliest and latest offsets.

@@ -1,3 +1,4 @@
+import Analyzer
 import Common
 import FoundationEssentials
 import KafkaWire
@@ -20,8 +21,12 @@ public actor LabSession: Service {
     private let logger: Logger
     private(set) var lab: Lab?
     private(set) var progress: ClassProgress?
-    /// Valid orders counted per topic, with the topic's record total they were counted at.
-    private var orderCounts: [String: (records: Int64, valid: Int)] = [:]
+    /// The newest records of each topic a goal looks into, read when the topic last grew.
+    private var samples: [String: RecordSample] = [:]
+    /// The analyzer's first products of the rankings the lab asks about, as seen lately: an
+    /// answer counts when it names one of them, since the ranking moves while a student works.
+    private var recentTops = RecentTops()
+    private let latestSnapshot: @Sendable () -> AnalyticsSnapshot?
     private var failing = false
 
     /// A session; with a directory, the lab there (if any) goes on.
@@ -29,9 +34,16 @@ public actor LabSession: Service {
     /// - Parameters:
     ///   - directory: where progress is kept; nil keeps it in memory only.
     ///   - console: what the checks read; nil checks nothing.
-    public init(directory: String?, console: (any BrokerConsoleSource)?, logger: Logger) {
+    ///   - latestSnapshot: the analyzer's latest figures, for answers.
+    public init(
+        directory: String?,
+        console: (any BrokerConsoleSource)?,
+        latestSnapshot: @escaping @Sendable () -> AnalyticsSnapshot? = { nil },
+        logger: Logger
+    ) {
         self.directory = directory
         self.console = console
+        self.latestSnapshot = latestSnapshot
         self.logger = logger
         guard let directory, let bytes = try? FileBytes.read(atPath: directory + "/current.json") else { return }
         do {
@@ -61,7 +73,8 @@ public actor LabSession: Service {
         try save(Record(source: lab.source, progress: progress))
         self.lab = lab
         self.progress = progress
-        orderCounts = [:]
+        samples = [:]
+        recentTops = RecentTops()
         logger.info("lab '\(lab.id)' started: \(lab.steps.count) steps")
     }
 
@@ -70,6 +83,7 @@ public actor LabSession: Service {
     @discardableResult
     public func check(nowMillis: Int64 = WallClock.nowMilliseconds()) async -> [(String, String)] {
         guard let lab, var progress, let console else { return [] }
+        if let snapshot = latestSnapshot() { recentTops.note(snapshot, for: lab, at: nowMillis) }
         do {
             let observation = try await observe(lab, progress: progress, console: console)
             for student in observation.students { progress.see(student, at: nowMillis) }
@@ -134,8 +148,10 @@ public actor LabSession: Service {
                 if let topic = try await console.topic(named: name) { observation.topics[name] = topic }
             case .commit(let group, _) where groups.contains(group) && observation.groups[group] == nil:
                 observation.groups[group] = try await console.group(id: group)
-            case .produce(let topic, let count, true) where observation.validOrders[topic] == nil:
-                observation.validOrders[topic] = try await validOrders(in: topic, wanted: count, observation, console)
+            case .produce(let topic, let count, true) where observation.samples[topic] == nil:
+                observation.samples[topic] = try await sample(of: topic, wanted: count, observation, console)
+            case .keys(let topic, let count) where observation.samples[topic] == nil:
+                observation.samples[topic] = try await sample(of: topic, wanted: count, observation, console)
             default:
                 continue
             }
@@ -143,21 +159,51 @@ public actor LabSession: Service {
         return observation
     }
 
-    /// How many of the topic's newest records (up to a few times `wanted`) are valid orders;
-    /// counted again only when the topic has grown.
-    private func validOrders(
-        in topic: String,
+    /// The topic's newest records (up to a few times `wanted`), read again only when the topic
+    /// has grown.
+    private func sample(
+        of topic: String,
         wanted: Int,
         _ observation: LabObservation,
         _ console: any BrokerConsoleSource
-    ) async throws -> Int {
+    ) async throws -> RecordSample {
         let records = observation.records(in: topic)
-        guard records > 0 else { return 0 }
-        if let counted = orderCounts[topic], counted.records == records { return counted.valid }
+        guard records > 0 else { return RecordSample(records: 0, validOrders: 0, keyed: 0) }
+        if let sample = samples[topic], sample.records == records { return sample }
         let messages = try await console.messages(MessageQuery(topic: topic, limit: min(max(wanted * 4, 100), 5_000)))
-        let valid = LabObservation.orders(among: messages.compactMap(\.value))
-        orderCounts[topic] = (records, valid)
-        return valid
+        let sample = RecordSample(messages, records: records)
+        samples[topic] = sample
+        return sample
+    }
+
+    /// Checks a student's answer to step `stepID` and, when right, marks the step done.
+    ///
+    /// - Throws: `LabFileError` when no lab runs, the step does not exist or asks no question,
+    ///   or the name is nobody's.
+    public func answer(
+        _ text: String,
+        step stepID: String,
+        student: String,
+        nowMillis: Int64 = WallClock.nowMilliseconds()
+    ) throws -> LabAnswerVerdict {
+        guard let lab, var progress else { throw LabFileError("no lab runs") }
+        guard let step = lab.step(stepID) else { throw LabFileError(step: stepID, "the lab has no such step") }
+        guard case .topProduct(let span, let metric) = step.goal else {
+            throw LabFileError(step: stepID, "this step is checked on the broker, not answered")
+        }
+        guard LabStudent.name(user: nil, clientID: student) == student else {
+            throw LabFileError("'\(student)' is not a student's name: use your client.id")
+        }
+        if let snapshot = latestSnapshot() { recentTops.note(snapshot, for: lab, at: nowMillis) }
+        let verdict = recentTops.verdict(on: text, span: span, metric: metric, at: nowMillis)
+        if verdict.correct {
+            progress.markDone(stepID, for: student, at: nowMillis)
+            if progress != self.progress {
+                try save(Record(source: lab.source, progress: progress))
+                self.progress = progress
+            }
+        }
+        return verdict
     }
 
     private func save(_ record: Record) throws {

@@ -52,7 +52,7 @@ struct LabObservationTests {
 
     @Test func ordersAreCountedAsTheAnalyzerAcceptsThem() {
         let quoted = Self.order.replacing("12.5", with: "\"12.5\"")
-        #expect(LabObservation.orders(among: [Self.order, quoted, "hello", Self.order]) == 2)
+        #expect(RecordSample.orders(among: [Self.order, quoted, "hello", Self.order]) == 2)
     }
 
     @Test func aStudentIsTheUserNameElseTheClientID() {
@@ -91,7 +91,10 @@ struct LabObservationTests {
                     ]
                 )
             ],
-            validOrders: ["students.alice": 10, "students.bob": 2]
+            samples: [
+                "students.alice": RecordSample(records: 12, validOrders: 10, keyed: 10),
+                "students.bob": RecordSample(records: 12, validOrders: 2, keyed: 0),
+            ]
         )
         func holds(_ goal: LabGoal, _ student: String) -> Bool {
             observation.holds(goal.for(student: student), for: student)
@@ -112,6 +115,9 @@ struct LabObservationTests {
         let commit = LabGoal.commit(group: "g-{name}", topic: "orders")
         #expect(holds(commit, "alice") && !holds(commit, "bob"))
         #expect(!holds(.commit(group: "g-{name}", topic: "students.alice"), "alice"))
+        let keys = LabGoal.keys(topic: "students.{name}", count: 10)
+        #expect(holds(keys, "alice") && !holds(keys, "bob"))
+        #expect(!holds(.topProduct(span: .all, metric: .revenue), "alice"))
         #expect(holds(.idempotence, "alice") && !holds(.idempotence, "bob"))
         #expect(holds(.transaction, "alice") && !holds(.transaction, "bob"))
     }

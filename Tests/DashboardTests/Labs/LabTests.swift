@@ -33,6 +33,20 @@ struct LabTests {
         config = { "cleanup.policy" = "compact", "min.compaction.lag.ms" = 0 }
 
         [[step]]
+        id = "keyed"
+        title = "Keys"
+        goal = "keys"
+        topic = "students.{name}.six"
+        count = 10
+
+        [[step]]
+        id = "top"
+        title = "Top"
+        goal = "top-product"
+        span = "15m"
+        by = "units"
+
+        [[step]]
         id = "pair"
         title = "Pair"
         goal = "rebalance"
@@ -42,7 +56,9 @@ struct LabTests {
     @Test func aLabFileGivesItsStepsAndGoals() throws {
         let lab = try Lab(toml: Self.file)
         #expect(lab.id == "first-steps" && lab.title == "First steps" && lab.summary == "Connect and produce.")
-        #expect(lab.steps.map(\.id) == ["connect", "produce", "six", "pair"])
+        #expect(lab.steps.map(\.id) == ["connect", "produce", "six", "keyed", "top", "pair"])
+        #expect(lab.steps[3].goal.for(student: "bo") == .keys(topic: "students.bo.six", count: 10))
+        #expect(lab.steps[4].goal == .topProduct(span: .last15Minutes, metric: .units))
         #expect(lab.steps[0].goal == .connect && lab.steps[0].hint == "bootstrap.servers = {bootstrap}")
         #expect(lab.steps[1].goal == .produce(topic: "students.{name}", count: 10, validOrders: true))
         #expect(
@@ -53,8 +69,8 @@ struct LabTests {
                     configs: ["cleanup.policy": "compact", "min.compaction.lag.ms": "0"]
                 )
         )
-        #expect(lab.steps[3].goal == .rebalance(group: "g-{name}-pair", members: 2))
-        #expect(lab.steps[3].goal.for(student: "alice") == .rebalance(group: "g-alice-pair", members: 2))
+        #expect(lab.steps[5].goal == .rebalance(group: "g-{name}-pair", members: 2))
+        #expect(lab.steps[5].goal.for(student: "alice") == .rebalance(group: "g-alice-pair", members: 2))
         #expect(lab.source == Self.file)
     }
 
@@ -86,6 +102,10 @@ struct LabTests {
             error(head + "[[step]]\nid = \"a\"\ntitle = \"A\"\ngoal = \"produce\"\ntopic = \"t\"\ncount = 0\n")
                 == "step a: \"count\" must be a whole number from 1 to 1000000"
         )
+        #expect(
+            error(head + "[[step]]\nid = \"a\"\ntitle = \"A\"\ngoal = \"top-product\"\nspan = \"2m\"\n")
+                == "step a: \"span\" must be all, 5m, 15m or 60m"
+        )
         let twice = "[[step]]\nid = \"a\"\ntitle = \"A\"\ngoal = \"connect\"\n"
         #expect(error(head + twice + twice) == "step a: two steps have this id; each step needs its own")
         #expect(error("id = \"x\"\ntitle = \"unclosed\n").hasPrefix("line 2:"))
@@ -94,11 +114,10 @@ struct LabTests {
 
     @Test func theShippedLabsRead() throws {
         let directory = #filePath.split(separator: "/").dropLast(4).joined(separator: "/")
-        let text = String(
-            decoding: try FileBytes.read(atPath: "/\(directory)/examples/labs/first-steps.toml"),
-            as: UTF8.self
-        )
-        let lab = try Lab(toml: text)
-        #expect(lab.steps.count == 7)
+        for (file, steps) in [("first-steps", 9), ("analytics", 5)] {
+            let path = "/\(directory)/examples/labs/\(file).toml"
+            let lab = try Lab(toml: String(decoding: try FileBytes.read(atPath: path), as: UTF8.self))
+            #expect(lab.steps.count == steps)
+        }
     }
 }

@@ -55,6 +55,27 @@ def make_topic(common: dict, topic: str) -> None:
     print(f"topic {topic} has 6 partitions")
 
 
+def produce_with_keys(common: dict, topic: str) -> None:
+    producer = Producer(common)
+    for number in range(10):
+        value = order(number)
+        producer.produce(topic, value, key=json.loads(value)["product_id"])
+    if producer.flush(10) != 0:
+        raise SystemExit("the orders were not all delivered")
+    print(f"produced 10 orders with their product id as key to {topic}")
+
+
+def make_compacted_topic(common: dict, topic: str) -> None:
+    admin = AdminClient(common)
+    new = NewTopic(topic, num_partitions=1, replication_factor=1, config={"cleanup.policy": "compact"})
+    try:
+        admin.create_topics([new])[topic].result(10)
+    except KafkaException as error:
+        if "TOPIC_ALREADY_EXISTS" not in str(error):
+            raise
+    print(f"topic {topic} is compacted")
+
+
 def consume_and_commit(common: dict, group: str) -> None:
     consumer = Consumer({**common, "group.id": group, "auto.offset.reset": "earliest",
                          "enable.auto.commit": False})
@@ -114,6 +135,8 @@ def main() -> None:
     connect(common)
     produce(common, topic)
     make_topic(common, f"{topic}.six")
+    produce_with_keys(common, f"{topic}.six")
+    make_compacted_topic(common, f"{topic}.latest")
     consume_and_commit(common, f"g-{args.name}")
     rebalance(common, f"g-{args.name}-pair")
     idempotent(common, topic)
