@@ -93,9 +93,12 @@ extension DashboardAPI {
             throw APIError(.notFound, "not-found", Self.noLab)
         }
         let bootstrap = advertisedBootstrap()
+        let findings = Self.findings(of: name, among: doctorFindings())
         return .jsonObject(capacity: 1024 + 512 * lab.steps.count) { writer in
             writer.key("name")
             writer.string(name)
+            writer.key("findings")
+            write(findings, to: &writer)
             writer.key("seen")
             writer.bool(progress.students[name] != nil)
             writer.key("bootstrap")
@@ -175,6 +178,7 @@ extension DashboardAPI {
         guard let (lab, progress) = try await requireLabs().current else {
             throw APIError(.notFound, "not-found", Self.noLab)
         }
+        let findings = doctorFindings()
         return .jsonObject(status: status, capacity: 1024 + 256 * lab.steps.count * (progress.students.count + 1)) {
             writer in
             writer.key("lab")
@@ -199,10 +203,45 @@ extension DashboardAPI {
                 writer.endObject()
                 writer.key("steps_done")
                 writer.integer(lab.steps.filter { progress.doneAt($0.id, for: student) != nil }.count)
+                writer.key("findings")
+                write(Self.findings(of: student, among: findings), to: &writer)
                 writer.endObject()
             }
             writer.endArray()
         }
+    }
+
+    /// What the doctor finds on the wire now; none where the broker is not the appliance's own.
+    private func doctorFindings() -> [DoctorFinding] {
+        ((try? wireDoctor()) ?? nil)?.findings ?? []
+    }
+
+    /// The findings about one student: their clients (named by client id) and the groups that
+    /// carry their name, which say why a step may not be done yet.
+    static func findings(of student: String, among findings: [DoctorFinding]) -> [DoctorFinding] {
+        findings.filter { finding in
+            if finding.subject.hasPrefix("'\(student)' from ") { return true }
+            guard finding.subject.hasPrefix("group '") else { return false }
+            let group = finding.subject.dropFirst(7).dropLast()
+            return group.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "_" }).contains { $0 == student }
+        }
+    }
+
+    private func write(_ findings: [DoctorFinding], to writer: inout JSONWriter) {
+        writer.beginArray()
+        for finding in findings {
+            writer.beginObject()
+            writer.key("kind")
+            writer.string(finding.kind.rawValue)
+            writer.key("subject")
+            writer.string(finding.subject)
+            writer.key("problem")
+            writer.string(finding.problem)
+            writer.key("fix")
+            writer.string(finding.fix)
+            writer.endObject()
+        }
+        writer.endArray()
     }
 
     private func writeSummary(_ lab: Lab, to writer: inout JSONWriter) {

@@ -86,9 +86,22 @@ extension DashboardAPI {
         }
     }
 
+    /// The doctor over the wire as it is now; nil where the broker is not the appliance's own
+    /// or has not started.
+    func wireDoctor() throws(APIError) -> WireDoctor? {
+        guard let wire = try requireConsole().wire, let open = wire.connections() else { return nil }
+        return WireDoctor(
+            open: open,
+            closed: wire.closedConnections(),
+            groups: wire.groupMoments(),
+            advertised: wire.advertisedAddresses(),
+            nowMillis: WallClock.nowMilliseconds()
+        )
+    }
+
     /// `GET /api/broker/doctor`: the common mistakes seen on the wire now.
     func brokerDoctor(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        guard let wire = try requireConsole().wire, let open = wire.connections() else {
+        guard let doctor = try wireDoctor() else {
             return .jsonObject(capacity: 256) { writer in
                 writer.key("known")
                 writer.bool(false)
@@ -99,13 +112,6 @@ extension DashboardAPI {
                 writer.endArray()
             }
         }
-        let doctor = WireDoctor(
-            open: open,
-            closed: wire.closedConnections(),
-            groups: wire.groupMoments(),
-            advertised: wire.advertisedAddresses(),
-            nowMillis: WallClock.nowMilliseconds()
-        )
         let findings = doctor.findings
         return .jsonObject(capacity: 512 + 512 * findings.count) { writer in
             writer.key("known")
