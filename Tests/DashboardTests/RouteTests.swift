@@ -79,7 +79,8 @@ struct RouteTests {
             #expect(document["openapi"] as? String == "3.1.0")
             let paths = try #require(document["paths"] as? [String: [String: Any]])
             let expected: [(String, String)] = [
-                ("/", "get"), ("/console", "get"), ("/assets/{name}", "get"), ("/api/status", "get"),
+                ("/", "get"), ("/console", "get"), ("/labs", "get"), ("/me", "get"), ("/assets/{name}", "get"),
+                ("/api/status", "get"),
                 ("/api/service-status", "get"),
                 ("/api/dashboard_data", "get"), ("/api/top_products", "post"), ("/api/categories", "post"),
                 ("/api/raw_orders", "post"),
@@ -100,7 +101,7 @@ struct RouteTests {
                 ("/api/broker/groups/{id}", "delete"),
                 ("/api/control/simulator", "post"),
                 ("/api/labs", "post"), ("/api/labs/current", "get"), ("/api/labs/current/students/{name}", "get"),
-                ("/api/labs/current/results.csv", "get"),
+                ("/api/labs/current/answers", "post"), ("/api/labs/current/results.csv", "get"),
                 ("/api/control/components/{name}/restart", "post"), ("/api/openapi.json", "get"), ("/metrics", "get"),
                 ("/healthz", "get"), ("/readyz", "get"), ("/ws", "get"),
             ]

@@ -51,7 +51,7 @@ extension DashboardAPI {
 
     /// `GET /api/broker/groups/{id}`: members, assignments, committed offsets and lag.
     func brokerGroup(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let id = context.parameters.get("id") ?? ""
+        let id = FormQuery.decodePathSegment(context.parameters.get("id") ?? "")
         guard let group = try await withConsole({ try await $0.group(id: id) }) else {
             throw APIError.notFound("no consumer group '\(id)'; /api/broker/groups lists them")
         }

@@ -16,7 +16,7 @@ extension DashboardAPI {
     /// `GET /api/broker/groups/{id}/reset-plan?to=earliest|latest|time|offset|shift&value=N&topic=T`:
     /// where a reset would move the group's offsets, and the lag it would leave.
     func groupResetPlan(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let id = context.parameters.get("id") ?? ""
+        let id = FormQuery.decodePathSegment(context.parameters.get("id") ?? "")
         let query = FormQuery(request)
         let target = try Self.resetTarget(query.get("to"), value: query.get("value").map { Int64($0) })
         let topic = query.get("topic").flatMap { $0.isEmpty ? nil : $0 }
@@ -30,7 +30,7 @@ extension DashboardAPI {
     /// to an idle group and answers the plan applied.
     func resetGroupOffsets(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         try authorize(request)
-        let id = context.parameters.get("id") ?? ""
+        let id = FormQuery.decodePathSegment(context.parameters.get("id") ?? "")
         let body = try await JSONBody.decode(ResetBody.self, from: request, limit: configuration.bodyLimit)
         let target = try Self.resetTarget(body.to, value: body.value)
         let topic = body.topic.flatMap { $0.isEmpty ? nil : $0 }
@@ -45,7 +45,7 @@ extension DashboardAPI {
     /// `DELETE /api/broker/groups/{id}?confirm={id}`: deletes an idle group and its offsets.
     func deleteGroup(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         try authorize(request)
-        let id = context.parameters.get("id") ?? ""
+        let id = FormQuery.decodePathSegment(context.parameters.get("id") ?? "")
         try Self.requireConfirmation(request, of: id, "deleting group '\(id)' removes its committed offsets")
         try await act(request, "deleting group '\(id)'") { try await $0.deleteGroup(id) }
         audit(request, "deleted group '\(id)'")

@@ -88,7 +88,7 @@ extension DashboardAPI {
 
     /// `GET /api/labs/current/students/{name}`.
     func labStudent(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let name = context.parameters.get("name") ?? ""
+        let name = FormQuery.decodePathSegment(context.parameters.get("name") ?? "")
         guard let (lab, progress) = try await requireLabs().current else {
             throw APIError(.notFound, "not-found", Self.noLab)
         }
@@ -113,6 +113,8 @@ extension DashboardAPI {
                 writer.string(step.id)
                 writer.key("title")
                 writer.string(Self.fill(step.title, name: name, bootstrap: bootstrap))
+                writer.key("goal")
+                writer.string(step.goal.kind)
                 writer.key("hint")
                 writer.string(Self.fill(step.hint, name: name, bootstrap: bootstrap))
                 writer.key("done_at")

@@ -8,7 +8,7 @@ extension DashboardAPI {
     /// `GET /api/broker/groups/{id}/lag-history?minutes=N`: the group's lag over the last N
     /// minutes (default 60, at most 1440), oldest first, with its rate of consumption.
     func groupLagHistory(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let id = context.parameters.get("id") ?? ""
+        let id = FormQuery.decodePathSegment(context.parameters.get("id") ?? "")
         let minutes = try Self.integer(request, "minutes", default: 60, in: 1...1440)
         guard let lagHistory else {
             throw APIError(

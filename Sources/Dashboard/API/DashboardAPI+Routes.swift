@@ -28,6 +28,25 @@ extension DashboardAPI {
             (
                 Route(
                     method: .get,
+                    path: "/labs",
+                    summary: "The lab scoreboard page: every student's steps, for the projector",
+                    success: (200, "HTML page", "text/html"),
+                    errors: [404]
+                ), page("labs.html")
+            ),
+            (
+                Route(
+                    method: .get,
+                    path: "/me",
+                    summary: "A student's own lab page: the settings to connect with and each step with its hint",
+                    parameters: [.init(name: "name", inPath: false, description: "the student's name (client.id)")],
+                    success: (200, "HTML page", "text/html"),
+                    errors: [404]
+                ), page("me.html")
+            ),
+            (
+                Route(
+                    method: .get,
                     path: "/assets/{name}",
                     summary: "The page's CSS and JavaScript; chart.min.js is Chart.js from Debian's libjs-chart.js",
                     parameters: [.init(name: "name", inPath: true, description: "file name, e.g. chart.min.js")],

@@ -150,7 +150,7 @@ extension DashboardAPI {
     /// `GET /api/broker/groups/{id}/rebalances`: the group's last changes of membership and
     /// state, oldest first, each with every member's phase and partitions.
     func groupRebalances(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let id = context.parameters.get("id") ?? ""
+        let id = FormQuery.decodePathSegment(context.parameters.get("id") ?? "")
         let wire = try requireConsole().wire
         let moments = wire?.groupMoments()[id] ?? []
         return .jsonObject(capacity: 512 + 1024 * moments.count) { writer in

@@ -534,6 +534,108 @@ button.moment[aria-current="step"] { background: rgba(79, 179, 255, 0.16); box-s
   .inline-form label, .inline-form .label { min-width: 0; width: 100%; }
 }
 
+/* ---------- lab pages: the scoreboard (/labs, read from the back of the room) and a
+   student's own page (/me) */
+
+body.lab-page main { max-width: none; }
+.lab-title { font-size: 1.9rem; overflow-wrap: anywhere; }
+.lab-summary { color: var(--muted); font-size: 1.1rem; max-width: 75rem; margin: 0.4rem 0 0.8rem; }
+.lab-none { font-size: 1.6rem; margin: 1rem 0; color: var(--muted); }
+.lab-meta { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 0.5rem 1rem; }
+.lab-meta p { margin: 0; font-size: 1.25rem; }
+.lab-note {
+  color: var(--warn);
+  border: 1px dashed var(--warn);
+  border-radius: 6px;
+  padding: 0.4rem 0.6rem;
+  overflow-wrap: anywhere;
+}
+.visually-hidden {
+  position: absolute;
+  width: 1px;
+  height: 1px;
+  overflow: hidden;
+  clip-path: inset(50%);
+  white-space: nowrap;
+}
+
+/* The scoreboard: large type, the whole table at once (no inner scrolling on a projector). */
+.lab-scroll { max-height: none; }
+table.data.scoreboard { font-size: 1.3rem; }
+table.data.scoreboard th, table.data.scoreboard td { vertical-align: middle; padding: 0.35rem 0.6rem; }
+table.data.scoreboard th { vertical-align: bottom; color: var(--text); }
+table.data.scoreboard th.step-head { min-width: 6rem; max-width: 15rem; text-align: center; }
+.step-title { display: block; font-size: 0.72rem; color: var(--muted); line-height: 1.25; overflow-wrap: anywhere; }
+.step-id { display: block; margin-top: 0.2rem; font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.85rem; }
+table.data.scoreboard td.student { font-weight: 600; overflow-wrap: anywhere; max-width: 18rem; }
+table.data.scoreboard td.step-cell { text-align: center; white-space: nowrap; }
+td.step-cell .mark { font-weight: 700; margin-right: 0.3rem; }
+td.step-cell.done .mark { color: var(--good); }
+td.step-cell.todo { color: var(--muted); opacity: 0.45; }
+td.step-cell time { font-size: 0.85em; }
+tr.finished td.steps-done { color: var(--good); font-weight: 700; }
+tr.finished td.student { color: var(--good); }
+
+/* A step just done lights up and fades, so the room sees who got there. */
+.just-done { animation: just-done 4s ease-out; }
+@keyframes just-done {
+  from { background-color: rgba(62, 207, 142, 0.55); }
+  to { background-color: transparent; }
+}
+
+/* A student's page: the settings to copy and the steps as cards. */
+.me-panel { max-width: 64rem; margin: 0 auto; font-size: 1.05rem; }
+.me-panel + .me-panel { margin-top: 1rem; }
+.me-panel .inline-form label { min-width: 0; }
+.me-panel h3 { margin: 1rem 0 0.3rem; }
+#name-input { flex: 1 1 14rem; }
+pre.connect-settings {
+  font-family: ui-monospace, "DejaVu Sans Mono", monospace;
+  font-size: 1rem;
+  background: var(--bg);
+  border: 1px solid var(--panel-edge);
+  border-radius: 6px;
+  padding: 0.6rem 0.8rem;
+  margin: 0.4rem 0;
+  white-space: pre-wrap;
+  overflow-wrap: anywhere;
+}
+pre.connect-settings code { user-select: all; }
+#copy-result:empty { display: none; }
+.lab-steps { list-style: none; margin: 0.3rem 0 0; padding: 0; }
+.lab-step {
+  border: 1px solid var(--panel-edge);
+  border-left: 6px solid var(--muted);
+  border-radius: 6px;
+  padding: 0.5rem 0.8rem;
+  margin: 0.5rem 0;
+}
+.lab-step.done { border-left-color: var(--good); }
+.lab-step-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.3rem 0.6rem; }
+.lab-step .mark { font-weight: 700; color: var(--muted); }
+.lab-step.done .mark { color: var(--good); }
+.lab-step-number { color: var(--muted); font-variant-numeric: tabular-nums; }
+.lab-step-title { font-weight: 600; flex: 1 1 18rem; overflow-wrap: anywhere; }
+.lab-step-state { color: var(--muted); white-space: nowrap; }
+.lab-step.done .lab-step-state { color: var(--good); }
+.lab-step-hint { margin: 0.4rem 0 0; color: var(--muted); overflow-wrap: anywhere; }
+
+@media (prefers-reduced-motion: reduce) {
+  .just-done { animation: none; box-shadow: inset 0 0 0 3px var(--good); }
+}
+
+@media (max-width: 700px) {
+  table.data.scoreboard { font-size: 1rem; }
+  .lab-title { font-size: 1.4rem; }
+}
+
+/* A student's answer to a question step, and what the appliance sees going wrong for them. */
+.lab-answer { margin-top: 0.4rem; }
+.lab-answer input { min-width: 14rem; }
+.lab-verdict-right { color: var(--good); }
+.lab-findings { margin: 0.3rem 0 0.8rem; padding-left: 1.2rem; }
+.lab-findings li { margin-bottom: 0.3rem; }
+
 """#.utf8)
         ),
         "app.js": StaticAsset(
@@ -1614,6 +1716,7 @@ const ASEED = (() => {
     </div>
     <nav class="actions">
       <button id="large-type" type="button" aria-pressed="false" title="Larger type for projectors">Large type</button>
+      <a class="button" href="/labs">Lab</a>
       <a class="button" href="/">Dashboard</a>
     </nav>
   </header>
@@ -3736,6 +3839,655 @@ const ASEED = (() => {
 </html>
 
 """##.utf8)
+        ),
+        "labs.html": StaticAsset(
+            contentType: "text/html; charset=utf-8",
+            body: Array(#"""
+<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>ASEED · lab scoreboard</title>
+  <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
+  <link rel="stylesheet" href="/assets/app.css">
+  <script src="/assets/common.js" defer></script>
+  <script src="/assets/labs.js" defer></script>
+</head>
+<body class="lab-page">
+  <header class="topbar">
+    <h1>ASEED <span class="subtitle">lab scoreboard</span></h1>
+    <div class="status-strip">
+      <span id="connection" class="pill pill-connecting"><span class="dot"></span><span id="connection-text">loading…</span></span>
+      <span class="updated">refreshed <time id="last-update">never</time></span>
+    </div>
+    <nav class="actions">
+      <button id="large-type" type="button" aria-pressed="false" title="Larger type for projectors">Large type</button>
+      <a class="button" href="/console">Console</a>
+      <a class="button" href="/">Dashboard</a>
+    </nav>
+  </header>
+
+  <main>
+    <section class="panel" id="lab">
+      <p class="lab-none" id="no-lab" hidden></p>
+      <div id="lab-body" hidden>
+        <h2 class="lab-title" id="lab-title"></h2>
+        <p class="lab-summary" id="lab-summary"></p>
+        <div class="lab-meta">
+          <p id="lab-counts" role="status"></p>
+          <a class="button" id="results-link" href="/api/labs/current/results.csv" download>Results (CSV)</a>
+        </div>
+        <div class="table-scroll lab-scroll">
+          <table class="data scoreboard" id="scoreboard">
+            <thead><tr></tr></thead>
+            <tbody></tbody>
+          </table>
+        </div>
+        <p class="empty" id="no-students" hidden>Nobody has connected yet: each student's Kafka clients connect with their name as client.id.</p>
+      </div>
+    </section>
+  </main>
+  <footer class="footer">
+    <span>Times are shown in your time zone (<span id="zone-name"></span>); the appliance checks every step once a second.</span>
+    <span>A student's own page, with the settings and a hint for each step: /me?name=NAME</span>
+  </footer>
+</body>
+</html>
+
+"""#.utf8)
+        ),
+        "labs.js": StaticAsset(
+            contentType: "text/javascript; charset=utf-8",
+            body: Array(#"""
+// The lab scoreboard, made for the projector: one row per student, one column per step of the
+// running lab, each cell done (with the local time) or not yet. It reads /api/labs/current
+// every two seconds and touches only the cells whose state changed, so the table stands still
+// while the class works and a step just done can be marked for a moment.
+"use strict";
+
+(() => {
+  const { byId, el, parseTime, formatTime, formatInt } = ASEED;
+
+  const REFRESH_MS = 1000;
+  const JUST_DONE_MS = 4000; // how long a cell that turned done stays marked
+  const DONE_MARK = "✓";
+  const TODO_MARK = "○";
+
+  // HH:MM in the viewer's zone, always 24-hour: "10:42" fits a narrow cell, "10:42 AM" less so.
+  const cellTime = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+
+  const state = {
+    labKey: null, // the lab the table shows (id, start, steps); another one rebuilds it
+    rows: new Map(), // student name → its <tr>
+  };
+
+  // ---------------------------------------------------------------- small helpers
+
+  function setStatus(ok, text) {
+    const pill = byId("connection");
+    pill.className = `pill ${ok ? "pill-live" : "pill-offline"}`;
+    pill.dataset.state = ok ? "live" : "offline";
+    byId("connection-text").textContent = text;
+    if (ok) {
+      const now = new Date();
+      const stamp = byId("last-update");
+      stamp.textContent = formatTime(now);
+      stamp.dateTime = now.toISOString();
+    }
+  }
+
+  /** Sets text only when it differs, so a refresh does not disturb a selection or a reader. */
+  function setText(node, text) {
+    if (node.textContent !== text) node.textContent = text;
+  }
+
+  /** The server's message as a sentence: capital first letter, a full stop at the end. */
+  function sentence(text) {
+    const trimmed = String(text || "").trim();
+    if (!trimmed) return "";
+    const capital = trimmed[0].toUpperCase() + trimmed.slice(1);
+    return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+  }
+
+  function plural(count, one, many) {
+    return `${formatInt(count)} ${count === 1 ? one : many}`;
+  }
+
+  /**
+   * The running lab: `{lab: answer}`, or `{none: sentence}` when the server says there is no
+   * lab to show (404 no lab runs, 503 labs need a data directory). Anything else throws, and
+   * the page keeps what it shows with the status pill saying why it is stale.
+   */
+  async function readLab() {
+    const response = await fetch("/api/labs/current", { cache: "no-store" });
+    let body = null;
+    try {
+      body = await response.json();
+    } catch {
+      body = null;
+    }
+    if (response.ok && body) return { lab: body };
+    const message = body && (body.message || body.error);
+    if (response.status === 404 || response.status === 503) {
+      return { none: sentence(message) || "No lab runs." };
+    }
+    throw new Error(`${response.status} ${message || response.statusText || "request failed"}`);
+  }
+
+  // ---------------------------------------------------------------- the table
+
+  /** The header: Student, one column per step (its title with {name} as NAME, and its id), Done. */
+  function renderHead(steps) {
+    const tr = byId("scoreboard").tHead.rows[0];
+    const cells = [el("th", "student-head", "Student")];
+    for (const step of steps) {
+      const th = el("th", "step-head");
+      th.dataset.step = step.id;
+      th.append(
+        el("span", "step-title", String(step.title || "").replaceAll("{name}", "NAME")),
+        el("span", "step-id", step.id),
+      );
+      cells.push(th);
+    }
+    cells.push(el("th", "num", "Done"));
+    tr.replaceChildren(...cells);
+  }
+
+  function newRow(name, steps) {
+    const tr = el("tr");
+    tr.dataset.student = name;
+    tr.append(el("td", "student", name));
+    for (const step of steps) {
+      const td = el("td", "step-cell");
+      td.dataset.step = step.id;
+      tr.append(td);
+    }
+    tr.append(el("td", "num steps-done"));
+    return tr;
+  }
+
+  function flash(node) {
+    node.classList.add("just-done");
+    setTimeout(() => node.classList.remove("just-done"), JUST_DONE_MS);
+  }
+
+  /** One student's cell of one step; `mark` says a change to done is news worth marking. */
+  function renderCell(td, at, mark) {
+    const value = at || "";
+    if (td.dataset.doneAt === value) return; // unchanged: leave the cell (and a running mark) alone
+    td.dataset.doneAt = value;
+    const date = parseTime(value);
+    const symbol = el("span", "mark", date ? DONE_MARK : TODO_MARK);
+    symbol.setAttribute("aria-hidden", "true");
+    if (date) {
+      td.className = "step-cell done";
+      const time = el("time", "", cellTime.format(date));
+      time.dateTime = date.toISOString();
+      td.replaceChildren(symbol, el("span", "visually-hidden", "done at "), time);
+      td.title = `done at ${formatTime(date)}`;
+      if (mark) flash(td);
+    } else {
+      td.className = "step-cell todo";
+      td.replaceChildren(symbol, el("span", "visually-hidden", "not yet"));
+      td.title = "not done yet";
+    }
+  }
+
+  function renderRow(tr, student, steps, mark) {
+    const done = student.done && typeof student.done === "object" ? student.done : {};
+    steps.forEach((step, index) => renderCell(tr.cells[index + 1], done[step.id], mark));
+    const count = Number.isFinite(student.steps_done)
+      ? student.steps_done
+      : steps.filter((step) => done[step.id]).length;
+    setText(tr.cells[steps.length + 1], `${count}/${steps.length}`);
+    tr.classList.toggle("finished", steps.length > 0 && count >= steps.length);
+    return count;
+  }
+
+  function showLab(answer) {
+    const lab = answer.lab && typeof answer.lab === "object" ? answer.lab : {};
+    const steps = Array.isArray(lab.steps) ? lab.steps : [];
+    const students = (Array.isArray(answer.students) ? answer.students : [])
+      .filter((s) => s && typeof s.name === "string")
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
+    // The first answer, or another lab: draw it as it is, without marking every done cell.
+    const key = JSON.stringify([lab.id, answer.started_at, steps.map((s) => [s.id, s.title])]);
+    const fresh = key !== state.labKey;
+    const body = byId("scoreboard").tBodies[0];
+    if (fresh) {
+      state.labKey = key;
+      state.rows.clear();
+      body.replaceChildren();
+      renderHead(steps);
+    }
+
+    byId("no-lab").hidden = true;
+    byId("lab-body").hidden = false;
+    setText(byId("lab-title"), lab.title || lab.id || "Lab");
+    setText(byId("lab-summary"), lab.summary || "");
+    const wantedTitle = `ASEED · ${lab.title || "lab"}`;
+    if (document.title !== wantedTitle) document.title = wantedTitle;
+
+    let finished = 0;
+    const present = new Set();
+    for (const student of students) {
+      let tr = state.rows.get(student.name);
+      if (!tr) {
+        tr = newRow(student.name, steps);
+        state.rows.set(student.name, tr);
+      }
+      // A student who joins after the page loaded is news too: their first cells are marked.
+      if (renderRow(tr, student, steps, !fresh) >= steps.length && steps.length > 0) finished += 1;
+      present.add(student.name);
+    }
+    for (const [name, tr] of state.rows) {
+      if (!present.has(name)) {
+        tr.remove();
+        state.rows.delete(name);
+      }
+    }
+    // Rows move only when the order changed (a new name between others): no redraw otherwise.
+    const ordered = students.map((s) => state.rows.get(s.name));
+    if (ordered.length !== body.rows.length || ordered.some((tr, index) => body.rows[index] !== tr)) {
+      body.append(...ordered);
+    }
+
+    const started = parseTime(answer.started_at);
+    const parts = [plural(students.length, "student", "students"), `${formatInt(finished)} finished every step`];
+    if (started) parts.push(`started ${cellTime.format(started)}`);
+    setText(byId("lab-counts"), parts.join(" · "));
+    byId("no-students").hidden = students.length > 0;
+  }
+
+  function showNoLab(text) {
+    state.labKey = null;
+    state.rows.clear();
+    byId("scoreboard").tBodies[0].replaceChildren();
+    byId("lab-body").hidden = true;
+    const none = byId("no-lab");
+    setText(none, text);
+    none.hidden = false;
+    if (document.title !== "ASEED · lab scoreboard") document.title = "ASEED · lab scoreboard";
+  }
+
+  // ---------------------------------------------------------------- start
+
+  async function refresh() {
+    try {
+      const answer = await readLab();
+      if (answer.lab) showLab(answer.lab);
+      else showNoLab(answer.none);
+      setStatus(true, "connected");
+    } catch (error) {
+      setStatus(false, `unreachable: ${error.message}`);
+    }
+    // The next read waits for this one: a slow answer never stacks requests up.
+    setTimeout(refresh, REFRESH_MS);
+  }
+
+  ASEED.setupLargeType(byId("large-type"));
+  byId("zone-name").textContent = ASEED.zoneName();
+  refresh();
+})();
+
+"""#.utf8)
+        ),
+        "me.html": StaticAsset(
+            contentType: "text/html; charset=utf-8",
+            body: Array(#"""
+<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>ASEED · my lab</title>
+  <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
+  <link rel="stylesheet" href="/assets/app.css">
+  <script src="/assets/common.js" defer></script>
+  <script src="/assets/me.js" defer></script>
+</head>
+<body class="lab-page">
+  <header class="topbar">
+    <h1>ASEED <span class="subtitle">my lab</span></h1>
+    <div class="status-strip">
+      <span id="connection" class="pill pill-connecting"><span class="dot"></span><span id="connection-text">loading…</span></span>
+      <span class="updated">refreshed <time id="last-update">never</time></span>
+    </div>
+    <nav class="actions">
+      <button id="large-type" type="button" aria-pressed="false" title="Larger type">Large type</button>
+      <a class="button" href="/labs">Scoreboard</a>
+    </nav>
+  </header>
+
+  <main>
+    <section class="panel me-panel" id="ask" hidden>
+      <h2>Whose steps?</h2>
+      <form id="name-form" class="inline-form">
+        <label for="name-input">Your name (the client.id your programs use)</label>
+        <input id="name-input" required maxlength="200" autocomplete="off" spellcheck="false" autocapitalize="off" placeholder="e.g. alice">
+        <button type="submit">Show my steps</button>
+      </form>
+    </section>
+
+    <section class="panel me-panel" id="student" hidden>
+      <p class="lab-none" id="no-lab" hidden></p>
+      <div id="lab-body" hidden>
+        <h2 class="lab-title" id="lab-title"></h2>
+        <p class="lab-summary" id="lab-summary"></p>
+        <h3 class="subhead">Connect with:</h3>
+        <pre class="connect-settings"><code id="connect-settings"></code></pre>
+        <div class="inline-form">
+          <button type="button" id="copy-settings" class="small">Copy</button>
+          <span class="hint" id="copy-result" role="status"></span>
+        </div>
+        <p class="lab-note" id="bootstrap-note" hidden>This appliance does not know the broker's address to give (its broker is not its own): ask your teacher for bootstrap.servers.</p>
+        <p class="lab-note" id="unseen" hidden></p>
+        <div id="findings-panel" hidden>
+          <h3 class="subhead">What the appliance sees going wrong</h3>
+          <ul class="lab-findings" id="findings"></ul>
+        </div>
+        <div class="panel-head">
+          <h3 class="subhead">Steps</h3>
+          <span class="hint" id="progress" role="status"></span>
+        </div>
+        <ol class="lab-steps" id="steps"></ol>
+      </div>
+      <p class="hint"><a id="other-name" href="/me">Not you? Choose another name</a></p>
+    </section>
+  </main>
+  <footer class="footer">
+    <span>Times are shown in your time zone (<span id="zone-name"></span>); the appliance checks every step once a second.</span>
+    <span>A step counts once the broker sees your client (its client.id, or the user it logs in as) do it.</span>
+  </footer>
+</body>
+</html>
+
+"""#.utf8)
+        ),
+        "me.js": StaticAsset(
+            contentType: "text/javascript; charset=utf-8",
+            body: Array(#"""
+// A student's own lab page, /me?name=NAME: the settings to connect with and the running lab's
+// steps in order, each done (with the time) or not yet with its hint. Without a name it asks
+// for one. The name comes from the address, so it is only ever set as text, like everything
+// the server sends; the page reads /api/labs/current/students/NAME every second. A question
+// step (goal top-product) gets a form that posts the answer, which the appliance checks.
+"use strict";
+
+(() => {
+  const { byId, el, parseTime, formatTime } = ASEED;
+
+  const REFRESH_MS = 1000;
+  const JUST_DONE_MS = 4000; // how long a step that turned done stays marked
+
+  const stepTime = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+
+  const state = {
+    labKey: null, // the lab the list shows (id and step ids); another one rebuilds the list
+    items: new Map(), // step id → its <li>
+  };
+
+  // ---------------------------------------------------------------- small helpers
+
+  function setStatus(ok, text) {
+    const pill = byId("connection");
+    pill.className = `pill ${ok ? "pill-live" : "pill-offline"}`;
+    pill.dataset.state = ok ? "live" : "offline";
+    byId("connection-text").textContent = text;
+    if (ok) {
+      const now = new Date();
+      const stamp = byId("last-update");
+      stamp.textContent = formatTime(now);
+      stamp.dateTime = now.toISOString();
+    }
+  }
+
+  /** Sets text only when it differs: a student selecting a hint to copy keeps the selection. */
+  function setText(node, text) {
+    if (node.textContent !== text) node.textContent = text;
+  }
+
+  /** The server's message as a sentence: capital first letter, a full stop at the end. */
+  function sentence(text) {
+    const trimmed = String(text || "").trim();
+    if (!trimmed) return "";
+    const capital = trimmed[0].toUpperCase() + trimmed.slice(1);
+    return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+  }
+
+  /** The student's page, or `{none: sentence}` when no lab runs (404) or labs are off (503). */
+  async function readStudent(name) {
+    const response = await fetch(`/api/labs/current/students/${encodeURIComponent(name)}`, { cache: "no-store" });
+    let body = null;
+    try {
+      body = await response.json();
+    } catch {
+      body = null;
+    }
+    if (response.ok && body) return { page: body };
+    const message = body && (body.message || body.error);
+    if (response.status === 404 || response.status === 503) {
+      return { none: sentence(message) || "No lab runs." };
+    }
+    throw new Error(`${response.status} ${message || response.statusText || "request failed"}`);
+  }
+
+  // ---------------------------------------------------------------- asking for the name
+
+  function askForName() {
+    byId("ask").hidden = false;
+    const input = byId("name-input");
+    // The page's policy allows no form submission (form-action 'none'): the script goes to the
+    // address itself, the name encoded as a query parameter.
+    byId("name-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const name = input.value.trim();
+      if (!name) return;
+      location.search = `?${new URLSearchParams({ name })}`;
+    });
+    input.focus();
+  }
+
+  // ---------------------------------------------------------------- the student's page
+
+  function renderSettings(name, bootstrap) {
+    const known = typeof bootstrap === "string" && bootstrap !== "";
+    setText(byId("connect-settings"),
+      `bootstrap.servers = ${known ? bootstrap : "(ask your teacher)"}\nclient.id = ${name}`);
+    byId("bootstrap-note").hidden = known;
+  }
+
+  function newStep(step, index) {
+    const li = el("li", "lab-step");
+    li.dataset.step = step.id;
+    const head = el("div", "lab-step-head");
+    const mark = el("span", "mark");
+    mark.setAttribute("aria-hidden", "true");
+    head.append(
+      mark,
+      el("span", "lab-step-number", `${index + 1}.`),
+      el("span", "lab-step-title"),
+      el("span", "lab-step-state"),
+    );
+    li.append(head, el("p", "lab-step-hint"));
+    if (step.goal === "top-product") li.append(answerForm(step.id));
+    return li;
+  }
+
+  /** The form of a question step: the answer goes to the appliance, its verdict shows below. */
+  function answerForm(stepID) {
+    const form = el("form", "inline-form lab-answer");
+    const input = el("input");
+    input.placeholder = "a product id, e.g. PROD-001";
+    input.setAttribute("aria-label", "your answer");
+    input.autocomplete = "off";
+    input.spellcheck = false;
+    input.maxLength = 200;
+    const verdict = el("span", "hint lab-verdict");
+    verdict.setAttribute("role", "status");
+    form.append(input, el("button", "small", "Answer"), verdict);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const answer = input.value.trim();
+      if (!answer) return;
+      try {
+        const response = await fetch("/api/labs/current/answers", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ name: currentName, step: stepID, answer }),
+        });
+        const body = await response.json();
+        verdict.textContent = sentence(body.message || body.error || response.statusText);
+        verdict.classList.toggle("lab-verdict-right", body.correct === true);
+      } catch (error) {
+        verdict.textContent = `Not sent: ${error.message}`;
+      }
+    });
+    return form;
+  }
+
+  /** What the appliance sees going wrong for this student's clients and groups. */
+  function renderFindings(findings) {
+    const list = byId("findings");
+    const items = (Array.isArray(findings) ? findings : []).map((finding) => {
+      const li = el("li");
+      li.append(el("strong", null, sentence(finding.problem)), document.createTextNode(" "),
+        el("span", null, sentence(finding.fix)));
+      return li;
+    });
+    const key = JSON.stringify((findings || []).map((f) => [f.problem, f.fix]));
+    if (list.dataset.key !== key) {
+      list.dataset.key = key;
+      list.replaceChildren(...items);
+    }
+    byId("findings-panel").hidden = items.length === 0;
+  }
+
+  /** One step in place; `mark` says a change to done is news worth marking. */
+  function renderStep(li, step, mark) {
+    setText(li.querySelector(".lab-step-title"), step.title || step.id);
+    const hint = li.querySelector(".lab-step-hint");
+    setText(hint, step.hint || "");
+    const value = step.done_at || "";
+    if (li.dataset.doneAt === value) return;
+    li.dataset.doneAt = value;
+    const date = parseTime(value);
+    li.classList.toggle("done", Boolean(date));
+    li.classList.toggle("todo", !date);
+    li.querySelector(".mark").textContent = date ? "✓" : "○";
+    const status = li.querySelector(".lab-step-state");
+    if (date) {
+      status.textContent = `done at ${stepTime.format(date)}`;
+      status.title = formatTime(date);
+      if (mark) {
+        li.classList.add("just-done");
+        setTimeout(() => li.classList.remove("just-done"), JUST_DONE_MS);
+      }
+    } else {
+      status.textContent = "not yet";
+      status.title = "";
+    }
+    // The hint (and a question's form) is for what is left to do; a done step keeps its title.
+    hint.hidden = Boolean(date);
+    const form = li.querySelector(".lab-answer");
+    if (form) form.hidden = Boolean(date);
+  }
+
+  function showPage(name, page) {
+    const lab = page.lab && typeof page.lab === "object" ? page.lab : {};
+    const steps = Array.isArray(page.steps) ? page.steps : [];
+    byId("no-lab").hidden = true;
+    byId("lab-body").hidden = false;
+    setText(byId("lab-title"), lab.title || lab.id || "Lab");
+    setText(byId("lab-summary"), lab.summary || "");
+    renderSettings(name, page.bootstrap);
+    renderFindings(page.findings);
+
+    const unseen = byId("unseen");
+    setText(unseen, `The appliance has not seen a client with client.id ${name} yet: connect with the settings above.`);
+    unseen.hidden = page.seen === true;
+
+    const key = JSON.stringify([lab.id, steps.map((s) => s.id)]);
+    const fresh = key !== state.labKey;
+    const list = byId("steps");
+    if (fresh) {
+      state.labKey = key;
+      state.items = new Map(steps.map((step, index) => [step.id, newStep(step, index)]));
+      list.replaceChildren(...state.items.values());
+    }
+    let done = 0;
+    for (const step of steps) {
+      renderStep(state.items.get(step.id), step, !fresh);
+      if (step.done_at) done += 1;
+    }
+    setText(byId("progress"), `${done} of ${steps.length} done`);
+  }
+
+  function showNoLab(text) {
+    state.labKey = null;
+    state.items.clear();
+    byId("steps").replaceChildren();
+    byId("lab-body").hidden = true;
+    const none = byId("no-lab");
+    setText(none, text);
+    none.hidden = false;
+  }
+
+  async function copySettings() {
+    const code = byId("connect-settings");
+    const result = byId("copy-result");
+    try {
+      await navigator.clipboard.writeText(code.textContent);
+      result.textContent = "Copied.";
+    } catch {
+      // The clipboard API needs a secure context, which plain http on a class network is not:
+      // select the text instead, for Ctrl+C.
+      const range = document.createRange();
+      range.selectNodeContents(code);
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      result.textContent = "Selected: press Ctrl+C (⌘C) to copy.";
+    }
+  }
+
+  function follow(name) {
+    byId("student").hidden = false;
+    document.title = `ASEED · ${name}`;
+    byId("copy-settings").addEventListener("click", copySettings);
+    const refresh = async () => {
+      try {
+        const answer = await readStudent(name);
+        if (answer.page) showPage(name, answer.page);
+        else showNoLab(answer.none);
+        setStatus(true, "connected");
+      } catch (error) {
+        setStatus(false, `unreachable: ${error.message}`);
+      }
+      // The next read waits for this one: a slow answer never stacks requests up.
+      setTimeout(refresh, REFRESH_MS);
+    };
+    refresh();
+  }
+
+  // ---------------------------------------------------------------- start
+
+  ASEED.setupLargeType(byId("large-type"));
+  byId("zone-name").textContent = ASEED.zoneName();
+  const name = new URLSearchParams(location.search).get("name") || "";
+  const currentName = name.trim();
+  if (name.trim() === "") {
+    byId("connection").className = "pill pill-unknown";
+    byId("connection-text").textContent = "no name yet";
+    askForName();
+  } else {
+    follow(name);
+  }
+})();
+
+"""#.utf8)
         ),
     ]
 }

@@ -23,13 +23,19 @@ struct FormQuery {
 
     /// `+` as a space, `%XX` as its byte (a malformed escape stays as written), invalid UTF-8
     /// replaced.
-    static func decode(_ text: Substring) -> String {
+    static func decode(_ text: Substring) -> String { decode(text, plusIsSpace: true) }
+
+    /// A path segment as the client meant it: `%XX` escapes decoded, `+` kept (only forms make
+    /// it a space). Browsers escape spaces, `<` and non-ASCII letters in a path.
+    static func decodePathSegment(_ text: String) -> String { decode(text[...], plusIsSpace: false) }
+
+    private static func decode(_ text: Substring, plusIsSpace: Bool) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var input = Array(text.utf8)[...]
         while let byte = input.popFirst() {
             switch byte {
-            case UInt8(ascii: "+"):
+            case UInt8(ascii: "+") where plusIsSpace:
                 bytes.append(UInt8(ascii: " "))
             case UInt8(ascii: "%"):
                 if input.count >= 2, let high = hexValue(input[input.startIndex]),

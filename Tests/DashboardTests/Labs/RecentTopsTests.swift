@@ -1,6 +1,6 @@
-@testable import Analyzer
 import Testing
 
+@testable import Analyzer
 @testable import Dashboard
 
 @Suite("Answers checked against the analyzer's rankings")
