@@ -37,6 +37,7 @@ bench: test-deps release
 	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) benchmarks/transaction_bench.py
 	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) benchmarks/security_bench.py
 	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) benchmarks/xray_bench.py
+	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) benchmarks/classroom_bench.py
 	@$(MAKE) --no-print-directory image
 	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PACKAGING_ENV) $(PYTHON) benchmarks/footprint_bench.py
 

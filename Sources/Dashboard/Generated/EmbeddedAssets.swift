@@ -3889,7 +3889,7 @@ const ASEED = (() => {
     </section>
   </main>
   <footer class="footer">
-    <span>Times are shown in your time zone (<span id="zone-name"></span>); the appliance checks every step once a second.</span>
+    <span>Times are shown in your time zone (<span id="zone-name"></span>); the appliance checks every step twice a second.</span>
     <span>A student's own page, with the settings and a hint for each step: /me?name=NAME</span>
   </footer>
 </body>
@@ -4198,7 +4198,7 @@ const ASEED = (() => {
     </section>
   </main>
   <footer class="footer">
-    <span>Times are shown in your time zone (<span id="zone-name"></span>); the appliance checks every step once a second.</span>
+    <span>Times are shown in your time zone (<span id="zone-name"></span>); the appliance checks every step twice a second.</span>
     <span>A step counts once the broker sees your client (its client.id, or the user it logs in as) do it.</span>
   </footer>
 </body>

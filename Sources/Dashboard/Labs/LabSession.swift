@@ -5,7 +5,7 @@ import KafkaWire
 import Logging
 import ServiceLifecycle
 
-/// The class's current lab and its progress: started by the teacher (`start`), checked every
+/// The class's current lab and its progress: started by the teacher (`start`), checked twice a
 /// second against what the appliance sees (`check`), and kept in `<directory>/current.json`
 /// so a restart goes on where the class was. Starting another lab moves the old one's file to
 /// `<directory>/archive/` (both directories are the caller's to make).
@@ -108,18 +108,22 @@ public actor LabSession: Service {
             }
             return done
         } catch {
-            if !failing { logger.warning("lab checks failed, retrying every second: \(error)") }
+            if !failing { logger.warning("lab checks failed, retrying twice a second: \(error)") }
             failing = true
             return []
         }
     }
 
-    /// Checks every second until graceful shutdown, which also cuts the wait short.
+    /// How long between two rounds of checks: with the pages reading every second, a step
+    /// shows on them within two seconds of being done.
+    static let checkInterval: Duration = .milliseconds(500)
+
+    /// Checks twice a second until graceful shutdown, which also cuts the wait short.
     public func run() async throws {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await self.check()
-                try await Task.sleep(for: .seconds(1))
+                try await Task.sleep(for: Self.checkInterval)
             }
         }
     }
