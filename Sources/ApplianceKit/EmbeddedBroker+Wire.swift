@@ -99,7 +99,8 @@ extension EmbeddedBroker: BrokerWireView {
                     partitions: assignment.map(Self.partitions(in:)) ?? []
                 )
             },
-            closedAtMillis: connection.closedAtMillis
+            closedAtMillis: connection.closedAtMillis,
+            readCommittedFetches: traffic.readCommittedFetches
         )
     }
 

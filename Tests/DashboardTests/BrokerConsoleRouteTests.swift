@@ -206,7 +206,7 @@ struct BrokerConsoleRouteTests {
                 Set(connections[0].keys) == [
                     "id", "address", "local_address", "listener", "principal", "client_id", "client_software",
                     "connected_at", "connected_ms", "requests", "bytes_in", "bytes_out", "last_request_at", "errors",
-                    "last_error", "positions", "groups",
+                    "last_error", "positions", "groups", "read_committed_fetches",
                 ]
             )
             #expect(connections[0]["requests"] as? [String: Int] == ["Metadata": 2, "Produce": 40])

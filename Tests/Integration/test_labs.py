@@ -25,7 +25,7 @@ SOLUTION = REPOSITORY / "examples" / "labs" / "first-steps" / "solution.py"
 ANALYTICS = REPOSITORY / "examples" / "labs" / "analytics.toml"
 ANALYTICS_SOLUTION = REPOSITORY / "examples" / "labs" / "analytics" / "solution.py"
 STEPS = ["connect", "produce", "partitions", "keys", "compaction", "commit", "rebalance", "idempotence",
-         "transaction"]
+         "transaction", "read-committed"]
 
 
 def lab_command(app: Appliance, *args: str) -> subprocess.CompletedProcess:
@@ -55,8 +55,10 @@ def make_mistakes(bootstrap: str, name: str) -> None:
     assert producer.flush(10) == 0
     # Compaction forgotten: the topic keeps the default cleanup policy.
     admin.create_topics([NewTopic(f"students.{name}.latest", num_partitions=1)])[f"students.{name}.latest"].result(10)
-    # Reads without ever committing.
-    consumer = Consumer({**common, "group.id": f"g-{name}", "auto.offset.reset": "earliest",
+    # Reads without ever committing, and everything, committed or not (librdkafka's default is
+    # read_committed; Java's and kafka-python's is this).
+    uncommitted = {**common, "isolation.level": "read_uncommitted"}
+    consumer = Consumer({**uncommitted, "group.id": f"g-{name}", "auto.offset.reset": "earliest",
                          "enable.auto.commit": False})
     consumer.subscribe(["orders"])
     deadline = time.monotonic() + 20
@@ -66,7 +68,7 @@ def make_mistakes(bootstrap: str, name: str) -> None:
         read += message is not None and message.error() is None
     consumer.close()
     # One consumer alone in the pair's group: no second member, so no sharing.
-    alone = Consumer({**common, "group.id": f"g-{name}-pair"})
+    alone = Consumer({**uncommitted, "group.id": f"g-{name}-pair"})
     alone.subscribe(["orders"])
     deadline = time.monotonic() + 20
     while not alone.assignment() and time.monotonic() < deadline:
@@ -110,13 +112,14 @@ def test_lab_solution_does_every_step_mistakes_none_and_progress_survives_a_rest
         status = lab_command(app, "status")
         assert status.returncode == 0, status.stderr
         lines = {line.split()[0]: line for line in status.stdout.splitlines()[2:]}
-        assert "9/9" in lines["alice"]
-        assert "1/9" in lines["bob"]
-        assert "produce partitions keys compaction commit rebalance idempotence transaction" in lines["bob"]
+        assert "10/10" in lines["alice"]
+        assert "1/10" in lines["bob"]
+        assert "produce partitions keys compaction commit rebalance idempotence transaction read-committed" \
+            in lines["bob"]
 
         results = lab_command(app, "results")
         rows = {row["student"]: row for row in csv.DictReader(io.StringIO(results.stdout))}
-        assert rows["alice"]["steps_done"] == "9" and rows["alice"]["transaction"].endswith("Z")
+        assert rows["alice"]["steps_done"] == "10" and rows["alice"]["transaction"].endswith("Z")
         assert rows["bob"]["steps_done"] == "1" and rows["bob"]["produce"] == ""
 
         app.stop()

@@ -247,6 +247,8 @@ extension DashboardAPI {
         writer.endArray()
         writer.key("last_error")
         if let last = connection.lastError { write(last, to: &writer) } else { writer.null() }
+        writer.key("read_committed_fetches")
+        writer.integer(connection.readCommittedFetches)
         writer.key("positions")
         writer.beginArray()
         for position in connection.positions {

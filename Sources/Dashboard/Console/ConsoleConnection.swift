@@ -36,6 +36,8 @@ public struct ConsoleConnection: Sendable, Equatable {
     public var groups: [ConsoleMembership]
     /// When it closed, ms since the epoch; nil while open.
     public var closedAtMillis: Int64?
+    /// Fetches that asked for committed records only (isolation level read_committed).
+    public var readCommittedFetches: Int
 
     public init(
         id: Int = 0,
@@ -54,7 +56,8 @@ public struct ConsoleConnection: Sendable, Equatable {
         lastError: ConsoleClientError? = nil,
         positions: [ConsolePosition] = [],
         groups: [ConsoleMembership] = [],
-        closedAtMillis: Int64? = nil
+        closedAtMillis: Int64? = nil,
+        readCommittedFetches: Int = 0
     ) {
         self.id = id
         self.address = address
@@ -73,6 +76,7 @@ public struct ConsoleConnection: Sendable, Equatable {
         self.positions = positions
         self.groups = groups
         self.closedAtMillis = closedAtMillis
+        self.readCommittedFetches = readCommittedFetches
     }
 
     /// Requests of API `name` so far.

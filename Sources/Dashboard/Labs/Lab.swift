@@ -111,6 +111,7 @@ public struct Lab: Sendable, Equatable {
             )
         case "idempotence": return .idempotence
         case "transaction": return .transaction
+        case "read-committed": return .readCommitted
         default: return .connect
         }
     }

@@ -21,6 +21,8 @@ public enum LabGoal: Sendable, Equatable {
     case idempotence
     /// The student ended a transaction (EndTxn).
     case transaction
+    /// A consumer of the student's read with isolation level read_committed.
+    case readCommitted
     /// The student posted the product the analyzer ranks first over `span` by `metric`
     /// (`POST /api/labs/current/answers`); checked when posted, not observed.
     case topProduct(span: AnalyticsSnapshot.TopSpan, metric: TopMetric)
@@ -35,6 +37,7 @@ public enum LabGoal: Sendable, Equatable {
         "topic": ["topic", "partitions", "config"],
         "idempotence": [],
         "transaction": [],
+        "read-committed": [],
         "top-product": ["span", "by"],
     ]
 
@@ -42,7 +45,7 @@ public enum LabGoal: Sendable, Equatable {
     public func `for`(student: String) -> LabGoal {
         func fill(_ text: String) -> String { text.replacing("{name}", with: student) }
         switch self {
-        case .connect, .idempotence, .transaction, .topProduct:
+        case .connect, .idempotence, .transaction, .readCommitted, .topProduct:
             return self
         case .keys(let topic, let count):
             return .keys(topic: fill(topic), count: count)
@@ -68,6 +71,7 @@ public enum LabGoal: Sendable, Equatable {
         case .topic: "topic"
         case .idempotence: "idempotence"
         case .transaction: "transaction"
+        case .readCommitted: "read-committed"
         case .topProduct: "top-product"
         }
     }

@@ -60,6 +60,8 @@ public struct LabObservation: Sendable {
                 && mine.contains { $0.requestCount("Produce") > 0 }
         case .transaction:
             return connections(of: student).contains { $0.requestCount("EndTxn") > 0 }
+        case .readCommitted:
+            return connections(of: student).contains { $0.readCommittedFetches > 0 }
         case .topProduct:
             return false  // answered through the API, never seen on the wire
         }

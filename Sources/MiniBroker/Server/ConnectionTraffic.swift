@@ -39,6 +39,8 @@ public final class ConnectionTraffic: Sendable {
         public var fetchPositions: [KafkaTopicPartition: Int64] = [:]
         /// The groups it joined on this connection, with its member id in each.
         public var groups: [String: String] = [:]
+        /// Fetches that asked for committed records only (isolation level read_committed).
+        public var readCommittedFetches = 0
 
         public init() {}
     }
@@ -80,9 +82,10 @@ public final class ConnectionTraffic: Sendable {
         counts.withLock { $0.bytesOut += Int64(bytes) }
     }
 
-    /// Notes the offsets a Fetch asks for.
+    /// Notes the offsets a Fetch asks for, and whether it reads committed records only.
     func fetching(_ request: FetchRequest) {
         counts.withLock { counts in
+            if request.isolationLevel == 1 { counts.readCommittedFetches += 1 }
             for topic in request.topics {
                 for partition in topic.partitions {
                     counts.fetchPositions[KafkaTopicPartition(topic: topic.topic, partition: partition.partition)] =

@@ -66,7 +66,16 @@ struct LabObservationTests {
     @Test func eachGoalHoldsOnlyForWhatItAsks() {
         let observation = LabObservation(
             connections: [
-                Self.connection("alice", requests: ["InitProducerId": 1, "Produce": 3, "EndTxn": 1]),
+                ConsoleConnection(
+                    address: "127.0.0.1:40001",
+                    listener: "PLAINTEXT",
+                    principal: "User:ANONYMOUS",
+                    clientID: "alice",
+                    clientSoftware: nil,
+                    connectedAtMillis: 0,
+                    requests: ["InitProducerId": 1, "Produce": 3, "EndTxn": 1, "Fetch": 2],
+                    readCommittedFetches: 1
+                ),
                 Self.connection("bob", requests: ["Produce": 3]),
             ],
             topics: [
@@ -120,6 +129,7 @@ struct LabObservationTests {
         #expect(!holds(.topProduct(span: .all, metric: .revenue), "alice"))
         #expect(holds(.idempotence, "alice") && !holds(.idempotence, "bob"))
         #expect(holds(.transaction, "alice") && !holds(.transaction, "bob"))
+        #expect(holds(.readCommitted, "alice") && !holds(.readCommitted, "bob"))
     }
 
     @Test func aRebalanceNeedsThatManyMembersAtOnce() {

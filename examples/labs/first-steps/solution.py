@@ -125,6 +125,19 @@ def transaction(common: dict, topic: str, name: str) -> None:
     print("committed a transaction")
 
 
+def read_committed(common: dict, topic: str, name: str) -> None:
+    consumer = Consumer({**common, "group.id": f"{name}-committed", "auto.offset.reset": "earliest",
+                         "isolation.level": "read_committed", "enable.auto.commit": False})
+    consumer.subscribe([topic])
+    read, deadline = 0, time.monotonic() + 20
+    while read < 10 and time.monotonic() < deadline:
+        message = consumer.poll(1.0)
+        if message is not None and message.error() is None:
+            read += 1
+    consumer.close()
+    print(f"read {read} committed records of {topic}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--bootstrap", default="localhost:9092")
@@ -141,6 +154,7 @@ def main() -> None:
     rebalance(common, f"g-{args.name}-pair")
     idempotent(common, topic)
     transaction(common, topic, args.name)
+    read_committed(common, topic, args.name)
 
 
 if __name__ == "__main__":
