@@ -10,16 +10,16 @@ extension FileBytes {
     /// Replaces the file at `path` with `bytes` all at once: they are written to `path.tmp`
     /// and renamed over it, so a reader (or a crash) sees the old file or the new one, never
     /// half of one.
-    public static func write(_ bytes: [UInt8], atomicallyTo path: String, mode: mode_t = 0o600) throws(FileWriteError) {
+    public static func write(_ bytes: [UInt8], atomicallyTo path: String, mode: mode_t = 0o600) throws(FileError) {
         let temporary = path + ".tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
-        guard descriptor >= 0 else { throw FileWriteError(path: temporary, operation: .create, errorNumber: errno) }
+        guard descriptor >= 0 else { throw FileError(path: temporary, operation: .create, errorNumber: errno) }
         var written = 0
         while written < bytes.count {
             let count = bytes.withUnsafeBytes { Self.writeSome(descriptor, from: $0, at: written) }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else {
-                let error = FileWriteError(path: temporary, operation: .write, errorNumber: errno)
+                let error = FileError(path: temporary, operation: .write, errorNumber: errno)
                 close(descriptor)
                 unlink(temporary)
                 throw error
@@ -28,16 +28,16 @@ extension FileBytes {
         }
         close(descriptor)
         guard rename(temporary, path) == 0 else {
-            let error = FileWriteError(path: path, operation: .rename, errorNumber: errno)
+            let error = FileError(path: path, operation: .rename, errorNumber: errno)
             unlink(temporary)
             throw error
         }
     }
 
     /// Moves the file at `path` to `target`, replacing what is there.
-    public static func move(_ path: String, to target: String) throws(FileWriteError) {
+    public static func move(_ path: String, to target: String) throws(FileError) {
         guard rename(path, target) == 0 else {
-            throw FileWriteError(path: path, operation: .rename, errorNumber: errno)
+            throw FileError(path: path, operation: .rename, errorNumber: errno)
         }
     }
 

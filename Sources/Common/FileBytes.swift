@@ -10,10 +10,10 @@ import Darwin
 /// calls rather than Foundation, which the binary does not link.
 public enum FileBytes {
     /// The bytes of the file at `path`; reads that a signal interrupts are retried.
-    public static func read(atPath path: String) throws(FileReadError) -> [UInt8] {
+    public static func read(atPath path: String) throws(FileError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
-            throw FileReadError(path: path, operation: .open, errorNumber: errno)
+            throw FileError(path: path, operation: .open, errorNumber: errno)
         }
         defer { close(descriptor) }
         var bytes: [UInt8] = []
@@ -27,7 +27,7 @@ public enum FileBytes {
                 if errno == EINTR {
                     continue
                 }
-                throw FileReadError(path: path, operation: .read, errorNumber: errno)
+                throw FileError(path: path, operation: .read, errorNumber: errno)
             }
             bytes.append(contentsOf: chunk[0..<count])
         }

@@ -68,8 +68,16 @@ final class FakeControl: ApplianceControl {
 final class FakeConsole: BrokerConsoleSource {
     /// What the actions were asked to do, in order.
     let actions = Mutex<[String]>([])
+    /// How long `topics()` takes, for tests of what happens meanwhile.
+    let topicsDelay: Duration?
+
+    init(topicsDelay: Duration? = nil) {
+        self.topicsDelay = topicsDelay
+    }
+
     func topics() async throws -> [ConsoleTopic] {
-        [
+        if let topicsDelay { try await Task.sleep(for: topicsDelay) }
+        return [
             ConsoleTopic(
                 name: "orders",
                 partitions: (0..<3).map {

@@ -229,23 +229,6 @@ extension DashboardAPI {
         }
     }
 
-    private func write(_ findings: [DoctorFinding], to writer: inout JSONWriter) {
-        writer.beginArray()
-        for finding in findings {
-            writer.beginObject()
-            writer.key("kind")
-            writer.string(finding.kind.rawValue)
-            writer.key("subject")
-            writer.string(finding.subject)
-            writer.key("problem")
-            writer.string(finding.problem)
-            writer.key("fix")
-            writer.string(finding.fix)
-            writer.endObject()
-        }
-        writer.endArray()
-    }
-
     private func writeSummary(_ lab: Lab, to writer: inout JSONWriter) {
         writer.beginObject()
         writer.key("id")

@@ -99,6 +99,24 @@ extension DashboardAPI {
         )
     }
 
+    /// The doctor's findings as a JSON array of `{kind, subject, problem, fix}`.
+    func write(_ findings: [DoctorFinding], to writer: inout JSONWriter) {
+        writer.beginArray()
+        for finding in findings {
+            writer.beginObject()
+            writer.key("kind")
+            writer.string(finding.kind.rawValue)
+            writer.key("subject")
+            writer.string(finding.subject)
+            writer.key("problem")
+            writer.string(finding.problem)
+            writer.key("fix")
+            writer.string(finding.fix)
+            writer.endObject()
+        }
+        writer.endArray()
+    }
+
     /// `GET /api/broker/doctor`: the common mistakes seen on the wire now.
     func brokerDoctor(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         guard let doctor = try wireDoctor() else {
@@ -130,20 +148,7 @@ extension DashboardAPI {
             }
             writer.endArray()
             writer.key("findings")
-            writer.beginArray()
-            for finding in findings {
-                writer.beginObject()
-                writer.key("kind")
-                writer.string(finding.kind.rawValue)
-                writer.key("subject")
-                writer.string(finding.subject)
-                writer.key("problem")
-                writer.string(finding.problem)
-                writer.key("fix")
-                writer.string(finding.fix)
-                writer.endObject()
-            }
-            writer.endArray()
+            write(findings, to: &writer)
         }
     }
 

@@ -205,9 +205,39 @@ const ASEED = (() => {
     document.body.classList.toggle("is-admin", Boolean(token));
   }
 
+  /**
+   * The status pill of the console and lab pages (`#connection`, `#connection-text`) and, when
+   * the read worked, the time of the last refresh (`#last-update`).
+   */
+  function setStatus(ok, text) {
+    const pill = byId("connection");
+    pill.className = `pill ${ok ? "pill-live" : "pill-offline"}`;
+    pill.dataset.state = ok ? "live" : "offline";
+    byId("connection-text").textContent = text;
+    if (ok) {
+      const now = new Date();
+      const stamp = byId("last-update");
+      stamp.textContent = formatTime(now);
+      stamp.dateTime = now.toISOString();
+    }
+  }
+
+  /** Sets text only when it differs, so a refresh does not disturb a selection or a reader. */
+  function setText(node, text) {
+    if (node.textContent !== text) node.textContent = text;
+  }
+
+  /** The server's message as a sentence: capital first letter, a full stop at the end. */
+  function sentence(text) {
+    const trimmed = String(text || "").trim();
+    if (!trimmed) return "";
+    const capital = trimmed[0].toUpperCase() + trimmed.slice(1);
+    return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+  }
+
   return {
     byId, el, row, replaceChildren, adminToken, setAdminToken, parseTime, zoneName, formatTime, formatHourMinute, formatClock,
     formatInt, formatDecimal, formatMoney, formatBytes, formatDuration, fetchJSON,
-    chartsAvailable, cssVar, setupLargeType,
+    chartsAvailable, cssVar, setupLargeType, setStatus, setText, sentence,
   };
 })();

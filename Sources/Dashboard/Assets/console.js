@@ -9,7 +9,7 @@
 
 (() => {
   const {
-    byId, el, row, parseTime, formatTime, formatInt, formatDecimal, formatBytes, formatDuration, fetchJSON,
+    byId, el, row, parseTime, formatTime, formatInt, formatDecimal, formatBytes, formatDuration, fetchJSON, setStatus,
   } = ASEED;
 
   const REFRESH_MS = 5000;
@@ -42,21 +42,6 @@
     stream: null, // the watched connection's request stream, see watchConnection
     rebalance: { group: null, moments: [], shown: -1, timer: null }, // the group's rebalance view
   };
-
-  // ---------------------------------------------------------------- status line
-
-  function setStatus(ok, text) {
-    const pill = byId("connection");
-    pill.className = `pill ${ok ? "pill-live" : "pill-offline"}`;
-    pill.dataset.state = ok ? "live" : "offline";
-    byId("connection-text").textContent = text;
-    if (ok) {
-      const now = new Date();
-      const stamp = byId("last-update");
-      stamp.textContent = formatTime(now);
-      stamp.dateTime = now.toISOString();
-    }
-  }
 
   // ---------------------------------------------------------------- topics
 

@@ -5,7 +5,7 @@
 "use strict";
 
 (() => {
-  const { byId, el, parseTime, formatTime, formatInt } = ASEED;
+  const { byId, el, parseTime, formatTime, formatInt, setStatus, setText, sentence } = ASEED;
 
   const REFRESH_MS = 1000;
   const JUST_DONE_MS = 4000; // how long a cell that turned done stays marked
@@ -21,32 +21,6 @@
   };
 
   // ---------------------------------------------------------------- small helpers
-
-  function setStatus(ok, text) {
-    const pill = byId("connection");
-    pill.className = `pill ${ok ? "pill-live" : "pill-offline"}`;
-    pill.dataset.state = ok ? "live" : "offline";
-    byId("connection-text").textContent = text;
-    if (ok) {
-      const now = new Date();
-      const stamp = byId("last-update");
-      stamp.textContent = formatTime(now);
-      stamp.dateTime = now.toISOString();
-    }
-  }
-
-  /** Sets text only when it differs, so a refresh does not disturb a selection or a reader. */
-  function setText(node, text) {
-    if (node.textContent !== text) node.textContent = text;
-  }
-
-  /** The server's message as a sentence: capital first letter, a full stop at the end. */
-  function sentence(text) {
-    const trimmed = String(text || "").trim();
-    if (!trimmed) return "";
-    const capital = trimmed[0].toUpperCase() + trimmed.slice(1);
-    return /[.!?]$/.test(capital) ? capital : `${capital}.`;
-  }
 
   function plural(count, one, many) {
     return `${formatInt(count)} ${count === 1 ? one : many}`;

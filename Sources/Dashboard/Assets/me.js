@@ -6,7 +6,7 @@
 "use strict";
 
 (() => {
-  const { byId, el, parseTime, formatTime } = ASEED;
+  const { byId, el, parseTime, formatTime, setStatus, setText, sentence } = ASEED;
 
   const REFRESH_MS = 1000;
   const JUST_DONE_MS = 4000; // how long a step that turned done stays marked
@@ -19,32 +19,6 @@
   };
 
   // ---------------------------------------------------------------- small helpers
-
-  function setStatus(ok, text) {
-    const pill = byId("connection");
-    pill.className = `pill ${ok ? "pill-live" : "pill-offline"}`;
-    pill.dataset.state = ok ? "live" : "offline";
-    byId("connection-text").textContent = text;
-    if (ok) {
-      const now = new Date();
-      const stamp = byId("last-update");
-      stamp.textContent = formatTime(now);
-      stamp.dateTime = now.toISOString();
-    }
-  }
-
-  /** Sets text only when it differs: a student selecting a hint to copy keeps the selection. */
-  function setText(node, text) {
-    if (node.textContent !== text) node.textContent = text;
-  }
-
-  /** The server's message as a sentence: capital first letter, a full stop at the end. */
-  function sentence(text) {
-    const trimmed = String(text || "").trim();
-    if (!trimmed) return "";
-    const capital = trimmed[0].toUpperCase() + trimmed.slice(1);
-    return /[.!?]$/.test(capital) ? capital : `${capital}.`;
-  }
 
   /** The student's page, or `{none: sentence}` when no lab runs (404) or labs are off (503). */
   async function readStudent(name) {

@@ -1683,10 +1683,40 @@ const ASEED = (() => {
     document.body.classList.toggle("is-admin", Boolean(token));
   }
 
+  /**
+   * The status pill of the console and lab pages (`#connection`, `#connection-text`) and, when
+   * the read worked, the time of the last refresh (`#last-update`).
+   */
+  function setStatus(ok, text) {
+    const pill = byId("connection");
+    pill.className = `pill ${ok ? "pill-live" : "pill-offline"}`;
+    pill.dataset.state = ok ? "live" : "offline";
+    byId("connection-text").textContent = text;
+    if (ok) {
+      const now = new Date();
+      const stamp = byId("last-update");
+      stamp.textContent = formatTime(now);
+      stamp.dateTime = now.toISOString();
+    }
+  }
+
+  /** Sets text only when it differs, so a refresh does not disturb a selection or a reader. */
+  function setText(node, text) {
+    if (node.textContent !== text) node.textContent = text;
+  }
+
+  /** The server's message as a sentence: capital first letter, a full stop at the end. */
+  function sentence(text) {
+    const trimmed = String(text || "").trim();
+    if (!trimmed) return "";
+    const capital = trimmed[0].toUpperCase() + trimmed.slice(1);
+    return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+  }
+
   return {
     byId, el, row, replaceChildren, adminToken, setAdminToken, parseTime, zoneName, formatTime, formatHourMinute, formatClock,
     formatInt, formatDecimal, formatMoney, formatBytes, formatDuration, fetchJSON,
-    chartsAvailable, cssVar, setupLargeType,
+    chartsAvailable, cssVar, setupLargeType, setStatus, setText, sentence,
   };
 })();
 
@@ -2023,7 +2053,7 @@ const ASEED = (() => {
 
 (() => {
   const {
-    byId, el, row, parseTime, formatTime, formatInt, formatDecimal, formatBytes, formatDuration, fetchJSON,
+    byId, el, row, parseTime, formatTime, formatInt, formatDecimal, formatBytes, formatDuration, fetchJSON, setStatus,
   } = ASEED;
 
   const REFRESH_MS = 5000;
@@ -2056,21 +2086,6 @@ const ASEED = (() => {
     stream: null, // the watched connection's request stream, see watchConnection
     rebalance: { group: null, moments: [], shown: -1, timer: null }, // the group's rebalance view
   };
-
-  // ---------------------------------------------------------------- status line
-
-  function setStatus(ok, text) {
-    const pill = byId("connection");
-    pill.className = `pill ${ok ? "pill-live" : "pill-offline"}`;
-    pill.dataset.state = ok ? "live" : "offline";
-    byId("connection-text").textContent = text;
-    if (ok) {
-      const now = new Date();
-      const stamp = byId("last-update");
-      stamp.textContent = formatTime(now);
-      stamp.dateTime = now.toISOString();
-    }
-  }
 
   // ---------------------------------------------------------------- topics
 
@@ -3907,7 +3922,7 @@ const ASEED = (() => {
 "use strict";
 
 (() => {
-  const { byId, el, parseTime, formatTime, formatInt } = ASEED;
+  const { byId, el, parseTime, formatTime, formatInt, setStatus, setText, sentence } = ASEED;
 
   const REFRESH_MS = 1000;
   const JUST_DONE_MS = 4000; // how long a cell that turned done stays marked
@@ -3923,32 +3938,6 @@ const ASEED = (() => {
   };
 
   // ---------------------------------------------------------------- small helpers
-
-  function setStatus(ok, text) {
-    const pill = byId("connection");
-    pill.className = `pill ${ok ? "pill-live" : "pill-offline"}`;
-    pill.dataset.state = ok ? "live" : "offline";
-    byId("connection-text").textContent = text;
-    if (ok) {
-      const now = new Date();
-      const stamp = byId("last-update");
-      stamp.textContent = formatTime(now);
-      stamp.dateTime = now.toISOString();
-    }
-  }
-
-  /** Sets text only when it differs, so a refresh does not disturb a selection or a reader. */
-  function setText(node, text) {
-    if (node.textContent !== text) node.textContent = text;
-  }
-
-  /** The server's message as a sentence: capital first letter, a full stop at the end. */
-  function sentence(text) {
-    const trimmed = String(text || "").trim();
-    if (!trimmed) return "";
-    const capital = trimmed[0].toUpperCase() + trimmed.slice(1);
-    return /[.!?]$/.test(capital) ? capital : `${capital}.`;
-  }
 
   function plural(count, one, many) {
     return `${formatInt(count)} ${count === 1 ? one : many}`;
@@ -4217,7 +4206,7 @@ const ASEED = (() => {
 "use strict";
 
 (() => {
-  const { byId, el, parseTime, formatTime } = ASEED;
+  const { byId, el, parseTime, formatTime, setStatus, setText, sentence } = ASEED;
 
   const REFRESH_MS = 1000;
   const JUST_DONE_MS = 4000; // how long a step that turned done stays marked
@@ -4230,32 +4219,6 @@ const ASEED = (() => {
   };
 
   // ---------------------------------------------------------------- small helpers
-
-  function setStatus(ok, text) {
-    const pill = byId("connection");
-    pill.className = `pill ${ok ? "pill-live" : "pill-offline"}`;
-    pill.dataset.state = ok ? "live" : "offline";
-    byId("connection-text").textContent = text;
-    if (ok) {
-      const now = new Date();
-      const stamp = byId("last-update");
-      stamp.textContent = formatTime(now);
-      stamp.dateTime = now.toISOString();
-    }
-  }
-
-  /** Sets text only when it differs: a student selecting a hint to copy keeps the selection. */
-  function setText(node, text) {
-    if (node.textContent !== text) node.textContent = text;
-  }
-
-  /** The server's message as a sentence: capital first letter, a full stop at the end. */
-  function sentence(text) {
-    const trimmed = String(text || "").trim();
-    if (!trimmed) return "";
-    const capital = trimmed[0].toUpperCase() + trimmed.slice(1);
-    return /[.!?]$/.test(capital) ? capital : `${capital}.`;
-  }
 
   /** The student's page, or `{none: sentence}` when no lab runs (404) or labs are off (503). */
   async function readStudent(name) {

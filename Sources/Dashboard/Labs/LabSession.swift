@@ -82,25 +82,26 @@ public actor LabSession: Service {
     /// done as (student, step id).
     @discardableResult
     public func check(nowMillis: Int64 = WallClock.nowMilliseconds()) async -> [(String, String)] {
-        guard let lab, var progress, let console else { return [] }
+        guard let lab, let progress, let console else { return [] }
         if let snapshot = latestSnapshot() { recentTops.note(snapshot, for: lab, at: nowMillis) }
         do {
             let observation = try await observe(lab, progress: progress, console: console)
-            for student in observation.students { progress.see(student, at: nowMillis) }
+            // While this round read the broker, the lab may have been replaced and an answer may
+            // have marked a step: the round's findings go onto the progress as it is now.
+            guard self.lab == lab, var current = self.progress else { return [] }
+            for student in observation.students { current.see(student, at: nowMillis) }
             var done: [(String, String)] = []
-            for student in progress.names {
-                for step in lab.steps where progress.doneAt(step.id, for: student) == nil {
+            for student in current.names {
+                for step in lab.steps where current.doneAt(step.id, for: student) == nil {
                     if observation.holds(step.goal.for(student: student), for: student) {
-                        progress.markDone(step.id, for: student, at: nowMillis)
+                        current.markDone(step.id, for: student, at: nowMillis)
                         done.append((student, step.id))
                     }
                 }
             }
-            // The lab may have been replaced while this round read the broker.
-            guard self.lab == lab else { return [] }
-            if progress != self.progress {
-                self.progress = progress
-                try save(Record(source: lab.source, progress: progress))
+            if current != self.progress {
+                try save(Record(source: lab.source, progress: current))
+                self.progress = current
             }
             if failing {
                 failing = false

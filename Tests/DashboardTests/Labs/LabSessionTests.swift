@@ -55,6 +55,31 @@ struct LabSessionTests {
         #expect(await again.current?.progress.students.isEmpty == true)
     }
 
+    @Test func anAnswerGivenWhileARoundReadsTheBrokerIsKept() async throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let snapshot = TestSnapshots.make()
+        let leader = try #require(snapshot.topProducts.first { $0.span == .all }?.byRevenue.first)
+        let session = LabSession(
+            directory: directory,
+            console: FakeConsole(topicsDelay: .milliseconds(300)),
+            latestSnapshot: { snapshot },
+            logger: Logger(label: "test")
+        )
+        let lab =
+            Self.lab
+            + "\n[[step]]\nid = \"top\"\ntitle = \"Top\"\ngoal = \"top-product\"\nspan = \"all\"\nby = \"revenue\"\n"
+        try await session.start(try Lab(toml: lab), nowMillis: 1_000)
+        let round = Task { await session.check(nowMillis: 2_000) }
+        try await Task.sleep(for: .milliseconds(100))
+        let verdict = try await session.answer(leader.productID, step: "top", student: "alice", nowMillis: 1_500)
+        #expect(verdict.correct)
+        _ = await round.value
+        let progress = try #require(await session.current?.progress)
+        #expect(progress.doneAt("top", for: "alice") == 1_500)
+        #expect(progress.doneAt("connect", for: "alice") == 2_000)
+    }
+
     @Test func aLabFileThatCannotBeReadStartsNoLab() async throws {
         let directory = try Self.directory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

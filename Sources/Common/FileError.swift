@@ -6,10 +6,12 @@ import Musl
 import Darwin
 #endif
 
-/// A file could not be written; `reason` is the system's text for the error number.
-public struct FileWriteError: Error, Sendable, CustomStringConvertible {
+/// A file could not be read or written; `reason` is the system's text for the error number.
+public struct FileError: Error, Sendable, CustomStringConvertible {
     /// The step that failed.
     public enum Operation: String, Sendable {
+        case open
+        case read
         case create
         case write
         case rename
@@ -17,6 +19,7 @@ public struct FileWriteError: Error, Sendable, CustomStringConvertible {
 
     /// The file concerned.
     public let path: String
+    /// Which step failed.
     public let operation: Operation
     /// `errno` at the failure.
     public let errorNumber: Int32
@@ -28,7 +31,7 @@ public struct FileWriteError: Error, Sendable, CustomStringConvertible {
         self.errorNumber = errorNumber
     }
 
-    /// The system's text for `errorNumber` (`No space left on device`).
+    /// The system's text for `errorNumber` (`No such file or directory`).
     public var reason: String { String(cString: strerror(errorNumber)) }
 
     public var description: String { "cannot \(operation.rawValue) '\(path)': \(reason)" }
