@@ -93,7 +93,7 @@ extension DashboardAPI {
             throw APIError(.notFound, "not-found", Self.noLab)
         }
         let bootstrap = advertisedBootstrap()
-        let findings = Self.findings(of: name, among: doctorFindings())
+        let findings = Self.findings(of: name, among: doctorFindings(), connections: wireConnections())
         return .jsonObject(capacity: 1024 + 512 * lab.steps.count) { writer in
             writer.key("name")
             writer.string(name)
@@ -181,6 +181,7 @@ extension DashboardAPI {
             throw APIError(.notFound, "not-found", Self.noLab)
         }
         let findings = doctorFindings()
+        let connections = wireConnections()
         return .jsonObject(status: status, capacity: 1024 + 256 * lab.steps.count * (progress.students.count + 1)) {
             writer in
             writer.key("lab")
@@ -206,7 +207,7 @@ extension DashboardAPI {
                 writer.key("steps_done")
                 writer.integer(lab.steps.filter { progress.doneAt($0.id, for: student) != nil }.count)
                 writer.key("findings")
-                write(Self.findings(of: student, among: findings), to: &writer)
+                write(Self.findings(of: student, among: findings, connections: connections), to: &writer)
                 writer.endObject()
             }
             writer.endArray()
@@ -218,15 +219,26 @@ extension DashboardAPI {
         ((try? wireDoctor()) ?? nil)?.findings ?? []
     }
 
-    /// The findings about one student: their clients (named by client id) and the groups that
-    /// carry their name, which say why a step may not be done yet.
-    static func findings(of student: String, among findings: [DoctorFinding]) -> [DoctorFinding] {
-        findings.filter { finding in
-            if finding.subject.hasPrefix("'\(student)' from ") { return true }
-            guard finding.subject.hasPrefix("group '") else { return false }
-            let group = finding.subject.dropFirst(7).dropLast()
+    /// The findings about one student: their clients (those with their name as client id, and
+    /// those of connections that logged in as them) and the groups that carry their name as a
+    /// word (`g-alice`, `alice.lab1`), which say why a step may not be done yet.
+    static func findings(
+        of student: String,
+        among findings: [DoctorFinding],
+        connections: [ConsoleConnection]
+    ) -> [DoctorFinding] {
+        let clients = Set(connections.filter { LabStudent.name(of: $0) == student }.compactMap(\.clientID))
+        return findings.filter { finding in
+            if let client = finding.clientID { return client == student || clients.contains(client) }
+            guard let group = finding.groupID else { return false }
             return group.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "_" }).contains { $0 == student }
         }
+    }
+
+    /// The broker's open and recently closed connections; none where it is not the appliance's own.
+    private func wireConnections() -> [ConsoleConnection] {
+        guard let wire = console?.wire else { return [] }
+        return (wire.connections() ?? []) + wire.closedConnections()
     }
 
     private func writeSummary(_ lab: Lab, to writer: inout JSONWriter) {

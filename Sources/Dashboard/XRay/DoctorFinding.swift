@@ -17,11 +17,24 @@ public struct DoctorFinding: Sendable, Equatable {
     public var problem: String
     /// What fixes it.
     public var fix: String
+    /// The client id of the client it is about; nil for a group.
+    public var clientID: String?
+    /// The group it is about; nil for a client.
+    public var groupID: String?
 
-    public init(kind: Kind, subject: String, problem: String, fix: String) {
+    public init(
+        kind: Kind,
+        subject: String,
+        clientID: String? = nil,
+        groupID: String? = nil,
+        problem: String,
+        fix: String
+    ) {
         self.kind = kind
         self.subject = subject
         self.problem = problem
         self.fix = fix
+        self.clientID = clientID
+        self.groupID = groupID
     }
 }

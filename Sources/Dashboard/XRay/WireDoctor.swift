@@ -87,6 +87,7 @@ public struct WireDoctor: Sendable {
             DoctorFinding(
                 kind: .unreachableAdvertisedAddress,
                 subject: client.name,
+                clientID: client.clientID,
                 problem: """
                     \(client.name)\(client.software) bootstrapped on \(dialed) and asked for metadata \
                     \(client.count("Metadata")) time(s), but never connected again to produce, fetch or join a group: \
@@ -110,6 +111,7 @@ public struct WireDoctor: Sendable {
             DoctorFinding(
                 kind: .commitsWithoutFetching,
                 subject: client.name,
+                clientID: client.clientID,
                 problem: """
                     \(client.name)\(client.software) committed offsets \(commits) times but has never fetched a \
                     record: it commits positions it did not read.
@@ -137,6 +139,7 @@ public struct WireDoctor: Sendable {
             DoctorFinding(
                 kind: .refusedProducer,
                 subject: client.name,
+                clientID: client.clientID,
                 problem: "\(client.name)\(client.software) had \(total) Produce request(s) refused (\(codes)).",
                 fix: last?.explanation ?? ConsoleClientError.advice(for: code, api: "Produce")
             )
@@ -156,6 +159,7 @@ public struct WireDoctor: Sendable {
             DoctorFinding(
                 kind: .missingFeature,
                 subject: client.name,
+                clientID: client.clientID,
                 problem: """
                     \(client.name)\(client.software) asked for \(apis.joined(separator: ", ")) in a version this \
                     broker does not serve\(example).
@@ -179,6 +183,7 @@ public struct WireDoctor: Sendable {
             DoctorFinding(
                 kind: .idleConsumers,
                 subject: "group '\(groupID)'",
+                groupID: groupID,
                 problem: """
                     Group '\(groupID)' has \(now.members.count) consumers but \(partitions) partition(s) to share: \
                     \(idle.count) of them (\(names)) get no partition and sit idle.
@@ -213,6 +218,7 @@ public struct WireDoctor: Sendable {
             DoctorFinding(
                 kind: .rebalanceLoop,
                 subject: "group '\(groupID)'",
+                groupID: groupID,
                 problem:
                     "Group '\(groupID)' rebalanced \(starts) times in the last \(minutes) minutes: \(cause).",
                 fix: timedOut.isEmpty
