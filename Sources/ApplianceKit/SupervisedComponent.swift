@@ -186,13 +186,17 @@ public final class SupervisedComponent: Service, Sendable {
     /// Builds the component and runs it until it ends, fails, or is asked to stop.
     private func runOnce() async throws {
         let group = ServiceGroup(configuration: .init(services: try factory(), logger: logger))
-        state.withLock {
-            $0.group = group
-            $0.phase = .running
-            $0.startedAt = clock.now
-            $0.startedAtMicros = WallClock.nowMicros
+        let requested = state.withLock { state -> Bool in
+            state.group = group
+            state.phase = .running
+            state.startedAt = clock.now
+            state.startedAtMicros = WallClock.nowMicros
+            return state.request != .none
         }
         defer { state.withLock { $0.group = nil } }
+        // A stop or restart asked for while the component was starting found no group to shut
+        // down: the group takes it now and stops as soon as it has started.
+        if requested { await group.triggerGracefulShutdown() }
         try await withGracefulShutdownHandler {
             try await group.run()
         } onGracefulShutdown: { [name, logger] in
