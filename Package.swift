@@ -137,7 +137,7 @@ let package = Package(
         .testTarget(
             name: "ApplianceKitTests",
             dependencies: [
-                "ApplianceKit", "Dashboard", "KafkaWire", "MiniBroker",
+                "ApplianceKit", "Dashboard", "KafkaWire", "MiniBroker", "Simulator",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

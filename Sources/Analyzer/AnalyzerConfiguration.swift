@@ -44,6 +44,8 @@ public struct AnalyzerConfiguration: Sendable {
     public var idleTimeout: Duration = .seconds(60)
     /// Directory of the checkpoint database (`checkpoint.sqlite`).
     public var directory: String
+    /// The checkpoint database.
+    public var checkpointPath: String { directory + "/checkpoint.sqlite" }
     /// Stop once every partition is read to its end (batch runs and tests).
     public var exitAtEnd = false
 

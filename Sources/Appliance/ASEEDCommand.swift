@@ -21,7 +21,7 @@ struct ASEEDCommand: AsyncParsableCommand {
             RunCommand.self, BrokerCommand.self, SimulateCommand.self, AnalyzeCommand.self, DashboardCommand.self,
             StatusCommand.self, LogsCommand.self, RestartCommand.self, TopicsCommand.self, GroupsCommand.self,
             TransactionsCommand.self, UsersCommand.self, ProduceCommand.self, ConsumeCommand.self,
-            LabCommand.self, VersionCommand.self,
+            LabCommand.self, ClassCommand.self, SnapshotCommand.self, VersionCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

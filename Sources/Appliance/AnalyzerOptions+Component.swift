@@ -7,6 +7,7 @@ extension AnalyzerOptions {
     /// The analyzer under its supervisor, for `aseed run` and `aseed dashboard`, publishing to
     /// `snapshots`. A published snapshot means a checkpoint was written, so after a failure the
     /// analyzer counts as working again at its first snapshot rather than after the settle time.
+    /// `status` learns its topics and checkpoint, for the reset between classes.
     func component(
         _ settings: Settings,
         bootstrapServers: String,
@@ -14,6 +15,7 @@ extension AnalyzerOptions {
         dataDirectory: String,
         topic: String,
         snapshots: SnapshotPublisher,
+        status: ApplianceStatus,
         logger: Logger
     ) throws -> SupervisedComponent {
         let configuration = try configuration(
@@ -22,6 +24,10 @@ extension AnalyzerOptions {
             security: security,
             dataDirectory: dataDirectory,
             topic: topic
+        )
+        status.attach(
+            ordersTopics: [configuration.topic, configuration.deadLetterTopic],
+            analyzerCheckpoint: configuration.checkpointPath
         )
         try createDirectories(configuration.directory, for: "data-dir")
         let checkpointed: SupervisedComponent.ProgressProbe = { since in

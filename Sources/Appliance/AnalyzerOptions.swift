@@ -83,8 +83,13 @@ struct AnalyzerOptions: ParsableArguments {
             Int64(try positive("dedup-horizon-seconds", dedupHorizonSeconds, default: 600, settings)) * 1_000_000
         configuration.topN = try positive("top-n", topN, default: 10, settings)
         configuration.recentOrders = try nonNegative("recent-orders", recentOrders, default: 50, settings)
-        configuration.deadLetterTopic = settings.string("dlq-topic", flag: dlqTopic, default: "orders.dlq")
+        configuration.deadLetterTopic = deadLetterTopic(settings)
         return configuration
+    }
+
+    /// The topic receiving copies of malformed records.
+    func deadLetterTopic(_ settings: Settings) -> String {
+        settings.string("dlq-topic", flag: dlqTopic, default: "orders.dlq")
     }
 
     private func positive(_ key: String, _ flag: Int?, default value: Int, _ settings: Settings) throws -> Int {

@@ -28,14 +28,16 @@ struct DashboardClientOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The admin token. Env: ASEED_ADMIN_TOKEN.", valueName: "token"))
     var adminToken: String?
 
-    /// Sends one request to the dashboard, with the admin token when `token` is set.
+    /// Sends one request to the dashboard, with the admin token when `token` is set, waiting
+    /// at most `timeoutSeconds` for the answer.
     ///
     /// - Throws: `OperatorError` with the dashboard's message for any answer but 2xx.
     func send(
         _ method: String,
         _ path: String,
         body: [UInt8] = [],
-        token: Bool = false
+        token: Bool = false,
+        timeoutSeconds: Int = 5
     ) throws
         -> ApplianceHTTPClient.Response
     {
@@ -47,7 +49,8 @@ struct DashboardClientOptions: ParsableArguments {
             headers["Authorization"] = "Bearer \(value)"
         }
         if !body.isEmpty { headers["Content-Type"] = "text/plain; charset=utf-8" }
-        let response = try ApplianceHTTPClient(host: address.host, port: address.port).send(
+        let client = ApplianceHTTPClient(host: address.host, port: address.port, timeoutSeconds: timeoutSeconds)
+        let response = try client.send(
             method,
             path,
             headers: headers,

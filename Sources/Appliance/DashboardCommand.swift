@@ -78,6 +78,8 @@ struct DashboardCommand: AsyncParsableCommand {
         let snapshots = SnapshotPublisher()
         let status = ApplianceStatus(snapshots: snapshots, dataDirectory: dataDirectory)
         var components: [SupervisedComponent] = []
+        let ordersTopic = settings.string("topic", flag: topic, default: "orders")
+        status.attach(ordersTopics: [ordersTopic, analyzer.deadLetterTopic(settings)], analyzerCheckpoint: nil)
         if withAnalyzer {
             components.append(
                 try analyzer.component(
@@ -85,8 +87,9 @@ struct DashboardCommand: AsyncParsableCommand {
                     bootstrapServers: servers,
                     security: security,
                     dataDirectory: dataDirectory,
-                    topic: settings.string("topic", flag: topic, default: "orders"),
+                    topic: ordersTopic,
                     snapshots: snapshots,
+                    status: status,
                     logger: try runner.logger("analyzer")
                 )
             )

@@ -56,7 +56,7 @@ struct LabCommand: AsyncParsableCommand {
                     missing.isEmpty ? "-" : missing.joined(separator: " "),
                 ])
             }
-            print(table.text, terminator: "")
+            print(table.text)
         }
     }
 

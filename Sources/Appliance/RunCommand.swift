@@ -145,6 +145,7 @@ struct RunCommand: AsyncParsableCommand {
                     let component = try SimulatorComponent(
                         configuration: options,
                         after: currentSimulator.simulator,
+                        start: currentSimulator.takePlannedStart(),
                         logger: simulatorLogger
                     )
                     // Scenarios given at start run once, not again after each restart.
@@ -162,6 +163,9 @@ struct RunCommand: AsyncParsableCommand {
             )
             status.attach(simulator: currentSimulator, catalog: options.simulation.generator.catalog)
         }
+        // A reset between classes keeps these topics (the analyzer, when it runs, says the same).
+        let ordersTopic = settings.string("topic", flag: simulator.topic, default: "orders")
+        status.attach(ordersTopics: [ordersTopic, analyzer.deadLetterTopic(settings)], analyzerCheckpoint: nil)
         if withAnalyzer {
             components.append(
                 try analyzer.component(
@@ -169,8 +173,9 @@ struct RunCommand: AsyncParsableCommand {
                     bootstrapServers: bootstrap,
                     security: security,
                     dataDirectory: dataDirectory,
-                    topic: settings.string("topic", flag: simulator.topic, default: "orders"),
+                    topic: ordersTopic,
                     snapshots: snapshots,
+                    status: status,
                     logger: try logger("analyzer")
                 )
             )

@@ -25,6 +25,14 @@ public final class ApplianceStatus: ApplianceControl, MetricsProvider {
     private let diskSpace: DiskSpaceGuard?
     /// The embedded broker, for its figures in `/metrics`; nil with an external cluster.
     let embeddedBroker: EmbeddedBroker?
+    /// Where the appliance keeps its state (the embedded broker's, the analyzer's, snapshots).
+    let dataDirectory: String
+    /// The orders topic and its dead letters, which a reset between classes keeps.
+    let ordersTopics = Mutex<[String]>([])
+    /// The analyzer's checkpoint database, which a reset that truncates the orders deletes.
+    let analyzerCheckpoint = Mutex<String?>(nil)
+    /// Whether a reset between classes or a snapshot is under way (one at a time).
+    let classroomBusy = Mutex(false)
 
     /// A status without components yet; the ones registered are the enabled ones.
     public init(
@@ -36,6 +44,7 @@ public final class ApplianceStatus: ApplianceControl, MetricsProvider {
         self.snapshots = snapshots
         self.diskSpace = diskSpace
         self.embeddedBroker = embeddedBroker
+        self.dataDirectory = dataDirectory
         resources = ProcessResources(dataDirectory: dataDirectory)
     }
 
@@ -50,6 +59,13 @@ public final class ApplianceStatus: ApplianceControl, MetricsProvider {
         simulated.withLock { $0 = Simulated(current: simulator, catalog: catalog) }
     }
 
+    /// The topics the appliance writes (the orders and their dead letters) and the analyzer's
+    /// checkpoint database (nil without an analyzer), for the reset between classes.
+    public func attach(ordersTopics topics: [String], analyzerCheckpoint path: String?) {
+        ordersTopics.withLock { $0 = topics }
+        analyzerCheckpoint.withLock { $0 = path }
+    }
+
     /// Where the broker's throughput (messages per second) comes from.
     public func attach(brokerRate rate: @escaping @Sendable () async -> Double) {
         brokerRate.withLock { $0 = rate }
@@ -58,6 +74,11 @@ public final class ApplianceStatus: ApplianceControl, MetricsProvider {
     /// The running simulator and the catalog, when the appliance has a simulator.
     public func attachedSimulator() -> (OrderSimulator?, Catalog)? {
         simulated.withLock { $0.map { ($0.current.simulator, $0.catalog) } }
+    }
+
+    /// The simulator the controls reach, when the appliance has one.
+    var currentSimulator: CurrentSimulator? {
+        simulated.withLock { $0?.current }
     }
 
     /// The supervisor of a component, when the appliance runs it.

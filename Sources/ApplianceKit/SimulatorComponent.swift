@@ -1,3 +1,4 @@
+import Common
 import KafkaWire
 import Logging
 import ServiceLifecycle
@@ -12,15 +13,27 @@ public final class SimulatorComponent: Service, Sendable {
     private let producer: KafkaProducer
 
     /// A simulator made from `configuration`; after `previous` (the one a restart replaces)
-    /// it continues that run's order sequence, so no order id repeats one already sent.
-    public init(configuration: Configuration, after previous: OrderSimulator? = nil, logger: Logger) throws {
+    /// it continues that run's order sequence, so no order id repeats one already sent. With
+    /// `start` (a reset between classes, a snapshot's restore) it begins as that says instead,
+    /// the scenarios of a fresh start triggered.
+    public init(
+        configuration: Configuration,
+        after previous: OrderSimulator? = nil,
+        start: SimulatorStart? = nil,
+        logger: Logger
+    ) throws {
         producer = try KafkaProducer(configuration: configuration.producer, logger: logger)
         var simulation = configuration.simulation
-        if let previous {
+        if let start {
+            simulation = simulation.starting(start, nowMicros: WallClock.nowMicros)
+        } else if let previous {
             simulation = previous.configuration.continuing(after: previous.stats)
         }
         let sink = KafkaOrderSink(producer: producer, topic: configuration.topic)
         simulator = OrderSimulator(configuration: simulation, sink: sink, logger: logger)
+        if case .fresh(_, let scenarios) = start {
+            for scenario in scenarios { _ = try simulator.trigger(scenario) }
+        }
     }
 
     /// How long the producer's close waits for deliveries.

@@ -115,6 +115,19 @@ public final class SupervisedComponent: Service, Sendable {
         await end(with: .stop)
     }
 
+    /// Stops the component as `stop` does and waits until it has stopped, for at most `limit`;
+    /// answers whether it stopped. One stopped already is left as it is.
+    public func stopAndWait(within limit: Duration) async -> Bool {
+        guard status.state != .stopped else { return true }
+        await stop()
+        let deadline = ContinuousClock.now + limit
+        while status.state != .stopped {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return true
+    }
+
     /// Starts a component stopped with `stop`; nothing when it runs.
     public func start() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in

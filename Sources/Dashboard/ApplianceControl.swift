@@ -15,6 +15,38 @@ public protocol ApplianceControl: Sendable {
     /// - Throws: `DashboardRequestError` when the simulator is not part of this appliance or the
     ///   command is invalid (an unknown scenario, a rate of 0).
     func simulator(_ command: SimulatorCommand) async throws -> ComponentStatus
+    /// The topics the appliance writes itself (the orders and their dead letters): a reset
+    /// between classes keeps them.
+    func applianceTopics() async -> [String]
+    /// Stops the simulator and the analyzer (the simulator's orders delivered, the analyzer's
+    /// last checkpoint written), runs `clearing`, and starts them again: the analyzer from
+    /// nothing when the plan truncates the orders, the simulator as a new run with the plan's
+    /// seed and scenario. A component the operator had stopped stays stopped.
+    ///
+    /// - Throws: `DashboardRequestError` for a scenario the simulator does not know (before
+    ///   anything stops) or a component that does not stop; an error of `clearing`, after the
+    ///   components were started again.
+    func resetClass(_ plan: ClassResetPlan, clearing: @Sendable () async throws -> Void) async throws -> ClassRestart
+    /// The named snapshots of the appliance's state, oldest first.
+    ///
+    /// - Throws: `DashboardRequestError` (`notFound`) when the appliance has no embedded broker.
+    func snapshots() async throws -> [ApplianceSnapshotSummary]
+    /// Saves the broker's topics and offsets, the analyzer's checkpoint and the simulator's
+    /// seed and position under `name`, with the components stopped for the copy.
+    ///
+    /// - Throws: `DashboardRequestError`: an invalid name, one taken (`conflict`), no embedded
+    ///   broker, or a copy that failed (the components run again either way).
+    func saveSnapshot(named name: String) async throws -> ApplianceSnapshotSummary
+    /// Puts the appliance's state back as the snapshot `name` saved it: topics, offsets,
+    /// analyzer checkpoint, and the simulator going on from the saved position.
+    ///
+    /// - Throws: `DashboardRequestError`: no such snapshot, no embedded broker, or a copy that
+    ///   failed (the state before is put back).
+    func restoreSnapshot(named name: String) async throws -> ApplianceSnapshotSummary
+    /// Deletes the snapshot `name`.
+    ///
+    /// - Throws: `DashboardRequestError` (`notFound`) for no such snapshot.
+    func deleteSnapshot(named name: String) async throws
 }
 
 /// One component's state as the services panel shows it.

@@ -61,6 +61,53 @@ final class FakeControl: ApplianceControl {
         commands.withLock { $0.append(command) }
         return statuses.withLock { $0[1] }
     }
+
+    /// The resets asked for, in order.
+    let resets = Mutex<[ClassResetPlan]>([])
+    /// The snapshots saved, by name.
+    let saved = Mutex<[String: ApplianceSnapshotSummary]>([:])
+
+    func applianceTopics() async -> [String] { ["orders", "orders.dlq"] }
+
+    func resetClass(_ plan: ClassResetPlan, clearing: @Sendable () async throws -> Void) async throws -> ClassRestart {
+        resets.withLock { $0.append(plan) }
+        try await clearing()
+        return ClassRestart(seed: plan.seed ?? 7, analyzerReset: plan.orders == .truncate)
+    }
+
+    func snapshots() async throws -> [ApplianceSnapshotSummary] {
+        saved.withLock { $0.values.sorted { $0.name < $1.name } }
+    }
+
+    func saveSnapshot(named name: String) async throws -> ApplianceSnapshotSummary {
+        let summary = ApplianceSnapshotSummary(
+            name: name,
+            savedAtMillis: 1_700_000_000_000,
+            bytes: 4096,
+            topics: [.init(name: "orders", endOffsets: [10, 20])],
+            simulatorSeed: 7,
+            simulatorNextSequence: 31,
+            hasAnalyzerCheckpoint: true
+        )
+        return try saved.withLock { saved in
+            guard saved[name] == nil else { throw DashboardRequestError(.conflict, "a snapshot '\(name)' exists") }
+            saved[name] = summary
+            return summary
+        }
+    }
+
+    func restoreSnapshot(named name: String) async throws -> ApplianceSnapshotSummary {
+        guard let summary = saved.withLock({ $0[name] }) else {
+            throw DashboardRequestError(.notFound, "no snapshot '\(name)'")
+        }
+        return summary
+    }
+
+    func deleteSnapshot(named name: String) async throws {
+        guard saved.withLock({ $0.removeValue(forKey: name) }) != nil else {
+            throw DashboardRequestError(.notFound, "no snapshot '\(name)'")
+        }
+    }
 }
 
 /// A broker console with one topic and one group. Its actions act on `orders` alone (another
@@ -71,12 +118,26 @@ final class FakeConsole: BrokerConsoleSource {
     /// How long `topics()` takes, for tests of what happens meanwhile.
     let topicsDelay: Duration?
 
-    init(topicsDelay: Duration? = nil) {
+    /// A class's topics (one empty partition each) and groups besides the appliance's: the
+    /// actions delete them, except a group with members or one named `*-joined` (a member came
+    /// between the listing and the deletion).
+    let classTopics: [String]
+    let classGroups: [ConsoleGroup]
+
+    init(topicsDelay: Duration? = nil, classTopics: [String] = [], classGroups: [ConsoleGroup] = []) {
         self.topicsDelay = topicsDelay
+        self.classTopics = classTopics
+        self.classGroups = classGroups
     }
 
     func topics() async throws -> [ConsoleTopic] {
         if let topicsDelay { try await Task.sleep(for: topicsDelay) }
+        let extra = classTopics.map {
+            ConsoleTopic(
+                name: $0,
+                partitions: [ConsolePartition(partition: 0, leader: 1, earliestOffset: 0, latestOffset: 0)]
+            )
+        }
         return [
             ConsoleTopic(
                 name: "orders",
@@ -90,7 +151,7 @@ final class FakeConsole: BrokerConsoleSource {
                     )
                 }
             )
-        ]
+        ] + extra
     }
 
     /// `orders`, and `compacted`: a compacted topic whose partition 0 the cleaner cleaned twice,
@@ -136,7 +197,7 @@ final class FakeConsole: BrokerConsoleSource {
     ]
 
     func groups() async throws -> [ConsoleGroup] {
-        [ConsoleGroup(groupID: "aseed-analyzer", state: "Stable", protocolType: "consumer", members: 1)]
+        [ConsoleGroup(groupID: "aseed-analyzer", state: "Stable", protocolType: "consumer", members: 1)] + classGroups
     }
 
     func group(id: String) async throws -> GroupDescription? {
@@ -200,7 +261,7 @@ final class FakeConsole: BrokerConsoleSource {
     }
 
     func deleteTopic(_ name: String) async throws {
-        try expectOrders(name)
+        if !classTopics.contains(name) { try expectOrders(name) }
         record("delete \(name)")
     }
 
@@ -277,7 +338,8 @@ final class FakeConsole: BrokerConsoleSource {
     }
 
     func deleteGroup(_ id: String) async throws {
-        guard id == "idle" else { throw KafkaClientError.broker(.nonEmptyGroup, "deleting group \(id)") }
+        let deletable = classGroups.contains { $0.groupID == id && $0.members == 0 && !id.hasSuffix("-joined") }
+        guard id == "idle" || deletable else { throw KafkaClientError.broker(.nonEmptyGroup, "deleting group \(id)") }
         record("delete-group \(id)")
     }
 

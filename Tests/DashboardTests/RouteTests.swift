@@ -102,6 +102,8 @@ struct RouteTests {
                 ("/api/control/simulator", "post"),
                 ("/api/labs", "post"), ("/api/labs/current", "get"), ("/api/labs/current/students/{name}", "get"),
                 ("/api/labs/current/answers", "post"), ("/api/labs/current/results.csv", "get"),
+                ("/api/class/reset", "post"), ("/api/class/snapshots", "get"), ("/api/class/snapshots", "post"),
+                ("/api/class/snapshots/{name}/restore", "post"), ("/api/class/snapshots/{name}", "delete"),
                 ("/api/control/components/{name}/restart", "post"), ("/api/openapi.json", "get"), ("/metrics", "get"),
                 ("/healthz", "get"), ("/readyz", "get"), ("/ws", "get"),
             ]

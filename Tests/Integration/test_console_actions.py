@@ -26,8 +26,8 @@ def appliance(tmp_path_factory):
         assert instance.stop() == 0
 
 
-@pytest.fixture
-def page(appliance):
+def console_page(appliance):
+    """Headless Chromium on the appliance's console, closed after the test (for fixtures)."""
     from test_dashboard_page import Browser
 
     browser = Browser()
@@ -37,6 +37,11 @@ def page(appliance):
         yield browser
     finally:
         browser.close()
+
+
+@pytest.fixture
+def page(appliance):
+    yield from console_page(appliance)
 
 
 def set_value(page, element_id, value):

@@ -40,7 +40,7 @@ public final class OrderAnalyzer: Service, Sendable {
     ///   the checkpoint cannot be written, `KafkaClientError` for broker errors the client
     ///   cannot get past.
     public func run() async throws {
-        let store = try CheckpointStore(path: configuration.directory + "/checkpoint.sqlite")
+        let store = try CheckpointStore(path: configuration.checkpointPath)
         let restored = try store.load(rules: configuration.rules)
         if let restored {
             logger.info(

@@ -322,6 +322,7 @@ extension DashboardAPI {
         ]
         list += actionRoutes()
         list += labRoutes()
+        list += classroomRoutes()
         let documentRoute = Route(method: .get, path: "/api/openapi.json", summary: "This document")
         let table = RouteTable(routes: list.map(\.0) + [documentRoute])
         list.append((documentRoute, openAPI(table)))

@@ -173,6 +173,20 @@ enum OpenAPIDocument {
             "answer":\#(text)}}
             """#
         )
+        writer.key("ClassReset")
+        writer.raw(
+            #"""
+            {"type":"object","required":["orders"],"properties":{"orders":{"enum":["keep","truncate"]},\#
+            "seed":{"type":"integer","minimum":0,"maximum":9223372036854775807},"scenario":\#(text)}}
+            """#
+        )
+        writer.key("SnapshotName")
+        writer.raw(
+            #"""
+            {"type":"object","required":["name"],"properties":{"name":{"type":"string",\#
+            "pattern":"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$"}}}
+            """#
+        )
         writer.key("SimulatorCommand")
         writer.raw(
             #"""

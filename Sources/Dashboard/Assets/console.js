@@ -1554,6 +1554,94 @@
     });
   }
 
+  // ---------------------------------------------------------------- between classes (admin token)
+
+  function renderSnapshots(snapshots) {
+    const body = byId("snapshots-table").tBodies[0];
+    body.replaceChildren(...snapshots.map((snapshot) => {
+      const topics = Array.isArray(snapshot.topics) ? snapshot.topics : [];
+      const records = topics.reduce((sum, t) => sum + (t.end_offsets || []).reduce((a, b) => a + b, 0), 0);
+      const tr = row([
+        snapshot.name,
+        formatTime(parseTime(snapshot.saved_at)),
+        formatBytes(snapshot.bytes),
+        formatInt(topics.length),
+        formatInt(records),
+        snapshot.simulator_seed === null ? "–" : String(snapshot.simulator_seed),
+        "",
+      ], [2, 3, 4]);
+      const actions = tr.cells[6];
+      const restore = el("button", null, "Restore");
+      restore.type = "button";
+      restore.addEventListener("click", () => restoreSnapshot(snapshot.name));
+      const remove = el("button", "danger", "Delete");
+      remove.type = "button";
+      remove.addEventListener("click", () => deleteSnapshot(snapshot.name));
+      actions.append(restore, " ", remove);
+      return tr;
+    }));
+    byId("no-snapshots").hidden = snapshots.length > 0;
+  }
+
+  async function refreshSnapshots() {
+    try {
+      const answer = await fetchJSON("/api/class/snapshots");
+      renderSnapshots(Array.isArray(answer && answer.snapshots) ? answer.snapshots : []);
+    } catch (error) {
+      // An external cluster has no snapshots: the panel says so instead of a table.
+      renderSnapshots([]);
+      byId("no-snapshots").textContent = `Snapshots: ${error.message}`;
+    }
+  }
+
+  async function restoreSnapshot(name) {
+    const question = `Restore snapshot ${name}? Topics, offsets and figures go back to when it was saved; ` +
+      "what happened since is lost.";
+    if (!window.confirm(question)) return;
+    showResult("snapshot-result", `Restoring ${name}…`, true);
+    const path = `/api/class/snapshots/${encodeURIComponent(name)}/restore`;
+    if (await act("POST", path, undefined, "snapshot-result", `Restore ${name}`)) refreshSnapshots();
+  }
+
+  async function deleteSnapshot(name) {
+    if (!window.confirm(`Delete snapshot ${name}?`)) return;
+    const path = `/api/class/snapshots/${encodeURIComponent(name)}?confirm=${encodeURIComponent(name)}`;
+    if (await act("DELETE", path, undefined, "snapshot-result", `Delete ${name}`)) refreshSnapshots();
+  }
+
+  function setupClassroom() {
+    const confirmBox = byId("class-confirm");
+    confirmBox.addEventListener("change", () => { byId("class-reset-button").disabled = !confirmBox.checked; });
+    byId("class-reset-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const body = { orders: byId("class-orders").value };
+      const seed = byId("class-seed").value.trim();
+      if (seed !== "") body.seed = Number(seed);
+      const scenario = byId("class-scenario").value.trim();
+      if (scenario !== "") body.scenario = scenario;
+      showResult("class-reset-result", "Resetting: the simulator and the analyzer stop for a moment…", true);
+      const answer = await act("POST", "/api/class/reset", body, "class-reset-result", "Reset");
+      if (!answer) return;
+      confirmBox.checked = false;
+      byId("class-reset-button").disabled = true;
+      const kept = (answer.kept_groups || []).map((g) => `${g.group} (${g.reason})`);
+      const again = answer.seed === null ? "" : ` Give seed ${answer.seed} again for the same story.`;
+      showResult("class-reset-result",
+        `Done: ${answer.summary}.${kept.length ? ` Kept: ${kept.join("; ")}.` : ""}${again}`, true);
+    });
+    byId("snapshot-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const name = byId("snapshot-name").value.trim();
+      showResult("snapshot-result", `Saving ${name}…`, true);
+      const answer = await act("POST", "/api/class/snapshots", { name }, "snapshot-result", `Save ${name}`);
+      if (!answer) return;
+      byId("snapshot-name").value = "";
+      showResult("snapshot-result", `Saved ${answer.name} (${formatBytes(answer.bytes)}).`, true);
+      refreshSnapshots();
+    });
+    refreshSnapshots();
+  }
+
   // ---------------------------------------------------------------- start
 
   async function refresh() {
@@ -1587,6 +1675,7 @@
     });
     setupStream();
     setupProduce();
+    setupClassroom();
     await refresh();
     const wanted = new URLSearchParams(location.search).get("topic");
     if (wanted) chooseTopic(wanted, false);

@@ -1936,6 +1936,38 @@ const ASEED = (() => {
         <p class="control-result failed" id="transactions-error" role="status"></p>
       </section>
 
+      <section class="panel panel-full admin-only" id="classroom">
+        <div class="panel-head"><h2>Between classes</h2><span class="hint">a fresh class that sees the same story as the last, or a demo saved and resumed later</span></div>
+        <form id="class-reset-form" class="inline-form">
+          <label for="class-orders">Orders</label>
+          <select id="class-orders">
+            <option value="truncate">delete them (the figures start from nothing)</option>
+            <option value="keep">keep them (and the figures)</option>
+          </select>
+          <label for="class-seed">Simulator seed</label>
+          <input id="class-seed" type="number" min="0" step="1" placeholder="a new one" autocomplete="off">
+          <label for="class-scenario">Scenario</label>
+          <input id="class-scenario" placeholder="e.g. flash-sale:PROD-001:30s" spellcheck="false" autocomplete="off">
+          <label><input id="class-confirm" type="checkbox"> remove every student topic and group, archive the lab's progress</label>
+          <button type="submit" id="class-reset-button" class="danger" disabled>Reset for a new class</button>
+        </form>
+        <p class="control-result" id="class-reset-result" role="status"></p>
+        <h2 class="subhead">Snapshots</h2>
+        <form id="snapshot-form" class="inline-form">
+          <label for="snapshot-name">Name</label>
+          <input id="snapshot-name" required maxlength="64" pattern="[A-Za-z0-9_\-][A-Za-z0-9._\-]*" spellcheck="false" autocomplete="off" placeholder="lesson-1">
+          <button type="submit">Save snapshot</button>
+        </form>
+        <p class="control-result" id="snapshot-result" role="status"></p>
+        <div class="table-scroll">
+          <table class="data" id="snapshots-table">
+            <thead><tr><th>Name</th><th>Saved</th><th class="num">Size</th><th class="num">Topics</th><th class="num">Records</th><th>Simulator seed</th><th></th></tr></thead>
+            <tbody></tbody>
+          </table>
+        </div>
+        <p class="empty" id="no-snapshots">No snapshot saved yet: a snapshot keeps the topics, their offsets, the analyzer's figures and where the simulator is.</p>
+      </section>
+
       <section class="panel panel-full" id="clients">
         <div class="panel-head"><h2>Clients</h2><span class="hint">who is connected as whom, what it asks, what went wrong and where it reads; Watch shows a connection's requests as they arrive; the appliance's own broker only</span></div>
         <div class="table-scroll">
@@ -3598,6 +3630,94 @@ const ASEED = (() => {
     });
   }
 
+  // ---------------------------------------------------------------- between classes (admin token)
+
+  function renderSnapshots(snapshots) {
+    const body = byId("snapshots-table").tBodies[0];
+    body.replaceChildren(...snapshots.map((snapshot) => {
+      const topics = Array.isArray(snapshot.topics) ? snapshot.topics : [];
+      const records = topics.reduce((sum, t) => sum + (t.end_offsets || []).reduce((a, b) => a + b, 0), 0);
+      const tr = row([
+        snapshot.name,
+        formatTime(parseTime(snapshot.saved_at)),
+        formatBytes(snapshot.bytes),
+        formatInt(topics.length),
+        formatInt(records),
+        snapshot.simulator_seed === null ? "–" : String(snapshot.simulator_seed),
+        "",
+      ], [2, 3, 4]);
+      const actions = tr.cells[6];
+      const restore = el("button", null, "Restore");
+      restore.type = "button";
+      restore.addEventListener("click", () => restoreSnapshot(snapshot.name));
+      const remove = el("button", "danger", "Delete");
+      remove.type = "button";
+      remove.addEventListener("click", () => deleteSnapshot(snapshot.name));
+      actions.append(restore, " ", remove);
+      return tr;
+    }));
+    byId("no-snapshots").hidden = snapshots.length > 0;
+  }
+
+  async function refreshSnapshots() {
+    try {
+      const answer = await fetchJSON("/api/class/snapshots");
+      renderSnapshots(Array.isArray(answer && answer.snapshots) ? answer.snapshots : []);
+    } catch (error) {
+      // An external cluster has no snapshots: the panel says so instead of a table.
+      renderSnapshots([]);
+      byId("no-snapshots").textContent = `Snapshots: ${error.message}`;
+    }
+  }
+
+  async function restoreSnapshot(name) {
+    const question = `Restore snapshot ${name}? Topics, offsets and figures go back to when it was saved; ` +
+      "what happened since is lost.";
+    if (!window.confirm(question)) return;
+    showResult("snapshot-result", `Restoring ${name}…`, true);
+    const path = `/api/class/snapshots/${encodeURIComponent(name)}/restore`;
+    if (await act("POST", path, undefined, "snapshot-result", `Restore ${name}`)) refreshSnapshots();
+  }
+
+  async function deleteSnapshot(name) {
+    if (!window.confirm(`Delete snapshot ${name}?`)) return;
+    const path = `/api/class/snapshots/${encodeURIComponent(name)}?confirm=${encodeURIComponent(name)}`;
+    if (await act("DELETE", path, undefined, "snapshot-result", `Delete ${name}`)) refreshSnapshots();
+  }
+
+  function setupClassroom() {
+    const confirmBox = byId("class-confirm");
+    confirmBox.addEventListener("change", () => { byId("class-reset-button").disabled = !confirmBox.checked; });
+    byId("class-reset-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const body = { orders: byId("class-orders").value };
+      const seed = byId("class-seed").value.trim();
+      if (seed !== "") body.seed = Number(seed);
+      const scenario = byId("class-scenario").value.trim();
+      if (scenario !== "") body.scenario = scenario;
+      showResult("class-reset-result", "Resetting: the simulator and the analyzer stop for a moment…", true);
+      const answer = await act("POST", "/api/class/reset", body, "class-reset-result", "Reset");
+      if (!answer) return;
+      confirmBox.checked = false;
+      byId("class-reset-button").disabled = true;
+      const kept = (answer.kept_groups || []).map((g) => `${g.group} (${g.reason})`);
+      const again = answer.seed === null ? "" : ` Give seed ${answer.seed} again for the same story.`;
+      showResult("class-reset-result",
+        `Done: ${answer.summary}.${kept.length ? ` Kept: ${kept.join("; ")}.` : ""}${again}`, true);
+    });
+    byId("snapshot-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const name = byId("snapshot-name").value.trim();
+      showResult("snapshot-result", `Saving ${name}…`, true);
+      const answer = await act("POST", "/api/class/snapshots", { name }, "snapshot-result", `Save ${name}`);
+      if (!answer) return;
+      byId("snapshot-name").value = "";
+      showResult("snapshot-result", `Saved ${answer.name} (${formatBytes(answer.bytes)}).`, true);
+      refreshSnapshots();
+    });
+    refreshSnapshots();
+  }
+
   // ---------------------------------------------------------------- start
 
   async function refresh() {
@@ -3631,6 +3751,7 @@ const ASEED = (() => {
     });
     setupStream();
     setupProduce();
+    setupClassroom();
     await refresh();
     const wanted = new URLSearchParams(location.search).get("topic");
     if (wanted) chooseTopic(wanted, false);

@@ -63,11 +63,15 @@ public actor LabSession: Service {
         return (lab, progress)
     }
 
-    /// Starts `lab` with nobody's steps done; the lab running before is archived.
-    public func start(_ lab: Lab, nowMillis: Int64 = WallClock.nowMilliseconds()) throws {
+    /// Starts `lab` with nobody's steps done; the lab running before is archived. Answers the
+    /// archived file, if any.
+    @discardableResult
+    public func start(_ lab: Lab, nowMillis: Int64 = WallClock.nowMilliseconds()) throws -> String? {
+        var archived: String?
         if let directory, let old = progress {
             let target = "\(directory)/archive/\(old.labID)-\(old.startedAtMillis).json"
             try FileBytes.move(directory + "/current.json", to: target)
+            archived = target
         }
         let progress = ClassProgress(labID: lab.id, startedAtMillis: nowMillis)
         try save(Record(source: lab.source, progress: progress))
@@ -76,6 +80,14 @@ public actor LabSession: Service {
         samples = [:]
         recentTops = RecentTops()
         logger.info("lab '\(lab.id)' started: \(lab.steps.count) steps")
+        return archived
+    }
+
+    /// For a new class: the running lab's progress is archived and the lab starts again with
+    /// nobody's steps done. Answers the archived file; nil when no lab runs.
+    public func restartForNewClass(nowMillis: Int64 = WallClock.nowMilliseconds()) throws -> String? {
+        guard let lab else { return nil }
+        return try start(lab, nowMillis: nowMillis)
     }
 
     /// One round of checks: each student seen, each step not done yet. Returns the steps newly
@@ -137,8 +149,12 @@ public actor LabSession: Service {
     ) async throws -> LabObservation {
         var observation = LabObservation()
         if let wire = console.wire {
-            observation.connections = (wire.connections() ?? []) + wire.closedConnections()
-            observation.moments = wire.groupMoments()
+            // What ended before the lab started belongs to the class before (a reset between
+            // classes starts the lab again while the broker still remembers it).
+            let since = progress.startedAtMillis
+            let closed = wire.closedConnections().filter { ($0.closedAtMillis ?? since) >= since }
+            observation.connections = (wire.connections() ?? []) + closed
+            observation.moments = wire.groupMoments().mapValues { $0.filter { $0.atMillis >= since } }
         }
         let students = Set(progress.names).union(observation.students)
         let pending = students.flatMap { student in
