@@ -196,9 +196,22 @@ def test_analytics_lab_answers_are_checked_against_the_analyzer(tmp_path):
                                   capture_output=True, text=True, timeout=180)
         assert solution.returncode == 0, solution.stdout + solution.stderr
         assert "top-all" in solution.stdout and "right:" in solution.stdout, solution.stdout
-        carol = app.wait_for(lambda: (s := student(app, "carol")) and s["steps_done"] == 5 and s,
+        carol = app.wait_for(lambda: (s := student(app, "carol")) and s["steps_done"] == 6 and s,
                              timeout=30, message="every step of carol's done")
-        assert sorted(carol["done"]) == ["connect", "good-orders", "read", "top-5m", "top-all"]
+        assert sorted(carol["done"]) == ["bad-order", "connect", "good-orders", "read", "top-5m", "top-all"]
+
+        # A valid order keyed dave is counted, so nothing of dave's reaches the dead letters; a
+        # bad one keyed erin, sent after it, shows the checks have looked since.
+        good = {"order_id": "dave-1", "product_id": "PROD-001", "product_name": "Notebook", "category": "Books",
+                "customer_id": "CUST-1", "price": 12.5, "quantity": 1, "timestamp": "2026-12-06T10:00:00Z"}
+        dave = Producer({"bootstrap.servers": app.bootstrap, "client.id": "dave"})
+        dave.produce("orders", json.dumps(good).encode(), key=b"dave")
+        assert dave.flush(10) == 0
+        erin = Producer({"bootstrap.servers": app.bootstrap, "client.id": "erin"})
+        erin.produce("orders", json.dumps({**good, "order_id": "erin-1", "price": "12.50"}).encode(), key=b"erin")
+        assert erin.flush(10) == 0
+        app.wait_for(lambda: "bad-order" in student(app, "erin").get("done", {}), 30, "erin's bad order seen")
+        assert "bad-order" not in student(app, "dave").get("done", {})
 
         wrong = answer(app, "dave", "top-all", "NOT-A-PRODUCT")
         assert wrong["correct"] is False and "not the product the analyzer ranks first" in wrong["message"]

@@ -86,6 +86,11 @@ public struct Lab: Sendable, Equatable {
                 topic: try text(table, "topic", step: step),
                 count: try number(table, "count", step: step, default: 1)
             )
+        case "dead-letter":
+            return .deadLetter(
+                topic: try text(table, "topic", step: step, default: "orders.dlq"),
+                key: try text(table, "key", step: step, default: "{name}")
+            )
         case "top-product":
             let span = try text(table, "span", step: step, default: "5m")
             guard let range = AnalyticsSnapshot.TopSpan(rawValue: span) else {

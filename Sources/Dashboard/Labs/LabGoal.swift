@@ -11,6 +11,9 @@ public enum LabGoal: Sendable, Equatable {
     case produce(topic: String, count: Int, validOrders: Bool)
     /// At least `count` of the newest records in `topic` carry a key.
     case keys(topic: String, count: Int)
+    /// A record keyed `key` among the newest in `topic`: with the analyzer's dead letters
+    /// (`orders.dlq`), a record of the student's that the analyzer refused as malformed.
+    case deadLetter(topic: String, key: String)
     /// Group `group` committed an offset for `topic` (for the partitions its consumers read).
     case commit(group: String, topic: String)
     /// Group `group` had `members` members or more at once (each joining made a rebalance).
@@ -32,6 +35,7 @@ public enum LabGoal: Sendable, Equatable {
         "connect": [],
         "produce": ["topic", "count", "valid_orders"],
         "keys": ["topic", "count"],
+        "dead-letter": ["topic", "key"],
         "commit": ["group", "topic"],
         "rebalance": ["group", "members"],
         "topic": ["topic", "partitions", "config"],
@@ -49,6 +53,8 @@ public enum LabGoal: Sendable, Equatable {
             return self
         case .keys(let topic, let count):
             return .keys(topic: fill(topic), count: count)
+        case .deadLetter(let topic, let key):
+            return .deadLetter(topic: fill(topic), key: fill(key))
         case .produce(let topic, let count, let validOrders):
             return .produce(topic: fill(topic), count: count, validOrders: validOrders)
         case .commit(let group, let topic):
@@ -66,6 +72,7 @@ public enum LabGoal: Sendable, Equatable {
         case .connect: "connect"
         case .produce: "produce"
         case .keys: "keys"
+        case .deadLetter: "dead-letter"
         case .commit: "commit"
         case .rebalance: "rebalance"
         case .topic: "topic"

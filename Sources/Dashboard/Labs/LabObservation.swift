@@ -47,6 +47,8 @@ public struct LabObservation: Sendable {
             return records(in: topic) >= Int64(count)
         case .keys(let topic, let count):
             return (samples[topic]?.keyed ?? 0) >= count
+        case .deadLetter(let topic, let key):
+            return samples[topic]?.keys.contains(key) == true
         case .commit(let group, let topic):
             return committed(group: group, topic: topic)
         case .rebalance(let group, let members):

@@ -173,6 +173,9 @@ public actor LabSession: Service {
                 observation.samples[topic] = try await sample(of: topic, wanted: count, observation, console)
             case .keys(let topic, let count) where observation.samples[topic] == nil:
                 observation.samples[topic] = try await sample(of: topic, wanted: count, observation, console)
+            case .deadLetter(let topic, _) where observation.samples[topic] == nil:
+                // Dead letters are few; the newest hundreds hold a class's.
+                observation.samples[topic] = try await sample(of: topic, wanted: 100, observation, console)
             default:
                 continue
             }

@@ -1,17 +1,20 @@
 import Analyzer
 
 /// What a topic's newest records hold, for goals about their contents: how many are orders
-/// the analyzer accepts, and how many carry a key.
+/// the analyzer accepts, how many carry a key, and which keys.
 public struct RecordSample: Sendable, Equatable {
     /// The topic's record count when it was read: read again only once the topic has grown.
     public var records: Int64
     public var validOrders: Int
     public var keyed: Int
+    /// The keys the records carry.
+    public var keys: Set<String>
 
-    public init(records: Int64, validOrders: Int, keyed: Int) {
+    public init(records: Int64, validOrders: Int, keyed: Int, keys: Set<String> = []) {
         self.records = records
         self.validOrders = validOrders
         self.keyed = keyed
+        self.keys = keys
     }
 
     /// The sample of `messages`, read when the topic had `records` records.
@@ -19,7 +22,8 @@ public struct RecordSample: Sendable, Equatable {
         self.init(
             records: records,
             validOrders: Self.orders(among: messages.compactMap(\.value)),
-            keyed: messages.filter { !($0.key ?? "").isEmpty }.count
+            keyed: messages.filter { !($0.key ?? "").isEmpty }.count,
+            keys: Set(messages.compactMap(\.key))
         )
     }
 

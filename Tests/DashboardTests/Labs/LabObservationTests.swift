@@ -103,6 +103,7 @@ struct LabObservationTests {
             samples: [
                 "students.alice": RecordSample(records: 12, validOrders: 10, keyed: 10),
                 "students.bob": RecordSample(records: 12, validOrders: 2, keyed: 0),
+                "orders.dlq": RecordSample(records: 3, validOrders: 0, keyed: 2, keys: ["alice", "carol"]),
             ]
         )
         func holds(_ goal: LabGoal, _ student: String) -> Bool {
@@ -126,6 +127,9 @@ struct LabObservationTests {
         #expect(!holds(.commit(group: "g-{name}", topic: "students.alice"), "alice"))
         let keys = LabGoal.keys(topic: "students.{name}", count: 10)
         #expect(holds(keys, "alice") && !holds(keys, "bob"))
+        let deadLetter = LabGoal.deadLetter(topic: "orders.dlq", key: "{name}")
+        #expect(holds(deadLetter, "alice") && !holds(deadLetter, "bob"))
+        #expect(!holds(.deadLetter(topic: "students.{name}", key: "{name}"), "alice"))
         #expect(!holds(.topProduct(span: .all, metric: .revenue), "alice"))
         #expect(holds(.idempotence, "alice") && !holds(.idempotence, "bob"))
         #expect(holds(.transaction, "alice") && !holds(.transaction, "bob"))

@@ -51,12 +51,17 @@ struct LabTests {
         title = "Pair"
         goal = "rebalance"
         group = "g-{name}-pair"
+
+        [[step]]
+        id = "bad"
+        title = "A bad order"
+        goal = "dead-letter"
         """
 
     @Test func aLabFileGivesItsStepsAndGoals() throws {
         let lab = try Lab(toml: Self.file)
         #expect(lab.id == "first-steps" && lab.title == "First steps" && lab.summary == "Connect and produce.")
-        #expect(lab.steps.map(\.id) == ["connect", "produce", "six", "keyed", "top", "pair"])
+        #expect(lab.steps.map(\.id) == ["connect", "produce", "six", "keyed", "top", "pair", "bad"])
         #expect(lab.steps[3].goal.for(student: "bo") == .keys(topic: "students.bo.six", count: 10))
         #expect(lab.steps[4].goal == .topProduct(span: .last15Minutes, metric: .units))
         #expect(lab.steps[0].goal == .connect && lab.steps[0].hint == "bootstrap.servers = {bootstrap}")
@@ -71,6 +76,7 @@ struct LabTests {
         )
         #expect(lab.steps[5].goal == .rebalance(group: "g-{name}-pair", members: 2))
         #expect(lab.steps[5].goal.for(student: "alice") == .rebalance(group: "g-alice-pair", members: 2))
+        #expect(lab.steps[6].goal.for(student: "bo") == .deadLetter(topic: "orders.dlq", key: "bo"))
         #expect(lab.source == Self.file)
     }
 
@@ -114,7 +120,7 @@ struct LabTests {
 
     @Test func theShippedLabsRead() throws {
         let directory = #filePath.split(separator: "/").dropLast(4).joined(separator: "/")
-        for (file, steps) in [("first-steps", 10), ("analytics", 5)] {
+        for (file, steps) in [("first-steps", 10), ("analytics", 6)] {
             let path = "/\(directory)/examples/labs/\(file).toml"
             let lab = try Lab(toml: String(decoding: try FileBytes.read(atPath: path), as: UTF8.self))
             #expect(lab.steps.count == steps)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A solution of the lab analytics.toml, for one student: read every order, rank the products
-as the analyzer does, post the answers, and produce a few valid orders.
+as the analyzer does, post the answers, produce a few valid orders and one bad one.
 
     python3 solution.py --bootstrap localhost:9092 --dashboard http://localhost:5005 --name alice
 
@@ -113,6 +113,20 @@ def produce_good_orders(common: dict, topic: str) -> None:
     print(f"produced 5 valid orders to {topic}")
 
 
+def produce_bad_order(common: dict, name: str) -> None:
+    """One record the analyzer refuses (a price in quotes), keyed with the student's name, so
+    its copy in orders.dlq is easy to find."""
+    producer = Producer(common)
+    producer.produce("orders", json.dumps({
+        "order_id": str(uuid.uuid4()), "product_id": "PROD-001", "product_name": "Notebook",
+        "category": "Books", "customer_id": "CUST-1", "price": "12.50", "quantity": 1,
+        "timestamp": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+    }).encode(), key=name.encode())
+    if producer.flush(10) != 0:
+        raise SystemExit("the bad order was not delivered")
+    print("produced a bad order to orders; the analyzer copies it to orders.dlq")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--bootstrap", default="localhost:9092")
@@ -124,6 +138,7 @@ def main() -> None:
     post(args.dashboard, args.name, "top-all", revenue_leader(orders))
     post(args.dashboard, args.name, "top-5m", recent_orders_leader(orders))
     produce_good_orders(common, f"students.{args.name}")
+    produce_bad_order(common, args.name)
 
 
 if __name__ == "__main__":
