@@ -96,6 +96,36 @@ struct AnalyticsStateTests {
         #expect(snapshot.windows.map(\.orders) == [3])
     }
 
+    @Test("the late orders with the newest timestamps are listed, whatever the arrival order")
+    func lateOrdersListed() throws {
+        var driver = StateDriver()
+        #expect(driver.order("A", at: "12:10:00", partition: 0) == .counted)
+        #expect(driver.order("A", at: "12:10:00", partition: 1) == .duplicate)
+        for index in 0..<25 {
+            let second = (index % 6) * 10
+            let time = "12:0\(index / 6):" + (second < 10 ? "0\(second)" : "\(second)")
+            #expect(driver.order("late-\(index)", at: time, partition: 0) == .late)
+        }
+        let listed = driver.snapshot.pipeline.recentLate
+        #expect(listed.count == AnalyticsState.lateKept)
+        #expect(listed.first?.orderID == "late-24" && listed.last?.orderID == "late-5")
+        #expect(listed.map(\.eventTimeMicros) == listed.map(\.eventTimeMicros).sorted(by: >))
+        // An older late order than all listed is only counted.
+        #expect(driver.order("older", at: "11:00:00", partition: 0) == .late)
+        #expect(driver.snapshot.pipeline.recentLate == listed)
+        #expect(driver.snapshot.pipeline.lateRecords == 26)
+
+        var restored = AnalyticsState(rules: AggregationRules())
+        try restored.decodeBody(driver.state.encodeBody())
+        #expect(restored.recentLate == listed)
+        // A checkpoint written before late orders were kept ends at the dedup generation.
+        var before = AnalyticsState(rules: AggregationRules())
+        var old = driver.state
+        old.recentLate = []
+        try before.decodeBody(Array(old.encodeBody().dropLast(8)))
+        #expect(before.recentLate.isEmpty && before.lateRecords == 26)
+    }
+
     @Test("windows are aligned, close when the slowest partition's watermark passes their end")
     func tumblingWindows() {
         var driver = StateDriver()

@@ -196,9 +196,11 @@ def test_analytics_lab_answers_are_checked_against_the_analyzer(tmp_path):
                                   capture_output=True, text=True, timeout=180)
         assert solution.returncode == 0, solution.stdout + solution.stderr
         assert "top-all" in solution.stdout and "right:" in solution.stdout, solution.stdout
-        carol = app.wait_for(lambda: (s := student(app, "carol")) and s["steps_done"] == 6 and s,
+        carol = app.wait_for(lambda: (s := student(app, "carol")) and s["steps_done"] == 7 and s,
                              timeout=30, message="every step of carol's done")
-        assert sorted(carol["done"]) == ["bad-order", "connect", "good-orders", "read", "top-5m", "top-all"]
+        assert sorted(carol["done"]) == ["bad-order", "connect", "good-orders", "late-order", "read", "top-5m",
+                                         "top-all"]
+        assert any(late["order_id"].startswith("carol-late-") for late in app.pipeline()["recent_late"])
 
         # A valid order keyed dave is counted, so nothing of dave's reaches the dead letters; a
         # bad one keyed erin, sent after it, shows the checks have looked since.

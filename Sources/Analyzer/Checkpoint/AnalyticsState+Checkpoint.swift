@@ -51,6 +51,12 @@ extension AnalyticsState {
         }
         writer.int64(dedup.generation)
         writer.int64(dedup.generationStartMicros)
+        // Last, so a checkpoint written before late orders were kept still reads.
+        writer.count(recentLate.count)
+        for late in recentLate {
+            writer.string(late.orderID)
+            writer.int64(late.eventTimeMicros)
+        }
         return writer.bytes
     }
 
@@ -173,6 +179,12 @@ extension AnalyticsState {
             generation: generation,
             generationStartMicros: generationStart
         )
+        recentLate = []
+        if !reader.isAtEnd {
+            recentLate = try (0..<reader.count(limit: Self.lateKept)).map { _ in
+                LateOrder(orderID: try reader.string(), eventTimeMicros: try reader.int64())
+            }
+        }
         guard reader.isAtEnd else { throw CheckpointError("the checkpoint has bytes left over after its last field") }
     }
 

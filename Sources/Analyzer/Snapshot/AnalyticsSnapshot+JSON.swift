@@ -291,6 +291,17 @@ extension AnalyticsSnapshot.Pipeline {
         writer.key("p99")
         writer.double(latencyP99Milliseconds, decimals: 1)
         writer.endObject()
+        writer.key("recent_late")
+        writer.beginArray()
+        for late in recentLate {
+            writer.beginObject()
+            writer.key("order_id")
+            writer.string(late.orderID)
+            writer.key("timestamp")
+            writer.timestamp(micros: late.eventTimeMicros)
+            writer.endObject()
+        }
+        writer.endArray()
         writer.endObject()
     }
 }

@@ -146,6 +146,8 @@ public struct AnalyticsSnapshot: Sendable {
         /// Event time to published snapshot, over the recent triggers.
         public var latencyP50Milliseconds: Double
         public var latencyP99Milliseconds: Double
+        /// The orders counted late with the newest timestamps, newest first.
+        public var recentLate: [LateOrder] = []
 
         public static func == (lhs: Pipeline, rhs: Pipeline) -> Bool {
             lhs.recordsIn == rhs.recordsIn && lhs.ordersCounted == rhs.ordersCounted && lhs.duplicates == rhs.duplicates
@@ -153,7 +155,7 @@ public struct AnalyticsSnapshot: Sendable {
                 && lhs.watermarkMicros == rhs.watermarkMicros && lhs.maxEventMicros == rhs.maxEventMicros
                 && lhs.partitions == rhs.partitions && lhs.recordsPerSecond == rhs.recordsPerSecond
                 && lhs.latencyP50Milliseconds == rhs.latencyP50Milliseconds
-                && lhs.latencyP99Milliseconds == rhs.latencyP99Milliseconds
+                && lhs.latencyP99Milliseconds == rhs.latencyP99Milliseconds && lhs.recentLate == rhs.recentLate
         }
     }
 

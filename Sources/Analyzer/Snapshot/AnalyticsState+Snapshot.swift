@@ -178,7 +178,8 @@ extension AnalyticsState {
             },
             recordsPerSecond: runtime.recordsPerSecond,
             latencyP50Milliseconds: runtime.latencyP50Milliseconds,
-            latencyP99Milliseconds: runtime.latencyP99Milliseconds
+            latencyP99Milliseconds: runtime.latencyP99Milliseconds,
+            recentLate: recentLate
         )
     }
 }

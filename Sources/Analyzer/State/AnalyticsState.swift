@@ -26,6 +26,10 @@ struct AnalyticsState {
     var recordsIn: Int64 = 0
     var duplicates: Int64 = 0
     var lateRecords: Int64 = 0
+    /// The late orders with the newest timestamps, newest first (ties: order id descending),
+    /// at most `lateKept`: by event time, like the recent orders, so the list does not depend
+    /// on how the partitions interleave.
+    var recentLate: [LateOrder] = []
     /// Per `MalformedReason`, in `allCases` order.
     var malformed = [Int64](repeating: 0, count: MalformedReason.allCases.count)
     /// Largest event time counted from any partition.
@@ -71,7 +75,7 @@ struct AnalyticsState {
         // Only possible when an idle partition wakes up with old orders.
         if !late, watermarkMicros != Int64.min, windowStart &+ rules.windowMicros <= watermarkMicros { late = true }
         guard !late else {
-            lateRecords &+= 1
+            noteLate(order)
             return .late
         }
         if windowStart < firstWindowStart { firstWindowStart = windowStart }
@@ -89,6 +93,26 @@ struct AnalyticsState {
             revenueMicros: revenue
         )
         return .counted
+    }
+
+    /// How many late orders the snapshot lists.
+    static let lateKept = 20
+
+    /// Counts a late order and keeps it if it is among the newest; apart from `apply`, whose
+    /// counted path stays small, since late orders are rare.
+    private mutating func noteLate(_ order: borrowing DecodedOrder) {
+        lateRecords &+= 1
+        let late = LateOrder(
+            orderID: String(decoding: order.orderID, as: UTF8.self),
+            eventTimeMicros: order.eventTimeMicros
+        )
+        func newer(_ a: LateOrder, _ b: LateOrder) -> Bool {
+            (a.eventTimeMicros, a.orderID) > (b.eventTimeMicros, b.orderID)
+        }
+        if recentLate.count == Self.lateKept, let oldest = recentLate.last, !newer(late, oldest) { return }
+        let index = recentLate.firstIndex { newer(late, $0) } ?? recentLate.count
+        recentLate.insert(late, at: index)
+        if recentLate.count > Self.lateKept { recentLate.removeLast() }
     }
 
     /// The index of the open window starting at `start`, opening it if needed. A linear

@@ -91,6 +91,8 @@ public struct Lab: Sendable, Equatable {
                 topic: try text(table, "topic", step: step, default: "orders.dlq"),
                 key: try text(table, "key", step: step, default: "{name}")
             )
+        case "late-order":
+            return .lateOrder(prefix: try text(table, "prefix", step: step, default: "{name}-"))
         case "top-product":
             let span = try text(table, "span", step: step, default: "5m")
             guard let range = AnalyticsSnapshot.TopSpan(rawValue: span) else {

@@ -14,6 +14,9 @@ public enum LabGoal: Sendable, Equatable {
     /// A record keyed `key` among the newest in `topic`: with the analyzer's dead letters
     /// (`orders.dlq`), a record of the student's that the analyzer refused as malformed.
     case deadLetter(topic: String, key: String)
+    /// An order whose id starts with `prefix` among those the analyzer counted late (too old
+    /// for its partition's watermark, so in the all-time figures but not in the windows).
+    case lateOrder(prefix: String)
     /// Group `group` committed an offset for `topic` (for the partitions its consumers read).
     case commit(group: String, topic: String)
     /// Group `group` had `members` members or more at once (each joining made a rebalance).
@@ -36,6 +39,7 @@ public enum LabGoal: Sendable, Equatable {
         "produce": ["topic", "count", "valid_orders"],
         "keys": ["topic", "count"],
         "dead-letter": ["topic", "key"],
+        "late-order": ["prefix"],
         "commit": ["group", "topic"],
         "rebalance": ["group", "members"],
         "topic": ["topic", "partitions", "config"],
@@ -55,6 +59,8 @@ public enum LabGoal: Sendable, Equatable {
             return .keys(topic: fill(topic), count: count)
         case .deadLetter(let topic, let key):
             return .deadLetter(topic: fill(topic), key: fill(key))
+        case .lateOrder(let prefix):
+            return .lateOrder(prefix: fill(prefix))
         case .produce(let topic, let count, let validOrders):
             return .produce(topic: fill(topic), count: count, validOrders: validOrders)
         case .commit(let group, let topic):
@@ -73,6 +79,7 @@ public enum LabGoal: Sendable, Equatable {
         case .produce: "produce"
         case .keys: "keys"
         case .deadLetter: "dead-letter"
+        case .lateOrder: "late-order"
         case .commit: "commit"
         case .rebalance: "rebalance"
         case .topic: "topic"

@@ -1,7 +1,8 @@
 import KafkaWire
 
 /// What the appliance sees at one moment, as far as a lab's goals need it: the broker's
-/// clients and groups on the wire, and the topics, groups and records the goals name.
+/// clients and groups on the wire, the topics, groups and records the goals name, and the
+/// orders the analyzer counted late.
 public struct LabObservation: Sendable {
     /// Open connections and those closed in the last minutes.
     public var connections: [ConsoleConnection]
@@ -11,22 +12,26 @@ public struct LabObservation: Sendable {
     public var topics: [String: ConsoleTopic]
     /// The groups `commit` goals name, those that exist.
     public var groups: [String: GroupDescription]
-    /// For topics a `produce` goal with valid orders or a `keys` goal names: what the newest
-    /// records read hold.
+    /// For topics a `produce` goal with valid orders, a `keys` or a `dead-letter` goal names:
+    /// what the newest records read hold.
     public var samples: [String: RecordSample]
+    /// The order ids of the analyzer's newest late orders.
+    public var lateOrderIDs: [String]
 
     public init(
         connections: [ConsoleConnection] = [],
         moments: [String: [ConsoleGroupMoment]] = [:],
         topics: [String: ConsoleTopic] = [:],
         groups: [String: GroupDescription] = [:],
-        samples: [String: RecordSample] = [:]
+        samples: [String: RecordSample] = [:],
+        lateOrderIDs: [String] = []
     ) {
         self.connections = connections
         self.moments = moments
         self.topics = topics
         self.groups = groups
         self.samples = samples
+        self.lateOrderIDs = lateOrderIDs
     }
 
     /// The connections of `student`.
@@ -49,6 +54,8 @@ public struct LabObservation: Sendable {
             return (samples[topic]?.keyed ?? 0) >= count
         case .deadLetter(let topic, let key):
             return samples[topic]?.keys.contains(key) == true
+        case .lateOrder(let prefix):
+            return lateOrderIDs.contains { $0.hasPrefix(prefix) }
         case .commit(let group, let topic):
             return committed(group: group, topic: topic)
         case .rebalance(let group, let members):

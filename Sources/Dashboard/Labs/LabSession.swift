@@ -156,6 +156,7 @@ public actor LabSession: Service {
             observation.connections = (wire.connections() ?? []) + closed
             observation.moments = wire.groupMoments().mapValues { $0.filter { $0.atMillis >= since } }
         }
+        observation.lateOrderIDs = latestSnapshot()?.pipeline.recentLate.map(\.orderID) ?? []
         let students = Set(progress.names).union(observation.students)
         let pending = students.flatMap { student in
             lab.steps.filter { progress.doneAt($0.id, for: student) == nil }.map { $0.goal.for(student: student) }

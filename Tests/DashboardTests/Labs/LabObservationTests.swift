@@ -104,7 +104,8 @@ struct LabObservationTests {
                 "students.alice": RecordSample(records: 12, validOrders: 10, keyed: 10),
                 "students.bob": RecordSample(records: 12, validOrders: 2, keyed: 0),
                 "orders.dlq": RecordSample(records: 3, validOrders: 0, keyed: 2, keys: ["alice", "carol"]),
-            ]
+            ],
+            lateOrderIDs: ["alice-late-1", "ORDER-TX-000007"]
         )
         func holds(_ goal: LabGoal, _ student: String) -> Bool {
             observation.holds(goal.for(student: student), for: student)
@@ -130,6 +131,8 @@ struct LabObservationTests {
         let deadLetter = LabGoal.deadLetter(topic: "orders.dlq", key: "{name}")
         #expect(holds(deadLetter, "alice") && !holds(deadLetter, "bob"))
         #expect(!holds(.deadLetter(topic: "students.{name}", key: "{name}"), "alice"))
+        let late = LabGoal.lateOrder(prefix: "{name}-")
+        #expect(holds(late, "alice") && !holds(late, "bob"))
         #expect(!holds(.topProduct(span: .all, metric: .revenue), "alice"))
         #expect(holds(.idempotence, "alice") && !holds(.idempotence, "bob"))
         #expect(holds(.transaction, "alice") && !holds(.transaction, "bob"))

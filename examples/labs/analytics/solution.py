@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A solution of the lab analytics.toml, for one student: read every order, rank the products
-as the analyzer does, post the answers, produce a few valid orders and one bad one.
+as the analyzer does, post the answers, produce a few valid orders, one bad one and one late.
 
     python3 solution.py --bootstrap localhost:9092 --dashboard http://localhost:5005 --name alice
 
@@ -13,7 +13,7 @@ import time
 import urllib.request
 import uuid
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from confluent_kafka import Consumer, Producer, TopicPartition
@@ -127,6 +127,20 @@ def produce_bad_order(common: dict, name: str) -> None:
     print("produced a bad order to orders; the analyzer copies it to orders.dlq")
 
 
+def produce_late_order(common: dict, name: str) -> None:
+    """A valid order timestamped 10 minutes ago: older than its partition's watermark."""
+    producer = Producer(common)
+    then = datetime.now(timezone.utc) - timedelta(minutes=10)
+    producer.produce("orders", json.dumps({
+        "order_id": f"{name}-late-{uuid.uuid4()}", "product_id": "PROD-001", "product_name": "Notebook",
+        "category": "Books", "customer_id": "CUST-1", "price": 12.5, "quantity": 1,
+        "timestamp": then.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+    }).encode())
+    if producer.flush(10) != 0:
+        raise SystemExit("the late order was not delivered")
+    print("produced an order 10 minutes late to orders")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--bootstrap", default="localhost:9092")
@@ -139,6 +153,7 @@ def main() -> None:
     post(args.dashboard, args.name, "top-5m", recent_orders_leader(orders))
     produce_good_orders(common, f"students.{args.name}")
     produce_bad_order(common, args.name)
+    produce_late_order(common, args.name)
 
 
 if __name__ == "__main__":
