@@ -24,7 +24,7 @@ LAB = REPOSITORY / "examples" / "labs" / "first-steps.toml"
 SOLUTION = REPOSITORY / "examples" / "labs" / "first-steps" / "solution.py"
 ANALYTICS = REPOSITORY / "examples" / "labs" / "analytics.toml"
 ANALYTICS_SOLUTION = REPOSITORY / "examples" / "labs" / "analytics" / "solution.py"
-STEPS = ["connect", "produce", "partitions", "keys", "compaction", "commit", "rebalance", "idempotence",
+STEPS = ["connect", "produce", "partitions", "keys", "compaction", "retention", "commit", "rebalance", "idempotence",
          "transaction", "read-committed"]
 
 
@@ -55,6 +55,8 @@ def make_mistakes(bootstrap: str, name: str) -> None:
     assert producer.flush(10) == 0
     # Compaction forgotten: the topic keeps the default cleanup policy.
     admin.create_topics([NewTopic(f"students.{name}.latest", num_partitions=1)])[f"students.{name}.latest"].result(10)
+    # Retention left at its default (a week).
+    admin.create_topics([NewTopic(f"students.{name}.recent", num_partitions=1)])[f"students.{name}.recent"].result(10)
     # Reads without ever committing, and everything, committed or not (librdkafka's default is
     # read_committed; Java's and kafka-python's is this).
     uncommitted = {**common, "isolation.level": "read_uncommitted"}
@@ -112,14 +114,14 @@ def test_lab_solution_does_every_step_mistakes_none_and_progress_survives_a_rest
         status = lab_command(app, "status")
         assert status.returncode == 0, status.stderr
         lines = {line.split()[0]: line for line in status.stdout.splitlines()[2:]}
-        assert "10/10" in lines["alice"]
-        assert "1/10" in lines["bob"]
-        assert "produce partitions keys compaction commit rebalance idempotence transaction read-committed" \
+        assert "11/11" in lines["alice"]
+        assert "1/11" in lines["bob"]
+        assert "produce partitions keys compaction retention commit rebalance idempotence transaction read-committed" \
             in lines["bob"]
 
         results = lab_command(app, "results")
         rows = {row["student"]: row for row in csv.DictReader(io.StringIO(results.stdout))}
-        assert rows["alice"]["steps_done"] == "10" and rows["alice"]["transaction"].endswith("Z")
+        assert rows["alice"]["steps_done"] == "11" and rows["alice"]["transaction"].endswith("Z")
         assert rows["bob"]["steps_done"] == "1" and rows["bob"]["produce"] == ""
 
         app.stop()

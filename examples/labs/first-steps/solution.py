@@ -65,15 +65,15 @@ def produce_with_keys(common: dict, topic: str) -> None:
     print(f"produced 10 orders with their product id as key to {topic}")
 
 
-def make_compacted_topic(common: dict, topic: str) -> None:
+def make_topic_with(common: dict, topic: str, config: dict) -> None:
     admin = AdminClient(common)
-    new = NewTopic(topic, num_partitions=1, replication_factor=1, config={"cleanup.policy": "compact"})
+    new = NewTopic(topic, num_partitions=1, replication_factor=1, config=config)
     try:
         admin.create_topics([new])[topic].result(10)
     except KafkaException as error:
         if "TOPIC_ALREADY_EXISTS" not in str(error):
             raise
-    print(f"topic {topic} is compacted")
+    print(f"topic {topic} has {config}")
 
 
 def consume_and_commit(common: dict, group: str) -> None:
@@ -149,7 +149,8 @@ def main() -> None:
     produce(common, topic)
     make_topic(common, f"{topic}.six")
     produce_with_keys(common, f"{topic}.six")
-    make_compacted_topic(common, f"{topic}.latest")
+    make_topic_with(common, f"{topic}.latest", {"cleanup.policy": "compact"})
+    make_topic_with(common, f"{topic}.recent", {"retention.ms": "3600000"})
     consume_and_commit(common, f"g-{args.name}")
     rebalance(common, f"g-{args.name}-pair")
     idempotent(common, topic)
