@@ -5,7 +5,7 @@ import FoundationEssentials
 /// Named copies of the appliance's state under `<data-dir>/snapshots/NAME/`: the broker's
 /// topics and metadata (offsets, groups, configs, users and ACLs), the analyzer's checkpoint,
 /// and `snapshot.json` (what is in it, and the simulator's position). It only copies files:
-/// the caller stops the components that write them first (`ApplianceStatus+Snapshots`).
+/// the caller stops the components that write them first (`ApplianceStatus+Classroom`).
 ///
 /// A snapshot is written as `.saving-NAME` and renamed when complete, so a failed save leaves
 /// no half snapshot; a restore moves the state it replaces to `.replaced-NAME` and puts it back
