@@ -1,13 +1,18 @@
 """The console's "Between classes" panel in headless Chromium against `aseed run`: hidden
-without the admin token; with it, a reset asks for the confirmation box, removes a student's
-topic and says the seed to give again; a snapshot is saved, listed, restored (the topic
-deleted since comes back) and deleted from the page."""
+without the admin token; with it, a lab file chosen on the page starts, a reset asks for the
+confirmation box, removes a student's topic and says the seed to give again; a snapshot is
+saved, listed, restored (the topic deleted since comes back) and deleted from the page."""
+
+import json
+import pathlib
 
 import pytest
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from test_console_actions import console_page, displayed, log_in, page_errors, result, set_value, submit
 from test_poison import Appliance
+
+REPOSITORY = pathlib.Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.needs_aseed, pytest.mark.timeout(150)]
 
@@ -40,6 +45,15 @@ def test_a_class_is_reset_and_a_snapshot_saved_restored_and_deleted_from_the_pag
     log_in(page, appliance.token)
     assert displayed(page, "classroom")
     page.evaluate("window.confirm = () => true")  # the restore and delete buttons ask first
+
+    # A lab started from a file chosen on the page.
+    lab = (REPOSITORY / "examples" / "labs" / "first-steps.toml").read_text()
+    page.evaluate(f"(() => {{ const files = new DataTransfer(); "
+                  f"files.items.add(new File([{json.dumps(lab)}], 'first-steps.toml', {{type: 'text/plain'}})); "
+                  f"document.getElementById('lab-file').files = files.files; }})()")
+    submit(page, "lab-start-form")
+    result(page, "lab-start-result", "Lab first-steps started", "the lab's start")
+    assert appliance.json("/api/labs/current")["lab"]["id"] == "first-steps"
 
     make_topic(appliance, "students.zoe")
     assert page.evaluate("document.getElementById('class-reset-button').disabled")

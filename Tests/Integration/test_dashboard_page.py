@@ -456,6 +456,10 @@ def test_the_console_shows_what_the_log_cleaner_did(tmp_path, browser):
         assert "only known for the appliance's own broker" in browser.evaluate(
             "document.getElementById('cleaner-note').textContent")
         assert browser.evaluate("document.getElementById('cleaner-table').hidden") is True
+        # Nor keep snapshots: the list says why, with no failed request for the page to log.
+        with urllib.request.urlopen(f"http://127.0.0.1:{web}/api/class/snapshots", timeout=10) as answer:
+            listed = json.loads(answer.read())
+        assert listed["snapshots"] == [] and "embedded broker" in listed["unavailable"]
         assert browser.errors() == []
     finally:
         if outside is not None:

@@ -193,3 +193,38 @@ def test_without_a_lab_both_pages_say_so(tmp_path, page):
         assert page_errors(page) == []
     finally:
         assert appliance.stop() == 0
+
+
+def test_the_teacher_view_shows_why_a_student_is_stuck(appliance, page):
+    """Runs last in this module: it adds a student the others do not expect."""
+    from confluent_kafka import Producer
+
+    common = {"bootstrap.servers": appliance.bootstrap, "client.id": "carl"}
+    admin = AdminClient(common)  # kept while its future is awaited
+    tiny = NewTopic("students.carl.tiny", num_partitions=1, config={"max.message.bytes": "1000"})
+    admin.create_topics([tiny])["students.carl.tiny"].result(10)
+    producer = Producer({**common, "retries": 0})
+    producer.produce("students.carl.tiny", b"x" * 5000)
+    producer.flush(10)
+    def refused():
+        return any(f["kind"] == "refused-producer" for f in student(appliance, "carl").get("findings", []))
+    appliance.wait_for(refused, 30, "carl's refused Produce among his findings")
+
+    carl = "document.querySelector('#scoreboard tbody tr[data-student=\"carl\"]')"
+    page.navigate(appliance.url + "/labs")
+    page.wait_for(f"!!{carl}", 20, "no row for carl")
+    assert page.evaluate(f"getComputedStyle({carl}.querySelector('td.why')).display") == "none", \
+        "the projector shows the findings"
+    page.evaluate("document.getElementById('teacher-view').click()")
+    assert page.evaluate("location.search") == "?view=teacher"
+    page.wait_for(f"{carl}.querySelector('td.why').textContent.includes('refused')", 20,
+                  "carl's refused Produce not shown in the teacher view")
+    assert page.evaluate(f"getComputedStyle({carl}.querySelector('td.why')).display") == "table-cell"
+    assert page.evaluate(f"{ROW}.querySelector('td.why').textContent") == "–"
+
+    page.navigate(appliance.url + "/labs?view=teacher")
+    page.wait_for(f"!!{carl} && {carl}.querySelector('td.why p.finding') !== null", 20,
+                  "the teacher view is not kept in the address")
+    page.evaluate("document.getElementById('teacher-view').click()")
+    assert page.evaluate("location.search") == ""
+    assert page_errors(page) == []

@@ -25,8 +25,7 @@ extension DashboardAPI {
                 Route(
                     method: .get,
                     path: "/api/class/snapshots",
-                    summary: "The named snapshots of the appliance's state",
-                    errors: [404]
+                    summary: "The named snapshots of the appliance's state, or why it can keep none"
                 ), listSnapshots
             ),
             (
@@ -129,15 +128,22 @@ extension DashboardAPI {
         }
     }
 
-    /// `GET /api/class/snapshots`.
+    /// `GET /api/class/snapshots`: `{snapshots, unavailable}`, the reason in `unavailable` when
+    /// this appliance can keep none (an external cluster), so a page can say so without a
+    /// failed request.
     func listSnapshots(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let list: [ApplianceSnapshotSummary]
+        var list: [ApplianceSnapshotSummary] = []
+        var unavailable: String?
         do {
             list = try await control.snapshots()
+        } catch let error as DashboardRequestError where error.kind == .notFound {
+            unavailable = error.message
         } catch let error as DashboardRequestError {
             throw Self.apiError(error)
         }
         return .jsonObject { writer in
+            writer.key("unavailable")
+            if let unavailable { writer.string(unavailable) } else { writer.null() }
             writer.key("snapshots")
             writer.beginArray()
             for summary in list {

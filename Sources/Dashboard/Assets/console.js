@@ -1229,16 +1229,18 @@
 
   /**
    * Sends one action; shows "what: done." or the server's sentence in the result line `resultId`,
-   * and refreshes the page's figures. Returns the answer, or null when refused.
+   * and refreshes the page's figures. Returns the answer, or null when refused. `body` is sent
+   * as JSON, or as it is with a `contentType` (a lab file as text).
    */
-  async function act(method, path, body, resultId, what) {
+  async function act(method, path, body, resultId, what, contentType = null) {
     if (!ASEED.adminToken()) {
       showResult(resultId, "Enter the admin token first (Operator actions, at the top).", false);
       return null;
     }
     try {
       const options = { method, headers: actionHeaders() };
-      if (body !== undefined) options.body = JSON.stringify(body);
+      if (contentType) options.headers["Content-Type"] = contentType;
+      if (body !== undefined) options.body = contentType ? body : JSON.stringify(body);
       const answer = await fetchJSON(path, options);
       showResult(resultId, `${what}: done.`, true);
       refresh();
@@ -1587,10 +1589,12 @@
     try {
       const answer = await fetchJSON("/api/class/snapshots");
       renderSnapshots(Array.isArray(answer && answer.snapshots) ? answer.snapshots : []);
+      // With an external cluster the appliance keeps none, and says why.
+      byId("snapshot-form").hidden = Boolean(answer && answer.unavailable);
+      if (answer && answer.unavailable) byId("no-snapshots").textContent = `Snapshots: ${answer.unavailable}.`;
     } catch (error) {
-      // An external cluster has no snapshots: the panel says so instead of a table.
       renderSnapshots([]);
-      byId("no-snapshots").textContent = `Snapshots: ${error.message}`;
+      byId("no-snapshots").textContent = `Snapshots could not be listed: ${error.message}`;
     }
   }
 
@@ -1609,7 +1613,23 @@
     if (await act("DELETE", path, undefined, "snapshot-result", `Delete ${name}`)) refreshSnapshots();
   }
 
+  /** Starts the lab of the file chosen (its text is the body; the server checks it). */
+  async function startLab(file) {
+    const text = await file.text();
+    const answer = await act("POST", "/api/labs", text, "lab-start-result", "Starting the lab",
+      "text/plain; charset=utf-8");
+    const lab = (answer && answer.lab) || null;
+    if (!lab) return;
+    const steps = Array.isArray(lab.steps) ? lab.steps.length : 0;
+    showResult("lab-start-result", `Lab ${lab.id} started: ${lab.title}, ${steps} steps.`, true);
+  }
+
   function setupClassroom() {
+    byId("lab-start-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const file = byId("lab-file").files[0];
+      if (file) startLab(file);
+    });
     const confirmBox = byId("class-confirm");
     confirmBox.addEventListener("change", () => { byId("class-reset-button").disabled = !confirmBox.checked; });
     byId("class-reset-form").addEventListener("submit", async (event) => {

@@ -1,7 +1,9 @@
 // The lab scoreboard, made for the projector: one row per student, one column per step of the
 // running lab, each cell done (with the local time) or not yet. It reads /api/labs/current
-// every two seconds and touches only the cells whose state changed, so the table stands still
-// while the class works and a step just done can be marked for a moment.
+// every second and touches only the cells whose state changed, so the table stands still
+// while the class works and a step just done can be marked for a moment. The teacher view
+// (?view=teacher, or its button) adds a column with what the doctor sees going wrong for each
+// student, which the projector does not show.
 "use strict";
 
 (() => {
@@ -63,6 +65,7 @@
       cells.push(th);
     }
     cells.push(el("th", "num", "Done"));
+    cells.push(el("th", "why teacher-only", "Why not yet"));
     tr.replaceChildren(...cells);
   }
 
@@ -76,6 +79,7 @@
       tr.append(td);
     }
     tr.append(el("td", "num steps-done"));
+    tr.append(el("td", "why teacher-only"));
     return tr;
   }
 
@@ -114,7 +118,43 @@
       : steps.filter((step) => done[step.id]).length;
     setText(tr.cells[steps.length + 1], `${count}/${steps.length}`);
     tr.classList.toggle("finished", steps.length > 0 && count >= steps.length);
+    renderFindings(tr.cells[steps.length + 2], Array.isArray(student.findings) ? student.findings : []);
     return count;
+  }
+
+  /** The doctor's findings for a student's clients: each problem with its fix, as text. */
+  function renderFindings(td, findings) {
+    const key = JSON.stringify(findings.map((f) => [f.problem, f.fix]));
+    if (td.dataset.findings === key) return;
+    td.dataset.findings = key;
+    if (findings.length === 0) {
+      td.replaceChildren(el("span", "none", "–"));
+      return;
+    }
+    td.replaceChildren(...findings.map((finding) => {
+      const line = el("p", "finding");
+      line.append(el("strong", "", finding.problem || finding.kind || ""));
+      if (finding.fix) line.append(" ", el("span", "fix", finding.fix));
+      return line;
+    }));
+  }
+
+  /** The teacher view on or off; kept in the address (?view=teacher) so a reload keeps it. */
+  function setupTeacherView(button) {
+    const apply = (on) => {
+      document.body.classList.toggle("teacher-view", on);
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+    };
+    apply(new URLSearchParams(location.search).get("view") === "teacher");
+    button.addEventListener("click", () => {
+      const on = !document.body.classList.contains("teacher-view");
+      apply(on);
+      const query = new URLSearchParams(location.search);
+      if (on) query.set("view", "teacher");
+      else query.delete("view");
+      const search = query.toString();
+      history.replaceState(null, "", location.pathname + (search ? `?${search}` : ""));
+    });
   }
 
   function showLab(answer) {
@@ -200,6 +240,7 @@
   }
 
   ASEED.setupLargeType(byId("large-type"));
+  setupTeacherView(byId("teacher-view"));
   byId("zone-name").textContent = ASEED.zoneName();
   refresh();
 })();

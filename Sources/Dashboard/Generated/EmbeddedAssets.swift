@@ -569,6 +569,12 @@ table.data.scoreboard th.step-head { min-width: 6rem; max-width: 15rem; text-ali
 .step-id { display: block; margin-top: 0.2rem; font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.85rem; }
 table.data.scoreboard td.student { font-weight: 600; overflow-wrap: anywhere; max-width: 18rem; }
 table.data.scoreboard td.step-cell { text-align: center; white-space: nowrap; }
+/* The teacher view's column: hidden on the projector. */
+.teacher-only { display: none; }
+body.teacher-view .teacher-only { display: table-cell; }
+table.data.scoreboard td.why { font-size: 0.9rem; min-width: 18rem; max-width: 32rem; white-space: normal; }
+table.data.scoreboard td.why p.finding { margin: 0 0 0.3rem; }
+table.data.scoreboard td.why .fix { color: var(--muted); }
 td.step-cell .mark { font-weight: 700; margin-right: 0.3rem; }
 td.step-cell.done .mark { color: var(--good); }
 td.step-cell.todo { color: var(--muted); opacity: 0.45; }
@@ -1937,7 +1943,14 @@ const ASEED = (() => {
       </section>
 
       <section class="panel panel-full admin-only" id="classroom">
-        <div class="panel-head"><h2>Between classes</h2><span class="hint">a fresh class that sees the same story as the last, or a demo saved and resumed later</span></div>
+        <div class="panel-head"><h2>Between classes</h2><span class="hint">a lab for the class, a fresh class that sees the same story as the last, or a demo saved and resumed later</span></div>
+        <form id="lab-start-form" class="inline-form">
+          <label for="lab-file">Start a lab</label>
+          <input id="lab-file" type="file" accept=".toml,text/plain" required>
+          <button type="submit">Start</button>
+          <a class="button" href="/labs?view=teacher">Scoreboard</a>
+        </form>
+        <p class="control-result" id="lab-start-result" role="status"></p>
         <form id="class-reset-form" class="inline-form">
           <label for="class-orders">Orders</label>
           <select id="class-orders">
@@ -3305,16 +3318,18 @@ const ASEED = (() => {
 
   /**
    * Sends one action; shows "what: done." or the server's sentence in the result line `resultId`,
-   * and refreshes the page's figures. Returns the answer, or null when refused.
+   * and refreshes the page's figures. Returns the answer, or null when refused. `body` is sent
+   * as JSON, or as it is with a `contentType` (a lab file as text).
    */
-  async function act(method, path, body, resultId, what) {
+  async function act(method, path, body, resultId, what, contentType = null) {
     if (!ASEED.adminToken()) {
       showResult(resultId, "Enter the admin token first (Operator actions, at the top).", false);
       return null;
     }
     try {
       const options = { method, headers: actionHeaders() };
-      if (body !== undefined) options.body = JSON.stringify(body);
+      if (contentType) options.headers["Content-Type"] = contentType;
+      if (body !== undefined) options.body = contentType ? body : JSON.stringify(body);
       const answer = await fetchJSON(path, options);
       showResult(resultId, `${what}: done.`, true);
       refresh();
@@ -3663,10 +3678,12 @@ const ASEED = (() => {
     try {
       const answer = await fetchJSON("/api/class/snapshots");
       renderSnapshots(Array.isArray(answer && answer.snapshots) ? answer.snapshots : []);
+      // With an external cluster the appliance keeps none, and says why.
+      byId("snapshot-form").hidden = Boolean(answer && answer.unavailable);
+      if (answer && answer.unavailable) byId("no-snapshots").textContent = `Snapshots: ${answer.unavailable}.`;
     } catch (error) {
-      // An external cluster has no snapshots: the panel says so instead of a table.
       renderSnapshots([]);
-      byId("no-snapshots").textContent = `Snapshots: ${error.message}`;
+      byId("no-snapshots").textContent = `Snapshots could not be listed: ${error.message}`;
     }
   }
 
@@ -3685,7 +3702,23 @@ const ASEED = (() => {
     if (await act("DELETE", path, undefined, "snapshot-result", `Delete ${name}`)) refreshSnapshots();
   }
 
+  /** Starts the lab of the file chosen (its text is the body; the server checks it). */
+  async function startLab(file) {
+    const text = await file.text();
+    const answer = await act("POST", "/api/labs", text, "lab-start-result", "Starting the lab",
+      "text/plain; charset=utf-8");
+    const lab = (answer && answer.lab) || null;
+    if (!lab) return;
+    const steps = Array.isArray(lab.steps) ? lab.steps.length : 0;
+    showResult("lab-start-result", `Lab ${lab.id} started: ${lab.title}, ${steps} steps.`, true);
+  }
+
   function setupClassroom() {
+    byId("lab-start-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const file = byId("lab-file").files[0];
+      if (file) startLab(file);
+    });
     const confirmBox = byId("class-confirm");
     confirmBox.addEventListener("change", () => { byId("class-reset-button").disabled = !confirmBox.checked; });
     byId("class-reset-form").addEventListener("submit", async (event) => {
@@ -3998,6 +4031,7 @@ const ASEED = (() => {
       <span class="updated">refreshed <time id="last-update">never</time></span>
     </div>
     <nav class="actions">
+      <button id="teacher-view" type="button" aria-pressed="false" title="Show why each student's steps are not done yet (for the teacher's screen, not the projector)">Teacher view</button>
       <button id="large-type" type="button" aria-pressed="false" title="Larger type for projectors">Large type</button>
       <a class="button" href="/console">Console</a>
       <a class="button" href="/">Dashboard</a>
@@ -4026,7 +4060,7 @@ const ASEED = (() => {
   </main>
   <footer class="footer">
     <span>Times are shown in your time zone (<span id="zone-name"></span>); the appliance checks every step twice a second.</span>
-    <span>A student's own page, with the settings and a hint for each step: /me?name=NAME</span>
+    <span>A student's own page, with the settings and a hint for each step: /me?name=NAME. The teacher view adds why a student's steps are not done yet.</span>
   </footer>
 </body>
 </html>
@@ -4038,8 +4072,10 @@ const ASEED = (() => {
             body: Array(#"""
 // The lab scoreboard, made for the projector: one row per student, one column per step of the
 // running lab, each cell done (with the local time) or not yet. It reads /api/labs/current
-// every two seconds and touches only the cells whose state changed, so the table stands still
-// while the class works and a step just done can be marked for a moment.
+// every second and touches only the cells whose state changed, so the table stands still
+// while the class works and a step just done can be marked for a moment. The teacher view
+// (?view=teacher, or its button) adds a column with what the doctor sees going wrong for each
+// student, which the projector does not show.
 "use strict";
 
 (() => {
@@ -4101,6 +4137,7 @@ const ASEED = (() => {
       cells.push(th);
     }
     cells.push(el("th", "num", "Done"));
+    cells.push(el("th", "why teacher-only", "Why not yet"));
     tr.replaceChildren(...cells);
   }
 
@@ -4114,6 +4151,7 @@ const ASEED = (() => {
       tr.append(td);
     }
     tr.append(el("td", "num steps-done"));
+    tr.append(el("td", "why teacher-only"));
     return tr;
   }
 
@@ -4152,7 +4190,43 @@ const ASEED = (() => {
       : steps.filter((step) => done[step.id]).length;
     setText(tr.cells[steps.length + 1], `${count}/${steps.length}`);
     tr.classList.toggle("finished", steps.length > 0 && count >= steps.length);
+    renderFindings(tr.cells[steps.length + 2], Array.isArray(student.findings) ? student.findings : []);
     return count;
+  }
+
+  /** The doctor's findings for a student's clients: each problem with its fix, as text. */
+  function renderFindings(td, findings) {
+    const key = JSON.stringify(findings.map((f) => [f.problem, f.fix]));
+    if (td.dataset.findings === key) return;
+    td.dataset.findings = key;
+    if (findings.length === 0) {
+      td.replaceChildren(el("span", "none", "–"));
+      return;
+    }
+    td.replaceChildren(...findings.map((finding) => {
+      const line = el("p", "finding");
+      line.append(el("strong", "", finding.problem || finding.kind || ""));
+      if (finding.fix) line.append(" ", el("span", "fix", finding.fix));
+      return line;
+    }));
+  }
+
+  /** The teacher view on or off; kept in the address (?view=teacher) so a reload keeps it. */
+  function setupTeacherView(button) {
+    const apply = (on) => {
+      document.body.classList.toggle("teacher-view", on);
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+    };
+    apply(new URLSearchParams(location.search).get("view") === "teacher");
+    button.addEventListener("click", () => {
+      const on = !document.body.classList.contains("teacher-view");
+      apply(on);
+      const query = new URLSearchParams(location.search);
+      if (on) query.set("view", "teacher");
+      else query.delete("view");
+      const search = query.toString();
+      history.replaceState(null, "", location.pathname + (search ? `?${search}` : ""));
+    });
   }
 
   function showLab(answer) {
@@ -4238,6 +4312,7 @@ const ASEED = (() => {
   }
 
   ASEED.setupLargeType(byId("large-type"));
+  setupTeacherView(byId("teacher-view"));
   byId("zone-name").textContent = ASEED.zoneName();
   refresh();
 })();
