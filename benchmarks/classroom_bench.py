@@ -199,7 +199,11 @@ def run(students: int) -> dict:
         stop.set()
         for thread in threads:
             thread.join(10)
-        board = {entry["name"]: sorted(entry["done"]) for entry in appliance.json("/api/labs/current")["students"]}
+        # librdkafka's consumers read committed records by default, so the students' and the
+        # teacher's consumers also do the read-committed step, at their first fetch: it is not
+        # one of the steps timed, and may come after the watcher stopped.
+        board = {entry["name"]: sorted(set(entry["done"]) - {"read-committed"})
+                 for entry in appliance.json("/api/labs/current")["students"]}
         right = board == {name: sorted(STEPS) for name in names} | {"teacher": ["connect"]}
         delays = [shown[(name, step)] - done[name][step] for name in names for step in STEPS if (name, step) in shown]
         result = {
