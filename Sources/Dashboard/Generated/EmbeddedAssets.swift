@@ -1974,7 +1974,7 @@ const ASEED = (() => {
         <p class="control-result" id="snapshot-result" role="status"></p>
         <div class="table-scroll">
           <table class="data" id="snapshots-table">
-            <thead><tr><th>Name</th><th>Saved</th><th class="num">Size</th><th class="num">Topics</th><th class="num">Records</th><th>Simulator seed</th><th></th></tr></thead>
+            <thead><tr><th>Name</th><th>Saved</th><th class="num">Size</th><th class="num">Topics</th><th class="num" title="the sum of the topics' end offsets">Records written</th><th>Simulator seed</th><th></th></tr></thead>
             <tbody></tbody>
           </table>
         </div>
