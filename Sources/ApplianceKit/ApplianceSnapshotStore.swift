@@ -21,10 +21,12 @@ struct ApplianceSnapshotStore {
     /// memory files are left out: SQLite makes them again from the database and its WAL.
     static let items = [
         "topics", "metadata.sqlite", "metadata.sqlite-wal", ".clean-shutdown",
-        "analyzer/checkpoint.sqlite", "analyzer/checkpoint.sqlite-wal",
+        analyzerCheckpoint, analyzerCheckpoint + "-wal",
     ]
+    /// The analyzer's checkpoint, where `aseed run` keeps it (`AnalyzerOptions`).
+    static let analyzerCheckpoint = "analyzer/checkpoint.sqlite"
     /// Files that go with the items and must not outlive them (made again from them).
-    static let derived = ["metadata.sqlite-shm", "analyzer/checkpoint.sqlite-shm"]
+    static let derived = ["metadata.sqlite-shm", analyzerCheckpoint + "-shm"]
     static let manifestName = "snapshot.json"
     /// Room a save leaves on the disk beyond the copy, so the broker can go on writing.
     static let spareBytes: Int64 = 64 << 20

@@ -15,10 +15,10 @@ extension ApplianceStatus {
         ordersTopics.withLock { $0 }
     }
 
-    public func resetClass(
+    public func resetClass<Cleared: Sendable>(
         _ plan: ClassResetPlan,
-        clearing: @Sendable () async throws -> Void
-    ) async throws -> ClassRestart {
+        clearing: @Sendable () async throws -> Cleared
+    ) async throws -> (Cleared, ClassRestart) {
         let simulated = attachedSimulator()
         var scenarios: [Scenario] = []
         if let text = plan.scenario {
@@ -38,14 +38,14 @@ extension ApplianceStatus {
         let seed = plan.seed ?? UInt64.random(in: 0..<1_000_000)
         return try await exclusively {
             try await withStopped(["simulator", "analyzer"]) {
-                try await clearing()
+                let cleared = try await clearing()
                 var analyzerReset = false
                 if plan.orders == .truncate, let checkpoint = analyzerCheckpoint.withLock({ $0 }) {
                     try Self.removeDatabase(at: checkpoint)
                     analyzerReset = true
                 }
                 if simulated != nil { currentSimulator?.plan(.fresh(seed: seed, scenarios: scenarios)) }
-                return ClassRestart(seed: simulated != nil ? seed : nil, analyzerReset: analyzerReset)
+                return (cleared, ClassRestart(seed: simulated != nil ? seed : nil, analyzerReset: analyzerReset))
             }
         }
     }
@@ -69,7 +69,7 @@ extension ApplianceStatus {
                     simulatorSeed: position?.seed,
                     simulatorNextSequence: position?.nextSequence,
                     hasAnalyzerCheckpoint: FileManager.default.fileExists(
-                        atPath: dataDirectory + "/analyzer/checkpoint.sqlite"
+                        atPath: dataDirectory + "/" + ApplianceSnapshotStore.analyzerCheckpoint
                     )
                 )
                 return try store.save(.init(summary: summary, simulator: position))

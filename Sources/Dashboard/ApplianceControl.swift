@@ -21,12 +21,16 @@ public protocol ApplianceControl: Sendable {
     /// Stops the simulator and the analyzer (the simulator's orders delivered, the analyzer's
     /// last checkpoint written), runs `clearing`, and starts them again: the analyzer from
     /// nothing when the plan truncates the orders, the simulator as a new run with the plan's
-    /// seed and scenario. A component the operator had stopped stays stopped.
+    /// seed and scenario. A component the operator had stopped stays stopped. Answers what
+    /// `clearing` answered, and how the components came back.
     ///
     /// - Throws: `DashboardRequestError` for a scenario the simulator does not know (before
     ///   anything stops) or a component that does not stop; an error of `clearing`, after the
     ///   components were started again.
-    func resetClass(_ plan: ClassResetPlan, clearing: @Sendable () async throws -> Void) async throws -> ClassRestart
+    func resetClass<Cleared: Sendable>(
+        _ plan: ClassResetPlan,
+        clearing: @Sendable () async throws -> Cleared
+    ) async throws -> (Cleared, ClassRestart)
     /// The named snapshots of the appliance's state, oldest first.
     ///
     /// - Throws: `DashboardRequestError` (`notFound`) when the appliance has no embedded broker.

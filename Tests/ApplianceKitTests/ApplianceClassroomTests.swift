@@ -33,7 +33,7 @@ struct ApplianceClassroomTests {
         try await supervising(analyzer) {
             try await eventually("the analyzer runs") { analyzer.status.state == .running }
             let seen = Mutex<ComponentStatus.State?>(nil)
-            let restart = try await status.resetClass(ClassResetPlan(orders: .truncate)) {
+            let (_, restart) = try await status.resetClass(ClassResetPlan(orders: .truncate)) {
                 seen.withLock { $0 = analyzer.status.state }
             }
             #expect(seen.withLock { $0 } == .stopped)
@@ -49,7 +49,7 @@ struct ApplianceClassroomTests {
         let (status, analyzer, checkpoint) = Self.appliance(directory)
         try await supervising(analyzer) {
             try await eventually("the analyzer runs") { analyzer.status.state == .running }
-            let restart = try await status.resetClass(ClassResetPlan(orders: .keep)) {}
+            let (_, restart) = try await status.resetClass(ClassResetPlan(orders: .keep)) {}
             #expect(restart.analyzerReset == false)
             #expect(TemporaryDirectory.read(checkpoint) == "state")
             await #expect(throws: ClearingFailed.self) {

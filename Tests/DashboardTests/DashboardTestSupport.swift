@@ -69,10 +69,12 @@ final class FakeControl: ApplianceControl {
 
     func applianceTopics() async -> [String] { ["orders", "orders.dlq"] }
 
-    func resetClass(_ plan: ClassResetPlan, clearing: @Sendable () async throws -> Void) async throws -> ClassRestart {
+    func resetClass<Cleared: Sendable>(
+        _ plan: ClassResetPlan,
+        clearing: @Sendable () async throws -> Cleared
+    ) async throws -> (Cleared, ClassRestart) {
         resets.withLock { $0.append(plan) }
-        try await clearing()
-        return ClassRestart(seed: plan.seed ?? 7, analyzerReset: plan.orders == .truncate)
+        return (try await clearing(), ClassRestart(seed: plan.seed ?? 7, analyzerReset: plan.orders == .truncate))
     }
 
     func snapshots() async throws -> [ApplianceSnapshotSummary] {

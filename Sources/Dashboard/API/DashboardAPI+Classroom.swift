@@ -92,30 +92,21 @@ extension DashboardAPI {
         let scenario = body.scenario.flatMap { $0.isEmpty ? nil : $0 }
         let plan = ClassResetPlan(orders: orders, seed: body.seed.map(UInt64.init), scenario: scenario)
         let reset = ClassReset(console: try requireConsole(), ordersTopics: await control.applianceTopics())
-        let report = ReportBox()
-        let restart: ClassRestart
+        var done: ClassResetReport
         do {
-            restart = try await control.resetClass(plan) {
+            (done, done.restart) = try await control.resetClass(plan) {
                 var cleared = ClassResetReport()
                 try await reset.clear(orders: orders, into: &cleared)
-                await report.set(cleared)
+                return cleared
             }
         } catch let error as DashboardRequestError {
             throw Self.apiError(error)
         } catch {
             throw BrokerRefusal.apiError(for: error, while: "resetting the class")
         }
-        var done = await report.value
-        done.restart = restart
         done.archivedLab = try await archiveLab()
         audit(request, "reset the class: \(done.summary)")
         return .jsonObject { writer in write(done, to: &writer) }
-    }
-
-    /// What the clearing step found, carried out of the control's closure.
-    private actor ReportBox {
-        var value = ClassResetReport()
-        func set(_ report: ClassResetReport) { value = report }
     }
 
     /// Archives the lab's progress and starts the lab again, when one runs.
@@ -160,7 +151,7 @@ extension DashboardAPI {
         struct Body: Decodable { var name: String }
         try authorize(request)
         let body = try await JSONBody.decode(Body.self, from: request, limit: configuration.bodyLimit)
-        let summary = try await snapshotCall { try await $0.saveSnapshot(named: body.name) }
+        let summary = try await controlCall { try await $0.saveSnapshot(named: body.name) }
         audit(request, "saved snapshot '\(summary.name)' (\(summary.bytes) bytes)")
         return .jsonObject(status: .created) { writer in write(summary, to: &writer) }
     }
@@ -169,7 +160,7 @@ extension DashboardAPI {
     func restoreSnapshot(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         try authorize(request)
         let name = FormQuery.decodePathSegment(context.parameters.get("name") ?? "")
-        let summary = try await snapshotCall { try await $0.restoreSnapshot(named: name) }
+        let summary = try await controlCall { try await $0.restoreSnapshot(named: name) }
         audit(request, "restored snapshot '\(name)'")
         return .jsonObject { writer in write(summary, to: &writer) }
     }
@@ -179,17 +170,9 @@ extension DashboardAPI {
         try authorize(request)
         let name = FormQuery.decodePathSegment(context.parameters.get("name") ?? "")
         try Self.requireConfirmation(request, of: name, "deleting snapshot '\(name)' cannot be undone")
-        try await snapshotCall { try await $0.deleteSnapshot(named: name) }
+        try await controlCall { try await $0.deleteSnapshot(named: name) }
         audit(request, "deleted snapshot '\(name)'")
         return Self.deleted(name)
-    }
-
-    private func snapshotCall<Value>(_ body: (any ApplianceControl) async throws -> Value) async throws -> Value {
-        do {
-            return try await body(control)
-        } catch let error as DashboardRequestError {
-            throw Self.apiError(error)
-        }
     }
 
     private func write(_ report: ClassResetReport, to writer: inout JSONWriter) {

@@ -17,12 +17,7 @@ extension DashboardAPI {
         try authorize(request)
         let body = try await JSONBody.decode(SimulatorRequest.self, from: request, limit: configuration.bodyLimit)
         let command = try Self.command(from: body)
-        let status: ComponentStatus
-        do {
-            status = try await control.simulator(command)
-        } catch let error as DashboardRequestError {
-            throw Self.apiError(error)
-        }
+        let status = try await controlCall { try await $0.simulator(command) }
         logger.info("simulator command \(command) applied")
         let view = ServiceStatusView(
             statuses: [status],
@@ -38,11 +33,7 @@ extension DashboardAPI {
     func restartComponent(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         try authorize(request)
         let name = context.parameters.get("name") ?? ""
-        do {
-            try await control.restart(component: name)
-        } catch let error as DashboardRequestError {
-            throw Self.apiError(error)
-        }
+        try await controlCall { try await $0.restart(component: name) }
         logger.info("restart of \(name) requested")
         return .jsonObject(status: .accepted) { writer in
             writer.key("component")
@@ -89,6 +80,15 @@ extension DashboardAPI {
     }
 
     /// The answer to a refused control or console request.
+    /// Runs one call of the appliance's controls, its refusal as the API's error.
+    func controlCall<Value>(_ body: (any ApplianceControl) async throws -> Value) async throws -> Value {
+        do {
+            return try await body(control)
+        } catch let error as DashboardRequestError {
+            throw Self.apiError(error)
+        }
+    }
+
     static func apiError(_ error: DashboardRequestError) -> APIError {
         switch error.kind {
         case .notFound: APIError(.notFound, "not-found", error.message)
