@@ -16,7 +16,8 @@ struct ExternalAndControlTests {
     @Test func withoutTheTokenEveryPostIs401() async throws {
         try await TestDashboard().test { client in
             for path in [
-                "/api/top_products", "/api/categories", "/api/raw_orders", "/api/control/simulator",
+                "/api/top_products", "/api/categories", "/api/raw_orders", "/api/external/summary",
+                "/api/control/simulator",
                 "/api/control/components/simulator/restart",
             ] {
                 let missing = try await client.execute(uri: path, method: .post, body: jsonBody(Self.topProducts))
@@ -87,6 +88,63 @@ struct ExternalAndControlTests {
             )
             let all = try await client.execute(uri: "/api/external", method: .get).json
             #expect(Set(all.keys) == ["top_products", "categories", "raw_orders"])
+        }
+    }
+
+    static let summary = """
+        {"batch_id": "flink-3", "timestamp": "2025-09-06T14:30:00Z", "analyzer": "flink", "parallelism": 2,
+         "totals": {"orders": 12, "units": 30, "revenue": 1234.565, "unique_customers": 9},
+         "duplicates": 2, "late_records": 1, "malformed": 3,
+         "windows": [{"start": "2025-09-06T14:29:00Z", "end": "2025-09-06T14:30:00Z", "orders": 11, "units": 28,
+                      "revenue": 1200.1}]}
+        """
+
+    @Test func anExternalSummaryIsKeptBesideTheOriginalsResults() async throws {
+        try await TestDashboard().test { client in
+            let response = try await client.execute(
+                uri: "/api/external/summary",
+                method: .post,
+                headers: authorized,
+                body: jsonBody(Self.summary)
+            )
+            #expect(response.status == .accepted)
+            #expect(try response.json["accepted"] as? String == "summary")
+            #expect(try response.json["items"] as? Int == 1)
+            let external = try await client.execute(uri: "/api/external", method: .get).json
+            let kept = try #require(external["summary"] as? [String: Any])
+            #expect(kept["source"] as? String == "external")
+            #expect(kept["analyzer"] as? String == "flink")
+            #expect(kept["parallelism"] as? Int == 2)
+            #expect(kept["late_records"] as? Int == 1)
+            let totals = try #require(kept["totals"] as? [String: Any])
+            #expect(totals["revenue"] as? Double == 1234.57)
+            let windows = try #require(kept["windows"] as? [[String: Any]])
+            #expect(windows.count == 1 && windows.first?["orders"] as? Int == 11)
+        }
+    }
+
+    @Test(arguments: [
+        (#""duplicates": 2"#, #""duplicates": -2"#, "duplicates"),
+        (#""analyzer": "flink""#, #""analyzer": """#, "analyzer"),
+        (#""parallelism": 2"#, #""parallelism": 0"#, "parallelism"),
+        (#""revenue": 1200.1"#, #""revenue": -1"#, "windows[0].revenue"),
+        (#""start": "2025-09-06T14:29:00Z""#, #""start": """#, "windows[0]"),
+        (#""malformed": 3,"#, "", "malformed"),
+    ])
+    func aBadSummaryIs400NamingTheField(replacing: String, with: String, mention: String) async throws {
+        let body = Self.summary.replacingOccurrences(of: replacing, with: with)
+        try await TestDashboard().test { client in
+            let response = try await client.execute(
+                uri: "/api/external/summary",
+                method: .post,
+                headers: authorized,
+                body: jsonBody(body)
+            )
+            #expect(response.status == .badRequest)
+            let message = try response.json["message"] as? String ?? ""
+            #expect(message.contains(mention), "\(message)")
+            let kept = try await client.execute(uri: "/api/external", method: .get).json
+            #expect(kept["summary"] == nil)
         }
     }
 

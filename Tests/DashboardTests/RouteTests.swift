@@ -83,7 +83,7 @@ struct RouteTests {
                 ("/api/status", "get"),
                 ("/api/service-status", "get"),
                 ("/api/dashboard_data", "get"), ("/api/top_products", "post"), ("/api/categories", "post"),
-                ("/api/raw_orders", "post"),
+                ("/api/raw_orders", "post"), ("/api/external/summary", "post"),
                 ("/api/snapshot", "get"), ("/api/windows", "get"), ("/api/top", "get"), ("/api/alerts", "get"),
                 ("/api/pipeline", "get"),
                 ("/api/external", "get"), ("/api/broker/topics", "get"), ("/api/broker/topics/{name}", "get"),

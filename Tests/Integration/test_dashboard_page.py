@@ -495,3 +495,52 @@ def test_a_product_name_with_markup_is_shown_as_text(tmp_path, browser):
         assert browser.errors() == []
     finally:
         assert appliance.stop() == 0
+
+
+@pytest.mark.needs_aseed
+def test_an_external_analyzers_figures_are_set_beside_the_built_in_ones(tmp_path, browser):
+    """What an external analyzer (examples/flink) posts to /api/external/summary shows in its own
+    panel beside the built-in analyzer's figures, saying which agree; a page opened later shows
+    it too."""
+    from confluent_kafka import Producer
+
+    appliance = Appliance(tmp_path, "--no-simulator")
+    producer = Producer({"bootstrap.servers": appliance.bootstrap})
+    try:
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        for number_, (product, quantity) in enumerate([("PROD-A", 2), ("PROD-A", 1), ("PROD-B", 5)]):
+            order = {"order_id": f"EXT-{number_}", "product_id": product, "product_name": f"Name {product}",
+                     "category": "Books", "price": 2.5, "quantity": quantity, "customer_id": f"C-{number_}",
+                     "timestamp": now}
+            producer.produce("orders", key=order["order_id"], value=json.dumps(order))
+        assert producer.flush(30) == 0
+        totals = wait_for(lambda: (t := appliance.get("/api/snapshot")["totals"])["orders"] == 3 and t, 60,
+                          "the analyzer's totals of 3 orders")
+
+        browser.navigate(appliance.base + "/")
+        browser.wait_for(f"{CONNECTION} === 'live'", 30, "the page did not connect its WebSocket")
+        assert browser.evaluate("document.getElementById('external').hidden") is True
+
+        products = [{"product_id": "PROD-A", "product_name": "Name PROD-A", "category": "Books", "order_count": 2,
+                     "total_quantity": 3, "total_revenue": 7.5, "avg_price": 2.5}]
+        assert appliance.post("/api/top_products", {"batch_id": 1, "timestamp": now, "products": products}) == 202
+        summary = {"batch_id": 1, "timestamp": now, "analyzer": "flink", "parallelism": 2,
+                   "totals": {key: totals[key] for key in ("orders", "units", "revenue", "unique_customers")},
+                   "duplicates": 0, "late_records": 0, "malformed": 1, "windows": []}
+        assert appliance.post("/api/external/summary", summary) == 202
+
+        alike = "Object.fromEntries([...document.querySelectorAll('#external-table tbody tr')]" \
+                ".map(r => [r.dataset.figure, r.dataset.alike]))"
+        browser.wait_for("!document.getElementById('external').hidden", 10, "the external panel did not appear")
+        expected = {"Orders": "yes", "Units": "yes", "Revenue": "yes", "Unique customers": "yes", "Duplicates": "yes",
+                    "Late": "yes", "Malformed": "no", "Closed windows": "no", "Top product by orders": "yes"}
+        browser.wait_for(f"JSON.stringify({alike}) === {json.dumps(json.dumps(expected, separators=(',', ':')))}",
+                         10, "the external panel's comparison")
+        assert browser.evaluate("document.getElementById('external-name').textContent") == "flink (parallelism 2)"
+
+        browser.navigate(appliance.base + "/")
+        browser.wait_for("!document.getElementById('external').hidden", 10,
+                         "a page opened after the post did not show the external panel")
+        assert browser.errors() == []
+    finally:
+        assert appliance.stop() == 0

@@ -47,6 +47,21 @@ extension DashboardAPI {
         return accept(writer.bytes, as: .rawOrders, event: "raw_orders_update", items: payload.orders.count)
     }
 
+    /// `POST /api/external/summary`: an external analyzer's totals, counts and closed windows,
+    /// kept and pushed as `summary_update`.
+    func postExternalSummary(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        try authorize(request)
+        let payload = try await JSONBody.decode(
+            ExternalPayload.Summary.self,
+            from: request,
+            limit: configuration.bodyLimit
+        )
+        try payload.validate()
+        var writer = JSONWriter(reservingCapacity: 4096)
+        payload.write(to: &writer, receivedAtMicros: WallClock.nowMicros)
+        return accept(writer.bytes, as: .summary, event: "summary_update", items: payload.windows?.count ?? 0)
+    }
+
     /// `GET /api/external`: the latest of each, or `{}`.
     func externalResults(_ request: Request, _ context: BasicRequestContext) -> Response {
         var writer = JSONWriter(reservingCapacity: 8192)

@@ -107,6 +107,17 @@ extension DashboardAPI {
                 ), postRawOrders
             ),
             (
+                Route(
+                    method: .post,
+                    path: "/api/external/summary",
+                    summary:
+                        "An external analyzer's totals, counts and closed windows; kept and pushed as summary_update",
+                    needsToken: true,
+                    success: (202, "accepted", "application/json"),
+                    bodySchema: "ExternalSummaryBody"
+                ), postExternalSummary
+            ),
+            (
                 Route(method: .get, path: "/api/snapshot", summary: "The analyzer's whole snapshot", errors: [503]),
                 snapshot
             ),

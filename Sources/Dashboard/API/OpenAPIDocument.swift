@@ -165,6 +165,18 @@ enum OpenAPIDocument {
             "total_value":\#(money)}}}}}
             """#
         )
+        writer.key("ExternalSummaryBody")
+        writer.raw(
+            #"""
+            {"type":"object","required":["batch_id","timestamp","totals","duplicates","late_records","malformed"],\#
+            "properties":{\#(batch),"analyzer":\#(text),"parallelism":{"type":"integer","minimum":1},\#
+            "totals":{"type":"object","required":["orders","units","revenue","unique_customers"],"properties":{\#
+            "orders":\#(count),"units":\#(count),"revenue":\#(money),"unique_customers":\#(count)}},\#
+            "duplicates":\#(count),"late_records":\#(count),"malformed":\#(count),\#
+            "windows":{"type":"array","items":{"type":"object","required":["start","end","orders","units","revenue"],\#
+            "properties":{"start":\#(text),"end":\#(text),"orders":\#(count),"units":\#(count),"revenue":\#(money)}}}}}
+            """#
+        )
         writeTopicActionSchemas(to: &writer, text: text)
         writer.key("LabAnswer")
         writer.raw(

@@ -26,6 +26,8 @@
     topBy: "orders",
     topSpan: "all",
     external: null, // the last result an external analyzer posted, for the hint only
+    externalSummary: null, // its summary (/api/external/summary), set beside our figures
+    externalTop: null, // its product rows, for the top product beside ours
   };
 
   // ---------------------------------------------------------------- incoming data
@@ -81,7 +83,13 @@
     top_products_update(data) {
       // Our analyzer's rankings already come in the snapshot; only an external analyzer's
       // result is new, and it is shown as a note rather than mixed into our figures.
-      if (data.source === "external") noteExternal(data);
+      if (data.source !== "external") return;
+      if (Array.isArray(data.products)) state.externalTop = data.products;
+      noteExternal(data);
+    },
+    summary_update(data) {
+      state.externalSummary = data;
+      noteExternal(data);
     },
     categories_update(data) {
       if (data.source === "external") return noteExternal(data);
@@ -247,6 +255,7 @@
       renderAlerts(snapshot.alerts || []);
       renderScenarioTargets(snapshot);
     }
+    renderExternal(snapshot);
     renderServices(state.services);
   }
 
@@ -793,6 +802,93 @@
     return tr;
   }
 
+  // ----- an external analyzer beside ours
+
+  /** The external ranking's first product by orders, ranked as our analyzer ranks. */
+  function externalTopProduct() {
+    const rows = state.externalTop || [];
+    return rows.slice().sort((a, b) => b.order_count - a.order_count || b.total_revenue - a.total_revenue
+      || (a.product_id < b.product_id ? -1 : a.product_id > b.product_id ? 1 : 0))[0];
+  }
+
+  /** Closed windows both analyzers have, and how many of them agree on orders, units and revenue. */
+  function compareWindows(ours, theirs) {
+    const byStart = new Map();
+    for (const w of (ours && ours.items) || []) {
+      const at = parseTime(w.start);
+      if (w.closed && at) byStart.set(at.getTime(), w);
+    }
+    let both = 0;
+    let alike = 0;
+    for (const w of theirs || []) {
+      const at = parseTime(w.start);
+      const mine = at && byStart.get(at.getTime());
+      if (!mine) continue;
+      both += 1;
+      if (mine.orders === w.orders && mine.units === w.units && Math.abs(mine.revenue - w.revenue) < 0.005) alike += 1;
+    }
+    return { both, alike };
+  }
+
+  function renderExternal(snapshot) {
+    const summary = state.externalSummary;
+    const panel = byId("external");
+    panel.hidden = !summary;
+    if (!summary) return;
+    const name = summary.analyzer || "external";
+    byId("external-name").textContent = summary.parallelism ? `${name} (parallelism ${summary.parallelism})` : name;
+    byId("external-hint").textContent = `batch ${summary.batch_id} at ${formatTime(parseTime(summary.timestamp) || new Date())}`;
+    const totals = (snapshot && snapshot.totals) || {};
+    const pipeline = (snapshot && snapshot.pipeline) || {};
+    const theirs = summary.totals || {};
+    const figures = [
+      ["Orders", totals.orders, theirs.orders, formatInt],
+      ["Units", totals.units, theirs.units, formatInt],
+      ["Revenue", totals.revenue, theirs.revenue, formatMoney],
+      ["Unique customers", totals.unique_customers, theirs.unique_customers, formatInt],
+      ["Duplicates", pipeline.duplicates, summary.duplicates, formatInt],
+      ["Late", pipeline.late_records, summary.late_records, formatInt],
+      ["Malformed", pipeline.malformed_total, summary.malformed, formatInt],
+    ];
+    const rows = figures.map(([label, mine, other, format]) => {
+      const same = mine !== undefined && other !== undefined && Math.abs(mine - other) < 0.005;
+      const tr = row([label, mine === undefined ? "–" : format(mine), other === undefined ? "–" : format(other),
+        same ? "yes" : "no"], [1, 2]);
+      tr.dataset.figure = label;
+      tr.dataset.alike = same ? "yes" : "no";
+      return tr;
+    });
+    const windows = compareWindows(snapshot && snapshot.windows, summary.windows);
+    const windowRow = row(["Closed windows", "", formatInt((summary.windows || []).length),
+      `${formatInt(windows.alike)} of ${formatInt(windows.both)} alike`], [1, 2]);
+    windowRow.dataset.figure = "Closed windows";
+    windowRow.dataset.alike = windows.both > 0 && windows.alike === windows.both ? "yes" : "no";
+    rows.push(windowRow);
+    const ourTop = (((snapshot && snapshot.top_products) || {}).all || {}).orders || [];
+    const theirTop = externalTopProduct();
+    if (ourTop[0] && theirTop) {
+      const same = ourTop[0].product_id === theirTop.product_id;
+      const topRow = row(["Top product by orders", ourTop[0].product_name, theirTop.product_name, same ? "yes" : "no"]);
+      topRow.dataset.figure = "Top product by orders";
+      topRow.dataset.alike = same ? "yes" : "no";
+      rows.push(topRow);
+    }
+    byId("external-table").tBodies[0].replaceChildren(...rows);
+  }
+
+  /** Results an external analyzer posted before the page opened (later ones are pushed). */
+  async function loadExternal() {
+    try {
+      const kept = await fetchJSON("/api/external");
+      if (kept.summary) state.externalSummary = kept.summary;
+      if (kept.top_products && Array.isArray(kept.top_products.products)) state.externalTop = kept.top_products.products;
+      const newest = kept.summary || kept.top_products || kept.categories || kept.raw_orders;
+      if (newest) noteExternal(newest);
+    } catch {
+      // Nothing posted is shown as nothing; the socket brings what comes next.
+    }
+  }
+
   function renderExternalHint() {
     // Kept beside the top products: another analyzer posted results, ours stay authoritative.
     if (!state.external) return;
@@ -823,6 +919,7 @@
     }, 5000);
     setConnection("connecting");
     connect();
+    loadExternal();
   }
 
   start();

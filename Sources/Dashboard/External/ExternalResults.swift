@@ -5,11 +5,13 @@ import Synchronization
 /// The latest results an external analyzer POSTed, kept as their JSON so `/api/external`
 /// and the WebSocket serve them without re-encoding.
 final class ExternalResults: Sendable {
-    /// The three kinds of result, named as in `/api/external`.
+    /// The kinds of result, named as in `/api/external`: the original's three and the
+    /// summary set beside the built-in analyzer's figures.
     enum Kind: String, CaseIterable, Sendable {
         case topProducts = "top_products"
         case categories
         case rawOrders = "raw_orders"
+        case summary
     }
 
     private let latest = Mutex<[Kind: [UInt8]]>([:])
@@ -19,7 +21,7 @@ final class ExternalResults: Sendable {
         latest.withLock { $0[kind] = json }
     }
 
-    /// `{"top_products": {...}, "categories": {...}, "raw_orders": {...}}` with the kinds
+    /// `{"top_products": {...}, "categories": {...}, "raw_orders": {...}, "summary": {...}}` with the kinds
     /// received so far; `{}` before any.
     func write(to writer: inout JSONWriter) {
         let kept = latest.withLock { $0 }
