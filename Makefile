@@ -4,6 +4,8 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 DEBUG_BIN := .build/debug/aseed
 RELEASE_BIN := .build/release/aseed
+INTEGRATION_WORKERS ?= 3
+PYTEST_INTEGRATION := -v -n $(INTEGRATION_WORKERS) --dist loadscope -m "not packaging" Tests/Integration
 # Packaging (make deb / apt-repo / image): everything under out/packaging.
 VERSION := $(shell sed -n 's/.*static let current = "\(.*\)".*/\1/p' Sources/Appliance/ASEEDVersion.swift)
 ARCH := $(shell dpkg --print-architecture)
@@ -20,16 +22,17 @@ PACKAGING_ENV := ASEED_DEB=$(abspath $(DEB)) ASEED_APT_REPO=$(abspath $(APT_REPO
 run: run-deps release
 	$(RELEASE_BIN) run
 
-# The integration tests mostly wait on sockets and leave a core idle, so the release build the
-# packaging tests need runs beside them at the lowest priority (its log in out/packaging/)
-# instead of after them.
+# The integration tests mostly wait on sockets and processes, so their modules run on three
+# workers (INTEGRATION_WORKERS; a module stays on one worker, in order, with its fixtures), and
+# the release build the packaging tests need runs beside them at the lowest priority (its log in
+# out/packaging/) instead of after them.
 test: test-deps build
 	scripts/check-format.sh
 	$(SWIFT) test
 	@mkdir -p $(PACKAGE_DIR)
 	@nice -n 19 $(SWIFT) build -c release --static-swift-stdlib > $(PACKAGE_DIR)/release-build.log 2>&1 & \
 	release=$$!; \
-	ASEED_BIN=$(abspath $(DEBUG_BIN)) $(PYTHON) -m pytest -v -m "not packaging" Tests/Integration; tests=$$?; \
+	ASEED_BIN=$(abspath $(DEBUG_BIN)) $(PYTHON) -m pytest $(PYTEST_INTEGRATION); tests=$$?; \
 	if ! wait $$release; then tail -n 50 $(PACKAGE_DIR)/release-build.log; exit 1; fi; \
 	exit $$tests
 	@$(MAKE) --no-print-directory packaging-test
@@ -66,7 +69,7 @@ unit-test: system-deps
 	$(SWIFT) test
 
 integration-test: test-deps build
-	ASEED_BIN=$(abspath $(DEBUG_BIN)) $(PYTHON) -m pytest -v -m "not packaging" Tests/Integration
+	ASEED_BIN=$(abspath $(DEBUG_BIN)) $(PYTHON) -m pytest $(PYTEST_INTEGRATION)
 
 # aseed-appliance_<version>_<arch>.deb from the release binary (packaging/, scripts/build-deb.sh).
 deb: packaging-deps release
