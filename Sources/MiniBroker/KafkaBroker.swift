@@ -175,6 +175,8 @@ public final class KafkaBroker: Service, Sendable {
         } catch is CancellationError {
         }
         timeouts.cancel()
+        // A clean stop leaves no decided transaction for the next start to complete again.
+        transactions.storeCompletions()
         logger.info("Kafka listener stopped")
         groups.shutdown()
         appends.notifyAppend()  // fetches still waiting answer now

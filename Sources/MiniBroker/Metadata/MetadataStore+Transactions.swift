@@ -112,6 +112,20 @@ extension MetadataStore {
         }
     }
 
+    /// Stores completions of transactions that committed no offsets, in one SQLite
+    /// transaction: each `completed` replaces the `decided` metadata the store holds.
+    public func saveCompletions(
+        _ completions: [(completed: TransactionMetadata, decided: TransactionMetadata)]
+    ) throws {
+        try withDatabase { database in
+            try database.transaction {
+                for (completed, decided) in completions {
+                    try Self.save(completed, previous: decided, in: database)
+                }
+            }
+        }
+    }
+
     private static func endPendingOffsets(of transactionalID: String, commit: Bool, in database: SQLiteDatabase) throws
     {
         let id: [SQLiteValue] = [.text(transactionalID)]

@@ -65,19 +65,39 @@ extension TransactionCoordinator {
         return transactions.withLock { table in
             // Only the request or task that decided the transaction completes it.
             guard table[prepared.transactionalID] == prepared else { return true }
+            let outcome = commit ? "committed" : "aborted"
+            logger.debug(
+                "transaction of '\(prepared.transactionalID)' \(outcome) on \(prepared.partitions.count) partitions"
+            )
+            // Offsets become visible only once stored; without any, the completion can wait.
+            guard !prepared.groups.isEmpty else {
+                table.completeInMemory(completed, decided: prepared)
+                return true
+            }
             do {
                 try store.completeTransaction(completed, previous: prepared, commitOffsets: commit)
-                table[prepared.transactionalID] = completed
-                let outcome = commit ? "committed" : "aborted"
-                logger.debug(
-                    "transaction of '\(prepared.transactionalID)' \(outcome) on \(prepared.partitions.count) partitions"
-                )
+                table.didStore(completed)
                 return true
             } catch {
                 logger.error(
                     "the completion of transaction '\(prepared.transactionalID)' could not be stored: \(error)"
                 )
                 return false
+            }
+        }
+    }
+
+    /// Stores the completions kept in memory only; a failure leaves them for the next call
+    /// (until then a restart writes their markers again, which changes nothing).
+    func storeCompletions() {
+        transactions.withLock { table in
+            let unstored = table.unstoredCompletions
+            guard !unstored.isEmpty else { return }
+            do {
+                try store.saveCompletions(unstored)
+                for (completed, _) in unstored { table.didStore(completed) }
+            } catch {
+                logger.error("the completions of \(unstored.count) transactions could not be stored: \(error)")
             }
         }
     }
@@ -109,11 +129,13 @@ extension TransactionCoordinator {
     /// periodic task writes its markers.
     static let markerRetryDelayMilliseconds: Int64 = 2_000
 
-    /// Aborts every ongoing transaction older than its timeout, fencing its producer, and
-    /// completes decided transactions whose markers could not all be written. The broker
-    /// calls it every second. Returns the transactional ids it aborted.
+    /// Aborts every ongoing transaction older than its timeout, fencing its producer,
+    /// completes decided transactions whose markers could not all be written, and stores the
+    /// completions kept in memory. The broker calls it every second. Returns the transactional
+    /// ids it aborted.
     @discardableResult
     func abortExpiredTransactions() -> [String] {
+        storeCompletions()
         let now = clock()
         let (expired, decided) = transactions.withLock { table in
             var expired: [TransactionMetadata] = []

@@ -9,7 +9,8 @@ import Synchronization
 /// Durability: every state change is written to the metadata store before the request that
 /// caused it is answered. Ending a transaction persists the decision (`prepareCommit` /
 /// `prepareAbort`) first, then writes the markers, then persists `completeCommit` /
-/// `completeAbort` together with the transaction's consumer offsets. After a crash, `recover`
+/// `completeAbort` together with the transaction's consumer offsets; a transaction without
+/// offsets stores its completion later (`TransactionTable` says why). After a crash, `recover`
 /// writes the markers of every decided transaction again (a second marker for a transaction a
 /// partition already closed changes nothing), and an ongoing transaction is aborted when its
 /// timeout passes, so every transaction ends committed everywhere or aborted everywhere.
@@ -31,7 +32,7 @@ final class TransactionCoordinator: Sendable {
     /// Wakes fetches waiting for data: a marker moves the last stable offset.
     let onMarkersWritten: @Sendable () -> Void
     let clock: @Sendable () -> Int64
-    let transactions: Mutex<[String: TransactionMetadata]>
+    let transactions: Mutex<TransactionTable>
     /// The transactional ids whose markers a request or task is writing now: one writer per
     /// decided transaction, or each partition would get its marker twice.
     let completing = Mutex<Set<String>>([])
@@ -50,7 +51,7 @@ final class TransactionCoordinator: Sendable {
         self.clock = clock
         self.onMarkersWritten = onMarkersWritten
         let stored = try store.transactions()
-        self.transactions = Mutex(Dictionary(uniqueKeysWithValues: stored.map { ($0.transactionalID, $0) }))
+        self.transactions = Mutex(TransactionTable(stored))
     }
 
     /// A copy of every transactional id's metadata (DescribeTransactions, ListTransactions,
@@ -65,10 +66,10 @@ final class TransactionCoordinator: Sendable {
     }
 
     /// Stores `metadata` and then makes it the id's state in memory; nothing changes when
-    /// storing fails. Call it under the lock, with the dictionary the lock guards.
-    func persist(_ metadata: TransactionMetadata, in table: inout [String: TransactionMetadata]) throws {
-        try store.saveTransaction(metadata, previous: table[metadata.transactionalID])
-        table[metadata.transactionalID] = metadata
+    /// storing fails. Call it under the lock, with the table the lock guards.
+    func persist(_ metadata: TransactionMetadata, in table: inout TransactionTable) throws {
+        try store.saveTransaction(metadata, previous: table.stored(metadata.transactionalID))
+        table.didStore(metadata)
     }
 
     /// Checks a request of a transaction's producer against the id's metadata: the id must

@@ -140,7 +140,7 @@ struct TransactionCoordinatorTests {
         func currentEnds() -> [Int64] { [fixture.log(Fixture.p0).logEndOffset, fixture.log(Fixture.p1).logEndOffset] }
         // Decided (as EndTxn decides) and not completed yet: its request is writing the markers.
         let now = fixture.clock.now
-        fixture.coordinator.transactions.withLock { $0["a"] = $0["a"]!.preparing(commit: true, at: now) }
+        fixture.coordinator.transactions.withLock { $0.setInMemory($0["a"]!.preparing(commit: true, at: now)) }
         #expect(fixture.coordinator.abortExpiredTransactions().isEmpty)
         #expect(currentEnds() == ends, "a transaction decided a moment ago is its request's to complete")
         _ = fixture.coordinator.completing.withLock { $0.insert("a") }

@@ -107,4 +107,76 @@ struct TransactionCrashTests {
         // The producer carries on with its epoch.
         #expect(fixture.coordinator.addPartitions([Fixture.p0], by: producer) == .none)
     }
+
+    // A transaction that commits no offsets stores its completion later (TransactionTable).
+
+    /// A transaction of `producer` on both partitions, one record each, without offsets.
+    private func partitionsOnly(_ fixture: Fixture, _ producer: TransactionCoordinator.Producer, sequence: Int32) throws
+    {
+        #expect(fixture.coordinator.addPartitions([Fixture.p0, Fixture.p1], by: producer) == .none)
+        #expect(try fixture.produce(producer, to: Fixture.p0, sequence: sequence) == .none)
+        #expect(try fixture.produce(producer, to: Fixture.p1, sequence: sequence) == .none)
+    }
+
+    private func storedState(_ fixture: Fixture) throws -> TransactionState? {
+        try fixture.store.transactions().first { $0.transactionalID == "a" }?.state
+    }
+
+    @Test(arguments: [true, false])
+    func aCrashBeforeACompletionWithoutOffsetsIsStoredEndsTheSame(commit: Bool) throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        let producer = fixture.initProducer("a")
+        try partitionsOnly(fixture, producer, sequence: 0)
+        #expect(fixture.coordinator.endTransaction(commit: commit, by: producer) == .none)
+        #expect(fixture.coordinator.metadata(of: "a")?.state == (commit ? .completeCommit : .completeAbort))
+        #expect(try storedState(fixture) == (commit ? .prepareCommit : .prepareAbort))
+        try fixture.restart()
+        for partition in [Fixture.p0, Fixture.p1] {
+            let log = fixture.log(partition)
+            #expect(log.lastStableOffset == log.logEndOffset)
+            #expect(log.abortedTransactions(from: 0, to: log.logEndOffset).count == (commit ? 0 : 1))
+        }
+        #expect(fixture.coordinator.metadata(of: "a")?.state == (commit ? .completeCommit : .completeAbort))
+        // The producer carries on with its epoch, and its next transaction commits.
+        try partitionsOnly(fixture, producer, sequence: 1)
+        #expect(fixture.coordinator.endTransaction(commit: true, by: producer) == .none)
+        #expect(fixture.log(Fixture.p0).lastStableOffset == fixture.log(Fixture.p0).logEndOffset)
+    }
+
+    @Test func theNextTransactionIsStoredBeforeItWritesSoARestartLeavesItOpen() throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        let producer = fixture.initProducer("a", timeoutMs: 10_000)
+        try partitionsOnly(fixture, producer, sequence: 0)
+        #expect(fixture.coordinator.endTransaction(commit: true, by: producer) == .none)
+        try partitionsOnly(fixture, producer, sequence: 1)
+        #expect(try storedState(fixture) == .ongoing)
+        let ends = [Fixture.p0, Fixture.p1].map { fixture.log($0).logEndOffset }
+        try fixture.restart()
+        // No marker was written again: the second transaction's records stay open, not committed.
+        #expect([Fixture.p0, Fixture.p1].map { fixture.log($0).logEndOffset } == ends)
+        #expect(fixture.log(Fixture.p0).lastStableOffset == 2)
+        #expect(fixture.coordinator.metadata(of: "a")?.state == .ongoing)
+        fixture.advance(milliseconds: 10_001)
+        #expect(fixture.coordinator.abortExpiredTransactions() == ["a"])
+        let log = fixture.log(Fixture.p0)
+        #expect(log.lastStableOffset == log.logEndOffset)
+        #expect(log.abortedTransactions(from: 0, to: log.logEndOffset).count == 1)
+    }
+
+    @Test func thePeriodicTaskStoresCompletionsSoARestartWritesNoMarker() throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        let producer = fixture.initProducer("a")
+        try partitionsOnly(fixture, producer, sequence: 0)
+        #expect(fixture.coordinator.endTransaction(commit: true, by: producer) == .none)
+        #expect(fixture.coordinator.abortExpiredTransactions().isEmpty)
+        #expect(try storedState(fixture) == .completeCommit)
+        #expect(try fixture.store.transactions().first?.partitions.isEmpty == true)
+        let ends = [Fixture.p0, Fixture.p1].map { fixture.log($0).logEndOffset }
+        try fixture.restart()
+        #expect([Fixture.p0, Fixture.p1].map { fixture.log($0).logEndOffset } == ends)
+        #expect(fixture.coordinator.metadata(of: "a")?.state == .completeCommit)
+    }
 }
