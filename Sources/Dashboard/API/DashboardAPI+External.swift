@@ -7,59 +7,23 @@ extension DashboardAPI {
     /// `POST /api/top_products`: an external analyzer's ranking, kept and pushed as
     /// `top_products_update` with `"source": "external"`.
     func postTopProducts(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        try authorize(request)
-        let payload = try await JSONBody.decode(
-            ExternalPayload.TopProducts.self,
-            from: request,
-            limit: configuration.bodyLimit
-        )
-        try payload.validate()
-        var writer = JSONWriter(reservingCapacity: 4096)
-        payload.write(to: &writer, receivedAtMicros: WallClock.nowMicros)
-        return accept(writer.bytes, as: .topProducts, event: "top_products_update", items: payload.products.count)
+        try await acceptExternal(ExternalPayload.TopProducts.self, from: request, as: .topProducts)
     }
 
     /// `POST /api/categories`.
     func postCategories(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        try authorize(request)
-        let payload = try await JSONBody.decode(
-            ExternalPayload.Categories.self,
-            from: request,
-            limit: configuration.bodyLimit
-        )
-        try payload.validate()
-        var writer = JSONWriter(reservingCapacity: 2048)
-        payload.write(to: &writer, receivedAtMicros: WallClock.nowMicros)
-        return accept(writer.bytes, as: .categories, event: "categories_update", items: payload.categories.count)
+        try await acceptExternal(ExternalPayload.Categories.self, from: request, as: .categories)
     }
 
     /// `POST /api/raw_orders`.
     func postRawOrders(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        try authorize(request)
-        let payload = try await JSONBody.decode(
-            ExternalPayload.RawOrders.self,
-            from: request,
-            limit: configuration.bodyLimit
-        )
-        try payload.validate()
-        var writer = JSONWriter(reservingCapacity: 8192)
-        payload.write(to: &writer, receivedAtMicros: WallClock.nowMicros)
-        return accept(writer.bytes, as: .rawOrders, event: "raw_orders_update", items: payload.orders.count)
+        try await acceptExternal(ExternalPayload.RawOrders.self, from: request, as: .rawOrders)
     }
 
     /// `POST /api/external/summary`: an external analyzer's totals, counts and closed windows,
     /// kept and pushed as `summary_update`.
     func postExternalSummary(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        try authorize(request)
-        let payload = try await JSONBody.decode(
-            ExternalPayload.Summary.self,
-            from: request,
-            limit: configuration.bodyLimit
-        )
-        try payload.validate()
-        var writer = JSONWriter(reservingCapacity: 4096)
-        payload.write(to: &writer, receivedAtMicros: WallClock.nowMicros)
-        return accept(writer.bytes, as: .summary, event: "summary_update", items: payload.windows?.count ?? 0)
+        try await acceptExternal(ExternalPayload.Summary.self, from: request, as: .summary)
     }
 
     /// `GET /api/external`: the latest of each, or `{}`.
@@ -69,9 +33,22 @@ extension DashboardAPI {
         return .json(writer)
     }
 
-    private func accept(_ json: [UInt8], as kind: ExternalResults.Kind, event: String, items: Int) -> Response {
+    /// Checks the token, decodes and validates the body, keeps the result as the latest of
+    /// its kind and pushes it as `<kind>_update`; 202 with the rows received.
+    private func acceptExternal<Payload: ExternalResultPayload>(
+        _ type: Payload.Type,
+        from request: Request,
+        as kind: ExternalResults.Kind
+    ) async throws -> Response {
+        try authorize(request)
+        let payload = try await JSONBody.decode(type, from: request, limit: configuration.bodyLimit)
+        try payload.validate()
+        var writer = JSONWriter(reservingCapacity: 4096)
+        payload.write(to: &writer, receivedAtMicros: WallClock.nowMicros)
+        let json = writer.bytes
+        let items = payload.rowCount
         external.keep(json, as: kind)
-        hub.broadcast(PushEvents.external(event, json: json))
+        hub.broadcast(PushEvents.external("\(kind.rawValue)_update", json: json))
         logger.info("accepted an external \(kind.rawValue) result of \(items) rows")
         return .jsonObject(status: .accepted) { writer in
             writer.key("accepted")

@@ -38,7 +38,10 @@ extension ExternalPayload {
     }
 }
 
-extension ExternalPayload.Summary {
+extension ExternalPayload.Summary: ExternalResultPayload {
+    /// The closed windows it carries.
+    var rowCount: Int { windows?.count ?? 0 }
+
     /// Refuses what decoding lets through but the figures forbid.
     func validate() throws(APIError) {
         if let analyzer {

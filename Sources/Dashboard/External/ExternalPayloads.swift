@@ -1,6 +1,16 @@
 import Analyzer
 import Common
 
+/// A body an external analyzer POSTs: checked, then kept and pushed in its written form.
+protocol ExternalResultPayload: Decodable, Sendable {
+    /// Refuses what decoding lets through but the figures forbid.
+    func validate() throws(APIError)
+    /// The kept and pushed form: the fields as received plus `source` and `received_at`.
+    func write(to writer: inout JSONWriter, receivedAtMicros: Int64)
+    /// How many rows it carries, for the answer and the log.
+    var rowCount: Int { get }
+}
+
 /// The bodies an external analyzer (a Spark job, the original's analyzer) POSTs, in the
 /// original's field names.
 enum ExternalPayload {
@@ -78,7 +88,9 @@ enum ExternalPayload {
     }
 }
 
-extension ExternalPayload.TopProducts {
+extension ExternalPayload.TopProducts: ExternalResultPayload {
+    var rowCount: Int { products.count }
+
     /// Refuses what decoding lets through but the figures forbid.
     func validate() throws(APIError) {
         for (index, product) in products.enumerated() {
@@ -120,7 +132,9 @@ extension ExternalPayload.TopProducts {
     }
 }
 
-extension ExternalPayload.Categories {
+extension ExternalPayload.Categories: ExternalResultPayload {
+    var rowCount: Int { categories.count }
+
     /// Refuses what decoding lets through but the figures forbid.
     func validate() throws(APIError) {
         for (index, category) in categories.enumerated() {
@@ -158,7 +172,9 @@ extension ExternalPayload.Categories {
     }
 }
 
-extension ExternalPayload.RawOrders {
+extension ExternalPayload.RawOrders: ExternalResultPayload {
+    var rowCount: Int { orders.count }
+
     /// Refuses what decoding lets through but the figures forbid.
     func validate() throws(APIError) {
         for (index, order) in orders.enumerated() {
