@@ -17,7 +17,7 @@ BASE_ROOTFS := $(PACKAGE_DIR)/bookworm-minbase.tar
 PACKAGING_ENV := ASEED_DEB=$(abspath $(DEB)) ASEED_APT_REPO=$(abspath $(APT_REPO)) \
 	ASEED_IMAGE=$(abspath $(IMAGE)) ASEED_BASE_ROOTFS=$(abspath $(BASE_ROOTFS))
 
-.PHONY: run test bench build release unit-test integration-test packaging-test deb apt-repo image format system-deps run-deps packaging-deps test-deps python-deps java-deps clean
+.PHONY: run test bench build release unit-test integration-test packaging-test deb apt-repo image format system-deps run-deps packaging-deps test-deps python-deps java-deps flink-deps clean
 
 run: run-deps release
 	$(RELEASE_BIN) run
@@ -49,6 +49,8 @@ bench: test-deps release
 	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) benchmarks/security_bench.py
 	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) benchmarks/xray_bench.py
 	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) benchmarks/classroom_bench.py
+	@$(MAKE) --no-print-directory flink-deps
+	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PYTHON) benchmarks/flink_bench.py
 	@$(MAKE) --no-print-directory image
 	ASEED_BIN=$(abspath $(RELEASE_BIN)) $(PACKAGING_ENV) $(PYTHON) benchmarks/footprint_bench.py
 
@@ -119,5 +121,10 @@ $(VENV)/jars/.installed: scripts/fetch-kafka-client-jars.sh $(VENV)/.installed
 	scripts/fetch-kafka-client-jars.sh $(VENV)/jars
 	touch $@
 
+# PyFlink, the Kafka connector jars and Java for examples/flink/ (Tests/Integration/test_flink.py
+# runs the same script itself; it returns at once when nothing changed).
+flink-deps:
+	examples/flink/setup.sh
+
 clean:
-	rm -rf .build $(VENV)
+	rm -rf .build $(VENV) examples/flink/.venv
