@@ -126,6 +126,16 @@ extension MetadataStore {
         }
     }
 
+    /// Forgets transactional ids (their partitions and groups go with them).
+    public func deleteTransactions(_ transactionalIDs: [String]) throws {
+        try withDatabase { database in
+            try database.transaction {
+                let delete = try database.statement("DELETE FROM transactions WHERE transactional_id = ?")
+                for id in transactionalIDs { try delete.run([.text(id)]) }
+            }
+        }
+    }
+
     private static func endPendingOffsets(of transactionalID: String, commit: Bool, in database: SQLiteDatabase) throws
     {
         let id: [SQLiteValue] = [.text(transactionalID)]

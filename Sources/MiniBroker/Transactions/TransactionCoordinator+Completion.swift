@@ -129,13 +129,38 @@ extension TransactionCoordinator {
     /// periodic task writes its markers.
     static let markerRetryDelayMilliseconds: Int64 = 2_000
 
+    /// Forgets the ids with no transaction open that have not changed for
+    /// `idExpirationMs`, as Kafka does; their producers' next requests are answered
+    /// INVALID_PRODUCER_ID_MAPPING, and InitProducerId starts them afresh. Returns them.
+    @discardableResult
+    func expireIdleIDs() -> [String] {
+        let now = clock()
+        return transactions.withLock { table in
+            let idle = table.values.filter {
+                $0.state.isIdle && now - $0.updateTimeMs > Self.idExpirationMs
+                    && table.stored($0.transactionalID) == $0
+            }.map(\.transactionalID)
+            guard !idle.isEmpty else { return [] }
+            do {
+                try store.deleteTransactions(idle)
+                table.remove(idle)
+                logger.info("forgot \(idle.count) transactional ids idle for more than 7 days")
+                return idle
+            } catch {
+                logger.error("expired transactional ids could not be removed: \(error)")
+                return []
+            }
+        }
+    }
+
     /// Aborts every ongoing transaction older than its timeout, fencing its producer,
-    /// completes decided transactions whose markers could not all be written, and stores the
-    /// completions kept in memory. The broker calls it every second. Returns the transactional
-    /// ids it aborted.
+    /// completes decided transactions whose markers could not all be written, stores the
+    /// completions kept in memory and forgets long idle ids. The broker calls it every
+    /// second. Returns the transactional ids it aborted.
     @discardableResult
     func abortExpiredTransactions() -> [String] {
         storeCompletions()
+        expireIdleIDs()
         let now = clock()
         let (expired, decided) = transactions.withLock { table in
             var expired: [TransactionMetadata] = []

@@ -22,6 +22,10 @@ import Synchronization
 final class TransactionCoordinator: Sendable {
     /// Kafka's `transaction.max.timeout.ms` default: longer transaction timeouts are refused.
     static let maxTimeoutMs: Int32 = 900_000
+    /// Kafka's `transactional.id.expiration.ms` default: an id with no transaction open that
+    /// has not changed for this long is forgotten (Flink's exactly-once Kafka sink, for one,
+    /// uses a new transactional id for every checkpoint).
+    static let idExpirationMs: Int64 = 7 * 24 * 3_600_000
     /// The epoch this coordinator writes in its markers. Kafka uses the epoch of the
     /// transaction log partition's leader; this broker is its only leader, at epoch 0.
     static let coordinatorEpoch: Int32 = 0

@@ -47,6 +47,14 @@ struct TransactionTable: Sendable {
         storedDecisions.compactMap { id, decided in metadata[id].map { ($0, decided) } }
     }
 
+    /// Forgets ids the store no longer holds.
+    mutating func remove(_ transactionalIDs: [String]) {
+        for id in transactionalIDs {
+            metadata[id] = nil
+            storedDecisions[id] = nil
+        }
+    }
+
     /// Replaces an id's metadata in memory only (tests set up states the store does not hold).
     mutating func setInMemory(_ next: TransactionMetadata) {
         metadata[next.transactionalID] = next

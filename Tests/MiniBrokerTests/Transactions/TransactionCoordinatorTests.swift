@@ -177,4 +177,27 @@ struct TransactionCoordinatorTests {
         #expect(try fixture.store.committedOffsets(group: "g").map(\.offset) == [42])
         #expect(try fixture.store.pendingOffsetPartitions(group: "g").isEmpty)
     }
+
+    @Test func anIdIdleForSevenDaysIsForgottenAndAnOpenOneIsNot() throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        let idle = fixture.initProducer("idle")
+        #expect(fixture.coordinator.addPartitions([Fixture.p0], by: idle) == .none)
+        #expect(try fixture.produce(idle, to: Fixture.p0, sequence: 0) == .none)
+        #expect(fixture.coordinator.endTransaction(commit: true, by: idle) == .none)
+        let open = fixture.initProducer("open", timeoutMs: TransactionCoordinator.maxTimeoutMs)
+        #expect(fixture.coordinator.addPartitions([Fixture.p1], by: open) == .none)
+        fixture.advance(milliseconds: TransactionCoordinator.idExpirationMs)
+        #expect(fixture.coordinator.expireIdleIDs().isEmpty, "not idle for longer than the expiration yet")
+        fixture.advance(milliseconds: 1)
+        // The completion kept in memory is stored first, then the id is forgotten.
+        fixture.coordinator.abortExpiredTransactions()
+        #expect(fixture.coordinator.metadata(of: "idle") == nil)
+        #expect(try fixture.store.transactions().map(\.transactionalID).contains("idle") == false)
+        #expect(fixture.coordinator.addPartitions([Fixture.p0], by: idle) == .invalidProducerIdMapping)
+        // The open one timed out long ago and was aborted, not forgotten.
+        #expect(fixture.coordinator.metadata(of: "open")?.state == .completeAbort)
+        let again = fixture.initProducer("idle")
+        #expect(again.producerEpoch == 0 && again.producerID != idle.producerID)
+    }
 }
