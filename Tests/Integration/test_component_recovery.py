@@ -66,11 +66,12 @@ def fill(directory: pathlib.Path) -> pathlib.Path:
     """Writes a file until the file system is full. The file is made before anything else
     runs, so a disk already full still gets it."""
     path = directory / "filler"
-    with open(path, "ab") as out:
+    # Unbuffered: a buffered file keeps the bytes a failed write did not place and raises
+    # ENOSPC again when it is closed.
+    with open(path, "ab", buffering=0) as out:
         try:
             while True:
                 out.write(b"\0" * 65536)
-                out.flush()
         except OSError:
             pass
     return path
