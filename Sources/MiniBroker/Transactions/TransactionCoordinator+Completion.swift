@@ -153,14 +153,24 @@ extension TransactionCoordinator {
         }
     }
 
+    /// Whether an hour (`idExpiryCheckIntervalMs`) has passed since ids were last looked at
+    /// for expiry; if so, now counts as the last time.
+    private func expiryCheckIsDue(at now: Int64) -> Bool {
+        lastExpiryCheckMs.withLock { last in
+            if let last, now - last < Self.idExpiryCheckIntervalMs { return false }
+            last = now
+            return true
+        }
+    }
+
     /// Aborts every ongoing transaction older than its timeout, fencing its producer,
     /// completes decided transactions whose markers could not all be written, stores the
-    /// completions kept in memory and forgets long idle ids. The broker calls it every
-    /// second. Returns the transactional ids it aborted.
+    /// completions kept in memory and, once an hour, forgets long idle ids. The broker calls
+    /// it every second. Returns the transactional ids it aborted.
     @discardableResult
     func abortExpiredTransactions() -> [String] {
         storeCompletions()
-        expireIdleIDs()
+        if expiryCheckIsDue(at: clock()) { expireIdleIDs() }
         let now = clock()
         let (expired, decided) = transactions.withLock { table in
             var expired: [TransactionMetadata] = []

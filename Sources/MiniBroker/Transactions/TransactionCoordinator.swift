@@ -26,6 +26,10 @@ final class TransactionCoordinator: Sendable {
     /// has not changed for this long is forgotten (Flink's exactly-once Kafka sink, for one,
     /// uses a new transactional id for every checkpoint).
     static let idExpirationMs: Int64 = 7 * 24 * 3_600_000
+    /// How often ids are looked at for expiry (Kafka's
+    /// `transactions.remove.expired.transaction.cleanup.interval.ms` default): a week's
+    /// expiry needs no per-second pass over every id.
+    static let idExpiryCheckIntervalMs: Int64 = 3_600_000
     /// The epoch this coordinator writes in its markers. Kafka uses the epoch of the
     /// transaction log partition's leader; this broker is its only leader, at epoch 0.
     static let coordinatorEpoch: Int32 = 0
@@ -40,6 +44,8 @@ final class TransactionCoordinator: Sendable {
     /// The transactional ids whose markers a request or task is writing now: one writer per
     /// decided transaction, or each partition would get its marker twice.
     let completing = Mutex<Set<String>>([])
+    /// When the periodic task last looked for expired ids; nil before the first time.
+    let lastExpiryCheckMs = Mutex<Int64?>(nil)
 
     /// Loads the stored transactional ids; call `recover()` before serving.
     init(

@@ -200,4 +200,19 @@ struct TransactionCoordinatorTests {
         let again = fixture.initProducer("idle")
         #expect(again.producerEpoch == 0 && again.producerID != idle.producerID)
     }
+
+    @Test func thePeriodicTaskLooksForExpiredIdsOnceAnHour() throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        _ = fixture.initProducer("a")
+        let minute: Int64 = 60_000
+        fixture.advance(milliseconds: TransactionCoordinator.idExpirationMs - 30 * minute)
+        fixture.coordinator.abortExpiredTransactions()
+        fixture.advance(milliseconds: 31 * minute)
+        fixture.coordinator.abortExpiredTransactions()
+        #expect(fixture.coordinator.metadata(of: "a") != nil, "expired, but the last look was 31 minutes ago")
+        fixture.advance(milliseconds: 30 * minute)
+        fixture.coordinator.abortExpiredTransactions()
+        #expect(fixture.coordinator.metadata(of: "a") == nil)
+    }
 }
