@@ -1460,7 +1460,7 @@ pre.connect-settings code { user-select: all; }
       || (a.product_id < b.product_id ? -1 : a.product_id > b.product_id ? 1 : 0))[0];
   }
 
-  /** Closed windows both analyzers have, and how many of them agree on orders, units and revenue. */
+  /** Our closed windows, those both analyzers have, and how many of them agree on orders, units and revenue. */
   function compareWindows(ours, theirs) {
     const byStart = new Map();
     for (const w of (ours && ours.items) || []) {
@@ -1476,7 +1476,7 @@ pre.connect-settings code { user-select: all; }
       both += 1;
       if (mine.orders === w.orders && mine.units === w.units && Math.abs(mine.revenue - w.revenue) < 0.005) alike += 1;
     }
-    return { both, alike };
+    return { ours: byStart.size, both, alike };
   }
 
   function renderExternal(snapshot) {
@@ -1508,7 +1508,7 @@ pre.connect-settings code { user-select: all; }
       return tr;
     });
     const windows = compareWindows(snapshot && snapshot.windows, summary.windows);
-    const windowRow = row(["Closed windows", "", formatInt((summary.windows || []).length),
+    const windowRow = row(["Closed windows", formatInt(windows.ours), formatInt((summary.windows || []).length),
       `${formatInt(windows.alike)} of ${formatInt(windows.both)} alike`], [1, 2]);
     windowRow.dataset.figure = "Closed windows";
     windowRow.dataset.alike = windows.both > 0 && windows.alike === windows.both ? "yes" : "no";
