@@ -2730,8 +2730,18 @@ const ASEED = (() => {
   }
 
   async function refreshGroupDetail() {
-    if (!state.selectedGroup) return;
-    const detail = await fetchJSON(`/api/broker/groups/${encodeURIComponent(state.selectedGroup)}`);
+    const group = state.selectedGroup;
+    if (!group) return;
+    // The group may be deleted, or another one chosen, while the request is out: its answer
+    // (a 404 for a deleted group) must not replace what the page shows by then.
+    let detail;
+    try {
+      detail = await fetchJSON(`/api/broker/groups/${encodeURIComponent(group)}`);
+    } catch (error) {
+      if (state.selectedGroup === group) throw error;
+      return;
+    }
+    if (state.selectedGroup !== group) return;
     renderGroupDetail(detail);
     await refreshLagHistory().catch((error) => {
       byId("lag-summary").textContent = `Could not read the lag history: ${error.message}`;
