@@ -16,21 +16,32 @@ IMAGE := $(PACKAGE_DIR)/aseed-appliance_$(VERSION)_$(ARCH).image.tar
 BASE_ROOTFS := $(PACKAGE_DIR)/bookworm-minbase.tar
 PACKAGING_ENV := ASEED_DEB=$(abspath $(DEB)) ASEED_APT_REPO=$(abspath $(APT_REPO)) \
 	ASEED_IMAGE=$(abspath $(IMAGE)) ASEED_BASE_ROOTFS=$(abspath $(BASE_ROOTFS))
+# Held while `make test` installs its dependencies in the background.
+TEST_DEPS_LOCK := out/test-deps.lock
 
 .PHONY: run test bench build release unit-test integration-test packaging-test deb apt-repo image format system-deps run-deps packaging-deps test-deps python-deps java-deps flink-deps clean
 
 run: run-deps release
 	$(RELEASE_BIN) run
 
-# The integration tests mostly wait on sockets and processes, so their modules run on three
-# workers (INTEGRATION_WORKERS; a module stays on one worker, in order, with its fixtures), and
-# the release build the packaging tests need runs beside them at the lowest priority (its log in
-# out/packaging/) instead of after them.
-test: test-deps build
+# What takes time is arranged to overlap. The test clients' packages, the test virtualenv and
+# the downloads needed late (the packaging tests' root filesystem, the Flink example's
+# virtualenv) are installed in the background while the Swift code builds
+# (scripts/start-test-downloads.sh; the tests wait for the first part). The integration tests
+# mostly wait on sockets and processes, so their modules run on three workers
+# (INTEGRATION_WORKERS; a module stays on one worker, in order, with its fixtures), and the
+# release build the packaging tests need runs beside them (its log in out/packaging/) instead of
+# after them, at the same priority: its last steps compile one module at a time, which leaves a
+# core to the tests, while at a lower priority they were left until the tests ended.
+test: system-deps
+	@scripts/start-test-downloads.sh $(PACKAGE_DIR) $(TEST_DEPS_LOCK) $(BASE_ROOTFS)
 	scripts/check-format.sh
-	$(SWIFT) test
+	$(SWIFT) build --build-tests
+	@flock $(TEST_DEPS_LOCK) true
+	@$(MAKE) --no-print-directory test-deps
+	$(SWIFT) test --skip-build
 	@mkdir -p $(PACKAGE_DIR)
-	@nice -n 19 $(SWIFT) build -c release --static-swift-stdlib > $(PACKAGE_DIR)/release-build.log 2>&1 & \
+	@$(SWIFT) build -c release --static-swift-stdlib > $(PACKAGE_DIR)/release-build.log 2>&1 & \
 	release=$$!; \
 	ASEED_BIN=$(abspath $(DEBUG_BIN)) $(PYTHON) -m pytest $(PYTEST_INTEGRATION); tests=$$?; \
 	if ! wait $$release; then tail -n 50 $(PACKAGE_DIR)/release-build.log; exit 1; fi; \

@@ -72,7 +72,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            exclude: ["Storage/README.md", "Groups/README.md"]
+            exclude: ["Storage/README.md", "Groups/README.md", "Transactions/README.md"]
         ),
         .target(
             name: "Simulator",

@@ -10,6 +10,10 @@ out=$1
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 security_mirror=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 
+# One build at a time: `make test` starts one in the background while the Swift code builds,
+# and `make image` waits here for it, then finds the tarball made.
+exec 9<"$0"
+flock 9
 if [ -s "$out" ]; then
   exit 0
 fi

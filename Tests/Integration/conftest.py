@@ -45,7 +45,20 @@ def broker_args(**overrides: str) -> list[str]:
     return [item for pair in flags.items() for item in pair]
 
 
+# The modules that take longest (a minute and more each), longest first. With several workers
+# (`make test` runs pytest-xdist with --dist loadscope), modules are handed out in collection
+# order as workers come free; the long ones go first so that none of them is left running alone
+# at the end while the other workers idle.
+LONGEST_MODULES = ("test_flink.py", "test_analyze.py", "test_java_transactions.py", "test_sasl.py",
+                   "test_java_admin.py", "test_tls.py", "test_xray.py", "test_lag_history.py")
+
+
 def pytest_collection_modifyitems(config, items):
+    def rank(item) -> int:
+        name = item.path.name
+        return LONGEST_MODULES.index(name) if name in LONGEST_MODULES else len(LONGEST_MODULES)
+
+    items.sort(key=rank)  # stable: tests keep their order within a module
     if not EXTERNAL_BOOTSTRAP:
         return
     skip = pytest.mark.skip(reason="ASEED_TEST_BOOTSTRAP is set: this test needs its own aseed process")

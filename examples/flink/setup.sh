@@ -55,6 +55,11 @@ ensure_java() {
     fi
 }
 
+# One setup at a time: `make test` starts one in the background while the Swift code builds,
+# and the Flink test's own run waits here for it, then finds everything in place.
+exec 9<"${BASH_SOURCE[0]}"
+flock 9
+
 ensure_java
 
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$(fingerprint)" ] \
