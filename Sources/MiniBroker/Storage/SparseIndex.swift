@@ -15,9 +15,19 @@ protocol SparseIndexEntry: Equatable {
 
 /// A sparse index of one segment: an append-only file of fixed-size entries, mirrored in
 /// memory so lookups are a binary search (O(log n)) without touching the disk.
+///
+/// Appends reach the file in groups: at `sync()` (a flush, a roll), at `close()`, or once
+/// `pendingLimit` entries wait, instead of one write per entry, which would be a system call
+/// per indexed batch. Entries the file does not have yet after a crash cost nothing but
+/// sparseness: the index stays valid without them (each entry only points into the log), and
+/// a segment whose data is in doubt is re-indexed from the log anyway (`LogSegment.recover`).
 struct SparseIndex<Entry: SparseIndexEntry> {
     private(set) var entries: [Entry] = []
+    /// How many of `entries` the file holds; the rest wait for `writePending()`.
+    private var written = 0
     private let file: SegmentFile
+    /// Entries kept in memory before they are written anyway.
+    static var pendingLimit: Int { 64 }
 
     init(path: String, readOnly: Bool = false) throws {
         file = try SegmentFile(path: path, readOnly: readOnly)
@@ -41,15 +51,26 @@ struct SparseIndex<Entry: SparseIndexEntry> {
             loaded.append(entry)
         }
         entries = loaded
+        written = loaded.count
         return true
     }
 
-    /// Appends an entry to the file and to memory.
+    /// Appends an entry to memory, and to the file once `pendingLimit` entries wait.
     mutating func append(_ entry: Entry) throws {
-        var buffer = ByteBufferAllocator().buffer(capacity: Entry.size)
-        entry.write(to: &buffer)
-        try file.write(buffer, at: entries.count * Entry.size)
         entries.append(entry)
+        if pendingCount >= Self.pendingLimit { try writePending() }
+    }
+
+    /// How many entries the file does not have yet.
+    var pendingCount: Int { entries.count - written }
+
+    /// Writes the entries the file does not have yet, in one write.
+    mutating func writePending() throws {
+        guard written < entries.count else { return }
+        var buffer = ByteBufferAllocator().buffer(capacity: pendingCount * Entry.size)
+        for entry in entries[written...] { entry.write(to: &buffer) }
+        try file.write(buffer, at: written * Entry.size)
+        written = entries.count
     }
 
     /// The last entry whose key is <= `key`.
@@ -68,18 +89,33 @@ struct SparseIndex<Entry: SparseIndexEntry> {
     mutating func truncate(toCount count: Int) throws {
         guard count < entries.count else { return }
         entries.removeLast(entries.count - count)
-        try file.truncate(to: count * Entry.size)
+        if count < written {
+            try file.truncate(to: count * Entry.size)
+            written = count
+        }
     }
 
     /// Empties the index, on disk too.
     mutating func reset() throws {
         try file.truncate(to: 0)
         entries = []
+        written = 0
     }
 
-    func sync() throws { try file.sync() }
+    /// Writes the pending entries and fsyncs the file.
+    mutating func sync() throws {
+        try writePending()
+        try file.sync()
+    }
+
     func rename(to path: String) throws { try file.rename(to: path) }
-    func close() { file.close() }
+
+    /// Writes the pending entries and closes the file. Should the write fail, the file keeps
+    /// the entries before them, which is a valid, sparser index.
+    mutating func close() {
+        try? writePending()
+        file.close()
+    }
 
     /// First index whose entry satisfies `isAfter` (entries are sorted, so it is monotonic).
     func partitionPoint(_ isAfter: (Entry) -> Bool) -> Int {

@@ -14,31 +14,39 @@ import Glibc
 @Suite("Partition log: a failed append leaves nothing behind")
 struct FailedAppendTests {
     private let batch = TestBatch(records: 3, maxTimestamp: 5_000).bytes
+    /// Segments big enough for `pendingLimit` index entries.
+    private let configuration = BrokerConfiguration.storageTest(segmentBytes: 1 << 20)
 
-    /// Appends batches until the next one writes an offset index entry.
+    /// Appends batches until the next one adds an offset index entry that makes the index
+    /// write its pending entries to the file (`SparseIndex.pendingLimit`).
     private func fillToIndexEntry(_ log: PartitionLog) throws {
-        while log.state.withLock({ $0.active.bytesSinceLastIndexEntry < LogSegment.indexIntervalBytes }) {
+        let limit = SparseIndex<OffsetIndexEntry>.pendingLimit
+        while log.state.withLock({
+            $0.active.bytesSinceLastIndexEntry < LogSegment.indexIntervalBytes
+                || $0.active.offsetIndex.pendingCount != limit - 1
+        }) {
             try log.append(batch)
+            try #require(log.state.withLock { $0.segments.count } == 1, "the segment rolled first")
         }
     }
 
     /// Makes the active segment's offset index read-only, so its next write fails as a full
     /// disk would fail it; returns a function that makes it writable again.
     private func breakOffsetIndex(_ log: PartitionLog) throws -> () throws -> Void {
-        let path = log.state.withLock { $0.active.offsetIndex.path }
+        try reopenOffsetIndex(log, readOnly: true)
+        return { try reopenOffsetIndex(log, readOnly: false) }
+    }
+
+    /// Replaces the active segment's offset index with its file opened again, holding the same
+    /// entries (those not written yet included).
+    private func reopenOffsetIndex(_ log: PartitionLog, readOnly: Bool) throws {
         try log.state.withLock { state in
-            let entries = state.active.offsetIndex.entries.count
-            var readOnly = try SparseIndex<OffsetIndexEntry>(path: path, readOnly: true)
-            #expect(try readOnly.load(logSize: state.active.size))
-            #expect(readOnly.entries.count == entries)
-            state.active.offsetIndex = readOnly
-        }
-        return {
-            try log.state.withLock { state in
-                var writable = try SparseIndex<OffsetIndexEntry>(path: path)
-                _ = try writable.load(logSize: state.active.size)
-                state.active.offsetIndex = writable
-            }
+            let current = state.active.offsetIndex
+            var reopened = try SparseIndex<OffsetIndexEntry>(path: current.path, readOnly: readOnly)
+            #expect(try reopened.load(logSize: state.active.size))
+            for entry in current.entries.dropFirst(reopened.entries.count) { try reopened.append(entry) }
+            #expect(reopened.entries == current.entries)
+            state.active.offsetIndex = reopened
         }
     }
 
@@ -50,7 +58,7 @@ struct FailedAppendTests {
     @Test func aFailedIndexWriteCutsTheBatchBackOnDiskAndInMemory() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let log = try openLog(directory)
+        let log = try openLog(directory, configuration: configuration)
         try fillToIndexEntry(log)
         let endBefore = log.logEndOffset
         let sizeBefore = log.sizeInBytes
@@ -73,7 +81,7 @@ struct FailedAppendTests {
     func theFailedBatchIsNotThereAfterAReopen(clean: Bool) throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let log = try openLog(directory)
+        let log = try openLog(directory, configuration: configuration)
         try fillToIndexEntry(log)
         let endBefore = log.logEndOffset
         let repair = try breakOffsetIndex(log)
@@ -89,7 +97,7 @@ struct FailedAppendTests {
             }
         }
 
-        let reopened = try openLog(directory, checkpoint: checkpoint, clean: clean)
+        let reopened = try openLog(directory, configuration: configuration, checkpoint: checkpoint, clean: clean)
         #expect(reopened.logEndOffset == endBefore)
         #expect(try reopened.append(batch).baseOffset == endBefore)
         var offsets: [Int64] = []
@@ -105,7 +113,7 @@ struct FailedAppendTests {
     @Test func anIdempotentRetryAfterAFailedAppendIsWrittenOnce() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let log = try openLog(directory)
+        let log = try openLog(directory, configuration: configuration)
         try fillToIndexEntry(log)
         let repair = try breakOffsetIndex(log)
         let first = TestBatch.idempotent(sequence: 0, records: 2)
