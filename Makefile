@@ -5,7 +5,7 @@ PYTHON := $(VENV)/bin/python
 DEBUG_BIN := .build/debug/aseed
 RELEASE_BIN := .build/release/aseed
 INTEGRATION_WORKERS ?= 3
-PYTEST_INTEGRATION := -v -n $(INTEGRATION_WORKERS) --dist loadscope -m "not packaging" Tests/Integration
+PYTEST_INTEGRATION := -v -n $(INTEGRATION_WORKERS) --dist loadscope --no-loadscope-reorder -m "not packaging" Tests/Integration
 # Packaging (make deb / apt-repo / image): everything under out/packaging.
 VERSION := $(shell sed -n 's/.*static let current = "\(.*\)".*/\1/p' Sources/Appliance/ASEEDVersion.swift)
 ARCH := $(shell dpkg --print-architecture)

@@ -28,10 +28,11 @@ flock 9
 (
   make -C "$here/.." --no-print-directory test-deps || echo "test-deps failed: make test runs it again"
   exec 9>&-
-  # Lowest priority: these wait on the network mostly, and their unpacking should not slow
-  # the build.
-  if [ "$(id -u)" -eq 0 ]; then nice -n 19 "$here/bookworm-rootfs.sh" "$rootfs" & fi
-  nice -n 19 "$here/../examples/flink/setup.sh" &
+  # At the build's priority: they wait on the network mostly, but unpacking what they fetch
+  # takes a minute of CPU or so, which a lower priority would put off until the tests wait
+  # for it.
+  if [ "$(id -u)" -eq 0 ]; then "$here/bookworm-rootfs.sh" "$rootfs" & fi
+  "$here/../examples/flink/setup.sh" &
   wait
 ) >"$logs/test-downloads.log" 2>&1 </dev/null &
 echo "test dependencies and downloads started in the background (log: $logs/test-downloads.log)"

@@ -46,9 +46,9 @@ def broker_args(**overrides: str) -> list[str]:
 
 
 # The modules that take longest (a minute and more each), longest first. With several workers
-# (`make test` runs pytest-xdist with --dist loadscope), modules are handed out in collection
-# order as workers come free; the long ones go first so that none of them is left running alone
-# at the end while the other workers idle.
+# (`make test` runs pytest-xdist with --dist loadscope --no-loadscope-reorder), modules are
+# handed out in collection order as workers come free; the long ones go first so that none of
+# them is left running alone at the end while the other workers idle.
 LONGEST_MODULES = ("test_flink.py", "test_analyze.py", "test_java_transactions.py", "test_sasl.py",
                    "test_java_admin.py", "test_tls.py", "test_xray.py", "test_lag_history.py")
 
