@@ -22,11 +22,12 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 mkdir -p "$logs" "$(dirname "$lock")"
 
 # Taken here, before returning, so that a wait for it cannot come first; the background job
-# inherits it and lets it go when step 1 ends.
+# inherits it and lets it go when step 1 ends. Nothing it starts keeps the descriptor (9>&-):
+# a service a package's install script left running would otherwise hold the lock for ever.
 exec 9>"$lock"
 flock 9
 (
-  make -C "$here/.." --no-print-directory test-deps || echo "test-deps failed: make test runs it again"
+  make -C "$here/.." --no-print-directory test-deps 9>&- || echo "test-deps failed: make test runs it again"
   exec 9>&-
   # At the build's priority: they wait on the network mostly, but unpacking what they fetch
   # takes a minute of CPU or so, which a lower priority would put off until the tests wait
