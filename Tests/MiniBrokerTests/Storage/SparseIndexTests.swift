@@ -18,69 +18,72 @@ struct SparseIndexTests {
         return index.entries
     }
 
-    @Test func appendsWaitInMemoryUntilASync() throws {
+    /// Runs `body` with a new index file's path in a temporary directory.
+    private func withIndexFile(_ body: (String) throws -> Void) throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let path = directory.path + "/00000000000000000000.index"
-        var index = try Index(path: path)
-        for number in 1...3 { try index.append(entry(number)) }
-        #expect(index.pendingCount == 3)
-        #expect(try fileEntries(path).isEmpty)
-        #expect(index.lastEntry(atOrBelow: 25) == entry(2))
+        try body(directory.path + "/00000000000000000000.index")
+    }
 
-        try index.sync()
-        #expect(index.pendingCount == 0)
-        #expect(try fileEntries(path) == [entry(1), entry(2), entry(3)])
-        index.close()
+    @Test func appendsWaitInMemoryUntilASync() throws {
+        try withIndexFile { path in
+            var index = try Index(path: path)
+            for number in 1...3 { try index.append(entry(number)) }
+            #expect(index.pendingCount == 3)
+            #expect(try fileEntries(path).isEmpty)
+            #expect(index.lastEntry(atOrBelow: 25) == entry(2))
+
+            try index.sync()
+            #expect(index.pendingCount == 0)
+            #expect(try fileEntries(path) == [entry(1), entry(2), entry(3)])
+            index.close()
+        }
     }
 
     @Test func theLimitWritesThemWithoutASync() throws {
-        let directory = TemporaryDirectory()
-        defer { directory.remove() }
-        let path = directory.path + "/00000000000000000000.index"
-        var index = try Index(path: path)
-        for number in 1..<Index.pendingLimit { try index.append(entry(number)) }
-        #expect(try fileEntries(path).isEmpty)
-        try index.append(entry(Index.pendingLimit))
-        #expect(try fileEntries(path) == (1...Index.pendingLimit).map(entry))
-        try index.append(entry(Index.pendingLimit + 1))
-        #expect(try fileEntries(path).count == Index.pendingLimit)
-        index.close()
-        #expect(try fileEntries(path).count == Index.pendingLimit + 1)
+        try withIndexFile { path in
+            var index = try Index(path: path)
+            for number in 1..<Index.pendingLimit { try index.append(entry(number)) }
+            #expect(try fileEntries(path).isEmpty)
+            try index.append(entry(Index.pendingLimit))
+            #expect(try fileEntries(path) == (1...Index.pendingLimit).map(entry))
+            try index.append(entry(Index.pendingLimit + 1))
+            #expect(try fileEntries(path).count == Index.pendingLimit)
+            index.close()
+            #expect(try fileEntries(path).count == Index.pendingLimit + 1)
+        }
     }
 
     @Test func aFileMissingTheLastEntriesLoadsAndTakesNewOnes() throws {
-        let directory = TemporaryDirectory()
-        defer { directory.remove() }
-        let path = directory.path + "/00000000000000000000.index"
-        var crashed = try Index(path: path)
-        for number in 1...2 { try crashed.append(entry(number)) }
-        try crashed.sync()
-        try crashed.append(entry(3))  // not written: the process dies here
+        try withIndexFile { path in
+            var crashed = try Index(path: path)
+            for number in 1...2 { try crashed.append(entry(number)) }
+            try crashed.sync()
+            try crashed.append(entry(3))  // not written: the process dies here
 
-        var reopened = try Index(path: path)
-        #expect(try reopened.load(logSize: Int(UInt32.max)))
-        #expect(reopened.entries == [entry(1), entry(2)])
-        try reopened.append(entry(4))
-        try reopened.sync()
-        #expect(try fileEntries(path) == [entry(1), entry(2), entry(4)])
-        #expect(reopened.lastEntry(atOrBelow: 35) == entry(2))
+            var reopened = try Index(path: path)
+            #expect(try reopened.load(logSize: Int(UInt32.max)))
+            #expect(reopened.entries == [entry(1), entry(2)])
+            try reopened.append(entry(4))
+            try reopened.sync()
+            #expect(try fileEntries(path) == [entry(1), entry(2), entry(4)])
+            #expect(reopened.lastEntry(atOrBelow: 35) == entry(2))
+        }
     }
 
     @Test func truncatingCutsPendingEntriesInMemoryAndWrittenOnesOnDisk() throws {
-        let directory = TemporaryDirectory()
-        defer { directory.remove() }
-        let path = directory.path + "/00000000000000000000.index"
-        var index = try Index(path: path)
-        for number in 1...2 { try index.append(entry(number)) }
-        try index.sync()
-        try index.append(entry(3))
-        try index.truncate(toCount: 2)
-        #expect(index.entries == [entry(1), entry(2)])
-        try index.truncate(toCount: 1)
-        #expect(try fileEntries(path) == [entry(1)])
-        try index.append(entry(5))
-        index.close()
-        #expect(try fileEntries(path) == [entry(1), entry(5)])
+        try withIndexFile { path in
+            var index = try Index(path: path)
+            for number in 1...2 { try index.append(entry(number)) }
+            try index.sync()
+            try index.append(entry(3))
+            try index.truncate(toCount: 2)
+            #expect(index.entries == [entry(1), entry(2)])
+            try index.truncate(toCount: 1)
+            #expect(try fileEntries(path) == [entry(1)])
+            try index.append(entry(5))
+            index.close()
+            #expect(try fileEntries(path) == [entry(1), entry(5)])
+        }
     }
 }
