@@ -30,9 +30,9 @@ run: run-deps release
 # (scripts/start-test-downloads.sh; the tests wait for the first part). The integration tests
 # mostly wait on sockets and processes, so their modules run on three workers
 # (INTEGRATION_WORKERS; a module stays on one worker, in order, with its fixtures), and the
-# release build the packaging tests need runs beside them (its log in out/packaging/) instead of
-# after them, at the same priority: its last steps compile one module at a time, which leaves a
-# core to the tests, while at a lower priority they were left until the tests ended.
+# release build the packaging tests need starts beside them (its log in out/packaging/); the
+# tests keep both cores busy, so its last steps, which compile one module at a time, mostly
+# still come after them.
 test: system-deps
 	@scripts/start-test-downloads.sh $(PACKAGE_DIR) $(TEST_DEPS_LOCK) $(BASE_ROOTFS)
 	scripts/check-format.sh

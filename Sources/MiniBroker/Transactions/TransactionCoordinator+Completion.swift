@@ -170,8 +170,8 @@ extension TransactionCoordinator {
     @discardableResult
     func abortExpiredTransactions() -> [String] {
         storeCompletions()
-        if expiryCheckIsDue(at: clock()) { expireIdleIDs() }
         let now = clock()
+        if expiryCheckIsDue(at: now) { expireIdleIDs() }
         let (expired, decided) = transactions.withLock { table in
             var expired: [TransactionMetadata] = []
             for metadata in table.values where metadata.hasExpired(at: now) {
