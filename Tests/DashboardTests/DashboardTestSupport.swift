@@ -126,8 +126,14 @@ final class FakeConsole: BrokerConsoleSource {
     let classTopics: [String]
     let classGroups: [ConsoleGroup]
 
-    init(topicsDelay: Duration? = nil, classTopics: [String] = [], classGroups: [ConsoleGroup] = []) {
+    init(
+        topicsDelay: Duration? = nil,
+        classTopics: [String] = [],
+        classGroups: [ConsoleGroup] = [],
+        wire: (any BrokerWireView)? = FakeWire()
+    ) {
         self.topicsDelay = topicsDelay
+        self.wire = wire
         self.classTopics = classTopics
         self.classGroups = classGroups
     }
@@ -215,8 +221,8 @@ final class FakeConsole: BrokerConsoleSource {
         )
     }
 
-    /// The broker's view of its clients: `FakeWire`.
-    let wire: (any BrokerWireView)? = FakeWire()
+    /// The broker's view of its clients: `FakeWire` unless a test gives another.
+    let wire: (any BrokerWireView)?
 
     /// Listed out of order on purpose: a committed one, an ongoing one started an hour ago
     /// whose id is markup, and one started a minute ago.

@@ -21,6 +21,9 @@ public actor LabSession: Service {
     private let logger: Logger
     private(set) var lab: Lab?
     private(set) var progress: ClassProgress?
+    /// How many times a lab started here: a round of checks belongs to the start it began
+    /// under, since a restart for a new class starts the same lab again.
+    private var starts = 0
     /// The newest records of each topic a goal looks into, read when the topic last grew.
     private var samples: [String: RecordSample] = [:]
     /// The analyzer's first products of the rankings the lab asks about, as seen lately: an
@@ -77,6 +80,7 @@ public actor LabSession: Service {
         try save(Record(source: lab.source, progress: progress))
         self.lab = lab
         self.progress = progress
+        starts += 1
         samples = [:]
         recentTops = RecentTops()
         logger.info("lab '\(lab.id)' started: \(lab.steps.count) steps")
@@ -95,12 +99,14 @@ public actor LabSession: Service {
     @discardableResult
     public func check(nowMillis: Int64 = WallClock.nowMilliseconds()) async -> [(String, String)] {
         guard let lab, let progress, let console else { return [] }
+        let start = starts
         if let snapshot = latestSnapshot() { recentTops.note(snapshot, for: lab, at: nowMillis) }
         do {
             let observation = try await observe(lab, progress: progress, console: console)
-            // While this round read the broker, the lab may have been replaced and an answer may
-            // have marked a step: the round's findings go onto the progress as it is now.
-            guard self.lab == lab, var current = self.progress else { return [] }
+            // While this round read the broker, the lab may have been replaced or started again
+            // for a new class (the findings are then the last class's) and an answer may have
+            // marked a step: the round's findings go onto the progress as it is now.
+            guard starts == start, var current = self.progress else { return [] }
             for student in observation.students { current.see(student, at: nowMillis) }
             var done: [(String, String)] = []
             for student in current.names {

@@ -80,6 +80,26 @@ struct LabSessionTests {
         #expect(progress.doneAt("connect", for: "alice") == 2_000)
     }
 
+    @Test func aRoundUnderwayWhenTheLabStartsAgainLeavesTheNewClassAlone() async throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let session = LabSession(
+            directory: directory,
+            console: FakeConsole(topicsDelay: .milliseconds(300), wire: ClassGoneWire()),
+            logger: Logger(label: "test")
+        )
+        try await session.start(try Lab(toml: Self.lab), nowMillis: 1_000)
+        // The round sees alice, whose client closed at 1_500, while the lab starts again at
+        // 2_000 for a new class: she belongs to the class before.
+        let round = Task { await session.check(nowMillis: 1_800) }
+        try await Task.sleep(for: .milliseconds(100))
+        try await session.restartForNewClass(nowMillis: 2_000)
+        _ = await round.value
+        #expect(await session.current?.progress.names == [])
+        #expect(await session.check(nowMillis: 2_500).isEmpty)
+        #expect(await session.current?.progress.names == [])
+    }
+
     @Test func aLabFileThatCannotBeReadStartsNoLab() async throws {
         let directory = try Self.directory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -88,4 +108,29 @@ struct LabSessionTests {
         #expect(await session.current == nil)
         #expect(await session.check().isEmpty)
     }
+}
+
+/// A broker whose one client, alice's, closed at 1_500.
+private struct ClassGoneWire: BrokerWireView {
+    func connections() -> [ConsoleConnection]? { [] }
+
+    func closedConnections() -> [ConsoleConnection] {
+        [
+            ConsoleConnection(
+                address: "10.0.0.5:51000",
+                listener: "PLAINTEXT",
+                principal: "User:ANONYMOUS",
+                clientID: "alice",
+                clientSoftware: nil,
+                connectedAtMillis: 1_200,
+                requests: ["Produce": 1],
+                closedAtMillis: 1_500
+            )
+        ]
+    }
+
+    func requests(of id: Int, after sequence: Int) -> ConsoleRequestStream? { nil }
+    func request(of id: Int, sequence: Int) -> ConsoleRequest? { nil }
+    func groupMoments() -> [String: [ConsoleGroupMoment]] { [:] }
+    func advertisedAddresses() -> [AdvertisedAddress] { [] }
 }
