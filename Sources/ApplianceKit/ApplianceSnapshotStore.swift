@@ -19,8 +19,9 @@ struct ApplianceSnapshotStore {
 
     /// The broker's files and the analyzer's, relative to the data directory. SQLite's shared
     /// memory files are left out: SQLite makes them again from the database and its WAL.
+    /// Snapshots saved before the transaction state log hold its content in the database.
     static let items = [
-        "topics", "metadata.sqlite", "metadata.sqlite-wal", ".clean-shutdown",
+        "topics", "metadata.sqlite", "metadata.sqlite-wal", "transaction-state.log", ".clean-shutdown",
         analyzerCheckpoint, analyzerCheckpoint + "-wal",
     ]
     /// The analyzer's checkpoint, where `aseed run` keeps it (`AnalyzerOptions`).

@@ -1,56 +1,24 @@
 import KafkaWire
 import SQLite
 
-/// The transaction coordinator's durable state: one row per transactional id, the
-/// partitions and groups of its open transaction, and the offsets a transaction commits
-/// (TxnOffsetCommit), which stay pending until the transaction ends.
+/// The transaction coordinator's durable state: each transactional id's metadata (its
+/// partitions and groups with it) in the transaction state log, and in SQLite the offsets a
+/// transaction commits (TxnOffsetCommit), which stay pending until the transaction ends.
 extension MetadataStore {
     /// Writes a transactional id's metadata, replacing what was stored.
-    ///
-    /// - Parameter previous: what is stored now, when the caller knows it: only the
-    ///   partitions and groups that changed are written (a transaction's state changes more
-    ///   often than its partitions do).
-    public func saveTransaction(_ metadata: TransactionMetadata, previous: TransactionMetadata? = nil) throws {
-        try withDatabase { database in
-            try database.transaction { try Self.save(metadata, previous: previous, in: database) }
-        }
+    public func saveTransaction(_ metadata: TransactionMetadata) throws {
+        try withTransactionLog { _, log in try log.append([metadata]) }
     }
 
-    /// Every stored transactional id's metadata.
+    /// Every stored transactional id's metadata, by id.
     public func transactions() throws -> [TransactionMetadata] {
-        try withDatabase { database in
-            var partitions: [String: Set<KafkaTopicPartition>] = [:]
-            _ = try database.statement("SELECT transactional_id, topic, partition FROM transaction_partitions").rows {
-                partitions[$0.string(at: 0) ?? "", default: []].insert(
-                    KafkaTopicPartition(topic: $0.string(at: 1) ?? "", partition: Int32($0.int64(at: 2)))
-                )
-            }
-            var groups: [String: Set<String>] = [:]
-            _ = try database.statement("SELECT transactional_id, group_id FROM transaction_groups").rows {
-                groups[$0.string(at: 0) ?? "", default: []].insert($0.string(at: 1) ?? "")
-            }
-            return try database.statement(
-                """
-                SELECT transactional_id, producer_id, producer_epoch, last_producer_epoch, timeout_ms, state,
-                    start_time, update_time
-                FROM transactions ORDER BY transactional_id
-                """
-            ).rows { row in
-                let id = row.string(at: 0) ?? ""
-                return TransactionMetadata(
-                    transactionalID: id,
-                    producerID: row.int64(at: 1),
-                    producerEpoch: Int16(truncatingIfNeeded: row.int64(at: 2)),
-                    lastProducerEpoch: Int16(truncatingIfNeeded: row.int64(at: 3)),
-                    timeoutMs: Int32(truncatingIfNeeded: row.int64(at: 4)),
-                    state: TransactionState(rawValue: Int(row.int64(at: 5))) ?? .dead,
-                    partitions: partitions[id] ?? [],
-                    groups: groups[id] ?? [],
-                    startTimeMs: row.int64(at: 6),
-                    updateTimeMs: row.int64(at: 7)
-                )
-            }
-        }
+        try withTransactionLog { _, log in log.states.values.sorted { $0.transactionalID < $1.transactionalID } }
+    }
+
+    /// Bytes of a torn or damaged end the transaction state log had when opened, now dropped
+    /// (0 when it was whole).
+    public var transactionLogDroppedBytes: Int {
+        (try? withTransactionLog { _, log in log.droppedBytes }) ?? 0
     }
 
     /// Stores offsets a transaction commits; they stay pending (not visible to OffsetFetch)
@@ -93,47 +61,52 @@ extension MetadataStore {
         }
     }
 
-    /// Ends a transaction in one database transaction: its pending offsets become committed
-    /// offsets (on commit) or are dropped (on abort), and `metadata` (already `complete*`) is
-    /// stored. A crash leaves either the prepared state with its offsets pending, or this.
+    /// Ends a transaction: its pending offsets become committed offsets (on commit) or are
+    /// dropped (on abort) in one SQLite transaction, then `metadata` (already `complete*`) is
+    /// stored. A crash in between leaves the prepared state, whose completion at the next start
+    /// finds no offsets left pending and stores it.
     public func completeTransaction(
         _ metadata: TransactionMetadata,
         previous: TransactionMetadata? = nil,
         commitOffsets: Bool
     ) throws {
-        try withDatabase { database in
-            try database.transaction {
-                // Only a transaction that added a group (AddOffsetsToTxn) has pending offsets.
-                if previous?.groups.isEmpty != true {
+        try withTransactionLog { database, log in
+            // Only a transaction that added a group (AddOffsetsToTxn) has pending offsets.
+            if previous?.groups.isEmpty != true {
+                try database.transaction {
                     try Self.endPendingOffsets(of: metadata.transactionalID, commit: commitOffsets, in: database)
                 }
-                try Self.save(metadata, previous: previous, in: database)
             }
+            try log.append([metadata])
         }
     }
 
-    /// Stores completions of transactions that committed no offsets, in one SQLite
-    /// transaction: each `completed` replaces the `decided` metadata the store holds.
+    /// Stores completions of transactions that committed no offsets, in one write: each
+    /// `completed` replaces the `decided` metadata the store holds.
     public func saveCompletions(
         _ completions: [(completed: TransactionMetadata, decided: TransactionMetadata)]
     ) throws {
-        try withDatabase { database in
-            try database.transaction {
-                for (completed, decided) in completions {
-                    try Self.save(completed, previous: decided, in: database)
-                }
-            }
-        }
+        try withTransactionLog { _, log in try log.append(completions.map(\.completed)) }
     }
 
-    /// Forgets transactional ids (their partitions and groups go with them).
+    /// Forgets transactional ids.
     public func deleteTransactions(_ transactionalIDs: [String]) throws {
-        try withDatabase { database in
-            try database.transaction {
-                let delete = try database.statement("DELETE FROM transactions WHERE transactional_id = ?")
-                for id in transactionalIDs { try delete.run([.text(id)]) }
-            }
+        try withTransactionLog { _, log in try log.forget(transactionalIDs) }
+    }
+
+    /// Opens the transaction state log at `path`. Transactions stored in the database's
+    /// tables by versions before the log are moved into it: written as the new log's first
+    /// content (atomically) when there is no log yet, then deleted from the tables.
+    static func openTransactionLog(at path: String, database: SQLiteDatabase) throws -> TransactionStateLog {
+        let legacy = try legacyTransactions(in: database)
+        if !legacy.isEmpty && !TransactionStateLog.exists(at: path) {
+            try TransactionStateLog.create(at: path, with: legacy)
         }
+        let log = try TransactionStateLog(path: path)
+        if !legacy.isEmpty {
+            try database.transaction { try database.execute("DELETE FROM transactions") }
+        }
+        return log
     }
 
     private static func endPendingOffsets(of transactionalID: String, commit: Bool, in database: SQLiteDatabase) throws
@@ -155,65 +128,39 @@ extension MetadataStore {
         try database.statement("DELETE FROM pending_transaction_offsets WHERE transactional_id = ?").run(id)
     }
 
-    private static func save(
-        _ metadata: TransactionMetadata,
-        previous: TransactionMetadata?,
-        in database: SQLiteDatabase
-    ) throws {
-        let id: [SQLiteValue] = [.text(metadata.transactionalID)]
-        try database.statement(
-            """
-            INSERT INTO transactions
-                (transactional_id, producer_id, producer_epoch, last_producer_epoch, timeout_ms, state, start_time,
-                 update_time)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (transactional_id) DO UPDATE SET
-                producer_id = excluded.producer_id, producer_epoch = excluded.producer_epoch,
-                last_producer_epoch = excluded.last_producer_epoch, timeout_ms = excluded.timeout_ms,
-                state = excluded.state, start_time = excluded.start_time, update_time = excluded.update_time
-            """
-        ).run(
-            id + [
-                .integer(metadata.producerID), .integer(Int64(metadata.producerEpoch)),
-                .integer(Int64(metadata.lastProducerEpoch)), .integer(Int64(metadata.timeoutMs)),
-                .integer(Int64(metadata.state.rawValue)), .integer(metadata.startTimeMs),
-                .integer(metadata.updateTimeMs),
-            ]
-        )
-        let stored = previous?.transactionalID == metadata.transactionalID ? previous : nil
-        if metadata.partitions != stored?.partitions {
-            try savePartitions(metadata, previous: stored, in: database)
-        }
-        if metadata.groups != stored?.groups {
-            try database.statement("DELETE FROM transaction_groups WHERE transactional_id = ?").run(id)
-            let group = try database.statement(
-                "INSERT INTO transaction_groups (transactional_id, group_id) VALUES (?, ?)"
+    /// What the `transactions`, `transaction_partitions` and `transaction_groups` tables hold:
+    /// the coordinator's state as versions before the transaction state log kept it.
+    private static func legacyTransactions(in database: SQLiteDatabase) throws -> [TransactionMetadata] {
+        var partitions: [String: Set<KafkaTopicPartition>] = [:]
+        _ = try database.statement("SELECT transactional_id, topic, partition FROM transaction_partitions").rows {
+            partitions[$0.string(at: 0) ?? "", default: []].insert(
+                KafkaTopicPartition(topic: $0.string(at: 1) ?? "", partition: Int32($0.int64(at: 2)))
             )
-            for entry in metadata.groups.sorted() {
-                try group.run(id + [.text(entry)])
-            }
         }
-    }
-
-    /// Writes the partitions of the transaction: the new ones when partitions were only
-    /// added (AddPartitionsToTxn), else all of them.
-    private static func savePartitions(
-        _ metadata: TransactionMetadata,
-        previous: TransactionMetadata?,
-        in database: SQLiteDatabase
-    ) throws {
-        let id: [SQLiteValue] = [.text(metadata.transactionalID)]
-        var added = metadata.partitions
-        if let previous, metadata.partitions.isSuperset(of: previous.partitions) {
-            added.subtract(previous.partitions)
-        } else {
-            try database.statement("DELETE FROM transaction_partitions WHERE transactional_id = ?").run(id)
+        var groups: [String: Set<String>] = [:]
+        _ = try database.statement("SELECT transactional_id, group_id FROM transaction_groups").rows {
+            groups[$0.string(at: 0) ?? "", default: []].insert($0.string(at: 1) ?? "")
         }
-        let partition = try database.statement(
-            "INSERT INTO transaction_partitions (transactional_id, topic, partition) VALUES (?, ?, ?)"
-        )
-        for entry in added.sorted() {
-            try partition.run(id + [.text(entry.topic), .integer(Int64(entry.partition))])
+        return try database.statement(
+            """
+            SELECT transactional_id, producer_id, producer_epoch, last_producer_epoch, timeout_ms, state,
+                start_time, update_time
+            FROM transactions ORDER BY transactional_id
+            """
+        ).rows { row in
+            let id = row.string(at: 0) ?? ""
+            return TransactionMetadata(
+                transactionalID: id,
+                producerID: row.int64(at: 1),
+                producerEpoch: Int16(truncatingIfNeeded: row.int64(at: 2)),
+                lastProducerEpoch: Int16(truncatingIfNeeded: row.int64(at: 3)),
+                timeoutMs: Int32(truncatingIfNeeded: row.int64(at: 4)),
+                state: TransactionState(rawValue: Int(row.int64(at: 5))) ?? .dead,
+                partitions: partitions[id] ?? [],
+                groups: groups[id] ?? [],
+                startTimeMs: row.int64(at: 6),
+                updateTimeMs: row.int64(at: 7)
+            )
         }
     }
 }

@@ -3,7 +3,8 @@ import Synchronization
 
 /// The broker's durable metadata in `<data>/metadata.sqlite`: topics and their configs,
 /// committed consumer offsets, the producer id counter, and per-partition checkpoints
-/// (recovery point and producer state) of the logs.
+/// (recovery point and producer state) of the logs; and beside it the transaction
+/// coordinator's state, in `<data>/transaction-state.log` (`TransactionStateLog`).
 ///
 /// Durability: SQLite in WAL mode with `synchronous=NORMAL`. Every method returns after its
 /// transaction committed to the WAL file, so a commit survives kill -9. A power cut can lose
@@ -19,6 +20,8 @@ public final class MetadataStore: Sendable {
     private let lock = Mutex(())
     /// Touched only inside `withDatabase`, under `lock`.
     nonisolated(unsafe) private let connection: SQLiteDatabase
+    /// Touched only inside `withTransactionLog`, under `lock`.
+    nonisolated(unsafe) private let transactionLog: TransactionStateLog
 
     /// Opens (creating) `<dataDirectory>/metadata.sqlite` and brings its schema up to date.
     public convenience init(dataDirectory: String) throws {
@@ -26,15 +29,26 @@ public final class MetadataStore: Sendable {
         try self.init(path: dataDirectory + "/" + Self.fileName)
     }
 
-    /// Opens (creating) the database file at `path` and brings its schema up to date.
+    /// Opens (creating) the database file at `path`, brings its schema up to date, and opens
+    /// the transaction state log in the same directory.
     public init(path: String) throws {
         let database = try SQLiteDatabase(path: path)
         try Self.migrate(database)
         self.connection = database
+        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        self.transactionLog = try Self.openTransactionLog(
+            at: directory + "/" + TransactionStateLog.fileName,
+            database: database
+        )
     }
 
     /// Runs `body` with the connection, under the lock.
     func withDatabase<Result>(_ body: (SQLiteDatabase) throws -> Result) throws -> Result {
         try lock.withLock { _ in try body(connection) }
+    }
+
+    /// Runs `body` with the connection and the transaction state log, under the lock.
+    func withTransactionLog<Result>(_ body: (SQLiteDatabase, TransactionStateLog) throws -> Result) throws -> Result {
+        try lock.withLock { _ in try body(connection, transactionLog) }
     }
 }

@@ -62,6 +62,14 @@ final class TransactionCoordinator: Sendable {
         self.onMarkersWritten = onMarkersWritten
         let stored = try store.transactions()
         self.transactions = Mutex(TransactionTable(stored))
+        let dropped = store.transactionLogDroppedBytes
+        if dropped > 0 {
+            // A record cut short by a crash or a full disk was never acknowledged: what a
+            // request stored is answered only after its record is whole.
+            logger.warning(
+                "the transaction state log ended in \(dropped) bytes that are not a whole record; they were dropped"
+            )
+        }
     }
 
     /// A copy of every transactional id's metadata (DescribeTransactions, ListTransactions,
@@ -78,7 +86,7 @@ final class TransactionCoordinator: Sendable {
     /// Stores `metadata` and then makes it the id's state in memory; nothing changes when
     /// storing fails. Call it under the lock, with the table the lock guards.
     func persist(_ metadata: TransactionMetadata, in table: inout TransactionTable) throws {
-        try store.saveTransaction(metadata, previous: table.stored(metadata.transactionalID))
+        try store.saveTransaction(metadata)
         table.didStore(metadata)
     }
 

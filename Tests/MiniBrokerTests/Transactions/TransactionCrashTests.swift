@@ -95,6 +95,28 @@ struct TransactionCrashTests {
         try expectEnded(fixture, committed: true)
     }
 
+    @Test func aCrashBetweenTheOffsetsAndTheCompletionCompletesItAtRestart() throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        let producer = try ongoing(fixture)
+        let metadata = try #require(fixture.coordinator.metadata(of: "a"))
+        let prepared = metadata.preparing(commit: true, at: 0)
+        try fixture.store.saveTransaction(prepared)
+        for partition in [Fixture.p0, Fixture.p1] {
+            try fixture.log(partition).appendMarker(
+                producerID: producer.producerID,
+                producerEpoch: producer.producerEpoch,
+                commit: true,
+                coordinatorEpoch: 0
+            )
+        }
+        // The offsets are committed in the database, and the state log still says PrepareCommit.
+        try fixture.store.completeTransaction(prepared.completed(at: 1), previous: prepared, commitOffsets: true)
+        try fixture.store.saveTransaction(prepared)
+        try fixture.restart()
+        try expectEnded(fixture, committed: true)
+    }
+
     @Test func aCompletedTransactionStaysCompleteAcrossARestart() throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
