@@ -81,12 +81,9 @@ extension MetadataStore {
         }
     }
 
-    /// Stores completions of transactions that committed no offsets, in one write: each
-    /// `completed` replaces the `decided` metadata the store holds.
-    public func saveCompletions(
-        _ completions: [(completed: TransactionMetadata, decided: TransactionMetadata)]
-    ) throws {
-        try withTransactionLog { _, log in try log.append(completions.map(\.completed)) }
+    /// Stores completions of transactions that committed no offsets, in one write.
+    public func saveCompletions(_ completions: [TransactionMetadata]) throws {
+        try withTransactionLog { _, log in try log.append(completions) }
     }
 
     /// Forgets transactional ids.
@@ -99,7 +96,7 @@ extension MetadataStore {
     /// content (atomically) when there is no log yet, then deleted from the tables.
     static func openTransactionLog(at path: String, database: SQLiteDatabase) throws -> TransactionStateLog {
         let legacy = try legacyTransactions(in: database)
-        if !legacy.isEmpty && !TransactionStateLog.exists(at: path) {
+        if !legacy.isEmpty && !FileSystem.fileExists(path) {
             try TransactionStateLog.create(at: path, with: legacy)
         }
         let log = try TransactionStateLog(path: path)

@@ -73,11 +73,6 @@ final class TransactionStateLog {
         close(descriptor)
     }
 
-    /// Whether a log exists at `path`.
-    static func exists(at path: String) -> Bool {
-        FileSystem.fileExists(path)
-    }
-
     /// Appends the states of `transactions`, in one write.
     func append(_ transactions: [TransactionMetadata]) throws {
         var buffer = ByteBuffer()
@@ -92,7 +87,7 @@ final class TransactionStateLog {
             states[id] = metadata
             liveBytes += recordSize - (recordSizes.updateValue(recordSize, forKey: id) ?? 0)
         }
-        try compactIfLarge()
+        compactIfLarge()
     }
 
     /// Records that `ids` are forgotten.
@@ -109,7 +104,7 @@ final class TransactionStateLog {
             states[id] = nil
             liveBytes -= recordSizes.removeValue(forKey: id) ?? 0
         }
-        try compactIfLarge()
+        compactIfLarge()
     }
 
     /// Writes a new log at `path` holding `transactions`, atomically.
@@ -124,17 +119,29 @@ final class TransactionStateLog {
     /// Rewrites the file with each id's state alone.
     func compact() throws {
         let buffer = Self.encoded(Array(states.values))
-        try FileSystem.writeAtomically(Array(buffer.readableBytesView), to: path, directory: directory)
-        let reopened = open(path, O_RDWR | O_APPEND | O_CLOEXEC)
-        guard reopened >= 0 else { throw SegmentFile.failure("open", path) }
+        let rewritten = path + ".compacted"
+        try FileSystem.writeAtomically(Array(buffer.readableBytesView), to: rewritten, directory: directory)
+        // Opened before it takes the log's name, so that no append can go to a file that
+        // has lost it.
+        let reopened = open(rewritten, O_RDWR | O_APPEND | O_CLOEXEC)
+        guard reopened >= 0 else { throw SegmentFile.failure("open", rewritten) }
+        do {
+            try FileSystem.move(rewritten, to: path)
+        } catch {
+            close(reopened)
+            throw error
+        }
         close(descriptor)
         descriptor = reopened
         size = buffer.readableBytes
         liveBytes = size
+        try FileSystem.syncDirectory(directory)
     }
 
-    private func compactIfLarge() throws {
-        if size > max(compactionBytes, 4 * liveBytes) { try compact() }
+    /// Compacts when the file holds four times what the states need. A failure leaves the
+    /// file as it was, to be compacted at a later append: the records are written already.
+    private func compactIfLarge() {
+        if size > max(compactionBytes, 4 * liveBytes) { try? compact() }
     }
 
     /// Writes `buffer` at the end of the file; on failure the file is cut back to its size

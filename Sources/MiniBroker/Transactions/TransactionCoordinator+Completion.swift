@@ -94,7 +94,7 @@ extension TransactionCoordinator {
             let unstored = table.unstoredCompletions
             guard !unstored.isEmpty else { return }
             do {
-                try store.saveCompletions(unstored)
+                try store.saveCompletions(unstored.map(\.completed))
                 for (completed, _) in unstored { table.didStore(completed) }
             } catch {
                 logger.error("the completions of \(unstored.count) transactions could not be stored: \(error)")
