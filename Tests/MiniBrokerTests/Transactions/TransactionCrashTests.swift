@@ -22,6 +22,23 @@ struct TransactionCrashTests {
         return producer
     }
 
+    /// What the coordinator writes once a transaction is decided, up to a crash.
+    private func writeMarkers(
+        commit: Bool,
+        of producer: TransactionCoordinator.Producer,
+        to partitions: [KafkaTopicPartition],
+        _ fixture: Fixture
+    ) throws {
+        for partition in partitions {
+            try fixture.log(partition).appendMarker(
+                producerID: producer.producerID,
+                producerEpoch: producer.producerEpoch,
+                commit: commit,
+                coordinatorEpoch: 0
+            )
+        }
+    }
+
     /// Both partitions closed with the same outcome, and the offset committed only with a commit.
     private func expectEnded(_ fixture: Fixture, committed: Bool) throws {
         for partition in [Fixture.p0, Fixture.p1] {
@@ -65,12 +82,7 @@ struct TransactionCrashTests {
         let producer = try ongoing(fixture)
         let metadata = try #require(fixture.coordinator.metadata(of: "a"))
         try fixture.store.saveTransaction(metadata.preparing(commit: commit, at: 0))
-        try fixture.log(Fixture.p0).appendMarker(
-            producerID: producer.producerID,
-            producerEpoch: producer.producerEpoch,
-            commit: commit,
-            coordinatorEpoch: 0
-        )
+        try writeMarkers(commit: commit, of: producer, to: [Fixture.p0], fixture)
         try fixture.restart()
         try expectEnded(fixture, committed: commit)
         // The partition that had its marker got a second one, which closes nothing.
@@ -83,14 +95,7 @@ struct TransactionCrashTests {
         let producer = try ongoing(fixture)
         let metadata = try #require(fixture.coordinator.metadata(of: "a"))
         try fixture.store.saveTransaction(metadata.preparing(commit: true, at: 0))
-        for partition in [Fixture.p0, Fixture.p1] {
-            try fixture.log(partition).appendMarker(
-                producerID: producer.producerID,
-                producerEpoch: producer.producerEpoch,
-                commit: true,
-                coordinatorEpoch: 0
-            )
-        }
+        try writeMarkers(commit: true, of: producer, to: [Fixture.p0, Fixture.p1], fixture)
         try fixture.restart()
         try expectEnded(fixture, committed: true)
     }
@@ -102,14 +107,7 @@ struct TransactionCrashTests {
         let metadata = try #require(fixture.coordinator.metadata(of: "a"))
         let prepared = metadata.preparing(commit: true, at: 0)
         try fixture.store.saveTransaction(prepared)
-        for partition in [Fixture.p0, Fixture.p1] {
-            try fixture.log(partition).appendMarker(
-                producerID: producer.producerID,
-                producerEpoch: producer.producerEpoch,
-                commit: true,
-                coordinatorEpoch: 0
-            )
-        }
+        try writeMarkers(commit: true, of: producer, to: [Fixture.p0, Fixture.p1], fixture)
         // The offsets are committed in the database, and the state log still says PrepareCommit.
         try fixture.store.completeTransaction(prepared.completed(at: 1), previous: prepared, commitOffsets: true)
         try fixture.store.saveTransaction(prepared)
