@@ -80,6 +80,35 @@ struct TransactionStateLogTests {
         #expect(FileSystem.fileSize(path) == log.size)
     }
 
+    @Test func aCutAtAnyByteLeavesTheStatesOfTheWholeRecordsBeforeIt() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/" + TransactionStateLog.fileName
+        // The states after each record, and where each record ends.
+        var history: [(end: Int, states: [String: TransactionMetadata])] = [(0, [:])]
+        do {
+            let log = try TransactionStateLog(path: path)
+            let changes: [TransactionMetadata] = [
+                Self.metadata("a"), Self.metadata("b", groups: ["g"]), Self.metadata("a", state: .prepareCommit),
+                Self.metadata("a", state: .completeCommit, partitions: []),
+            ]
+            for change in changes {
+                try log.append([change])
+                history.append((log.size, log.states))
+            }
+            try log.forget(["b"])
+            history.append((log.size, log.states))
+        }
+        let whole = try FileBytes.read(atPath: path)
+        for cut in 0...whole.count {
+            try FileBytes.write(Array(whole[..<cut]), atomicallyTo: path)
+            let log = try TransactionStateLog(path: path)
+            let before = try #require(history.last { $0.end <= cut })
+            #expect(log.states == before.states, "cut at \(cut)")
+            #expect(log.size == before.end && log.droppedBytes == cut - before.end, "cut at \(cut)")
+        }
+    }
+
     @Test func aLogMostlyOfOldStatesIsRewrittenWithTheCurrentOnes() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
