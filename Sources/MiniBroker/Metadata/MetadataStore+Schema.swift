@@ -112,6 +112,13 @@ extension MetadataStore {
             PRIMARY KEY (resource_type, resource_name, pattern_type, principal, host, operation, permission)
         );
         """,
+        """
+        -- The transaction coordinator's states moved to transaction-state.log: the tables
+        -- transactions, transaction_partitions and transaction_groups hold only what older
+        -- versions stored, moved into the log when the store opens (openTransactionLog). The
+        -- step changes no table; its version makes an older aseed refuse this database rather
+        -- than find no transactions in it.
+        """,
     ]
 
     /// The schema version this build writes.
