@@ -35,9 +35,8 @@ public final class MetadataStore: Sendable {
         let database = try SQLiteDatabase(path: path)
         try Self.migrate(database)
         self.connection = database
-        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
         self.transactionLog = try Self.openTransactionLog(
-            at: directory + "/" + TransactionStateLog.fileName,
+            at: TransactionStateLog.path(besideDatabase: path),
             database: database
         )
     }

@@ -107,6 +107,11 @@ final class TransactionStateLog {
         compactIfLarge()
     }
 
+    /// Where the log of the metadata database at `databasePath` is: beside it.
+    static func path(besideDatabase databasePath: String) -> String {
+        directory(of: databasePath) + "/" + fileName
+    }
+
     /// Writes a new log at `path` holding `transactions`, atomically.
     static func create(at path: String, with transactions: [TransactionMetadata]) throws {
         try FileSystem.writeAtomically(

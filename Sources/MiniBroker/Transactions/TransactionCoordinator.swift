@@ -64,8 +64,8 @@ final class TransactionCoordinator: Sendable {
         self.transactions = Mutex(TransactionTable(stored))
         let dropped = store.transactionLogDroppedBytes
         if dropped > 0 {
-            // A record cut short by a crash or a full disk was never acknowledged: what a
-            // request stored is answered only after its record is whole.
+            // A record cut short by a crash was never acknowledged (a request is answered
+            // once its record is whole); damage inside the file also loses what follows it.
             logger.warning(
                 "the transaction state log ended in \(dropped) bytes that are not a whole record; they were dropped"
             )
