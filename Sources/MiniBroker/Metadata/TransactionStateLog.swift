@@ -1,12 +1,6 @@
 import KafkaWire
 import NIOCore
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The transaction coordinator's state on disk: `transaction-state.log` beside the metadata
 /// database, an append-only file of records, each a transactional id's whole metadata or
 /// the news that the id was forgotten; the last record of an id is its state. This is what
@@ -41,7 +35,7 @@ final class TransactionStateLog {
     let path: String
     private let directory: String
     private let compactionBytes: Int
-    private var descriptor: Int32
+    private let file: SegmentFile
     /// Bytes of whole records in the file.
     private(set) var size: Int
     /// Each id's last state.
@@ -57,20 +51,10 @@ final class TransactionStateLog {
         self.path = path
         self.directory = Self.directory(of: path)
         self.compactionBytes = compactionBytes
-        descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw SegmentFile.failure("open", path) }
+        file = try SegmentFile(path: path)
         states = [:]
         size = 0
-        do {
-            try load()
-        } catch {
-            close(descriptor)
-            throw error
-        }
-    }
-
-    deinit {
-        close(descriptor)
+        try load()
     }
 
     /// Appends the states of `transactions`, in one write.
@@ -124,23 +108,19 @@ final class TransactionStateLog {
     /// Rewrites the file with each id's state alone.
     func compact() throws {
         let buffer = Self.encoded(Array(states.values))
-        let rewritten = path + ".compacted"
-        try FileSystem.writeAtomically(Array(buffer.readableBytesView), to: rewritten, directory: directory)
-        // Opened before it takes the log's name, so that no append can go to a file that
-        // has lost it.
-        let reopened = open(rewritten, O_RDWR | O_APPEND | O_CLOEXEC)
-        guard reopened >= 0 else { throw SegmentFile.failure("open", rewritten) }
+        // The descriptor held is the replaced file's: the next write opens the file by name.
+        defer { file.close() }
         do {
-            try FileSystem.move(rewritten, to: path)
+            try FileSystem.writeAtomically(Array(buffer.readableBytesView), to: path, directory: directory)
         } catch {
-            close(reopened)
+            // It may have failed after the rename: appends go on from the end of whichever
+            // file has the name now.
+            file.close()
+            size = try file.size()
             throw error
         }
-        close(descriptor)
-        descriptor = reopened
         size = buffer.readableBytes
         liveBytes = size
-        try FileSystem.syncDirectory(directory)
     }
 
     /// Compacts when the file holds four times what the states need. A failure leaves the
@@ -152,19 +132,10 @@ final class TransactionStateLog {
     /// Writes `buffer` at the end of the file; on failure the file is cut back to its size
     /// before, so no partial record stays.
     private func writeAtEnd(_ buffer: ByteBuffer) throws {
-        let failed: String? = buffer.withUnsafeReadableBytes { bytes in
-            var done = 0
-            while done < bytes.count {
-                let written = write(descriptor, bytes.baseAddress! + done, bytes.count - done)
-                if written < 0 && errno == EINTR { continue }
-                guard written > 0 else { return "write" }
-                done += written
-            }
-            return nil
-        }
-        if let failed {
-            let error = SegmentFile.failure(failed, path)
-            _ = ftruncate(descriptor, off_t(size))
+        do {
+            try file.write(buffer, at: size)
+        } catch {
+            try? file.truncate(to: size)
             throw error
         }
         size += buffer.readableBytes
@@ -188,9 +159,7 @@ final class TransactionStateLog {
         }
         size = buffer.readerIndex
         droppedBytes = fileSize - size
-        if droppedBytes > 0 {
-            guard ftruncate(descriptor, off_t(size)) == 0 else { throw SegmentFile.failure("ftruncate", path) }
-        }
+        if droppedBytes > 0 { try file.truncate(to: size) }
     }
 
     /// Applies one record's body; false when it cannot be read.
