@@ -60,17 +60,14 @@ final class TransactionStateLog {
     /// Appends the states of `transactions`, in one write.
     func append(_ transactions: [TransactionMetadata]) throws {
         var buffer = ByteBuffer()
-        var sizes: [(String, Int)] = []
+        var sizes: [Int] = []
         for metadata in transactions {
             let start = buffer.writerIndex
             Self.writeState(metadata, into: &buffer)
-            sizes.append((metadata.transactionalID, buffer.writerIndex - start))
+            sizes.append(buffer.writerIndex - start)
         }
         try writeAtEnd(buffer)
-        for (metadata, (id, recordSize)) in zip(transactions, sizes) {
-            states[id] = metadata
-            liveBytes += recordSize - (recordSizes.updateValue(recordSize, forKey: id) ?? 0)
-        }
+        for (metadata, recordSize) in zip(transactions, sizes) { remember(metadata, recordSize: recordSize) }
         compactIfLarge()
     }
 
@@ -84,10 +81,7 @@ final class TransactionStateLog {
             }
         }
         try writeAtEnd(buffer)
-        for id in ids {
-            states[id] = nil
-            liveBytes -= recordSizes.removeValue(forKey: id) ?? 0
-        }
+        for id in ids { forgetState(of: id) }
         compactIfLarge()
     }
 
@@ -168,12 +162,10 @@ final class TransactionStateLog {
         switch kind {
         case Self.stateKind:
             guard let metadata = Self.readMetadata(from: &body) else { return false }
-            states[metadata.transactionalID] = metadata
-            liveBytes += recordSize - (recordSizes.updateValue(recordSize, forKey: metadata.transactionalID) ?? 0)
+            remember(metadata, recordSize: recordSize)
         case Self.forgottenKind:
             guard let id = Self.readString(from: &body) else { return false }
-            states[id] = nil
-            liveBytes -= recordSizes.removeValue(forKey: id) ?? 0
+            forgetState(of: id)
         default:
             return false
         }
@@ -198,6 +190,17 @@ final class TransactionStateLog {
             body.writeInteger(stateKind)
             encode(metadata, into: &body)
         }
+    }
+
+    /// Makes `metadata` its id's state, written as a record of `recordSize` bytes.
+    private func remember(_ metadata: TransactionMetadata, recordSize: Int) {
+        states[metadata.transactionalID] = metadata
+        liveBytes += recordSize - (recordSizes.updateValue(recordSize, forKey: metadata.transactionalID) ?? 0)
+    }
+
+    private func forgetState(of id: String) {
+        states[id] = nil
+        liveBytes -= recordSizes.removeValue(forKey: id) ?? 0
     }
 
     /// Writes the length and CRC framing around the body `write` adds.
