@@ -59,8 +59,9 @@ public final class DashboardServer: Service, Sendable {
     /// A stop must not wait on clients: Hummingbird's graceful shutdown closes the listener
     /// and then waits for every connection to end, and only connections in the middle of an
     /// HTTP exchange act on its request to quiesce. So the stop ends the WebSocket sessions
-    /// itself (close 1001, going away, and no new ones), the head guard closes connections
-    /// with nothing under way, and whatever is still open after the grace period is closed.
+    /// itself, before the server's shutdown begins (`WebSocketFarewell`: close 1001, going
+    /// away, and no new ones), the head guard closes connections with nothing under way, and
+    /// whatever is still open after the grace period is closed.
     public func run() async throws {
         if api.chartJS == nil {
             api.logger.warning(
@@ -72,10 +73,20 @@ public final class DashboardServer: Service, Sendable {
         }
         let connections = ConnectionRegistry()
         defer { connections.cancelDeadline() }
+        let grace = api.configuration.shutdownGrace
+        // Stopped in reverse: the farewell first, then the application.
+        let services = ServiceGroup(
+            configuration: .init(
+                services: [
+                    try makeApplication(connections: connections),
+                    WebSocketFarewell(hub: api.hub, limit: min(grace, .seconds(1))),
+                ],
+                logger: api.logger
+            )
+        )
         try await withGracefulShutdownHandler {
-            try await makeApplication(connections: connections).run()
-        } onGracefulShutdown: { [hub = api.hub, logger = api.logger, grace = api.configuration.shutdownGrace] in
-            hub.finishAll()
+            try await services.run()
+        } onGracefulShutdown: { [logger = api.logger] in
             connections.closeAll(after: grace) { open in
                 logger.info("dashboard: closing \(open) connection(s) still open \(grace) after the stop began")
             }

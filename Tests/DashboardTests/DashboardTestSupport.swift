@@ -518,7 +518,8 @@ struct TestDashboard {
         ],
         maxClients: Int = 1000,
         allowedOrigins: [String] = [],
-        lagHistory: LagHistoryStore? = nil
+        lagHistory: LagHistoryStore? = nil,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
         self.control = control
         server = DashboardServer(
@@ -536,7 +537,8 @@ struct TestDashboard {
             control: control,
             console: console,
             lagHistory: lagHistory,
-            logger: Logger(label: "test")
+            logger: Logger(label: "test"),
+            onServerRunning: onServerRunning
         )
     }
 

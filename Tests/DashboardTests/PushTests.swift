@@ -1,4 +1,7 @@
+import Logging
 import NIOCore
+import ServiceLifecycle
+import Synchronization
 import Testing
 
 @testable import Analyzer
@@ -28,6 +31,37 @@ struct PushTests {
         // 100,000 deliveries into full queues, nobody reading: still quick.
         #expect(elapsed < .seconds(5))
         #expect(hub.droppedMessages == 1000 * (100 - 16))
+    }
+
+    @Test func theFarewellEndsEverySessionBeforeTheServerIsAskedToStop() async throws {
+        let hub = WebSocketHub(maxClients: 10, queueLength: 4)
+        let session = try #require(hub.connect())
+        let events = StopEvents()
+        let (started, startedSink) = AsyncStream.makeStream(of: Void.self)
+        let server = StopProbe(started: startedSink) { events.append("server asked to stop") }
+        let services = ServiceGroup(
+            configuration: .init(
+                services: [server, WebSocketFarewell(hub: hub, limit: .seconds(600))],
+                logger: Logger(label: "test")
+            )
+        )
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await services.run() }
+            tasks.addTask {
+                // The session: its queue ends at the stop; it sends its close (which takes a
+                // while when the client is slow), then ends.
+                for await _ in session.messages {}
+                try await Task.sleep(for: .milliseconds(50))
+                events.append("session closed")
+                hub.disconnect(session.id)
+            }
+            var running = started.makeAsyncIterator()
+            await running.next()
+            await services.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        #expect(events.all == ["session closed", "server asked to stop"])
+        #expect(hub.isClosed)
     }
 
     @Test func theHubRefusesClientsPastItsLimit() {
@@ -78,4 +112,24 @@ struct PushTests {
         #expect(PushEvents.updates(after: first, second).count == 5)
         #expect(PushEvents.updates(after: second, TestSnapshots.make(sequence: 3, alerts: [alert])).count == 4)
     }
+}
+
+/// Stands for the HTTP server in a farewell's service group: notes when it is asked to stop.
+private struct StopProbe: Service {
+    let started: AsyncStream<Void>.Continuation
+    let onStop: @Sendable () -> Void
+
+    func run() async throws {
+        started.yield()
+        try await gracefulShutdown()
+        onStop()
+    }
+}
+
+/// What happened during a stop, in order.
+private final class StopEvents: Sendable {
+    private let events = Mutex<[String]>([])
+
+    func append(_ event: String) { events.withLock { $0.append(event) } }
+    var all: [String] { events.withLock { $0 } }
 }

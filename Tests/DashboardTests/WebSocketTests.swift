@@ -1,5 +1,10 @@
 import HummingbirdTesting
+import HummingbirdWSClient
 import HummingbirdWSTesting
+import Logging
+import NIOCore
+import NIOWebSocket
+import ServiceLifecycle
 import Synchronization
 import Testing
 
@@ -39,6 +44,56 @@ struct WebSocketTests {
                 for try await _ in inbound {}
             }
             #expect(close?.closeCode == .unknown(1013))
+        }
+    }
+
+    /// The server's own graceful shutdown closes WebSockets with 1000 (normal closure); the
+    /// dashboard's stop must reach every client first, with 1001 (going away).
+    @Test func aStopTellsEveryClientTheServerGoesAway() async throws {
+        let clients = 20
+        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+        let (opened, openedSink) = AsyncStream.makeStream(of: Void.self)
+        // The client sends the host without the port as its Origin.
+        let dashboard = TestDashboard(allowedOrigins: ["ws://127.0.0.1"]) { portSink.yield($0) }
+        let services = ServiceGroup(configuration: .init(services: [dashboard.server], logger: Logger(label: "test")))
+        try await withThrowingTaskGroup(of: Void.self) { running in
+            running.addTask { try await services.run() }
+            var nextPort = ports.makeAsyncIterator()
+            let port = try #require(await nextPort.next())
+            try await withThrowingTaskGroup(of: WebSocketErrorCode?.self) { sessions in
+                for _ in 0..<clients {
+                    sessions.addTask {
+                        do {
+                            let close = try await WebSocketClient.connect(
+                                url: "ws://127.0.0.1:\(port)/ws",
+                                logger: Logger(label: "test")
+                            ) { inbound, _, _ in
+                                var messages = inbound.makeAsyncIterator()
+                                let initialData = try? await messages.next()
+                                // Counted also when nothing came: the close code then says why.
+                                openedSink.yield()
+                                guard initialData != nil else { return }
+                                while try await messages.next() != nil {}
+                            }
+                            return close?.closeCode
+                        } catch {
+                            openedSink.yield()  // the test ends, with this error
+                            throw error
+                        }
+                    }
+                }
+                var nextOpened = opened.makeAsyncIterator()
+                for _ in 0..<clients { await nextOpened.next() }
+                // Messages still queued when the stop comes keep the sessions writing a while.
+                for _ in 0..<8 {
+                    dashboard.server.api.hub.broadcast(ByteBuffer(repeating: UInt8(ascii: "x"), count: 16_000))
+                }
+                await services.triggerGracefulShutdown()
+                for try await code in sessions {
+                    #expect(code == .goingAway)
+                }
+            }
+            try await running.next()
         }
     }
 }

@@ -13,6 +13,9 @@ final class WebSocketHub: Sendable {
 
     private struct State {
         var clients: [Int: AsyncStream<ByteBuffer>.Continuation] = [:]
+        /// Sessions between `connect` and `disconnect`: after `finishAll` they are no longer
+        /// clients, but still have their close to send.
+        var sessions: Set<Int> = []
         var nextID = 0
         /// Set by `finishAll`: the server is stopping and takes no new clients.
         var closed = false
@@ -42,6 +45,7 @@ final class WebSocketHub: Sendable {
             guard !state.closed, state.clients.count < maxClients else { return nil }
             defer { state.nextID += 1 }
             state.clients[state.nextID] = continuation
+            state.sessions.insert(state.nextID)
             return state.nextID
         }
         guard let id else {
@@ -52,9 +56,12 @@ final class WebSocketHub: Sendable {
         return Connection(id: id, messages: stream)
     }
 
-    /// Forgets a client and ends its queue.
+    /// Forgets a client and ends its queue; its session is over.
     func disconnect(_ id: Int) {
-        let continuation = state.withLock { $0.clients.removeValue(forKey: id) }
+        let continuation = state.withLock { state in
+            state.sessions.remove(id)
+            return state.clients.removeValue(forKey: id)
+        }
         continuation?.finish()
     }
 
@@ -79,10 +86,22 @@ final class WebSocketHub: Sendable {
         for client in clients { client.finish() }
     }
 
+    /// Waits until every session has ended (after `finishAll`, each sends its close and
+    /// ends), or `limit` has passed: a session writing to a client that reads nothing may
+    /// never end, and a stop must not wait on it. Polls: it runs once, while stopping.
+    func waitUntilEverySessionEnded(within limit: Duration) async {
+        let deadline = ContinuousClock.now + limit
+        while sessionCount > 0 && ContinuousClock.now < deadline && !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
     /// Whether `finishAll` ended the hub.
     var isClosed: Bool { state.withLock { $0.closed } }
     /// Clients connected now.
     var clientCount: Int { state.withLock { $0.clients.count } }
+    /// Sessions not yet ended, clients and those closing after `finishAll`.
+    var sessionCount: Int { state.withLock { $0.sessions.count } }
     /// Messages lost by slow clients since start.
     var droppedMessages: Int { dropped.load(ordering: .relaxed) }
     /// Connections refused because the hub was full.
