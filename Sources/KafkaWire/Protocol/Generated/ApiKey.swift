@@ -96,7 +96,7 @@ public enum ApiKey: Int16, CaseIterable, Sendable {
     /// The versions the generated codecs read and write (validVersions of the definition).
     public var codecVersions: ClosedRange<Int16> {
         switch self {
-        case .produce: 0...11
+        case .produce: 0...12
         case .fetch: 0...17
         case .listOffsets: 0...10
         case .metadata: 0...12
@@ -119,7 +119,7 @@ public enum ApiKey: Int16, CaseIterable, Sendable {
         case .addOffsetsToTxn: 0...4
         case .endTxn: 0...5
         case .writeTxnMarkers: 0...1
-        case .txnOffsetCommit: 0...4
+        case .txnOffsetCommit: 0...5
         case .describeAcls: 0...3
         case .createAcls: 0...3
         case .deleteAcls: 0...3

@@ -2,14 +2,14 @@
 
 import NIOCore
 
-/// Kafka's Produce response (API key 0), versions 0-11; flexible (compact encodings, tagged fields)
+/// Kafka's Produce response (API key 0), versions 0-12; flexible (compact encodings, tagged fields)
 /// from version 9.
 public struct ProduceResponse: KafkaResponseMessage, Sendable, Equatable {
     /// The API key this message belongs to.
     public static let apiKey: ApiKey = .produce
 
     /// The versions this codec reads and writes (Kafka's validVersions).
-    public static let validVersions: ClosedRange<Int16> = 0...11
+    public static let validVersions: ClosedRange<Int16> = 0...12
 
     /// Each produce response (versions 0+)
     public var responses: [TopicProduceResponse]
@@ -34,7 +34,7 @@ public struct ProduceResponse: KafkaResponseMessage, Sendable, Equatable {
     /// Decodes the value as Kafka encodes it in `version`.
     public init(from buffer: inout ByteBuffer, version: Int16) throws {
         guard Self.validVersions.contains(version) else {
-            throw KafkaDecodingError("ProduceResponse has no version \(version); this codec reads 0-11")
+            throw KafkaDecodingError("ProduceResponse has no version \(version); this codec reads 0-12")
         }
         self.init()
         let flexible = version >= 9

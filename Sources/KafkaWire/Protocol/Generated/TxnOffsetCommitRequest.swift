@@ -2,14 +2,14 @@
 
 import NIOCore
 
-/// Kafka's TxnOffsetCommit request (API key 28), versions 0-4; flexible (compact encodings, tagged
+/// Kafka's TxnOffsetCommit request (API key 28), versions 0-5; flexible (compact encodings, tagged
 /// fields) from version 3.
 public struct TxnOffsetCommitRequest: KafkaRequestMessage, Sendable, Equatable {
     /// The API key this message belongs to.
     public static let apiKey: ApiKey = .txnOffsetCommit
 
     /// The versions this codec reads and writes (Kafka's validVersions).
-    public static let validVersions: ClosedRange<Int16> = 0...4
+    public static let validVersions: ClosedRange<Int16> = 0...5
 
     /// The ID of the transaction. (versions 0+)
     public var transactionalId: String
@@ -53,7 +53,7 @@ public struct TxnOffsetCommitRequest: KafkaRequestMessage, Sendable, Equatable {
     /// Decodes the value as Kafka encodes it in `version`.
     public init(from buffer: inout ByteBuffer, version: Int16) throws {
         guard Self.validVersions.contains(version) else {
-            throw KafkaDecodingError("TxnOffsetCommitRequest has no version \(version); this codec reads 0-4")
+            throw KafkaDecodingError("TxnOffsetCommitRequest has no version \(version); this codec reads 0-5")
         }
         self.init()
         let flexible = version >= 3

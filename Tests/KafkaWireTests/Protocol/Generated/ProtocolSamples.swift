@@ -2729,8 +2729,8 @@ extension ResponseHeader {
 
 /// Every generated message with the versions its codec covers.
 let allSampledMessages: [SampledMessageCase] = [
-    SampledMessageCase(ProduceRequest.self, versions: 0...11),
-    SampledMessageCase(ProduceResponse.self, versions: 0...11),
+    SampledMessageCase(ProduceRequest.self, versions: 0...12),
+    SampledMessageCase(ProduceResponse.self, versions: 0...12),
     SampledMessageCase(FetchRequest.self, versions: 0...17),
     SampledMessageCase(FetchResponse.self, versions: 0...17),
     SampledMessageCase(ListOffsetsRequest.self, versions: 0...10),
@@ -2797,8 +2797,8 @@ let allSampledMessages: [SampledMessageCase] = [
     SampledMessageCase(AddOffsetsToTxnResponse.self, versions: 0...4),
     SampledMessageCase(EndTxnRequest.self, versions: 0...5),
     SampledMessageCase(EndTxnResponse.self, versions: 0...5),
-    SampledMessageCase(TxnOffsetCommitRequest.self, versions: 0...4),
-    SampledMessageCase(TxnOffsetCommitResponse.self, versions: 0...4),
+    SampledMessageCase(TxnOffsetCommitRequest.self, versions: 0...5),
+    SampledMessageCase(TxnOffsetCommitResponse.self, versions: 0...5),
     SampledMessageCase(WriteTxnMarkersRequest.self, versions: 0...1),
     SampledMessageCase(WriteTxnMarkersResponse.self, versions: 0...1),
     SampledMessageCase(DescribeTransactionsRequest.self, versions: 0...0),
