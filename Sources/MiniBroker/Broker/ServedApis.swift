@@ -8,7 +8,7 @@ import KafkaWire
 enum ServedApis {
     /// Advertised version range per API.
     static let advertised: [ApiKey: ClosedRange<Int16>] = [
-        .produce: 0...9,
+        .produce: 0...12,
         .fetch: 4...12,
         .listOffsets: 1...7,
         .metadata: 0...12,
@@ -41,11 +41,10 @@ enum ServedApis {
         .describeProducers: 0...0,
         .addPartitionsToTxn: 0...5,
         .addOffsetsToTxn: 0...4,
-        // EndTxn 5 and TxnOffsetCommit 5 belong to KIP-890's second transaction protocol,
-        // which clients use only when ApiVersions finalizes `transaction.version` 2; this
-        // broker does not, so 4.x clients send 4.
-        .endTxn: 0...4,
-        .txnOffsetCommit: 0...4,
+        // Produce 12, EndTxn 5 and TxnOffsetCommit 5 are KIP-890's second transaction
+        // protocol, which clients use when ApiVersions finalizes `transaction.version` 2.
+        .endTxn: 0...5,
+        .txnOffsetCommit: 0...5,
         .writeTxnMarkers: 0...1,
         .describeTransactions: 0...0,
         .listTransactions: 0...1,
@@ -56,6 +55,16 @@ enum ServedApis {
         .describeUserScramCredentials: 0...0,
         .alterUserScramCredentials: 0...0,
     ]
+
+    /// The transaction protocol clients are told to use (`transaction.version` in ApiVersions
+    /// v3+): 2, KIP-890's, where Produce and TxnOffsetCommit add partitions and groups to the
+    /// transaction themselves and every EndTxn bumps the epoch. Java clients from 4.0 follow
+    /// it; older ones, librdkafka and the Python clients keep the first protocol.
+    static let transactionVersion: Int16 = 2
+
+    /// The epoch of the finalized features: clients keep the features of the highest epoch
+    /// they have seen, and these never change.
+    static let finalizedFeaturesEpoch: Int64 = 1
 
     /// Produce versions below 3 carry message sets v0/v1, which we do not store: they are
     /// decoded and answered with UNSUPPORTED_VERSION per partition.

@@ -155,7 +155,8 @@ extension RequestHandler {
         return try transactions.appendIfInTransaction(
             log.topicPartition,
             by: producer,
-            notInTransaction: version >= 11 ? .transactionAbortable : .invalidTxnState
+            notInTransaction: version >= 11 ? .transactionAbortable : .invalidTxnState,
+            addsPartition: version >= 12
         ) {
             try log.append(batch, keys: keys)
         }

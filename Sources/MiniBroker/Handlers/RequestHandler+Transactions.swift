@@ -121,8 +121,9 @@ extension RequestHandler {
         return AddOffsetsToTxnResponse(throttleTimeMs: 0, errorCode: error.rawValue)
     }
 
-    /// EndTxn v0-4: commits or aborts the producer's transaction, markers written before the
-    /// answer. Needs Write on the transactional id.
+    /// EndTxn: commits or aborts the producer's transaction, markers written before the
+    /// answer; v5 (KIP-890's second protocol) bumps the epoch and answers with the producer
+    /// id and epoch of the next transaction. Needs Write on the transactional id.
     func endTxn(_ request: EndTxnRequest, _ context: RequestContext) -> EndTxnResponse {
         guard authorized(.write, .transactionalId, request.transactionalId, context) else {
             return EndTxnResponse(
@@ -137,11 +138,23 @@ extension RequestHandler {
             producerEpoch: request.producerEpoch,
             fenced: context.apiVersion >= 2 ? .producerFenced : .invalidProducerEpoch
         )
-        let error = transactions.endTransaction(commit: request.committed, by: producer)
-        if error != .none {
+        let result =
+            context.apiVersion >= 5
+            ? transactions.endTransactionBumpingEpoch(commit: request.committed, by: producer)
+            : TransactionCoordinator.EndResult(
+                error: transactions.endTransaction(commit: request.committed, by: producer)
+            )
+        if result.error != .none {
             let what = request.committed ? "commit" : "abort"
-            logger.info("EndTxn (\(what)) of '\(request.transactionalId)' from \(context.clientHost): \(error)")
+            logger.info(
+                "EndTxn (\(what)) of '\(request.transactionalId)' from \(context.clientHost): \(result.error)"
+            )
         }
-        return EndTxnResponse(throttleTimeMs: 0, errorCode: error.rawValue, producerId: -1, producerEpoch: -1)
+        return EndTxnResponse(
+            throttleTimeMs: 0,
+            errorCode: result.error.rawValue,
+            producerId: result.producerID,
+            producerEpoch: result.producerEpoch
+        )
     }
 }

@@ -52,7 +52,13 @@ extension RequestHandler {
                 // TxnOffsetCommit has no PRODUCER_FENCED; Java maps this one to a fenced producer.
                 fenced: .invalidProducerEpoch
             )
-            error = transactions.commitPendingOffsets(pending, group: request.groupId, by: producer)
+            // v5 (KIP-890's second protocol) adds the group itself: no AddOffsetsToTxn before.
+            error = transactions.commitPendingOffsets(
+                pending,
+                group: request.groupId,
+                by: producer,
+                addsGroup: context.apiVersion >= 5
+            )
         }
         if error != .none || !unknown.isEmpty {
             logger.info(

@@ -19,7 +19,8 @@ import NIOCore
 /// (1 state, 2 forgotten), the id (u16 length, UTF-8) and, for a state, i64 producer id,
 /// i16 epoch, i16 last epoch, i32 timeout ms, u8 state, i64 start ms, i64 update ms, u16
 /// partition count and per partition the topic (u16 length, UTF-8) and i32 partition, u16
-/// group count and per group its id (u16 length, UTF-8).
+/// group count and per group its id (u16 length, UTF-8), then i64 previous producer id (absent
+/// in the records of earlier versions, read as -1).
 ///
 /// Not thread-safe: `MetadataStore` keeps it behind its lock.
 final class TransactionStateLog {
@@ -233,6 +234,7 @@ final class TransactionStateLog {
         for group in metadata.groups.sorted() {
             writeString(group, into: &buffer)
         }
+        buffer.writeInteger(metadata.previousProducerID)
     }
 
     private static func readMetadata(from buffer: inout ByteBuffer) -> TransactionMetadata? {
@@ -260,12 +262,14 @@ final class TransactionStateLog {
             guard let group = readString(from: &buffer) else { return nil }
             groups.insert(group)
         }
-        guard buffer.readableBytes == 0 else { return nil }
+        let previousProducerID = buffer.readableBytes == 0 ? -1 : buffer.readInteger(as: Int64.self)
+        guard let previousProducerID, buffer.readableBytes == 0 else { return nil }
         return TransactionMetadata(
             transactionalID: id,
             producerID: producerID,
             producerEpoch: epoch,
             lastProducerEpoch: lastEpoch,
+            previousProducerID: previousProducerID,
             timeoutMs: timeout,
             state: state,
             partitions: partitions,

@@ -43,6 +43,109 @@ extension TransactionCoordinator {
         }
     }
 
+    /// EndTxn v5's answer: the producer id and epoch for the producer's next transaction.
+    struct EndResult: Equatable, Sendable {
+        var error: KafkaErrorCode
+        var producerID: Int64 = -1
+        var producerEpoch: Int16 = -1
+    }
+
+    /// EndTxn v5, KIP-890's second transaction protocol: every end bumps the epoch (the
+    /// markers carry the new one) and the answer gives the producer its id and epoch for the
+    /// next transaction; the last epoch there is changes the producer id instead. A retry
+    /// presents the epoch before the bump (or the previous producer id at the last epoch) and
+    /// gets the same answer again. An abort with no transaction open still bumps the epoch;
+    /// a commit is INVALID_TXN_STATE, as in Kafka's `TransactionCoordinator`.
+    func endTransactionBumpingEpoch(commit: Bool, by producer: Producer) -> EndResult {
+        let now = clock()
+        let decision: EndDecision = transactions.withLock { table in
+            guard let current = table[producer.transactionalID], current.state != .dead else {
+                return .refused(.invalidProducerIdMapping)
+            }
+            let step = Self.endStep(current, commit: commit, producer: producer)
+            switch step {
+            case .refuse(let error):
+                return .refused(error)
+            case .answerCurrent:
+                return .decided(nil)
+            case .decide:
+                let prepared = current.preparingWithBump(commit: commit, at: now)
+                do {
+                    try persist(prepared, in: &table)
+                } catch {
+                    logger.error("the end of transaction '\(producer.transactionalID)' could not be stored: \(error)")
+                    return .refused(.coordinatorNotAvailable)
+                }
+                return .decided(prepared)
+            }
+        }
+        switch decision {
+        case .refused(let error):
+            return EndResult(error: error)
+        case .decided(let prepared):
+            // The answer names the completed state: a transaction whose markers could not all
+            // be written is retried by the client (CONCURRENT_TRANSACTIONS) until it is.
+            if let prepared, !complete(prepared) { return EndResult(error: .concurrentTransactions) }
+            return transactions.withLock { table in
+                guard let current = table[producer.transactionalID], current.state.isIdle else {
+                    return EndResult(error: .concurrentTransactions)
+                }
+                return EndResult(error: .none, producerID: current.producerID, producerEpoch: current.producerEpoch)
+            }
+        }
+    }
+
+    private enum EndStep: Equatable {
+        case refuse(KafkaErrorCode)
+        /// A retry of the end that completed the transaction: answered with the state as it is.
+        case answerCurrent
+        /// Prepare the transaction's end with a bumped epoch.
+        case decide
+    }
+
+    /// What EndTxn v5 does with `current`, as Kafka's coordinator decides it for the second
+    /// transaction protocol.
+    private static func endStep(_ current: TransactionMetadata, commit: Bool, producer: Producer) -> EndStep {
+        let retryAfterNewProducerID =
+            current.previousProducerID == producer.producerID && producer.producerEpoch == Int16.max - 1
+            && current.producerEpoch == 0
+        let retryAfterBump =
+            current.producerID == producer.producerID
+            && Int32(current.producerEpoch) == Int32(producer.producerEpoch) + 1
+        guard current.producerID == producer.producerID || retryAfterNewProducerID else {
+            return .refuse(.invalidProducerIdMapping)
+        }
+        let isRetry = retryAfterBump || retryAfterNewProducerID
+        let sameEpoch = current.producerEpoch == producer.producerEpoch && current.producerID == producer.producerID
+        switch current.state {
+        case .ongoing, .empty, .dead, .prepareEpochFence:
+            guard sameEpoch else { return .refuse(producer.fenced) }
+        case .prepareCommit, .prepareAbort:
+            guard retryAfterBump else { return .refuse(producer.fenced) }
+            return .refuse(
+                current.state == (commit ? .prepareCommit : .prepareAbort) ? .concurrentTransactions : .invalidTxnState
+            )
+        case .completeCommit, .completeAbort:
+            guard isRetry || sameEpoch else { return .refuse(producer.fenced) }
+        }
+        // The last epoch is only ever held by a decided transaction, which changes the
+        // producer id as it completes; there is no epoch above it to bump to.
+        guard current.producerEpoch < Int16.max else { return .refuse(.concurrentTransactions) }
+        switch current.state {
+        case .ongoing:
+            return .decide
+        case .completeCommit:
+            if commit { return isRetry ? .answerCurrent : .refuse(.invalidTxnState) }
+            return isRetry ? .refuse(.invalidTxnState) : .decide
+        case .completeAbort:
+            if commit { return .refuse(.invalidTxnState) }
+            return isRetry ? .answerCurrent : .decide
+        default:
+            // Empty: an abort of nothing bumps the epoch; there is nothing to commit.
+            return commit ? .refuse(.invalidTxnState) : .decide
+        }
+    }
+
     private enum EndDecision {
         case refused(KafkaErrorCode)
         /// The transaction to complete; nil when a retry finds it complete already.
@@ -61,7 +164,7 @@ extension TransactionCoordinator {
             guard writeMarker(commit: commit, of: prepared, to: partition) else { return false }
         }
         onMarkersWritten()
-        let completed = prepared.completed(at: clock())
+        let now = clock()
         return transactions.withLock { table in
             // Only the request or task that decided the transaction completes it.
             guard table[prepared.transactionalID] == prepared else { return true }
@@ -69,12 +172,20 @@ extension TransactionCoordinator {
             logger.debug(
                 "transaction of '\(prepared.transactionalID)' \(outcome) on \(prepared.partitions.count) partitions"
             )
-            // Offsets become visible only once stored; without any, the completion can wait.
-            guard !prepared.groups.isEmpty else {
+            var completed = prepared.completed(at: now)
+            // Offsets become visible only once stored, and a new producer id must not be
+            // given out before it is; otherwise the completion can wait.
+            guard !prepared.groups.isEmpty || prepared.completionChangesProducerID else {
                 table.completeInMemory(completed, decided: prepared)
                 return true
             }
             do {
+                if prepared.completionChangesProducerID {
+                    completed.previousProducerID = prepared.producerID
+                    completed.producerID = try store.allocateProducerID()
+                    completed.producerEpoch = 0
+                    completed.lastProducerEpoch = -1
+                }
                 try store.completeTransaction(completed, previous: prepared, commitOffsets: commit)
                 table.didStore(completed)
                 return true

@@ -53,12 +53,7 @@ extension TransactionCoordinator {
                 fenced: producer.fenced
             )
             guard error == .none, var next = current else { return error }
-            if next.state != .ongoing {
-                next.state = .ongoing
-                next.partitions = []
-                next.groups = []
-                next.startTimeMs = now
-            }
+            next.beginUnlessOngoing(at: now)
             change(&next)
             guard next != current else { return .none }
             next.updateTimeMs = now
@@ -73,9 +68,20 @@ extension TransactionCoordinator {
     }
 
     /// TxnOffsetCommit: keeps `offsets` pending until the transaction ends. The group must
-    /// have been added to the ongoing transaction (AddOffsetsToTxn).
-    func commitPendingOffsets(_ offsets: [CommittedOffset], group: String, by producer: Producer) -> KafkaErrorCode {
-        transactions.withLock { table in
+    /// have been added to the ongoing transaction (AddOffsetsToTxn), unless `addsGroup`
+    /// (v5, KIP-890's second protocol): then the request adds it, opening a transaction if
+    /// none is.
+    func commitPendingOffsets(
+        _ offsets: [CommittedOffset],
+        group: String,
+        by producer: Producer,
+        addsGroup: Bool = false
+    ) -> KafkaErrorCode {
+        if addsGroup {
+            let error = addOffsets(group: group, by: producer)
+            guard error == .none else { return error }
+        }
+        return transactions.withLock { table in
             let metadata = table[producer.transactionalID]
             let error = check(
                 metadata,
@@ -100,30 +106,68 @@ extension TransactionCoordinator {
     /// transaction; the check and the append happen under the coordinator's lock, so the
     /// transaction cannot be decided between them and leave data after its marker.
     ///
-    /// - Parameter notInTransaction: the error when it is not: INVALID_TXN_STATE for Produce
-    ///   versions up to 10, TRANSACTION_ABORTABLE from 11 (KIP-890).
+    /// - Parameters:
+    ///   - notInTransaction: the error when it is not: INVALID_TXN_STATE for Produce versions
+    ///     up to 10, TRANSACTION_ABORTABLE from 11 (KIP-890).
+    ///   - addsPartition: Produce 12 and later (KIP-890's second protocol): a partition not in
+    ///     the transaction is added to it (a transaction opened if none is), stored before the
+    ///     batch is appended.
     /// - Returns: the error, or the append's result.
     func appendIfInTransaction(
         _ partition: KafkaTopicPartition,
         by producer: Producer,
         notInTransaction: KafkaErrorCode,
+        addsPartition: Bool = false,
         append: () throws -> PartitionLog.AppendResult
     ) throws -> Result<PartitionLog.AppendResult, TransactionalProduceError> {
-        try transactions.withLock { table in
+        let now = clock()
+        return try transactions.withLock { table in
             guard let metadata = table[producer.transactionalID], metadata.producerID == producer.producerID else {
                 return .failure(TransactionalProduceError(.invalidProducerIdMapping, "is not this id's producer"))
             }
             if producer.producerEpoch < metadata.producerEpoch {
                 return .failure(TransactionalProduceError(.invalidProducerEpoch, "has an epoch older than the id's"))
             }
-            guard metadata.state == .ongoing, metadata.producerEpoch == producer.producerEpoch,
-                metadata.partitions.contains(partition)
-            else {
-                return .failure(
-                    TransactionalProduceError(notInTransaction, "wrote to \(partition) outside its ongoing transaction")
-                )
+            let inTransaction =
+                metadata.state == .ongoing && metadata.producerEpoch == producer.producerEpoch
+                && metadata.partitions.contains(partition)
+            if !inTransaction {
+                guard addsPartition, metadata.producerEpoch == producer.producerEpoch, metadata.state != .dead else {
+                    return .failure(
+                        TransactionalProduceError(
+                            notInTransaction,
+                            "wrote to \(partition) outside its ongoing transaction"
+                        )
+                    )
+                }
+                if let refusal = add(partition, to: metadata, at: now, in: &table) { return .failure(refusal) }
             }
             return .success(try append())
+        }
+    }
+
+    /// Adds `partition` to the transaction of `metadata`, opening one when none is, for a
+    /// Produce 12 batch. A transaction still being completed is answered as Kafka's broker
+    /// answers a producer it must make retry: NOT_ENOUGH_REPLICAS, retriable for every client.
+    private func add(
+        _ partition: KafkaTopicPartition,
+        to metadata: TransactionMetadata,
+        at now: Int64,
+        in table: inout TransactionTable
+    ) -> TransactionalProduceError? {
+        guard !metadata.state.isPreparing else {
+            return TransactionalProduceError(.notEnoughReplicas, "has its last transaction still completing; retry")
+        }
+        var next = metadata
+        next.beginUnlessOngoing(at: now)
+        next.partitions.insert(partition)
+        next.updateTimeMs = now
+        do {
+            try persist(next, in: &table)
+            return nil
+        } catch {
+            logger.error("transaction of '\(metadata.transactionalID)' could not be stored: \(error)")
+            return TransactionalProduceError(.notEnoughReplicas, "could not be added to its transaction; retry")
         }
     }
 }

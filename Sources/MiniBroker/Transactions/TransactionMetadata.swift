@@ -13,6 +13,9 @@ public struct TransactionMetadata: Sendable, Equatable {
     /// The epoch before the last bump, -1 when none: a producer retrying an InitProducerId
     /// whose answer it lost presents it and gets the current epoch again (KIP-360).
     public var lastProducerEpoch: Int16
+    /// The producer id before the last change of producer id at the end of a transaction, -1
+    /// when none: a producer retrying the EndTxn (v5) that changed it presents it (KIP-890).
+    public var previousProducerID: Int64
     /// The producer's `transaction.timeout.ms`: an ongoing transaction older than this is aborted.
     public var timeoutMs: Int32
     /// Where the current or last transaction stands.
@@ -32,6 +35,7 @@ public struct TransactionMetadata: Sendable, Equatable {
         producerID: Int64,
         producerEpoch: Int16,
         lastProducerEpoch: Int16 = -1,
+        previousProducerID: Int64 = -1,
         timeoutMs: Int32,
         state: TransactionState = .empty,
         partitions: Set<KafkaTopicPartition> = [],
@@ -43,12 +47,22 @@ public struct TransactionMetadata: Sendable, Equatable {
         self.producerID = producerID
         self.producerEpoch = producerEpoch
         self.lastProducerEpoch = lastProducerEpoch
+        self.previousProducerID = previousProducerID
         self.timeoutMs = timeoutMs
         self.state = state
         self.partitions = partitions
         self.groups = groups
         self.startTimeMs = startTimeMs
         self.updateTimeMs = updateTimeMs
+    }
+
+    /// Opens a transaction at `now`, touching nothing yet, unless one is ongoing.
+    mutating func beginUnlessOngoing(at now: Int64) {
+        guard state != .ongoing else { return }
+        state = .ongoing
+        partitions = []
+        groups = []
+        startTimeMs = now
     }
 
     /// Whether the transaction is ongoing and older than its timeout at `now`.
@@ -66,6 +80,26 @@ public struct TransactionMetadata: Sendable, Equatable {
         next.updateTimeMs = now
         return next
     }
+
+    /// This metadata with the transaction's outcome decided and the epoch bumped, as EndTxn v5
+    /// (KIP-890's second protocol) ends every transaction: the markers carry the new epoch,
+    /// which the producer is given for its next transaction. Ending with no transaction open
+    /// (an abort) is a transaction of no partitions.
+    func preparingWithBump(commit: Bool, at now: Int64) -> TransactionMetadata {
+        var next = preparing(commit: commit, at: now)
+        next.lastProducerEpoch = producerEpoch
+        next.producerEpoch = producerEpoch + 1
+        if state != .ongoing {
+            next.partitions = []
+            next.groups = []
+            next.startTimeMs = now
+        }
+        return next
+    }
+
+    /// Whether completing this decided transaction changes the producer id: its bump took
+    /// the last epoch there is.
+    var completionChangesProducerID: Bool { state.isPreparing && producerEpoch == Int16.max }
 
     /// This metadata once every marker of the transaction is written: nothing open.
     func completed(at now: Int64) -> TransactionMetadata {

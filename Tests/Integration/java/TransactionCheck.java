@@ -30,6 +30,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
+import org.apache.kafka.common.utils.AppInfoParser;
 
 /**
  * Kafka transactions with the Java client, as Kafka Streams and every exactly-once pipeline use
@@ -94,6 +95,14 @@ public final class TransactionCheck extends Checks {
             step("transaction 2: 50 records aborted");
             expected.addAll(transaction(producer, topic, "third-", 10, true));
             step("transaction 3: 10 records committed");
+
+            // The broker finalizes transaction.version 2 (KIP-890): clients from 4.0 end each
+            // transaction with EndTxn v5, which bumps the epoch; 3.x clients keep the first protocol.
+            boolean bumps = !AppInfoParser.getVersion().startsWith("3.");
+            int epoch = admin.describeTransactions(List.of(prefix + "-txn")).description(prefix + "-txn").get()
+                .producerEpoch();
+            check(epoch == (bumps ? 3 : 0), "producer epoch after 3 transactions: " + epoch);
+            step("transaction protocol " + (bumps ? 2 : 1) + ": epoch " + epoch + " after 3 transactions");
 
             awaitStable(committed, uncommitted, partitions);
             List<String> readCommitted = readToEnd(committed, partitions);

@@ -64,12 +64,13 @@ final class CoordinatorFixture {
     }
 
     /// Appends one transactional record of `producer` to `partition` through the coordinator,
-    /// as Produce does.
+    /// as Produce does; `addsPartition` as Produce 12 does.
     @discardableResult
     func produce(
         _ producer: TransactionCoordinator.Producer,
         to partition: KafkaTopicPartition,
-        sequence: Int32
+        sequence: Int32,
+        addsPartition: Bool = false
     ) throws -> KafkaErrorCode {
         let log = self.log(partition)
         let batch = TestBatch.transactional(
@@ -77,8 +78,12 @@ final class CoordinatorFixture {
             epoch: producer.producerEpoch,
             sequence: sequence
         )
-        let result = try coordinator.appendIfInTransaction(partition, by: producer, notInTransaction: .invalidTxnState)
-        {
+        let result = try coordinator.appendIfInTransaction(
+            partition,
+            by: producer,
+            notInTransaction: .invalidTxnState,
+            addsPartition: addsPartition
+        ) {
             try log.append(batch)
         }
         switch result {
