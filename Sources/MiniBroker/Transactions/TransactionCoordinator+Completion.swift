@@ -55,7 +55,8 @@ extension TransactionCoordinator {
     /// next transaction; the last epoch there is changes the producer id instead. A retry
     /// presents the epoch before the bump (or the previous producer id at the last epoch) and
     /// gets the same answer again. An abort with no transaction open still bumps the epoch;
-    /// a commit is INVALID_TXN_STATE, as in Kafka's `TransactionCoordinator`.
+    /// a commit is answered CONCURRENT_TRANSACTIONS (`earlyCommit`). Otherwise the rules are
+    /// those of Kafka's `TransactionCoordinator`.
     func endTransactionBumpingEpoch(commit: Bool, by producer: Producer) -> EndResult {
         let now = clock()
         let decision: EndDecision = transactions.withLock { table in
@@ -65,6 +66,14 @@ extension TransactionCoordinator {
             let step = Self.endStep(current, commit: commit, producer: producer)
             switch step {
             case .refuse(let error):
+                // The request handler logs the refusal; this says what the id's state was.
+                logger.debug(
+                    """
+                    EndTxn (\(commit ? "commit" : "abort")) of '\(producer.transactionalID)' by producer \
+                    \(producer.producerID) epoch \(producer.producerEpoch) refused (\(error)): the id is \
+                    \(current.state) at producer \(current.producerID) epoch \(current.producerEpoch)
+                    """
+                )
                 return .refused(error)
             case .answerCurrent:
                 return .decided(nil)
@@ -135,16 +144,29 @@ extension TransactionCoordinator {
         case .ongoing:
             return .decide
         case .completeCommit:
-            if commit { return isRetry ? .answerCurrent : .refuse(.invalidTxnState) }
+            if commit { return isRetry ? .answerCurrent : earlyCommit }
             return isRetry ? .refuse(.invalidTxnState) : .decide
         case .completeAbort:
-            if commit { return .refuse(.invalidTxnState) }
+            // A commit at the epoch before an abort's bump: the coordinator aborted the
+            // transaction (its timeout) while the commit was on its way. The producer is
+            // fenced, as with the first protocol (Kafka's KAFKA-20785).
+            if commit { return isRetry ? .refuse(producer.fenced) : earlyCommit }
             return isRetry ? .answerCurrent : .decide
         default:
-            // Empty: an abort of nothing bumps the epoch; there is nothing to commit.
-            return commit ? .refuse(.invalidTxnState) : .decide
+            // Empty: an abort of nothing bumps the epoch.
+            return commit ? earlyCommit : .decide
         }
     }
+
+    /// A commit at the current epoch with no transaction open. Kafka answers INVALID_TXN_STATE,
+    /// which is fatal for the producer; but the Java client (4.x) can send its EndTxn before
+    /// the transaction's first batches when its sender thread checks for unsent batches just
+    /// before the application adds them and commits (`Sender` reads `hasIncomplete()` before
+    /// taking the next transactional request), about once in 20,000 short transactions. Told
+    /// CONCURRENT_TRANSACTIONS, it retries once its batches are acknowledged, and they open the
+    /// transaction. A client committing a transaction it never wrote to retries until its own
+    /// timeout; the Java client sends no EndTxn then.
+    private static let earlyCommit = EndStep.refuse(.concurrentTransactions)
 
     private enum EndDecision {
         case refused(KafkaErrorCode)

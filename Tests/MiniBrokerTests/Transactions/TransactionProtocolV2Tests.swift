@@ -55,14 +55,40 @@ struct TransactionProtocolV2Tests {
         #expect(fixture.coordinator.endTransactionBumpingEpoch(commit: false, by: producer).error == .invalidTxnState)
         #expect(fixture.log(Fixture.p0).logEndOffset == 2)  // one marker
 
-        // With the new epoch and nothing open: a commit has nothing to commit, an abort bumps.
+        // With the new epoch and nothing open, an abort bumps the epoch.
         let bumped = next(producer, after: committed)
-        #expect(fixture.coordinator.endTransactionBumpingEpoch(commit: true, by: bumped).error == .invalidTxnState)
         let abort = fixture.coordinator.endTransactionBumpingEpoch(commit: false, by: bumped)
         #expect(abort == .init(error: .none, producerID: producer.producerID, producerEpoch: 2))
         #expect(fixture.log(Fixture.p0).logEndOffset == 2)  // no partition, no marker
         // Two epochs behind is an older instance.
         #expect(fixture.coordinator.endTransactionBumpingEpoch(commit: false, by: producer).error == .producerFenced)
+    }
+
+    @Test func aCommitBeforeItsFirstRecordsIsRetriedUntilTheyArrive() throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        let producer = fixture.initProducer("a")
+        try fixture.produce(producer, to: Fixture.p0, sequence: 0, addsPartition: true)
+        let first = next(producer, after: fixture.coordinator.endTransactionBumpingEpoch(commit: true, by: producer))
+        // The next transaction's EndTxn overtakes its batches: retriable, nothing decided.
+        let early = fixture.coordinator.endTransactionBumpingEpoch(commit: true, by: first)
+        #expect(early.error == .concurrentTransactions)
+        #expect(fixture.coordinator.metadata(of: "a")?.producerEpoch == first.producerEpoch)
+        try fixture.produce(first, to: Fixture.p0, sequence: 0, addsPartition: true)
+        let committed = fixture.coordinator.endTransactionBumpingEpoch(commit: true, by: first)
+        #expect(committed == .init(error: .none, producerID: producer.producerID, producerEpoch: 2))
+        #expect(fixture.log(Fixture.p0).lastStableOffset == 4)
+    }
+
+    @Test func aCommitOvertakenByTheTimeoutsAbortIsFenced() throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        let producer = fixture.initProducer("a", timeoutMs: 1_000)
+        try fixture.produce(producer, to: Fixture.p0, sequence: 0, addsPartition: true)
+        fixture.advance(milliseconds: 1_001)
+        #expect(fixture.coordinator.abortExpiredTransactions() == ["a"])
+        #expect(fixture.coordinator.endTransactionBumpingEpoch(commit: true, by: producer).error == .producerFenced)
+        #expect(fixture.log(Fixture.p0).abortedTransactions(from: 0, to: 2).map(\.producerID) == [producer.producerID])
     }
 
     @Test func theLastEpochGivesANewProducerIDThatARestartKeeps() throws {
