@@ -17,8 +17,9 @@ Latency: a transactional producer writes 2,000 records/s, committing every 10 re
 consumer report p50/p99 from produce to receipt. Targets: a transaction of 10,000 records costs
 under 10 % more CPU per GB than idempotent produce; read_committed p99 under 20 ms.
 
-Medians of 5 runs, each on a fresh broker: the CPU a run costs depends on how the client happens
-to batch, and runs of the same mode differ by up to a third, so one run cannot tell 10 % apart.
+Medians of 5 runs, each on a fresh broker, with 3 samples per run of each mode but transactions
+of 100: the CPU a run costs depends on how the client happens to batch, and runs of the same mode
+differ by up to a third, so one run cannot tell 10 % apart.
 `make bench` runs it with ASEED_BIN set to the release binary.
 Usage: python benchmarks/transaction_bench.py [--runs 5] [--records 1000000]
 """
@@ -99,6 +100,9 @@ MODES = (("idempotent", None), ("idempotent, flushed every 10,000", -10_000),
          ("transactions of 10,000", 10_000), ("transactions of 100", 100))
 # Transactions of 100 write this share of the records: a run of them takes twenty times as long.
 SHARE = {"transactions of 100": 5}
+# Each broker runs the other modes this many times, in turn, and transactions of 100 once: the
+# target compares rows a few per cent apart, and more samples per run steady their medians.
+ROUNDS = 3
 # The flushed row each transactional row is also compared with.
 FLUSHED = {"transactions of 10,000": "idempotent, flushed every 10,000"}
 CLIENTS = ("librdkafka", "Java 4.3")
@@ -131,15 +135,19 @@ class JavaProducer:
 
 
 def throughput(records: int, payloads: list[bytes], java: JavaProducer, run: int) -> dict:
-    """(MB/s, broker CPU s/GB) per client and mode on one fresh broker; the modes take turns at
-    going first, which pays for the broker's warm-up."""
+    """[(MB/s, broker CPU s/GB)] per client and mode on one fresh broker, ROUNDS samples of each
+    mode but transactions of 100 (one); the modes take turns at going first, which pays for the
+    broker's warm-up."""
     results = {}
     with tempfile.TemporaryDirectory() as directory:
         broker = Broker(directory).start()
         try:
-            for client in CLIENTS:
-                for name, every in MODES[run % len(MODES):] + MODES[:run % len(MODES)]:
-                    topic = f"bench-{len(results)}"
+            for client, round_ in ((client, round_) for client in CLIENTS for round_ in range(ROUNDS)):
+                turn = (run + round_) % len(MODES)
+                for name, every in MODES[turn:] + MODES[:turn]:
+                    if name in SHARE and round_ > 0:
+                        continue
+                    topic = f"bench-{sum(len(samples) for samples in results.values())}"
                     count = records // SHARE.get(name, 1)
                     size = sum(len(payloads[i % len(payloads)]) for i in range(count))
                     create_topic(broker.bootstrap, topic)
@@ -149,7 +157,7 @@ def throughput(records: int, payloads: list[bytes], java: JavaProducer, run: int
                     else:
                         elapsed = java.produce(broker.bootstrap, topic, count, every)
                     cpu = cpu_seconds(broker.process.pid) - cpu_before
-                    results[(client, name)] = (size / elapsed / 1e6, cpu / (size / 1e9))
+                    results.setdefault((client, name), []).append((size / elapsed / 1e6, cpu / (size / 1e9)))
                     print(f"{client:10} {name:24} {size / elapsed / 1e6:7.1f} MB/s {cpu / (size / 1e9):6.2f} CPU s/GB",
                           file=sys.stderr)
         finally:
@@ -228,15 +236,17 @@ def main() -> None:
         runs = [throughput(args.records, payloads, java, run) for run in range(args.runs)]
     latencies = [latency() for _ in range(args.runs)]
     print()
-    print(f"Medians of {args.runs} runs, each on a fresh broker ({args.records:,} records of 215 B, lz4, acks=all;"
+    print(f"Medians of {args.runs} runs, each on a fresh broker, {ROUNDS} samples per run of each mode but"
+          f" transactions of 100 ({args.records:,} records of 215 B, lz4, acks=all;"
           f" {args.records // SHARE['transactions of 100']:,} in transactions of 100):")
     print()
     print("| producer | mode | MB/s | broker CPU s/GB | CPU vs idempotent | CPU vs flushed |")
     print("|---|---|---:|---:|---:|---:|")
     for client in CLIENTS:
-        cpus = {name: statistics.median(run[(client, name)][1] for run in runs) for name, _ in MODES}
+        samples = {name: [sample for run in runs for sample in run[(client, name)]] for name, _ in MODES}
+        cpus = {name: statistics.median(cpu for _, cpu in samples[name]) for name, _ in MODES}
         for name, _ in MODES:
-            rate = statistics.median(run[(client, name)][0] for run in runs)
+            rate = statistics.median(rate for rate, _ in samples[name])
             cpu = cpus[name]
             versus_base = "" if name == "idempotent" else f"{(cpu / cpus['idempotent'] - 1) * 100:+.0f} %"
             versus_flushed = f"{(cpu / cpus[FLUSHED[name]] - 1) * 100:+.0f} %" if name in FLUSHED else ""
