@@ -18,14 +18,7 @@ extension TransactionCoordinator {
             guard error == .none, let current else { return .refused(error) }
             switch current.state {
             case .ongoing:
-                let prepared = current.preparing(commit: commit, at: now)
-                do {
-                    try persist(prepared, in: &table)
-                } catch {
-                    logger.error("the end of transaction '\(producer.transactionalID)' could not be stored: \(error)")
-                    return .refused(.coordinatorNotAvailable)
-                }
-                return .decided(prepared)
+                return decide(current.preparing(commit: commit, at: now), in: &table)
             case .completeCommit where commit, .completeAbort where !commit:
                 return .decided(nil)
             default:
@@ -78,14 +71,7 @@ extension TransactionCoordinator {
             case .answerCurrent:
                 return .decided(nil)
             case .decide:
-                let prepared = current.preparingWithBump(commit: commit, at: now)
-                do {
-                    try persist(prepared, in: &table)
-                } catch {
-                    logger.error("the end of transaction '\(producer.transactionalID)' could not be stored: \(error)")
-                    return .refused(.coordinatorNotAvailable)
-                }
-                return .decided(prepared)
+                return decide(current.preparingWithBump(commit: commit, at: now), in: &table)
             }
         }
         switch decision {
@@ -167,6 +153,17 @@ extension TransactionCoordinator {
     /// transaction. A client committing a transaction it never wrote to retries until its own
     /// timeout; the Java client sends no EndTxn then.
     private static let earlyCommit = EndStep.refuse(.concurrentTransactions)
+
+    /// Stores a transaction's decided end: COORDINATOR_NOT_AVAILABLE when it cannot be.
+    private func decide(_ prepared: TransactionMetadata, in table: inout TransactionTable) -> EndDecision {
+        do {
+            try persist(prepared, in: &table)
+            return .decided(prepared)
+        } catch {
+            logger.error("the end of transaction '\(prepared.transactionalID)' could not be stored: \(error)")
+            return .refused(.coordinatorNotAvailable)
+        }
+    }
 
     private enum EndDecision {
         case refused(KafkaErrorCode)
