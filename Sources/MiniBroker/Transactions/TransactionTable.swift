@@ -6,8 +6,9 @@
 /// stored with the id's next change, or by the coordinator's periodic task, instead of in a
 /// SQLite commit of its own on every EndTxn. After a crash before then, the store still says
 /// "decided", and recovery writes the markers again, which closes nothing that is not open:
-/// the id's next transaction cannot have written any data, because its first
-/// AddPartitionsToTxn is stored (replacing the decision) before it is answered.
+/// the id's next transaction cannot have written any data, because its first partition is
+/// stored (replacing the decision) before any of its data is appended: by AddPartitionsToTxn,
+/// or by its first batch with the second transaction protocol.
 struct TransactionTable: Sendable {
     /// Every known id's metadata, as the coordinator answers from it.
     private(set) var metadata: [String: TransactionMetadata]
