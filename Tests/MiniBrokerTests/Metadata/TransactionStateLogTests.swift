@@ -1,5 +1,7 @@
 import Common
+import Foundation
 import KafkaWire
+import NIOCore
 import SQLite
 import Testing
 
@@ -48,6 +50,29 @@ struct TransactionStateLogTests {
         #expect(reopened.states["a"] == decided)
         #expect(reopened.states["b"] == nil)
         #expect(reopened.states["c"]?.producerEpoch == 7)
+    }
+
+    @Test func recordsWithoutThePreviousProducerIDOfEarlierVersionsAreRead() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/" + TransactionStateLog.fileName
+        var rotated = Self.metadata("a", state: .completeCommit, partitions: [])
+        rotated.previousProducerID = 7
+        do { try TransactionStateLog(path: path).append([rotated]) }
+        #expect(try TransactionStateLog(path: path).states["a"]?.previousProducerID == 7)
+
+        // The same record as earlier versions wrote it: the body without its last 8 bytes.
+        let written = try #require(FileManager.default.contents(atPath: path))
+        var body = ByteBuffer(bytes: written.dropFirst(8).dropLast(8))
+        var record = ByteBuffer()
+        record.writeInteger(UInt32(body.readableBytes))
+        record.writeInteger(CRC32C.checksum(body))
+        record.writeBuffer(&body)
+        try Data(record.readableBytesView).write(to: URL(fileURLWithPath: path))
+        let earlier = try TransactionStateLog(path: path)
+        #expect(earlier.droppedBytes == 0)
+        rotated.previousProducerID = -1
+        #expect(earlier.states["a"] == rotated)
     }
 
     @Test func aTornEndIsDroppedAndTheNextRecordIsReadable() throws {
