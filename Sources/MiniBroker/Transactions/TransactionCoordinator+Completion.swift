@@ -200,10 +200,7 @@ extension TransactionCoordinator {
             }
             do {
                 if prepared.completionChangesProducerID {
-                    completed.previousProducerID = prepared.producerID
-                    completed.producerID = try store.allocateProducerID()
-                    completed.producerEpoch = 0
-                    completed.lastProducerEpoch = -1
+                    completed.changeProducerID(to: try store.allocateProducerID())
                 }
                 try store.completeTransaction(completed, previous: prepared, commitOffsets: commit)
                 table.didStore(completed)

@@ -106,9 +106,7 @@ extension TransactionCoordinator {
     func nextEpoch(of current: TransactionMetadata, timeoutMs: Int32, at now: Int64) throws -> TransactionMetadata {
         var next = current
         if current.isEpochExhausted {
-            next.producerID = try store.allocateProducerID()
-            next.producerEpoch = 0
-            next.lastProducerEpoch = -1
+            next.changeProducerID(to: try store.allocateProducerID())
         } else {
             next.lastProducerEpoch = current.producerEpoch
             next.producerEpoch = current.producerEpoch + 1

@@ -120,8 +120,7 @@ extension TransactionCoordinator {
         addsPartition: Bool = false,
         append: () throws -> PartitionLog.AppendResult
     ) throws -> Result<PartitionLog.AppendResult, TransactionalProduceError> {
-        let now = clock()
-        return try transactions.withLock { table in
+        try transactions.withLock { table in
             guard let metadata = table[producer.transactionalID], metadata.producerID == producer.producerID else {
                 return .failure(TransactionalProduceError(.invalidProducerIdMapping, "is not this id's producer"))
             }
@@ -140,7 +139,7 @@ extension TransactionCoordinator {
                         )
                     )
                 }
-                if let refusal = add(partition, to: metadata, at: now, in: &table) { return .failure(refusal) }
+                if let refusal = add(partition, to: metadata, in: &table) { return .failure(refusal) }
             }
             return .success(try append())
         }
@@ -152,12 +151,13 @@ extension TransactionCoordinator {
     private func add(
         _ partition: KafkaTopicPartition,
         to metadata: TransactionMetadata,
-        at now: Int64,
         in table: inout TransactionTable
     ) -> TransactionalProduceError? {
         guard !metadata.state.isPreparing else {
             return TransactionalProduceError(.notEnoughReplicas, "has its last transaction still completing; retry")
         }
+        // Read only here: batches of partitions already in the transaction need no time.
+        let now = clock()
         var next = metadata
         next.beginUnlessOngoing(at: now)
         next.partitions.insert(partition)

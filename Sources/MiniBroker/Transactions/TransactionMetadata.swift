@@ -13,8 +13,8 @@ public struct TransactionMetadata: Sendable, Equatable {
     /// The epoch before the last bump, -1 when none: a producer retrying an InitProducerId
     /// whose answer it lost presents it and gets the current epoch again (KIP-360).
     public var lastProducerEpoch: Int16
-    /// The producer id before the last change of producer id at the end of a transaction, -1
-    /// when none: a producer retrying the EndTxn (v5) that changed it presents it (KIP-890).
+    /// The producer id before the last change of producer id (its epochs used up), -1 when
+    /// none: a producer retrying the EndTxn (v5) that changed it presents it (KIP-890).
     public var previousProducerID: Int64
     /// The producer's `transaction.timeout.ms`: an ongoing transaction older than this is aborted.
     public var timeoutMs: Int32
@@ -56,6 +56,15 @@ public struct TransactionMetadata: Sendable, Equatable {
         self.updateTimeMs = updateTimeMs
     }
 
+    /// Gives the id the producer id `newID` at epoch 0, when the epochs of the one it had are
+    /// used up; the old one stays known as the previous producer id.
+    mutating func changeProducerID(to newID: Int64) {
+        previousProducerID = producerID
+        producerID = newID
+        producerEpoch = 0
+        lastProducerEpoch = -1
+    }
+
     /// Opens a transaction at `now`, touching nothing yet, unless one is ongoing.
     mutating func beginUnlessOngoing(at now: Int64) {
         guard state != .ongoing else { return }
@@ -84,16 +93,12 @@ public struct TransactionMetadata: Sendable, Equatable {
     /// This metadata with the transaction's outcome decided and the epoch bumped, as EndTxn v5
     /// (KIP-890's second protocol) ends every transaction: the markers carry the new epoch,
     /// which the producer is given for its next transaction. Ending with no transaction open
-    /// (an abort) is a transaction of no partitions.
+    /// (an abort) is a transaction of no partitions that starts now.
     func preparingWithBump(commit: Bool, at now: Int64) -> TransactionMetadata {
         var next = preparing(commit: commit, at: now)
         next.lastProducerEpoch = producerEpoch
         next.producerEpoch = producerEpoch + 1
-        if state != .ongoing {
-            next.partitions = []
-            next.groups = []
-            next.startTimeMs = now
-        }
+        if state != .ongoing { next.startTimeMs = now }
         return next
     }
 

@@ -20,6 +20,15 @@ struct TransactionProtocolV2Tests {
         return next
     }
 
+    /// A producer's first transaction (one record on p0), committed: the producer and the answer.
+    private func firstCommit(
+        in fixture: Fixture
+    ) throws -> (TransactionCoordinator.Producer, TransactionCoordinator.EndResult) {
+        let producer = fixture.initProducer("a")
+        try fixture.produce(producer, to: Fixture.p0, sequence: 0, addsPartition: true)
+        return (producer, fixture.coordinator.endTransactionBumpingEpoch(commit: true, by: producer))
+    }
+
     @Test func aProduceAddsItsPartitionAndEveryEndBumpsTheEpoch() throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
@@ -46,9 +55,7 @@ struct TransactionProtocolV2Tests {
     @Test func aRetriedEndGetsTheSameAnswerAndOtherEndsAreRefused() throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
-        let producer = fixture.initProducer("a")
-        try fixture.produce(producer, to: Fixture.p0, sequence: 0, addsPartition: true)
-        let committed = fixture.coordinator.endTransactionBumpingEpoch(commit: true, by: producer)
+        let (producer, committed) = try firstCommit(in: fixture)
         #expect(committed.producerEpoch == 1)
         // The answer was lost: the same request again, with the epoch before the bump.
         #expect(fixture.coordinator.endTransactionBumpingEpoch(commit: true, by: producer) == committed)
@@ -67,9 +74,8 @@ struct TransactionProtocolV2Tests {
     @Test func aCommitBeforeItsFirstRecordsIsRetriedUntilTheyArrive() throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
-        let producer = fixture.initProducer("a")
-        try fixture.produce(producer, to: Fixture.p0, sequence: 0, addsPartition: true)
-        let first = next(producer, after: fixture.coordinator.endTransactionBumpingEpoch(commit: true, by: producer))
+        let (producer, answer) = try firstCommit(in: fixture)
+        let first = next(producer, after: answer)
         // The next transaction's EndTxn overtakes its batches: retriable, nothing decided.
         let early = fixture.coordinator.endTransactionBumpingEpoch(commit: true, by: first)
         #expect(early.error == .concurrentTransactions)
@@ -135,9 +141,7 @@ struct TransactionProtocolV2Tests {
     @Test func aCrashAfterTheDecisionKeepsTheBumpedEpoch() throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
-        let producer = fixture.initProducer("a")
-        try fixture.produce(producer, to: Fixture.p0, sequence: 0, addsPartition: true)
-        let committed = fixture.coordinator.endTransactionBumpingEpoch(commit: true, by: producer)
+        let (producer, committed) = try firstCommit(in: fixture)
         // The completion is kept in memory for a while; the stored decision carries the new epoch.
         try fixture.restart()
         let recovered = fixture.coordinator.metadata(of: "a")
