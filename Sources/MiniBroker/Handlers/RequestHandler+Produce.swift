@@ -21,9 +21,10 @@ extension RequestHandler {
         {
             firstError = .transactionalIdAuthorizationFailed
         }
-        let responses = request.topicData.map { topicData in
-            let mayWrite = firstError != nil || authorized(.write, .topic, topicData.name, context)
-            return ProduceResponse.TopicProduceResponse(
+        let mayWrite = request.topicData.map { firstError != nil || authorized(.write, .topic, $0.name, context) }
+        let requestPartitions = { self.transactionalPartitions(of: request, mayWrite: mayWrite) }
+        let responses = zip(request.topicData, mayWrite).map { topicData, mayWrite in
+            ProduceResponse.TopicProduceResponse(
                 name: topicData.name,
                 partitionResponses: topicData.partitionData.map { partitionData in
                     if let firstError {
@@ -40,6 +41,7 @@ extension RequestHandler {
                         topic: topicData.name,
                         partitionData,
                         transactionalID: request.transactionalId,
+                        requestPartitions: requestPartitions,
                         version: version,
                         client: context.clientHost
                     )
@@ -50,6 +52,19 @@ extension RequestHandler {
             logger.info("produce v\(version) from \(context.clientHost) refused: \(firstError!)")
         }
         return ProduceResponse(responses: responses, throttleTimeMs: 0)
+    }
+
+    /// The partitions of the request's transactional batches that exist and may be written:
+    /// what a Produce 12 batch adds to its transaction with its own partition.
+    private func transactionalPartitions(of request: ProduceRequest, mayWrite: [Bool]) -> [KafkaTopicPartition] {
+        zip(request.topicData, mayWrite).filter { $1 }.flatMap { topicData, _ in
+            topicData.partitionData.compactMap { partitionData -> KafkaTopicPartition? in
+                guard let records = partitionData.records, RecordBatchHeader.peek(records)?.isTransactional == true,
+                    let log = topics.log(topic: topicData.name, partition: partitionData.index)
+                else { return nil }
+                return log.topicPartition
+            }
+        }
     }
 
     private func partitionError(
@@ -71,6 +86,7 @@ extension RequestHandler {
         topic name: String,
         _ data: ProduceRequest.PartitionProduceData,
         transactionalID: String?,
+        requestPartitions: @escaping () -> [KafkaTopicPartition],
         version: Int16,
         client: String
     ) -> ProduceResponse.PartitionProduceResponse {
@@ -105,7 +121,14 @@ extension RequestHandler {
             return response
         }
         do {
-            let appended = try append(batch, keys: keys, to: log, transactionalID: transactionalID, version: version)
+            let appended = try append(
+                batch,
+                keys: keys,
+                to: log,
+                transactionalID: transactionalID,
+                requestPartitions: requestPartitions,
+                version: version
+            )
             let result: PartitionLog.AppendResult
             switch appended {
             case .success(let success): result = success
@@ -142,6 +165,7 @@ extension RequestHandler {
         keys: BatchKeys?,
         to log: PartitionLog,
         transactionalID: String?,
+        requestPartitions: @escaping () -> [KafkaTopicPartition],
         version: Int16
     ) throws -> Result<PartitionLog.AppendResult, TransactionalProduceError> {
         guard let transactionalID, let header = RecordBatchHeader.peek(batch), header.isTransactional else {
@@ -156,7 +180,7 @@ extension RequestHandler {
             log.topicPartition,
             by: producer,
             notInTransaction: version >= 11 ? .transactionAbortable : .invalidTxnState,
-            addsPartition: version >= 12
+            addsPartitions: version >= 12 ? requestPartitions : nil
         ) {
             try log.append(batch, keys: keys)
         }

@@ -109,15 +109,17 @@ extension TransactionCoordinator {
     /// - Parameters:
     ///   - notInTransaction: the error when it is not: INVALID_TXN_STATE for Produce versions
     ///     up to 10, TRANSACTION_ABORTABLE from 11 (KIP-890).
-    ///   - addsPartition: Produce 12 and later (KIP-890's second protocol): a partition not in
-    ///     the transaction is added to it (a transaction opened if none is), stored before the
-    ///     batch is appended.
+    ///   - addsPartitions: Produce 12 and later (KIP-890's second protocol): a partition not
+    ///     in the transaction is added to it (a transaction opened if none is), stored before
+    ///     the batch is appended, together with the partitions this returns (those of the
+    ///     request's other batches), so a request for three new partitions stores one change,
+    ///     not three. Nil for earlier versions: the partition must be in the transaction.
     /// - Returns: the error, or the append's result.
     func appendIfInTransaction(
         _ partition: KafkaTopicPartition,
         by producer: Producer,
         notInTransaction: KafkaErrorCode,
-        addsPartition: Bool = false,
+        addsPartitions: (() -> [KafkaTopicPartition])? = nil,
         append: () throws -> PartitionLog.AppendResult
     ) throws -> Result<PartitionLog.AppendResult, TransactionalProduceError> {
         try transactions.withLock { table in
@@ -131,7 +133,8 @@ extension TransactionCoordinator {
                 metadata.state == .ongoing && metadata.producerEpoch == producer.producerEpoch
                 && metadata.partitions.contains(partition)
             if !inTransaction {
-                guard addsPartition, metadata.producerEpoch == producer.producerEpoch, metadata.state != .dead else {
+                guard let addsPartitions, metadata.producerEpoch == producer.producerEpoch, metadata.state != .dead
+                else {
                     return .failure(
                         TransactionalProduceError(
                             notInTransaction,
@@ -139,17 +142,19 @@ extension TransactionCoordinator {
                         )
                     )
                 }
-                if let refusal = add(partition, to: metadata, in: &table) { return .failure(refusal) }
+                if let refusal = add([partition] + addsPartitions(), to: metadata, in: &table) {
+                    return .failure(refusal)
+                }
             }
             return .success(try append())
         }
     }
 
-    /// Adds `partition` to the transaction of `metadata`, opening one when none is, for a
+    /// Adds `partitions` to the transaction of `metadata`, opening one when none is, for a
     /// Produce 12 batch. A transaction still being completed is answered as Kafka's broker
     /// answers a producer it must make retry: NOT_ENOUGH_REPLICAS, retriable for every client.
     private func add(
-        _ partition: KafkaTopicPartition,
+        _ partitions: [KafkaTopicPartition],
         to metadata: TransactionMetadata,
         in table: inout TransactionTable
     ) -> TransactionalProduceError? {
@@ -160,7 +165,7 @@ extension TransactionCoordinator {
         let now = clock()
         var next = metadata
         next.beginUnlessOngoing(at: now)
-        next.partitions.insert(partition)
+        next.partitions.formUnion(partitions)
         next.updateTimeMs = now
         do {
             try persist(next, in: &table)

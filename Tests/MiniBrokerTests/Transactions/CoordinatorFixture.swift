@@ -64,13 +64,15 @@ final class CoordinatorFixture {
     }
 
     /// Appends one transactional record of `producer` to `partition` through the coordinator,
-    /// as Produce does; `addsPartition` as Produce 12 does.
+    /// as Produce does; `addsPartition` as Produce 12 does, in a request whose other batches
+    /// are for `along`.
     @discardableResult
     func produce(
         _ producer: TransactionCoordinator.Producer,
         to partition: KafkaTopicPartition,
         sequence: Int32,
-        addsPartition: Bool = false
+        addsPartition: Bool = false,
+        along: [KafkaTopicPartition] = []
     ) throws -> KafkaErrorCode {
         let log = self.log(partition)
         let batch = TestBatch.transactional(
@@ -82,7 +84,7 @@ final class CoordinatorFixture {
             partition,
             by: producer,
             notInTransaction: .invalidTxnState,
-            addsPartition: addsPartition
+            addsPartitions: addsPartition ? { along } : nil
         ) {
             try log.append(batch)
         }
@@ -90,6 +92,11 @@ final class CoordinatorFixture {
         case .success: return .none
         case .failure(let refused): return refused.code
         }
+    }
+
+    /// The size of the coordinator's state log: it grows by a record at each stored change.
+    var stateLogSize: Int {
+        FileSystem.fileSize(directory.path + "/" + TransactionStateLog.fileName) ?? 0
     }
 
     func remove() {

@@ -52,6 +52,27 @@ struct TransactionProtocolV2Tests {
         #expect(fixture.log(Fixture.p0).lastStableOffset == 4)
     }
 
+    @Test func aRequestsFirstBatchAddsThePartitionsOfItsOtherBatchesInOneStoredChange() throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        let producer = fixture.initProducer("a")
+        let before = fixture.stateLogSize
+        #expect(
+            try fixture.produce(producer, to: Fixture.p0, sequence: 0, addsPartition: true, along: [Fixture.p1])
+                == .none
+        )
+        let afterFirst = fixture.stateLogSize
+        #expect(afterFirst > before)
+        // The request's second batch finds its partition in the transaction: nothing is stored.
+        #expect(try fixture.produce(producer, to: Fixture.p1, sequence: 0, addsPartition: true) == .none)
+        #expect(fixture.stateLogSize == afterFirst)
+        try fixture.restart()
+        #expect(fixture.coordinator.metadata(of: "a")?.partitions == [Fixture.p0, Fixture.p1])
+        let committed = fixture.coordinator.endTransactionBumpingEpoch(commit: true, by: producer)
+        #expect(committed.error == .none)
+        #expect(fixture.log(Fixture.p1).lastStableOffset == 2)
+    }
+
     @Test func aRetriedEndGetsTheSameAnswerAndOtherEndsAreRefused() throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
