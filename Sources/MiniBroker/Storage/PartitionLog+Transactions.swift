@@ -23,8 +23,23 @@ extension PartitionLog {
         coordinatorEpoch: Int32
     ) throws -> Int64 {
         let marker = TransactionMarker(kind: commit ? .commit : .abort, coordinatorEpoch: coordinatorEpoch)
-        let now = Self.currentTimeMilliseconds()
-        let batch = try marker.batch(producerID: producerID, producerEpoch: producerEpoch, timestamp: now)
+        return try appendMarker(
+            MarkerBatch(
+                marker,
+                producerID: producerID,
+                producerEpoch: producerEpoch,
+                timestamp: Self.currentTimeMilliseconds()
+            )
+        )
+    }
+
+    /// Writes an encoded marker as `appendMarker(producerID:producerEpoch:commit:coordinatorEpoch:)`
+    /// does: the coordinator encodes a transaction's marker once for all its partitions.
+    @discardableResult
+    func appendMarker(_ encoded: MarkerBatch) throws -> Int64 {
+        let (marker, batch, producerID, producerEpoch) =
+            (encoded.marker, encoded.bytes, encoded.producerID, encoded.producerEpoch)
+        let now = encoded.timestamp
         try diskSpace?.admit(bytes: batch.readableBytes)
         return try state.withLock { state in
             try state.checkOpen(topicPartition)

@@ -179,8 +179,21 @@ extension TransactionCoordinator {
         guard completing.withLock({ $0.insert(prepared.transactionalID).inserted }) else { return false }
         defer { _ = completing.withLock { $0.remove(prepared.transactionalID) } }
         let commit = prepared.state == .prepareCommit
+        let marker: MarkerBatch
+        do {
+            marker = try MarkerBatch(
+                TransactionMarker(kind: commit ? .commit : .abort, coordinatorEpoch: Self.coordinatorEpoch),
+                producerID: prepared.producerID,
+                producerEpoch: prepared.producerEpoch,
+                // The log's clock, as for any batch it stamps; the coordinator's may be a test's.
+                timestamp: PartitionLog.currentTimeMilliseconds()
+            )
+        } catch {
+            logger.error("the markers of '\(prepared.transactionalID)' could not be encoded: \(error)")
+            return false
+        }
         for partition in prepared.partitions.sorted() {
-            guard writeMarker(commit: commit, of: prepared, to: partition) else { return false }
+            guard writeMarker(marker, of: prepared, to: partition) else { return false }
         }
         onMarkersWritten()
         let now = clock()
@@ -232,16 +245,16 @@ extension TransactionCoordinator {
     /// Writes one marker; a partition that no longer exists needs none, and a producer epoch
     /// the partition has already seen pass (an administrator's abort, WriteTxnMarkers) means
     /// a newer marker is there. Other failures (a full disk) leave the transaction decided.
-    private func writeMarker(commit: Bool, of prepared: TransactionMetadata, to partition: KafkaTopicPartition) -> Bool
+    private func writeMarker(
+        _ marker: MarkerBatch,
+        of prepared: TransactionMetadata,
+        to partition: KafkaTopicPartition
+    )
+        -> Bool
     {
         guard let log = topics.log(topic: partition.topic, partition: partition.partition) else { return true }
         do {
-            try log.appendMarker(
-                producerID: prepared.producerID,
-                producerEpoch: prepared.producerEpoch,
-                commit: commit,
-                coordinatorEpoch: Self.coordinatorEpoch
-            )
+            try log.appendMarker(marker)
             return true
         } catch let error as StorageError where error.code == .invalidProducerEpoch {
             logger.warning("marker of '\(prepared.transactionalID)' not written to \(partition): \(error.message)")
