@@ -30,6 +30,7 @@ API_NAMES = [
     "OffsetDelete", "DescribeProducers", "DescribeCluster", "AddPartitionsToTxn", "AddOffsetsToTxn",
     "EndTxn", "TxnOffsetCommit", "WriteTxnMarkers", "DescribeTransactions", "ListTransactions",
     "SaslHandshake", "SaslAuthenticate", "DescribeUserScramCredentials", "AlterUserScramCredentials",
+    "UpdateFeatures",
 ]
 HEADER_NAMES = ["RequestHeader", "ResponseHeader"]
 

@@ -51,6 +51,7 @@ extension ApiKey {
         case .describeProducers: DescribeProducersRequest.self
         case .describeUserScramCredentials: DescribeUserScramCredentialsRequest.self
         case .alterUserScramCredentials: AlterUserScramCredentialsRequest.self
+        case .updateFeatures: UpdateFeaturesRequest.self
         case .describeTransactions: DescribeTransactionsRequest.self
         case .listTransactions: ListTransactionsRequest.self
         }

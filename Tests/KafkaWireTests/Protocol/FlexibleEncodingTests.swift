@@ -138,7 +138,8 @@ import Testing
         #expect(ApiKey.describeConfigs.rawValue == 32)
         #expect(ApiKey.endTxn.name == "EndTxn")
         #expect(ApiKey.listTransactions.rawValue == 66)
-        #expect(ApiKey.allCases.count == 42)
+        #expect(ApiKey.updateFeatures.rawValue == 57)
+        #expect(ApiKey.allCases.count == 43)
     }
 
     @Test func headerVersions() {

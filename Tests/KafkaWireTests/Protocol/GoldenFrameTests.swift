@@ -104,6 +104,7 @@ private func bodyTypes(
     case .describeUserScramCredentials:
         (DescribeUserScramCredentialsRequest.self, DescribeUserScramCredentialsResponse.self)
     case .alterUserScramCredentials: (AlterUserScramCredentialsRequest.self, AlterUserScramCredentialsResponse.self)
+    case .updateFeatures: (UpdateFeaturesRequest.self, UpdateFeaturesResponse.self)
     }
 }
 

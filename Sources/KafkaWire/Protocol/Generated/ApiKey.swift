@@ -40,6 +40,7 @@ public enum ApiKey: Int16, CaseIterable, Sendable {
     case offsetDelete = 47
     case describeUserScramCredentials = 50
     case alterUserScramCredentials = 51
+    case updateFeatures = 57
     case describeCluster = 60
     case describeProducers = 61
     case describeTransactions = 65
@@ -86,6 +87,7 @@ public enum ApiKey: Int16, CaseIterable, Sendable {
         case .offsetDelete: "OffsetDelete"
         case .describeUserScramCredentials: "DescribeUserScramCredentials"
         case .alterUserScramCredentials: "AlterUserScramCredentials"
+        case .updateFeatures: "UpdateFeatures"
         case .describeCluster: "DescribeCluster"
         case .describeProducers: "DescribeProducers"
         case .describeTransactions: "DescribeTransactions"
@@ -134,6 +136,7 @@ public enum ApiKey: Int16, CaseIterable, Sendable {
         case .offsetDelete: 0...0
         case .describeUserScramCredentials: 0...0
         case .alterUserScramCredentials: 0...0
+        case .updateFeatures: 0...2
         case .describeCluster: 0...1
         case .describeProducers: 0...0
         case .describeTransactions: 0...0
@@ -182,6 +185,7 @@ public enum ApiKey: Int16, CaseIterable, Sendable {
         case .offsetDelete: nil
         case .describeUserScramCredentials: 0
         case .alterUserScramCredentials: 0
+        case .updateFeatures: 0
         case .describeCluster: 0
         case .describeProducers: 0
         case .describeTransactions: 0

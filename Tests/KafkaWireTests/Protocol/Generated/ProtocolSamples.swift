@@ -2700,6 +2700,60 @@ extension AlterUserScramCredentialsResponse.AlterUserScramCredentialsResult {
     }
 }
 
+extension UpdateFeaturesRequest: SampledMessage {}
+
+extension UpdateFeaturesRequest {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.timeoutMs = 70000
+        value.featureUpdates = [UpdateFeaturesRequest.FeatureUpdateKey.sample(version: version, nulls: nulls)]
+        if version >= 1 { value.validateOnly = true }
+        return value
+    }
+}
+
+extension UpdateFeaturesRequest.FeatureUpdateKey {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.feature = "feature-é"
+        value.maxVersionLevel = 301
+        if version <= 0 { value.allowDowngrade = true }
+        if version >= 1 { value.upgradeType = 8 }
+        return value
+    }
+}
+
+extension UpdateFeaturesResponse: SampledMessage {}
+
+extension UpdateFeaturesResponse {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.throttleTimeMs = 70000
+        value.errorCode = 301
+        value.errorMessage = nulls ? nil : "errorMessage-é"
+        if version <= 1 { value.results = [UpdateFeaturesResponse.UpdatableFeatureResult.sample(version: version, nulls: nulls)] }
+        return value
+    }
+}
+
+extension UpdateFeaturesResponse.UpdatableFeatureResult {
+    /// A value with every field of `version` set away from its default; with `nulls`, fields
+    /// that may be null in `version` are null instead.
+    static func sample(version: Int16, nulls: Bool = false) -> Self {
+        var value = Self()
+        value.feature = "feature-é"
+        value.errorCode = 301
+        value.errorMessage = nulls ? nil : "errorMessage-é"
+        return value
+    }
+}
+
 extension RequestHeader: SampledMessage {}
 
 extension RequestHeader {
@@ -2813,6 +2867,8 @@ let allSampledMessages: [SampledMessageCase] = [
     SampledMessageCase(DescribeUserScramCredentialsResponse.self, versions: 0...0),
     SampledMessageCase(AlterUserScramCredentialsRequest.self, versions: 0...0),
     SampledMessageCase(AlterUserScramCredentialsResponse.self, versions: 0...0),
+    SampledMessageCase(UpdateFeaturesRequest.self, versions: 0...2),
+    SampledMessageCase(UpdateFeaturesResponse.self, versions: 0...2),
     SampledMessageCase(RequestHeader.self, versions: 0...2),
     SampledMessageCase(ResponseHeader.self, versions: 0...1),
 ]
