@@ -107,6 +107,7 @@ public final class KafkaBroker: Service, Sendable {
             groups: groups,
             transactions: transactions,
             offsets: store,
+            features: try FinalizedFeatures(store: store),
             appends: appends,
             users: users,
             authorizer: authorizer,
@@ -118,7 +119,8 @@ public final class KafkaBroker: Service, Sendable {
         self.onListening = onListening
     }
 
-    private static func authorizer(
+    /// The authorizer `configuration` asks for, nil with `--authorizer none`.
+    static func authorizer(
         _ configuration: BrokerConfiguration,
         store: MetadataStore,
         logger: Logger

@@ -2,7 +2,8 @@
 pipelines and Kafka Streams (java/TransactionCheck.java): commit and abort through
 read_committed and read_uncommitted consumers and the last stable offset, consume-transform-produce
 with the group's offsets in the transaction, a zombie producer fenced, a timed-out transaction
-aborted by the broker, and the kafka-transactions admin calls."""
+aborted by the broker, the kafka-transactions admin calls, and kafka-features choosing the
+transaction protocol."""
 import uuid
 
 from javaclients import run_check
@@ -69,3 +70,17 @@ def test_list_describe_and_abort_transactions(java_client, broker):
     assert "OK abortTransaction (coordinator epoch " in out
     assert "OK the producer's own abort afterwards succeeds" in out
     assert "OK describeTransactions of an unknown id: TransactionalIdNotFoundException" in out
+
+
+def test_kafka_features_chooses_the_transaction_protocol(java_client, aseed_factory):
+    """Admin.updateFeatures (kafka-features.sh) lowers transaction.version to 1: Java 4.x
+    producers that connect afterwards use the first protocol (no epoch bump per transaction);
+    raised to 2 again, the second. A private broker: the level is the broker's."""
+    broker = aseed_factory().start()
+    out = run_transaction_check(java_client, broker, "features")
+    assert "OK describeFeatures: transaction.version finalized at 2" in out
+    assert "OK an upgrade to a lower level is refused: lowering 'transaction.version' from 2 to 1" in out
+    assert "OK downgrade: transaction.version 1 at epoch 2" in out
+    assert "OK a producer connecting now uses the first protocol: epoch 0 after 3 transactions" in out
+    assert "OK upgrade: transaction.version 2, epoch " in out
+    assert "features updated by" in broker.output()

@@ -14,6 +14,8 @@ final class RequestHandler: Sendable {
     let groups: GroupCoordinator
     let transactions: TransactionCoordinator
     let offsets: MetadataStore
+    /// The finalized features ApiVersions names and UpdateFeatures changes.
+    let features: FinalizedFeatures
     let appends: AppendNotifier
     let users: UserCredentials
     /// Nil when every client may do everything (`--authorizer none`).
@@ -31,6 +33,7 @@ final class RequestHandler: Sendable {
         groups: GroupCoordinator,
         transactions: TransactionCoordinator,
         offsets: MetadataStore,
+        features: FinalizedFeatures,
         appends: AppendNotifier,
         users: UserCredentials,
         authorizer: AclAuthorizer? = nil,
@@ -43,6 +46,7 @@ final class RequestHandler: Sendable {
         self.groups = groups
         self.transactions = transactions
         self.offsets = offsets
+        self.features = features
         self.appends = appends
         self.users = users
         self.authorizer = authorizer
@@ -238,6 +242,8 @@ final class RequestHandler: Sendable {
             return now(describeTransactions(try DescribeTransactionsRequest(from: &body, version: version), context))
         case .listTransactions:
             return now(listTransactions(try ListTransactionsRequest(from: &body, version: version), context))
+        case .updateFeatures:
+            return now(updateFeatures(try UpdateFeaturesRequest(from: &body, version: version), context))
         case .saslHandshake:
             return now(saslHandshake(try SaslHandshakeRequest(from: &body, version: version), context))
         case .saslAuthenticate:

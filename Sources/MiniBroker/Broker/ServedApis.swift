@@ -54,17 +54,15 @@ enum ServedApis {
         .saslAuthenticate: 0...2,
         .describeUserScramCredentials: 0...0,
         .alterUserScramCredentials: 0...0,
+        .updateFeatures: 0...2,
     ]
 
-    /// The transaction protocol clients are told to use (`transaction.version` in ApiVersions
-    /// v3+): 2, KIP-890's, where Produce and TxnOffsetCommit add partitions and groups to the
+    /// The newest transaction protocol served (`transaction.version` in ApiVersions v3+): 2,
+    /// KIP-890's, where Produce and TxnOffsetCommit add partitions and groups to the
     /// transaction themselves and every EndTxn bumps the epoch. Java clients from 4.0 follow
-    /// it; older ones, librdkafka and the Python clients keep the first protocol.
+    /// it when it is finalized (`FinalizedFeatures`); older ones, librdkafka and the Python
+    /// clients keep the first protocol.
     static let transactionVersion: Int16 = 2
-
-    /// The epoch of the finalized features: clients keep the features of the highest epoch
-    /// they have seen, and these never change.
-    static let finalizedFeaturesEpoch: Int64 = 1
 
     /// Produce versions below 3 carry message sets v0/v1, which we do not store: they are
     /// decoded and answered with UNSUPPORTED_VERSION per partition.

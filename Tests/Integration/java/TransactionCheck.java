@@ -11,11 +11,15 @@ import java.util.TreeMap;
 
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.FeatureMetadata;
+import org.apache.kafka.clients.admin.FeatureUpdate;
+import org.apache.kafka.clients.admin.FinalizedVersionRange;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -28,6 +32,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidUpdateVersionException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
 import org.apache.kafka.common.utils.AppInfoParser;
@@ -37,16 +42,17 @@ import org.apache.kafka.common.utils.AppInfoParser;
  * them: commit and abort seen through read_committed and read_uncommitted consumers and the last
  * stable offset, consume-transform-produce with offsets committed in the transaction, fencing of
  * a zombie producer, the coordinator aborting a transaction that timed out, and the admin calls
- * behind kafka-transactions (list, describe, describe-producers, abort). Prints one line per
- * step; exits 1 on the first failed check.
+ * behind kafka-transactions (list, describe, describe-producers, abort), and kafka-features
+ * choosing the transaction protocol. Prints one line per step; exits 1 on the first failed check.
  *
- * Usage: TransactionCheck BOOTSTRAP TOPIC_PREFIX GROUP (commit | ctp | fencing | timeout | admin)
+ * Usage: TransactionCheck BOOTSTRAP TOPIC_PREFIX GROUP (commit | ctp | fencing | timeout | admin | features)
  */
 public final class TransactionCheck extends Checks {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 4) {
-            fail("usage: TransactionCheck BOOTSTRAP TOPIC_PREFIX GROUP (commit | ctp | fencing | timeout | admin)");
+            fail("usage: TransactionCheck BOOTSTRAP TOPIC_PREFIX GROUP (commit | ctp | fencing | timeout | admin"
+                + " | features)");
         }
         String bootstrap = args[0];
         String prefix = args[1];
@@ -67,6 +73,9 @@ public final class TransactionCheck extends Checks {
                     break;
                 case "admin":
                     adminCalls(admin, bootstrap, prefix);
+                    break;
+                case "features":
+                    features(admin, bootstrap, prefix);
                     break;
                 default:
                     fail("unknown mode " + args[3]);
@@ -434,6 +443,68 @@ public final class TransactionCheck extends Checks {
     }
 
     // Helpers.
+
+    /**
+     * What kafka-features does with transaction.version: describe shows it finalized at 2; an
+     * upgrade-only update cannot lower it; a safe downgrade to 1 makes producers that connect
+     * afterwards use the first transaction protocol (the epoch stays 0 over three transactions),
+     * and an upgrade to 2 brings the second back for 4.x clients. Leaves the level at 2.
+     */
+    static void features(Admin admin, String bootstrap, String prefix) throws Exception {
+        FeatureMetadata before = admin.describeFeatures().featureMetadata().get();
+        check(transactionVersion(before) == 2, "transaction.version finalized at 2, got " + before);
+        step("describeFeatures: transaction.version finalized at 2, supported "
+            + before.supportedFeatures().get("transaction.version"));
+
+        try {
+            updateTransactionVersion(admin, 1, FeatureUpdate.UpgradeType.UPGRADE);
+            fail("an upgrade to level 1 was accepted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            check(e.getCause() instanceof InvalidUpdateVersionException, "InvalidUpdateVersionException, got " + e);
+            step("an upgrade to a lower level is refused: " + e.getCause().getMessage());
+        }
+
+        updateTransactionVersion(admin, 1, FeatureUpdate.UpgradeType.SAFE_DOWNGRADE);
+        FeatureMetadata lowered = admin.describeFeatures().featureMetadata().get();
+        long epoch = lowered.finalizedFeaturesEpoch().orElse(-1L);
+        check(transactionVersion(lowered) == 1, "transaction.version 1 after the downgrade, got " + lowered);
+        check(epoch > before.finalizedFeaturesEpoch().orElse(-1L), "a newer epoch, got " + lowered);
+        step("downgrade: transaction.version 1 at epoch " + epoch);
+        int firstProtocol = epochAfterThreeTransactions(admin, bootstrap, prefix + "-v1");
+        check(firstProtocol == 0, "first protocol: epoch 0 after 3 transactions, got " + firstProtocol);
+        step("a producer connecting now uses the first protocol: epoch 0 after 3 transactions");
+
+        updateTransactionVersion(admin, 2, FeatureUpdate.UpgradeType.UPGRADE);
+        check(transactionVersion(admin.describeFeatures().featureMetadata().get()) == 2, "transaction.version 2 again");
+        boolean bumps = !AppInfoParser.getVersion().startsWith("3.");
+        int secondProtocol = epochAfterThreeTransactions(admin, bootstrap, prefix + "-v2");
+        check(secondProtocol == (bumps ? 3 : 0), "epoch after 3 transactions: " + secondProtocol);
+        step("upgrade: transaction.version 2, epoch " + secondProtocol + " after 3 transactions");
+    }
+
+    private static short transactionVersion(FeatureMetadata metadata) {
+        FinalizedVersionRange range = metadata.finalizedFeatures().get("transaction.version");
+        return range == null ? 0 : range.maxVersionLevel();
+    }
+
+    private static void updateTransactionVersion(Admin admin, int level, FeatureUpdate.UpgradeType type)
+            throws Exception {
+        admin.updateFeatures(Map.of("transaction.version", new FeatureUpdate((short) level, type)),
+            new UpdateFeaturesOptions()).all().get();
+    }
+
+    /** A new transactional producer commits three transactions; the id's epoch afterwards. */
+    private static int epochAfterThreeTransactions(Admin admin, String bootstrap, String id) throws Exception {
+        String topic = id + "-data";
+        createTopic(admin, topic, 3);
+        try (KafkaProducer<String, String> producer = transactionalProducer(bootstrap, id, null)) {
+            producer.initTransactions();
+            for (int round = 0; round < 3; round++) {
+                transaction(producer, topic, "r" + round + "-", 5, true);
+            }
+        }
+        return admin.describeTransactions(List.of(id)).description(id).get().producerEpoch();
+    }
 
     static List<TopicPartition> createTopic(Admin admin, String topic, int count) throws Exception {
         admin.createTopics(List.of(new NewTopic(topic, count, (short) 1))).all().get();

@@ -38,8 +38,10 @@ struct ServedBroker {
             groups: GroupCoordinator(configuration: .init(), logger: logger),
             transactions: try TransactionCoordinator(store: store, topics: topics, logger: logger),
             offsets: store,
+            features: try FinalizedFeatures(store: store),
             appends: AppendNotifier(),
             users: users,
+            authorizer: try KafkaBroker.authorizer(configuration, store: store, logger: logger),
             logger: logger
         )
         limits = ConnectionLimits(configuration)

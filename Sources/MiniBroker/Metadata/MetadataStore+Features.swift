@@ -1,0 +1,40 @@
+import SQLite
+
+extension MetadataStore {
+    /// Feature levels and their epoch are kept in `counters`, as `feature:<name>` and
+    /// `finalized_features_epoch`: small integers like the others there, and no schema step,
+    /// so a database stays readable by versions that finalize their defaults.
+    private static let featurePrefix = "feature:"
+    private static let featuresEpochName = "finalized_features_epoch"
+
+    /// The finalized feature levels an operator set with UpdateFeatures, nil when none was
+    /// ever set (the broker then finalizes its defaults).
+    public func finalizedFeatures() throws -> FeatureLevels? {
+        try withDatabase { database in
+            let rows = try database.statement("SELECT name, value FROM counters").rows {
+                ($0.string(at: 0) ?? "", $0.int64(at: 1))
+            }
+            guard let epoch = rows.first(where: { $0.0 == Self.featuresEpochName })?.1 else { return nil }
+            var levels: [String: Int16] = [:]
+            for (name, value) in rows where name.hasPrefix(Self.featurePrefix) {
+                levels[String(name.dropFirst(Self.featurePrefix.count))] = Int16(clamping: value)
+            }
+            return FeatureLevels(levels: levels, epoch: epoch)
+        }
+    }
+
+    /// Replaces the finalized feature levels and their epoch, in one transaction.
+    public func saveFinalizedFeatures(_ features: FeatureLevels) throws {
+        try withDatabase { database in
+            try database.transaction {
+                try database.statement("DELETE FROM counters WHERE name LIKE 'feature:%' OR name = ?")
+                    .run([.text(Self.featuresEpochName)])
+                let insert = try database.statement("INSERT INTO counters (name, value) VALUES (?, ?)")
+                try insert.run([.text(Self.featuresEpochName), .integer(features.epoch)])
+                for (name, level) in features.levels.sorted(by: { $0.key < $1.key }) {
+                    try insert.run([.text(Self.featurePrefix + name), .integer(Int64(level))])
+                }
+            }
+        }
+    }
+}
