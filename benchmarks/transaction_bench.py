@@ -6,7 +6,8 @@ Throughput: one producer writes 215-byte order records with lz4 and acks=all int
 acknowledgement) every 10,000 records, which is what a commit makes the client do, without the
 transaction; transactional committing every 10,000 records, then every 100 (a fifth of the
 records: each costs the broker far more). Two producers: librdkafka (confluent-kafka; linger.ms
-5, batches up to 1 MB) and the Java client 4.3 with its defaults (16 KB batches, linger.ms 5).
+5, batches up to 1 MB) and the Java client 4.3 with its defaults (16 KB batches, linger.ms 5),
+whose JVM first writes a fifth as many records the same way, unmeasured, to compile the client.
 Reported: MB/s of record values and the broker's CPU seconds per GB (from
 /proc/<pid>/task/*/schedstat), and the transactional rows' CPU against the same client's
 idempotent row and against its flushed row (what the transaction itself costs the broker, the
@@ -33,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 
 from confluent_kafka import Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
@@ -106,6 +108,9 @@ ROUNDS = 3
 # The flushed row each transactional row is also compared with.
 FLUSHED = {"transactions of 10,000": "idempotent, flushed every 10,000"}
 CLIENTS = ("librdkafka", "Java 4.3")
+# The Java producer first writes this fraction of a sample's records, unmeasured: the JVM
+# compiles the client's code meanwhile, on one of the two cores the broker runs on.
+WARM_UP = 5
 JAVA_SOURCE = pathlib.Path(__file__).resolve().parent / "java" / "TransactionBench.java"
 JARS = pathlib.Path(os.environ.get("ASEED_KAFKA_JARS", JAVA_SOURCE.parents[2] / ".venv" / "jars"))
 # Debian's libraries the Java client loads: logging (silenced) and the LZ4 codec.
@@ -124,14 +129,31 @@ class JavaProducer:
         with open(self.payloads, "wb") as file:
             file.write(b"\n".join(payloads) + b"\n")
 
-    def produce(self, bootstrap: str, topic: str, count: int, every: int | None) -> float:
-        """Seconds from the first record to the last acknowledgement, the JVM's start left out."""
-        result = subprocess.run(["java", "-Djava.library.path=/usr/lib/x86_64-linux-gnu/jni", "-cp", self.classpath,
-                                 "TransactionBench", bootstrap, topic, str(count), str(every or 0), self.payloads],
-                                capture_output=True, text=True, timeout=600)
-        if result.returncode != 0:
-            raise RuntimeError(f"Java producer failed: {result.stderr[-2000:]}")
-        return float(result.stdout.split("elapsed ")[1])
+    def produce(self, bootstrap: str, topic: str, count: int, every: int | None, warm: Callable[[], None]) -> float:
+        """Seconds from the first record to the last acknowledgement; `warm` is called once the
+        JVM is warm (WARM_UP of `count` records written to `topic`-warm-up the same way), just
+        before the measured records."""
+        # A file, not a pipe, for the errors: nobody reads them while the producer runs.
+        with tempfile.TemporaryFile("w+") as errors:
+            process = subprocess.Popen(["java", "-Djava.library.path=/usr/lib/x86_64-linux-gnu/jni", "-cp",
+                                        self.classpath, "TransactionBench", bootstrap, topic, str(count),
+                                        str(every or 0), self.payloads, str(count // WARM_UP)],
+                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, text=True)
+            try:
+                line = process.stdout.readline()
+                if line.strip() == "warm":
+                    warm()
+                    process.stdin.write("\n")
+                    process.stdin.flush()
+                    line = process.stdout.readline()
+                process.communicate(timeout=600)
+            finally:
+                if process.poll() is None:
+                    process.kill()
+            if process.returncode != 0 or not line.startswith("elapsed "):
+                errors.seek(0)
+                raise RuntimeError(f"Java producer failed: {errors.read()[-2000:]}")
+        return float(line.split()[1])
 
 
 def throughput(records: int, payloads: list[bytes], java: JavaProducer, run: int) -> dict:
@@ -151,12 +173,18 @@ def throughput(records: int, payloads: list[bytes], java: JavaProducer, run: int
                     count = records // SHARE.get(name, 1)
                     size = sum(len(payloads[i % len(payloads)]) for i in range(count))
                     create_topic(broker.bootstrap, topic)
-                    cpu_before = cpu_seconds(broker.process.pid)
+                    cpu_before = []
+
+                    def measure() -> None:
+                        cpu_before.append(cpu_seconds(broker.process.pid))
+
                     if client == "librdkafka":
+                        measure()
                         elapsed = produce(broker.bootstrap, topic, payloads, count, every)
                     else:
-                        elapsed = java.produce(broker.bootstrap, topic, count, every)
-                    cpu = cpu_seconds(broker.process.pid) - cpu_before
+                        create_topic(broker.bootstrap, f"{topic}-warm-up")
+                        elapsed = java.produce(broker.bootstrap, topic, count, every, measure)
+                    cpu = cpu_seconds(broker.process.pid) - cpu_before[0]
                     results.setdefault((client, name), []).append((size / elapsed / 1e6, cpu / (size / 1e9)))
                     print(f"{client:10} {name:24} {size / elapsed / 1e6:7.1f} MB/s {cpu / (size / 1e9):6.2f} CPU s/GB",
                           file=sys.stderr)

@@ -13,7 +13,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * producer's defaults apart from acks=all and lz4. Prints "elapsed SECONDS" once every record
  * is acknowledged.
  *
- * Arguments: bootstrap topic records every payload-file
+ * The same producer first writes `warm-up` records the same way to the topic named
+ * `topic`-warm-up, so that the JVM has compiled the client's code before the measured part
+ * (compiling takes a core of the two the broker runs on); it then prints "warm" and waits for
+ * a line on its input, while the caller reads the broker's CPU time.
+ *
+ * Arguments: bootstrap topic records every payload-file warm-up
  */
 public final class TransactionBench {
     private TransactionBench() {
@@ -25,6 +30,7 @@ public final class TransactionBench {
         int records = Integer.parseInt(args[2]);
         int every = Integer.parseInt(args[3]);
         byte[][] payloads = readPayloads(args[4]);
+        int warmUp = Integer.parseInt(args[5]);
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -39,29 +45,39 @@ public final class TransactionBench {
             if (every > 0) {
                 producer.initTransactions();
             }
+            write(producer, topic + "-warm-up", warmUp, every, payloads, failure);
+            System.out.println("warm");
+            System.out.flush();
+            new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
             long start = System.nanoTime();
-            for (int index = 0; index < records; index++) {
-                if (every > 0 && index % every == 0) {
-                    producer.beginTransaction();
-                }
-                producer.send(new ProducerRecord<>(topic, index % 3, null, payloads[index % payloads.length]),
-                        (metadata, error) -> {
-                            if (error != null) {
-                                failure.compareAndSet(null, error);
-                            }
-                        });
-                if (every > 0 && ((index + 1) % every == 0 || index + 1 == records)) {
-                    producer.commitTransaction();
-                } else if (every < 0 && (index + 1) % -every == 0) {
-                    producer.flush();
-                }
-            }
-            producer.flush();
+            write(producer, topic, records, every, payloads, failure);
             double elapsed = (System.nanoTime() - start) / 1e9;
-            if (failure.get() != null) {
-                throw failure.get();
-            }
             System.out.println("elapsed " + elapsed);
+        }
+    }
+
+    /** Writes `records` records to `topic` and waits until each is acknowledged. */
+    private static void write(KafkaProducer<byte[], byte[]> producer, String topic, int records, int every,
+            byte[][] payloads, AtomicReference<Exception> failure) throws Exception {
+        for (int index = 0; index < records; index++) {
+            if (every > 0 && index % every == 0) {
+                producer.beginTransaction();
+            }
+            producer.send(new ProducerRecord<>(topic, index % 3, null, payloads[index % payloads.length]),
+                    (metadata, error) -> {
+                        if (error != null) {
+                            failure.compareAndSet(null, error);
+                        }
+                    });
+            if (every > 0 && ((index + 1) % every == 0 || index + 1 == records)) {
+                producer.commitTransaction();
+            } else if (every < 0 && (index + 1) % -every == 0) {
+                producer.flush();
+            }
+        }
+        producer.flush();
+        if (failure.get() != null) {
+            throw failure.get();
         }
     }
 
