@@ -156,11 +156,6 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
                     return
                 }
             }
-            if !clientIDKnown, let connectionID {
-                clientIDKnown = true
-                let clientID = Self.clientID(of: frame)
-                handler.connections.update(connectionID) { $0.clientID = clientID }
-            }
             let outcome: RequestOutcome
             do {
                 outcome = try handler.handle(
@@ -176,6 +171,13 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
                 logger.warning("closing connection from \(clientHost): \(error)")
                 context.close(promise: nil)
                 return
+            }
+            // After the first request is handled: when it is ApiVersions v3+ (every client's
+            // first), the console finds the client's software beside its id from the start.
+            if !clientIDKnown, let connectionID {
+                clientIDKnown = true
+                let clientID = Self.clientID(of: frame)
+                handler.connections.update(connectionID) { $0.clientID = clientID }
             }
             switch outcome {
             case .respond(let response):
