@@ -22,7 +22,10 @@ extension RequestHandler {
             firstError = .transactionalIdAuthorizationFailed
         }
         let mayWrite = request.topicData.map { firstError != nil || authorized(.write, .topic, $0.name, context) }
-        let requestPartitions = { self.transactionalPartitions(of: request, mayWrite: mayWrite) }
+        // Produce 12 adds the partitions of a transactional request's batches to its transaction.
+        let requestPartitions: (() -> [KafkaTopicPartition])? =
+            version >= 12 && request.transactionalId != nil
+            ? { self.transactionalPartitions(of: request, mayWrite: mayWrite) } : nil
         let responses = zip(request.topicData, mayWrite).map { topicData, mayWrite in
             ProduceResponse.TopicProduceResponse(
                 name: topicData.name,
@@ -86,7 +89,7 @@ extension RequestHandler {
         topic name: String,
         _ data: ProduceRequest.PartitionProduceData,
         transactionalID: String?,
-        requestPartitions: @escaping () -> [KafkaTopicPartition],
+        requestPartitions: (() -> [KafkaTopicPartition])?,
         version: Int16,
         client: String
     ) -> ProduceResponse.PartitionProduceResponse {
@@ -165,7 +168,7 @@ extension RequestHandler {
         keys: BatchKeys?,
         to log: PartitionLog,
         transactionalID: String?,
-        requestPartitions: @escaping () -> [KafkaTopicPartition],
+        requestPartitions: (() -> [KafkaTopicPartition])?,
         version: Int16
     ) throws -> Result<PartitionLog.AppendResult, TransactionalProduceError> {
         guard let transactionalID, let header = RecordBatchHeader.peek(batch), header.isTransactional else {
@@ -180,7 +183,7 @@ extension RequestHandler {
             log.topicPartition,
             by: producer,
             notInTransaction: version >= 11 ? .transactionAbortable : .invalidTxnState,
-            addsPartitions: version >= 12 ? requestPartitions : nil
+            addsPartitions: requestPartitions
         ) {
             try log.append(batch, keys: keys)
         }

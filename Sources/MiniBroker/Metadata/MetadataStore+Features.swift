@@ -11,9 +11,10 @@ extension MetadataStore {
     /// ever set (the broker then finalizes its defaults).
     public func finalizedFeatures() throws -> FeatureLevels? {
         try withDatabase { database in
-            let rows = try database.statement("SELECT name, value FROM counters").rows {
-                ($0.string(at: 0) ?? "", $0.int64(at: 1))
-            }
+            let rows = try database.statement(
+                "SELECT name, value FROM counters WHERE name LIKE 'feature:%' OR name = ?"
+            )
+            .rows([.text(Self.featuresEpochName)]) { ($0.string(at: 0) ?? "", $0.int64(at: 1)) }
             guard let epoch = rows.first(where: { $0.0 == Self.featuresEpochName })?.1 else { return nil }
             var levels: [String: Int16] = [:]
             for (name, value) in rows where name.hasPrefix(Self.featurePrefix) {

@@ -16,9 +16,10 @@ struct MarkerBatch: Sendable {
     /// The control batch, base offset 0.
     let bytes: ByteBuffer
 
-    /// The marker of `producerID`'s transaction at `producerEpoch`, stamped `timestamp`.
-    init(_ marker: TransactionMarker, producerID: Int64, producerEpoch: Int16, timestamp: Int64) throws {
-        self.marker = marker
+    /// The COMMIT (`commit`) or ABORT marker of `producerID`'s transaction at
+    /// `producerEpoch`, written by the coordinator at `coordinatorEpoch`, stamped `timestamp`.
+    init(commit: Bool, coordinatorEpoch: Int32, producerID: Int64, producerEpoch: Int16, timestamp: Int64) throws {
+        marker = TransactionMarker(kind: commit ? .commit : .abort, coordinatorEpoch: coordinatorEpoch)
         self.producerID = producerID
         self.producerEpoch = producerEpoch
         self.timestamp = timestamp

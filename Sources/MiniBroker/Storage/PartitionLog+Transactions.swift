@@ -22,10 +22,10 @@ extension PartitionLog {
         commit: Bool,
         coordinatorEpoch: Int32
     ) throws -> Int64 {
-        let marker = TransactionMarker(kind: commit ? .commit : .abort, coordinatorEpoch: coordinatorEpoch)
-        return try appendMarker(
+        try appendMarker(
             MarkerBatch(
-                marker,
+                commit: commit,
+                coordinatorEpoch: coordinatorEpoch,
                 producerID: producerID,
                 producerEpoch: producerEpoch,
                 timestamp: Self.currentTimeMilliseconds()
@@ -37,9 +37,8 @@ extension PartitionLog {
     /// does: the coordinator encodes a transaction's marker once for all its partitions.
     @discardableResult
     func appendMarker(_ encoded: MarkerBatch) throws -> Int64 {
-        let (marker, batch, producerID, producerEpoch) =
-            (encoded.marker, encoded.bytes, encoded.producerID, encoded.producerEpoch)
-        let now = encoded.timestamp
+        let (marker, batch, now) = (encoded.marker, encoded.bytes, encoded.timestamp)
+        let (producerID, producerEpoch) = (encoded.producerID, encoded.producerEpoch)
         try diskSpace?.admit(bytes: batch.readableBytes)
         return try state.withLock { state in
             try state.checkOpen(topicPartition)

@@ -182,7 +182,8 @@ extension TransactionCoordinator {
         let marker: MarkerBatch
         do {
             marker = try MarkerBatch(
-                TransactionMarker(kind: commit ? .commit : .abort, coordinatorEpoch: Self.coordinatorEpoch),
+                commit: commit,
+                coordinatorEpoch: Self.coordinatorEpoch,
                 producerID: prepared.producerID,
                 producerEpoch: prepared.producerEpoch,
                 // The log's clock, as for any batch it stamps; the coordinator's may be a test's.
