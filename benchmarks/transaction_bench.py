@@ -18,6 +18,11 @@ Latency: a transactional producer writes 2,000 records/s, committing every 10 re
 consumer report p50/p99 from produce to receipt. Targets: a transaction of 10,000 records costs
 under 10 % more CPU per GB than idempotent produce; read_committed p99 under 20 ms.
 
+Waking: the broker's CPU per ApiVersions round trip on one connection, back to back and after
+1 ms and 5 ms of idleness. A commit leaves the broker idle twice (while the client waits for its
+last acknowledgements, then for EndTxn's answer), and what a request costs after a pause is what
+those wake-ups cost the transactional rows beyond the broker's own work.
+
 Medians of 5 runs, each on a fresh broker, with 3 samples per run of each mode but transactions
 of 100: the CPU a run costs depends on how the client happens to batch, and runs of the same mode
 differ by up to a third, so one run cannot tell 10 % apart.
@@ -29,7 +34,9 @@ import multiprocessing
 import os
 import pathlib
 import random
+import socket
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
@@ -45,6 +52,8 @@ from reliability_bench import Broker
 PARTITIONS = 3
 RATE = 2_000
 LATENCY_SECONDS = 15
+# Idleness before each request of the wake-up measurement, in ms.
+WAKE_GAPS_MS = (0, 1, 5)
 
 
 def create_topic(bootstrap: str, topic: str) -> None:
@@ -252,6 +261,52 @@ def latency() -> dict[str, tuple[float, float]]:
     return summary
 
 
+def api_versions_frame(correlation_id: int) -> bytes:
+    """An ApiVersions v0 request, the smallest request a broker answers."""
+    client_id = b"wake-bench"
+    body = struct.pack(">hhih", 18, 0, correlation_id, len(client_id)) + client_id
+    return struct.pack(">i", len(body)) + body
+
+
+def read_exactly(connection: socket.socket, count: int) -> bytes:
+    data = b""
+    while len(data) < count:
+        chunk = connection.recv(count - len(data))
+        if not chunk:
+            raise RuntimeError("the broker closed the connection")
+        data += chunk
+    return data
+
+
+def wake_costs(requests: int = 1_000) -> dict[int, float]:
+    """The broker's CPU µs per ApiVersions round trip after each of WAKE_GAPS_MS of idleness."""
+    with tempfile.TemporaryDirectory() as directory:
+        broker = Broker(directory).start()
+        try:
+            with socket.create_connection(("127.0.0.1", broker.port), timeout=10) as connection:
+                connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+                def round_trip(number: int) -> None:
+                    connection.sendall(api_versions_frame(number))
+                    size = struct.unpack(">i", read_exactly(connection, 4))[0]
+                    read_exactly(connection, size)
+
+                for number in range(100):  # the connection and the code paths warmed
+                    round_trip(number)
+                costs = {}
+                for gap in WAKE_GAPS_MS:
+                    before = cpu_seconds(broker.process.pid)
+                    for number in range(requests):
+                        round_trip(number)
+                        if gap:
+                            time.sleep(gap / 1000)
+                    costs[gap] = (cpu_seconds(broker.process.pid) - before) / requests * 1e6
+                    print(f"ApiVersions after {gap} ms idle: {costs[gap]:6.1f} µs of broker CPU", file=sys.stderr)
+                return costs
+        finally:
+            broker.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
@@ -263,6 +318,7 @@ def main() -> None:
         java = JavaProducer(classes, payloads)
         runs = [throughput(args.records, payloads, java, run) for run in range(args.runs)]
     latencies = [latency() for _ in range(args.runs)]
+    wakes = [wake_costs() for _ in range(args.runs)]
     print()
     print(f"Medians of {args.runs} runs, each on a fresh broker, {ROUNDS} samples per run of each mode but"
           f" transactions of 100 ({args.records:,} records of 215 B, lz4, acks=all;"
@@ -288,6 +344,14 @@ def main() -> None:
         p50 = statistics.median(run[isolation][0] for run in latencies)
         p99 = statistics.median(run[isolation][1] for run in latencies)
         print(f"| {isolation} | {p50:.2f} | {p99:.2f} |")
+    print()
+    print(f"Broker CPU per ApiVersions round trip on one connection (medians of {args.runs} runs):")
+    print()
+    print("| before each request | broker CPU µs |")
+    print("|---|---:|")
+    for gap in WAKE_GAPS_MS:
+        before = "nothing (back to back)" if gap == 0 else f"{gap} ms idle"
+        print(f"| {before} | {statistics.median(run[gap] for run in wakes):.1f} |")
 
 
 if __name__ == "__main__":
