@@ -21,13 +21,13 @@ extension RequestHandler {
         {
             firstError = .transactionalIdAuthorizationFailed
         }
-        let mayWrite = request.topicData.map { firstError != nil || authorized(.write, .topic, $0.name, context) }
         // Produce 12 adds the partitions of a transactional request's batches to its transaction.
         let requestPartitions: (() -> [KafkaTopicPartition])? =
             version >= 12 && request.transactionalId != nil
-            ? { self.transactionalPartitions(of: request, mayWrite: mayWrite) } : nil
-        let responses = zip(request.topicData, mayWrite).map { topicData, mayWrite in
-            ProduceResponse.TopicProduceResponse(
+            ? { self.transactionalPartitions(of: request, context) } : nil
+        let responses = request.topicData.map { topicData in
+            let mayWrite = firstError != nil || authorized(.write, .topic, topicData.name, context)
+            return ProduceResponse.TopicProduceResponse(
                 name: topicData.name,
                 partitionResponses: topicData.partitionData.map { partitionData in
                     if let firstError {
@@ -58,9 +58,11 @@ extension RequestHandler {
     }
 
     /// The partitions of the request's transactional batches that exist and may be written:
-    /// what a Produce 12 batch adds to its transaction with its own partition.
-    private func transactionalPartitions(of request: ProduceRequest, mayWrite: [Bool]) -> [KafkaTopicPartition] {
-        zip(request.topicData, mayWrite).filter { $1 }.flatMap { topicData, _ in
+    /// what a Produce 12 batch adds to its transaction with its own partition. A topic the
+    /// principal may not write to was refused (and its refusal counted) already.
+    private func transactionalPartitions(of request: ProduceRequest, _ context: RequestContext) -> [KafkaTopicPartition]
+    {
+        request.topicData.filter { permits(.write, .topic, $0.name, context) }.flatMap { topicData in
             topicData.partitionData.compactMap { partitionData -> KafkaTopicPartition? in
                 guard let records = partitionData.records, RecordBatchHeader.peek(records)?.isTransactional == true,
                     let log = topics.log(topic: topicData.name, partition: partitionData.index)
