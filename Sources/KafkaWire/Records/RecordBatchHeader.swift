@@ -81,27 +81,32 @@ public struct RecordBatchHeader: Hashable, Sendable {
 
     /// Parses the header at the reader index of `buffer` without moving it.
     /// Returns nil when fewer than 61 bytes are readable.
+    ///
+    /// Reads the fields straight from the bytes: a produced batch's header is read several
+    /// times on its way to the log, and thirteen bounds-checked `getInteger` calls cost more
+    /// than the rest of the header work.
     public static func peek(_ buffer: ByteBuffer) -> RecordBatchHeader? {
         guard buffer.readableBytes >= size else { return nil }
-        let start = buffer.readerIndex
-        func int<T: FixedWidthInteger>(_ at: Int, _: T.Type) -> T {
-            buffer.getInteger(at: start + at, endianness: .big, as: T.self)!
+        return buffer.withUnsafeReadableBytes { bytes in
+            func int<T: FixedWidthInteger>(_ at: Int, _: T.Type) -> T {
+                T(bigEndian: bytes.loadUnaligned(fromByteOffset: at, as: T.self))
+            }
+            return RecordBatchHeader(
+                baseOffset: int(0, Int64.self),
+                batchLength: int(8, Int32.self),
+                partitionLeaderEpoch: int(12, Int32.self),
+                magic: int(16, Int8.self),
+                crc: int(17, UInt32.self),
+                attributes: int(21, Int16.self),
+                lastOffsetDelta: int(23, Int32.self),
+                baseTimestamp: int(27, Int64.self),
+                maxTimestamp: int(35, Int64.self),
+                producerID: int(43, Int64.self),
+                producerEpoch: int(51, Int16.self),
+                baseSequence: int(53, Int32.self),
+                recordCount: int(57, Int32.self)
+            )
         }
-        return RecordBatchHeader(
-            baseOffset: int(0, Int64.self),
-            batchLength: int(8, Int32.self),
-            partitionLeaderEpoch: int(12, Int32.self),
-            magic: int(16, Int8.self),
-            crc: int(17, UInt32.self),
-            attributes: int(21, Int16.self),
-            lastOffsetDelta: int(23, Int32.self),
-            baseTimestamp: int(27, Int64.self),
-            maxTimestamp: int(35, Int64.self),
-            producerID: int(43, Int64.self),
-            producerEpoch: int(51, Int16.self),
-            baseSequence: int(53, Int32.self),
-            recordCount: int(57, Int32.self)
-        )
     }
 
     /// Writes the 61 header bytes. `crc` is written as stored; see `RecordBatchHeader.sealCRC`.
