@@ -71,6 +71,33 @@ import Testing
         #expect(header.attributes == 0x10)
     }
 
+    @Test func peekReadsEveryFieldAtTheReaderIndexWithoutMovingIt() throws {
+        // Every field distinct and with its high byte set, so a field read at the wrong
+        // offset, width or byte order shows.
+        let written = RecordBatchHeader(
+            baseOffset: -0x0102_0304_0506_0708,
+            batchLength: -0x1112_1314,
+            partitionLeaderEpoch: -0x2122_2324,
+            magic: 2,
+            crc: 0xF1F2_F3F4,
+            attributes: -0x3132,
+            lastOffsetDelta: -0x4142_4344,
+            baseTimestamp: -0x5152_5354_5556_5758,
+            maxTimestamp: -0x6162_6364_6566_6768,
+            producerID: -0x7172_7374_7576_7778,
+            producerEpoch: -0x0182,
+            baseSequence: -0x0192_9394,
+            recordCount: -0x01A2_A3A4
+        )
+        var buffer = ByteBuffer(bytes: [0xEE, 0xEE, 0xEE])
+        written.write(to: &buffer)
+        buffer.moveReaderIndex(forwardBy: 3)
+        #expect(RecordBatchHeader.peek(buffer) == written)
+        #expect(buffer.readerIndex == 3)
+        buffer.moveWriterIndex(to: buffer.writerIndex - 1)
+        #expect(RecordBatchHeader.peek(buffer) == nil)
+    }
+
     @Test func encodeAppendsToExistingBytes() throws {
         var buffer = ByteBuffer()
         try RecordBatch.encode(header: Self.header, records: Self.records, codec: .lz4, into: &buffer)
