@@ -11,7 +11,8 @@ whose JVM first writes a fifth as many records the same way, unmeasured, to comp
 Reported: MB/s of record values and the broker's CPU seconds per GB (from
 /proc/<pid>/task/*/schedstat), and the transactional rows' CPU against the same client's
 idempotent row and against its flushed row (what the transaction itself costs the broker, the
-client's flush at each commit set apart).
+client's flush at each commit set apart), and the middle half of the same ratio taken round by
+round (both modes on one broker seconds apart): how far single samples of it spread.
 
 Latency: a transactional producer writes 2,000 records/s, committing every 10 records (every
 5 ms), each record carrying the time it was produced; a read_committed and a read_uncommitted
@@ -202,6 +203,17 @@ def throughput(records: int, payloads: list[bytes], java: JavaProducer, run: int
     return results
 
 
+def paired_spread(runs: list[dict], client: str, name: str) -> str:
+    """The middle half of the ratios of `name` to the idempotent row taken round by round: each
+    round runs both modes on one broker within seconds of each other, so the spread shows how
+    far one sample of the ratio lies from the next, which the medians above hide."""
+    ratios = [transactional[1] / idempotent[1] - 1
+              for run in runs
+              for idempotent, transactional in zip(run[(client, "idempotent")], run[(client, name)])]
+    low, _, high = statistics.quantiles(ratios, n=4)
+    return f"{low * 100:+.0f} to {high * 100:+.0f} %"
+
+
 def consume_latencies(bootstrap: str, topic: str, isolation: str, expected: int, out) -> None:
     """Receipt time minus the produce time each record carries, in ms, for `expected` records."""
     consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"latency-{isolation}",
@@ -324,8 +336,8 @@ def main() -> None:
           f" transactions of 100 ({args.records:,} records of 215 B, lz4, acks=all;"
           f" {args.records // SHARE['transactions of 100']:,} in transactions of 100):")
     print()
-    print("| producer | mode | MB/s | broker CPU s/GB | CPU vs idempotent | CPU vs flushed |")
-    print("|---|---|---:|---:|---:|---:|")
+    print("| producer | mode | MB/s | broker CPU s/GB | CPU vs idempotent | CPU vs flushed | middle half of rounds |")
+    print("|---|---|---:|---:|---:|---:|---:|")
     for client in CLIENTS:
         samples = {name: [sample for run in runs for sample in run[(client, name)]] for name, _ in MODES}
         cpus = {name: statistics.median(cpu for _, cpu in samples[name]) for name, _ in MODES}
@@ -334,7 +346,8 @@ def main() -> None:
             cpu = cpus[name]
             versus_base = "" if name == "idempotent" else f"{(cpu / cpus['idempotent'] - 1) * 100:+.0f} %"
             versus_flushed = f"{(cpu / cpus[FLUSHED[name]] - 1) * 100:+.0f} %" if name in FLUSHED else ""
-            print(f"| {client} | {name} | {rate:.1f} | {cpu:.2f} | {versus_base} | {versus_flushed} |")
+            spread = paired_spread(runs, client, name) if name in FLUSHED else ""
+            print(f"| {client} | {name} | {rate:.1f} | {cpu:.2f} | {versus_base} | {versus_flushed} | {spread} |")
     print()
     print(f"Produce to consume at {RATE:,} records/s, a commit every 10 records (medians of {args.runs} runs):")
     print()
