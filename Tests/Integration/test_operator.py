@@ -145,7 +145,9 @@ def test_logs_show_a_component_and_follow_new_lines(appliance):
                 connection.recv(16)
             time.sleep(0.5)
     finally:
-        follower.send_signal(signal.SIGINT)
+        # SIGTERM, not SIGINT: a test run started in the background (`nohup make test &`)
+        # passes SIGINT on ignored, and the follower would never stop.
+        follower.send_signal(signal.SIGTERM)
         follower.wait(timeout=10)
         reader.join(timeout=10)
     assert any("closing connection" in line for line in followed), followed
