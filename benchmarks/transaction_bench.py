@@ -281,6 +281,7 @@ def api_versions_frame(correlation_id: int) -> bytes:
 
 
 def read_exactly(connection: socket.socket, count: int) -> bytes:
+    """`count` bytes from `connection`, however many reads they take."""
     data = b""
     while len(data) < count:
         chunk = connection.recv(count - len(data))
