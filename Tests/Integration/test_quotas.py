@@ -65,17 +65,18 @@ def test_a_student_owns_at_most_so_many_topics(classroom):
     error = refused.value.args[0]
     assert error.code() == KafkaError.POLICY_VIOLATION, error
     assert "--max-topics-per-student" in error.str(), error
-    # Auto-creation by producing is refused the same way.
-    errors = []
-    producer = Producer({"bootstrap.servers": classroom.bootstrap, "client.id": student, "message.timeout.ms": 5000})
-    producer.produce(f"{student}.auto", b"x", on_delivery=lambda error, _message: errors.append(error))
-    producer.flush(15)
-    assert errors and errors[0] is not None, errors
-    assert f"{student}.auto" not in admin.list_topics(timeout=10).topics
-    # While it lives, the producer keeps asking for the topic's metadata, and so for its
-    # creation: once a topic is deleted, it would take the room before `extra` does.
-    del producer
     # Deleting one makes room again.
     admin.delete_topics([f"{student}.t0"])[f"{student}.t0"].result(15)
     wait_for(lambda: f"{student}.t0" not in admin.list_topics(timeout=10).topics, 10, "the topic deleted")
     admin.create_topics([NewTopic(extra, 1)])[extra].result(15)
+    # Auto-creation by producing is refused the same way. This comes last: while it lives, the
+    # producer keeps asking for the topic's metadata, and so for its creation, and a request it
+    # sent before it closed may still be served after a later deletion made room.
+    errors = []
+    with Producer({"bootstrap.servers": classroom.bootstrap, "client.id": student,
+                   "message.timeout.ms": 5000}) as producer:
+        producer.produce(f"{student}.auto", b"x", on_delivery=lambda error, _message: errors.append(error))
+        producer.flush(15)
+    assert len(errors) == 1, errors
+    assert errors[0].code() == KafkaError._MSG_TIMED_OUT, errors
+    assert f"{student}.auto" not in admin.list_topics(timeout=10).topics
