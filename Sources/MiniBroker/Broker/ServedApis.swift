@@ -68,8 +68,8 @@ enum ServedApis {
     /// decoded and answered with UNSUPPORTED_VERSION per partition.
     static let firstServedProduceVersion: Int16 = 3
 
-    /// ApiVersions response entries, sorted by key.
-    static var apiVersionEntries: [ApiVersionsResponse.ApiVersion] {
+    /// ApiVersions response entries, sorted by key; built once, since every connection asks.
+    static let apiVersionEntries: [ApiVersionsResponse.ApiVersion] =
         advertised.sorted { $0.key.rawValue < $1.key.rawValue }.map { key, range in
             ApiVersionsResponse.ApiVersion(
                 apiKey: key.rawValue,
@@ -77,5 +77,4 @@ enum ServedApis {
                 maxVersion: range.upperBound
             )
         }
-    }
 }
