@@ -80,3 +80,8 @@ def test_a_student_owns_at_most_so_many_topics(classroom):
     assert len(errors) == 1, errors
     assert errors[0].code() == KafkaError._MSG_TIMED_OUT, errors
     assert f"{student}.auto" not in admin.list_topics(timeout=10).topics
+    # Refused for the quota (POLICY_VIOLATION in the Metadata response, which librdkafka retries
+    # until the message times out), not for some other reason.
+    refusals = [line for line in (classroom.log_dir / "broker.log").read_text().splitlines()
+                if f"auto-creating {student}.auto refused" in line]
+    assert refusals and "--max-topics-per-student" in refusals[0], refusals
